@@ -1,0 +1,19 @@
+import type { CommandDefinition } from '../registry';
+import { VERSION_POSITIONAL, VERSIONS_CREATE_FLAGS } from './flags';
+import { versionsCreate, type VersionsCreateOptions } from './run';
+
+export const versionsCreateCommand: CommandDefinition = {
+  path: ['ai-platform', 'versions', 'create'],
+  tracks: ['GA', 'BETA', 'ALPHA'],
+  positionals: [VERSION_POSITIONAL],
+  flags: VERSIONS_CREATE_FLAGS,
+  defaultFormat: 'none',
+  help: {
+    brief: 'create a new AI Platform version',
+    description:
+      'Creates a new version of an AI Platform model.\n\nFor more details on managing AI Platform models and versions see https://cloud.google.com/ai-platform/prediction/docs/managing-models-jobs',
+    examples:
+      "To create an AI Platform version model with the version ID 'versionId' and with the name 'model-name', run:\n\n    $ {command} versionId --model=model-name",
+  },
+  run: (options, ctx) => versionsCreate(options as unknown as VersionsCreateOptions, ctx),
+};

@@ -1,0 +1,85 @@
+// `ai-platform versions create`: validate everything that can be checked locally, stage a local
+// --origin, POST the version, wait for the operation unless --async, print the result.
+import { UserError } from '../../errors';
+import { readConfigFile } from '../../config-file/read';
+import { buildVersion, type VersionFlags } from '../../version/build';
+import { mlEndpoint, storageEndpoint } from '../../context/endpoints';
+import { MlApi } from '../../api/ml';
+import { waitForOperation } from '../../api/operations';
+import type { CommandContext } from '../registry';
+
+export interface VersionsCreateOptions extends VersionFlags {
+  version: string;
+  model: string;
+  region?: string;
+  origin?: string;
+  stagingBucket?: string;
+  config?: string;
+  async?: boolean;
+}
+
+const EXPLANATIONS_NOTICE =
+  "Explanations reflect patterns in your model, but don't necessarily reveal fundamental relationships about your data population. See https://cloud.google.com/vertex-ai/docs/explainable-ai/limitations for more information.";
+
+/** `--model projects/P/models/M` names its own project; a bare name uses core/project. */
+export function modelResource(model: string, project: () => string): string {
+  return /^projects\/[^/]+\/models\/.+/.test(model) ? model : `projects/${project()}/models/${model}`;
+}
+
+export async function versionsCreate(options: VersionsCreateOptions, ctx: CommandContext): Promise<void> {
+  const { output, properties } = ctx;
+  const region = ctx.specified.has('region') ? options.region! : properties.get('ai_platform/region') || 'us-central1';
+  const endpoint = mlEndpoint(properties, region);
+  output.status(`Using endpoint [${endpoint}]`);
+
+  const containers = ctx.track !== 'GA';
+  let localOrigin: string | undefined;
+  let deploymentUri: string | undefined;
+  if (options.origin) {
+    if (options.origin.startsWith('gs://')) {
+      deploymentUri = options.origin;
+    } else if (!options.stagingBucket) {
+      throw new UserError('If --origin is provided as a local path, --staging-bucket must be given as well.');
+    } else {
+      localOrigin = options.origin;
+    }
+  }
+  if (options.explanationMethod !== undefined) output.status(EXPLANATIONS_NOTICE);
+
+  const config = options.config ? readConfigFile(options.config, containers) : undefined;
+  // The body is built (and checked) before anything is uploaded; the staged URI is filled in after.
+  const placeholderUri = localOrigin ? `gs://${options.stagingBucket}/` : deploymentUri;
+  const built = buildVersion({ name: options.version, deploymentUri: placeholderUri, config, flags: options, containers });
+  const hasImage = Boolean((built.body.container as { image?: string } | undefined)?.image);
+  if (!built.body.deploymentUri && !containers) {
+    throw new UserError('Either `--origin` must be provided or `deploymentUri` must be provided in the file given by `--config`.');
+  }
+  if (!built.body.deploymentUri && !hasImage) {
+    throw new UserError('Either `--origin`, `--image`, or equivalent parameters in a config file (from `--config`) must be specified.');
+  }
+  const model = modelResource(options.model, () => ctx.requireProject());
+  ctx.validateVersion?.(built);
+
+  const credentials = ctx.credentials();
+  if (localOrigin) {
+    const { stageLocalOrigin } = await import('../../upload/stage');
+    built.body.deploymentUri = await stageLocalOrigin({
+      origin: localOrigin,
+      bucket: options.stagingBucket!,
+      storageEndpoint: storageEndpoint(properties),
+      accessToken: () => credentials.token(),
+      quotaProject: ctx.quotaProject,
+      chunkSize: ctx.uploadChunkSize,
+      onProgress: ctx.uploadProgress?.(),
+    });
+  }
+
+  const api = new MlApi({ endpoint, http: ctx.http(), credentials, quotaProject: ctx.quotaProject });
+  const operation = await api.createVersion(model, built.body);
+  if (options.async) {
+    ctx.printResult(operation);
+    return;
+  }
+  const done = operation.done ? operation : await waitForOperation(api, operation, 'Creating version (this might take a few minutes)...', output);
+  ctx.printResult(done.response);
+}

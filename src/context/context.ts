@@ -1,0 +1,91 @@
+// Builds the context a command handler gets: properties (with the global flags applied), output
+// filtering, lazy credentials and HTTP, the project, and the --format printer.
+import { UserError } from '../errors';
+import type { ParsedArgs } from '../flags/parser';
+import type { Track } from '../flags/spec';
+import type { CommandContext, CommandDefinition } from '../commands/registry';
+import { renderFormat, FormatError } from '../output/format';
+import { resolveCredentials, type Credentials } from './auth';
+import { HttpClient } from './http';
+import { Output } from './output';
+import { Properties, type PropertyName } from './properties';
+
+export const VERSION = '0.1.0';
+
+const FLAG_PROPERTIES: [string, PropertyName][] = [
+  ['project', 'core/project'],
+  ['account', 'core/account'],
+  ['billingProject', 'billing/quota_project'],
+  ['accessTokenFile', 'auth/access_token_file'],
+  ['impersonateServiceAccount', 'auth/impersonate_service_account'],
+  ['verbosity', 'core/verbosity'],
+  ['traceToken', 'core/trace_token'],
+];
+
+const PROJECT_MISSING = `The required property [project] is not currently set.
+It can be set on a per-command basis by re-running your command with the [--project] flag.
+
+You may set it for your current workspace by running:
+
+  $ gcloud config set project VALUE
+
+or it can be set temporarily by the environment variable [CLOUDSDK_CORE_PROJECT]`;
+
+export function buildContext(args: { track: Track; command: CommandDefinition; parsed: ParsedArgs; env: NodeJS.ProcessEnv }): CommandContext {
+  const { track, command, parsed, env } = args;
+  const values = parsed.values;
+  const properties = new Properties(env, values.configuration as string | undefined);
+  for (const [dest, property] of FLAG_PROPERTIES) properties.setFromFlag(property, values[dest] as string | undefined);
+  if (values.userOutputEnabled !== undefined) properties.setFromFlag('core/user_output_enabled', String(values.userOutputEnabled));
+  if (values.logHttp !== undefined) properties.setFromFlag('core/log_http', String(values.logHttp));
+  if (values.quiet) properties.setFromFlag('core/disable_prompts', 'true');
+
+  const stderr = process.stderr;
+  const output = new Output({
+    stdout: process.stdout,
+    stderr,
+    userOutputEnabled: properties.getBool('core/user_output_enabled', true),
+    verbosity: properties.get('core/verbosity') ?? 'warning',
+    interactive: Boolean(stderr.isTTY) && !env.CI && !properties.getBool('core/disable_prompts', false),
+  });
+
+  const format = (values.format as string | undefined) ?? command.defaultFormat;
+  const flatten = values.flatten as string[] | undefined;
+  // Bad --format expressions are refused before anything runs.
+  try {
+    renderFormat({}, format, { flatten });
+  } catch (err) {
+    if (err instanceof FormatError) throw new UserError(err.message);
+    throw err;
+  }
+
+  let credentials: Credentials | undefined;
+  let http: HttpClient | undefined;
+  const chunk = properties.get('storage/upload_chunk_size');
+  return {
+    track,
+    specified: parsed.specified,
+    output,
+    properties,
+    env,
+    credentials: () => (credentials ??= resolveCredentials(properties, env)),
+    http: () => (http ??= new HttpClient(output, properties.getBool('core/log_http', false), `gcloud-aip/${VERSION} command/${command.path.join('.')}`)),
+    requireProject: () => {
+      const project = properties.get('core/project');
+      if (!project) throw new UserError(PROJECT_MISSING);
+      return project;
+    },
+    quotaProject: properties.get('billing/quota_project'),
+    uploadChunkSize: chunk ? parseSize(chunk) : undefined,
+    printResult: (resource) => output.result(renderFormat(resource, format, { flatten })),
+  };
+}
+
+/** storage/upload_chunk_size accepts plain bytes or sizes like 100MiB / 8M. */
+export function parseSize(value: string): number {
+  const m = /^\s*(\d+)\s*([kmgt]?)(i?b?)\s*$/i.exec(value);
+  if (!m) throw new UserError(`Invalid value for [storage/upload_chunk_size]: ${value}`);
+  const power = ' kmgt'.indexOf(m[2].toLowerCase() || ' ');
+  const base = m[3].toLowerCase().startsWith('i') || m[2] ? 1024 : 1;
+  return Number(m[1]) * base ** power;
+}

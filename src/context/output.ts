@@ -1,0 +1,67 @@
+// Everything the CLI shows a person or a script. Machine output goes to stdout (only through
+// `result`); status, warnings, errors and progress go to stderr, filtered like gcloud filters them:
+// --no-user-output-enabled hides status and stdout but keeps errors; --verbosity=none hides errors.
+import { VERBOSITIES } from '../flags/global-flags';
+
+export interface OutputOptions {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  userOutputEnabled: boolean;
+  verbosity: string;
+  /** Spinners and progress bars only on an interactive terminal (and not in CI). */
+  interactive: boolean;
+}
+
+const LEVELS = Object.fromEntries(VERBOSITIES.map((v, i) => [v, i]));
+
+export class Output {
+  constructor(readonly options: OutputOptions) {}
+
+  private enabled(level: string): boolean {
+    return LEVELS[level] >= LEVELS[this.options.verbosity];
+  }
+
+  /** A status line (`Using endpoint […]`): user output, shown at any verbosity. */
+  status(text: string): void {
+    if (this.options.userOutputEnabled) this.options.stderr.write(`${text}\n`);
+  }
+
+  /** Raw status text without a newline (progress dots). */
+  statusRaw(text: string): void {
+    if (this.options.userOutputEnabled) this.options.stderr.write(text);
+  }
+
+  error(text: string): void {
+    if (this.enabled('error')) this.options.stderr.write(`${text}\n`);
+  }
+
+  warning(text: string): void {
+    if (this.enabled('warning')) this.options.stderr.write(`WARNING: ${text}\n`);
+  }
+
+  info(text: string): void {
+    if (this.enabled('info')) this.options.stderr.write(`INFO: ${text}\n`);
+  }
+
+  debug(text: string): void {
+    if (this.enabled('debug')) this.options.stderr.write(`DEBUG: ${text}\n`);
+  }
+
+  get isDebug(): boolean {
+    return this.enabled('debug');
+  }
+
+  /** Machine-readable output (the rendered --format); suppressed with user output disabled. */
+  result(text: string): void {
+    if (this.options.userOutputEnabled && text) this.options.stdout.write(text);
+  }
+
+  /** Writes to stderr regardless of filters (help text, --log-http). */
+  raw(text: string): void {
+    this.options.stderr.write(text);
+  }
+
+  get interactive(): boolean {
+    return this.options.interactive && this.options.userOutputEnabled;
+  }
+}

@@ -1,0 +1,96 @@
+// gcloud properties, resolved as gcloud resolves them: the command-line flag, then the
+// CLOUDSDK_<SECTION>_<NAME> environment variable, then the active named configuration under
+// $CLOUDSDK_CONFIG (default ~/.config/gcloud): `active_config` names it, `configurations/config_<name>`
+// holds it as INI sections.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export type PropertyName =
+  | 'core/project' | 'core/account' | 'core/disable_prompts' | 'core/user_output_enabled' | 'core/verbosity'
+  | 'core/log_http' | 'core/trace_token'
+  | 'ai_platform/region'
+  | 'api_endpoint_overrides/ml' | 'api_endpoint_overrides/storage'
+  | 'auth/access_token_file' | 'auth/disable_credentials' | 'auth/credential_file_override'
+  | 'auth/impersonate_service_account'
+  | 'storage/upload_chunk_size'
+  | 'billing/quota_project';
+
+type Ini = Record<string, Record<string, string>>;
+
+function parseIni(text: string): Ini {
+  const result: Ini = {};
+  let section = '';
+  for (const rawLine of text.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      section = header[1].trim();
+      result[section] ??= {};
+      continue;
+    }
+    const eq = line.search(/[=:]/);
+    if (eq > 0 && section) result[section][line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return result;
+}
+
+export class Properties {
+  private readonly fromFlags = new Map<PropertyName, string>();
+  private configuration: Ini | undefined;
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly configurationName?: string,
+  ) {}
+
+  /** The directory gcloud keeps its configurations in. */
+  get configDir(): string {
+    return this.env.CLOUDSDK_CONFIG || path.join(os.homedir(), '.config', 'gcloud');
+  }
+
+  get activeConfigurationName(): string {
+    if (this.configurationName) return this.configurationName;
+    if (this.env.CLOUDSDK_ACTIVE_CONFIG_NAME) return this.env.CLOUDSDK_ACTIVE_CONFIG_NAME;
+    try {
+      return fs.readFileSync(path.join(this.configDir, 'active_config'), 'utf8').trim() || 'default';
+    } catch {
+      return 'default';
+    }
+  }
+
+  /** A flag such as --project sets its property for this invocation only. */
+  setFromFlag(name: PropertyName, value: string | undefined): void {
+    if (value !== undefined) this.fromFlags.set(name, value);
+  }
+
+  private readConfiguration(): Ini {
+    if (!this.configuration) {
+      const file = path.join(this.configDir, 'configurations', `config_${this.activeConfigurationName}`);
+      try {
+        this.configuration = parseIni(fs.readFileSync(file, 'utf8'));
+      } catch {
+        this.configuration = {};
+      }
+    }
+    return this.configuration;
+  }
+
+  /** Where a value comes from, for `IsExplicitlySet`-style questions; undefined when unset. */
+  get(name: PropertyName): string | undefined {
+    const flagValue = this.fromFlags.get(name);
+    if (flagValue !== undefined) return flagValue;
+    const [section, key] = name.split('/');
+    const envValue = this.env[`CLOUDSDK_${section}_${key}`.toUpperCase()];
+    if (envValue !== undefined && envValue !== '') return envValue;
+    const fileValue = this.readConfiguration()[section]?.[key];
+    return fileValue === '' ? undefined : fileValue;
+  }
+
+  getBool(name: PropertyName, fallback: boolean): boolean {
+    const value = this.get(name);
+    if (value === undefined) return fallback;
+    return !['0', 'false', 'no', 'off', ''].includes(value.trim().toLowerCase());
+  }
+}

@@ -1,0 +1,386 @@
+// The AI Platform (ml v1) API: models, versions and their long-running operations.
+//
+// A new version stays CREATING for `operationDelayMs`, then becomes READY, or FAILED when its
+// deploymentUri holds no objects in the emulator's storage. The outcome is settled lazily, from
+// timestamps, by whichever request next looks: no timers, so a restarted emulator picks up where
+// it left off.
+
+import { rpcError } from './errors';
+import { Exchange, type Reply } from './http';
+import { Store, type JsonObject, type ModelRecord, type OperationRecord, type VersionRecord } from './store';
+
+const VERSION_TYPE = 'type.googleapis.com/google.cloud.ml.v1.Version';
+const OPERATION_METADATA_TYPE = 'type.googleapis.com/google.cloud.ml.v1.OperationMetadata';
+const EMPTY_TYPE = 'type.googleapis.com/google.protobuf.Empty';
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
+/** Fields the service sets itself; values a client sends for them are ignored. */
+const VERSION_OUTPUT_ONLY = ['name', 'state', 'createTime', 'etag', 'isDefault', 'errorMessage', 'lastUseTime', 'lastMigrationTime', 'lastMigrationModelId'];
+const MODEL_OUTPUT_ONLY = ['name', 'etag', 'defaultVersion'];
+
+export class MlApi {
+  constructor(
+    private readonly store: Store,
+    private readonly operationDelayMs: number,
+  ) {}
+
+  static handles(path: string): boolean {
+    return path.startsWith('/v1/');
+  }
+
+  /** Answers an ml v1 request, or undefined when no route matches. */
+  async handle(ex: Exchange): Promise<Reply | undefined> {
+    const parts = ex.rawPath.slice('/v1/'.length).split('/').map(decode);
+    if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop(); // tolerate a trailing slash
+    if (parts[0] !== 'projects' || parts.length < 3) return undefined;
+    if (this.settleDueOperations()) await this.store.save();
+
+    const [, project, collection, id, subCollection, subId] = parts;
+    const method = ex.method;
+    if (collection === 'models') {
+      if (parts.length === 3 && method === 'POST') return this.createModel(ex, project);
+      if (parts.length === 3 && method === 'GET') return this.listModels(ex, project);
+      if (parts.length === 4 && method === 'GET') return ok(modelView(this.model(project, id, 'name')));
+      if (parts.length === 4 && method === 'DELETE') return this.deleteModel(project, id);
+      if (subCollection !== 'versions') return undefined;
+      if (parts.length === 5 && method === 'POST') return this.createVersion(ex, project, id);
+      if (parts.length === 5 && method === 'GET') return this.listVersions(ex, project, id);
+      if (parts.length === 6 && method === 'GET') return ok(this.versionView(project, id, subId));
+      if (parts.length === 6 && method === 'DELETE') return this.deleteVersion(project, id, subId);
+      if (parts.length === 6 && method === 'POST' && subId.endsWith(':setDefault')) {
+        return this.setDefaultVersion(project, id, subId.slice(0, -':setDefault'.length));
+      }
+      return undefined;
+    }
+    if (collection === 'operations') {
+      if (parts.length === 3 && method === 'GET') return this.listOperations(ex, project);
+      if (parts.length === 4 && method === 'GET') return ok(operationView(this.operation(project, id)));
+      if (parts.length === 4 && method === 'POST' && id.endsWith(':cancel')) {
+        return this.cancelOperation(project, id.slice(0, -':cancel'.length));
+      }
+    }
+    return undefined;
+  }
+
+  // ---- models -------------------------------------------------------------------------------
+
+  private async createModel(ex: Exchange, project: string): Promise<Reply> {
+    const body = await readJsonObject(ex);
+    const id = body.name;
+    if (typeof id !== 'string' || id === '') throw rpcError(400, 'INVALID_ARGUMENT', 'Field: model.name Error: A name is required.');
+    if (Array.isArray(body.regions) && body.regions.length > 1) {
+      throw rpcError(400, 'INVALID_ARGUMENT', 'Field: model.regions Error: Currently only one region per model is supported.');
+    }
+    const key = Store.modelKey(project, id);
+    if (this.store.models.has(key)) {
+      throw rpcError(409, 'ALREADY_EXISTS', 'Field: model.name Error: A model with the same name already exists.');
+    }
+    const model: ModelRecord = {
+      project,
+      id,
+      resource: {
+        name: `projects/${project}/models/${id}`,
+        ...without(body, MODEL_OUTPUT_ONLY),
+        regions: Array.isArray(body.regions) && body.regions.length > 0 ? body.regions : ['us-central1'],
+        etag: Store.newEtag(),
+      },
+      defaultVersion: null,
+      versions: new Map(),
+    };
+    this.store.models.set(key, model);
+    await this.store.save();
+    return ok(modelView(model));
+  }
+
+  private listModels(ex: Exchange, project: string): Reply {
+    const models = [...this.store.models.values()].filter((m) => m.project === project).map(modelView);
+    return ok(paginate(ex, 'models', models));
+  }
+
+  private async deleteModel(project: string, id: string): Promise<Reply> {
+    const model = this.model(project, id, 'name');
+    if (model.versions.size > 0) {
+      throw rpcError(400, 'FAILED_PRECONDITION', 'Field: name Error: A model with versions cannot be deleted.');
+    }
+    this.store.models.delete(Store.modelKey(project, id));
+    const operation = this.finishedOperation(project, `delete_model_${id}`, {
+      operationType: 'DELETE_MODEL',
+      modelName: model.resource.name,
+    });
+    await this.store.save();
+    return ok(operationView(operation));
+  }
+
+  // ---- versions -----------------------------------------------------------------------------
+
+  private async createVersion(ex: Exchange, project: string, modelId: string): Promise<Reply> {
+    const body = await readJsonObject(ex);
+    const model = this.model(project, modelId, 'version.name');
+    const id = body.name;
+    // No syntax check: gcloud passes names such as "v1.2_3" or "v 1" through, so must we.
+    if (typeof id !== 'string' || id === '') throw rpcError(400, 'INVALID_ARGUMENT', 'Field: version.name Error: A name is required.');
+    if (model.versions.has(id)) {
+      throw rpcError(409, 'ALREADY_EXISTS', 'Field: version.name Error: A version with the same name already exists.');
+    }
+    const container = body.container;
+    const image = typeof container === 'object' && container !== null ? (container as JsonObject).image : undefined;
+    const hasDeploymentUri = typeof body.deploymentUri === 'string' && body.deploymentUri !== '';
+    if (!hasDeploymentUri && !(typeof image === 'string' && image !== '')) {
+      throw rpcError(400, 'INVALID_ARGUMENT', 'Field: version.deployment_uri Error: A deployment URI (deploymentUri) or a container image (container.image) is required.');
+    }
+
+    const now = Date.now();
+    const createTime = new Date(now).toISOString();
+    const operationName = `projects/${project}/operations/create_${modelId}_${id}-${this.store.nextOperationMillis()}`;
+    const resource: JsonObject = {
+      name: `projects/${project}/models/${modelId}/versions/${id}`,
+      ...without(body, VERSION_OUTPUT_ONLY),
+      state: 'CREATING',
+      createTime,
+      etag: Store.newEtag(),
+    };
+    model.versions.set(id, { id, resource, createOperation: operationName });
+    if (model.defaultVersion === null) model.defaultVersion = id;
+    const operation: OperationRecord = {
+      name: operationName,
+      project,
+      metadata: {
+        '@type': OPERATION_METADATA_TYPE,
+        createTime,
+        operationType: 'CREATE_VERSION',
+        modelName: model.resource.name,
+        version: { ...resource },
+      },
+      doneAt: now + this.operationDelayMs,
+      done: false,
+      model: modelId,
+      version: id,
+    };
+    this.store.operations.set(operationName, operation);
+    this.store.pendingOperations.add(operationName);
+    await this.store.save();
+    return ok(operationView(operation));
+  }
+
+  private listVersions(ex: Exchange, project: string, modelId: string): Reply {
+    const model = this.model(project, modelId, 'parent');
+    const versions = [...model.versions.values()].map((v) => versionView(model, v));
+    return ok(paginate(ex, 'versions', versions));
+  }
+
+  private async deleteVersion(project: string, modelId: string, id: string): Promise<Reply> {
+    const model = this.model(project, modelId, 'name');
+    const version = this.version(model, id);
+    if (version.resource.state === 'CREATING') {
+      throw rpcError(400, 'FAILED_PRECONDITION', 'Field: name Error: A version in state CREATING cannot be deleted; wait for its creation to finish.');
+    }
+    if (model.defaultVersion === id && model.versions.size > 1) {
+      throw rpcError(400, 'FAILED_PRECONDITION',
+        'Field: name Error: Cannot delete the default version while the model has other versions. Set another version as the default first.');
+    }
+    const view = versionView(model, version);
+    model.versions.delete(id);
+    if (model.defaultVersion === id) model.defaultVersion = null;
+    const operation = this.finishedOperation(project, `delete_${modelId}_${id}`, {
+      operationType: 'DELETE_VERSION',
+      modelName: model.resource.name,
+      version: view,
+    });
+    await this.store.save();
+    return ok(operationView(operation));
+  }
+
+  private async setDefaultVersion(project: string, modelId: string, id: string): Promise<Reply> {
+    const model = this.model(project, modelId, 'name');
+    const version = this.version(model, id);
+    model.defaultVersion = id;
+    await this.store.save();
+    return ok(versionView(model, version));
+  }
+
+  private versionView(project: string, modelId: string, id: string): JsonObject {
+    const model = this.model(project, modelId, 'name');
+    return versionView(model, this.version(model, id));
+  }
+
+  // ---- operations ---------------------------------------------------------------------------
+
+  private listOperations(ex: Exchange, project: string): Reply {
+    const operations = [...this.store.operations.values()].filter((o) => o.project === project).map(operationView);
+    return ok(paginate(ex, 'operations', operations));
+  }
+
+  private async cancelOperation(project: string, id: string): Promise<Reply> {
+    const operation = this.operation(project, id);
+    if (operation.done) {
+      throw rpcError(400, 'FAILED_PRECONDITION', `Operation ${operation.name} has already completed.`);
+    }
+    operation.metadata = { ...operation.metadata, isCancellationRequested: true };
+    this.complete(operation, Date.now(), { code: 1, message: 'Operation was cancelled.' });
+    await this.store.save();
+    return ok({});
+  }
+
+  /** Completes every pending operation whose time has come; true if anything changed. */
+  private settleDueOperations(now = Date.now()): boolean {
+    let changed = false;
+    for (const name of this.store.pendingOperations) {
+      const operation = this.store.operations.get(name);
+      if (operation && operation.doneAt > now) continue;
+      if (operation) this.complete(operation, operation.doneAt, this.creationFailure(operation));
+      else this.store.pendingOperations.delete(name);
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** Why a version's model cannot load (as the real service would report it), if it cannot. */
+  private creationFailure(operation: OperationRecord): { code: number; message: string } | undefined {
+    const version = this.createdVersion(operation)?.resource ?? (operation.metadata.version as JsonObject | undefined);
+    const uri = version?.deploymentUri;
+    if (uri === undefined || uri === '') return undefined; // a custom container brings its own model
+    let detail: string | undefined;
+    const gcs = typeof uri === 'string' ? /^gs:\/\/([^/]+)\/?(.*)$/.exec(uri) : null;
+    if (!gcs) detail = `Failed to load model: deploymentUri ${JSON.stringify(uri)} is not a Cloud Storage (gs://) location.`;
+    else if (!this.store.hasObjectWithPrefix(gcs[1], gcs[2])) detail = `Failed to load model: Could not find any model files under ${uri}.`;
+    if (detail === undefined) return undefined;
+    return { code: 3, message: `Create Version failed. Bad model detected with error: "${detail}"` };
+  }
+
+  private complete(operation: OperationRecord, at: number, error: { code: number; message: string } | undefined): void {
+    operation.done = true;
+    operation.metadata = { ...operation.metadata, endTime: new Date(at).toISOString() };
+    this.store.pendingOperations.delete(operation.name);
+    const model = operation.model === undefined ? undefined : this.store.models.get(Store.modelKey(operation.project, operation.model));
+    const version = this.createdVersion(operation);
+    if (version) {
+      version.resource.state = error ? 'FAILED' : 'READY';
+      if (error) version.resource.errorMessage = error.message;
+    }
+    if (error) operation.error = error;
+    else if (model && version) operation.response = { '@type': VERSION_TYPE, ...versionView(model, version) };
+    else operation.response = { '@type': VERSION_TYPE, ...(operation.metadata.version as JsonObject), state: 'READY' };
+  }
+
+  /** The version a CREATE_VERSION operation creates, if it still exists (and is that same one). */
+  private createdVersion(operation: OperationRecord): VersionRecord | undefined {
+    if (operation.model === undefined || operation.version === undefined) return undefined;
+    const version = this.store.models.get(Store.modelKey(operation.project, operation.model))?.versions.get(operation.version);
+    return version?.createOperation === operation.name ? version : undefined;
+  }
+
+  /** Records an operation that is done as soon as it starts (deletions). */
+  private finishedOperation(project: string, prefix: string, metadata: JsonObject): OperationRecord {
+    const now = new Date().toISOString();
+    const operation: OperationRecord = {
+      name: `projects/${project}/operations/${prefix}-${this.store.nextOperationMillis()}`,
+      project,
+      metadata: { '@type': OPERATION_METADATA_TYPE, createTime: now, startTime: now, endTime: now, ...metadata },
+      doneAt: Date.now(),
+      done: true,
+      response: { '@type': EMPTY_TYPE },
+    };
+    this.store.operations.set(operation.name, operation);
+    return operation;
+  }
+
+  // ---- lookups ------------------------------------------------------------------------------
+
+  private model(project: string, id: string, field: string): ModelRecord {
+    const model = this.store.models.get(Store.modelKey(project, id));
+    if (!model) {
+      throw rpcError(404, 'NOT_FOUND',
+        `Field: ${field} Error: The model resource: "${id}" was not found. ` +
+        `Please create the Cloud ML model resource first by using 'gcloud ml-engine models create ${id}'.`);
+    }
+    return model;
+  }
+
+  private version(model: ModelRecord, id: string): VersionRecord {
+    const version = model.versions.get(id);
+    if (!version) throw rpcError(404, 'NOT_FOUND', 'Field: name Error: The specified model version was not found.');
+    return version;
+  }
+
+  private operation(project: string, id: string): OperationRecord {
+    const name = `projects/${project}/operations/${id}`;
+    const operation = this.store.operations.get(name);
+    if (!operation) throw rpcError(404, 'NOT_FOUND', `Operation ${name} not found.`);
+    return operation;
+  }
+}
+
+// ---- views ---------------------------------------------------------------------------------------
+
+function versionView(model: ModelRecord, version: VersionRecord): JsonObject {
+  return model.defaultVersion === version.id ? { ...version.resource, isDefault: true } : { ...version.resource };
+}
+
+function modelView(model: ModelRecord): JsonObject {
+  const view: JsonObject = { ...model.resource };
+  const defaultVersion = model.defaultVersion === null ? undefined : model.versions.get(model.defaultVersion);
+  if (defaultVersion) view.defaultVersion = versionView(model, defaultVersion);
+  return view;
+}
+
+/** Like Google: `done` only once done, then exactly one of `response` / `error`. */
+function operationView(operation: OperationRecord): JsonObject {
+  const view: JsonObject = { name: operation.name, metadata: operation.metadata };
+  if (!operation.done) return view;
+  view.done = true;
+  if (operation.error) view.error = operation.error;
+  else view.response = operation.response;
+  return view;
+}
+
+// ---- helpers -------------------------------------------------------------------------------------
+
+function ok(json: unknown): Reply {
+  return { status: 200, json };
+}
+
+/** One page of a list response; empty lists omit the field, as Google does. */
+function paginate(ex: Exchange, field: string, items: unknown[]): JsonObject {
+  const sizeParam = ex.param('pageSize');
+  const requested = sizeParam === undefined || sizeParam === '' ? 0 : Number(sizeParam);
+  if (!Number.isInteger(requested) || requested < 0) {
+    throw rpcError(400, 'INVALID_ARGUMENT', `Invalid value at 'page_size' (TYPE_INT32), "${sizeParam}"`);
+  }
+  const size = Math.min(requested || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const token = ex.param('pageToken');
+  let start = 0;
+  if (token) {
+    const match = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+    if (!match || Number(match[1]) > items.length) throw rpcError(400, 'INVALID_ARGUMENT', 'Invalid page token.');
+    start = Number(match[1]);
+  }
+  const page = items.slice(start, start + size);
+  const response: JsonObject = {};
+  if (page.length > 0) response[field] = page;
+  if (start + size < items.length) response.nextPageToken = Buffer.from(`offset:${start + size}`).toString('base64url');
+  return response;
+}
+
+async function readJsonObject(ex: Exchange): Promise<JsonObject> {
+  const body = await ex.readJson();
+  if (body.kind === 'invalid') throw rpcError(400, 'INVALID_ARGUMENT', `Invalid JSON payload received. ${body.message}`);
+  if (body.kind === 'empty') return {};
+  if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
+    throw rpcError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received. Expected a JSON object.');
+  }
+  return body.value as JsonObject;
+}
+
+function without(object: JsonObject, fields: string[]): JsonObject {
+  const copy = { ...object };
+  for (const field of fields) delete copy[field];
+  return copy;
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw rpcError(400, 'INVALID_ARGUMENT', `Malformed percent-encoding in the path segment ${JSON.stringify(segment)}.`);
+  }
+}

@@ -1,0 +1,203 @@
+// Embedded local emulator of the two Google APIs `versions create` talks to: ml v1 (models,
+// versions, operations) and the Cloud Storage JSON API subset used for staging. Plain node:http;
+// every request is recorded (tests inspect the log in-process via requests() or, from a
+// subprocess, via GET/DELETE /__emulator/requests). Bad input never crashes it: it answers with a
+// Google-shaped error instead. The Host header is ignored for routing, so clients may use regional
+// hosts such as us-central1-<host>.
+
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { ApiError, httpError } from './errors';
+import { Exchange, type Reply } from './http';
+import { MlApi } from './ml';
+import { StorageApi } from './storage';
+import { Store } from './store';
+
+export interface EmulatorOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  /** Persist state there and reload it on start; without it, state lives in memory. */
+  dataDir?: string;
+  /** How long a new version stays CREATING before READY/FAILED. Default 2000. */
+  operationDelayMs?: number;
+  /** Delay added before every response (benchmarks). */
+  latencyMs?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  host: string;
+  /** As sent, still percent-encoded, without the query. */
+  path: string;
+  query: Record<string, string[]>;
+  headers: Record<string, string>;
+  /** Parsed JSON for JSON bodies, {size, sha256} for media, {multipart: [...]} for multipart uploads. */
+  body: unknown;
+  status: number;
+}
+
+export interface RunningEmulator {
+  /** http://host:port/ */
+  url: string;
+  host: string;
+  port: number;
+  requests(): RecordedRequest[];
+  clearRequests(): void;
+  close(): Promise<void>;
+}
+
+const REQUEST_LOG_PATH = '/__emulator/requests';
+/** The log is for tests; a long benchmark must not grow it without bound. */
+const MAX_RECORDED_REQUESTS = 100_000;
+const KEEP_ALIVE_MS = 65_000;
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const latencyMs = Math.max(0, opts.latencyMs ?? 0);
+  const store = Store.open(opts.dataDir);
+  const ml = new MlApi(store, Math.max(0, opts.operationDelayMs ?? 2000));
+  const storage = new StorageApi(store);
+  const log: RecordedRequest[] = [];
+
+  const server = createServer({ requestTimeout: 0, keepAliveTimeout: KEEP_ALIVE_MS });
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
+  server.on('clientError', answerUnparsableRequest);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    req.on('error', () => undefined); // aborted uploads surface inside the handler
+    res.on('error', () => undefined);
+    void serve(req, res);
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let ex: Exchange | undefined;
+    let reply: Reply;
+    let closeConnection = false;
+    try {
+      ex = new Exchange(req, `${host}:${port}`);
+      reply = await route(ex);
+    } catch (e) {
+      if (e instanceof ApiError) {
+        reply = { status: e.httpStatus, json: e.body };
+        closeConnection = e.closeConnection;
+      } else {
+        reply = { status: 500, json: httpError(500, `Emulator internal error: ${(e as Error)?.message ?? String(e)}`).body };
+        closeConnection = !req.complete; // the body may be half read
+      }
+    }
+    if (req.destroyed && !req.complete) return; // the client went away mid-request
+    if (ex && ex.rawPath !== REQUEST_LOG_PATH) {
+      log.push({
+        method: ex.method,
+        host: ex.host,
+        path: ex.rawPath,
+        query: ex.queryRecord(),
+        headers: ex.headerRecord(),
+        body: ex.bodyRecord,
+        status: reply.status,
+      });
+      if (log.length > MAX_RECORDED_REQUESTS) log.splice(0, log.length - MAX_RECORDED_REQUESTS);
+    }
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    writeReply(req, res, reply, closeConnection);
+  }
+
+  async function route(ex: Exchange): Promise<Reply> {
+    if (ex.rawPath === REQUEST_LOG_PATH) {
+      if (ex.method === 'GET') return { status: 200, json: log };
+      if (ex.method === 'DELETE') {
+        log.length = 0;
+        return { status: 200, json: {} };
+      }
+    }
+    const reply = MlApi.handles(ex.rawPath) ? await ml.handle(ex) : StorageApi.handles(ex.rawPath) ? await storage.handle(ex) : undefined;
+    if (reply) return reply;
+    throw httpError(404, `The emulator has no handler for ${ex.method} ${ex.rawPath}`);
+  }
+
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}/`,
+    host,
+    port,
+    requests: () => log.slice(),
+    clearRequests: () => {
+      log.length = 0;
+    },
+    close: () => (closing ??= closeServer(server, sockets).then(() => store.close())),
+  };
+}
+
+function writeReply(req: IncomingMessage, res: ServerResponse, reply: Reply, closeConnection: boolean): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { ...reply.headers };
+  if (closeConnection) headers.Connection = 'close';
+  const bodyless = req.method === 'HEAD' || reply.status === 204 || reply.status === 304;
+  if (reply.file) {
+    const { path, start, end } = reply.file;
+    const length = Math.max(0, end - start + 1);
+    res.writeHead(reply.status, { ...headers, 'Content-Length': String(length) });
+    if (bodyless || length === 0) {
+      res.end();
+      return;
+    }
+    const stream = createReadStream(path, { start, end });
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+    return;
+  }
+  let payload = Buffer.alloc(0);
+  if (reply.json !== undefined) {
+    payload = Buffer.from(`${JSON.stringify(reply.json, null, 2)}\n`);
+    headers['Content-Type'] = 'application/json; charset=UTF-8';
+  }
+  if (reply.status !== 204 && reply.status !== 304) headers['Content-Length'] = String(payload.length);
+  res.writeHead(reply.status, headers);
+  res.end(bodyless ? undefined : payload);
+}
+
+/** Malformed HTTP (bad request line, bad chunk sizes, ...): a Google-shaped 400, then close. */
+function answerUnparsableRequest(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify(httpError(status, `Malformed HTTP request: ${error.message}`).body);
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      'Content-Type: application/json; charset=UTF-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}
+
+function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    // In-flight requests get a moment to finish; then the connections go.
+    setTimeout(() => {
+      for (const socket of sockets) socket.destroy();
+    }, 200).unref();
+  });
+}

@@ -1,0 +1,38 @@
+// Error classes carry their exit code and how they are rendered; main.ts renders them in one place.
+
+/** A mistake the user can fix (bad input, failed API call): exit 1, `ERROR: (<command>) <message>`. */
+export class UserError extends Error {
+  readonly exitCode: number = 1;
+  /**
+   * `command` overrides the `(gcloud.…)` prefix for errors gcloud raises before the command is known
+   * (e.g. `--flags-file` problems and `--metric-targets` checks print `ERROR: (gcloud) …`).
+   */
+  constructor(message: string, readonly options: { command?: string; hint?: string } = {}) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/**
+ * An argument-parsing error (unknown flag, missing or invalid value): exit 2, the error line, then
+ * gcloud's usage block or search hint, chosen by `footer`.
+ */
+export class ArgumentError extends Error {
+  readonly exitCode = 2;
+  constructor(
+    message: string,
+    readonly footer: 'usage' | 'search' | 'none' = 'usage',
+    readonly options: { command?: string } = {},
+  ) {
+    super(message);
+    this.name = 'ArgumentError';
+  }
+}
+
+/** The user interrupted (Ctrl-C); gcloud exits 1 with a short line. */
+export class InterruptedError extends UserError {
+  constructor(message = 'Aborted by user.') {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}

@@ -1,0 +1,107 @@
+// --flags-file=YAML_FILE, expanded into argv tokens before parsing, as gcloud does: each file is a
+// mapping of flag → value or a list of such mappings (for flags given more than once). Scalars
+// become `--flag=value`; lists and dicts follow `--flag` as already-lexed values; null and booleans
+// become a bare `--flag`. Nested --flags-file entries (a path or a list of paths) expand in place;
+// a file that includes itself is refused. Every injected token remembers its `file:line`.
+import * as fs from 'node:fs';
+import * as yaml from 'js-yaml';
+import { UserError } from '../errors';
+import { scalarToString, type RawValue } from './arg-types';
+import type { ArgToken } from './parser';
+
+const FLAG = '--flags-file';
+/** Refuse absurd inputs with bounded memory and time (alias bombs, giant files). */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+const fail = (message: string) => new UserError(message, { command: 'gcloud' });
+
+function readFlagsFile(file: string, readStdin: () => string): string {
+  if (file === '-') return readStdin();
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw fail(`${FLAG} [${file}] not found.`);
+  }
+  if (stat.isDirectory()) throw fail(`Unable to read file [${file}]: [Errno 21] Is a directory: '${file}'`);
+  if (stat.size > MAX_FILE_BYTES) throw fail(`${FLAG} [${file}] is too large (over ${MAX_FILE_BYTES} bytes).`);
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw fail(`Unable to read file [${file}]: ${(err as Error).message}`);
+  }
+}
+
+/** Line (1-based) of each top-level key of each mapping document item, found by a light scan. */
+function keyLines(text: string): { line: number; key: string; item: number }[] {
+  const found: { line: number; key: string; item: number }[] = [];
+  let item = -1;
+  text.split(/\r?\n/).forEach((line, i) => {
+    const listItem = /^-\s+["']?(--[\w-]+)["']?\s*:/.exec(line);
+    const plain = /^\s{0,2}["']?(--[\w-]+)["']?\s*:/.exec(line);
+    if (listItem) {
+      item++;
+      found.push({ line: i + 1, key: listItem[1], item });
+    } else if (plain) {
+      if (item < 0) item = 0;
+      found.push({ line: i + 1, key: plain[1], item });
+    }
+  });
+  return found;
+}
+
+function expandFile(file: string, stack: string[], out: ArgToken[], readStdin: () => string): void {
+  if (stack.some((entry) => entry.slice(0, entry.lastIndexOf(':')) === file)) throw fail(`${FLAG} recursive reference (${stack.join(';')}).`);
+  const text = readFlagsFile(file, readStdin);
+  if (!text) throw fail(`${FLAG} [${file}] is empty.`);
+  let data: unknown;
+  try {
+    data = yaml.load(text, { json: true });
+  } catch (err) {
+    throw fail(`Failed to parse YAML: ${(err as Error).message}`);
+  }
+  const lines = keyLines(text);
+  const members = Array.isArray(data) ? data : [data];
+  members.forEach((member, index) => {
+    if (member === null || typeof member !== 'object' || Array.isArray(member)) {
+      throw fail(`${file}:${Array.isArray(data) ? index + 1 : 1}: ${FLAG} file must contain a dictionary or list of dictionaries of flags.`);
+    }
+    for (const [name, value] of Object.entries(member as Record<string, RawValue>)) {
+      const line = lines.find((l) => l.key === name && (l.item === index || !Array.isArray(data)))?.line ?? 1;
+      const location = [...stack, `${file}:${line}`].join(';');
+      if (name === FLAG) {
+        for (const nested of Array.isArray(value) ? value : [value]) {
+          expandFile(scalarToString(nested), [...stack, `${file}:${line}`], out, readStdin);
+        }
+        continue;
+      }
+      if (value === null || typeof value === 'boolean') {
+        out.push({ value: name, location });
+      } else if (typeof value === 'object') {
+        out.push({ value: name, location }, { value, location });
+      } else {
+        out.push({ value: `${name}=${scalarToString(value)}`, location });
+      }
+    }
+  });
+}
+
+/** Replaces every --flags-file occurrence in argv by the flags it holds, keeping left-to-right order. */
+export function expandFlagsFiles(argv: string[], readStdin: () => string = () => fs.readFileSync(0, 'utf8')): ArgToken[] {
+  const out: ArgToken[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === FLAG) {
+      if (i + 1 >= argv.length) {
+        out.push({ value: arg });
+        continue;
+      }
+      expandFile(argv[++i], [], out, readStdin);
+    } else if (arg.startsWith(`${FLAG}=`)) {
+      expandFile(arg.slice(FLAG.length + 1), [], out, readStdin);
+    } else {
+      out.push({ value: arg });
+    }
+  }
+  return out;
+}

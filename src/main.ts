@@ -1,0 +1,152 @@
+// Entry point: argv → --flags-file expansion → command routing (commander) → gcloud-style flag
+// parsing → properties/context → the command's handler. Every error is rendered here, once.
+import { Command, CommanderError } from 'commander';
+import { ArgumentError, UserError } from './errors';
+import { expandFlagsFiles } from './flags/flags-file';
+import { parseArgs, type ArgToken } from './flags/parser';
+import { GLOBAL_FLAGS } from './flags/global-flags';
+import type { Track } from './flags/spec';
+import { COMMANDS, type CommandDefinition } from './commands/registry';
+import { buildContext } from './context/context';
+import { Output } from './context/output';
+import { renderHelp, usageFooter } from './help';
+
+const TRACK_WORDS: Record<string, Track> = { alpha: 'ALPHA', beta: 'BETA' };
+
+interface Route {
+  track: Track;
+  command: CommandDefinition;
+  rest: ArgToken[];
+}
+
+/** gcloud accepts its global flags before the command words too; skip them (and their values). */
+function commandWords(tokens: ArgToken[]): { words: string[]; rest: ArgToken[] } {
+  const valueFlags = new Set(GLOBAL_FLAGS.filter((f) => f.kind === 'value').map((f) => f.name));
+  const words: string[] = [];
+  const rest: ArgToken[] = [];
+  let collecting = true;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const text = typeof t.value === 'string' ? t.value : undefined;
+    if (collecting && text !== undefined && !text.startsWith('-')) {
+      words.push(text);
+      if (COMMANDS.some((c) => c.path.join(' ') === words.filter((w) => !(w in TRACK_WORDS)).join(' '))) collecting = false;
+      continue;
+    }
+    rest.push(t);
+    if (collecting && text !== undefined && valueFlags.has(text) && i + 1 < tokens.length) rest.push(tokens[++i]);
+  }
+  return { words, rest };
+}
+
+/** Routes the command words through a commander tree built from the registry. */
+async function route(tokens: ArgToken[]): Promise<Route> {
+  const { words, rest } = commandWords(tokens);
+  let found: Route | undefined;
+  const program = new Command('gcloud').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  for (const track of ['GA', 'BETA', 'ALPHA'] as Track[]) {
+    const root = track === 'GA' ? program : program.command(track.toLowerCase());
+    const groups = new Map<string, Command>();
+    for (const command of COMMANDS.filter((c) => c.tracks.includes(track))) {
+      let parent = root;
+      command.path.forEach((word, i) => {
+        const key = command.path.slice(0, i + 1).join(' ');
+        if (i === command.path.length - 1) {
+          parent.command(word).action(() => {
+            found = { track, command, rest };
+          });
+        } else {
+          if (!groups.has(key)) groups.set(key, parent.command(word));
+          parent = groups.get(key)!;
+        }
+      });
+    }
+  }
+  try {
+    await program.parseAsync(words, { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+  }
+  if (!found) {
+    const known = words.length ? words.join(' ') : '';
+    throw new ArgumentError(
+      known ? `Invalid choice: '${words[words.length - 1]}'.` : 'command name argument expected.',
+      'none',
+      { command: 'gcloud' },
+    );
+  }
+  return found;
+}
+
+export function commandName(track: Track, command: CommandDefinition): string {
+  return ['gcloud', ...(track === 'GA' ? [] : [track.toLowerCase()]), ...command.path].join('.');
+}
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let output = new Output({
+    stdout: process.stdout,
+    stderr: process.stderr,
+    userOutputEnabled: true,
+    verbosity: 'warning',
+    interactive: false,
+  });
+  let name = 'gcloud';
+  let routed: Route | undefined;
+  try {
+    const tokens = expandFlagsFiles(argv);
+    routed = await route(tokens);
+    name = commandName(routed.track, routed.command);
+    const { track, command } = routed;
+    const flags = [...command.flags.filter((f) => f.tracks.includes(track)), ...(command.standalone ? [] : GLOBAL_FLAGS)];
+    const parsed = parseArgs(routed.rest, {
+      commandWords: command.path,
+      track,
+      positionals: command.positionals,
+      flags: command.standalone ? [...flags, ...GLOBAL_FLAGS.filter((f) => f.name === '--help')] : flags,
+      otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
+    });
+    if (parsed.values.help || parsed.values.shortHelp) {
+      process.stdout.write(renderHelp(track, command));
+      return 0;
+    }
+    const ctx = buildContext({ track, command, parsed, env });
+    output = ctx.output;
+    await command.run(parsed.values, ctx);
+    return 0;
+  } catch (err) {
+    return reportError(err, output, name, routed);
+  }
+}
+
+function reportError(err: unknown, output: Output, name: string, routed: Route | undefined): number {
+  if (err instanceof ArgumentError) {
+    const prefix = err.options.command ?? name;
+    let text = `ERROR: (${prefix}) ${err.message}`;
+    if (err.footer === 'usage' && routed) text += `\n${usageFooter(routed.track, routed.command)}`;
+    if (err.footer === 'none' || !routed) text += '\n';
+    output.error(text);
+    return err.exitCode;
+  }
+  if (err instanceof UserError) {
+    output.error(`ERROR: (${err.options.command ?? name}) ${err.message}`);
+    return err.exitCode;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  output.error(
+    `ERROR: (${name}) Internal error in gcloud-aip (${e.name}): ${e.message}\nThis is a bug; please report it with the command you ran.`,
+  );
+  if (output.isDebug && e.stack) output.debug(e.stack);
+  return 1;
+}
+
+export function main(argv: string[]): void {
+  run(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`ERROR: (gcloud) Internal error in gcloud-aip: ${(err as Error)?.message ?? err}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,111 @@
+// Validates a local --origin directory and lists the files gcloud would upload from it.
+import { promises as fs, type Dirent, type Stats } from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../errors';
+
+export interface OriginFile {
+  /** Path below the origin, '/'-separated: the object name after the staging prefix. */
+  relPath: string;
+  absPath: string;
+  /** Size in bytes when listed (of the target, for a symlinked file). */
+  size: number;
+}
+
+export interface DirectoryListing {
+  /** The origin exactly as the user typed it; messages name files as `<origin>/<relPath>`. */
+  origin: string;
+  /** Sorted by compareRelPaths. */
+  files: OriginFile[];
+}
+
+/**
+ * Lists every regular file below `origin`, recursively, sorted. Like gcloud (os.walk): dotfiles are
+ * included and symlinked files are followed; symlinked directories are not entered (on purpose, so
+ * a link cannot pull in a tree outside the model). Sockets, fifos and devices are skipped.
+ */
+export async function listOriginFiles(origin: string): Promise<DirectoryListing> {
+  const root = path.resolve(origin);
+  // os.path.isdir('') is False, although path.resolve('') is the working directory.
+  if (origin === '' || !(await isDirectory(root))) {
+    throw new UserError(`[${origin}] is not a valid directory.`);
+  }
+  const files: OriginFile[] = [];
+  await walk(origin, root, '', files);
+  if (files.length === 0) {
+    throw new UserError(
+      `Cannot upload contents of directory [${origin}] to Google Cloud Storage; directory has no files.`,
+    );
+  }
+  files.sort((a, b) => compareRelPaths(a.relPath, b.relPath));
+  return { origin, files };
+}
+
+/** Order by the UTF-8 bytes of the relative paths (stable across machines, unlike readdir order). */
+export function compareRelPaths(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** The local path as gcloud spells it in messages: the origin as typed, '/', the relative path. */
+export function gcloudLocalPath(origin: string, relPath: string): string {
+  return `${origin}/${relPath}`;
+}
+
+/** `Unable to read file [<path>]: [Errno 13] Permission denied`, like gcloud's file reader. */
+export function unreadableFileError(localPath: string, err: unknown, what = 'file'): UserError {
+  return new UserError(`Unable to read ${what} [${localPath}]: ${describeOsError(err)}`);
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[]): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await fs.readdir(dirAbs, { withFileTypes: true });
+  } catch (err) {
+    // gcloud's os.walk skips unreadable subdirectories silently; a model missing files is worse.
+    throw unreadableFileError(dirRel ? gcloudLocalPath(origin, dirRel) : origin, err, 'directory');
+  }
+  await Promise.all(
+    entries.map(async (entry) => {
+      const relPath = dirRel ? `${dirRel}/${entry.name}` : entry.name;
+      const absPath = path.join(dirAbs, entry.name);
+      if (entry.isDirectory()) return walk(origin, absPath, relPath, out);
+      if (!entry.isFile() && !entry.isSymbolicLink()) return; // socket, fifo, device
+      let stats: Stats;
+      try {
+        stats = await fs.stat(absPath); // follows a symlink to its target
+      } catch (err) {
+        // A dangling (or looping) symlink: gcloud fails reading it too.
+        throw unreadableFileError(gcloudLocalPath(origin, relPath), err);
+      }
+      if (stats.isFile()) out.push({ relPath, absPath, size: stats.size });
+    }),
+  );
+}
+
+/** Python's rendering of an OSError, e.g. `[Errno 2] No such file or directory`. */
+function describeOsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const known = typeof e?.errno === 'number' ? OS_ERROR_TEXT[e.code ?? ''] : undefined;
+  if (known && e.errno !== undefined) return `[Errno ${Math.abs(e.errno)}] ${known}`;
+  return e?.code ?? String(err);
+}
+
+// strerror() texts of the errors a read can plausibly hit.
+const OS_ERROR_TEXT: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  ELOOP: 'Too many levels of symbolic links',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  EIO: 'Input/output error',
+  ENAMETOOLONG: 'File name too long',
+  EMFILE: 'Too many open files',
+};

@@ -1,0 +1,194 @@
+// End to end: the built CLI as a subprocess against the emulator on an ephemeral port.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { createModel, emulatorEnv, FIXTURES, runCli, scratch, TOKEN } from '../helpers';
+
+let emulator: RunningEmulator;
+let env: NodeJS.ProcessEnv;
+let dir: string;
+
+before(async () => {
+  emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
+  const s = scratch();
+  dir = s.dir;
+  env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_AI_PLATFORM_REGION: 'global' };
+  await createModel(emulator.port, 'test-project', 'iris');
+});
+
+after(async () => {
+  await emulator.close();
+});
+
+const mlRequests = () => emulator.requests().filter((r) => r.path.startsWith('/v1/'));
+const creates = () => mlRequests().filter((r) => r.method === 'POST' && r.path.endsWith('/versions'));
+
+describe('versions create (GA) against the emulator', () => {
+  test('gs:// origin: POSTs the version, polls the operation, prints nothing by default', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-gcs', '--model', 'iris', '--origin', 'gs://fixture-models/iris/'], env);
+    // The emulator fails versions whose deploymentUri holds no objects: the CLI must say so.
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^Using endpoint \[http:\/\/127\.0\.0\.1:\d+\/\]\nCreating version \(this might take a few minutes\)\.\.\.\.\.\.\n\.*failed\.\nERROR: \(gcloud\.ai-platform\.versions\.create\) Create Version failed\./);
+    assert.equal(r.stdout, '');
+    const [post] = creates();
+    assert.deepEqual(post.body, { name: 'v-gcs', deploymentUri: 'gs://fixture-models/iris/' });
+    assert.equal(post.headers.authorization, `Bearer ${TOKEN}`);
+    assert.deepEqual(post.query, { alt: ['json'] });
+  });
+
+  test('local origin: stages the directory, deploys it, prints the READY version as YAML', async () => {
+    emulator.clearRequests();
+    const r = await runCli(
+      ['ai-platform', 'versions', 'create', 'v-local', '--model=iris', `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`,
+        '--staging-bucket=gs://staging-e2e', '--format=json'],
+      env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const version = JSON.parse(r.stdout);
+    assert.equal(version.state, 'READY');
+    assert.match(version.deploymentUri, /^gs:\/\/staging-e2e\/[0-9a-f]{64}\/$/);
+    const prefix = version.deploymentUri.slice('gs://staging-e2e/'.length, -1);
+    const list = await (await fetch(`http://127.0.0.1:${emulator.port}/storage/v1/b/staging-e2e/o?prefix=${prefix}/`)).json() as { items: { name: string; contentType: string; size: string }[] };
+    const objects = Object.fromEntries(list.items.map((o) => [o.name.slice(prefix.length + 1), o]));
+    assert.deepEqual(Object.keys(objects).sort(), ['assets/vocab.txt', 'saved_model.pb', 'variables/variables.data-00000-of-00001', 'variables/variables.index']);
+    assert.equal(objects['assets/vocab.txt'].contentType, 'text/plain');
+    assert.equal(objects['saved_model.pb'].contentType, 'application/octet-stream');
+    assert.equal(objects['variables/variables.data-00000-of-00001'].size, '4096');
+    // Uploads all come before the create call.
+    const order = emulator.requests().map((r) => (r.path.includes('/upload/') ? 'upload' : r.path.startsWith('/v1/') ? 'ml' : 'other')).filter((k) => k !== 'other');
+    assert.equal(order.lastIndexOf('upload') < order.indexOf('ml'), true);
+  });
+
+  test('--async prints the operation with --format json and does not poll', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-async', '--model', 'iris', '--origin', 'gs://x/y/', '--async', '--format', 'json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const op = JSON.parse(r.stdout);
+    assert.match(op.name, /^projects\/test-project\/operations\/create_iris_v-async-\d+$/);
+    assert.equal(op.metadata.version.state, 'CREATING');
+    assert.equal(mlRequests().filter((q) => q.method === 'GET').length, 0);
+  });
+
+  test('--config file merged under flags: --labels replaces the file labels, flags win', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-config', '--model', 'iris', '--config', path.join(FIXTURES, 'config', 'manual-scaling.yaml'),
+      '--labels', 'env=prod', '--description', 'from flag', '--async'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(creates()[0].body, {
+      name: 'v-config', deploymentUri: 'gs://fixture-models/iris/', runtimeVersion: '2.11', pythonVersion: '3.7',
+      description: 'from flag', machineType: 'mls1-c1-m2', manualScaling: { nodes: 2 }, labels: { env: 'prod' },
+    });
+  });
+
+  test('flags: accelerator, autoscaling metrics in gcloud order, repeated labels merge', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-flags', '--model', 'iris', '--origin', 'gs://x/y/', '--async',
+      '--machine-type', 'n1-standard-4', '--accelerator', 'type=nvidia-tesla-t4,count=2', '--labels', 'a=1', '--labels', 'b=2,a=3',
+      '--metric-targets', 'gpu-duty-cycle=10,cpu-usage=20', '--max-nodes', '4', '--framework', 'tensorflow'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(creates()[0].body, {
+      name: 'v-flags', deploymentUri: 'gs://x/y/', machineType: 'n1-standard-4', framework: 'TENSORFLOW',
+      acceleratorConfig: { count: '2', type: 'NVIDIA_TESLA_T4' }, labels: { a: '3', b: '2' },
+      autoScaling: { maxNodes: 4, metrics: [{ name: 'CPU_USAGE', target: 20 }, { name: 'GPU_DUTY_CYCLE', target: 10 }] },
+    });
+  });
+
+  test('a regional endpoint goes to {region}-{host}', async () => {
+    emulator.clearRequests();
+    const regional = { ...env, ...emulatorEnv(emulator.port, 'ml.localhost'), CLOUDSDK_AI_PLATFORM_REGION: 'europe-west1' };
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-region', '--model', 'iris', '--origin', 'gs://x/y/', '--async'], regional);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^Using endpoint \[http:\/\/europe-west1-ml\.localhost:\d+\/\]/);
+    assert.match(creates()[0].host, /^europe-west1-ml\.localhost:\d+$/);
+  });
+
+  test('billing project header and the --project flag', async () => {
+    emulator.clearRequests();
+    await createModel(emulator.port, 'other-project', 'iris');
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-bill', '--model', 'iris', '--origin', 'gs://x/y/', '--async',
+      '--project', 'other-project', '--billing-project', 'payer'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const [post] = creates();
+    assert.equal(post.path, '/v1/projects/other-project/models/iris/versions');
+    assert.equal(post.headers['x-goog-user-project'], 'payer');
+  });
+
+  test('auth/disable_credentials sends no Authorization header', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-noauth', '--model', 'iris', '--origin', 'gs://x/y/', '--async'],
+      { ...env, CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(creates()[0].headers.authorization, undefined);
+  });
+
+  test('API errors are rendered as gcloud renders them (404 model not found)', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v1', '--model', 'no-such-model', '--origin', 'gs://x/y/'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\nERROR: \(gcloud\.ai-platform\.versions\.create\) NOT_FOUND: /);
+  });
+
+  test('a version that already exists: ALREADY_EXISTS, exit 1', async () => {
+    const args = ['ai-platform', 'versions', 'create', 'v-dup', '--model', 'iris', '--origin', 'gs://x/y/', '--async'];
+    assert.equal((await runCli(args, env)).code, 0);
+    const r = await runCli(args, env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /ERROR: \(gcloud\.ai-platform\.versions\.create\) ALREADY_EXISTS: /);
+  });
+});
+
+describe('refusals that never reach the server', () => {
+  const cases: [string, string[], number, RegExp][] = [
+    ['missing VERSION and --model', [], 2, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) argument VERSION --model: Must be specified\.\nUsage: gcloud ai-platform versions create VERSION --model=MODEL \[optional flags\]/],
+    ['unknown flag', ['v1', '--model', 'iris', '--bogus-flag'], 2, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) unrecognized arguments: --bogus-flag \n\nTo search the help text/],
+    ['beta-only flag on GA', ['v1', '--model', 'iris', '--image', 'gcr.io/p/i'], 2, /--image flag is available in one or more alternate release tracks/],
+    ['bad region', ['v1', '--model', 'iris', '--region', 'mars-central1'], 2, /argument --region: Invalid choice: 'mars-central1'\. Did you mean 'us-central1'\?/],
+    ['bad label', ['v1', '--model', 'iris', '--labels', 'env=Prod'], 2, /argument --labels: Bad value \[Prod\]: Only hyphens/],
+    ['staging bucket without gs://', ['v1', '--model', 'iris', '--staging-bucket', 'nope'], 2, /argument --staging-bucket: Must be a valid Google Cloud Storage bucket/],
+    ['value that looks like a flag', ['v1', '--model', '--origin', 'gs://x'], 2, /argument --model: expected one argument/],
+    ['metric target over 100', ['v1', '--model', 'iris', '--metric-targets', 'cpu-usage=101'], 1, /^ERROR: \(gcloud\) Metric target value 101 is not between 0 and 100\./],
+    ['accelerator count 0', ['v1', '--model', 'iris', '--origin', 'gs://x/', '--accelerator', 'type=nvidia-tesla-t4,count=0'], 1, /The count of the accelerator must be greater than 0\./],
+    ['local origin without staging bucket', ['v1', '--model', 'iris', '--origin', 'nope'], 1, /If --origin is provided as a local path, --staging-bucket must be given as well\./],
+    ['missing origin dir', ['v1', '--model', 'iris', '--origin', 'does-not-exist', '--staging-bucket', 'gs://b'], 1, /\[does-not-exist\] is not a valid directory\./],
+    ['no origin, no config', ['v1', '--model', 'iris'], 1, /Either `--origin` must be provided or `deploymentUri` must be provided/],
+    ['config with disallowed fields', ['v1', '--model', 'iris', '--config', path.join(FIXTURES, 'config', 'disallowed-fields.yaml')], 1, /Invalid fields \[foo, state\] in configuration file/],
+    ['missing config file', ['v1', '--model', 'iris', '--config', 'nope.yaml'], 1, /Could not read Version configuration file \[nope\.yaml\]:\n\nUnable to read file \[nope\.yaml\]: \[Errno 2\] No such file or directory: 'nope\.yaml'/],
+  ];
+  for (const [name, args, code, pattern] of cases) {
+    test(name, async () => {
+      emulator.clearRequests();
+      const r = await runCli(['ai-platform', 'versions', 'create', ...args], env, dir);
+      assert.equal(r.code, code, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.equal(r.stdout, '');
+      assert.equal(mlRequests().length, 0);
+    });
+  }
+
+  test('empty config file: a clean error instead of a crash', async () => {
+    const file = path.join(dir, 'empty.yaml');
+    fs.writeFileSync(file, '');
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v1', '--model', 'iris', '--origin', 'gs://x/', '--config', file], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) /m);
+    assert.doesNotMatch(r.stderr, /crash|at .*\.js:\d+/);
+  });
+
+  test('the project is required for a bare model name', async () => {
+    const noProject = { ...env };
+    delete noProject.CLOUDSDK_CORE_PROJECT;
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v1', '--model', 'iris', '--origin', 'gs://x/'], noProject);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /The required property \[project\] is not currently set\./);
+  });
+
+  test('the token never appears in --log-http output', async () => {
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-log', '--model', 'iris', '--origin', 'gs://x/y/', '--async', '--log-http', '--verbosity=debug'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /authorization: --- Token Redacted ---/);
+    assert.doesNotMatch(r.stderr + r.stdout, new RegExp(TOKEN.replace(/\./g, '\\.')));
+  });
+});
