@@ -1,0 +1,468 @@
+// stageLocalOrigin against a tiny in-process fake of the Cloud Storage upload API (multipart and
+// resumable, including the open-ended `Content-Range: bytes N-*/*` @google-cloud/storage streams).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { UserError } from '../../src/errors';
+import { computeStagingPrefix } from '../../src/upload/prefix';
+import { MULTIPART_MAX_BYTES, stageLocalOrigin, type StageOptions, type StageProgress } from '../../src/upload/stage';
+import { apiEndpointOf } from '../../src/upload/storage-client';
+import { listOriginFiles } from '../../src/upload/walk';
+
+// ---- the fake -------------------------------------------------------------------------------
+
+interface StoredObject {
+  data: Buffer;
+  contentType: string;
+}
+
+interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** How the fake answers an upload of `name` into `bucket`. */
+type Behaviour = (bucket: string, name: string) => 'store' | 'bad-size' | 'hang' | { status: number; message: string };
+
+class FakeGcs {
+  readonly objects = new Map<string, StoredObject>(); // key: `${bucket}/${name}`
+  readonly requests: RecordedRequest[] = [];
+  behaviour: Behaviour = () => 'store';
+  /** Requests whose connection the client dropped before an answer. */
+  abandoned = 0;
+  private sessions = new Map<string, { bucket: string; name: string; contentType: string; data: Buffer; total?: number }>();
+  private server = http.createServer((req, res) => this.handle(req, res));
+  private nextSession = 0;
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/storage/v1/`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  reset(): void {
+    this.objects.clear();
+    this.requests.length = 0;
+    this.sessions.clear();
+    this.behaviour = () => 'store';
+    this.abandoned = 0;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      this.requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers });
+      const match = /^(?:\/resumable)?\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname);
+      const body = Buffer.concat(chunks);
+      const uploadType = url.searchParams.get('uploadType');
+      if (req.method === 'DELETE') return send(res, 204);
+      if (!match) return sendError(res, 404, `No route for ${req.method} ${url.pathname}`);
+      const bucket = decodeURIComponent(match[1]);
+      if (url.searchParams.has('upload_id')) return this.resumablePut(req, res, url, body);
+      if (req.method === 'POST' && uploadType === 'multipart') return this.multipart(req, res, bucket, url, body);
+      if (req.method === 'POST' && uploadType === 'resumable') return this.resumableStart(req, res, bucket, url, body);
+      sendError(res, 400, 'Unsupported upload request');
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) this.abandoned++;
+    });
+  }
+
+  /** Stores the object unless the behaviour says otherwise; answers like GCS. */
+  private finish(res: http.ServerResponse, bucket: string, name: string, data: Buffer, contentType: string): void {
+    const behaviour = this.behaviour(bucket, name);
+    if (behaviour === 'hang') return;
+    if (typeof behaviour === 'object') return sendError(res, behaviour.status, behaviour.message);
+    this.objects.set(`${bucket}/${name}`, { data, contentType });
+    send(res, 200, {
+      kind: 'storage#object',
+      bucket,
+      name,
+      contentType,
+      size: String(data.length + (behaviour === 'bad-size' ? 1 : 0)),
+      md5Hash: createHash('md5').update(data).digest('base64'),
+    });
+  }
+
+  private multipart(req: http.IncomingMessage, res: http.ServerResponse, bucket: string, url: URL, body: Buffer): void {
+    const boundary = /boundary=(?:"([^"]+)"|'([^']+)'|([^;\s]+))/.exec(req.headers['content-type'] ?? '');
+    if (!boundary) return sendError(res, 400, 'Malformed multipart upload body.');
+    const parts = splitMultipart(body, boundary[1] ?? boundary[2] ?? boundary[3]);
+    if (parts.length < 2) return sendError(res, 400, 'Malformed multipart upload body.');
+    const metadata = JSON.parse(parts[0].body.toString('utf8')) as { name?: string; contentType?: string };
+    const name = url.searchParams.get('name') ?? metadata.name ?? '';
+    this.finish(res, bucket, name, parts[1].body, metadata.contentType ?? parts[1].headers['content-type'] ?? '');
+  }
+
+  private resumableStart(req: http.IncomingMessage, res: http.ServerResponse, bucket: string, url: URL, body: Buffer): void {
+    const behaviour = this.behaviour(bucket, url.searchParams.get('name') ?? '');
+    if (typeof behaviour === 'object') return sendError(res, behaviour.status, behaviour.message);
+    const metadata = (body.length ? JSON.parse(body.toString('utf8')) : {}) as { name?: string; contentType?: string };
+    const id = `session-${this.nextSession++}`;
+    const total = req.headers['x-upload-content-length'];
+    this.sessions.set(id, {
+      bucket,
+      name: url.searchParams.get('name') ?? metadata.name ?? '',
+      contentType: metadata.contentType ?? String(req.headers['x-upload-content-type'] ?? ''),
+      data: Buffer.alloc(0),
+      total: total === undefined ? undefined : Number(total),
+    });
+    const location = `http://${req.headers.host}${url.pathname}?uploadType=resumable&upload_id=${id}`;
+    send(res, 200, undefined, { Location: location });
+  }
+
+  private resumablePut(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer): void {
+    const session = this.sessions.get(url.searchParams.get('upload_id') ?? '');
+    if (!session) return sendError(res, 404, 'No such upload session.');
+    // bytes a-b/N | bytes a-b/* | bytes a-*/* (the rest, open-ended) | bytes */N (status query)
+    const range = /^bytes (\*|(\d+)-(\d+|\*))\/(\d+|\*)$/.exec(String(req.headers['content-range'] ?? ''));
+    if (!range) return sendError(res, 400, 'Bad Content-Range.');
+    if (range[4] !== '*') session.total = Number(range[4]);
+    if (range[2] !== undefined) {
+      session.data = Buffer.concat([session.data.subarray(0, Number(range[2])), body]);
+      if (range[3] === '*') session.total = session.data.length;
+    }
+    if (session.total !== undefined && session.data.length >= session.total) {
+      return this.finish(res, session.bucket, session.name, session.data, session.contentType);
+    }
+    send(res, 308, undefined, session.data.length ? { Range: `bytes=0-${session.data.length - 1}` } : {});
+  }
+}
+
+function send(res: http.ServerResponse, status: number, json?: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(json === undefined ? '' : JSON.stringify(json));
+}
+
+function sendError(res: http.ServerResponse, status: number, message: string): void {
+  send(res, status, { error: { code: status, message, errors: [{ message, reason: 'fake' }] } });
+}
+
+function splitMultipart(body: Buffer, boundary: string): { headers: Record<string, string>; body: Buffer }[] {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: { headers: Record<string, string>; body: Buffer }[] = [];
+  let start = body.indexOf(delimiter);
+  while (start >= 0) {
+    const afterDelimiter = start + delimiter.length;
+    if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, afterDelimiter);
+    if (next < 0) break;
+    const part = body.subarray(body.indexOf('\n', afterDelimiter) + 1, next);
+    const headEnd = part.indexOf('\r\n\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of part.subarray(0, headEnd).toString('latin1').split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    let content = part.subarray(headEnd + 4);
+    if (content.subarray(-2).toString() === '\r\n') content = content.subarray(0, -2);
+    parts.push({ headers, body: content });
+    start = next;
+  }
+  return parts;
+}
+
+// ---- fixtures ---------------------------------------------------------------------------------
+
+const fake = new FakeGcs();
+let endpoint = '';
+const scratch = mkdtempSync(path.join(tmpdir(), 'upload-stage-'));
+let dirCount = 0;
+
+before(async () => {
+  endpoint = await fake.start();
+});
+after(async () => {
+  await fake.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+beforeEach(() => fake.reset());
+
+function makeModel(files: Record<string, string | Buffer>): string {
+  const root = path.join(scratch, `model${dirCount++}`);
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), content);
+  }
+  return root;
+}
+
+function bytes(size: number, seed: number): Buffer {
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) b[i] = (i * 131 + seed * 17 + (i >> 9)) & 0xff;
+  return b;
+}
+
+const md5 = (data: Buffer | string) => createHash('md5').update(data).digest('base64');
+const sha256 = (...parts: (Buffer | string)[]) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+};
+
+function options(origin: string, extra: Partial<StageOptions> = {}): StageOptions {
+  return { origin, bucket: 'staging-bucket', storageEndpoint: endpoint, accessToken: async () => 'test-token-123', ...extra };
+}
+
+async function rejectsWithUserError(promise: Promise<unknown>, message: string | RegExp): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof UserError, `expected a UserError, got ${String(err)}`);
+    if (typeof message === 'string') assert.equal(err.message, message);
+    else assert.match(err.message, message);
+    assert.ok(!err.message.includes('test-token-123'), 'the token must never show');
+    return true;
+  });
+}
+
+// ---- tests ------------------------------------------------------------------------------------
+
+describe('stageLocalOrigin', () => {
+  test('uploads every file under <sha256>/<relative path> with gcloud content types', async () => {
+    const files: Record<string, string | Buffer> = {
+      'saved_model.pb': bytes(1000, 1),
+      'variables/variables.index': bytes(10, 2),
+      'variables/variables.data-00000-of-00001': bytes(70_000, 3),
+      'assets/vocab.txt': 'a\nb\n',
+      'empty.txt': '',
+      '.hidden.json': '{}',
+      'my dir/é t.md': '# hi',
+    };
+    const origin = makeModel(files);
+    const progress: StageProgress[] = [];
+    const uri = await stageLocalOrigin(options(origin, { onProgress: (p) => progress.push(p), quotaProject: 'billing-proj' }));
+
+    const order = Object.keys(files).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const hex = sha256(...order.map((rel) => files[rel]));
+    assert.equal(uri, `gs://staging-bucket/${hex}/`);
+
+    const expectedTypes: Record<string, string> = {
+      'saved_model.pb': 'application/octet-stream',
+      'variables/variables.index': 'application/octet-stream',
+      'variables/variables.data-00000-of-00001': 'application/octet-stream',
+      'assets/vocab.txt': 'text/plain',
+      'empty.txt': 'text/plain',
+      '.hidden.json': 'application/json',
+      'my dir/é t.md': 'text/markdown',
+    };
+    assert.deepEqual([...fake.objects.keys()].sort(), order.map((rel) => `staging-bucket/${hex}/${rel}`).sort());
+    for (const rel of order) {
+      const stored = fake.objects.get(`staging-bucket/${hex}/${rel}`)!;
+      const local = Buffer.from(files[rel]);
+      assert.equal(stored.data.length, local.length, rel);
+      assert.equal(md5(stored.data), md5(local), rel);
+      assert.equal(stored.contentType, expectedTypes[rel], rel);
+    }
+    // Small files go as one multipart request each, every request with our headers.
+    assert.equal(fake.requests.length, order.length);
+    for (const req of fake.requests) {
+      assert.equal(req.query.get('uploadType'), 'multipart');
+      assert.equal(req.headers.authorization, 'Bearer test-token-123');
+      assert.equal(req.headers['x-goog-user-project'], 'billing-proj');
+    }
+
+    const totalBytes = order.reduce((sum, rel) => sum + Buffer.byteLength(files[rel]), 0);
+    assert.deepEqual(progress[0], { filesDone: 0, filesTotal: order.length, bytesDone: 0, bytesTotal: totalBytes });
+    assert.deepEqual(progress.at(-1), { filesDone: order.length, filesTotal: order.length, bytesDone: totalBytes, bytesTotal: totalBytes });
+  });
+
+  test('files over 5 MiB go resumable, in chunks of chunkSize, authorized on every request', async () => {
+    const big = bytes(MULTIPART_MAX_BYTES + 300_000, 7);
+    const origin = makeModel({ 'model.bst': big, 'small.txt': 'x' });
+    const uri = await stageLocalOrigin(options(origin, { chunkSize: 1024 * 1024, concurrency: 1 }));
+    const hex = sha256(big, 'x');
+    assert.equal(uri, `gs://staging-bucket/${hex}/`);
+
+    const stored = fake.objects.get(`staging-bucket/${hex}/model.bst`)!;
+    assert.equal(md5(stored.data), md5(big));
+    assert.equal(stored.contentType, 'application/octet-stream');
+    const resumable = fake.requests.filter((r) => r.query.get('uploadType') === 'resumable');
+    const puts = resumable.filter((r) => r.method === 'PUT');
+    assert.equal(resumable.length - puts.length, 1, 'one session start');
+    assert.equal(puts.length, Math.ceil(big.length / (1024 * 1024)));
+    assert.equal(resumable[0].headers['x-upload-content-length'], String(big.length));
+    // @google-cloud/storage 7.22 drops auth on resumable uploads to custom endpoints unless we add it.
+    for (const req of fake.requests) assert.equal(req.headers.authorization, 'Bearer test-token-123', `${req.method} ${req.path}`);
+  });
+
+  test('without chunkSize a big file streams in one PUT', async () => {
+    const big = bytes(MULTIPART_MAX_BYTES + 1, 9);
+    const origin = makeModel({ 'model.pkl': big });
+    const uri = await stageLocalOrigin(options(origin));
+    const stored = fake.objects.get(`staging-bucket/${sha256(big)}/model.pkl`)!;
+    assert.equal(uri, `gs://staging-bucket/${sha256(big)}/`);
+    assert.equal(md5(stored.data), md5(big));
+    assert.equal(fake.requests.filter((r) => r.method === 'PUT').length, 1);
+  });
+
+  test('a file of exactly 5 MiB still goes multipart', async () => {
+    const origin = makeModel({ 'edge.bin': bytes(MULTIPART_MAX_BYTES, 4) });
+    await stageLocalOrigin(options(origin));
+    assert.deepEqual(fake.requests.map((r) => r.query.get('uploadType')), ['multipart']);
+  });
+
+  test('no token: no Authorization header on any request, multipart or resumable', async () => {
+    const origin = makeModel({ 'a.txt': 'a', 'big.bin': bytes(MULTIPART_MAX_BYTES + 10, 5) });
+    await stageLocalOrigin(options(origin, { accessToken: async () => undefined }));
+    assert.ok(fake.requests.length >= 3);
+    for (const req of fake.requests) {
+      assert.equal(req.headers.authorization, undefined);
+      assert.equal(req.headers['x-goog-user-project'], undefined);
+    }
+    await stageLocalOrigin(options(origin, { accessToken: undefined }));
+    for (const req of fake.requests) assert.equal(req.headers.authorization, undefined);
+  });
+
+  test('validation comes first: a bad origin fails before any request', async () => {
+    await rejectsWithUserError(stageLocalOrigin(options(path.join(scratch, 'missing'))), `[${path.join(scratch, 'missing')}] is not a valid directory.`);
+    const empty = path.join(scratch, `empty${dirCount++}`);
+    mkdirSync(path.join(empty, 'sub'), { recursive: true });
+    await rejectsWithUserError(
+      stageLocalOrigin(options(empty)),
+      `Cannot upload contents of directory [${empty}] to Google Cloud Storage; directory has no files.`,
+    );
+    assert.equal(fake.requests.length, 0);
+  });
+
+  test('404: the bucket does not exist', async () => {
+    const origin = makeModel({ 'model.pkl': 'm' });
+    fake.behaviour = () => ({ status: 404, message: 'The specified bucket does not exist.' });
+    await rejectsWithUserError(stageLocalOrigin(options(origin)), 'Could not upload file: [staging-bucket] bucket does not exist.');
+  });
+
+  test('404 on starting a resumable upload: the bucket does not exist', async () => {
+    const origin = makeModel({ 'model.pkl': bytes(MULTIPART_MAX_BYTES + 1, 3) });
+    fake.behaviour = () => ({ status: 404, message: 'The specified bucket does not exist.' });
+    await rejectsWithUserError(stageLocalOrigin(options(origin)), 'Could not upload file: [staging-bucket] bucket does not exist.');
+  });
+
+  test('403: status, local path as typed, bucket/object and the server message', async () => {
+    const dir = makeModel({ 'model.pkl': 'm' });
+    const typed = path.relative(process.cwd(), dir);
+    const message = 'caller does not have storage.objects.create access to the Google Cloud Storage object.';
+    fake.behaviour = () => ({ status: 403, message });
+    const hex = sha256('m');
+    await rejectsWithUserError(
+      stageLocalOrigin(options(typed)),
+      `403 Could not upload file [${typed}/model.pkl] to [staging-bucket/${hex}/model.pkl]: ${message}`,
+    );
+  });
+
+  test('403 on a resumable upload has the same shape', async () => {
+    const big = bytes(MULTIPART_MAX_BYTES + 1, 6);
+    const origin = makeModel({ 'w.bin': big });
+    fake.behaviour = () => ({ status: 403, message: 'denied' });
+    await rejectsWithUserError(
+      stageLocalOrigin(options(origin)),
+      `403 Could not upload file [${origin}/w.bin] to [staging-bucket/${sha256(big)}/w.bin]: denied`,
+    );
+  });
+
+  test('a response size that differs from the local size fails like gcloud', async () => {
+    const dir = makeModel({ 'model.pkl': 'pickle' });
+    const typed = path.relative(process.cwd(), dir);
+    fake.behaviour = () => 'bad-size';
+    await rejectsWithUserError(
+      stageLocalOrigin(options(typed)),
+      `Cloud storage upload failure. Uploaded file does not match local file: ${typed}/model.pkl. Please retry.`,
+    );
+  });
+
+  test('one failing file cancels the uploads in flight and names the failing file', async () => {
+    const files = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`part-${String(i).padStart(2, '0')}.bin`, `p${i}`]));
+    const origin = makeModel(files);
+    fake.behaviour = (_bucket, name) => (name.endsWith('/part-05.bin') ? { status: 403, message: 'nope' } : 'hang');
+    const started = Date.now();
+    await rejectsWithUserError(stageLocalOrigin(options(origin, { concurrency: 16 })), /^403 Could not upload file \[.*\/part-05\.bin\] to \[staging-bucket\/[0-9a-f]{64}\/part-05\.bin\]: nope$/);
+    assert.ok(Date.now() - started < 5000, 'the hanging uploads were not waited for');
+    await waitFor(() => fake.abandoned >= 11);
+    assert.equal(fake.objects.size, 0);
+  });
+
+  test('after a failure no new uploads start', async () => {
+    const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}.txt`, `${i}`]));
+    const origin = makeModel(files);
+    fake.behaviour = (_bucket, name) => (name.endsWith('/f1.txt') ? { status: 400, message: 'bad' } : 'store');
+    await rejectsWithUserError(stageLocalOrigin(options(origin, { concurrency: 1 })), /f1\.txt\]: bad$/);
+    assert.deepEqual(fake.requests.map((r) => r.query.get('name')!.split('/')[1]), ['f0.txt', 'f1.txt']);
+  });
+
+  test('a network failure is one clean line naming the file', async () => {
+    const origin = makeModel({ 'model.pkl': 'm' });
+    const closedPort = await unusedPort();
+    await rejectsWithUserError(
+      stageLocalOrigin(options(origin, { storageEndpoint: `http://127.0.0.1:${closedPort}/storage/v1/` })),
+      new RegExp(`^Could not upload file \\[${escapeRegExp(origin)}/model\\.pkl\\] to \\[staging-bucket/[0-9a-f]{64}/model\\.pkl\\]: connect ECONNREFUSED 127\\.0\\.0\\.1:${closedPort}$`),
+    );
+  });
+
+  test('the caller can abort: in-flight uploads are cancelled', async () => {
+    const origin = makeModel({ 'a.txt': 'a', 'b.txt': 'b' });
+    fake.behaviour = () => 'hang';
+    const controller = new AbortController();
+    const staging = stageLocalOrigin(options(origin, { signal: controller.signal }));
+    await waitFor(() => fake.requests.length === 2);
+    controller.abort();
+    await rejectsWithUserError(staging, 'Aborted by user.');
+    await waitFor(() => fake.abandoned === 2);
+  });
+
+  test('the deploymentUri matches computeStagingPrefix', async () => {
+    const origin = makeModel({ b: 'second', a: 'first', 'c/d': 'third' });
+    const uri = await stageLocalOrigin(options(origin));
+    assert.equal(uri, `gs://staging-bucket/${await computeStagingPrefix(await listOriginFiles(origin))}/`);
+  });
+
+  test('the storage libraries load only when an upload starts', () => {
+    const script = `require('./src/upload/stage');
+      const loaded = Object.keys(require.cache).filter((k) => /@google-cloud[\\\\/]storage|google-auth-library/.test(k));
+      process.stdout.write(String(loaded.length));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.join(__dirname, '..', '..') });
+    assert.equal(out.toString(), '0');
+  });
+});
+
+describe('apiEndpointOf', () => {
+  test('strips the /storage/v1 the library appends itself', () => {
+    assert.equal(apiEndpointOf('https://storage.googleapis.com/storage/v1/'), 'https://storage.googleapis.com');
+    assert.equal(apiEndpointOf('http://storage.localtest:8080/storage/v1/'), 'http://storage.localtest:8080');
+    assert.equal(apiEndpointOf('http://storage.localtest:8080/storage/v1'), 'http://storage.localtest:8080');
+    assert.equal(apiEndpointOf('http://proxy.example:81/gcs/storage/v1/'), 'http://proxy.example:81/gcs');
+    assert.equal(apiEndpointOf('http://127.0.0.1:9/'), 'http://127.0.0.1:9');
+  });
+});
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function unusedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
