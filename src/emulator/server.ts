@@ -68,7 +68,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     req.on('error', () => undefined); // aborted uploads surface inside the handler
     res.on('error', () => undefined);
-    void serve(req, res);
+    serve(req, res).catch(() => res.destroy()); // last resort: never let one request take the process down
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -101,7 +101,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       if (log.length > MAX_RECORDED_REQUESTS) log.splice(0, log.length - MAX_RECORDED_REQUESTS);
     }
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    writeReply(req, res, reply, closeConnection);
+    try {
+      writeReply(req, res, reply, closeConnection);
+    } catch {
+      res.destroy(); // e.g. a header value Node refuses; the client sees a reset, the server lives on
+    }
   }
 
   async function route(ex: Exchange): Promise<Reply> {

@@ -219,7 +219,10 @@ export class StorageApi {
     if (range.kind === 'status') return this.resumableProgress(ex, session);
 
     const start = range.kind === 'whole' ? 0 : range.start;
-    if (start > session.committed) return incomplete(session); // a gap: tell the client where to resume
+    if (start > session.committed) {
+      await this.store.save(); // the total may have just become known
+      return incomplete(session); // a gap: tell the client where to resume
+    }
 
     const path = this.store.sessionPath(session.id);
     const file = await open(path, 'r+').catch(() => open(path, 'w+'));
@@ -341,6 +344,9 @@ export class StorageApi {
     }
     if (claimedCrc !== undefined && claimedCrc !== checksums.crc32c) {
       throw storageError(400, 'invalid', `Provided CRC32C "${claimedCrc}" doesn't match calculated CRC32C "${checksums.crc32c}".`);
+    }
+    if (upload.contentType !== undefined && !/^[\x20-\x7e]*$/.test(upload.contentType)) {
+      throw storageError(400, 'invalid', `Invalid contentType ${JSON.stringify(upload.contentType)}.`);
     }
     const extra: JsonObject = {};
     for (const field of PASSTHROUGH_FIELDS) if (metadata[field] !== undefined) extra[field] = metadata[field];

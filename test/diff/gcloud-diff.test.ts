@@ -1,0 +1,96 @@
+// Differential tests: the real gcloud and gcloud-aip run the same GA commands against the same
+// emulator; exit codes, ml API requests (method, path, query, body, auth) and staged objects must
+// match. Skipped — loudly — where gcloud is not installed (CI machines have only Node).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startEmulator, type RecordedRequest, type RunningEmulator } from '../../src/emulator/server';
+import { CLI, createModel, emulatorEnv, FIXTURES, gcloudAvailable, runCommand, scratch } from '../helpers';
+
+const HAVE_GCLOUD = gcloudAvailable();
+if (!HAVE_GCLOUD) {
+  process.stderr.write('\n*** SKIPPING differential tests: the real `gcloud` is not on PATH ***\n\n');
+}
+
+interface Observed {
+  code: number;
+  ml: unknown[];
+  objects: unknown[];
+}
+
+const HEX = /[0-9a-f]{64}/g;
+
+function summarize(requests: RecordedRequest[], code: number): Observed {
+  const ml = requests
+    .filter((r) => r.path.startsWith('/v1/'))
+    .map((r) => ({ method: r.method, path: r.path, query: r.query, auth: r.headers.authorization, quota: r.headers['x-goog-user-project'],
+      body: JSON.parse(JSON.stringify(r.body ?? null).replace(HEX, '<SHA256>')), status: r.status }));
+  return { code, ml, objects: [] };
+}
+
+async function listObjects(port: number, bucket: string): Promise<unknown[]> {
+  const res = await fetch(`http://127.0.0.1:${port}/storage/v1/b/${bucket}/o`);
+  if (!res.ok) return [];
+  const body = (await res.json()) as { items?: { name: string; contentType: string; size: string; md5Hash: string }[] };
+  return (body.items ?? []).map((o) => ({ name: o.name.replace(HEX, '<SHA256>'), contentType: o.contentType, size: o.size, md5Hash: o.md5Hash }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Record<string, string> }[] = [
+  { name: 'gs origin, wait', args: ['v1', '--model', 'm1', '--origin', 'gs://fixture/iris/'] },
+  { name: 'gs origin, async, all GA value flags', args: ['v1', '--model', 'm1', '--origin', 'gs://fixture/iris/', '--async',
+    '--runtime-version', '2.11', '--python-version', '3.7', '--framework', 'scikit-learn', '--machine-type', 'mls1-c1-m2',
+    '--description', 'Modèle — "quoted"', '--labels', 'a=1,b=2', '--labels', 'c=3'] },
+  { name: 'autoscaling flags', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--min-nodes', '2', '--max-nodes', '5', '--metric-targets', 'gpu-duty-cycle=70,cpu-usage=60'] },
+  { name: 'accelerator', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--machine-type', 'n1-standard-4', '--accelerator', 'type=nvidia-tesla-t4,count=2'] },
+  { name: 'local origin upload', args: ['v1', '--model', 'm1', '--origin', path.join(FIXTURES, 'models', 'tf-saved-model'), '--staging-bucket', 'gs://{BUCKET}'] },
+  { name: 'config file', args: ['v1', '--model', 'm1', '--config', path.join(FIXTURES, 'config', 'manual-scaling.yaml'), '--description', 'flag wins', '--async'] },
+  { name: 'flags file', args: ['v1', '--flags-file', path.join(FIXTURES, 'flags-files', 'deploy.yaml'), '--async'] },
+  { name: 'full model resource name', args: ['v1', '--model', 'projects/{PROJECT}-other/models/m1', '--origin', 'gs://f/', '--async'] },
+  { name: 'billing project', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--billing-project', 'payer'] },
+  { name: 'missing model: 404', args: ['v1', '--model', 'nope', '--origin', 'gs://f/'] },
+  { name: 'unknown flag', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--bogus'] },
+  { name: 'missing version', args: ['--model', 'm1'] },
+  { name: 'bad label', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--labels', 'A=b'] },
+  { name: 'accelerator count zero', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--accelerator', 'type=nvidia-tesla-t4,count=0'] },
+  { name: 'local origin without bucket', args: ['v1', '--model', 'm1', '--origin', 'nope'] },
+  { name: 'config with bad fields', args: ['v1', '--model', 'm1', '--config', path.join(FIXTURES, 'config', 'disallowed-fields.yaml')] },
+];
+
+describe('gcloud vs gcloud-aip on the emulator', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
+  let emulator: RunningEmulator;
+  before(async () => {
+    emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
+  });
+  after(async () => {
+    await emulator?.close();
+  });
+
+  for (const c of CASES) {
+    test(c.name, async () => {
+      const observed: Observed[] = [];
+      for (const cli of [['gcloud'], [process.execPath, CLI]]) {
+        // A fresh model per run so both see the same server state.
+        const s = scratch();
+        const project = `p-${Math.random().toString(36).slice(2, 8)}`;
+        await createModel(emulator.port, project, 'm1');
+        await createModel(emulator.port, `${project}-other`, 'm1');
+        const bucket = `staging-${project}`;
+        const args = c.args.map((a) => a.replace('{PROJECT}', project).replace('{BUCKET}', bucket));
+        emulator.clearRequests();
+        const env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_CORE_PROJECT: project, CLOUDSDK_AI_PLATFORM_REGION: 'global', ...c.env };
+        const [cmd, ...pre] = cli;
+        const r = await runCommand(cmd, [...pre, 'ai-platform', 'versions', 'create', ...args], env, s.dir);
+        const summary = summarize(emulator.requests(), r.code);
+        summary.ml = JSON.parse(JSON.stringify(summary.ml).split(project).join('<PROJECT>'));
+        summary.objects = await listObjects(emulator.port, bucket);
+        summary.ml = JSON.parse(JSON.stringify(summary.ml).split(bucket).join('<BUCKET>'));
+        observed.push(summary);
+        fs.rmSync(s.dir, { recursive: true, force: true });
+      }
+      const [gcloud, clone] = observed;
+      assert.deepEqual(clone, gcloud);
+    });
+  }
+});
