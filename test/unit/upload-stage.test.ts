@@ -30,7 +30,10 @@ interface RecordedRequest {
 }
 
 /** How the fake answers an upload of `name` into `bucket`. */
-type Behaviour = (bucket: string, name: string) => 'store' | 'bad-size' | 'hang' | { status: number; message: string };
+type Behaviour = (
+  bucket: string,
+  name: string,
+) => 'store' | 'bad-size' | 'bad-md5' | 'hang' | { status: number; message: string };
 
 class FakeGcs {
   readonly objects = new Map<string, StoredObject>(); // key: `${bucket}/${name}`
@@ -94,7 +97,7 @@ class FakeGcs {
       name,
       contentType,
       size: String(data.length + (behaviour === 'bad-size' ? 1 : 0)),
-      md5Hash: createHash('md5').update(data).digest('base64'),
+      md5Hash: createHash('md5').update(behaviour === 'bad-md5' ? 'other' : data).digest('base64'),
     });
   }
 
@@ -110,6 +113,7 @@ class FakeGcs {
 
   private resumableStart(req: http.IncomingMessage, res: http.ServerResponse, bucket: string, url: URL, body: Buffer): void {
     const behaviour = this.behaviour(bucket, url.searchParams.get('name') ?? '');
+    if (behaviour === 'hang') return;
     if (typeof behaviour === 'object') return sendError(res, behaviour.status, behaviour.message);
     const metadata = (body.length ? JSON.parse(body.toString('utf8')) : {}) as { name?: string; contentType?: string };
     const id = `session-${this.nextSession++}`;
@@ -381,15 +385,50 @@ describe('stageLocalOrigin', () => {
     );
   });
 
-  test('one failing file cancels the uploads in flight and names the failing file', async () => {
+  test('a checksum the server disagrees with is reported like a size mismatch', async () => {
+    const origin = makeModel({ 'model.pkl': 'pickle' });
+    fake.behaviour = () => 'bad-md5';
+    await rejectsWithUserError(
+      stageLocalOrigin(options(origin)),
+      `Cloud storage upload failure. Uploaded file does not match local file: ${origin}/model.pkl. Please retry.`,
+    );
+  });
+
+  test('a 503 is retried (the object name is content-addressed, so repeating is safe)', async () => {
+    const origin = makeModel({ 'model.pkl': 'pickle' });
+    let failures = 0;
+    fake.behaviour = () => (failures++ === 0 ? { status: 503, message: 'try again' } : 'store');
+    await stageLocalOrigin(options(origin));
+    assert.equal(fake.requests.length, 2);
+    assert.equal(fake.objects.size, 1);
+  });
+
+  test('the first failure is what is thrown, promptly, even with uploads still in flight', async () => {
     const files = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`part-${String(i).padStart(2, '0')}.bin`, `p${i}`]));
     const origin = makeModel(files);
-    fake.behaviour = (_bucket, name) => (name.endsWith('/part-05.bin') ? { status: 403, message: 'nope' } : 'hang');
+    fake.behaviour = (_bucket, name) => (name.endsWith('/part-02.bin') ? { status: 403, message: 'nope' } : 'hang');
     const started = Date.now();
-    await rejectsWithUserError(stageLocalOrigin(options(origin, { concurrency: 16 })), /^403 Could not upload file \[.*\/part-05\.bin\] to \[staging-bucket\/[0-9a-f]{64}\/part-05\.bin\]: nope$/);
+    await rejectsWithUserError(
+      stageLocalOrigin(options(origin, { concurrency: 4 })),
+      /^403 Could not upload file \[.*\/part-02\.bin\] to \[staging-bucket\/[0-9a-f]{64}\/part-02\.bin\]: nope$/,
+    );
     assert.ok(Date.now() - started < 5000, 'the hanging uploads were not waited for');
-    await waitFor(() => fake.abandoned >= 11);
+    assert.equal(fake.requests.length, 4, 'nothing new starts after the failure');
     assert.equal(fake.objects.size, 0);
+  });
+
+  test('a failure drops the resumable uploads in flight (their connections are closed)', async () => {
+    const origin = makeModel({
+      'a-big.bin': bytes(MULTIPART_MAX_BYTES + 1, 1),
+      'b-big.bin': bytes(MULTIPART_MAX_BYTES + 2, 2),
+      'c.txt': 'fails',
+    });
+    fake.behaviour = (_bucket, name) => (name.endsWith('/c.txt') ? { status: 403, message: 'nope' } : 'hang');
+    await rejectsWithUserError(stageLocalOrigin(options(origin, { concurrency: 3 })), /c\.txt\]: nope$/);
+    await waitFor(() => fake.abandoned === 2);
+    // The library retries dropped connections after about a second; those retries must fail at once.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(fake.requests.length, 3, 'no request after the failure');
   });
 
   test('after a failure no new uploads start', async () => {
@@ -409,15 +448,41 @@ describe('stageLocalOrigin', () => {
     );
   });
 
-  test('the caller can abort: in-flight uploads are cancelled', async () => {
-    const origin = makeModel({ 'a.txt': 'a', 'b.txt': 'b' });
+  test('the caller can abort: nothing new starts, resumable uploads are dropped', async () => {
+    const origin = makeModel({ 'a.txt': 'a', 'b-big.bin': bytes(MULTIPART_MAX_BYTES + 1, 8), 'c.txt': 'c' });
     fake.behaviour = () => 'hang';
     const controller = new AbortController();
-    const staging = stageLocalOrigin(options(origin, { signal: controller.signal }));
+    const staging = stageLocalOrigin(options(origin, { signal: controller.signal, concurrency: 2 }));
     await waitFor(() => fake.requests.length === 2);
     controller.abort();
     await rejectsWithUserError(staging, 'Aborted by user.');
-    await waitFor(() => fake.abandoned === 2);
+    await waitFor(() => fake.abandoned === 1);
+    assert.equal(fake.requests.length, 2);
+  });
+
+  test('a signal aborted before the call: no request at all', async () => {
+    const origin = makeModel({ 'a.txt': 'a' });
+    await rejectsWithUserError(stageLocalOrigin(options(origin, { signal: AbortSignal.abort() })), 'Aborted by user.');
+    assert.equal(fake.requests.length, 0);
+  });
+
+  test('messages spell the local path as gcloud does: origin as typed + "/" + relative path', async () => {
+    const dir = makeModel({ 'model.pkl': 'pickle' });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      fake.behaviour = () => 'bad-size';
+      await rejectsWithUserError(
+        stageLocalOrigin(options('.')),
+        'Cloud storage upload failure. Uploaded file does not match local file: ./model.pkl. Please retry.',
+      );
+      await rejectsWithUserError(
+        stageLocalOrigin(options(`../${path.basename(dir)}/`)),
+        `Cloud storage upload failure. Uploaded file does not match local file: ../${path.basename(dir)}//model.pkl. Please retry.`,
+      );
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   test('the deploymentUri matches computeStagingPrefix', async () => {

@@ -81,6 +81,22 @@ describe('listOriginFiles: validation', () => {
     assert.deepEqual(listing.files.map((f) => [f.relPath, f.absPath]), [['model.pkl', path.join(dir, 'model.pkl')]]);
   });
 
+  test('--origin . lists relative to the working directory', async () => {
+    const dir = makeDir({ 'model.pkl': 'x', 'sub/a.txt': 'a' });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const listing = await listOriginFiles('.');
+      assert.equal(listing.origin, '.');
+      assert.deepEqual(listing.files.map((f) => [f.relPath, f.absPath]), [
+        ['model.pkl', path.join(dir, 'model.pkl')],
+        ['sub/a.txt', path.join(dir, 'sub', 'a.txt')],
+      ]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   test('a symlink to a directory is a valid origin (isdir follows links)', async () => {
     const target = makeDir({ 'saved_model.pb': 'pb' });
     const link = path.join(scratch, `link${dirCount++}`);
