@@ -25,7 +25,9 @@ function summarize(requests: RecordedRequest[], code: number): Observed {
   const ml = requests
     .filter((r) => r.path.startsWith('/v1/'))
     .map((r) => ({ method: r.method, path: r.path, query: r.query, auth: r.headers.authorization, quota: r.headers['x-goog-user-project'],
-      body: JSON.parse(JSON.stringify(r.body ?? null).replace(HEX, '<SHA256>')), status: r.status }));
+      body: JSON.parse(JSON.stringify(r.body ?? null).replace(HEX, '<SHA256>')), status: r.status }))
+    // Operation ids end in the creation time.
+    .map((r) => ({ ...r, path: r.path.replace(/-\d{13}$/, '-<TIME>') }));
   return { code, ml, objects: [] };
 }
 

@@ -152,7 +152,7 @@ describe('refusals that never reach the server', () => {
     ['metric target over 100', ['v1', '--model', 'iris', '--metric-targets', 'cpu-usage=101'], 1, /^ERROR: \(gcloud\) Metric target value 101 is not between 0 and 100\./],
     ['accelerator count 0', ['v1', '--model', 'iris', '--origin', 'gs://x/', '--accelerator', 'type=nvidia-tesla-t4,count=0'], 1, /The count of the accelerator must be greater than 0\./],
     ['local origin without staging bucket', ['v1', '--model', 'iris', '--origin', 'nope'], 1, /If --origin is provided as a local path, --staging-bucket must be given as well\./],
-    ['missing origin dir', ['v1', '--model', 'iris', '--origin', 'does-not-exist', '--staging-bucket', 'gs://b'], 1, /\[does-not-exist\] is not a valid directory\./],
+    ['missing origin dir', ['v1', '--model', 'iris', '--origin', 'does-not-exist', '--staging-bucket', 'gs://bkt'], 1, /\[does-not-exist\] is not a valid directory\./],
     ['no origin, no config', ['v1', '--model', 'iris'], 1, /Either `--origin` must be provided or `deploymentUri` must be provided/],
     ['config with disallowed fields', ['v1', '--model', 'iris', '--config', path.join(FIXTURES, 'config', 'disallowed-fields.yaml')], 1, /Invalid fields \[foo, state\] in configuration file/],
     ['missing config file', ['v1', '--model', 'iris', '--config', 'nope.yaml'], 1, /Could not read Version configuration file \[nope\.yaml\]:\n\nUnable to read file \[nope\.yaml\]: \[Errno 2\] No such file or directory: 'nope\.yaml'/],
