@@ -288,3 +288,20 @@ function convertNumber(text: string): Token {
 export function parseKey(name: string): Key {
   return new Lexer(name).key();
 }
+
+/** The display form of a parsed key, e.g. ['a', 0, 'b c'] => `a[0]."b c"` (inverse of key()). */
+export function keyName(key: Key): string {
+  const parts: string[] = [];
+  for (const part of key) {
+    if (part === null || typeof part === 'number') {
+      const index = part === null ? '[]' : `[${part}]`;
+      if (parts.length) parts[parts.length - 1] += index;
+      else parts.push(index);
+    } else if (/[^-@\p{L}\p{N}\p{M}\p{Pc}]/u.test(part)) {
+      parts.push('"' + part.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"');
+    } else {
+      parts.push(part);
+    }
+  }
+  return parts.length ? parts.join('.') : '.';
+}

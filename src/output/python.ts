@@ -13,15 +13,16 @@ export function isObject(value: unknown): value is JsonObject {
 
 /**
  * JSON numbers carry no int/float distinction, Python's json.loads does.
- * Integral values in the safe range are taken to be ints (API int fields,
- * counts); everything else is a float. A literal `1.0` thus prints as `1`.
+ * A number is taken to be an int when JSON.stringify writes it as an integer
+ * (integral and below 1e21); everything else is a float. So `1.0` in the
+ * original JSON prints as `1`, where gcloud would print `1.0`.
  */
 export function isPyInt(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value);
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e21;
 }
 
 export function isPyFloat(value: unknown): value is number {
-  return typeof value === 'number' && !Number.isSafeInteger(value);
+  return typeof value === 'number' && !isPyInt(value);
 }
 
 /** Python truthiness (`if value:`). */
@@ -83,11 +84,12 @@ export function pyTitle(s: string): string {
   return out;
 }
 
-/** Python str.center(width) (CPython's padding split, by code points). */
+/** Python str.center(width - displayAdjust): CPython's left/right padding split. */
 export function pyCenter(s: string, width: number, displayAdjust = 0): string {
-  const margin = width - displayAdjust - pyLen(s);
+  const target = width - displayAdjust;
+  const margin = target - pyLen(s);
   if (margin <= 0) return s;
-  const left = Math.floor(margin / 2) + (margin & width & 1);
+  const left = Math.floor(margin / 2) + (margin & target & 1);
   return ' '.repeat(left) + s + ' '.repeat(margin - left);
 }
 
@@ -190,7 +192,7 @@ export function pyFormatGeneral(x: number, precision: number): string {
 }
 
 function pyIntString(x: number): string {
-  return Number.isSafeInteger(x) ? String(x) : BigInt(x).toString();
+  return BigInt(x).toString();
 }
 
 /** Python str(int) / repr(float) for a JSON number. */

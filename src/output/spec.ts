@@ -3,7 +3,7 @@
  * compiles to. Mirrors gcloud's projection spec so the projector and printers
  * can follow the same rules.
  */
-import type { Transform, TransformRegistry } from './transforms';
+import type { Transform, TransformRegistry } from './transform';
 
 /** One component of a parsed key: a name, a list index, or `null` for a `[]` slice. */
 export type KeyPart = string | number | null;

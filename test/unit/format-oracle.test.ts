@@ -19,6 +19,9 @@ interface OracleCase {
   format: string;
   flatten?: string[];
   isList?: boolean;
+  sortBy?: string[];
+  limit?: number;
+  defaultFormat?: string;
 }
 
 interface OracleResult {
@@ -67,13 +70,16 @@ const CASES: OracleCase[] = [
     'json(name, requestLoggingConfig.samplingPercentage)', 'value(requestLoggingConfig.samplingPercentage)',
     'table(name.basename(), deploymentUri, state) json', 'table(name.basename():label=VERSION, state) table(VERSION)',
     'table(name.basename(), labels:optional, state)', 'table(name.basename():width=30, state:align=right)',
+    'table(missing:optional, name, errorMessage:wrap=8)', 'table(missing:optional, name.basename(), state):(deploymentUri:sort=1)',
     'text(name, labels)', 'yaml(name, labels)',
   ]),
   ...each(MODELS, [
     'table(name.basename(), defaultVersion.name.basename())', 'json', 'yaml(regions)', 'value(regions.list())',
     'csv(name, onlinePredictionLogging, description)',
   ]),
-  ...each([], ['json', 'yaml', 'table(name)', 'value(name)', 'csv(name)', 'text']),
+  ...each(VERSIONS, ['list', 'list(name, labels, packageUris)', 'list[compact,title=Versions](name.basename(), state)']),
+  ...each(['a', 0, '', null, [1, null], { a: null, b: 1.5 }], ['list']),
+  ...each([], ['json', 'yaml', 'table(name)', 'value(name)', 'csv(name)', 'text', 'list[title=T]', 'list[title=T,always-display-title]']),
   ...each({}, ['json', 'yaml', 'value(name)']),
   ...each(null, ['json', 'yaml', 'text']),
   // Awkward values through every structured printer.
@@ -144,6 +150,26 @@ const CASES: OracleCase[] = [
   ...each([], ['json'], { flatten: ['a'] }),
   ...each(null, ['json'], { flatten: ['a'] }),
   ...each([[1, 2], [3]], ['json', 'yaml', 'value(.)'], { isList: false }),
+  // --sort-by, --limit and a command's default format (composed as gcloud's display does).
+  ...each(VERSIONS, ['', 'json', 'value(name)', 'table(state)', 'table(VERSION, state)', 'yaml(name)'], {
+    defaultFormat: 'table(name.basename():label=VERSION, deploymentUri, state)',
+  }),
+  ...each(VERSIONS, ['json(name)', 'value(name.basename(), state)', 'table(name.basename(), state)', 'csv(state)'], {
+    sortBy: ['~state'],
+  }),
+  ...each(VERSIONS, ['value(name.basename(), state)', 'table(name.basename(), isDefault)'], { sortBy: ['isDefault', '~name'] }),
+  ...each(VERSIONS, [''], { sortBy: ['state'], defaultFormat: 'table(name.basename(), deploymentUri, state)' }),
+  ...each(
+    [{ n: 'b', v: 2 }, { n: 'a', v: 10 }, { n: 'c', v: 1 }, { n: 'd' }],
+    ['json', 'table(n, v)', 'value(n)'],
+    { sortBy: ['v'] },
+  ),
+  ...each(VERSIONS, ['json(name)', 'value(name)', 'table(name)'], { limit: 2 }),
+  ...each(VERSIONS, ['json(name)'], { limit: 0 }),
+  ...each(VERSION, ['json(name)', 'value(name)'], { limit: 1 }),
+  ...each(VERSION, ['value(packageUris)'], { flatten: ['packageUris'], sortBy: ['~packageUris'], limit: 1 }),
+  ...each(VERSION, ['json(name)'], { sortBy: ['name'] }),
+  ...each(VERSIONS, ['value(name)'], { sortBy: ['labels[].env', 'packageUris[]'] }),
   // Errors.
   ...each(VERSION, [
     'foo', 'table(name', 'table(name.nope())', 'table', 'value', 'csv()', 'value[x', 'json(name:foo=1)',
@@ -153,6 +179,43 @@ const CASES: OracleCase[] = [
   ]),
 ];
 
+/** Deterministic random resources built from YAML/CSV-sensitive fragments. */
+function fuzzCases(count: number, seed: number): OracleCase[] {
+  let state = seed;
+  const random = (): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
+  const fragments = [
+    ' ', '  ', 'a', 'word', ':', ': ', '#', ' #', '-', '- ', "'", '"', '\\', '\n', '\t', 'é', '日本', '😀', '?', ',',
+    '[', '{', '}', '&', '*', '!', '|', '>', '%', '@', '`', 'true', 'null', '1', '0x1', '.5', '1e3', '~', '---', '\u00a0',
+    '\u0085', '\r', 'x'.repeat(30), 'yes', '2024-01-01', '=', '<<',
+  ];
+  const text = (): string => Array.from({ length: Math.floor(random() * 6) }, () => pick(fragments)).join('');
+  const value = (depth: number): unknown => {
+    const r = random();
+    if (depth > 3 || r < 0.45) return text();
+    if (r < 0.55) return Math.floor(random() * 1000) - 500;
+    if (r < 0.6) return (random() - 0.5) * 10 ** (Math.floor(random() * 20) - 10);
+    if (r < 0.65) return random() < 0.5;
+    if (r < 0.7) return null;
+    if (r < 0.85) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+    const entries = Array.from({ length: Math.floor(random() * 4) }, (_, i) => [random() < 0.7 ? 'abcd'[i] : text(), value(depth + 1)]);
+    return Object.fromEntries(entries);
+  };
+  const formats = ['yaml', 'json', 'text', 'value(a, b, c)', 'csv(a, b, c)', 'table(a, b, c)', 'table[box](a, b)', 'list'];
+  const cases: OracleCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const resource = { a: value(0), b: value(0), c: value(1) };
+    const data = random() < 0.3 ? [resource, resource] : resource;
+    for (const format of formats) cases.push({ data, format });
+  }
+  return cases;
+}
+
+const FUZZ_CASES = fuzzCases(40, 20240101);
+
 function findPython(): string {
   const bundled = join(SDK_ROOT, 'platform', 'bundledpythonunix', 'bin', 'python3');
   return process.env.CLOUDSDK_PYTHON ?? (existsSync(bundled) ? bundled : 'python3');
@@ -161,12 +224,7 @@ function findPython(): string {
 function runOracle(cases: OracleCase[]): OracleResult[] {
   const config = mkdtempSync(join(tmpdir(), 'gcloud-aip-oracle-'));
   try {
-    const input = cases.map((c) => ({
-      data: c.data,
-      format: c.format,
-      flatten: c.flatten,
-      single: !(c.isList ?? Array.isArray(c.data)),
-    }));
+    const input = cases.map((c) => ({ ...c, single: !(c.isList ?? Array.isArray(c.data)) }));
     const run = spawnSync(findPython(), [ORACLE_SCRIPT], {
       input: JSON.stringify(input),
       encoding: 'utf8',
@@ -189,7 +247,8 @@ function runOracle(cases: OracleCase[]): OracleResult[] {
 
 function render(c: OracleCase): { out: string } | { error: string } {
   try {
-    return { out: renderFormat(c.data, c.format, { flatten: c.flatten, isList: c.isList, terminalWidth: 80 }) };
+    const { data, format, ...options } = c;
+    return { out: renderFormat(data, format, { ...options, terminalWidth: 80 }) };
   } catch (error) {
     if (error instanceof FormatError) return { error: error.message };
     throw error;
@@ -197,7 +256,13 @@ function render(c: OracleCase): { out: string } | { error: string } {
 }
 
 function caseName(c: OracleCase, index: number): string {
-  const flatten = c.flatten ? ` --flatten=${c.flatten.join(',')}` : '';
+  const flags = [
+    c.flatten && `--flatten=${c.flatten.join(',')}`,
+    c.sortBy && `--sort-by=${c.sortBy.join(',')}`,
+    c.limit !== undefined && `--limit=${c.limit}`,
+    c.defaultFormat && `(default ${JSON.stringify(c.defaultFormat)})`,
+  ];
+  const flatten = flags.filter(Boolean).map((f) => ' ' + f).join('');
   const data = JSON.stringify(c.data) ?? 'undefined';
   return `#${index} --format=${JSON.stringify(c.format)}${flatten} on ${data.length > 60 ? data.slice(0, 57) + '...' : data}`;
 }
@@ -207,18 +272,26 @@ if (!existsSync(SDK_LIB) || !existsSync(ORACLE_SCRIPT)) {
     t.skip(`gcloud SDK not installed: ${SDK_LIB} not found (set CLOUDSDK_ROOT_DIR to point at one)`);
   });
 } else {
-  const expected = runOracle(CASES);
+  const expected = runOracle([...CASES, ...FUZZ_CASES]);
+  const check = (c: OracleCase, want: OracleResult): void => {
+    const got = render(c);
+    if (want.error !== undefined) {
+      assert.deepEqual(got, { error: want.error }, `gcloud raised ${want.errorType}`);
+    } else {
+      assert.deepEqual(got, { out: want.out });
+    }
+  };
   describe(`renderFormat matches gcloud's printer (${CASES.length} cases)`, () => {
-    CASES.forEach((c, index) => {
-      test(caseName(c, index), () => {
-        const want = expected[index];
-        const got = render(c);
-        if (want.error !== undefined) {
-          assert.deepEqual(got, { error: want.error }, `gcloud raised ${want.errorType}`);
-        } else {
-          assert.deepEqual(got, { out: want.out });
-        }
-      });
+    CASES.forEach((c, index) => test(caseName(c, index), () => check(c, expected[index])));
+  });
+  test(`renderFormat matches gcloud's printer on ${FUZZ_CASES.length} generated cases`, () => {
+    FUZZ_CASES.forEach((c, index) => {
+      try {
+        check(c, expected[CASES.length + index]);
+      } catch (error) {
+        if (error instanceof Error) error.message = `generated ${caseName(c, index)}\n${error.message}`;
+        throw error;
+      }
     });
   });
 }

@@ -370,6 +370,16 @@ describe('--flatten', () => {
   });
 });
 
+describe('list', () => {
+  test('one entry per resource, dicts as sorted key: value lines', () => {
+    assert.equal(
+      renderFormat(MODELS, 'list[title=Models](name.basename(), regions)'),
+      lines('Models', " - m1\n   ['us-central1']", ' - m2'),
+    );
+    assert.equal(renderFormat([{ b: 1, a: 'x', n: null }], 'list'), lines(' - a: x\n   b: 1'));
+  });
+});
+
 describe('other printers and errors', () => {
   test('none and disable print nothing; a projection without a printer prints nothing', () => {
     assert.equal(renderFormat(VERSION, 'none'), '');

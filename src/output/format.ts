@@ -1,0 +1,107 @@
+/**
+ * gcloud's `--format` / `--flatten` output engine.
+ *
+ * Supported printers: json, yaml, default (= yaml), text / flattened, value,
+ * csv, get, table, list, none, disable. Projections `name(key, a.b, list[0],
+ * key:label=X:sort=1:reverse:align=right:width=N:optional:wrap)`, `:(...)`
+ * key-attribute-only projections, printer attributes (`[no-heading]`,
+ * `[separator=',']`, `[box]`, ...) and a subset of transforms
+ * (`.basename()`, `.yesno()`, `.list()`, ...) follow gcloud's semantics.
+ * The display flags --flatten, --sort-by and --limit, and the composition of a
+ * command's default format with --format, are applied like gcloud's display
+ * layer does.
+ */
+import { builtinTransforms } from './builtin-transforms';
+import { applyDisplayOptions, composeFormat, type DisplayOptions } from './display';
+import { FormatError } from './errors';
+import { parseProjection } from './parser';
+import { NonePrinter, type ResourcePrinter } from './printer';
+import { CsvPrinter, FlattenedPrinter, JsonPrinter, ListPrinter, ValuePrinter, YamlPrinter } from './printers';
+import type { ProjectionSpec } from './spec';
+import { TablePrinter } from './table';
+
+export { FormatError } from './errors';
+
+export interface RenderOptions extends DisplayOptions {
+  /**
+   * The command's default format (e.g. `table(name.basename(), deploymentUri, state)`).
+   * Used when `format` is empty; otherwise `format` is appended to it, as gcloud does.
+   */
+  defaultFormat?: string;
+  /**
+   * True when `resources` is the result list of a list command. Defaults to
+   * Array.isArray(resources); false prints an array as one resource.
+   */
+  isList?: boolean;
+  /** Terminal width for `:wrap` table columns (gcloud asks the terminal; default 80). */
+  terminalWidth?: number;
+}
+
+// Every printer name gcloud accepts, for its "Format must be one of" message.
+const GCLOUD_FORMATS = [
+  'config', 'csv', 'default', 'diff', 'disable', 'flattened', 'get', 'json',
+  'list', 'multi', 'none', 'object', 'table', 'text', 'value', 'yaml',
+];
+
+function unknownFormat(name: string): FormatError {
+  return new FormatError(
+    `Format must be one of ${GCLOUD_FORMATS.join(', ')}; received [${name}].\n\n` +
+      'For information on output formats:\n  $ gcloud topic formats\n',
+  );
+}
+
+function createPrinter(name: string, spec: ProjectionSpec, options: RenderOptions): ResourcePrinter {
+  switch (name) {
+    case 'json':
+      return new JsonPrinter(name, spec);
+    case 'yaml':
+    case 'default':
+      return new YamlPrinter(name, spec);
+    case 'text':
+    case 'flattened':
+      return new FlattenedPrinter(name, spec);
+    case 'csv':
+      return new CsvPrinter(name, spec);
+    case 'value':
+      return new ValuePrinter(name, spec);
+    case 'get':
+      return new ValuePrinter(name, spec, true);
+    case 'list':
+      return new ListPrinter(name, spec);
+    case 'table':
+      return new TablePrinter(name, spec, options.terminalWidth);
+    case 'none':
+      return new NonePrinter(name, spec);
+    case 'disable':
+      spec.attributes = new Map([['disable', 1]]);
+      return new NonePrinter(name, spec);
+    default:
+      if (GCLOUD_FORMATS.includes(name)) {
+        throw new FormatError(`Format [${name}] is not supported by gcloud-aip.`);
+      }
+      throw unknownFormat(name);
+  }
+}
+
+/**
+ * Renders resources as gcloud would print them on stdout for `--format=<format>`
+ * (and optional --flatten / --sort-by / --limit). `resources` is a single
+ * resource (a describe/create result) or a list (list commands: set isList true).
+ * Returns the exact text to write to stdout ('' when nothing is printed).
+ * Throws FormatError for a bad expression, with gcloud's message.
+ */
+export function renderFormat(resources: unknown, format: string, options: RenderOptions = {}): string {
+  const symbols = builtinTransforms();
+  const spec = parseProjection(composeFormat(format, options.defaultFormat, options.sortBy), symbols);
+  const name = spec.getName();
+  // A projection without a printer name prints nothing.
+  if (!name) return '';
+  const printer = createPrinter(name, spec, options);
+  const displayed = applyDisplayOptions(
+    resources,
+    options.isList ?? Array.isArray(resources),
+    options,
+    parseProjection('', symbols),
+  );
+  return printer.print(displayed.resources, !displayed.isList);
+}

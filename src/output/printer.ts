@@ -1,0 +1,78 @@
+/**
+ * The printer protocol shared by all formats: project each record, print it
+ * (streaming formats) or collect it (table), then finish. Mirrors gcloud's
+ * base printer so record/list handling matches: a falsy resource prints
+ * nothing (JSON prints `[]`), a single resource is printed undelimited and a
+ * list prints each item delimited.
+ */
+import { FormatError } from './errors';
+import { Projector, type ProjectorOptions } from './projector';
+import { pyTruthy } from './python';
+import type { AttributeValue, ProjectionSpec } from './spec';
+
+export interface PrinterOptions extends ProjectorOptions {
+  /** The format needs keys, e.g. `table(name)`, not `table`. */
+  nonEmptyProjectionRequired?: boolean;
+}
+
+export abstract class ResourcePrinter {
+  protected out = '';
+  protected readonly attributes: Map<string, AttributeValue>;
+  private readonly projector: Projector;
+  private readonly nonEmptyProjectionRequired: boolean;
+
+  constructor(
+    protected readonly name: string,
+    protected readonly spec: ProjectionSpec,
+    options: PrinterOptions = {},
+  ) {
+    this.attributes = spec.attributes;
+    this.projector = new Projector(spec, options);
+    this.nonEmptyProjectionRequired = options.nonEmptyProjectionRequired ?? false;
+  }
+
+  /** Prints a single resource (`single`) or each item of a list; returns the text. */
+  print(resources: unknown, single: boolean): string {
+    if (this.attributes.has('disable')) return '';
+    if (this.nonEmptyProjectionRequired && !this.spec.getColumns().length) {
+      throw new FormatError(
+        `Format [${this.name}] requires a non-empty projection. ` +
+          `Use key parameters to specify a projection like so \`${this.name}(foo, bar.baz)\``,
+      );
+    }
+    if (pyTruthy(resources)) {
+      if (single || !Array.isArray(resources)) {
+        this.addRecord(resources, false);
+      } else {
+        for (const resource of resources) this.addRecord(resource, true);
+      }
+    }
+    this.finish();
+    return this.out;
+  }
+
+  private addRecord(record: unknown, delimit: boolean): void {
+    this.writeRecord(this.processRecord(record), delimit);
+  }
+
+  /** Projects a resource into what writeRecord() prints. */
+  protected processRecord(record: unknown): unknown {
+    return this.projector.evaluate(record);
+  }
+
+  protected attribute(name: string, fallback: string): string {
+    const value = this.attributes.get(name);
+    return value === undefined || value === null ? fallback : String(value);
+  }
+
+  /** Prints (or buffers) one projected record. */
+  protected abstract writeRecord(record: unknown, delimit: boolean): void;
+
+  /** Prints whatever was buffered; called once after all records. */
+  protected finish(): void {}
+}
+
+/** `none`: consumes the resources and prints nothing. */
+export class NonePrinter extends ResourcePrinter {
+  protected writeRecord(): void {}
+}

@@ -1,0 +1,271 @@
+/**
+ * The record-oriented formats: json, yaml (and default), csv/value/get, and
+ * text/flattened.
+ */
+import { formatFloat } from './builtin-transforms';
+import { pyJsonDumps } from './json';
+import { keyName } from './lexer';
+import { ResourcePrinter } from './printer';
+import { isObject, isPyFloat, pyIsSpace, pyLen, pyStr, pyTruthy, sortedKeys } from './python';
+import type { ProjectionSpec } from './spec';
+import { dumpYamlDocument } from './yaml';
+
+const INDENT = '  ';
+
+/** `json`: one object for a single resource, an array for a list. */
+export class JsonPrinter extends ResourcePrinter {
+  private static readonly BEGIN = '[\n';
+  private delimiter = JsonPrinter.BEGIN;
+  private empty = true;
+
+  constructor(name: string, spec: ProjectionSpec) {
+    super(name, spec, { retainNoneValues: true });
+  }
+
+  protected writeRecord(record: unknown, delimit: boolean): void {
+    this.empty = false;
+    const output = pyJsonDumps(record);
+    if (delimit) {
+      // List items: indent each item's lines inside the enclosing [ ... ].
+      let delimiter = this.delimiter + INDENT;
+      this.delimiter = ',\n';
+      for (const line of output.split('\n')) {
+        this.out += delimiter + line;
+        delimiter = '\n' + INDENT;
+      }
+    } else {
+      if (this.delimiter !== JsonPrinter.BEGIN) {
+        this.out += '\n]\n';
+        this.delimiter = JsonPrinter.BEGIN;
+      }
+      this.out += output + '\n';
+    }
+  }
+
+  protected finish(): void {
+    if (this.empty) {
+      this.out += '[]\n';
+    } else if (this.delimiter !== JsonPrinter.BEGIN) {
+      this.out += '\n]\n';
+      this.delimiter = JsonPrinter.BEGIN;
+    }
+  }
+}
+
+/** `yaml` / `default`: one YAML document per record, `---` before each list item. */
+export class YamlPrinter extends ResourcePrinter {
+  constructor(name: string, spec: ProjectionSpec) {
+    super(name, spec, { retainNoneValues: true });
+  }
+
+  protected writeRecord(record: unknown, delimit: boolean): void {
+    const nullText = this.attributes.get('null');
+    this.out += dumpYamlDocument(record, {
+      explicitStart: delimit,
+      nullText: nullText === undefined || nullText === null ? null : String(nullText),
+    });
+  }
+}
+
+interface CsvSettings {
+  delimiter: string;
+  quote: string | null;
+  separator: string;
+  terminator: string;
+  heading: boolean;
+}
+
+/** `csv`: a heading of lower-cased labels, then comma separated values with CSV quoting. */
+export class CsvPrinter extends ResourcePrinter {
+  private headingPrinted: boolean;
+  private readonly settings: CsvSettings;
+
+  constructor(name: string, spec: ProjectionSpec, ignoreDefaultTransforms = false) {
+    super(name, spec, { byColumns: true, nonEmptyProjectionRequired: true, ignoreDefaultTransforms });
+    this.settings = this.csvSettings();
+    this.headingPrinted = !this.settings.heading;
+  }
+
+  protected csvSettings(): CsvSettings {
+    return {
+      delimiter: this.attribute('delimiter', ';'),
+      quote: this.attributes.get('no-quote') ? null : '"',
+      separator: this.attribute('separator', ','),
+      terminator: this.attribute('terminator', '\n'),
+      heading: true,
+    };
+  }
+
+  /** Quotes a field only if it contains a special string or has surrounding space. */
+  private quoteField(field: string): string {
+    const { quote, delimiter, separator, terminator } = this.settings;
+    if (!field || !quote) return field;
+    const chars = Array.from(field);
+    const needsQuote =
+      field.includes(delimiter) ||
+      field.includes(quote) ||
+      field.includes(separator) ||
+      field.includes(terminator) ||
+      pyIsSpace(chars[0]) ||
+      pyIsSpace(chars[chars.length - 1]);
+    if (!needsQuote) return field;
+    return quote + field.split(quote).join(quote + quote) + quote;
+  }
+
+  /** Dicts print as k=v items and lists as items, joined by the delimiter. */
+  private formatCell(cell: unknown): string {
+    const { delimiter } = this.settings;
+    if (cell === null || cell === undefined) return '';
+    if (isObject(cell)) {
+      return sortedKeys(cell)
+        .map((k) => this.quoteField(`${k}=${pyStr(cell[k])}`))
+        .join(delimiter);
+    }
+    if (Array.isArray(cell)) {
+      return cell.map((x) => (pyTruthy(x) ? this.quoteField(pyStr(x)) : '')).join(delimiter);
+    }
+    if (isPyFloat(cell)) return this.quoteField(String(formatFloat(cell)));
+    return this.quoteField(pyStr(cell));
+  }
+
+  private visible<T>(row: T[]): T[] {
+    const columns = this.spec.getColumns();
+    return row.filter((_, i) => !columns[i]?.attribute.hidden);
+  }
+
+  private writeHeading(): void {
+    this.headingPrinted = true;
+    if (this.attributes.has('no-heading')) return;
+    let labels = this.spec.labels();
+    if (!labels) return;
+    // gcloud drops hidden columns twice here; kept for identical output.
+    labels = this.visible(this.visible(labels).map((label) => label.toLowerCase()));
+    const { separator, terminator } = this.settings;
+    this.out += labels.map((label) => this.quoteField(label)).join(separator) + terminator;
+  }
+
+  protected writeRecord(record: unknown): void {
+    if (!this.headingPrinted) this.writeHeading();
+    const { separator, terminator } = this.settings;
+    const cells = this.visible(record as unknown[]).map((cell) => this.formatCell(cell));
+    this.out += cells.join(separator) + terminator;
+  }
+}
+
+/** `value`: like csv without heading, tab separated, unquoted unless [quote]. */
+export class ValuePrinter extends CsvPrinter {
+  protected csvSettings(): CsvSettings {
+    return {
+      delimiter: this.attribute('delimiter', ';'),
+      quote: this.attributes.get('quote') ? '"' : null,
+      separator: this.attribute('separator', '\t'),
+      terminator: this.attribute('terminator', '\n'),
+      heading: false,
+    };
+  }
+}
+
+/** Python-style quoting of a flattened value that has newlines or edge spaces. */
+function stringQuote(s: string): string {
+  const entities: Record<string, string> = { '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  let out = '"';
+  for (const c of s) {
+    if (c === '\\' || c === '"') out += '\\' + c;
+    else out += entities[c] ?? c;
+  }
+  return out + '"';
+}
+
+/** `text` / `flattened`: one `key.path: value` line per leaf, values aligned. */
+export class FlattenedPrinter extends ResourcePrinter {
+  constructor(name: string, spec: ProjectionSpec) {
+    super(name, spec, { retainNoneValues: false });
+  }
+
+  /** Column labels by key name, used in place of the key path. */
+  private labelsByKey(): Map<string, string> | null {
+    const columns = this.spec.getColumns();
+    if (!columns.length) return null;
+    return new Map(columns.map((c) => [keyName(c.key), c.attribute.label ?? '']));
+  }
+
+  private flatten(record: unknown): Array<[string, unknown]> {
+    const labels = this.labelsByKey();
+    const result: Array<[string, unknown]> = [];
+    const append = (name: string, value: unknown): void => {
+      const label = labels?.get(name);
+      result.push([label !== undefined ? label.toLowerCase() : name, value]);
+    };
+    const walk = (obj: unknown, name: string): void => {
+      if (Array.isArray(obj)) {
+        if (!obj.length) append(name, []);
+        obj.forEach((item, i) => walk(item, `${name}[${i}]`));
+      } else if (isObject(obj)) {
+        const keys = sortedKeys(obj).filter((k) => obj[k] !== undefined);
+        if (!keys.length) append(name, {});
+        for (const k of keys) walk(obj[k], name ? `${name}.${k}` : k);
+      } else if (isPyFloat(obj)) {
+        append(name, formatFloat(obj));
+      } else {
+        append(name, obj);
+      }
+    };
+    walk(record, '');
+    return result;
+  }
+
+  protected writeRecord(record: unknown, delimit: boolean): void {
+    if (delimit) this.out += '---\n';
+    const lines = this.flatten(record);
+    if (!lines.length) return;
+    const pad = !this.attributes.has('no-pad');
+    const separator = this.attribute('separator', ': ');
+    const width = Math.max(...lines.map(([key]) => pyLen(key)));
+    for (const [key, value] of lines) {
+      let text = pyStr(value);
+      const chars = Array.from(text);
+      if (text.includes('\n') || (chars.length && (pyIsSpace(chars[0]) || pyIsSpace(chars[chars.length - 1])))) {
+        text = stringQuote(text);
+      }
+      this.out += key + separator + (pad ? ' '.repeat(width - pyLen(key)) : '') + text + '\n';
+    }
+  }
+}
+
+/** `list`: one ` - item` entry per resource; dict records list their `key: value` pairs. */
+export class ListPrinter extends ResourcePrinter {
+  private title: string | null;
+
+  constructor(name: string, spec: ProjectionSpec) {
+    super(name, spec, { byColumns: true });
+    const title = this.attributes.get('title');
+    this.title = title === undefined || title === null || title === '' ? null : String(title);
+    if (this.title && this.attributes.has('always-display-title')) {
+      this.out += this.title + '\n';
+      this.title = null;
+    }
+  }
+
+  protected processRecord(record: unknown): unknown {
+    // Scalars are listed as they are, without projection.
+    const projected = Array.isArray(record) || isObject(record) ? super.processRecord(record) : record;
+    if (isObject(projected)) {
+      return sortedKeys(projected)
+        .filter((k) => projected[k] !== null && projected[k] !== undefined)
+        .map((k) => `${k}: ${pyStr(projected[k])}`);
+    }
+    if (Array.isArray(projected)) return projected.filter((item) => item !== null && item !== undefined);
+    return [pyTruthy(projected) ? pyStr(projected) : ''];
+  }
+
+  protected writeRecord(record: unknown): void {
+    if (this.title) {
+      this.out += this.title + '\n';
+      this.title = null;
+    }
+    const separator = this.attributes.has('compact') ? ' ' : '\n   ';
+    const columns = this.spec.getColumns();
+    const items = (record as unknown[]).filter((_, i) => !columns[i]?.attribute.hidden);
+    this.out += ' - ' + items.map(pyStr).join(separator) + '\n';
+  }
+}
