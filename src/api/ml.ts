@@ -4,7 +4,7 @@
 import { UserError } from '../errors';
 import type { Credentials } from '../context/auth';
 import { NetworkError, type HttpClient, type HttpResponse } from '../context/http';
-import { toYaml } from './error-yaml';
+import { renderFormat } from '../output/format';
 
 export interface Operation {
   name: string;
@@ -64,7 +64,8 @@ export class MlApi {
       ? `${error.status}: ${error.message ?? ''}`
       : `HTTPError ${response.status}: ${error?.message ?? text}`;
     if (response.status === 401 || response.status === 403) message += ` ${this.options.credentials.describe()}`;
-    if (error?.details?.length) message += `\n${toYaml(error.details).trimEnd()}`;
+    // Details follow as YAML, as gcloud prints them.
+    if (error?.details?.length) message += `\n${renderFormat(error.details, 'yaml', { isList: false }).trimEnd()}`;
     return new UserError(message);
   }
 
