@@ -9,6 +9,7 @@ import { resolveCredentials, type Credentials } from './auth';
 import { HttpClient } from './http';
 import { Output } from './output';
 import { Properties, type PropertyName } from './properties';
+import { validateVersion } from '../version/validate';
 
 export const VERSION = '0.1.0';
 
@@ -77,6 +78,7 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     },
     quotaProject: properties.get('billing/quota_project'),
     uploadChunkSize: chunk ? parseSize(chunk) : undefined,
+    validateVersion: (built) => validateVersion(built, output, Boolean(values.noValidate)),
     printResult: (resource) => output.result(renderFormat(resource, format, { flatten })),
   };
 }

@@ -5,6 +5,7 @@
 // timestamps, by whichever request next looks: no timers, so a restarted emulator picks up where
 // it left off.
 
+import { versionProblems } from '../version/schema';
 import { rpcError } from './errors';
 import { Exchange, type Reply } from './http';
 import { Store, type JsonObject, type ModelRecord, type OperationRecord, type VersionRecord } from './store';
@@ -127,6 +128,11 @@ export class MlApi {
     const hasDeploymentUri = typeof body.deploymentUri === 'string' && body.deploymentUri !== '';
     if (!hasDeploymentUri && !(typeof image === 'string' && image !== '')) {
       throw rpcError(400, 'INVALID_ARGUMENT', 'Field: version.deployment_uri Error: A deployment URI (deploymentUri) or a container image (container.image) is required.');
+    }
+    // The same documented rules the CLI checks before uploading (src/version/schema.ts).
+    const problems = versionProblems(body);
+    if (problems.length) {
+      throw rpcError(400, 'INVALID_ARGUMENT', problems.map((p) => `Field: version.${p.field} Error: ${p.message}`).join('\n'));
     }
 
     const now = Date.now();

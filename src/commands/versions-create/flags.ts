@@ -106,6 +106,9 @@ export const VERSIONS_CREATE_FLAGS: FlagSpec[] = [
   flag({ name: '--metric-targets', kind: 'value', metavar: 'METRIC-NAME=TARGET', group: 'autoscaling', repeat: 'accumulate', parse: parseMetricTargets,
     help: "List of key-value pairs to set as metrics' target for autoscaling. Autoscaling could be based on CPU usage or GPU duty cycle, valid key could be cpu-usage or gpu-duty-cycle." }),
 
+  flag({ name: '--no-validate', dest: 'noValidate', kind: 'bool',
+    help: "Not a gcloud flag (gcloud-aip only): skip gcloud-aip's pre-flight check of the request against the service's documented rules and send it as it is. Use it if the service's rules have changed." }),
+
   // beta and alpha only
   flag({ name: '--service-account', kind: 'value', metavar: 'SERVICE_ACCOUNT', tracks: BETA_AND_ALPHA,
     help: 'Specifies the service account for resource access control.' }),

@@ -1,0 +1,141 @@
+// The Version resource as one zod schema, with the service's documented cross-field rules
+// (REST reference of projects.models.versions and gcloud's help). The CLI checks the merged
+// request with it before anything is uploaded; the emulator enforces the same rules server-side.
+// Conservative by design: only what the documents clearly forbid is refused.
+import { z } from 'zod';
+import { isValidLabelKey, isValidLabelValue } from '../flags/arg-types';
+
+const str = z.string();
+const int = z.number().int();
+
+const integratedGradients = z.object({ numIntegralSteps: int, blurBaselineConfig: z.unknown(), smoothGradConfig: z.unknown() }).partial().strict();
+
+export const versionSchema = z
+  .object({
+    name: str, description: str, isDefault: z.boolean(), deploymentUri: str, createTime: str, lastUseTime: str,
+    runtimeVersion: str, machineType: str, state: str, errorMessage: str, packageUris: z.array(str),
+    labels: z.record(str, str), etag: str, framework: str, pythonVersion: str, serviceAccount: str,
+    predictionClass: str, imageUri: str, lastMigrationModelId: str, lastMigrationTime: str, modelClass: str,
+    acceleratorConfig: z.object({ count: z.union([str, int]), type: str }).partial().strict(),
+    requestLoggingConfig: z.object({ samplingPercentage: z.number(), bigqueryTableName: str }).partial().strict(),
+    explanationConfig: z
+      .object({
+        integratedGradientsAttribution: integratedGradients,
+        xraiAttribution: integratedGradients,
+        sampledShapleyAttribution: z.object({ numPaths: int }).partial().strict(),
+        ablationAttribution: z.unknown(), saabasAttribution: z.unknown(), treeShapAttribution: z.unknown(),
+      })
+      .partial()
+      .strict(),
+    autoScaling: z
+      .object({ minNodes: int, maxNodes: int, metrics: z.array(z.object({ name: str, target: int }).partial().strict()) })
+      .partial()
+      .strict(),
+    manualScaling: z.object({ nodes: int }).partial().strict(),
+    container: z
+      .object({
+        image: str, command: z.array(str), args: z.array(str),
+        env: z.array(z.object({ name: str, value: str }).partial().strict()),
+        ports: z.array(z.object({ containerPort: int }).partial().strict()),
+      })
+      .partial()
+      .strict(),
+    routes: z.object({ predict: str, health: str }).partial().strict(),
+  })
+  .partial()
+  .strict()
+  .superRefine((v, ctx) => {
+    const problem = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+    const runtime = dotted(v.runtimeVersion);
+    const isN1 = v.machineType?.startsWith('n1-') ?? false;
+    const machine = v.machineType ?? 'mls1-c1-m2 (the default)';
+
+    if (v.manualScaling && v.autoScaling) {
+      ctx.addIssue({ code: 'custom', path: ['autoScaling'], message: 'only one of manualScaling or autoScaling may be set (manualScaling is set too)' });
+    }
+    if (runtime && v.pythonVersion) {
+      const rule = PYTHON_RUNTIMES[v.pythonVersion];
+      if (rule && !rule.ok(runtime)) problem('pythonVersion', `Python ${v.pythonVersion} needs runtimeVersion ${rule.text} (runtimeVersion is ${v.runtimeVersion})`);
+    }
+    const before14 = runtime !== undefined && compare(runtime, [1, 4]) < 0;
+    if ((v.framework === 'SCIKIT_LEARN' || v.framework === 'XGBOOST') && before14) {
+      problem('framework', `${v.framework} needs runtimeVersion 1.4 or later (runtimeVersion is ${v.runtimeVersion})`);
+    }
+    if (isN1 && v.framework && v.framework !== 'TENSORFLOW') {
+      problem('framework', `a Compute Engine (N1) machineType (${v.machineType}) requires framework TENSORFLOW (framework is ${v.framework})`);
+    }
+    if (v.acceleratorConfig && !isN1) {
+      problem('acceleratorConfig', `only allowed with a Compute Engine (N1) machineType; machineType is ${machine}`);
+    }
+    if (v.acceleratorConfig && v.autoScaling) {
+      problem('autoScaling', 'cannot be used with GPUs (acceleratorConfig is set); use manualScaling');
+    }
+    if (isN1 && typeof v.autoScaling?.minNodes === 'number' && v.autoScaling.minNodes < 1) {
+      problem('autoScaling', `minNodes must be at least 1 with a Compute Engine (N1) machineType (minNodes is ${v.autoScaling.minNodes})`);
+    }
+    if (v.predictionClass !== undefined) {
+      if (v.machineType && !v.machineType.startsWith('mls1-')) {
+        problem('predictionClass', `requires a legacy (MLS1) machineType (machineType is ${v.machineType})`);
+      }
+      if (before14) problem('predictionClass', `requires runtimeVersion 1.4 or later (runtimeVersion is ${v.runtimeVersion})`);
+      if (v.framework) problem('framework', `must not be set for a custom prediction routine (predictionClass is set; framework is ${v.framework})`);
+    }
+    if (v.packageUris && before14) problem('packageUris', `requires runtimeVersion 1.4 or later (runtimeVersion is ${v.runtimeVersion})`);
+    for (const [key, value] of Object.entries(v.labels ?? {})) {
+      if (!isValidLabelKey(key)) {
+        problem('labels', `invalid key '${key}': keys start with a lowercase letter and hold only lowercase letters, digits, hyphens and underscores, at most 63 characters`);
+      }
+      if (!isValidLabelValue(value)) {
+        problem('labels', `invalid value '${value}' for key '${key}': only lowercase letters, digits, hyphens and underscores, at most 63 characters`);
+      }
+    }
+    const attributions = Object.keys(v.explanationConfig ?? {});
+    if (attributions.length > 1) problem('explanationConfig', `only one attribution method may be set (found ${attributions.join(', ')})`);
+  });
+
+type Dotted = number[];
+
+/** Versions are compared numerically (2.11 > 1.15), and only when they are plain dotted numbers. */
+function dotted(value: string | undefined): Dotted | undefined {
+  return value !== undefined && /^\d+(\.\d+)*$/.test(value) ? value.split('.').map(Number) : undefined;
+}
+
+function compare(a: Dotted, b: Dotted): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+const PYTHON_RUNTIMES: Record<string, { ok: (r: Dotted) => boolean; text: string }> = {
+  '3.7': { ok: (r) => compare(r, [1, 15]) >= 0, text: '1.15 or later' },
+  '3.5': { ok: (r) => compare(r, [1, 4]) >= 0 && compare(r, [1, 14]) <= 0, text: 'from 1.4 to 1.14' },
+  '2.7': { ok: (r) => compare(r, [1, 15]) <= 0, text: '1.15 or earlier' },
+};
+
+/** Machine types the documentation lists; others get a warning, not a refusal. */
+export const KNOWN_MACHINE_TYPES = [
+  'mls1-c1-m2', 'mls1-c4-m2', 'n1-standard-2', 'n1-standard-4', 'n1-standard-8', 'n1-standard-16', 'n1-standard-32',
+  'n1-highmem-2', 'n1-highmem-4', 'n1-highmem-8', 'n1-highmem-16', 'n1-highmem-32', 'n1-highcpu-2', 'n1-highcpu-4',
+  'n1-highcpu-8', 'n1-highcpu-16', 'n1-highcpu-32',
+];
+
+export interface VersionProblem {
+  field: string;
+  message: string;
+}
+
+/** Every problem with a Version body, at once; field paths in the API's camelCase. */
+export function versionProblems(body: unknown): VersionProblem[] {
+  const result = versionSchema.safeParse(body);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: 'unknown field of Version' }));
+    }
+    if (issue.code === 'invalid_type') return [{ field: path.join('.'), message: `expected ${issue.expected}` }];
+    return [{ field: path.join('.'), message: issue.message }];
+  }).flat();
+}

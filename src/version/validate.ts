@@ -1,0 +1,27 @@
+// Pre-flight check of the merged request, before anything is uploaded: every problem at once,
+// each naming the field (API camelCase) and where its value came from.
+import { UserError } from '../errors';
+import type { Output } from '../context/output';
+import type { BuiltVersion } from './build';
+import { KNOWN_MACHINE_TYPES, versionProblems } from './schema';
+
+function origin(source: string | undefined): string {
+  if (!source) return '';
+  const m = /^(.*):(\d+)$/.exec(source);
+  return m ? ` (from ${m[1]}, line ${m[2]})` : ` (from ${source})`;
+}
+
+export function validateVersion(built: BuiltVersion, output: Output, skip: boolean): void {
+  const machineType = built.body.machineType;
+  if (typeof machineType === 'string' && !KNOWN_MACHINE_TYPES.includes(machineType)) {
+    output.warning(`machineType [${machineType}] is not one of the documented machine types; sending it as given.`);
+  }
+  const problems = versionProblems(built.body);
+  if (!problems.length) return;
+  const lines = problems.map((p) => `${p.field}: ${p.message}${origin(built.sources[p.field.split('.')[0]])}`);
+  if (skip) {
+    output.warning(`--no-validate: sending a request that breaks the service's documented rules:\n${lines.join('\n')}`);
+    return;
+  }
+  throw new UserError(lines.join('\n'));
+}
