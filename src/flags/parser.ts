@@ -110,7 +110,7 @@ export function parseArgs(tokens: ArgToken[], spec: ParserSpec): ParsedArgs {
     }
     if (f.kind === 'bool') {
       if (eq >= 0) throw new ArgumentError(`argument ${f.name}: ignored explicit argument '${text.slice(eq + 1)}'`);
-      values[f.dest] = !name.startsWith('--no-');
+      values[f.dest] = !(f.negatable && name !== f.name);
       specified.add(f.dest);
       continue;
     }

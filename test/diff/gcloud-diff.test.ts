@@ -57,6 +57,13 @@ const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Re
   { name: 'bad label', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--labels', 'A=b'] },
   { name: 'accelerator count zero', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--accelerator', 'type=nvidia-tesla-t4,count=0'] },
   { name: 'local origin without bucket', args: ['v1', '--model', 'm1', '--origin', 'nope'] },
+  { name: 'beta: container flags', args: ['beta', 'v1', '--model', 'm1', '--image', 'gcr.io/p/s:1', '--command', 'python,-m', '--command', 'server',
+    '--args=--port=8080', '--env-vars', 'A=1,B=2', '--ports', '8080', '--predict-route', '/p', '--health-route', '/h', '--async'] },
+  { name: 'beta: explanations and user code', args: ['beta', 'v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--explanation-method', 'xrai',
+    '--num-integral-steps', '7', '--package-uris', 'gs://p/a.tar.gz', '--package-uris', 'gs://p/b.tar.gz', '--prediction-class', 'm.P', '--service-account', 'sa@p.iam'] },
+  { name: 'alpha: sampled shapley', args: ['alpha', 'v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--explanation-method', 'sampled-shapley', '--num-paths', '9'] },
+  { name: 'alpha: no origin, no image', args: ['alpha', 'v1', '--model', 'm1'] },
+  { name: 'beta: port out of range', args: ['beta', 'v1', '--model', 'm1', '--image', 'i', '--ports', '70000'] },
   { name: 'config with bad fields', args: ['v1', '--model', 'm1', '--config', path.join(FIXTURES, 'config', 'disallowed-fields.yaml')] },
 ];
 
@@ -83,7 +90,8 @@ describe('gcloud vs gcloud-aip on the emulator', { skip: HAVE_GCLOUD ? false : '
         emulator.clearRequests();
         const env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_CORE_PROJECT: project, CLOUDSDK_AI_PLATFORM_REGION: 'global', ...c.env };
         const [cmd, ...pre] = cli;
-        const r = await runCommand(cmd, [...pre, 'ai-platform', 'versions', 'create', ...args], env, s.dir);
+        const track = args[0] === 'beta' || args[0] === 'alpha' ? [args.shift()!] : [];
+        const r = await runCommand(cmd, [...pre, ...track, 'ai-platform', 'versions', 'create', ...args], env, s.dir);
         const summary = summarize(emulator.requests(), r.code);
         summary.ml = JSON.parse(JSON.stringify(summary.ml).split(project).join('<PROJECT>'));
         summary.objects = await listObjects(emulator.port, bucket);

@@ -83,17 +83,23 @@ describe('versions create (GA) against the emulator', () => {
     });
   });
 
-  test('flags: accelerator, autoscaling metrics in gcloud order, repeated labels merge', async () => {
+  test('flags: accelerator on an N1 machine, repeated labels merge', async () => {
     emulator.clearRequests();
     const r = await runCli(['ai-platform', 'versions', 'create', 'v-flags', '--model', 'iris', '--origin', 'gs://x/y/', '--async',
-      '--machine-type', 'n1-standard-4', '--accelerator', 'type=nvidia-tesla-t4,count=2', '--labels', 'a=1', '--labels', 'b=2,a=3',
-      '--metric-targets', 'gpu-duty-cycle=10,cpu-usage=20', '--max-nodes', '4', '--framework', 'tensorflow'], env);
+      '--machine-type', 'n1-standard-4', '--accelerator', 'type=nvidia-tesla-t4,count=2', '--labels', 'a=1', '--labels', 'b=2,a=3', '--framework', 'tensorflow'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(creates()[0].body, {
       name: 'v-flags', deploymentUri: 'gs://x/y/', machineType: 'n1-standard-4', framework: 'TENSORFLOW',
       acceleratorConfig: { count: '2', type: 'NVIDIA_TESLA_T4' }, labels: { a: '3', b: '2' },
-      autoScaling: { maxNodes: 4, metrics: [{ name: 'CPU_USAGE', target: 20 }, { name: 'GPU_DUTY_CYCLE', target: 10 }] },
     });
+  });
+
+  test('autoscaling flags: metrics in gcloud order (CPU first)', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-auto', '--model', 'iris', '--origin', 'gs://x/y/', '--async',
+      '--metric-targets', 'gpu-duty-cycle=10,cpu-usage=20', '--max-nodes', '4', '--min-nodes', '0'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(creates()[0].body.autoScaling, { maxNodes: 4, metrics: [{ name: 'CPU_USAGE', target: 20 }, { name: 'GPU_DUTY_CYCLE', target: 10 }] });
   });
 
   test('a regional endpoint goes to {region}-{host}', async () => {
@@ -190,5 +196,54 @@ describe('refusals that never reach the server', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /authorization: --- Token Redacted ---/);
     assert.doesNotMatch(r.stderr + r.stdout, new RegExp(TOKEN.replace(/\./g, '\\.')));
+  });
+});
+
+describe('pre-flight validation', () => {
+  test('a request the service would refuse is refused before any upload, with every problem', async () => {
+    emulator.clearRequests();
+    const config = path.join(dir, 'bad-rules.yaml');
+    fs.writeFileSync(config, 'manualScaling:\n  nodes: 1\nlabels:\n  Bad: x\n');
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-bad', '--model', 'iris', '--origin', path.join(FIXTURES, 'models', 'tf-saved-model'),
+      '--staging-bucket', 'gs://never-used', '--config', config, '--min-nodes', '2', '--python-version', '3.5', '--runtime-version', '2.11'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) autoScaling: only one of manualScaling or autoScaling may be set .*\(from --min-nodes\)$/m);
+    assert.match(r.stderr, /^pythonVersion: Python 3\.5 needs runtimeVersion from 1\.4 to 1\.14 .*\(from --python-version\)$/m);
+    assert.match(r.stderr, new RegExp(`^labels: invalid key 'Bad'.*\\(from ${config.replace(/[.]/g, '\\.')}, line 3\\)$`, 'm'));
+    assert.equal(emulator.requests().length, 0);
+  });
+
+  test('--no-validate sends it anyway (the emulator then refuses it like the service)', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-force', '--model', 'iris', '--origin', 'gs://x/y/', '--accelerator', 'type=nvidia-tesla-t4', '--no-validate'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /WARNING: --no-validate: sending a request/);
+    assert.match(r.stderr, /ERROR: \(gcloud\.ai-platform\.versions\.create\) INVALID_ARGUMENT: Field: version\.acceleratorConfig Error: only allowed with a Compute Engine/);
+    assert.equal(creates().length, 1);
+  });
+});
+
+describe('beta and alpha tracks', () => {
+  test('beta container flags build container and routes; the prefix follows the track', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['beta', 'ai-platform', 'versions', 'create', 'v-ctr', '--model', 'iris', '--image', 'gcr.io/p/s:1', '--command', 'a', '--command', 'b',
+      '--env-vars', 'X=1', '--env-vars', 'Y=2', '--ports', '8080,9090', '--predict-route', '/p', '--async'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(creates()[0].body, {
+      name: 'v-ctr',
+      container: { image: 'gcr.io/p/s:1', command: ['a', 'b'], env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }], ports: [{ containerPort: 8080 }, { containerPort: 9090 }] },
+      routes: { predict: '/p' },
+    });
+    const bad = await runCli(['alpha', 'ai-platform', 'versions', 'create', 'v1', '--model', 'iris', '--command', 'serve', '--origin', 'gs://x/'], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^ERROR: \(gcloud\.alpha\.ai-platform\.versions\.create\) --image was not provided, but other container related flags were specified\. Please specify --image or remove the following flags: --command$/m);
+  });
+
+  test('explanations: the notice, and the attribution the method names', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['alpha', 'ai-platform', 'versions', 'create', 'v-xai', '--model', 'iris', '--origin', 'gs://x/y/', '--explanation-method', 'integrated-gradients', '--num-paths', '3', '--async'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^Explanations reflect patterns in your model/m);
+    assert.deepEqual(creates()[0].body.explanationConfig, { integratedGradientsAttribution: { numIntegralSteps: 50 } });
   });
 });

@@ -1,0 +1,58 @@
+// `gcloud-aip emulators ai-platform start|env-init` as a user runs them: a real subprocess, then a
+// deploy through the exported environment, then a restart on the same --data-dir with nothing lost.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CLI, createModel, runCli, scratch } from '../helpers';
+
+async function startEmulatorProcess(dataDir: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  fs.rmSync(path.join(dataDir, 'env.yaml'), { force: true });
+  const child = spawn(process.execPath, [CLI, 'emulators', 'ai-platform', 'start', '--host-port=127.0.0.1:0', `--data-dir=${dataDir}`, '--operation-delay=0'],
+    { env, stdio: 'ignore' });
+  for (let i = 0; i < 100 && !fs.existsSync(path.join(dataDir, 'env.yaml')); i++) await new Promise((r) => setTimeout(r, 50));
+  return child;
+}
+
+async function stop(child: ChildProcess) {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+test('start, env-init, deploy, restart: state survives', async () => {
+  const { dir, env: base } = scratch();
+  const dataDir = path.join(dir, 'emulator');
+  let child = await startEmulatorProcess(dataDir, base);
+  try {
+    const init = await runCli(['emulators', 'ai-platform', 'env-init', `--data-dir=${dataDir}`], base);
+    assert.equal(init.code, 0, init.stderr);
+    const exports = Object.fromEntries([...init.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    assert.match(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.equal(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE, `${exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML}storage/v1/`);
+    const env = { ...base, ...exports };
+    const port = Number(new URL(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML).port);
+    await createModel(port, 'test-project', 'iris');
+    const model = path.join(dir, 'model');
+    fs.mkdirSync(model);
+    fs.writeFileSync(path.join(model, 'model.pkl'), 'pickled');
+    const deploy = await runCli(['ai-platform', 'versions', 'create', 'v1', '--model', 'iris', '--origin', model, '--staging-bucket', 'gs://stage', '--format', 'value(state,deploymentUri)'], env);
+    assert.equal(deploy.code, 0, deploy.stderr);
+    const [state, uri] = deploy.stdout.trim().split('\t');
+    assert.equal(state, 'READY');
+
+    await stop(child);
+    child = await startEmulatorProcess(dataDir, base);
+    const again = await runCli(['emulators', 'ai-platform', 'env-init', `--data-dir=${dataDir}`], base);
+    const newBase = /CLOUDSDK_API_ENDPOINT_OVERRIDES_ML=(.*)/.exec(again.stdout)![1];
+    const version = await (await fetch(`${newBase}v1/projects/test-project/models/iris/versions/v1`)).json() as { state: string; deploymentUri: string };
+    assert.equal(version.state, 'READY');
+    assert.equal(version.deploymentUri, uri);
+    const object = `${uri.slice('gs://stage/'.length)}model.pkl`;
+    const bytes = await (await fetch(`${newBase}storage/v1/b/stage/o/${encodeURIComponent(object)}?alt=media`)).text();
+    assert.equal(bytes, 'pickled');
+  } finally {
+    await stop(child);
+  }
+});
