@@ -47,7 +47,8 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     stderr,
     userOutputEnabled: properties.getBool('core/user_output_enabled', true),
     verbosity: properties.get('core/verbosity') ?? 'warning',
-    interactive: Boolean(stderr.isTTY) && !env.CI && !properties.getBool('core/disable_prompts', false),
+    // A spinner needs a real terminal with a width (some pseudo-terminals report 0 columns).
+    interactive: Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0 && !env.CI && !properties.getBool('core/disable_prompts', false),
   });
 
   const format = (values.format as string | undefined) ?? command.defaultFormat;
