@@ -4,7 +4,7 @@
 // route flag is given). Each field remembers where its value came from, for error messages.
 import { UserError } from '../errors';
 import type { ConfigFile } from '../config-file/read';
-import { FRAMEWORKS, METRIC_NAMES } from '../commands/versions-create/flags';
+import { ACCELERATOR_TYPES, FRAMEWORKS, METRIC_NAMES } from '../commands/versions-create/flags';
 
 export interface VersionFlags {
   description?: string;
@@ -47,17 +47,13 @@ export interface BuildOptions {
   containers: boolean;
 }
 
-const ACCELERATOR_CHOICES = [
-  'nvidia-tesla-a100', 'nvidia-tesla-k80', 'nvidia-tesla-p100', 'nvidia-tesla-p4', 'nvidia-tesla-t4',
-  'nvidia-tesla-v100', 'tpu-v2', 'tpu-v2-pod', 'tpu-v3', 'tpu-v3-pod', 'tpu-v4-pod',
-];
 
 /** gcloud checks --accelerator when the command runs (exit 1), not while parsing. */
 export function acceleratorConfig(accelerator: Map<string, unknown>): { count: string; type: string } {
   const type = accelerator.get('type') as string | undefined;
-  if (!type || !ACCELERATOR_CHOICES.includes(type)) {
+  if (!type || !ACCELERATOR_TYPES.includes(type)) {
     throw new UserError(
-      `The type of the accelerator can only be one of the following: ${ACCELERATOR_CHOICES.map((c) => `'${c}'`).join(', ')}.\n`,
+      `The type of the accelerator can only be one of the following: ${ACCELERATOR_TYPES.map((c) => `'${c}'`).join(', ')}.\n`,
     );
   }
   const count = (accelerator.get('count') as number | undefined) ?? 1;
