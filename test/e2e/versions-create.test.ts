@@ -99,7 +99,7 @@ describe('versions create (GA) against the emulator', () => {
     const r = await runCli(['ai-platform', 'versions', 'create', 'v-auto', '--model', 'iris', '--origin', 'gs://x/y/', '--async',
       '--metric-targets', 'gpu-duty-cycle=10,cpu-usage=20', '--max-nodes', '4', '--min-nodes', '0'], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(creates()[0].body.autoScaling, { maxNodes: 4, metrics: [{ name: 'CPU_USAGE', target: 20 }, { name: 'GPU_DUTY_CYCLE', target: 10 }] });
+    assert.deepEqual((creates()[0].body as Record<string, unknown>).autoScaling, { maxNodes: 4, metrics: [{ name: 'CPU_USAGE', target: 20 }, { name: 'GPU_DUTY_CYCLE', target: 10 }] });
   });
 
   test('a regional endpoint goes to {region}-{host}', async () => {
@@ -244,6 +244,6 @@ describe('beta and alpha tracks', () => {
     const r = await runCli(['alpha', 'ai-platform', 'versions', 'create', 'v-xai', '--model', 'iris', '--origin', 'gs://x/y/', '--explanation-method', 'integrated-gradients', '--num-paths', '3', '--async'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^Explanations reflect patterns in your model/m);
-    assert.deepEqual(creates()[0].body.explanationConfig, { integratedGradientsAttribution: { numIntegralSteps: 50 } });
+    assert.deepEqual((creates()[0].body as Record<string, unknown>).explanationConfig, { integratedGradientsAttribution: { numIntegralSteps: 50 } });
   });
 });
