@@ -23,8 +23,8 @@ export interface CommandContext {
   uploadChunkSize?: number;
   /** Prints a command's result per --format (default: the command's own format). */
   printResult(resource: unknown): void;
-  validateVersion?(version: BuiltVersion): void;
-  uploadProgress?(): ((e: { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }) => void) | undefined;
+  /** The pre-flight check of the merged request (version/validate.ts). */
+  validateVersion(version: BuiltVersion): void;
   env: NodeJS.ProcessEnv;
 }
 

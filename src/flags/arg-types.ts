@@ -4,9 +4,6 @@
 
 export class FlagValueError extends Error {}
 
-/** Raised by validators gcloud runs inside a flag type but reports as `ERROR: (gcloud) …` (exit 1). */
-export class FlagRuntimeError extends Error {}
-
 /** A raw flag value: a string from argv, or a YAML list/dict/scalar from --flags-file. */
 export type RawValue = string | number | boolean | null | RawValue[] | { [key: string]: RawValue };
 

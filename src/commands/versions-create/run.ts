@@ -58,7 +58,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
     throw new UserError('Either `--origin`, `--image`, or equivalent parameters in a config file (from `--config`) must be specified.');
   }
   const model = modelResource(options.model, () => ctx.requireProject());
-  ctx.validateVersion?.(built);
+  ctx.validateVersion(built);
 
   const credentials = ctx.credentials();
   if (localOrigin) {
@@ -70,7 +70,6 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
       accessToken: () => credentials.token(),
       quotaProject: ctx.quotaProject,
       chunkSize: ctx.uploadChunkSize,
-      onProgress: ctx.uploadProgress?.(),
     });
   }
 
