@@ -78,6 +78,16 @@ async function route(tokens: ArgToken[]): Promise<Route> {
   return found;
 }
 
+/** The command argv names (flags-file errors are reported before argv is fully read), or `gcloud`. */
+async function nameOfCommandIn(argv: string[]): Promise<string> {
+  try {
+    const { track, command } = await route(argv.map((value) => ({ value })));
+    return commandName(track, command);
+  } catch {
+    return 'gcloud';
+  }
+}
+
 export function commandName(track: Track, command: CommandDefinition): string {
   return ['gcloud', ...(track === 'GA' ? [] : [track.toLowerCase()]), ...command.path].join('.');
 }
@@ -93,7 +103,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   let name = 'gcloud';
   let routed: Route | undefined;
   try {
-    const tokens = expandFlagsFiles(argv);
+    let tokens: ArgToken[];
+    try {
+      tokens = expandFlagsFiles(argv);
+    } catch (err) {
+      name = await nameOfCommandIn(argv);
+      throw err;
+    }
     routed = await route(tokens);
     name = commandName(routed.track, routed.command);
     const { track, command } = routed;

@@ -3,8 +3,8 @@
 // listing them all. Where gcloud crashes (empty file, a list, a value of the wrong type) we give a
 // clean error instead. Each field remembers its line so later errors can say where a value came from.
 import * as fs from 'node:fs';
-import * as yaml from 'js-yaml';
 import { UserError } from '../errors';
+import { formatYamlProblem, loadYaml, YamlSyntaxError, type DuplicateKey } from '../yaml/load';
 
 export const ALLOWED_CONFIG_FIELDS = [
   'autoScaling', 'deploymentUri', 'description', 'framework', 'labels', 'machineType', 'manualScaling',
@@ -29,6 +29,8 @@ export interface ConfigFile {
   version: Record<string, unknown>;
   /** 1-based line of each top-level field, for error messages. */
   lines: Record<string, number>;
+  /** Repeated keys: gcloud's parser keeps the first value and warns about the others. */
+  duplicates: DuplicateKey[];
 }
 
 const isTruthy = (v: unknown) =>
@@ -56,10 +58,13 @@ export function readConfigFile(path: string, allowContainerFields: boolean): Con
     throw new UserError(`Could not read Version configuration file [${path}]:\n\nUnable to read file [${path}]: ${reason}`);
   }
   let data: unknown;
+  let duplicates: DuplicateKey[];
   try {
-    data = yaml.load(text, { filename: path, json: true });
+    ({ value: data, duplicates } = loadYaml(text, { duplicates: 'first-wins' }));
   } catch (err) {
-    throw new UserError(`Could not read Version configuration file [${path}]:\n\n${(err as Error).message}`);
+    if (!(err instanceof YamlSyntaxError)) throw err;
+    const details = formatYamlProblem(err.problem, text, { source: path, snippet: false });
+    throw new UserError(`Could not read Version configuration file [${path}]:\n\n${details}`);
   }
   if (data === null || data === undefined) {
     throw new UserError(`Version configuration file [${path}] is empty: it must contain a YAML mapping of Version fields.`);
@@ -82,7 +87,7 @@ export function readConfigFile(path: string, allowContainerFields: boolean): Con
   }
   const lines = topLevelLines(text);
   checkTypes(version, path, lines);
-  return { path, version, lines };
+  return { path, version, lines, duplicates };
 }
 
 // ---- value types (gcloud's message conversion would crash on these; we explain instead) ----
@@ -120,7 +125,7 @@ function typeProblem(value: unknown, shape: Shape, at: string): string | undefin
   if (shape === 'stringMap') {
     if (typeof value !== 'object' || Array.isArray(value)) return `${at}: expected a mapping of strings, found ${describeValue(value)}`;
     for (const [k, v] of Object.entries(value as object)) {
-      if (typeof v !== 'string') return `${at}.${k}: expected a string, found ${describeValue(v)}`;
+      if (typeof v !== 'string' && v !== null) return `${at}.${k}: expected a string, found ${describeValue(v)}`;
     }
     return undefined;
   }

@@ -4,8 +4,8 @@
 // become a bare `--flag`. Nested --flags-file entries (a path or a list of paths) expand in place;
 // a file that includes itself is refused. Every injected token remembers its `file:line`.
 import * as fs from 'node:fs';
-import * as yaml from 'js-yaml';
 import { UserError } from '../errors';
+import { DUPLICATE_KEY_CONTEXT, formatYamlProblem, loadYaml, YamlSyntaxError } from '../yaml/load';
 import { scalarToString, type RawValue } from './arg-types';
 import type { ArgToken } from './parser';
 
@@ -56,9 +56,13 @@ function expandFile(file: string, stack: string[], out: ArgToken[], readStdin: (
   if (!text) throw fail(`${FLAG} [${file}] is empty.`);
   let data: unknown;
   try {
-    data = yaml.load(text, { json: true });
+    data = loadYaml(text, { duplicates: 'refuse' }).value;
   } catch (err) {
-    throw fail(`Failed to parse YAML: ${(err as Error).message}`);
+    if (!(err instanceof YamlSyntaxError)) throw err;
+    const details = formatYamlProblem(err.problem, text, { source: '<unicode string>', snippet: true });
+    // gcloud crashes on a repeated flag (its parser's DuplicateKeyError); that one is the command's error.
+    if (err.problem.context === DUPLICATE_KEY_CONTEXT) throw new UserError(`${FLAG} [${file}]: ${details}`);
+    throw fail(`Failed to parse YAML: ${details}`);
   }
   const lines = keyLines(text);
   const members = Array.isArray(data) ? data : [data];

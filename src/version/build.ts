@@ -117,13 +117,22 @@ function autoScaling(flags: VersionFlags): Record<string, unknown> | undefined {
   return scaling;
 }
 
+/** A null field of a nested message is simply unset, as gcloud's message encoding drops it (map values stay). */
+function withoutNullFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNullFields);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNullFields(v)]),
+  );
+}
+
 export function buildVersion({ name, deploymentUri, config, flags, containers }: BuildOptions): BuiltVersion {
   const body: Record<string, unknown> = {};
   const sources: Record<string, string> = {};
   if (config) {
     for (const [field, value] of Object.entries(config.version)) {
       if (value === null || value === undefined) continue;
-      body[field] = value;
+      body[field] = field === 'labels' ? value : withoutNullFields(value);
       sources[field] = config.lines[field] ? `${config.path}:${config.lines[field]}` : config.path;
     }
   }

@@ -14,7 +14,7 @@ export const versionSchema = z
   .object({
     name: str, description: str, isDefault: z.boolean(), deploymentUri: str, createTime: str, lastUseTime: str,
     runtimeVersion: str, machineType: str, state: str, errorMessage: str, packageUris: z.array(str),
-    labels: z.record(str, str), etag: str, framework: str, pythonVersion: str, serviceAccount: str,
+    labels: z.record(str, str.nullable()), etag: str, framework: str, pythonVersion: str, serviceAccount: str,
     predictionClass: str, imageUri: str, lastMigrationModelId: str, lastMigrationTime: str, modelClass: str,
     acceleratorConfig: z.object({ count: z.union([str, int]), type: str }).partial().strict(),
     requestLoggingConfig: z.object({ samplingPercentage: z.number(), bigqueryTableName: str }).partial().strict(),
@@ -54,7 +54,7 @@ export const versionSchema = z
       ctx.addIssue({ code: 'custom', path: ['autoScaling'], message: 'only one of manualScaling or autoScaling may be set (manualScaling is set too)' });
     }
     if (runtime && v.pythonVersion) {
-      const rule = PYTHON_RUNTIMES[v.pythonVersion];
+      const rule = PYTHON_RUNTIMES[v.pythonVersion.trim()];
       if (rule && !rule.ok(runtime)) problem('pythonVersion', `Python ${v.pythonVersion} needs runtimeVersion ${rule.text} (runtimeVersion is ${v.runtimeVersion})`);
     }
     const before14 = runtime !== undefined && compare(runtime, [1, 4]) < 0;
@@ -85,7 +85,7 @@ export const versionSchema = z
       if (!isValidLabelKey(key)) {
         problem('labels', `invalid key '${key}': keys start with a lowercase letter and hold only lowercase letters, digits, hyphens and underscores, at most 63 characters`);
       }
-      if (!isValidLabelValue(value)) {
+      if (value !== null && !isValidLabelValue(value)) {
         problem('labels', `invalid value '${value}' for key '${key}': only lowercase letters, digits, hyphens and underscores, at most 63 characters`);
       }
     }
@@ -95,9 +95,13 @@ export const versionSchema = z
 
 type Dotted = number[];
 
-/** Versions are compared numerically (2.11 > 1.15), and only when they are plain dotted numbers. */
+/**
+ * Versions are compared numerically as major.minor (2.11 > 1.15; 1.15.1 counts as 1.15, which the
+ * documents' "1.15 or earlier" includes), and only when they are plain dotted numbers.
+ */
 function dotted(value: string | undefined): Dotted | undefined {
-  return value !== undefined && /^\d+(\.\d+)*$/.test(value) ? value.split('.').map(Number) : undefined;
+  const trimmed = value?.trim();
+  return trimmed !== undefined && /^\d+(\.\d+)*$/.test(trimmed) ? trimmed.split('.').slice(0, 2).map(Number) : undefined;
 }
 
 function compare(a: Dotted, b: Dotted): number {

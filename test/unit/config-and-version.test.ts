@@ -41,7 +41,7 @@ test('config: where gcloud crashes we refuse cleanly', () => {
 });
 
 test('build: flags override config; autoscaling flags replace; --min-nodes 0 sends nothing', () => {
-  const config = { path: 'c.yaml', version: { deploymentUri: 'gs://c/', autoScaling: { minNodes: 1 }, labels: { from: 'config' }, description: 'c' }, lines: {} };
+  const config = { path: 'c.yaml', version: { deploymentUri: 'gs://c/', autoScaling: { minNodes: 1 }, labels: { from: 'config' }, description: 'c' }, lines: {}, duplicates: [] };
   const v = buildVersion({ name: 'v1', config, flags: { maxNodes: 3, labels: new Map([['x', 'y']]) }, containers: false });
   assert.deepEqual(v.body, { deploymentUri: 'gs://c/', autoScaling: { maxNodes: 3 }, labels: { x: 'y' }, description: 'c', name: 'v1' });
   assert.equal(v.sources.labels, '--labels');

@@ -47,6 +47,10 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   if (options.explanationMethod !== undefined) output.status(EXPLANATIONS_NOTICE);
 
   const config = options.config ? readConfigFile(options.config, containers) : undefined;
+  for (const duplicate of config?.duplicates ?? []) {
+    // Not a WARNING: line: gcloud's parser reports this as a Python warning, not a gcloud warning.
+    output.status(`DuplicateKeyWarning: found duplicate key "${duplicate.key}" in [${config!.path}], line ${duplicate.mark.line}; the first value is used.`);
+  }
   // The body is built (and checked) before anything is uploaded; the staged URI is filled in after.
   const placeholderUri = localOrigin ? `gs://${options.stagingBucket}/` : deploymentUri;
   const built = buildVersion({ name: options.version, deploymentUri: placeholderUri, config, flags: options, containers });
