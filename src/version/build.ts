@@ -36,6 +36,8 @@ export interface BuiltVersion {
   body: Record<string, unknown>;
   /** field → where its value came from: `--flag` or `file:line`. */
   sources: Record<string, string>;
+  /** Files under a local --origin, once listed: the model the deploymentUri will hold. */
+  localFileCount?: number;
 }
 
 export interface BuildOptions {

@@ -43,6 +43,7 @@ export const versionSchema = z
     routes: z.object({ predict: str, health: str }).partial().strict(),
   })
   .partial()
+  // REST: the JSON representation of Version (and of each nested object) lists every field; nothing else is one.
   .strict()
   .superRefine((v, ctx) => {
     const problem = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
@@ -50,29 +51,46 @@ export const versionSchema = z
     const isN1 = v.machineType?.startsWith('n1-') ?? false;
     const machine = v.machineType ?? 'mls1-c1-m2 (the default)';
 
+    // REST Version: "Union field scaling … scaling can be only one of the following: autoScaling, manualScaling".
     if (v.manualScaling && v.autoScaling) {
       ctx.addIssue({ code: 'custom', path: ['autoScaling'], message: 'only one of manualScaling or autoScaling may be set (manualScaling is set too)' });
     }
+    // REST Version.pythonVersion: "Python '3.7' is available when runtimeVersion is set to '1.15' or later.
+    // Python '3.5' is available when runtimeVersion is set to a version from '1.4' to '1.14'. Python '2.7'
+    // is available when runtimeVersion is set to '1.15' or earlier."
     if (runtime && v.pythonVersion) {
       const rule = PYTHON_RUNTIMES[v.pythonVersion.trim()];
       if (rule && !rule.ok(runtime)) problem('pythonVersion', `Python ${v.pythonVersion} needs runtimeVersion ${rule.text} (runtimeVersion is ${v.runtimeVersion})`);
     }
     const before14 = runtime !== undefined && compare(runtime, [1, 4]) < 0;
+    // REST Version.framework: "If you choose SCIKIT_LEARN or XGBOOST, you must also set the runtime version
+    // of the model to 1.4 or greater."
     if ((v.framework === 'SCIKIT_LEARN' || v.framework === 'XGBOOST') && before14) {
       problem('framework', `${v.framework} needs runtimeVersion 1.4 or later (runtimeVersion is ${v.runtimeVersion})`);
     }
+    // REST Version.framework: "If you specify a Compute Engine (N1) machine type in the machineType field,
+    // you must specify TENSORFLOW for the framework."
     if (isN1 && v.framework && v.framework !== 'TENSORFLOW') {
       problem('framework', `a Compute Engine (N1) machineType (${v.machineType}) requires framework TENSORFLOW (framework is ${v.framework})`);
     }
+    // REST Version.acceleratorConfig: "Only specify this field if you have specified a Compute Engine (N1)
+    // machine type in the machineType field." Version.machineType: "If this field is not specified, it
+    // defaults to mls1-c1-m2."
     if (v.acceleratorConfig && !isN1) {
       problem('acceleratorConfig', `only allowed with a Compute Engine (N1) machineType; machineType is ${machine}`);
     }
+    // REST Version.autoScaling: "Note that you cannot use AutoScaling if your version uses GPUs. Instead,
+    // you must use specify manualScaling."
     if (v.acceleratorConfig && v.autoScaling) {
       problem('autoScaling', 'cannot be used with GPUs (acceleratorConfig is set); use manualScaling');
     }
+    // REST AutoScaling.minNodes: "minNodes must be at least 1 for use with a Compute Engine machine type."
     if (isN1 && typeof v.autoScaling?.minNodes === 'number' && v.autoScaling.minNodes < 1) {
       problem('autoScaling', `minNodes must be at least 1 with a Compute Engine (N1) machineType (minNodes is ${v.autoScaling.minNodes})`);
     }
+    // REST Version.predictionClass: "If you specify this field, you must set runtimeVersion to 1.4 or greater
+    // and you must set machineType to a legacy (MLS1) machine type." Version.framework: "Do not specify a
+    // framework if you're deploying a custom prediction routine."
     if (v.predictionClass !== undefined) {
       if (v.machineType && !v.machineType.startsWith('mls1-')) {
         problem('predictionClass', `requires a legacy (MLS1) machineType (machineType is ${v.machineType})`);
@@ -80,7 +98,11 @@ export const versionSchema = z
       if (before14) problem('predictionClass', `requires runtimeVersion 1.4 or later (runtimeVersion is ${v.runtimeVersion})`);
       if (v.framework) problem('framework', `must not be set for a custom prediction routine (predictionClass is set; framework is ${v.framework})`);
     }
+    // REST Version.packageUris: "If you specify this field, you must also set runtimeVersion to 1.4 or greater."
     if (v.packageUris && before14) problem('packageUris', `requires runtimeVersion 1.4 or later (runtimeVersion is ${v.runtimeVersion})`);
+    // gcloud --labels help: "Keys must start with a lowercase character and contain only hyphens (-),
+    // underscores (_), lowercase characters, and numbers. Values must contain only hyphens (-),
+    // underscores (_), lowercase characters, and numbers." — applied to labels from --config as well.
     for (const [key, value] of Object.entries(v.labels ?? {})) {
       if (!isValidLabelKey(key)) {
         problem('labels', `invalid key '${key}': keys start with a lowercase letter and hold only lowercase letters, digits, hyphens and underscores, at most 63 characters`);
@@ -89,6 +111,7 @@ export const versionSchema = z
         problem('labels', `invalid value '${value}' for key '${key}': only lowercase letters, digits, hyphens and underscores, at most 63 characters`);
       }
     }
+    // REST ExplanationConfig: "Union field attribution_method … can be only one of the following".
     const attributions = Object.keys(v.explanationConfig ?? {});
     if (attributions.length > 1) problem('explanationConfig', `only one attribution method may be set (found ${attributions.join(', ')})`);
   });
@@ -118,6 +141,9 @@ const PYTHON_RUNTIMES: Record<string, { ok: (r: Dotted) => boolean; text: string
   '2.7': { ok: (r) => compare(r, [1, 15]) <= 0, text: '1.15 or earlier' },
 };
 
+/** REST, Version.deploymentUri: "The total number of model files can't exceed 1000." */
+export const MAX_MODEL_FILES = 1000;
+
 /** Machine types the documentation lists; others get a warning, not a refusal. */
 export const KNOWN_MACHINE_TYPES = [
   'mls1-c1-m2', 'mls1-c4-m2', 'n1-standard-2', 'n1-standard-4', 'n1-standard-8', 'n1-standard-16', 'n1-standard-32',
@@ -137,9 +163,34 @@ export function versionProblems(body: unknown): VersionProblem[] {
   return result.error.issues.map((issue) => {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: 'unknown field of Version' }));
+      const allowed = fieldNamesAt(path).join(', ');
+      return issue.keys.map((key) => ({ field: fieldPath([...path, key]), message: `unknown field of Version (known fields here: ${allowed})` }));
     }
-    if (issue.code === 'invalid_type') return [{ field: path.join('.'), message: `expected ${issue.expected}` }];
-    return [{ field: path.join('.'), message: issue.message }];
+    if (issue.code === 'invalid_type') return [{ field: fieldPath(path), message: `expected ${issue.expected}` }];
+    return [{ field: fieldPath(path), message: issue.message }];
   }).flat();
+}
+
+/** `container.env[0].name`: dotted fields, list positions in brackets. */
+function fieldPath(path: string[]): string {
+  return path.map((step, i) => (/^\d+$/.test(step) ? `[${step}]` : i ? `.${step}` : step)).join('');
+}
+
+/** The field names the schema knows at a path of the body (array indexes skipped). */
+function fieldNamesAt(path: string[]): string[] {
+  let node: z.ZodType = versionSchema;
+  for (const step of path) {
+    node = unwrap(node);
+    if (node instanceof z.ZodArray) node = unwrap(node.element as z.ZodType);
+    if (/^\d+$/.test(step)) continue;
+    if (!(node instanceof z.ZodObject)) return [];
+    node = node.shape[step] as z.ZodType;
+  }
+  node = unwrap(node);
+  if (node instanceof z.ZodArray) node = unwrap(node.element as z.ZodType);
+  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
+}
+
+function unwrap(node: z.ZodType): z.ZodType {
+  return node instanceof z.ZodOptional || node instanceof z.ZodNullable ? unwrap(node.unwrap() as z.ZodType) : node;
 }

@@ -3,7 +3,7 @@
 import { UserError } from '../errors';
 import type { Output } from '../context/output';
 import type { BuiltVersion } from './build';
-import { KNOWN_MACHINE_TYPES, versionProblems } from './schema';
+import { KNOWN_MACHINE_TYPES, MAX_MODEL_FILES, versionProblems } from './schema';
 
 function origin(source: string | undefined): string {
   if (!source) return '';
@@ -17,8 +17,11 @@ export function validateVersion(built: BuiltVersion, output: Output, skip: boole
     output.warning(`machineType [${machineType}] is not one of the documented machine types; sending it as given.`);
   }
   const problems = versionProblems(built.body);
+  if (built.localFileCount !== undefined && built.localFileCount > MAX_MODEL_FILES) {
+    problems.push({ field: 'deploymentUri', message: `the total number of model files can't exceed ${MAX_MODEL_FILES} (the origin directory holds ${built.localFileCount})` });
+  }
   if (!problems.length) return;
-  const lines = problems.map((p) => `${p.field}: ${p.message}${origin(built.sources[p.field.split('.')[0]])}`);
+  const lines = problems.map((p) => `${p.field}: ${p.message}${origin(built.sources[p.field.split(/[.[]/)[0]])}`);
   if (skip) {
     output.warning(`--no-validate: sending a request that breaks the service's documented rules:\n${lines.join('\n')}`);
     return;

@@ -223,6 +223,56 @@ describe('pre-flight validation', () => {
   });
 });
 
+describe('--dry-run and the model file limit', () => {
+  test('--dry-run prints the exact body (with the staging folder a real run uses) and sends nothing', async () => {
+    emulator.clearRequests();
+    const origin = path.join(FIXTURES, 'models', 'tf-saved-model');
+    const args = ['ai-platform', 'versions', 'create', 'v-dry', '--model', 'iris', '--origin', origin, '--staging-bucket', 'gs://staging-dry', '--runtime-version', '2.11', '--labels', 'team=ml'];
+    const dry = await runCli([...args, '--dry-run'], env);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(emulator.requests().length, 0);
+    const body = JSON.parse(dry.stdout);
+    assert.match(dry.stderr, /^Would upload 4 file\(s\) \(4475 bytes\) from \[.*tf-saved-model\] to \[gs:\/\/staging-dry\/[0-9a-f]{64}\/\]:$/m);
+    assert.match(dry.stderr, /^ {2}saved_model\.pb -> gs:\/\/staging-dry\/[0-9a-f]{64}\/saved_model\.pb \(29 bytes\)$/m);
+    assert.match(dry.stderr, /^Would POST http:\/\/127\.0\.0\.1:\d+\/v1\/projects\/test-project\/models\/iris\/versions$/m);
+
+    const real = await runCli([...args, '--async'], env);
+    assert.equal(real.code, 0, real.stderr);
+    assert.deepEqual(creates()[0].body, body);
+  });
+
+  test('a --dry-run that breaks a rule fails like the real run, before anything is read or sent', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-dry2', '--model', 'iris', '--origin', 'gs://x/y/', '--accelerator', 'type=nvidia-tesla-t4', '--dry-run'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) acceleratorConfig: only allowed with a Compute Engine \(N1\) machineType/m);
+    assert.equal(r.stdout, '');
+    assert.equal(emulator.requests().length, 0);
+  });
+
+  test('more than 1000 files under a local origin is refused before any upload', async () => {
+    emulator.clearRequests();
+    const origin = path.join(dir, 'too-many-files');
+    fs.mkdirSync(origin, { recursive: true });
+    for (let i = 0; i <= 1000; i++) fs.writeFileSync(path.join(origin, `f${i}.txt`), `${i}`);
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-many', '--model', 'iris', '--origin', origin, '--staging-bucket', 'gs://never-used'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) deploymentUri: the total number of model files can't exceed 1000 \(the origin directory holds 1001\) \(from --origin\)$/m);
+    assert.equal(emulator.requests().length, 0);
+  });
+
+  test('a key repeated in --config keeps its first value, as gcloud’s parser does, and says so', async () => {
+    emulator.clearRequests();
+    const config = path.join(dir, 'repeated.yaml');
+    fs.writeFileSync(config, 'runtimeVersion: "1.15"\ndescription: first\nruntimeVersion: "2.11"\n');
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-rep', '--model', 'iris', '--origin', 'gs://x/y/', '--config', config, '--async'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /found duplicate key "runtimeVersion" in \[.*repeated\.yaml\], line 3; the first value is used\./);
+    assert.doesNotMatch(r.stderr, /^WARNING:/m);
+    assert.deepEqual(creates()[0].body, { name: 'v-rep', deploymentUri: 'gs://x/y/', runtimeVersion: '1.15', description: 'first' });
+  });
+});
+
 describe('beta and alpha tracks', () => {
   test('beta container flags build container and routes; the prefix follows the track', async () => {
     emulator.clearRequests();

@@ -7,6 +7,9 @@ import { mlEndpoint, storageEndpoint } from '../../context/endpoints';
 import { MlApi } from '../../api/ml';
 import { waitForOperation } from '../../api/operations';
 import type { CommandContext } from '../registry';
+import { listOriginFiles } from '../../upload/walk';
+import { digestOrigin } from '../../upload/prefix';
+import { reportDryRun } from './dry-run';
 
 export interface VersionsCreateOptions extends VersionFlags {
   version: string;
@@ -16,6 +19,7 @@ export interface VersionsCreateOptions extends VersionFlags {
   stagingBucket?: string;
   config?: string;
   async?: boolean;
+  dryRun?: boolean;
 }
 
 const EXPLANATIONS_NOTICE =
@@ -62,7 +66,18 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
     throw new UserError('Either `--origin`, `--image`, or equivalent parameters in a config file (from `--config`) must be specified.');
   }
   const model = modelResource(options.model, () => ctx.requireProject());
+  // The origin is listed before the check: a bad directory is reported first, as gcloud does, and
+  // the file count is part of what the service accepts.
+  const listing = localOrigin ? await listOriginFiles(localOrigin) : undefined;
+  built.localFileCount = listing?.files.length;
   ctx.validateVersion(built);
+
+  if (options.dryRun) {
+    const staging = listing && { listing, bucket: options.stagingBucket!, prefix: (await digestOrigin(listing, 0)).prefix };
+    if (staging) built.body.deploymentUri = `gs://${staging.bucket}/${staging.prefix}/`;
+    reportDryRun({ url: `${endpoint.replace(/\/?$/, '/')}v1/${model}/versions`, body: built.body, staging }, output);
+    return;
+  }
 
   const credentials = ctx.credentials();
   if (localOrigin) {
