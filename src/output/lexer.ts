@@ -47,6 +47,20 @@ export class Lexer {
     return this.position;
   }
 
+  setPosition(position: number): void {
+    this.position = position;
+  }
+
+  /** Skips space; true (consuming it unless peek) if the next space- or `(`-ended token is `name`. */
+  isString(name: string, peek = false): boolean {
+    if (!this.skipSpace()) return false;
+    const end = this.position + Array.from(name).length;
+    if (this.chars.slice(this.position, end).join('') !== name) return false;
+    if (!this.endOfInput(end) && !pyIsSpace(this.chars[end]) && this.chars[end] !== '(') return false;
+    if (!peek) this.position = end;
+    return true;
+  }
+
   /** The expression with `*HERE*` marking the position, for error messages. */
   annotate(position = this.position): string {
     let cursor = '*HERE*';

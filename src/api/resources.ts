@@ -1,0 +1,87 @@
+// The ml v1 models, versions and operations calls the management commands make, on top of MlApi,
+// and how gcloud turns a MODEL / VERSION / OPERATION argument into a resource name.
+import type { MlApi, Operation } from './ml';
+
+// gcloud parses these arguments with its resource registry: a relative name (`projects/P/models/M`)
+// or a resource URL (as `list --uri` prints) names its own project; anything else is an id under
+// core/project, sent as it is (even with slashes in it).
+const MODEL_NAME = /^projects\/[^/]+\/models\/[^/]+$/;
+const VERSION_NAME = /^projects\/[^/]+\/models\/[^/]+\/versions\/[^/]+$/;
+const OPERATION_NAME = /^projects\/[^/]+\/operations\/[^/]+$/;
+
+function relativeName(argument: string, pattern: RegExp): string | undefined {
+  const path = /^https?:\/\/[^/]+\/(?:.*\/)?v1\/(.*)$/.exec(argument)?.[1] ?? argument;
+  return pattern.test(path) ? path : undefined;
+}
+
+export function modelName(model: string, project: () => string): string {
+  return relativeName(model, MODEL_NAME) ?? `projects/${project()}/models/${model}`;
+}
+
+/** A relative VERSION name wins over --model; otherwise --model is taken as an id, as gcloud does. */
+export function versionName(model: string, version: string, project: () => string): string {
+  return relativeName(version, VERSION_NAME) ?? `projects/${project()}/models/${model}/versions/${version}`;
+}
+
+export function operationName(operation: string, project: () => string): string {
+  return relativeName(operation, OPERATION_NAME) ?? `projects/${project()}/operations/${operation}`;
+}
+
+/** The last segment of a resource name (gcloud's Name()). */
+export function basename(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
+
+export type Resource = Record<string, unknown>;
+
+/** gcloud lists with apitools' pager: pageSize=100, following nextPageToken to the end. */
+const LIST_PAGE_SIZE = '100';
+
+export class MlResources {
+  constructor(readonly api: MlApi) {}
+
+  private async listAll(parent: string, field: string): Promise<Resource[]> {
+    const items: Resource[] = [];
+    let pageToken: string | undefined;
+    do {
+      const query: Record<string, string> = { pageSize: LIST_PAGE_SIZE, ...(pageToken ? { pageToken } : {}) };
+      const page = await this.api.call<Resource>('GET', parent, undefined, undefined, query);
+      items.push(...((page[field] as Resource[] | undefined) ?? []));
+      pageToken = typeof page.nextPageToken === 'string' && page.nextPageToken ? page.nextPageToken : undefined;
+    } while (pageToken);
+    return items;
+  }
+
+  get(name: string): Promise<Resource> {
+    return this.api.call<Resource>('GET', name);
+  }
+
+  delete(name: string): Promise<Operation> {
+    return this.api.call<Operation>('DELETE', name);
+  }
+
+  createModel(project: string, model: Resource): Promise<Resource> {
+    return this.api.call<Resource>('POST', `projects/${project}/models`, model);
+  }
+
+  listModels(project: string): Promise<Resource[]> {
+    return this.listAll(`projects/${project}/models`, 'models');
+  }
+
+  listVersions(model: string): Promise<Resource[]> {
+    return this.listAll(`${model}/versions`, 'versions');
+  }
+
+  /** gcloud sends an empty SetDefaultVersionRequest: `{}`. */
+  setDefaultVersion(version: string): Promise<Resource> {
+    return this.api.call<Resource>('POST', `${version}:setDefault`, {});
+  }
+
+  listOperations(project: string): Promise<Resource[]> {
+    return this.listAll(`projects/${project}/operations`, 'operations');
+  }
+
+  cancelOperation(operation: string): Promise<Resource> {
+    return this.api.call<Resource>('POST', `${operation}:cancel`);
+  }
+}

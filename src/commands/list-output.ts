@@ -1,0 +1,84 @@
+// How gcloud prints the result of a list command: its flags (--filter, --limit, --page-size,
+// --sort-by, --uri), applied in gcloud's order — flatten, filter, sort, limit, page, URI — then the
+// command's table (or --format), and "Listed 0 items." on stderr when the default format printed
+// nothing.
+import { argList, boundedInt, scalarToString, type RawValue } from '../flags/arg-types';
+import { flag, type FlagSpec } from '../flags/spec';
+import { builtinTransforms } from '../output/builtin-transforms';
+import { applyDisplayOptions, composeFormat } from '../output/display';
+import { applyFilter } from '../output/filter';
+import { renderFormat, FormatError } from '../output/format';
+import { parseProjection } from '../output/parser';
+import { UserError } from '../errors';
+import type { CommandContext } from './registry';
+
+/** BoundedInt(1, …, unlimited=True): `unlimited` means no bound (-1 here). */
+function countOrUnlimited(raw: RawValue): number {
+  const text = scalarToString(raw);
+  if (text.toLowerCase() === 'unlimited') return -1;
+  return boundedInt(1)(text);
+}
+
+export const LIST_FLAGS: FlagSpec[] = [
+  flag({ name: '--filter', kind: 'value', metavar: 'EXPRESSION',
+    help: 'Apply a Boolean filter _EXPRESSION_ to each resource item to be listed. If the expression evaluates `True`, then that item is listed. For more details and examples of filter expressions, run $ gcloud topic filters. This flag interacts with other flags that are applied in this order: *--flatten*, *--sort-by*, *--filter*, *--limit*.' }),
+  flag({ name: '--limit', kind: 'value', metavar: 'LIMIT', parse: countOrUnlimited,
+    help: 'Maximum number of resources to list. The default is *unlimited*. This flag interacts with other flags that are applied in this order: *--flatten*, *--sort-by*, *--filter*, *--limit*.' }),
+  flag({ name: '--page-size', kind: 'value', metavar: 'PAGE_SIZE', parse: countOrUnlimited,
+    help: 'Some services group resource list output into pages. This flag specifies the maximum number of resources per page. The default is determined by the service if it supports paging, otherwise it is *unlimited* (no paging). Paging may be applied before or after *--filter* and *--limit* depending on the service.' }),
+  flag({ name: '--sort-by', kind: 'value', metavar: 'FIELD', repeat: 'last-wins', parse: (raw) => argList(raw),
+    help: "Comma-separated list of resource field key names to sort by. The default order is ascending. Prefix a field with ``~'' for descending order on that field. This flag interacts with other flags that are applied in this order: *--flatten*, *--sort-by*, *--filter*, *--limit*." }),
+  flag({ name: '--uri', kind: 'bool',
+    help: 'Print a list of resource URIs instead of the default output, and change the command output to a list of URIs. If this flag is used with *--format*, the formatting is applied on this URI list. To display URIs alongside other keys instead, use the *uri()* transform.' }),
+];
+
+export interface ListOptions {
+  format?: string;
+  flatten?: string[];
+  filter?: string;
+  limit?: number;
+  pageSize?: number;
+  sortBy?: string[];
+  uri?: boolean;
+}
+
+/**
+ * Prints `items` as gcloud's display layer would for a list command whose default format is
+ * `defaultFormat`. `uriOf` gives an item's URI for --uri; items without one are left out.
+ */
+export function printList(
+  items: unknown[],
+  options: ListOptions,
+  ctx: CommandContext,
+  defaultFormat: string,
+  uriOf: (item: unknown) => string | undefined = () => undefined,
+): void {
+  const serializer = parseProjection('', builtinTransforms());
+  let records = options.flatten?.length ? (applyDisplayOptions(items, true, { flatten: options.flatten }, serializer).resources as unknown[]) : items;
+  if (options.filter !== undefined) {
+    try {
+      records = applyFilter(records, options.filter, (message) => ctx.output.warning(message));
+    } catch (err) {
+      if (err instanceof FormatError) throw new UserError(err.message);
+      throw err;
+    }
+  }
+  records = applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer).resources as unknown[];
+  if (options.uri) records = records.map(uriOf).filter((u): u is string => Boolean(u));
+
+  // With --uri and no --format, gcloud prints the URIs one per line.
+  const format = options.format ?? (options.uri ? 'value(.)' : defaultFormat);
+  const composeWith = options.format && !options.uri ? defaultFormat : undefined;
+  const isTable = parseProjection(composeFormat(format, composeWith), builtinTransforms()).getName() === 'table';
+  const pages = isTable && options.pageSize && options.pageSize > 0 ? chunk(records, options.pageSize) : [records];
+  // A table printer ends each page with its own table and a blank line.
+  const text = pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true })).join('\n');
+  ctx.output.result(text);
+  if (options.format === undefined && records.length === 0) ctx.output.status('Listed 0 items.');
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const pages: T[][] = [];
+  for (let i = 0; i < items.length; i += size) pages.push(items.slice(i, i + size));
+  return pages.length ? pages : [[]];
+}

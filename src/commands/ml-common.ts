@@ -1,0 +1,128 @@
+// What the `ai-platform models|versions|operations` commands share: their arguments (as gcloud
+// declares them), region → endpoint (with gcloud's "Using endpoint" line), the API client, and
+// gcloud's delete confirmation prompt.
+import * as fs from 'node:fs';
+import { MlApi } from '../api/ml';
+import { MlResources } from '../api/resources';
+import { mlEndpoint } from '../context/endpoints';
+import { InterruptedError } from '../errors';
+import { flag, type FlagSpec, type PositionalSpec } from '../flags/spec';
+import { REGIONS, VERSION_POSITIONAL, VERSIONS_CREATE_FLAGS } from './versions-create/flags';
+import type { CommandContext } from './registry';
+
+function versionsCreateFlag(name: string): FlagSpec {
+  const spec = VERSIONS_CREATE_FLAGS.find((f) => f.name === name);
+  if (!spec) throw new Error(`versions create has no ${name} flag`);
+  return spec;
+}
+
+export { VERSION_POSITIONAL };
+export const MODEL_POSITIONAL: PositionalSpec = { name: 'MODEL', dest: 'model', help: 'Name of the model.' };
+export const OPERATION_POSITIONAL: PositionalSpec = { name: 'OPERATION', dest: 'operation', help: 'Name of the operation.' };
+
+/** `--model` (required) and `--labels`, as versions create declares them. */
+export const MODEL_FLAG = versionsCreateFlag('--model');
+export const LABELS_FLAG = versionsCreateFlag('--labels');
+/** Models and versions commands take `--region` with `global` among the choices. */
+export const REGION_WITH_GLOBAL_FLAG = versionsCreateFlag('--region');
+
+/** Operations commands take `--region` without `global`: no flag means the global endpoint. */
+export const OPERATIONS_REGION_FLAG = flag({
+  name: '--region', kind: 'value', metavar: 'REGION', choices: REGIONS.filter((r) => r !== 'global'),
+  help: 'Google Cloud region of the regional endpoint to use for this command. If unspecified, the command uses the global endpoint of the AI Platform Training and Prediction API.\n\nLearn more about regional endpoints and see a list of available regions: https://cloud.google.com/ai-platform/prediction/docs/regional-endpoints',
+});
+
+/**
+ * gcloud's region for models/versions commands: --region, then ai_platform/region, then (where
+ * gcloud would prompt on a terminal) us-central1.
+ */
+export function commandRegion(options: { region?: string }, ctx: CommandContext): string {
+  if (ctx.specified.has('region')) return options.region!;
+  return ctx.properties.get('ai_platform/region') ?? 'us-central1';
+}
+
+/** The API client for a region (undefined or `global`: the global endpoint), announced as gcloud does. */
+export function connect(ctx: CommandContext, region: string | undefined): MlResources {
+  const endpoint = mlEndpoint(ctx.properties, region ?? 'global');
+  ctx.output.status(`Using endpoint [${endpoint}]`);
+  return new MlResources(connectApi(ctx, endpoint));
+}
+
+export function connectApi(ctx: CommandContext, endpoint: string): MlApi {
+  return new MlApi({ endpoint, http: ctx.http(), credentials: ctx.credentials(), quotaProject: ctx.quotaProject });
+}
+
+/** The project for bare resource ids, read only when one is needed. */
+export function projectOf(ctx: CommandContext): () => string {
+  return () => ctx.requireProject();
+}
+
+/**
+ * gcloud's "Do you want to continue (Y/n)?" before a deletion. With prompts disabled (--quiet,
+ * core/disable_prompts) it goes ahead; otherwise it asks on stderr and reads a line from stdin
+ * even when stdin is not a terminal: an empty line or end of input means yes, `n`/`no` aborts.
+ */
+export function confirmDeletion(ctx: CommandContext, message: string): void {
+  if (ctx.properties.getBool('core/disable_prompts', false)) return;
+  ctx.output.raw(`${wrapPrompt(message)}\n\nDo you want to continue (Y/n)?  `);
+  let answer: boolean | undefined;
+  try {
+    while (answer === undefined) {
+      const line = readStdinLine();
+      const word = line?.trim().toLowerCase();
+      if (line === undefined || line === '') answer = true;
+      else if (word === 'y' || word === 'yes') answer = true;
+      else if (word === 'n' || word === 'no') answer = false;
+      else ctx.output.raw("Please enter 'y' or 'n':  ");
+    }
+  } finally {
+    ctx.output.raw('\n');
+  }
+  if (!answer) throw new InterruptedError();
+}
+
+const PROMPT_WIDTH = 80;
+
+/** Python's textwrap.fill as gcloud configures it for prompts: breaks at spaces, keeps them. */
+function wrapPrompt(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => {
+      const out: string[] = [];
+      let current = '';
+      for (const chunk of line.split(/(?<=\s)(?=\S)/)) {
+        if (current && current.length + chunk.trimEnd().length > PROMPT_WIDTH) {
+          out.push(current);
+          current = '';
+        }
+        current += chunk;
+      }
+      out.push(current);
+      return out.join('\n');
+    })
+    .join('\n');
+}
+
+/** One line from stdin without its newline; undefined at end of input (or with no stdin at all). */
+function readStdinLine(): string | undefined {
+  const bytes: number[] = [];
+  const buffer = Buffer.alloc(1);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(0, buffer, 0, 1, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        // A non-blocking pipe with nothing in it yet: wait a little, as a blocking read would.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        continue;
+      }
+      if (code === 'EOF' || code === 'EBADF' || code === 'EINVAL' || code === 'ENXIO') n = 0;
+      else throw err;
+    }
+    if (n === 0) return bytes.length ? Buffer.from(bytes).toString('utf8') : undefined;
+    if (buffer[0] === 0x0a) return Buffer.from(bytes).toString('utf8').replace(/\r$/, '');
+    bytes.push(buffer[0]);
+  }
+}

@@ -1,0 +1,156 @@
+// `[alpha|beta] ai-platform models create|describe|list|delete`, as gcloud 528 has them.
+import { basename, modelName } from '../api/resources';
+import { waitForOperation } from '../api/operations';
+import { mlEndpoint } from '../context/endpoints';
+import { ArgumentError } from '../errors';
+import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
+import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
+import { LIST_FLAGS, printList, type ListOptions } from './list-output';
+import {
+  commandRegion, confirmDeletion, connect, LABELS_FLAG, MODEL_POSITIONAL, projectOf, REGION_WITH_GLOBAL_FLAG,
+} from './ml-common';
+import type { CommandContext, CommandDefinition } from './registry';
+
+const MANAGING_MODELS = 'For more details on managing AI Platform models and versions see https://cloud.google.com/ai-platform/prediction/docs/managing-models-jobs';
+
+// ---- create -------------------------------------------------------------------------------------
+
+interface CreateOptions {
+  model: string;
+  description?: string;
+  region?: string;
+  regions?: string[];
+  enableLogging?: boolean;
+  enableConsoleLogging?: boolean;
+  labels?: Map<string, string>;
+}
+
+const GLOBAL_REGION_WARNING =
+  'To specify a region where the model will deployed on the global endpoint, please use `--regions` and do not specify `--region`. ' +
+  'Using [us-central1] by default on https://ml.googleapis.com. Please note that your model will be inaccessible from https://us-central1-ml.googelapis.com\n\n' +
+  'Learn more about regional endpoints and see a list of available regions: https://cloud.google.com/ai-platform/prediction/docs/regional-endpoints';
+
+/** gcloud's (endpoint region, model regions): --regions deploys through the global endpoint. */
+function modelRegions(options: CreateOptions, ctx: CommandContext): [string, string[]] {
+  if (ctx.specified.has('regions')) return ['global', options.regions!];
+  const region = ctx.specified.has('region') && options.region !== 'global' ? options.region! : commandRegion(options, ctx);
+  if (region !== 'global') return [region, [region]];
+  ctx.output.warning(GLOBAL_REGION_WARNING);
+  return ['global', ['us-central1']];
+}
+
+async function create(options: CreateOptions, ctx: CommandContext): Promise<void> {
+  // gcloud declares the two flags as an argparse mutually exclusive group.
+  if (ctx.specified.has('region') && ctx.specified.has('regions')) {
+    throw new ArgumentError('argument --region: At most one of --region | --regions can be specified.');
+  }
+  const [region, regions] = modelRegions(options, ctx);
+  const client = connect(ctx, region);
+  const name = modelName(options.model, projectOf(ctx));
+  const body: Record<string, unknown> = {
+    name: basename(name),
+    regions,
+    onlinePredictionLogging: Boolean(options.enableLogging),
+    onlinePredictionConsoleLogging: Boolean(options.enableConsoleLogging),
+  };
+  if (options.description !== undefined) body.description = options.description;
+  if (options.labels?.size) body.labels = Object.fromEntries([...options.labels].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const model = await client.createModel(name.split('/')[1], body);
+  ctx.output.status(`Created ai platform model [${String(model.name)}].`);
+}
+
+function parseRegions(raw: RawValue): unknown[] {
+  const regions = argList(raw);
+  if (regions.length < 1) throw new FlagValueError('not enough args');
+  return regions;
+}
+
+// ---- describe / list / delete -------------------------------------------------------------------
+
+async function describe(options: { model: string; region?: string }, ctx: CommandContext): Promise<void> {
+  const client = connect(ctx, commandRegion(options, ctx));
+  ctx.printResult(await client.get(modelName(options.model, projectOf(ctx))));
+}
+
+const LIST_FORMAT = 'table(name.basename(), defaultVersion.name.basename())';
+
+async function list(options: ListOptions & { region?: string }, ctx: CommandContext): Promise<void> {
+  const client = connect(ctx, commandRegion(options, ctx));
+  const models = await client.listModels(ctx.requireProject());
+  // Models have a URI (gcloud's registry knows the collection); it names the global endpoint.
+  const base = mlEndpoint(ctx.properties, 'global').replace(/\/?$/, '/');
+  printList(models, options, ctx, LIST_FORMAT, (m) => `${base}v1/${String((m as { name: string }).name)}`);
+}
+
+async function remove(options: { model: string; region?: string }, ctx: CommandContext): Promise<void> {
+  const client = connect(ctx, commandRegion(options, ctx));
+  confirmDeletion(ctx, `This will delete model [${options.model}]...`);
+  const operation = await client.delete(modelName(options.model, projectOf(ctx)));
+  if (!operation.done) await waitForOperation(client.api, operation, `Deleting model [${options.model}]`, ctx.output);
+}
+
+export const modelsCommands: CommandDefinition[] = [
+  {
+    path: ['ai-platform', 'models', 'create'],
+    tracks: ALL_TRACKS,
+    positionals: [MODEL_POSITIONAL],
+    flags: [
+      flag({ name: '--description', kind: 'value', metavar: 'DESCRIPTION', help: 'Description of the model.' }),
+      flag({ name: '--region', kind: 'value', metavar: 'REGION', choices: REGION_WITH_GLOBAL_FLAG.choices,
+        help: "Google Cloud region of the regional endpoint to use for this command. If you specify this flag, do not specify `--regions`.\n\nIf you specify `--region=global`, the model will be deployed to 'us-central1' by default using the global endpoint. Please use `--regions` only if you want to change the region where the model will be deployed against the global endpoint.\n\nIf both flags are unspecified and you don't set ``ai_platform/region'', you will be prompted for region of the regional endpoint.\n\nLearn more about regional endpoints and see a list of available regions: https://cloud.google.com/ai-platform/prediction/docs/regional-endpoints" }),
+      flag({ name: '--regions', kind: 'value', metavar: 'REGION', parse: parseRegions,
+        help: "The Google Cloud region where the model will be deployed (currently only a single region is supported) against the global endpoint.\n\nIf you specify this flag, do not specify `--region`.\n\nDefaults to 'us-central1' while using the global endpoint." }),
+      flag({ name: '--enable-logging', kind: 'bool',
+        help: 'If set, enables StackDriver Logging for online prediction. These logs are like standard server access logs, containing information such as timestamps and latency for each request.' }),
+      flag({ name: '--enable-console-logging', kind: 'bool', tracks: BETA_AND_ALPHA,
+        help: 'If set, enables StackDriver Logging of stderr and stdout streams for online prediction. These logs are more verbose than the standard access logs and can be helpful for debugging.' }),
+      LABELS_FLAG,
+    ],
+    defaultFormat: 'none',
+    help: {
+      brief: 'create a new AI Platform model',
+      description: `Creates a new AI Platform model.\n\n${MANAGING_MODELS}`,
+      examples: "To create a model named 'iris' that writes its online prediction access logs, run:\n\n    $ {command} iris --regions=us-central1 --enable-logging",
+    },
+    run: (options, ctx) => create(options as unknown as CreateOptions, ctx),
+  },
+  {
+    path: ['ai-platform', 'models', 'describe'],
+    tracks: ALL_TRACKS,
+    positionals: [MODEL_POSITIONAL],
+    flags: [REGION_WITH_GLOBAL_FLAG],
+    defaultFormat: 'default',
+    help: {
+      brief: 'describe an existing AI Platform model',
+      description: 'Describes an existing AI Platform model. To see all versions of a model, use `gcloud ai-platform versions list`.',
+      examples: '    $ {command} iris',
+    },
+    run: (options, ctx) => describe(options as { model: string }, ctx),
+  },
+  {
+    path: ['ai-platform', 'models', 'list'],
+    tracks: ALL_TRACKS,
+    positionals: [],
+    flags: [REGION_WITH_GLOBAL_FLAG, ...LIST_FLAGS],
+    defaultFormat: LIST_FORMAT,
+    help: {
+      brief: 'list existing AI Platform models',
+      description: 'Lists the AI Platform models of the project, with the name of each default version.',
+      examples: "To list the URIs of the models whose names start with 'iris', run:\n\n    $ {command} --uri --filter='name:iris*'",
+    },
+    run: (options, ctx) => list(options as ListOptions, ctx),
+  },
+  {
+    path: ['ai-platform', 'models', 'delete'],
+    tracks: ALL_TRACKS,
+    positionals: [MODEL_POSITIONAL],
+    flags: [REGION_WITH_GLOBAL_FLAG],
+    defaultFormat: 'none',
+    help: {
+      brief: 'delete an existing AI Platform model',
+      description: 'Deletes an existing AI Platform model. A model can only be deleted once it has no versions.',
+      examples: "To delete all models whose names match the regular expression `vision[0-9]+`, run:\n\n    $ gcloud ai-platform models list --uri --filter='name ~ vision[0-9]+' | xargs -n 1 {command}",
+    },
+    run: (options, ctx) => remove(options as { model: string }, ctx),
+  },
+];

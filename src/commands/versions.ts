@@ -1,0 +1,98 @@
+// `[alpha|beta] ai-platform versions describe|list|delete|set-default` (create lives in
+// versions-create/), as gcloud 528 has them.
+import { basename, modelName, versionName } from '../api/resources';
+import { waitForOperation } from '../api/operations';
+import { ALL_TRACKS } from '../flags/spec';
+import { LIST_FLAGS, printList, type ListOptions } from './list-output';
+import { commandRegion, confirmDeletion, connect, MODEL_FLAG, projectOf, REGION_WITH_GLOBAL_FLAG, VERSION_POSITIONAL } from './ml-common';
+import type { CommandContext, CommandDefinition } from './registry';
+
+interface VersionOptions {
+  version: string;
+  model: string;
+  region?: string;
+}
+
+async function describe(options: VersionOptions, ctx: CommandContext): Promise<void> {
+  const client = connect(ctx, commandRegion(options, ctx));
+  ctx.printResult(await client.get(versionName(options.model, options.version, projectOf(ctx))));
+}
+
+const LIST_FORMAT = 'table(name.basename(), deploymentUri, state)';
+
+async function list(options: ListOptions & { model: string; region?: string }, ctx: CommandContext): Promise<void> {
+  const client = connect(ctx, commandRegion(options, ctx));
+  const versions = await client.listVersions(modelName(options.model, projectOf(ctx)));
+  // gcloud has no URI function for versions: `--uri` lists nothing.
+  printList(versions, options, ctx, LIST_FORMAT);
+}
+
+async function remove(options: VersionOptions, ctx: CommandContext): Promise<void> {
+  const client = connect(ctx, commandRegion(options, ctx));
+  const name = versionName(options.model, options.version, projectOf(ctx));
+  confirmDeletion(ctx, `This will delete version [${basename(name)}]...`);
+  const operation = await client.delete(name);
+  if (!operation.done) await waitForOperation(client.api, operation, `Deleting version [${basename(name)}]...`, ctx.output);
+}
+
+async function setDefault(options: VersionOptions, ctx: CommandContext): Promise<void> {
+  const client = connect(ctx, commandRegion(options, ctx));
+  ctx.printResult(await client.setDefaultVersion(versionName(options.model, options.version, projectOf(ctx))));
+}
+
+const VERSION_FLAGS = [MODEL_FLAG, REGION_WITH_GLOBAL_FLAG];
+
+export const versionsCommands: CommandDefinition[] = [
+  {
+    path: ['ai-platform', 'versions', 'describe'],
+    tracks: ALL_TRACKS,
+    positionals: [VERSION_POSITIONAL],
+    flags: VERSION_FLAGS,
+    defaultFormat: 'default',
+    help: {
+      brief: 'describe an existing AI Platform version',
+      description: 'Describes an existing AI Platform version.',
+      examples: '    $ {command} v1 --model=iris',
+    },
+    run: (options, ctx) => describe(options as unknown as VersionOptions, ctx),
+  },
+  {
+    path: ['ai-platform', 'versions', 'list'],
+    tracks: ALL_TRACKS,
+    positionals: [],
+    flags: [...VERSION_FLAGS, ...LIST_FLAGS],
+    defaultFormat: LIST_FORMAT,
+    help: {
+      brief: 'list existing AI Platform versions',
+      description: 'Lists the versions of an AI Platform model.',
+      examples: "To list the names of the model's versions that are READY, run:\n\n    $ {command} --model=iris --filter='state=READY' --format='value(name.basename())'",
+    },
+    run: (options, ctx) => list(options as unknown as ListOptions & { model: string }, ctx),
+  },
+  {
+    path: ['ai-platform', 'versions', 'delete'],
+    tracks: ALL_TRACKS,
+    positionals: [VERSION_POSITIONAL],
+    flags: VERSION_FLAGS,
+    defaultFormat: 'none',
+    help: {
+      brief: 'delete an existing AI Platform version',
+      description: 'Deletes an existing AI Platform version. The default version cannot be deleted while the model has other versions.',
+      examples: '    $ {command} v1 --model=iris --quiet',
+    },
+    run: (options, ctx) => remove(options as unknown as VersionOptions, ctx),
+  },
+  {
+    path: ['ai-platform', 'versions', 'set-default'],
+    tracks: ALL_TRACKS,
+    positionals: [VERSION_POSITIONAL],
+    flags: VERSION_FLAGS,
+    defaultFormat: 'default',
+    help: {
+      brief: 'sets an existing AI Platform version as the default for its model',
+      description: 'Sets an existing AI Platform version as the default for its model. Only one version may be the default for a given model.',
+      examples: '    $ {command} v2 --model=iris',
+    },
+    run: (options, ctx) => setDefault(options as unknown as VersionOptions, ctx),
+  },
+];
