@@ -8,6 +8,9 @@ import type { FlagSpec, PositionalSpec, Track } from '../flags/spec';
 import type { BuiltVersion } from '../version/build';
 import { versionsCreateCommand } from './versions-create';
 import { emulatorCommands } from './emulators';
+import { modelsCommands } from './models';
+import { operationsCommands } from './operations';
+import { versionsCommands } from './versions';
 
 export interface CommandContext {
   track: Track;
@@ -47,4 +50,6 @@ export interface CommandDefinition {
   run(options: Record<string, unknown>, ctx: CommandContext): Promise<void>;
 }
 
-export const COMMANDS: CommandDefinition[] = [versionsCreateCommand, ...emulatorCommands];
+export const COMMANDS: CommandDefinition[] = [
+  versionsCreateCommand, ...versionsCommands, ...modelsCommands, ...operationsCommands, ...emulatorCommands,
+];
