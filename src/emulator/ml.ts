@@ -5,6 +5,8 @@
 // timestamps, by whichever request next looks: no timers, so a restarted emulator picks up where
 // it left off.
 
+import { applyFilter } from '../output/filter';
+import { FormatError } from '../output/errors';
 import { versionProblems } from '../version/schema';
 import { rpcError } from './errors';
 import { Exchange, type Reply } from './http';
@@ -49,7 +51,7 @@ export class MlApi {
       if (parts.length === 6 && method === 'GET') return ok(this.versionView(project, id, subId));
       if (parts.length === 6 && method === 'DELETE') return this.deleteVersion(project, id, subId);
       if (parts.length === 6 && method === 'POST' && subId.endsWith(':setDefault')) {
-        return this.setDefaultVersion(project, id, subId.slice(0, -':setDefault'.length));
+        return this.setDefaultVersion(ex, project, id, subId.slice(0, -':setDefault'.length));
       }
       return undefined;
     }
@@ -57,7 +59,7 @@ export class MlApi {
       if (parts.length === 3 && method === 'GET') return this.listOperations(ex, project);
       if (parts.length === 4 && method === 'GET') return ok(operationView(this.operation(project, id)));
       if (parts.length === 4 && method === 'POST' && id.endsWith(':cancel')) {
-        return this.cancelOperation(project, id.slice(0, -':cancel'.length));
+        return this.cancelOperation(ex, project, id.slice(0, -':cancel'.length));
       }
     }
     return undefined;
@@ -81,7 +83,7 @@ export class MlApi {
       id,
       resource: {
         name: `projects/${project}/models/${id}`,
-        ...without(body, MODEL_OUTPUT_ONLY),
+        ...withoutDefaults(without(body, MODEL_OUTPUT_ONLY)),
         regions: Array.isArray(body.regions) && body.regions.length > 0 ? body.regions : ['us-central1'],
         etag: Store.newEtag(),
       },
@@ -196,7 +198,9 @@ export class MlApi {
     return ok(operationView(operation));
   }
 
-  private async setDefaultVersion(project: string, modelId: string, id: string): Promise<Reply> {
+  /** The first version of a model becomes its default by itself; later ones only through this call. */
+  private async setDefaultVersion(ex: Exchange, project: string, modelId: string, id: string): Promise<Reply> {
+    await readJsonObject(ex); // a SetDefaultVersionRequest has no fields
     const model = this.model(project, modelId, 'name');
     const version = this.version(model, id);
     model.defaultVersion = id;
@@ -216,7 +220,8 @@ export class MlApi {
     return ok(paginate(ex, 'operations', operations));
   }
 
-  private async cancelOperation(project: string, id: string): Promise<Reply> {
+  private async cancelOperation(ex: Exchange, project: string, id: string): Promise<Reply> {
+    await readJsonObject(ex); // a CancelOperationRequest has no fields
     const operation = this.operation(project, id);
     if (operation.done) {
       throw rpcError(400, 'FAILED_PRECONDITION', `Operation ${operation.name} has already completed.`);
@@ -345,8 +350,17 @@ function ok(json: unknown): Reply {
   return { status: 200, json };
 }
 
-/** One page of a list response; empty lists omit the field, as Google does. */
+/** One page of a list response (after the optional `filter`); empty lists omit the field, as Google does. */
 function paginate(ex: Exchange, field: string, items: unknown[]): JsonObject {
+  const filter = ex.param('filter');
+  if (filter) {
+    try {
+      items = applyFilter(items, filter);
+    } catch (err) {
+      if (!(err instanceof FormatError)) throw err;
+      throw rpcError(400, 'INVALID_ARGUMENT', `Invalid filter: ${err.message}`);
+    }
+  }
   const sizeParam = ex.param('pageSize');
   const requested = sizeParam === undefined || sizeParam === '' ? 0 : Number(sizeParam);
   if (!Number.isInteger(requested) || requested < 0) {
@@ -375,6 +389,14 @@ async function readJsonObject(ex: Exchange): Promise<JsonObject> {
     throw rpcError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received. Expected a JSON object.');
   }
   return body.value as JsonObject;
+}
+
+/** Like proto3 JSON, the service leaves out fields holding their default (false, '', [], {}). */
+function withoutDefaults(object: JsonObject): JsonObject {
+  const isDefault = (v: unknown) =>
+    v === false || v === '' || v === null || (Array.isArray(v) && v.length === 0) ||
+    (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => !isDefault(v)));
 }
 
 function without(object: JsonObject, fields: string[]): JsonObject {
