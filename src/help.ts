@@ -1,10 +1,17 @@
-// gcloud-style help (--help) and the usage block printed under argument errors, generated from the
-// command's flag specs so they can never disagree with what the parser accepts.
+// gcloud-style help (--help) and the usage block printed under argument errors (and for -h),
+// generated from the command's flag specs so they can never disagree with what the parser accepts.
+// Help texts are written in the small markdown gcloud uses (`code`, *bold*, _ITALIC_, [link](url),
+// `term::: body` definitions, `* ` bullets, 4-space code blocks); this renders it as gcloud's
+// plain-text help does, at 80 columns.
 import { GLOBAL_FLAGS } from './flags/global-flags';
 import type { FlagSpec, Track } from './flags/spec';
 import type { CommandDefinition } from './commands/registry';
 
 const WIDTH = 80;
+/** gcloud breaks an example command line, with ` \`, when it would pass this column. */
+const EXAMPLE_WIDTH = 75;
+/** A flag group's note is set narrower than the text around it. */
+const GROUP_NOTE_WIDTH = 74;
 
 function commandLine(track: Track, command: CommandDefinition): string {
   return ['gcloud', ...(track === 'GA' ? [] : [track.toLowerCase()]), ...command.path].join(' ');
@@ -14,9 +21,15 @@ function trackFlags(track: Track, command: CommandDefinition): FlagSpec[] {
   return command.flags.filter((f) => f.tracks.includes(track) && !f.hidden);
 }
 
-function synopsisArgs(track: Track, command: CommandDefinition): string {
-  const required = trackFlags(track, command).filter((f) => f.required).map((f) => `${f.name}=${f.metavar ?? 'VALUE'}`);
-  return [...command.positionals.map((p) => p.name), ...required].join(' ');
+const byName = (a: FlagSpec, b: FlagSpec) => a.name.localeCompare(b.name);
+
+function flagUsage(f: FlagSpec): string {
+  if (f.kind === 'bool') return f.negatable ? `--[no-]${f.name.slice(2)}` : f.name;
+  return `${f.name}=${f.metavar ?? 'VALUE'}${f.helpDefault !== undefined ? `; default=${f.helpDefault}` : ''}`;
+}
+
+function requiredArgs(track: Track, command: CommandDefinition): string[] {
+  return [...command.positionals.map((p) => p.name), ...trackFlags(track, command).filter((f) => f.required).map(flagUsage)];
 }
 
 /** `Usage: …` and the wrapped `optional flags may be …` list, as argparse prints them. */
@@ -36,7 +49,7 @@ export function usageFooter(track: Track, command: CommandDefinition): string {
   });
   lines.push(current.trimEnd());
   return [
-    `Usage: ${line} ${synopsisArgs(track, command)} [optional flags]`,
+    `Usage: ${line} ${requiredArgs(track, command).join(' ')} [optional flags]`,
     ...lines,
     '',
     'For detailed information on this command and its flags, run:',
@@ -45,55 +58,195 @@ export function usageFooter(track: Track, command: CommandDefinition): string {
   ].join('\n');
 }
 
-function wrap(text: string, indent: string): string {
-  const out: string[] = [];
-  for (const paragraph of text.split('\n')) {
-    if (!paragraph.trim()) {
-      out.push('');
-      continue;
+// ---- text layout ---------------------------------------------------------------------------------
+
+/** Fills words into lines of at most WIDTH columns; a word longer than a line gets its own. */
+function fill(words: string[], indent: string, hanging = indent, width = WIDTH): string[] {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of words) {
+    const lead = lines.length ? hanging : indent;
+    if (line.length > lead.length && line.length + 1 + word.length >= width) {
+      lines.push(line);
+      line = hanging;
     }
-    const lead = /^\s*/.exec(paragraph)![0];
-    let line = indent + lead;
-    for (const word of paragraph.trim().split(/\s+/)) {
-      if (line.trim() && line.length + word.length + 1 > WIDTH) {
-        out.push(line.trimEnd());
-        line = indent + lead;
-      }
-      line += (line.trim() ? ' ' : '') + word;
-    }
-    out.push(line.trimEnd());
+    line += (line.length > (lines.length ? hanging : indent).length ? ' ' : '') + word;
   }
-  return out.join('\n');
+  lines.push(line);
+  return lines.map((l) => l.trimEnd());
 }
 
-function flagEntry(f: FlagSpec): string {
-  const head = f.kind === 'bool' ? (f.negatable ? `${f.name}, --no-${f.name.slice(2)}` : f.name) : `${f.name}=${f.metavar ?? 'VALUE'}`;
-  const help = f.help.replace(/\*([^*]+)\*/g, '$1').replace(/`+/g, '');
-  return `     ${head}\n${wrap(help, '        ')}`;
+/** Inline markup: ```x```, `x`, *x*, _X_ and [text](url) print as gcloud prints them. */
+function inline(text: string): string {
+  return text
+    .replace(/```([^`]*)```/g, '$1')
+    .replace(/`([^`]*)`/g, '$1')
+    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 ($2)')
+    .replace(/(^|[^\w*])\*([^*\s]+)\*(?=$|[^\w*])/g, '$1$2')
+    .replace(/(^|[^\w])_([A-Za-z][\w-]*?)_(?=$|[^\w])/g, '$1$2');
+}
+
+const words = (text: string) => inline(text).split(/\s+/).filter(Boolean);
+
+/** Renders a markdown help text as blocks (paragraphs, bullets, definitions, code) at `indent`. */
+export function renderMarkdown(text: string, indent: string, width = WIDTH): string {
+  const blocks = text.split(/\n\s*\n/);
+  const out: string[] = [];
+  for (const block of blocks) {
+    const lines = block.split('\n');
+    if (lines.every((l) => /^ {4}/.test(l) || !l.trim())) {
+      out.push(lines.map((l) => `${indent}${inline(l)}`.trimEnd()).join('\n'));
+      continue;
+    }
+    if (lines.every((l) => /^\* /.test(l))) {
+      out.push(lines.map((l) => fill(['◆', ...words(l.slice(2))], indent, `${indent}  `).join('\n')).join('\n'));
+      continue;
+    }
+    const definition = /^(\S[^\n]*?):::\s*([\s\S]*)$/.exec(block);
+    if (definition) {
+      out.push(`${indent} ${inline(definition[1])}\n${fill(words(definition[2]), `${indent}    `).join('\n')}`);
+      continue;
+    }
+    out.push(fill(words(block), indent, indent, width).join('\n'));
+  }
+  return out.join('\n\n');
+}
+
+/** An example command line, broken before a flag with ` \` when too long, as gcloud does. */
+function renderExampleLine(line: string, indent: string): string {
+  const parts = line.trim().split(/ (?=--)/);
+  const lines: string[] = [];
+  let current = indent + parts[0];
+  for (const part of parts.slice(1)) {
+    if (current.length + 1 + part.length > EXAMPLE_WIDTH) {
+      lines.push(`${current} \\`);
+      current = `${indent}    ${part}`;
+    } else {
+      current += ` ${part}`;
+    }
+  }
+  lines.push(current);
+  return lines.join('\n');
+}
+
+function renderExamples(text: string, indent: string): string {
+  return text
+    .split(/\n\s*\n/)
+    .map((block) => (/^ {4}\$ /.test(block) ? renderExampleLine(block, `${indent}    `) : renderMarkdown(block, indent)))
+    .join('\n\n');
+}
+
+// ---- sections ------------------------------------------------------------------------------------
+
+interface FlagGroup {
+  heading: string;
+  flags: FlagSpec[];
+}
+
+/** Ungrouped optional flags, then each group (ordered by its first flag), as gcloud lays them out. */
+function optionalLayout(track: Track, command: CommandDefinition): { loose: FlagSpec[]; groups: FlagGroup[] } {
+  const optional = trackFlags(track, command).filter((f) => !f.required).sort(byName);
+  const groups = new Map<string, FlagSpec[]>();
+  for (const f of optional.filter((o) => o.group)) groups.set(f.group!, [...(groups.get(f.group!) ?? []), f]);
+  return {
+    loose: optional.filter((f) => !f.group),
+    groups: [...groups.entries()]
+      .map(([name, flags]) => ({ heading: command.help.flagGroups?.[name] ?? name, flags }))
+      .sort((a, b) => byName(a.flags[0], b.flags[0])),
+  };
+}
+
+/**
+ * SYNOPSIS layout: words and [...] groups fill lines of at most WIDTH - 1 columns (first line at 4,
+ * the rest at 8). A group wider than a whole line is split at its spaces, continuing at 10: first
+ * the whole remainder is tried on the next line, then one member at a time.
+ */
+function synopsis(track: Track, command: CommandDefinition): string {
+  const { loose, groups } = optionalLayout(track, command);
+  const units = [
+    ...commandLine(track, command).split(' '),
+    ...requiredArgs(track, command),
+    ...loose.map((f) => `[${flagUsage(f)}]`),
+    ...groups.map((g) => `[${g.flags.map(flagUsage).join(' ')}]`),
+    ...(command.standalone ? [] : ['[GCLOUD_WIDE_FLAG ...]']),
+  ];
+  const lines: string[] = [];
+  let line = '    ';
+  const CONTINUE = '        ';
+  const SPLIT = '          ';
+  const fits = (text: string) => line.length + 1 + text.length < WIDTH;
+  for (const unit of units) {
+    if (line.trim() && !fits(unit)) {
+      lines.push(line);
+      line = CONTINUE;
+    }
+    if (fits(unit) || !line.trim()) {
+      if (fits(unit)) {
+        line += (line.trim() ? ' ' : '') + unit;
+        continue;
+      }
+    }
+    let rest = unit;
+    let first = true;
+    while (rest) {
+      const remainderFits = !first && SPLIT.length + rest.length < WIDTH;
+      const space = rest.indexOf(' ');
+      const part = remainderFits || space < 0 ? rest : rest.slice(0, space);
+      if (!first && !fits(part)) {
+        lines.push(line);
+        line = SPLIT;
+      }
+      line += (line.trim() ? ' ' : '') + part;
+      rest = part === rest ? '' : rest.slice(part.length + 1);
+      first = false;
+    }
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+function flagEntry(f: FlagSpec, indent: string): string {
+  return `${indent}${flagUsage(f)}\n${renderMarkdown(f.help, `${indent}   `)}`;
+}
+
+function optionalFlagsSection(track: Track, command: CommandDefinition): string | undefined {
+  const { loose, groups } = optionalLayout(track, command);
+  if (!loose.length && !groups.length) return undefined;
+  const entries = loose.map((f) => flagEntry(f, '     '));
+  for (const group of groups) {
+    const [heading, ...details] = group.heading.split(/\n\s*\n/);
+    const intro = [renderMarkdown(heading, '     '), ...details.map((d) => renderMarkdown(d, '         ', GROUP_NOTE_WIDTH))].join('\n\n');
+    entries.push([intro, ...group.flags.map((f) => flagEntry(f, '       '))].join('\n\n'));
+  }
+  return `OPTIONAL FLAGS\n${entries.join('\n\n')}`;
+}
+
+function notes(track: Track, command: CommandDefinition): string | undefined {
+  const variants = command.tracks.filter((t) => t !== track).map((t) => commandLine(t, command)).sort();
+  if (!variants.length) return undefined;
+  const lead = track === 'GA' ? ''
+    : track === 'BETA' ? 'This command is currently in beta and might change without notice. '
+    : 'This command is currently in alpha and might change without notice. If this command fails with API permission errors despite specifying the correct project, you might be trying to access an API with an invitation-only early access allowlist. ';
+  return `NOTES\n${renderMarkdown(`${lead}These variants are also available:`, '    ')}\n\n${variants.map((v) => `        $ ${v}`).join('\n\n')}`;
 }
 
 export function renderHelp(track: Track, command: CommandDefinition): string {
   const line = commandLine(track, command);
-  const flags = trackFlags(track, command);
-  const required = flags.filter((f) => f.required);
-  const optional = flags.filter((f) => !f.required).sort((a, b) => a.name.localeCompare(b.name));
-  const sections: string[] = [
+  const required = trackFlags(track, command).filter((f) => f.required);
+  const sections: (string | undefined)[] = [
     `NAME\n    ${line} - ${command.help.brief}`,
-    `SYNOPSIS\n    ${line} ${synopsisArgs(track, command)}\n        ${optional.map((f) => (f.kind === 'bool' ? `[${f.name}]` : `[${f.name}=${f.metavar ?? 'VALUE'}]`)).join(' ')}${command.standalone ? '' : ' [GCLOUD_WIDE_FLAG ...]'}`,
-    `DESCRIPTION\n${wrap(`${track === 'GA' ? '' : `(${track}) `}${command.help.description}`, '    ')}`,
+    `SYNOPSIS\n${synopsis(track, command)}`,
+    `DESCRIPTION\n${renderMarkdown(`${track === 'GA' ? '' : `(${track}) `}${command.help.description}`, '    ')}`,
+    command.help.examples ? `EXAMPLES\n${renderExamples(command.help.examples.replace(/\{command\}/g, line), '    ')}` : undefined,
+    command.positionals.length
+      ? `POSITIONAL ARGUMENTS\n${command.positionals.map((p) => `     ${p.name}\n${renderMarkdown(p.help, '        ')}`).join('\n\n')}`
+      : undefined,
+    required.length ? `REQUIRED FLAGS\n${required.map((f) => flagEntry(f, '     ')).join('\n\n')}` : undefined,
+    optionalFlagsSection(track, command),
+    command.standalone
+      ? undefined
+      : `GCLOUD WIDE FLAGS\n${renderMarkdown(`These flags are available to all commands: ${GLOBAL_FLAGS.filter((f) => !f.hidden).map((f) => f.name).join(', ')}.\n\nRun $ gcloud help for details.`, '    ')}`,
+    notes(track, command),
   ];
-  if (command.help.examples) sections.push(`EXAMPLES\n${wrap(command.help.examples.replace(/\{command\}/g, line), '    ')}`);
-  if (command.positionals.length) {
-    sections.push(`POSITIONAL ARGUMENTS\n${command.positionals.map((p) => `     ${p.name}\n${wrap(p.help, '        ')}`).join('\n\n')}`);
-  }
-  if (required.length) sections.push(`REQUIRED FLAGS\n${required.map(flagEntry).join('\n\n')}`);
-  if (optional.length) sections.push(`OPTIONAL FLAGS\n${optional.map(flagEntry).join('\n\n')}`);
-  if (!command.standalone) {
-    const globals = GLOBAL_FLAGS.filter((f) => !f.hidden).map((f) => f.name).join(', ');
-    sections.push(`GCLOUD WIDE FLAGS\n${wrap(`These flags are available to all commands: ${globals}.\n\nRun $ gcloud help for details.`, '    ')}`);
-  }
-  const notes = track === 'GA' ? 'These variants are also available:' : `This command is currently in ${track.toLowerCase()} and might change without notice. These variants are also available:`;
-  const variants = command.tracks.filter((t) => t !== track).map((t) => `        $ ${commandLine(t, command)}`);
-  if (variants.length) sections.push(`NOTES\n${wrap(notes, '    ')}\n\n${variants.join('\n\n')}`);
-  return sections.join('\n\n') + '\n';
+  return `${sections.filter(Boolean).join('\n\n')}\n\n`;
 }

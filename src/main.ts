@@ -114,6 +114,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     name = commandName(routed.track, routed.command);
     const { track, command } = routed;
     const flags = [...command.flags.filter((f) => f.tracks.includes(track)), ...(command.standalone ? [] : GLOBAL_FLAGS)];
+    // --help and -h win over everything else on the line, as in gcloud (which turns them into its help command).
+    const helpFlag = routed.rest.find((t) => t.value === '--help' || t.value === '-h')?.value;
+    if (helpFlag) {
+      process.stdout.write(helpFlag === '--help' ? renderHelp(track, command) : usageFooter(track, command));
+      return 0;
+    }
     const parsed = parseArgs(routed.rest, {
       commandWords: command.path,
       track,
@@ -121,10 +127,6 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       flags: command.standalone ? [...flags, ...GLOBAL_FLAGS.filter((f) => f.name === '--help')] : flags,
       otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
     });
-    if (parsed.values.help || parsed.values.shortHelp) {
-      process.stdout.write(renderHelp(track, command));
-      return 0;
-    }
     const ctx = buildContext({ track, command, parsed, env });
     output = ctx.output;
     await command.run(parsed.values, ctx);

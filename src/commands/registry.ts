@@ -35,6 +35,8 @@ export interface CommandHelp {
   brief: string;
   description: string;
   examples: string;
+  /** --help heading (markdown; a second paragraph is an indented note) of each flag group, by group name. */
+  flagGroups?: Record<string, string>;
 }
 
 export interface CommandDefinition {

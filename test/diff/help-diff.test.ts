@@ -1,0 +1,49 @@
+// --help and -h against the real gcloud's, per track: the same text, except the flags gcloud-aip
+// adds (documented as "Not a gcloud flag"), which are removed from our side before comparing.
+// Skipped — loudly — where gcloud is not installed.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gcloudAvailable, runCli, runCommand, scratch } from '../helpers';
+
+const HAVE_GCLOUD = gcloudAvailable();
+if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING help differential tests: the real `gcloud` is not on PATH ***\n\n');
+
+const OUR_FLAGS = ['--dry-run', '--no-validate'];
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+/** Our help without the gcloud-aip-only flags: their entries, and their synopsis/usage items. */
+function withoutOwnFlags(help: string): string {
+  const entries = help.split('\n\n').filter((block) => !OUR_FLAGS.some((f) => block.trimStart().startsWith(`${f}\n`)));
+  return entries.join('\n\n');
+}
+
+/** The SYNOPSIS is laid out around the flags it lists; compare its items, not its line breaks. */
+function synopsisItems(help: string): string[] {
+  const synopsis = /SYNOPSIS\n([\s\S]*?)\n\n/.exec(help)?.[1] ?? '';
+  return (synopsis.match(/\[[^\[\]]*(?:\[[^\]]*\][^\[\]]*)*\]|\S+/g) ?? []).filter((item) => !OUR_FLAGS.some((f) => item === `[${f}]`));
+}
+
+describe('help text is gcloud’s', { skip: !HAVE_GCLOUD && 'gcloud not installed' }, () => {
+  for (const track of [[], ['beta'], ['alpha']]) {
+    const args = [...track, 'ai-platform', 'versions', 'create'];
+    test(`${args.join(' ')} --help`, async () => {
+      const { env } = scratch();
+      const theirs = await runCommand('gcloud', [...args, '--help'], env);
+      const ours = await runCli([...args, '--help'], env);
+      assert.equal(ours.code, 0, ours.stderr);
+      const expected = plain(theirs.stdout);
+      assert.deepEqual(synopsisItems(ours.stdout), synopsisItems(expected));
+      const body = (text: string) => text.slice(text.indexOf('\nDESCRIPTION\n'));
+      assert.equal(body(withoutOwnFlags(ours.stdout)), body(expected));
+    });
+
+    test(`${args.join(' ')} -h (anywhere on the line, even after a bad flag)`, async () => {
+      const { env } = scratch();
+      const theirs = await runCommand('gcloud', [...args, '--bogus', '-h'], env);
+      const ours = await runCli([...args, '--bogus', '-h'], env);
+      assert.equal(ours.code, theirs.code);
+      const usageItems = (text: string) => text.replace(/\s+\|?\s*/g, ' ').split(' ').filter((w) => !OUR_FLAGS.includes(w));
+      assert.deepEqual(usageItems(ours.stdout), usageItems(plain(theirs.stdout)));
+    });
+  }
+});
