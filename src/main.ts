@@ -1,7 +1,7 @@
 // Entry point: argv → --flags-file expansion → command routing (commander) → gcloud-style flag
 // parsing → properties/context → the command's handler. Every error is rendered here, once.
 import { Command, CommanderError } from 'commander';
-import { ArgumentError, UserError } from './errors';
+import { ArgumentError, InterruptedError, UserError } from './errors';
 import { expandFlagsFiles } from './flags/flags-file';
 import { parseArgs, type ArgToken } from './flags/parser';
 import { GLOBAL_FLAGS } from './flags/global-flags';
@@ -92,7 +92,8 @@ export function commandName(track: Track, command: CommandDefinition): string {
   return ['gcloud', ...(track === 'GA' ? [] : [track.toLowerCase()]), ...command.path].join('.');
 }
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** `signal`: aborted on Ctrl-C/SIGTERM (main() wires it); commands stop and say what they leave behind. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, signal: AbortSignal = new AbortController().signal): Promise<number> {
   let output = new Output({
     stdout: process.stdout,
     stderr: process.stderr,
@@ -127,7 +128,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       flags: command.standalone ? [...flags, ...GLOBAL_FLAGS.filter((f) => f.name === '--help')] : flags,
       otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
     });
-    const ctx = buildContext({ track, command, parsed, env });
+    const ctx = buildContext({ track, command, parsed, env, signal });
     output = ctx.output;
     await command.run(parsed.values, ctx);
     return 0;
@@ -158,7 +159,18 @@ function reportError(err: unknown, output: Output, name: string, routed: Route |
 }
 
 export function main(argv: string[]): void {
-  run(argv).then(
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) {
+      // A second Ctrl-C: the user will not wait for a clean stop.
+      process.stderr.write('\nERROR: (gcloud) Interrupted again; exiting at once.\n');
+      process.exit(1);
+    }
+    interrupt.abort(new InterruptedError());
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  run(argv, process.env, interrupt.signal).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,17 +1,27 @@
 // Waiting for a long-running operation as gcloud does: the first poll at once, then every 5 s,
 // with gcloud's progress line (`Creating version (…)......` then `done.` / `failed.`) or a spinner
-// on a terminal. A failed operation becomes a UserError carrying the server's message.
-import { UserError } from '../errors';
+// on a terminal. A failed operation becomes a UserError carrying the server's message. A poll that
+// fails for a passing reason (lost connection, 5xx) is tried again at the next interval, a bounded
+// number of times in a row; Ctrl-C stops waiting (gcloud's "aborted by ctrl-c.") and says how to
+// follow the work, which goes on on the server.
+import { InterruptedError, UserError } from '../errors';
+import { abortableSleep } from '../context/http';
 import type { Output } from '../context/output';
-import type { MlApi, Operation } from './ml';
+import { TransientApiError, type MlApi, type Operation, type VersionResource } from './ml';
 
 export const POLL_INTERVAL_MS = 5000;
 const MAX_WAIT_MS = 60 * 60 * 1000;
+/** Polls in a row that may fail (each already retried by the HTTP client) before waiting is given up. */
+export const MAX_FAILED_POLLS = 5;
+
+type Outcome = 'done' | 'failed' | 'aborted';
 
 interface Tracker {
   tick(): void;
-  finish(ok: boolean): void;
+  finish(outcome: Outcome): void;
 }
+
+const OUTCOME_TEXT: Record<Outcome, string> = { done: 'done.', failed: 'failed.', aborted: 'aborted by ctrl-c.' };
 
 async function progressTracker(message: string, output: Output): Promise<Tracker> {
   if (output.interactive) {
@@ -19,41 +29,114 @@ async function progressTracker(message: string, output: Output): Promise<Tracker
     const spinner = ora({ text: message, stream: output.options.stderr as NodeJS.WriteStream, discardStdin: false }).start();
     return {
       tick: () => undefined,
-      finish: (ok) => (ok ? spinner.stopAndPersist({ symbol: '', text: `${message}done.` }) : spinner.stopAndPersist({ symbol: '', text: `${message}failed.` })),
+      finish: (outcome) => spinner.stopAndPersist({ symbol: '', text: `${message}${OUTCOME_TEXT[outcome]}` }),
     };
   }
   output.status(`${message}...`);
   return {
     tick: () => output.statusRaw('.'),
-    finish: (ok) => output.status(ok ? 'done.' : 'failed.'),
+    finish: (outcome) => output.status(OUTCOME_TEXT[outcome]),
   };
 }
 
-export async function waitForOperation(
-  api: MlApi,
-  operation: Operation,
-  message: string,
-  output: Output,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-): Promise<Operation> {
+export interface WaitOptions {
+  /** Ctrl-C: stop waiting. */
+  signal?: AbortSignal;
+  /** The command that follows the work from elsewhere, shown when waiting stops early. */
+  follow?: string;
+  /** Tests shorten the interval. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** What is being waited for, and the command that follows it from elsewhere. */
+interface Waitable<T> {
+  /** e.g. `operation projects/p/operations/x`, as in "Aborting wait for operation …". */
+  subject: string;
+  follow: string;
+  poll(): Promise<T>;
+  isDone(current: T): boolean;
+  /** The server's error message when it finished unsuccessfully. */
+  failure(current: T): string | undefined;
+}
+
+function continuesOnServer(follow: string): string {
+  return `It continues on the server; follow it with:\n  $ ${follow}`;
+}
+
+async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Output, options: WaitOptions): Promise<T> {
+  const { signal } = options;
+  const sleep = options.sleep ?? abortableSleep;
   const tracker = await progressTracker(message, output);
-  const started = Date.now();
-  let current = operation;
+  let current: T;
   try {
-    for (;;) {
-      current = await api.getOperation(operation.name);
-      tracker.tick();
-      if (current.done) break;
-      if (Date.now() - started > MAX_WAIT_MS) {
-        throw new UserError(`Operation [${operation.name}] has not finished after 3600 seconds; it continues on the server.`);
-      }
-      await sleep(POLL_INTERVAL_MS);
-    }
+    current = await pollLoop(target, tracker, output, sleep, signal);
   } catch (err) {
-    tracker.finish(false);
+    if (signal?.aborted) {
+      tracker.finish('aborted');
+      throw new InterruptedError(`Aborting wait for ${target.subject}.\n${continuesOnServer(target.follow)}`);
+    }
+    tracker.finish('failed');
     throw err;
   }
-  tracker.finish(!current.error);
-  if (current.error) throw new UserError(current.error.message ?? `Operation [${operation.name}] failed.`);
+  const failure = target.failure(current);
+  tracker.finish(failure === undefined ? 'done' : 'failed');
+  if (failure !== undefined) throw new UserError(failure);
   return current;
+}
+
+async function pollLoop<T>(target: Waitable<T>, tracker: Tracker, output: Output, sleep: NonNullable<WaitOptions['sleep']>, signal: AbortSignal | undefined): Promise<T> {
+  const started = Date.now();
+  let failedPolls = 0;
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      const current = await target.poll();
+      failedPolls = 0;
+      tracker.tick();
+      if (target.isDone(current)) return current;
+    } catch (err) {
+      if (!(err instanceof TransientApiError) || signal?.aborted) throw err;
+      if (++failedPolls >= MAX_FAILED_POLLS) {
+        throw new UserError(`Lost contact with the server while waiting for ${target.subject}: ${err.message}\n${continuesOnServer(target.follow)}`);
+      }
+      output.info(`Polling ${target.subject} failed (${err.message}); polling again in ${POLL_INTERVAL_MS / 1000}s.`);
+    }
+    if (Date.now() - started > MAX_WAIT_MS) {
+      throw new UserError(`Waiting for ${target.subject} timed out after ${MAX_WAIT_MS / 1000} seconds. ${continuesOnServer(target.follow)}`);
+    }
+    await sleep(POLL_INTERVAL_MS, signal);
+  }
+}
+
+/** Waits for an operation (versions.create's) to finish; its error, if any, becomes a UserError. */
+export function waitForOperation(api: MlApi, operation: Operation, message: string, output: Output, options: WaitOptions = {}): Promise<Operation> {
+  return pollUntilDone(
+    {
+      subject: `operation ${operation.name}`,
+      follow: options.follow ?? `gcloud ai-platform operations describe ${operation.name}`,
+      poll: () => api.getOperation(operation.name),
+      isDone: (current) => Boolean(current.done),
+      failure: (current) => (current.error ? (current.error.message ?? `Operation [${operation.name}] failed.`) : undefined),
+    },
+    message,
+    output,
+    options,
+  );
+}
+
+/** Waits for a version to leave CREATING (used when its create operation is not known: see MlApi.createVersion). */
+export function waitForVersion(api: MlApi, version: VersionResource, message: string, output: Output, options: WaitOptions = {}): Promise<VersionResource> {
+  return pollUntilDone(
+    {
+      subject: `version ${version.name}`,
+      follow: options.follow ?? `gcloud ai-platform versions describe ${version.name}`,
+      poll: () => api.getVersion(version.name),
+      isDone: (current) => current.state !== 'CREATING',
+      failure: (current) =>
+        current.state === 'READY' ? undefined : (current.errorMessage ?? `Version [${version.name}] is in state ${current.state ?? 'UNKNOWN'}.`),
+    },
+    message,
+    output,
+    options,
+  );
 }

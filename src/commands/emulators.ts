@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { flag, ALL_TRACKS } from '../flags/spec';
 import { plainInt, scalarToString } from '../flags/arg-types';
+import { FAULTS_ENV, FaultSpecError, parseFaultSpec, type FaultSpec } from '../emulator/faults';
 import type { CommandDefinition, CommandContext } from './registry';
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {
@@ -35,8 +36,17 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
   const { startEmulator } = await import('../emulator/server');
   const dataDir = (options.dataDir as string | undefined) ?? defaultDataDir(ctx.env);
   const { host, port } = parseHostPort((options.hostPort as string | undefined) ?? 'localhost:8089');
+  const faultsText = (options.faults as string | undefined) ?? ctx.env[FAULTS_ENV];
+  let faults: FaultSpec | undefined;
+  try {
+    faults = faultsText ? parseFaultSpec(faultsText) : undefined;
+  } catch (err) {
+    if (err instanceof FaultSpecError) throw new UserError(err.message);
+    throw err;
+  }
   fs.mkdirSync(dataDir, { recursive: true });
   const emulator = await startEmulator({
+    faults,
     host,
     port,
     dataDir,
@@ -46,6 +56,7 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${emulator.port}/`;
   fs.writeFileSync(path.join(dataDir, 'env.yaml'), Object.entries(envExports(url)).map(([k, v]) => `${k}: ${v}\n`).join(''));
   ctx.output.raw(`[ai-platform] emulator listening on ${url}\n[ai-platform] data directory: ${dataDir}\n`);
+  if (faultsText) ctx.output.raw(`[ai-platform] injecting faults: ${faultsText}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -85,6 +96,8 @@ export const emulatorCommands: CommandDefinition[] = [
         help: 'How long a new version stays CREATING before it becomes READY or FAILED (default 2000).' }),
       flag({ name: '--latency', kind: 'value', metavar: 'MILLISECONDS', parse: (raw) => plainInt(scalarToString(raw)),
         help: 'Delay added before every response, to imitate a network round trip.' }),
+      flag({ name: '--faults', kind: 'value', metavar: 'SPEC',
+        help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
     ],
     help: {
       brief: 'start a local emulator of the AI Platform (ml v1) and Cloud Storage JSON APIs',

@@ -29,6 +29,8 @@ export interface CommandContext {
   /** The pre-flight check of the merged request (version/validate.ts). */
   validateVersion(version: BuiltVersion): void;
   env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C (SIGINT) or SIGTERM: long steps stop and say what they leave behind. */
+  signal: AbortSignal;
 }
 
 export interface CommandHelp {

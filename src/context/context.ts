@@ -32,8 +32,8 @@ You may set it for your current workspace by running:
 
 or it can be set temporarily by the environment variable [CLOUDSDK_CORE_PROJECT]`;
 
-export function buildContext(args: { track: Track; command: CommandDefinition; parsed: ParsedArgs; env: NodeJS.ProcessEnv }): CommandContext {
-  const { track, command, parsed, env } = args;
+export function buildContext(args: { track: Track; command: CommandDefinition; parsed: ParsedArgs; env: NodeJS.ProcessEnv; signal: AbortSignal }): CommandContext {
+  const { track, command, parsed, env, signal } = args;
   const values = parsed.values;
   const properties = new Properties(env, values.configuration as string | undefined);
   for (const [dest, property] of FLAG_PROPERTIES) properties.setFromFlag(property, values[dest] as string | undefined);
@@ -70,8 +70,14 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     output,
     properties,
     env,
+    signal,
     credentials: () => (credentials ??= resolveCredentials(properties, env)),
-    http: () => (http ??= new HttpClient(output, properties.getBool('core/log_http', false), `gcloud-aip/${VERSION} command/${command.path.join('.')}`)),
+    http: () =>
+      (http ??= new HttpClient(output, {
+        logHttp: properties.getBool('core/log_http', false),
+        userAgent: `gcloud-aip/${VERSION} command/${command.path.join('.')}`,
+        signal,
+      })),
     requireProject: () => {
       const project = properties.get('core/project');
       if (!project) throw new UserError(PROJECT_MISSING);

@@ -1,5 +1,6 @@
 // One small HTTP client for the ml API: keep-alive connections, bounded retries with back-off and
-// jitter (connection errors, 429, 5xx; one retry on 401 as gcloud's credential refresh does),
+// jitter (connection errors, timeouts, 408, 429 and 5xx, Retry-After honoured, each retry logged
+// at --verbosity=info; one retry on 401 as gcloud's credential refresh does),
 // --log-http with the Authorization header redacted, and `*.localhost` names resolved to loopback
 // so local emulators can serve regional host names.
 import * as dns from 'node:dns';
@@ -12,12 +13,22 @@ export interface HttpRequest {
   url: string;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /**
+   * Aborts the attempt in flight and any back-off wait; the request rejects with the signal's reason.
+   * Defaults to the client's signal (Ctrl-C); null: never aborted (a create whose outcome must be known).
+   */
+  signal?: AbortSignal | null;
 }
 
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+  /**
+   * An earlier attempt of this request may have reached the server (it got no answer, or a 408/5xx)
+   * before this one was sent: a non-idempotent call (versions.create) may already have happened.
+   */
+  retried: boolean;
 }
 
 export class NetworkError extends Error {
@@ -39,76 +50,156 @@ const httpAgent = new http.Agent(agentOptions);
 const httpsAgent = new https.Agent(agentOptions);
 
 export interface RetryPolicy {
-  maxRetries: number;
-  /** First back-off in ms; doubles each retry, with full jitter, capped at maxDelayMs. */
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** Retry n waits baseDelayMs·2^n, ±25 % jitter, at least baseDelayMs and at most maxDelayMs. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** No retry is started once it would begin later than this after the first attempt. */
+  maxTotalMs: number;
+  /** An attempt that receives nothing for this long is abandoned, and retried. */
+  idleTimeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 32000 };
+/**
+ * apitools' numbers (gcloud's HTTP layer): 5 attempts, waits of 2^n s ±25 % capped at 60 s, and
+ * Retry-After honoured; gcloud's 300 s socket timeout. The total bound keeps a CI step from waiting
+ * out a long outage (the waits alone add up to about 30 s).
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, maxTotalMs: 5 * 60_000, idleTimeoutMs: 300_000 };
+
+/** Connection failures that prove the request never reached a server. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Statuses worth another attempt: the server or something on the way was briefly unable to answer. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/** A Retry-After header (seconds, or an HTTP date) as milliseconds from now; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Rejects with the signal's reason as soon as it aborts; the timer does not keep the process alive past that. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export interface HttpClientOptions {
+  logHttp?: boolean;
+  userAgent: string;
+  retry?: RetryPolicy;
+  /** Requests abort when it does (Ctrl-C), unless they say otherwise. */
+  signal?: AbortSignal;
+  /** Tests replace the clock of the back-off. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
 
 export class HttpClient {
+  private readonly retry: RetryPolicy;
+
   constructor(
     private readonly output: Output,
-    private readonly logHttp: boolean,
-    private readonly userAgent: string,
-    private readonly retry: RetryPolicy = DEFAULT_RETRY,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
+    private readonly options: HttpClientOptions,
+  ) {
+    this.retry = options.retry ?? DEFAULT_RETRY;
+  }
 
-  async request(req: HttpRequest): Promise<HttpResponse> {
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    const req = { ...request, signal: request.signal === null ? undefined : (request.signal ?? this.options.signal) };
+    const started = Date.now();
     let authRetried = false;
-    for (let attempt = 0; ; attempt++) {
+    let reachedServer = false;
+    for (let attempt = 1; ; attempt++) {
+      req.signal?.throwIfAborted();
       let response: HttpResponse;
       try {
-        response = await this.once(req);
+        response = { ...(await this.once(req)), retried: reachedServer };
       } catch (err) {
-        if (attempt >= this.retry.maxRetries) throw new NetworkError(req.url, err as Error);
-        await this.backOff(attempt, undefined, `${(err as Error).message}`);
+        if (req.signal?.aborted) throw req.signal.reason;
+        // Unless no connection was made, the request may have been received and acted on before it failed.
+        if (!NEVER_CONNECTED.has((err as NodeJS.ErrnoException).code ?? '')) reachedServer = true;
+        const delay = this.nextDelay(attempt, started, undefined);
+        if (delay === undefined) throw new NetworkError(req.url, err as Error);
+        await this.backOff(req, attempt, delay, describeFailure(err as Error));
         continue;
       }
       if (response.status === 401 && !authRetried) {
         authRetried = true;
         continue;
       }
-      const retryable = response.status === 429 || response.status === 408 || response.status >= 500;
-      if (!retryable || attempt >= this.retry.maxRetries) return response;
-      await this.backOff(attempt, response.headers['retry-after'], `HTTP ${response.status}`);
+      if (!isRetryableStatus(response.status)) return response;
+      const delay = this.nextDelay(attempt, started, retryAfterMs(response.headers['retry-after']));
+      if (delay === undefined) return response;
+      if (response.status !== 429) reachedServer = true;
+      await this.backOff(req, attempt, delay, `HTTP ${response.status}`);
     }
   }
 
-  private async backOff(attempt: number, retryAfter: string | string[] | undefined, reason: string) {
-    const hinted = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
-    const delay = Number.isFinite(hinted) && hinted >= 0 ? Math.min(hinted * 1000, this.retry.maxDelayMs) : ceiling / 2 + Math.random() * (ceiling / 2);
-    this.output.info(`Retrying request after ${reason} (attempt ${attempt + 2}, waiting ${(delay / 1000).toFixed(1)}s).`);
-    await this.sleep(delay);
+  /** The wait before the next attempt, or undefined when the attempts or the time are used up. */
+  private nextDelay(attempt: number, started: number, hintedMs: number | undefined): number | undefined {
+    if (attempt >= this.retry.maxAttempts) return undefined;
+    const exponential = this.retry.baseDelayMs * 2 ** attempt;
+    const jittered = exponential + ((this.options.random ?? Math.random)() * 2 - 1) * (exponential / 4);
+    const delay = Math.min(this.retry.maxDelayMs, hintedMs ?? Math.max(this.retry.baseDelayMs, jittered));
+    return Date.now() + delay - started > this.retry.maxTotalMs ? undefined : delay;
   }
 
-  private once(req: HttpRequest): Promise<HttpResponse> {
+  private async backOff(req: HttpRequest & { signal?: AbortSignal }, attempt: number, delay: number, reason: string) {
+    this.output.info(
+      `Retrying ${req.method} ${req.url.split('?')[0]} after ${reason} ` +
+        `(attempt ${attempt + 1} of ${this.retry.maxAttempts}, in ${(delay / 1000).toFixed(1)}s).`,
+    );
+    await (this.options.sleep ?? abortableSleep)(delay, req.signal);
+  }
+
+  private once(req: HttpRequest & { signal?: AbortSignal }): Promise<Omit<HttpResponse, 'retried'>> {
     const url = new URL(req.url);
     const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
-    const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
+    const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...req.headers };
     if (body) headers['content-length'] = String(body.length);
-    if (this.logHttp) this.logRequest(req, headers, body);
+    if (this.options.logHttp) this.logRequest(req, headers, body);
     const started = Date.now();
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const request = transport.request(
         url,
-        { method: req.method, headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent },
+        { method: req.method, headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent, signal: req.signal },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', reject);
+          res.on('close', () => {
+            if (!res.complete) reject(new Error('Connection closed before the response was complete'));
+          });
           res.on('end', () => {
-            const response = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
+            const response = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), retried: false };
             this.output.debug(`${url.origin} "${req.method} ${url.pathname}${url.search} HTTP/1.1" ${response.status} ${response.body.length}`);
-            if (this.logHttp) this.logResponse(response, Date.now() - started);
+            if (this.options.logHttp) this.logResponse(response, Date.now() - started);
             resolve(response);
           });
         },
       );
+      request.setTimeout(this.retry.idleTimeoutMs, () => {
+        request.destroy(new Error(`No response from the server for ${Math.round(this.retry.idleTimeoutMs / 1000)}s`));
+      });
       request.on('error', reject);
       request.end(body);
     });
@@ -135,4 +226,10 @@ export function redactHeader(name: string, value: string): string {
   return /^(authorization|proxy-authorization|x-goog-iam-authorization-token|cookie|set-cookie)$/i.test(name)
     ? '--- Token Redacted ---'
     : value;
+}
+
+/** "socket hang up (ECONNRESET)": Node's words plus the errno code a person can search for. */
+function describeFailure(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
 }

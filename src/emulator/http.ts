@@ -33,6 +33,13 @@ export class Exchange {
   readonly host: string;
   /** What the request log shows as this request's body; handlers that read the body set it. */
   bodyRecord: unknown = null;
+  /**
+   * Fault injection (faults.ts): once this many body bytes have been handed to the handler the
+   * connection is destroyed, as a network failure mid-upload would.
+   */
+  cutBodyAfter?: number;
+  /** Set when the connection was destroyed on purpose: there is nobody left to answer. */
+  connectionCut = false;
   private bodyTaken = false;
 
   constructor(
@@ -91,7 +98,27 @@ export class Exchange {
         /* errors surface while reading */
       });
     }
-    return limitedChunks(source, limit);
+    const chunks = limitedChunks(source, limit);
+    return this.cutBodyAfter === undefined ? chunks : this.cutChunks(chunks, this.cutBodyAfter);
+  }
+
+  /** Cuts the connection at the byte a fault chose, after handing over what came before it. */
+  private async *cutChunks(chunks: AsyncGenerator<Buffer>, after: number): AsyncGenerator<Buffer> {
+    let passed = 0;
+    for await (const chunk of chunks) {
+      if (passed + chunk.length > after) {
+        if (after > passed) yield chunk.subarray(0, after - passed);
+        this.cutConnection();
+        throw new Error('connection reset (injected fault)');
+      }
+      passed += chunk.length;
+      yield chunk;
+    }
+  }
+
+  cutConnection(): void {
+    this.connectionCut = true;
+    this.req.socket.destroy();
   }
 
   /** Reads a whole (small) body and parses it as JSON; records it for the request log. */

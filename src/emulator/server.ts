@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ApiError, httpError } from './errors';
+import { FaultInjector, parseFaultSpec, type FaultDecision, type FaultKind, type FaultSpec } from './faults';
 import { Exchange, type Reply } from './http';
 import { MlApi } from './ml';
 import { StorageApi } from './storage';
@@ -25,6 +26,8 @@ export interface EmulatorOptions {
   operationDelayMs?: number;
   /** Delay added before every response (benchmarks). */
   latencyMs?: number;
+  /** Injected failures (faults.ts): a spec string as --faults takes, or a parsed spec. */
+  faults?: string | FaultSpec;
 }
 
 export interface RecordedRequest {
@@ -36,7 +39,10 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Parsed JSON for JSON bodies, {size, sha256} for media, {multipart: [...]} for multipart uploads. */
   body: unknown;
+  /** 0 when no answer was sent (a cut connection). */
   status: number;
+  /** The injected fault this request suffered. */
+  fault?: FaultKind;
 }
 
 export interface RunningEmulator {
@@ -46,6 +52,10 @@ export interface RunningEmulator {
   port: number;
   requests(): RecordedRequest[];
   clearRequests(): void;
+  /** Replaces the fault injection (undefined: none), e.g. to inspect the state undisturbed. */
+  setFaults(faults: string | FaultSpec | undefined): void;
+  /** Faults injected so far, by kind. */
+  faultCounts(): Record<FaultKind, number> | undefined;
   close(): Promise<void>;
 }
 
@@ -61,6 +71,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const ml = new MlApi(store, Math.max(0, opts.operationDelayMs ?? 2000));
   const storage = new StorageApi(store);
   const log: RecordedRequest[] = [];
+  const injectorFor = (faults: string | FaultSpec | undefined) =>
+    faults === undefined ? undefined : new FaultInjector(typeof faults === 'string' ? parseFaultSpec(faults) : faults);
+  let injector = injectorFor(opts.faults);
 
   const server = createServer({ requestTimeout: 0, keepAliveTimeout: KEEP_ALIVE_MS });
   server.headersTimeout = KEEP_ALIVE_MS + 1000;
@@ -75,9 +88,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     let ex: Exchange | undefined;
     let reply: Reply;
     let closeConnection = false;
+    let fault: FaultDecision | undefined;
     try {
       ex = new Exchange(req, `${host}:${port}`);
-      reply = await route(ex);
+      fault = ex.rawPath === REQUEST_LOG_PATH ? undefined : injector?.decide(ex.method, ex.rawPath);
+      const refusal = fault && refusalFor(fault, injector!.retryAfterSeconds);
+      if (fault?.kind === 'reset') armConnectionCut(ex, fault);
+      if (refusal) {
+        reply = refusal;
+        closeConnection = !req.complete; // the body stays unread
+      } else {
+        reply = ex.connectionCut ? { status: 0 } : await route(ex);
+      }
     } catch (e) {
       if (e instanceof ApiError) {
         reply = { status: e.httpStatus, json: e.body };
@@ -87,8 +109,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         closeConnection = !req.complete; // the body may be half read
       }
     }
-    if (req.destroyed && !req.complete) return; // the client went away mid-request
-    if (ex && ex.rawPath !== REQUEST_LOG_PATH) {
+    if (ex && ex.rawPath !== REQUEST_LOG_PATH && (ex.connectionCut || !(req.destroyed && !req.complete))) {
       log.push({
         method: ex.method,
         host: ex.host,
@@ -96,13 +117,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         query: ex.queryRecord(),
         headers: ex.headerRecord(),
         body: ex.bodyRecord,
-        status: reply.status,
+        status: ex.connectionCut ? 0 : reply.status,
+        ...(fault && { fault: fault.kind }),
       });
       if (log.length > MAX_RECORDED_REQUESTS) log.splice(0, log.length - MAX_RECORDED_REQUESTS);
     }
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    if (ex?.connectionCut || (req.destroyed && !req.complete)) return; // a fault cut it, or the client went away mid-request
+    const delay = latencyMs + (fault?.kind === 'slow' ? injector?.slowMs ?? 0 : 0);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     try {
-      writeReply(req, res, reply, closeConnection);
+      if (fault?.kind === 'lost') writeHalfAndCut(res, reply, fault.cutAt);
+      else writeReply(req, res, reply, closeConnection);
     } catch {
       res.destroy(); // e.g. a header value Node refuses; the client sees a reset, the server lives on
     }
@@ -146,8 +171,41 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     clearRequests: () => {
       log.length = 0;
     },
+    setFaults: (faults) => {
+      injector = injectorFor(faults);
+    },
+    faultCounts: () => (injector ? { ...injector.counts } : undefined),
     close: () => (closing ??= closeServer(server, sockets).then(() => store.close())),
   };
+}
+
+/** 503 and 429 faults answer before anything is done. */
+function refusalFor(fault: FaultDecision, retryAfterSeconds: number): Reply | undefined {
+  if (fault.kind !== '503' && fault.kind !== '429') return undefined;
+  const status = Number(fault.kind);
+  const message = status === 503 ? 'The service is currently unavailable (injected fault).' : 'Too many requests (injected fault).';
+  const headers: Record<string, string> = status === 429 || fault.withRetryAfter ? { 'Retry-After': String(retryAfterSeconds) } : {};
+  return { status, headers, json: httpError(status, message).body };
+}
+
+/** A `reset` fault: cut mid-body when there is a body, at once when there is none. */
+function armConnectionCut(ex: Exchange, fault: FaultDecision): void {
+  const declared = Number(ex.header('content-length') ?? '0');
+  const chunked = /chunked/i.test(ex.header('transfer-encoding') ?? '');
+  if (declared > 0) ex.cutBodyAfter = Math.floor(fault.cutAt * declared);
+  else if (chunked) ex.cutBodyAfter = 0;
+  else ex.cutConnection();
+}
+
+/** A `lost` fault: the work is done; the answer breaks off partway (or, for a bodiless answer, never comes). */
+function writeHalfAndCut(res: ServerResponse, reply: Reply, cutAt: number): void {
+  const payload = reply.json === undefined ? Buffer.alloc(0) : Buffer.from(`${JSON.stringify(reply.json, null, 2)}\n`);
+  const cut = () => {
+    res.socket?.destroy();
+  };
+  if (payload.length === 0 || res.headersSent) return cut();
+  res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': String(payload.length) });
+  res.write(payload.subarray(0, Math.floor(cutAt * payload.length)), cut);
 }
 
 function writeReply(req: IncomingMessage, res: ServerResponse, reply: Reply, closeConnection: boolean): void {

@@ -1,11 +1,11 @@
 // `ai-platform versions create`: validate everything that can be checked locally, stage a local
 // --origin, POST the version, wait for the operation unless --async, print the result.
-import { UserError } from '../../errors';
+import { InterruptedError, UserError } from '../../errors';
 import { readConfigFile } from '../../config-file/read';
 import { buildVersion, type VersionFlags } from '../../version/build';
 import { mlEndpoint, storageEndpoint } from '../../context/endpoints';
 import { MlApi } from '../../api/ml';
-import { waitForOperation } from '../../api/operations';
+import { waitForOperation, waitForVersion } from '../../api/operations';
 import type { CommandContext } from '../registry';
 import { listOriginFiles } from '../../upload/walk';
 import { digestOrigin } from '../../upload/prefix';
@@ -21,6 +21,9 @@ export interface VersionsCreateOptions extends VersionFlags {
   async?: boolean;
   dryRun?: boolean;
 }
+
+const CREATING_MESSAGE = 'Creating version (this might take a few minutes)...';
+const INTERRUPTED_BEFORE_CREATE = 'Aborted by user: the upload was stopped and no version was created.';
 
 const EXPLANATIONS_NOTICE =
   "Explanations reflect patterns in your model, but don't necessarily reveal fundamental relationships about your data population. See https://cloud.google.com/vertex-ai/docs/explainable-ai/limitations for more information.";
@@ -82,22 +85,46 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   const credentials = ctx.credentials();
   if (localOrigin) {
     const { stageLocalOrigin } = await import('../../upload/stage');
-    built.body.deploymentUri = await stageLocalOrigin({
-      origin: localOrigin,
-      bucket: options.stagingBucket!,
-      storageEndpoint: storageEndpoint(properties),
-      accessToken: () => credentials.token(),
-      quotaProject: ctx.quotaProject,
-      chunkSize: ctx.uploadChunkSize,
-    });
+    try {
+      built.body.deploymentUri = await stageLocalOrigin({
+        origin: localOrigin,
+        bucket: options.stagingBucket!,
+        storageEndpoint: storageEndpoint(properties),
+        accessToken: () => credentials.token(),
+        quotaProject: ctx.quotaProject,
+        chunkSize: ctx.uploadChunkSize,
+        signal: ctx.signal,
+      });
+    } catch (err) {
+      throw ctx.signal.aborted ? new InterruptedError(INTERRUPTED_BEFORE_CREATE) : err;
+    }
   }
+  if (ctx.signal.aborted) throw new InterruptedError(INTERRUPTED_BEFORE_CREATE);
 
   const api = new MlApi({ endpoint, http: ctx.http(), credentials, quotaProject: ctx.quotaProject });
-  const operation = await api.createVersion(model, built.body);
+  const created = await api.createVersion(model, built.body);
+  const waitOptions = { signal: ctx.signal };
+  if (created.kind === 'adopted') {
+    const { version } = created;
+    output.warning(
+      `The create request was sent again after an earlier attempt got no answer, and version [${version.name}] ` +
+        'exists with exactly the settings sent: it is that request\'s version, followed here rather than created twice.',
+    );
+    if (options.async) {
+      ctx.printResult(version);
+      return;
+    }
+    const [, project, modelId] = /^projects\/([^/]+)\/models\/(.+)$/.exec(model)!;
+    const follow = `gcloud ai-platform versions describe ${String(built.body.name)} --model=${modelId} --project=${project} --region=${region}`;
+    ctx.printResult(await waitForVersion(api, version, CREATING_MESSAGE, output, { ...waitOptions, follow }));
+    return;
+  }
+  const { operation } = created;
   if (options.async) {
     ctx.printResult(operation);
     return;
   }
-  const done = operation.done ? operation : await waitForOperation(api, operation, 'Creating version (this might take a few minutes)...', output);
+  const follow = `gcloud ai-platform operations wait ${operation.name} --region=${region}`;
+  const done = operation.done ? operation : await waitForOperation(api, operation, CREATING_MESSAGE, output, { ...waitOptions, follow });
   ctx.printResult(done.response);
 }
