@@ -250,3 +250,25 @@ export function renderHelp(track: Track, command: CommandDefinition): string {
   ];
   return `${sections.filter(Boolean).join('\n\n')}\n\n`;
 }
+
+/**
+ * Shows help text: through $PAGER (default `less`) when stdout is a terminal, as gcloud does;
+ * written straight out otherwise, or when the pager cannot be started.
+ */
+export async function showHelp(text: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stdout.write(text);
+    return;
+  }
+  // Loaded only here: most runs never show help.
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const pager = env.PAGER?.trim() || 'less';
+  const shown = await new Promise<boolean>((resolve) => {
+    const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: '-R', ...env } });
+    child.on('error', () => resolve(false));
+    child.on('exit', (code) => resolve(code === 0));
+    child.stdin.on('error', () => undefined); // the user quit the pager before reading everything
+    child.stdin.end(text);
+  });
+  if (!shown) process.stdout.write(text);
+}

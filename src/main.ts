@@ -9,7 +9,7 @@ import type { Track } from './flags/spec';
 import { COMMANDS, type CommandDefinition } from './commands/registry';
 import { buildContext } from './context/context';
 import { Output } from './context/output';
-import { renderHelp, usageFooter } from './help';
+import { renderHelp, showHelp, usageFooter } from './help';
 
 const TRACK_WORDS: Record<string, Track> = { alpha: 'ALPHA', beta: 'BETA' };
 
@@ -118,7 +118,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
     // --help and -h win over everything else on the line, as in gcloud (which turns them into its help command).
     const helpFlag = routed.rest.find((t) => t.value === '--help' || t.value === '-h')?.value;
     if (helpFlag) {
-      process.stdout.write(helpFlag === '--help' ? renderHelp(track, command) : usageFooter(track, command));
+      if (helpFlag === '--help') await showHelp(renderHelp(track, command), env);
+      else process.stdout.write(usageFooter(track, command));
       return 0;
     }
     const parsed = parseArgs(routed.rest, {
