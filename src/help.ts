@@ -263,12 +263,24 @@ export async function showHelp(text: string, env: NodeJS.ProcessEnv = process.en
   // Loaded only here: most runs never show help.
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
   const pager = env.PAGER?.trim() || 'less';
+  const colour = !env.NO_COLOR && env.TERM !== 'dumb';
+  const page = colour ? emphasize(text) : text;
   const shown = await new Promise<boolean>((resolve) => {
     const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: '-R', ...env } });
     child.on('error', () => resolve(false));
     child.on('exit', (code) => resolve(code === 0));
     child.stdin.on('error', () => undefined); // the user quit the pager before reading everything
-    child.stdin.end(text);
+    child.stdin.end(page);
   });
   if (!shown) process.stdout.write(text);
+}
+
+const BOLD = (text: string) => `\x1b[1m${text}\x1b[0m`;
+
+/** On a terminal, section headings and flag names are bold, as in gcloud's help. */
+function emphasize(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (/^[A-Z][A-Z ]+$/.test(line) ? BOLD(line) : line.replace(/^( {5}| {7})(--[\w-]+|[A-Z][A-Z_]+$)/, (_, lead: string, name: string) => lead + BOLD(name))))
+    .join('\n');
 }
