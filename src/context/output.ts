@@ -64,4 +64,22 @@ export class Output {
   get interactive(): boolean {
     return this.options.interactive && this.options.userOutputEnabled;
   }
+
+  /**
+   * Status beyond gcloud's own lines (progress, summaries): hidden when output is turned down
+   * (--verbosity error/critical/none, --no-user-output-enabled).
+   */
+  get extraStatus(): boolean {
+    return this.options.userOutputEnabled && this.enabled('warning');
+  }
+
+  /** Redraws one line in place (a progress line); only on an interactive terminal. */
+  liveLine(text: string): void {
+    if (this.interactive && this.extraStatus) this.options.stderr.write(`\r${text}\x1b[K`);
+  }
+
+  /** Ends a live line: its last text stays, and the cursor moves to the next line. */
+  endLiveLine(): void {
+    if (this.interactive && this.extraStatus) this.options.stderr.write('\n');
+  }
 }

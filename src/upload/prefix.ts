@@ -1,34 +1,118 @@
 // The staging prefix: gcloud names the upload folder after a sha256 of the model's bytes, so the
-// same model always lands in the same place.
+// same model always lands in the same place. The pass that computes it also keeps small files
+// (with their md5) for the upload, so those are read from disk once.
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { compareRelPaths, gcloudLocalPath, unreadableFileError, type DirectoryListing } from './walk';
+import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
+import { MULTIPART_MAX_BYTES, STREAM_BUFFER_BYTES } from './limits';
+import { compareRelPaths, gcloudLocalPath, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
 
-const READ_BUFFER_BYTES = 1024 * 1024;
+/** A file's bytes as read by the prefix pass, and their md5 (base64, as Cloud Storage reports it). */
+export interface HeldFile {
+  data: Buffer;
+  md5Hash: string;
+}
+
+export interface OriginDigest {
+  /** Hex sha256 of all files' contents in sorted relative-path order. */
+  prefix: string;
+  /** Small files read in full, up to the hold budget; the rest are read again when uploaded. */
+  held: Map<OriginFile, HeldFile>;
+}
 
 /**
- * Hex sha256 of all files' contents concatenated in sorted relative-path order. (gcloud uses
- * os.walk order, which is readdir order and differs between machines; sorted is stable.)
- * Files are streamed through one reused buffer, so memory stays flat for big models.
+ * Hashes every file of `listing` in sorted relative-path order. gcloud uses os.walk order,
+ * which is readdir order and differs between machines; sorted is stable. Files up to the multipart
+ * size are read whole (synchronously: for many small files that is several times faster than
+ * async reads), and kept while `holdBytes` lasts; bigger files stream through two reused buffers,
+ * the next read overlapping the hashing of the last. Memory stays flat in the model's size.
  */
-export async function computeStagingPrefix(listing: DirectoryListing): Promise<string> {
-  const files = [...listing.files].sort((a, b) => compareRelPaths(a.relPath, b.relPath));
-  const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+export async function digestOrigin(listing: DirectoryListing, holdBytes: number, signal?: AbortSignal): Promise<OriginDigest> {
+  const sha256 = createHash('sha256');
+  const held = new Map<OriginFile, HeldFile>();
+  let budget = holdBytes;
+  let buffers: [Buffer, Buffer] | undefined;
+  const files = [...listing.files].sort((a, b) => compareRelPaths(a.relPath, b.relPath)); // whoever built the listing
   for (const file of files) {
-    try {
-      const handle = await fs.open(file.absPath, 'r');
-      try {
-        let bytesRead: number;
-        while ((bytesRead = (await handle.read(buffer, 0, buffer.length, null)).bytesRead) > 0) {
-          hash.update(buffer.subarray(0, bytesRead));
-        }
-      } finally {
-        await handle.close();
+    signal?.throwIfAborted();
+    const localPath = gcloudLocalPath(listing.origin, file.relPath);
+    if (file.size <= MULTIPART_MAX_BYTES) {
+      const data = readWholeFile(file, localPath);
+      sha256.update(data);
+      if (data.length <= budget) {
+        budget -= data.length;
+        held.set(file, { data, md5Hash: md5Base64(data) });
       }
-    } catch (err) {
-      throw unreadableFileError(gcloudLocalPath(listing.origin, file.relPath), err);
+    } else {
+      buffers ??= [Buffer.allocUnsafe(STREAM_BUFFER_BYTES), Buffer.allocUnsafe(STREAM_BUFFER_BYTES)];
+      await streamFile(file, localPath, buffers, (bytes) => sha256.update(bytes));
     }
   }
-  return hash.digest('hex');
+  return { prefix: sha256.digest('hex'), held };
+}
+
+/** The staging prefix alone. */
+export async function computeStagingPrefix(listing: DirectoryListing): Promise<string> {
+  return (await digestOrigin(listing, 0)).prefix;
+}
+
+/** A small file's bytes and md5, read now (it was not held). */
+export async function readSmallFile(file: OriginFile, localPath: string): Promise<HeldFile> {
+  let data: Buffer;
+  try {
+    data = await fs.readFile(file.absPath);
+  } catch (err) {
+    throw unreadableFileError(localPath, err);
+  }
+  return { data, md5Hash: md5Base64(data) };
+}
+
+/** md5 of a whole file, streamed (to compare a big file with an object already uploaded). */
+export async function md5OfFile(file: OriginFile, localPath: string): Promise<string> {
+  const md5 = createHash('md5');
+  await streamFile(file, localPath, [Buffer.allocUnsafe(STREAM_BUFFER_BYTES), Buffer.allocUnsafe(STREAM_BUFFER_BYTES)], (bytes) => md5.update(bytes));
+  return md5.digest('base64');
+}
+
+export function md5Base64(data: Buffer): string {
+  return createHash('md5').update(data).digest('base64');
+}
+
+/** Reads up to the listed size (a file that shrank since is caught when its upload is checked). */
+function readWholeFile(file: OriginFile, localPath: string): Buffer {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file.absPath, 'r');
+    const data = Buffer.allocUnsafe(file.size);
+    let filled = 0;
+    let bytesRead: number;
+    while (filled < data.length && (bytesRead = readSync(fd, data, filled, data.length - filled, null)) > 0) filled += bytesRead;
+    return filled === data.length ? data : data.subarray(0, filled);
+  } catch (err) {
+    throw unreadableFileError(localPath, err);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Feeds the whole file to `consume`, reading the next buffer while the last is consumed. */
+async function streamFile(file: OriginFile, localPath: string, buffers: [Buffer, Buffer], consume: (bytes: Buffer) => void): Promise<void> {
+  try {
+    const handle = await fs.open(file.absPath, 'r');
+    try {
+      let which = 0;
+      let pending = handle.read(buffers[which], 0, buffers[which].length, null);
+      for (;;) {
+        const { bytesRead } = await pending;
+        if (bytesRead === 0) break;
+        const current = buffers[which];
+        which ^= 1;
+        pending = handle.read(buffers[which], 0, buffers[which].length, null);
+        consume(current.subarray(0, bytesRead));
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw unreadableFileError(localPath, err);
+  }
 }

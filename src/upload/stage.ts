@@ -1,22 +1,40 @@
 // Stages a local --origin directory in Cloud Storage the way `gcloud ai-platform versions create`
-// does: list the files, name the folder after their sha256, upload each file below it.
-import type { Bucket } from '@google-cloud/storage';
+// does (list the files, name the folder after their sha256, upload each file below it), but in
+// parallel, in constant memory, skipping objects that are already there.
 import { setMaxListeners } from 'node:events';
-import { createReadStream, promises as fs } from 'node:fs';
-import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { InterruptedError, UserError } from '../errors';
 import { contentTypeFor } from './content-type';
-import { computeStagingPrefix } from './prefix';
-import { openBucket, type StorageSession } from './storage-client';
-import { toUploadError, type UploadTarget } from './upload-errors';
+import { GcsClient, GcsHttpError, type ObjectInfo } from './gcs-client';
+import {
+  BIG_FILE_CONCURRENCY,
+  CHUNK_GRANULARITY_BYTES,
+  DEFAULT_CHUNK_BYTES,
+  HOLD_BUDGET_BYTES,
+  IN_FLIGHT_BUDGET_BYTES,
+  MULTIPART_MAX_BYTES,
+  SMALL_FILE_CONCURRENCY,
+  STREAM_BUFFER_BYTES,
+} from './limits';
+import { ByteBudget, runPool } from './pool';
+import { digestOrigin, md5OfFile, readSmallFile, type HeldFile } from './prefix';
+import { uploadResumable } from './resumable';
+import { UPLOAD_RETRY, withRetries, type RetryPolicy } from './retry';
+import { bucketMissingError, fileMismatchError, toUploadError, type UploadTarget } from './upload-errors';
 import { gcloudLocalPath, listOriginFiles, type OriginFile } from './walk';
 
+export { MULTIPART_MAX_BYTES } from './limits';
+
 export interface StageProgress {
-  filesDone: number;
+  /** hashing: the sha256 pass; listing: asking what is already there; uploading; done. */
+  phase: 'hashing' | 'listing' | 'uploading' | 'done';
   filesTotal: number;
-  bytesDone: number;
   bytesTotal: number;
+  /** Files uploaded or skipped so far, and their bytes (partly sent big files count what is sent). */
+  filesDone: number;
+  bytesDone: number;
+  /** Of those, already in the bucket with the same size and md5, so not uploaded again. */
+  filesSkipped: number;
+  bytesSkipped: number;
 }
 
 export interface StageOptions {
@@ -32,185 +50,184 @@ export interface StageOptions {
   quotaProject?: string;
   /** storage/upload_chunk_size in bytes: resumable uploads send chunks of this size. */
   chunkSize?: number;
-  /** Uploads in flight at once. */
+  /** Small-file uploads in flight at once (big files: at most BIG_FILE_CONCURRENCY of them). */
   concurrency?: number;
+  /** Called whenever the counts change (often: throttle what you draw). */
   onProgress?: (progress: StageProgress) => void;
   signal?: AbortSignal;
+  /** Retries of each upload request (tests shorten the back-off). */
+  retry?: RetryPolicy;
 }
-
-/** gcloud (apitools) sends files up to this size as one multipart request, bigger ones resumably. */
-export const MULTIPART_MAX_BYTES = 5 * 1024 * 1024;
-const DEFAULT_CONCURRENCY = 16;
-const MULTIPART_RETRIES = 3;
-const FIRST_RETRY_DELAY_MS = 1000;
 
 /**
  * Uploads every file of `opts.origin` to `gs://<bucket>/<sha256>/<relative path>` and returns the
- * deploymentUri `gs://<bucket>/<sha256>/`. Throws UserError (gcloud's wording) for a bad origin
- * or any failed upload; the first failure stops the rest and nothing is returned.
+ * deploymentUri `gs://<bucket>/<sha256>/`. Objects already there with the same size and md5 are
+ * not sent again. Throws UserError (gcloud's wording) for a bad origin or any failed upload; the
+ * first failure stops the rest and nothing is returned.
  */
 export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
-  const listing = await listOriginFiles(opts.origin);
-  const prefix = await computeStagingPrefix(listing);
-  const accessToken = await opts.accessToken?.();
-
-  const progress: StageProgress = {
-    filesDone: 0,
-    filesTotal: listing.files.length,
-    bytesDone: 0,
-    bytesTotal: listing.files.reduce((sum, f) => sum + f.size, 0),
-  };
-  opts.onProgress?.({ ...progress });
-  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   const cancel = new AbortController();
-  setMaxListeners(concurrency * 4 + 10, cancel.signal); // a few per upload in flight
+  const smallConcurrency = Math.max(1, opts.concurrency ?? SMALL_FILE_CONCURRENCY);
+  const bigConcurrency = Math.min(smallConcurrency, BIG_FILE_CONCURRENCY);
+  setMaxListeners(smallConcurrency + bigConcurrency + 10, cancel.signal); // one per request in flight
   const forwardCallerAbort = () => cancel.abort(opts.signal?.reason);
   if (opts.signal?.aborted) forwardCallerAbort();
   opts.signal?.addEventListener('abort', forwardCallerAbort, { once: true });
-  const storage = openBucket(
-    opts.bucket,
-    { storageEndpoint: opts.storageEndpoint, accessToken, quotaProject: opts.quotaProject },
-    cancel.signal,
-  );
+  let client: GcsClient | undefined;
   try {
-    await runPool(listing.files, concurrency, cancel, async (file) => {
-      const target: UploadTarget = {
-        localPath: gcloudLocalPath(opts.origin, file.relPath),
-        bucket: opts.bucket,
-        objectName: `${prefix}/${file.relPath}`,
-      };
-      await uploadWithRetries(storage, file, target, opts.chunkSize, cancel.signal);
-      progress.filesDone += 1;
-      progress.bytesDone += file.size;
-      opts.onProgress?.({ ...progress });
+    const listing = await listOriginFiles(opts.origin);
+    const progress: StageProgress = {
+      phase: 'hashing',
+      filesTotal: listing.files.length,
+      bytesTotal: listing.files.reduce((sum, f) => sum + f.size, 0),
+      filesDone: 0,
+      bytesDone: 0,
+      filesSkipped: 0,
+      bytesSkipped: 0,
+    };
+    const report = () => opts.onProgress?.({ ...progress });
+    report();
+    const { prefix, held } = await digestOrigin(listing, HOLD_BUDGET_BYTES, cancel.signal);
+    const accessToken = await opts.accessToken?.();
+    cancel.signal.throwIfAborted();
+    client = new GcsClient({
+      storageEndpoint: opts.storageEndpoint,
+      accessToken,
+      quotaProject: opts.quotaProject,
+      maxSockets: smallConcurrency + bigConcurrency,
+      signal: cancel.signal,
     });
-  } finally {
-    opts.signal?.removeEventListener('abort', forwardCallerAbort);
-    storage.close();
-  }
-  if (opts.signal?.aborted) {
-    throw opts.signal.reason instanceof UserError ? opts.signal.reason : new InterruptedError();
-  }
-  return `gs://${opts.bucket}/${prefix}/`;
-}
+    const retry = opts.retry ?? UPLOAD_RETRY;
+    const targetOf = (file: OriginFile): UploadTarget => ({
+      localPath: gcloudLocalPath(opts.origin, file.relPath),
+      bucket: opts.bucket,
+      objectName: `${prefix}/${file.relPath}`,
+    });
 
-/**
- * Runs `work` over `items`, at most `limit` at a time, in order. The first failure aborts `cancel`
- * (so nothing new starts and uploads in flight are dropped) and is what this throws.
- */
-async function runPool<T>(
-  items: readonly T[],
-  limit: number,
-  cancel: AbortController,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let firstError: unknown;
-  const worker = async () => {
-    while (!cancel.signal.aborted && next < items.length) {
-      const item = items[next++];
-      try {
-        await work(item);
-      } catch (err) {
-        if (!cancel.signal.aborted) {
-          firstError = err;
-          cancel.abort(err);
-        }
+    progress.phase = 'listing';
+    report();
+    const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, retry, cancel.signal);
+    const toUpload: OriginFile[] = [];
+    for (const file of listing.files) {
+      const there = existing.get(targetOf(file).objectName);
+      if (there && (await sameContent(file, there, held.get(file), targetOf(file).localPath))) {
+        held.delete(file);
+        progress.filesDone += 1;
+        progress.bytesDone += file.size;
+        progress.filesSkipped += 1;
+        progress.bytesSkipped += file.size;
+      } else {
+        toUpload.push(file);
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (firstError !== undefined) throw firstError;
+
+    progress.phase = 'uploading';
+    report();
+    const fileDone = () => {
+      progress.filesDone += 1;
+      report();
+    };
+    const inFlight = new ByteBudget(IN_FLIGHT_BUDGET_BYTES);
+    const uploadSmall = async (file: OriginFile) => {
+      const target = targetOf(file);
+      const bytes = held.has(file) ? 0 : file.size;
+      await inFlight.acquire(bytes);
+      try {
+        cancel.signal.throwIfAborted();
+        const content = held.get(file) ?? (await readSmallFile(file, target.localPath));
+        held.delete(file);
+        const info = await withRetries(retry, cancel.signal, () =>
+          client!.uploadMultipart(opts.bucket, target.objectName, contentTypeFor(target.localPath), content.data, content.md5Hash),
+        );
+        checkUploaded(info, file, target, content.md5Hash);
+      } catch (err) {
+        throw cancel.signal.aborted ? err : toUploadError(err, target, file);
+      } finally {
+        inFlight.release(bytes);
+      }
+      progress.bytesDone += file.size;
+      fileDone();
+    };
+
+    const chunkBytes = chunkSizeOf(opts.chunkSize);
+    const uploadBig = async (file: OriginFile) => {
+      const target = targetOf(file);
+      let counted = 0;
+      try {
+        const info = await uploadResumable({
+          client: client!,
+          bucket: opts.bucket,
+          objectName: target.objectName,
+          contentType: contentTypeFor(target.localPath),
+          file,
+          localPath: target.localPath,
+          chunkBytes,
+          buffers: [Buffer.allocUnsafe(STREAM_BUFFER_BYTES), Buffer.allocUnsafe(STREAM_BUFFER_BYTES)],
+          retry,
+          signal: cancel.signal,
+          onBytes: (bytesSoFar) => {
+            progress.bytesDone += bytesSoFar - counted;
+            counted = bytesSoFar;
+            report();
+          },
+        });
+        checkUploaded(info, file, target);
+      } catch (err) {
+        throw cancel.signal.aborted ? err : toUploadError(err, target, file);
+      }
+      fileDone();
+    };
+
+    const small = toUpload.filter((f) => f.size <= MULTIPART_MAX_BYTES);
+    const big = toUpload.filter((f) => f.size > MULTIPART_MAX_BYTES);
+    // Both pools share `cancel`: the first failure in either stops the other.
+    const results = await Promise.allSettled([runPool(small, smallConcurrency, cancel, uploadSmall), runPool(big, bigConcurrency, cancel, uploadBig)]);
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
+    cancel.signal.throwIfAborted(); // the pools stop quietly when the caller aborts
+    progress.phase = 'done';
+    report();
+    return `gs://${opts.bucket}/${prefix}/`;
+  } catch (err) {
+    if (opts.signal?.aborted) throw interruption(opts.signal);
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', forwardCallerAbort);
+    client?.close();
+  }
+}
+
+function interruption(signal: AbortSignal): UserError {
+  return signal.reason instanceof UserError ? signal.reason : new InterruptedError();
+}
+
+/** Chunks are whole multiples of 256 KiB, as Cloud Storage requires; gcloud's 100 MiB by default. */
+function chunkSizeOf(configured: number | undefined): number {
+  if (!configured) return DEFAULT_CHUNK_BYTES;
+  return Math.max(CHUNK_GRANULARITY_BYTES, Math.floor(configured / CHUNK_GRANULARITY_BYTES) * CHUNK_GRANULARITY_BYTES);
 }
 
 /**
- * Uploads one file, retrying multipart uploads on 429/5xx/dropped connections like gcloud does
- * (resumable uploads retry inside the library). Failures come out as gcloud's UserErrors.
+ * What is already under the prefix. A missing bucket is gcloud's upload error; a listing that
+ * fails otherwise (e.g. no storage.objects.list permission) just means nothing is skipped.
  */
-async function uploadWithRetries(
-  storage: StorageSession,
-  file: OriginFile,
-  target: UploadTarget,
-  chunkSize: number | undefined,
-  signal: AbortSignal,
-): Promise<void> {
-  const retries = file.size > MULTIPART_MAX_BYTES ? 0 : MULTIPART_RETRIES;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await uploadFile(storage.bucket, file, target, chunkSize, signal);
-    } catch (err) {
-      if (signal.aborted || err instanceof UserError) throw err;
-      if (attempt >= retries || !storage.isRetryable(err)) throw toUploadError(err, target, file);
-    }
-    await sleep(FIRST_RETRY_DELAY_MS * 2 ** attempt * (0.5 + Math.random() / 2), signal);
+async function objectsUnder(client: GcsClient, bucket: string, prefix: string, retry: RetryPolicy, signal: AbortSignal): Promise<Map<string, ObjectInfo>> {
+  try {
+    return await withRetries(retry, signal, () => client.listObjects(bucket, prefix));
+  } catch (err) {
+    if (signal.aborted) throw err;
+    if (err instanceof GcsHttpError && err.status === 404) throw bucketMissingError(bucket);
+    return new Map();
   }
 }
 
-async function uploadFile(
-  bucket: Bucket,
-  file: OriginFile,
-  target: UploadTarget,
-  chunkSize: number | undefined,
-  signal: AbortSignal,
-): Promise<void> {
-  const object = bucket.file(target.objectName);
-  const contentType = contentTypeFor(target.localPath);
-  const resumable = file.size > MULTIPART_MAX_BYTES;
-  const destination = object.createWriteStream({
-    resumable,
-    contentType,
-    // contentLength lets a resumable upload announce its size (X-Upload-Content-Length).
-    metadata: resumable ? { contentType, contentLength: file.size } : { contentType },
-    ...(resumable && chunkSize ? { chunkSize } : {}),
-    validation: 'md5',
-    gzip: false,
-  });
-  if (resumable) {
-    // Aborting destroys the stream; the session then cuts off its requests (see openBucket).
-    await pipeline(createReadStream(file.absPath), destination, { signal });
-  } else {
-    // A multipart request cannot be cancelled through the library (destroying its body mid-way
-    // would leave the request hanging), so on abort it is sent whole and left to finish unawaited.
-    const data = await fs.readFile(file.absPath);
-    signal.throwIfAborted();
-    await untilAborted(endWith(destination, data), signal);
-  }
-
-  // gcloud checks the size the server reports; the library has checked the md5 already.
-  if (Number(object.metadata.size) !== file.size) {
-    throw new UserError(
-      `Cloud storage upload failure. Uploaded file does not match local file: ${target.localPath}. Please retry.`,
-    );
-  }
+/** Same size and md5 (the md5 of a big file is computed only when its size already matches). */
+async function sameContent(file: OriginFile, there: ObjectInfo, held: HeldFile | undefined, localPath: string): Promise<boolean> {
+  if (there.size !== file.size || !there.md5Hash) return false;
+  const md5Hash = held?.md5Hash ?? (file.size <= MULTIPART_MAX_BYTES ? (await readSmallFile(file, localPath)).md5Hash : await md5OfFile(file, localPath));
+  return md5Hash === there.md5Hash;
 }
 
-function endWith(destination: Writable, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    destination.on('error', reject).once('finish', resolve).end(data);
-  });
-}
-
-/** `promise`, or the abort reason as soon as `signal` aborts (the promise runs on, ignored). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** gcloud checks the size the server reports; the md5 too when both sides have one. */
+function checkUploaded(info: ObjectInfo, file: OriginFile, target: UploadTarget, md5Hash?: string): void {
+  if (info.size !== file.size || (md5Hash && info.md5Hash && info.md5Hash !== md5Hash)) throw fileMismatchError(target.localPath);
 }

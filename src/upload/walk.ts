@@ -1,5 +1,5 @@
 // Validates a local --origin directory and lists the files gcloud would upload from it.
-import { promises as fs, type Dirent, type Stats } from 'node:fs';
+import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 
@@ -22,15 +22,17 @@ export interface DirectoryListing {
  * Lists every regular file below `origin`, recursively, sorted. Like gcloud (os.walk): dotfiles are
  * included and symlinked files are followed; symlinked directories are not entered (on purpose, so
  * a link cannot pull in a tree outside the model). Sockets, fifos and devices are skipped.
+ * The walk is synchronous: on a local disk that is several times faster than a thousand awaited
+ * stat calls, and nothing else has to run meanwhile.
  */
 export async function listOriginFiles(origin: string): Promise<DirectoryListing> {
   const root = path.resolve(origin);
   // os.path.isdir('') is False, although path.resolve('') is the working directory.
-  if (origin === '' || !(await isDirectory(root))) {
+  if (origin === '' || !isDirectory(root)) {
     throw new UserError(`[${origin}] is not a valid directory.`);
   }
   const files: OriginFile[] = [];
-  await walk(origin, root, '', files);
+  walk(origin, root, '', files);
   if (files.length === 0) {
     throw new UserError(
       `Cannot upload contents of directory [${origin}] to Google Cloud Storage; directory has no files.`,
@@ -55,38 +57,39 @@ export function unreadableFileError(localPath: string, err: unknown, what = 'fil
   return new UserError(`Unable to read ${what} [${localPath}]: ${describeOsError(err)}`);
 }
 
-async function isDirectory(p: string): Promise<boolean> {
+function isDirectory(p: string): boolean {
   try {
-    return (await fs.stat(p)).isDirectory();
+    return statSync(p).isDirectory();
   } catch {
     return false;
   }
 }
 
-async function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[]): Promise<void> {
+function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[]): void {
   let entries: Dirent[];
   try {
-    entries = await fs.readdir(dirAbs, { withFileTypes: true });
+    entries = readdirSync(dirAbs, { withFileTypes: true });
   } catch (err) {
     // gcloud's os.walk skips unreadable subdirectories silently; a model missing files is worse.
     throw unreadableFileError(dirRel ? gcloudLocalPath(origin, dirRel) : origin, err, 'directory');
   }
-  await Promise.all(
-    entries.map(async (entry) => {
-      const relPath = dirRel ? `${dirRel}/${entry.name}` : entry.name;
-      const absPath = path.join(dirAbs, entry.name);
-      if (entry.isDirectory()) return walk(origin, absPath, relPath, out);
-      if (!entry.isFile() && !entry.isSymbolicLink()) return; // socket, fifo, device
-      let stats: Stats;
-      try {
-        stats = await fs.stat(absPath); // follows a symlink to its target
-      } catch (err) {
-        // A dangling (or looping) symlink: gcloud fails reading it too.
-        throw unreadableFileError(gcloudLocalPath(origin, relPath), err);
-      }
-      if (stats.isFile()) out.push({ relPath, absPath, size: stats.size });
-    }),
-  );
+  for (const entry of entries) {
+    const relPath = dirRel ? `${dirRel}/${entry.name}` : entry.name;
+    const absPath = path.join(dirAbs, entry.name);
+    if (entry.isDirectory()) {
+      walk(origin, absPath, relPath, out);
+      continue;
+    }
+    if (!entry.isFile() && !entry.isSymbolicLink()) continue; // socket, fifo, device
+    let stats: Stats;
+    try {
+      stats = statSync(absPath); // follows a symlink to its target
+    } catch (err) {
+      // A dangling (or looping) symlink: gcloud fails reading it too.
+      throw unreadableFileError(gcloudLocalPath(origin, relPath), err);
+    }
+    if (stats.isFile()) out.push({ relPath, absPath, size: stats.size });
+  }
 }
 
 /** Python's rendering of an OSError, e.g. `[Errno 2] No such file or directory`. */

@@ -85,6 +85,8 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   const credentials = ctx.credentials();
   if (localOrigin) {
     const { stageLocalOrigin } = await import('../../upload/stage');
+    const { stagingProgressView } = await import('../../upload/progress');
+    const progress = stagingProgressView(output, options.stagingBucket!, properties.getBool('core/disable_prompts', false));
     try {
       built.body.deploymentUri = await stageLocalOrigin({
         origin: localOrigin,
@@ -94,6 +96,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
         quotaProject: ctx.quotaProject,
         chunkSize: ctx.uploadChunkSize,
         signal: ctx.signal,
+        onProgress: progress.onProgress,
       });
     } catch (err) {
       throw ctx.signal.aborted ? new InterruptedError(INTERRUPTED_BEFORE_CREATE) : err;

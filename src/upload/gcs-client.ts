@@ -1,0 +1,209 @@
+// The few Cloud Storage JSON API calls staging needs (objects.list, multipart upload, resumable
+// session / chunk / status query), straight over node:http(s) with one keep-alive agent. Bodies
+// are written from the caller's buffers, responses are small JSON: nothing is buffered per file.
+// See "Why the upload does not use @google-cloud/storage" in the README for the numbers.
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+export interface GcsConnection {
+  /** JSON API base (api_endpoint_overrides/storage), e.g. `https://storage.googleapis.com/storage/v1/`. */
+  storageEndpoint: string;
+  /** Bearer token; undefined sends no Authorization header (auth/disable_credentials). */
+  accessToken?: string;
+  /** X-Goog-User-Project. */
+  quotaProject?: string;
+  /** Connections kept open at most (one per upload in flight). */
+  maxSockets: number;
+  /** Aborting cuts every request in flight. */
+  signal: AbortSignal;
+}
+
+/** What staging needs of an object resource. */
+export interface ObjectInfo {
+  size: number;
+  md5Hash?: string;
+}
+
+/** A non-2xx answer (308 on a resumable PUT is not an error). */
+export class GcsHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`HTTP ${status}`);
+    this.name = 'GcsHttpError';
+  }
+}
+
+/** Where a resumable upload stands: finished (the object), or how many bytes the server holds. */
+export type ResumableState = { done: ObjectInfo } | { committed: number };
+
+/** Writes a request body; resolves once the last byte is handed to the socket. */
+export type BodyWriter = (req: http.ClientRequest) => Promise<void>;
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+const LIST_PAGE_SIZE = 1000;
+
+export class GcsClient {
+  private readonly agent: http.Agent;
+  private readonly transport: typeof http | typeof https;
+  private readonly headers: Record<string, string> = {};
+  /** Where requests go: the endpoint's host, and its path up to /storage/v1 (usually empty). */
+  private readonly host: { protocol: string; hostname: string; port: string };
+  private readonly origin: string;
+  private readonly root: string;
+  /** The multipart boundary: random per client, as unlikely as a per-request one to occur in a file. */
+  private readonly boundary = `===============${randomBytes(12).toString('hex')}==`;
+
+  /** Requests in flight, cut off when the connection's signal aborts (cheaper than a signal each). */
+  private readonly inFlight = new Set<http.ClientRequest>();
+
+  constructor(private readonly connection: GcsConnection) {
+    connection.signal.addEventListener('abort', () => this.cutOff(), { once: true });
+    const url = new URL(connection.storageEndpoint);
+    this.host = { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port };
+    this.origin = url.origin;
+    // The JSON API lives under <root>/storage/v1, uploads under <root>/upload/storage/v1.
+    this.root = url.pathname.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
+    this.transport = url.protocol === 'https:' ? https : http;
+    this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: connection.maxSockets });
+    if (connection.accessToken) this.headers.Authorization = `Bearer ${connection.accessToken}`;
+    if (connection.quotaProject) this.headers['X-Goog-User-Project'] = connection.quotaProject;
+  }
+
+  /** Every object under `prefix` (all pages), by name. */
+  async listObjects(bucket: string, prefix: string): Promise<Map<string, ObjectInfo>> {
+    const found = new Map<string, ObjectInfo>();
+    let pageToken: string | undefined;
+    do {
+      const query = new URLSearchParams({ prefix, maxResults: String(LIST_PAGE_SIZE), fields: 'items(name,size,md5Hash),nextPageToken' });
+      if (pageToken) query.set('pageToken', pageToken);
+      const reply = await this.expectOk(await this.send('GET', `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o?${query}`));
+      const page = parseJson(reply.body) as { items?: { name?: string; size?: string; md5Hash?: string }[]; nextPageToken?: string };
+      for (const item of page.items ?? []) {
+        if (typeof item.name === 'string') found.set(item.name, { size: Number(item.size), md5Hash: item.md5Hash });
+      }
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return found;
+  }
+
+  /** One request carrying the metadata (with the md5, so the server checks the bytes) and `data`. */
+  async uploadMultipart(bucket: string, name: string, contentType: string, data: Buffer, md5Hash: string): Promise<ObjectInfo> {
+    const boundary = this.boundary;
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify({ name, contentType, md5Hash })}\r\n` +
+        `--${boundary}\r\nContent-Type: ${contentType}\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const url = `${this.root}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=multipart&name=${encodeURIComponent(name)}`;
+    const headers = { 'Content-Type': `multipart/related; boundary="${boundary}"`, 'Content-Length': String(head.length + data.length + tail.length) };
+    const reply = await this.send('POST', url, headers, async (req) => {
+      req.write(head);
+      req.write(data);
+      req.end(tail);
+    });
+    return objectInfo(await this.expectOk(reply));
+  }
+
+  /** Opens a resumable session for `size` bytes; returns its URL. */
+  async startResumable(bucket: string, name: string, contentType: string, size: number): Promise<string> {
+    const metadata = Buffer.from(JSON.stringify({ name, contentType, size: String(size) }));
+    const url = `${this.root}/resumable/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&name=${encodeURIComponent(name)}`;
+    const headers = {
+      'Content-Type': 'application/json; charset=UTF-8',
+      'Content-Length': String(metadata.length),
+      'X-Upload-Content-Type': contentType,
+      'X-Upload-Content-Length': String(size),
+    };
+    const reply = await this.expectOk(await this.send('POST', url, headers, async (req) => void req.end(metadata)));
+    const location = reply.headers.location;
+    if (!location) throw new GcsHttpError(reply.status, 'The server did not return an upload session URL.');
+    return new URL(location, this.origin).toString();
+  }
+
+  /** Sends bytes `start .. start+length-1` of `total` to the session; `writeBody` supplies them. */
+  async putChunk(session: string, start: number, length: number, total: number, writeBody: BodyWriter): Promise<ResumableState> {
+    const headers = { 'Content-Length': String(length), 'Content-Range': `bytes ${start}-${start + length - 1}/${total}` };
+    return resumableState(await this.send('PUT', session, headers, writeBody));
+  }
+
+  /** Asks the session how much it holds (after a failed chunk: resume from there). */
+  async queryResumable(session: string, total: number): Promise<ResumableState> {
+    return resumableState(await this.send('PUT', session, { 'Content-Length': '0', 'Content-Range': `bytes */${total}` }));
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private cutOff(): void {
+    const reason = Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+    for (const req of this.inFlight) req.destroy(reason);
+    this.agent.destroy();
+  }
+
+  private async expectOk(reply: Reply): Promise<Reply> {
+    if (reply.status < 200 || reply.status > 299) throw new GcsHttpError(reply.status, reply.body);
+    return reply;
+  }
+
+  /** One request; `target` is a path on the endpoint's host, or an absolute URL (a session). */
+  private send(method: string, target: string, headers: Record<string, string> = {}, writeBody?: BodyWriter): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      this.connection.signal.throwIfAborted();
+      const options = { method, agent: this.agent, headers: { ...this.headers, ...headers } };
+      const req = target.startsWith('/')
+        ? this.transport.request({ ...this.host, path: target, ...options })
+        : this.transport.request(target, options);
+      this.inFlight.add(req);
+      const fail = (err: Error) => {
+        this.inFlight.delete(req);
+        reject(err);
+      };
+      req.on('error', fail);
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
+        res.on('end', () => {
+          this.inFlight.delete(req);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      if (!writeBody) req.end();
+      // A failed body write surfaces as the request's error; abort it so that one is what rejects.
+      else writeBody(req).catch((err: Error) => req.destroy(err));
+    });
+  }
+}
+
+function resumableState(reply: Reply): ResumableState {
+  if (reply.status === 308) {
+    // `Range: bytes=0-N` is what the server holds; no header means nothing yet.
+    const range = /bytes=0-(\d+)/.exec(String(reply.headers.range ?? ''));
+    return { committed: range ? Number(range[1]) + 1 : 0 };
+  }
+  if (reply.status === 200 || reply.status === 201) return { done: objectInfo(reply) };
+  throw new GcsHttpError(reply.status, reply.body);
+}
+
+function objectInfo(reply: Reply): ObjectInfo {
+  const object = parseJson(reply.body) as { size?: string; md5Hash?: string };
+  return { size: Number(object.size), md5Hash: object.md5Hash };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}

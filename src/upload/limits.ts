@@ -1,0 +1,29 @@
+// Sizes that shape staging: which files go in one request, how many uploads run at once, and how
+// much file data may sit in memory.
+
+/** gcloud (apitools) sends files up to this size as one multipart request, bigger ones resumably. */
+export const MULTIPART_MAX_BYTES = 5 * 1024 * 1024;
+
+/** storage/upload_chunk_size when unset: gcloud's 100 MiB. */
+export const DEFAULT_CHUNK_BYTES = 100 * 1024 * 1024;
+
+/** Resumable chunks must be multiples of this (except the last), as Cloud Storage requires. */
+export const CHUNK_GRANULARITY_BYTES = 256 * 1024;
+
+/**
+ * Small uploads in flight. Each costs a round trip and little else, so many run at once: with a
+ * 20 ms round trip, 32 connections move ~1600 small files a second.
+ */
+export const SMALL_FILE_CONCURRENCY = 32;
+
+/** Big (resumable) uploads in flight: a few streams already fill the link. */
+export const BIG_FILE_CONCURRENCY = 4;
+
+/** Small files the prefix pass keeps in memory for their upload instead of reading them again. */
+export const HOLD_BUDGET_BYTES = 16 * 1024 * 1024;
+
+/** Small-file bytes being uploaded at once (on top of what is held). */
+export const IN_FLIGHT_BUDGET_BYTES = 16 * 1024 * 1024;
+
+/** Each big upload streams through two buffers of this size: one read while the other is sent. */
+export const STREAM_BUFFER_BYTES = 1024 * 1024;
