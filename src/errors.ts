@@ -6,6 +6,7 @@ export class UserError extends Error {
   /**
    * `command` overrides the `(gcloud.…)` prefix for errors gcloud raises before the command is known
    * (e.g. `--flags-file` problems and `--metric-targets` checks print `ERROR: (gcloud) …`).
+   * `hint`: the underlying cause (a library's message), shown at --verbosity=info and below.
    */
   constructor(message: string, readonly options: { command?: string; hint?: string } = {}) {
     super(message);

@@ -149,6 +149,7 @@ function reportError(err: unknown, output: Output, name: string, routed: Route |
   }
   if (err instanceof UserError) {
     output.error(`ERROR: (${err.options.command ?? name}) ${err.message}`);
+    if (err.options.hint) output.info(err.options.hint);
     return err.exitCode;
   }
   const e = err instanceof Error ? err : new Error(String(err));

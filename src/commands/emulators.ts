@@ -20,6 +20,7 @@ export function envExports(url: string): Record<string, string> {
   return {
     CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: base,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${base}storage/v1/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS: base,
     // Regional hosts (`us-central1-127.0.0.1`) do not resolve; the emulator serves every region at once.
     CLOUDSDK_AI_PLATFORM_REGION: 'global',
     CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',

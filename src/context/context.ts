@@ -71,7 +71,7 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     properties,
     env,
     signal,
-    credentials: () => (credentials ??= resolveCredentials(properties, env)),
+    credentials: () => (credentials ??= resolveCredentials(properties, env, output)),
     http: () =>
       (http ??= new HttpClient(output, {
         logHttp: properties.getBool('core/log_http', false),

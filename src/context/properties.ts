@@ -10,7 +10,7 @@ export type PropertyName =
   | 'core/project' | 'core/account' | 'core/disable_prompts' | 'core/user_output_enabled' | 'core/verbosity'
   | 'core/log_http' | 'core/trace_token'
   | 'ai_platform/region'
-  | 'api_endpoint_overrides/ml' | 'api_endpoint_overrides/storage'
+  | 'api_endpoint_overrides/ml' | 'api_endpoint_overrides/storage' | 'api_endpoint_overrides/iamcredentials'
   | 'auth/access_token_file' | 'auth/disable_credentials' | 'auth/credential_file_override'
   | 'auth/impersonate_service_account'
   | 'storage/upload_chunk_size'

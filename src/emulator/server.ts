@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ApiError, httpError } from './errors';
 import { FaultInjector, parseFaultSpec, type FaultDecision, type FaultKind, type FaultSpec } from './faults';
 import { Exchange, type Reply } from './http';
+import { IamCredentialsApi } from './iam';
 import { MlApi } from './ml';
 import { StorageApi } from './storage';
 import { Store } from './store';
@@ -69,6 +70,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const store = Store.open(opts.dataDir);
   const ml = new MlApi(store, Math.max(0, opts.operationDelayMs ?? 2000));
+  const iam = new IamCredentialsApi();
   const storage = new StorageApi(store);
   const log: RecordedRequest[] = [];
   const injectorFor = (faults: string | FaultSpec | undefined) =>
@@ -141,7 +143,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         return { status: 200, json: {} };
       }
     }
-    const reply = MlApi.handles(ex.rawPath) ? await ml.handle(ex) : StorageApi.handles(ex.rawPath) ? await storage.handle(ex) : undefined;
+    const reply = IamCredentialsApi.handles(ex.rawPath) ? await iam.handle(ex)
+      : MlApi.handles(ex.rawPath) ? await ml.handle(ex)
+      : StorageApi.handles(ex.rawPath) ? await storage.handle(ex)
+      : undefined;
     if (reply) return reply;
     throw httpError(404, `The emulator has no handler for ${ex.method} ${ex.rawPath}`);
   }
