@@ -79,7 +79,7 @@ export class MlApi {
   /** `signal`: see HttpRequest (by default the HTTP client's, Ctrl-C). */
   async call<T>(method: string, resourcePath: string, body?: unknown, signal?: AbortSignal | null, query: Record<string, string> = {}): Promise<T> {
     const response = await this.send(method, resourcePath, body, signal, query);
-    if (response.status >= 300) throw this.httpError(response);
+    if (response.status >= 300) throw this.httpError(response, resourcePath);
     return parseJson<T>(response);
   }
 
@@ -105,10 +105,11 @@ export class MlApi {
     }
   }
 
-  private httpError(response: HttpResponse): UserError {
+  private httpError(response: HttpResponse, resourcePath: string): UserError {
     const error = googleError(response);
-    let message = error?.status
-      ? `${error.status}: ${error.message ?? ''}`
+    const lead = error && (instanceErrorLead(response.status, resourcePath) ?? error.status);
+    let message = lead
+      ? `${lead}: ${error?.message ?? ''}`
       : `HTTPError ${response.status}: ${error?.message ?? response.body.toString('utf8')}`;
     // gcloud names the credentials used after 401/403/404 messages (joined with '. ' when the message has no final period).
     if (error?.message && [401, 403, 404].includes(response.status)) {
@@ -136,13 +137,13 @@ export class MlApi {
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         throw new UserError(
-          `${this.httpError(response).message}\nThis request was sent again after an earlier attempt got no answer, so the ` +
+          `${this.httpError(response, modelPath).message}\nThis request was sent again after an earlier attempt got no answer, so the ` +
             `existing version may be the one it created; looking it up failed: ${err.message}`,
         );
       }
       if (sameVersionRequest(version, found)) return { kind: 'adopted', version: found };
     }
-    throw this.httpError(response);
+    throw this.httpError(response, modelPath);
   }
 
   getOperation(name: string): Promise<Operation> {
@@ -152,6 +153,20 @@ export class MlApi {
   getVersion(name: string): Promise<VersionResource> {
     return this.call<VersionResource>('GET', name);
   }
+}
+
+/**
+ * gcloud leads a 404 or 409 on a URL that names one instance of a collection (`projects/P` or
+ * `projects/P/models`: models.create, the list calls) with that instance instead of the status.
+ */
+function instanceErrorLead(status: number, resourcePath: string): string | undefined {
+  const parts = resourcePath.split('/');
+  if (parts.length < 2 || parts.length > 3) return undefined;
+  const [collection, instance] = parts;
+  const item = `${collection[0].toUpperCase()}${collection.slice(1)} instance [${instance}]`;
+  if (status === 404) return `${item} not found`;
+  if (status !== 409) return undefined;
+  return `${collection === 'projects' ? `Resource in projects [${instance}]` : item} is the subject of a conflict`;
 }
 
 function googleError(response: HttpResponse): GoogleError | undefined {

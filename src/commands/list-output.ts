@@ -6,7 +6,7 @@ import { argList, boundedInt, scalarToString, type RawValue } from '../flags/arg
 import { flag, type FlagSpec } from '../flags/spec';
 import { builtinTransforms } from '../output/builtin-transforms';
 import { applyDisplayOptions, composeFormat } from '../output/display';
-import { applyFilter } from '../output/filter';
+import { applyFilter, compileFilter } from '../output/filter';
 import { renderFormat, FormatError } from '../output/format';
 import { parseProjection } from '../output/parser';
 import { UserError } from '../errors';
@@ -46,23 +46,19 @@ export interface ListOptions {
  * Prints `items` as gcloud's display layer would for a list command whose default format is
  * `defaultFormat`. `uriOf` gives an item's URI for --uri; items without one are left out.
  */
-export function printList(
-  items: unknown[],
+export async function printList(
+  load: () => Promise<unknown[]>,
   options: ListOptions,
   ctx: CommandContext,
   defaultFormat: string,
   uriOf: (item: unknown) => string | undefined = () => undefined,
-): void {
+): Promise<void> {
+  // Like gcloud, a bad --filter is refused before anything is fetched.
+  if (options.filter !== undefined) formatErrorsAsUserErrors(() => compileFilter(options.filter!));
+  const items = await load();
   const serializer = parseProjection('', builtinTransforms());
   let records = options.flatten?.length ? (applyDisplayOptions(items, true, { flatten: options.flatten }, serializer).resources as unknown[]) : items;
-  if (options.filter !== undefined) {
-    try {
-      records = applyFilter(records, options.filter, (message) => ctx.output.warning(message));
-    } catch (err) {
-      if (err instanceof FormatError) throw new UserError(err.message);
-      throw err;
-    }
-  }
+  if (options.filter !== undefined) records = applyFilter(records, options.filter, (message) => ctx.output.warning(message));
   records = applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer).resources as unknown[];
   if (options.uri) records = records.map(uriOf).filter((u): u is string => Boolean(u));
 
@@ -81,4 +77,13 @@ function chunk<T>(items: T[], size: number): T[][] {
   const pages: T[][] = [];
   for (let i = 0; i < items.length; i += size) pages.push(items.slice(i, i + size));
   return pages.length ? pages : [[]];
+}
+
+function formatErrorsAsUserErrors(check: () => unknown): void {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof FormatError) throw new UserError(err.message);
+    throw err;
+  }
 }

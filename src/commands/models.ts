@@ -76,10 +76,10 @@ const LIST_FORMAT = 'table(name.basename(), defaultVersion.name.basename())';
 
 async function list(options: ListOptions & { region?: string }, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
-  const models = await client.listModels(ctx.requireProject());
+  const project = ctx.requireProject();
   // Models have a URI (gcloud's registry knows the collection); it names the global endpoint.
   const base = mlEndpoint(ctx.properties, 'global').replace(/\/?$/, '/');
-  printList(models, options, ctx, LIST_FORMAT, (m) => `${base}v1/${String((m as { name: string }).name)}`);
+  await printList(() => client.listModels(project), options, ctx, LIST_FORMAT, (m) => `${base}v1/${String((m as { name: string }).name)}`);
 }
 
 async function remove(options: { model: string; region?: string }, ctx: CommandContext): Promise<void> {

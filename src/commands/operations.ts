@@ -38,7 +38,8 @@ const LIST_FORMAT = 'table(name.basename(), metadata.operationType, done)';
 async function list(options: ListOptions & { region?: string }, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, options.region);
   // gcloud has no URI function for operations: `--uri` lists nothing.
-  printList(await client.listOperations(ctx.requireProject()), options, ctx, LIST_FORMAT);
+  const project = ctx.requireProject();
+  await printList(() => client.listOperations(project), options, ctx, LIST_FORMAT);
 }
 
 export const operationsCommands: CommandDefinition[] = [

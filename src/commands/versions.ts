@@ -22,9 +22,9 @@ const LIST_FORMAT = 'table(name.basename(), deploymentUri, state)';
 
 async function list(options: ListOptions & { model: string; region?: string }, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
-  const versions = await client.listVersions(modelName(options.model, projectOf(ctx)));
+  const model = modelName(options.model, projectOf(ctx));
   // gcloud has no URI function for versions: `--uri` lists nothing.
-  printList(versions, options, ctx, LIST_FORMAT);
+  await printList(() => client.listVersions(model), options, ctx, LIST_FORMAT);
 }
 
 async function remove(options: VersionOptions, ctx: CommandContext): Promise<void> {
