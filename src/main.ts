@@ -142,8 +142,8 @@ function reportError(err: unknown, output: Output, name: string, routed: Route |
   if (err instanceof ArgumentError) {
     const prefix = err.options.command ?? name;
     let text = `ERROR: (${prefix}) ${err.message}`;
-    if (err.footer === 'usage' && routed) text += `\n${usageFooter(routed.track, routed.command)}`;
-    if (err.footer === 'none' || !routed) text += '\n';
+    // gcloud ends the block with a single newline (the footer's own last line).
+    if (err.footer === 'usage' && routed) text += `\n${usageFooter(routed.track, routed.command).trimEnd()}`;
     output.error(text);
     return err.exitCode;
   }
