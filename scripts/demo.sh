@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's quick start: start the embedded emulator, deploy the fixture model from a local
-# --origin through a staging bucket, wait for the operation to reach READY, and show the result.
+# --origin through a staging bucket, wait for the operation to reach READY, and show the result;
+# then run the README's whole deploy script (scripts/deploy.sh) to replace that version with v2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -13,11 +14,12 @@ trap 'kill $emulator 2>/dev/null; wait $emulator 2>/dev/null; rm -rf "$work"' EX
 for _ in $(seq 100); do [ -s "$work/emulator/env.yaml" ] && break; sleep 0.1; done
 eval "$(cli emulators ai-platform env-init --data-dir "$work/emulator")"
 
-echo "+ creating model 'iris' on the emulator (POST ${CLOUDSDK_API_ENDPOINT_OVERRIDES_ML}v1/projects/demo-project/models)" >&2
-node -e 'fetch(process.argv[1], {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({name: "iris"})}).then(r => { if (!r.ok) process.exit(1); })' \
-  "${CLOUDSDK_API_ENDPOINT_OVERRIDES_ML}v1/projects/demo-project/models"
-
 set -x
+cli ai-platform models create iris --regions us-central1
 cli ai-platform versions create v1 --model iris \
   --origin fixtures/models/tf-saved-model --staging-bucket gs://demo-staging \
   --runtime-version 2.11 --python-version 3.7 --labels team=ml --format yaml
+
+# The whole deploy script, unchanged from gcloud, with v1's staged model as v2's origin.
+staged=$(cli ai-platform versions describe v1 --model iris --format='value(deploymentUri)')
+GCLOUD="node bin/gcloud-aip.js" MODEL=iris VERSION=v2 ORIGIN="$staged" bash scripts/deploy.sh
