@@ -64,12 +64,14 @@ export function parseArgs(tokens: ArgToken[], spec: ParserSpec): ParsedArgs {
       value = f.parse ? f.parse(raw) : typeof raw === 'string' ? raw : String(raw);
     } catch (err) {
       if (err instanceof FlagValueError) {
-        throw new ArgumentError(`argument ${f.name}: ${err.message}${location ? ` (${location})` : ''}`);
+        throw new ArgumentError(`argument ${f.name}: ${err.message}${fromFlagsFile(location)}`);
       }
       throw err;
     }
     if (f.choices && !f.choices.includes(String(value))) {
-      throw invalidChoice(f, String(value));
+      const error = invalidChoice(f, String(value));
+      error.message += fromFlagsFile(location);
+      throw error;
     }
     if (f.repeat === 'accumulate' && specified.has(f.dest)) {
       values[f.dest] = accumulate(values[f.dest], value);
@@ -140,6 +142,14 @@ function accumulate(previous: unknown, next: unknown): unknown {
   if (Array.isArray(previous) && Array.isArray(next)) return [...previous, ...next];
   if (previous instanceof Map && next instanceof Map) return new Map([...previous, ...next]);
   return next;
+}
+
+/**
+ * Where a --flags-file value came from, on a line of its own: gcloud's first line stays exactly
+ * gcloud's (scripts match on it) and the file and line follow it.
+ */
+function fromFlagsFile(location: string | undefined): string {
+  return location ? `\n(from --flags-file ${location.split(';').reverse().join(', included from ')})` : '';
 }
 
 function invalidChoice(f: FlagSpec, value: string): ArgumentError {

@@ -132,3 +132,11 @@ test('difflib-compatible suggestions', () => {
   assert.equal(closestMatch('mars', ['us-central1', 'global']), undefined);
   assert.equal(closestMatch('--bogus-flag', ['--model', '--region']), undefined);
 });
+
+test('a bad --flags-file value keeps gcloud’s first line; the file and line follow on the next', () => {
+  const fromFile = (flag: string, value: string, location: string): ArgToken[] => [{ value: 'v1' }, { value: '--model=m' }, { value: `${flag}=${value}`, location }];
+  const typed = argError(() => parse(fromFile('--num-paths', 'abc', 'f.yaml:2'), 'BETA'));
+  assert.equal(typed.message, 'argument --num-paths: Value must be an integer; received: abc\n(from --flags-file f.yaml:2)');
+  const choice = argError(() => parse(fromFile('--region', 'mars', 'outer.yaml:1;inner.yaml:3')));
+  assert.match(choice.message, /^argument --region: Invalid choice: 'mars'\.\n\nValid choices are \[.*\]\.\n\(from --flags-file inner\.yaml:3, included from outer\.yaml:1\)$/);
+});
