@@ -26,6 +26,37 @@ export interface LoadedYaml {
 
 export const DUPLICATE_KEY_CONTEXT = 'while constructing a mapping';
 
+/**
+ * gcloud reads YAML 1.1 (ruamel, version 1.1), where `yes`/`on`/`y` are booleans, `0777` is octal,
+ * `1_000` is a thousand and `1:30` is ninety; js-yaml's default is YAML 1.2. Same tags, 1.1 rules.
+ */
+const YAML11_BOOL = new yaml.Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (text: string) => /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(text),
+  construct: (text: string) => /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(text),
+  predicate: (value: unknown) => typeof value === 'boolean',
+});
+
+const YAML11_INT_PATTERN = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|0|[1-9][0-9_]*(?::[0-5]?[0-9])*)$/;
+
+function yaml11Int(text: string): number {
+  const sign = text.startsWith('-') ? -1 : 1;
+  const digits = text.replace(/^[-+]/, '').replace(/_/g, '');
+  if (digits.startsWith('0b')) return sign * parseInt(digits.slice(2), 2);
+  if (digits.startsWith('0x')) return sign * parseInt(digits.slice(2), 16);
+  if (digits.length > 1 && digits.startsWith('0')) return sign * parseInt(digits, 8);
+  return sign * digits.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+}
+
+const YAML11_INT = new yaml.Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (text: string) => YAML11_INT_PATTERN.test(text) && /[0-9]/.test(text.replace(/^[-+]?0[bx]/, '')),
+  construct: yaml11Int,
+  predicate: (value: unknown) => Number.isInteger(value),
+});
+
+const YAML11_SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [YAML11_BOOL, YAML11_INT] });
+
 /** More duplicates than this is not a hand-written file; stop rewriting and refuse it. */
 const MAX_DUPLICATES = 100;
 
@@ -39,7 +70,7 @@ export function loadYaml(text: string, options: { duplicates: 'first-wins' | 're
   const placeholder = uniquePlaceholder(text);
   for (;;) {
     try {
-      const value = yaml.load(source, { schema: yaml.DEFAULT_SCHEMA });
+      const value = yaml.load(source, { schema: YAML11_SCHEMA });
       return { value: duplicates.length ? withoutPlaceholders(value, placeholder) : value, duplicates };
     } catch (err) {
       if (!(err instanceof yaml.YAMLException)) throw err;

@@ -67,3 +67,12 @@ describe('duplicate keys', () => {
     assert.deepEqual(loadYaml('a: [1, {b: c}]\n', { duplicates: 'first-wins' }), { value: { a: [1, { b: 'c' }] }, duplicates: [] });
   });
 });
+
+describe('YAML 1.1 scalars, as gcloud reads them', () => {
+  test('booleans, octal, underscores, base 60 (values recorded from the SDK’s loader)', () => {
+    const text = 'a: yes\nb: on\nc: y\nd: 0777\ne: 1_000\nf: 0x1F\nh: ~\ni: Off\nj: 1:30\nl: 0b101\nm: +12\nq: "yes"\nr: 1.15\n';
+    assert.deepEqual(loadYaml(text, { duplicates: 'refuse' }).value, {
+      a: true, b: true, c: true, d: 511, e: 1000, f: 31, h: null, i: false, j: 90, l: 5, m: 12, q: 'yes', r: 1.15,
+    });
+  });
+});
