@@ -1,0 +1,170 @@
+// `npm run bench`: gcloud-aip against its own emulator, side by side with the real gcloud when it is
+// installed (skipped, and said so, when it is not). Runs interleave (A B A B) so a noisy machine
+// hurts both alike; the table gives medians and the ratios A/B (wall, CPU, peak RSS).
+//
+//   npm run bench                          all scenarios, 3 runs each
+//   npm run bench -- --only d,d20 --runs 5
+//   npm run bench -- --big-mib 1024        the size of the one-big-file scenario
+//
+// Scenarios: a gs:// origin, --async (start-up); d 1000 files of 8 KiB in nested directories;
+// c one big file; e 16 files of 16 MiB; d20 as d with 20 ms added to every emulator response;
+// r a re-deploy of d's model into the same bucket (gcloud-aip uploads nothing; gcloud all again).
+// Every upload run gets a fresh bucket, so nothing is skipped unless the scenario says so.
+// Not part of `npm test`: these are measurements, nothing asserts a duration.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const only = option('--only', 'a,d,c,e,d20,r').split(',');
+const runs = Number(option('--runs', '3'));
+const bigMiB = Number(option('--big-mib', '256'));
+const root = path.resolve(new URL('..', import.meta.url).pathname);
+const work = mkdtempSync(path.join(tmpdir(), 'gcloud-aip-bench-'));
+const dataRoot = path.join(tmpdir(), 'gcloud-aip-bench-data');
+
+const peers = [{ label: 'gcloud-aip', command: [process.execPath, path.join(root, 'bin/gcloud-aip.js')] }];
+if (onPath('gcloud')) peers.push({ label: 'gcloud', command: ['gcloud'] });
+else console.error('gcloud is not installed: timing gcloud-aip alone (no ratios).');
+const timeTool = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+if (!timeTool) console.error('/usr/bin/time not found: wall time only.');
+
+const SCENARIOS = {
+  a: { what: 'gs:// origin, --async (start-up)', latency: 0, origin: () => 'gs://bench-models/model/' },
+  d: { what: '1000 x 8 KiB, nested', latency: 0, origin: () => makeFiles('small1000', 1000, 8 << 10, 10) },
+  c: { what: `1 x ${bigMiB} MiB`, latency: 0, origin: () => makeFiles(`big${bigMiB}`, 1, bigMiB << 20, 1) },
+  e: { what: '16 x 16 MiB', latency: 0, origin: () => makeFiles('mid16', 16, 16 << 20, 1) },
+  d20: { what: '1000 x 8 KiB, +20 ms per response', latency: 20, origin: () => makeFiles('small1000', 1000, 8 << 10, 10) },
+  r: { what: 're-deploy of d into the same bucket', latency: 0, sameBucket: true, origin: () => makeFiles('small1000', 1000, 8 << 10, 10) },
+};
+
+const emulators = new Map(); // latency -> { url, child }
+try {
+  const rows = [];
+  for (const name of only) {
+    const scenario = SCENARIOS[name];
+    if (!scenario) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+    const origin = scenario.origin();
+    const url = await emulator(scenario.latency);
+    const results = new Map(peers.map((p) => [p.label, []]));
+    for (let run = 0; run < runs; run++) {
+      for (const peer of peers) {
+        const bucket = scenario.sameBucket ? `bench-${peer.label}-redeploy` : `bench-${peer.label}-${name}-${run}`;
+        if (scenario.sameBucket && run === 0) invoke(peer, url, origin, bucket, `warm${name}`); // the first deploy
+        const measured = invoke(peer, url, origin, bucket, `${name}${run}`);
+        results.get(peer.label).push(measured);
+        console.error(`  ${name} ${peer.label} run ${run + 1}: wall ${measured.wall.toFixed(2)}s cpu ${measured.cpu.toFixed(2)}s rss ${measured.rssMiB} MiB`);
+      }
+    }
+    rows.push({ name, what: scenario.what, results });
+  }
+  printTable(rows);
+} finally {
+  for (const { child } of emulators.values()) child.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}
+
+function onPath(command) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `count` files of `size` bytes under `dirs` subdirectories, made once and kept for later runs. */
+function makeFiles(name, count, size, dirs) {
+  const dir = path.join(dataRoot, name);
+  const marker = `${dir}.complete`; // beside the directory: a file inside it would be uploaded too
+  if (existsSync(marker)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  for (let i = 0; i < count; i++) {
+    const sub = path.join(dir, `d${i % dirs}`);
+    mkdirSync(sub, { recursive: true });
+    const data = Buffer.alloc(size);
+    for (let at = 0; at < size; at += 4096) data.writeUInt32LE((i * 2654435761 + at) >>> 0, at); // distinct content
+    writeFileSync(path.join(sub, `f${String(i).padStart(4, '0')}.bin`), data);
+  }
+  writeFileSync(marker, '');
+  return dir;
+}
+
+/** Our emulator on a free port, with `latency` ms added to every response, and a model `m` in it. */
+async function emulator(latency) {
+  if (emulators.has(latency)) return emulators.get(latency).url;
+  const dataDir = path.join(work, `emulator-${latency}`);
+  const child = spawn(process.execPath, [path.join(root, 'bin/gcloud-aip.js'), 'emulators', 'ai-platform', 'start', '--host-port', '127.0.0.1:0',
+    '--data-dir', dataDir, '--operation-delay', '0', '--latency', String(latency)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stderr.on('data', (chunk) => {
+      text += chunk;
+      const match = /listening on (\S+)/.exec(text);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', () => reject(new Error(`the emulator did not start:\n${text}`)));
+  });
+  emulators.set(latency, { url, child });
+  const created = await fetch(`${url}v1/projects/bench/models`, { method: 'POST', body: JSON.stringify({ name: 'm' }), headers: { 'Content-Type': 'application/json' } });
+  if (!created.ok) throw new Error(`could not create the model: ${created.status} ${await created.text()}`);
+  return url;
+}
+
+/** One timed `versions create`; wall/CPU in seconds, peak RSS of the process tree in MiB. */
+function invoke(peer, url, origin, bucket, version) {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CLOUDSDK_CONFIG: path.join(work, 'config'),
+    CLOUDSDK_CORE_PROJECT: 'bench',
+    CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',
+    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: 'true',
+    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: url,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${url}storage/v1/`,
+  };
+  const commandArgs = [...peer.command.slice(1), 'ai-platform', 'versions', 'create', `${version}-${peer.label.replace(/\W/g, '')}`,
+    '--model', 'm', '--region', 'global', '--origin', origin, '--async', ...(origin.startsWith('gs://') ? [] : ['--staging-bucket', `gs://${bucket}`])];
+  const timeFile = path.join(work, 'time.txt');
+  const [file, argv] = timeTool ? [timeTool, ['-f', '%e %U %S %M', '-o', timeFile, peer.command[0], ...commandArgs]] : [peer.command[0], commandArgs];
+  const started = process.hrtime.bigint();
+  try {
+    execFileSync(file, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    throw new Error(`${peer.label} failed (${version}):\n${err.stderr}`);
+  }
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  if (!timeTool) return { wall, cpu: NaN, rssMiB: NaN };
+  const [elapsed, user, sys, rssKiB] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  return { wall: elapsed, cpu: user + sys, rssMiB: Math.round(rssKiB / 1024) };
+}
+
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function printTable(rows) {
+  const [a, b] = peers.map((p) => p.label);
+  const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+  console.log(`\n| scenario | what | ${a} wall s | ${a} cpu s | ${a} peak MiB |${b ? ` ${b} wall s | ${b} cpu s | ${b} peak MiB | wall A/B | cpu A/B | peak A/B |` : ''}`);
+  console.log(`|---|---|---|---|---|${b ? '---|---|---|---|---|---|' : ''}`);
+  for (const { name, what, results } of rows) {
+    const mine = results.get(a);
+    const cells = [fmt(median(mine.map((m) => m.wall))), fmt(median(mine.map((m) => m.cpu))), fmt(median(mine.map((m) => m.rssMiB)), 0)];
+    if (b) {
+      const theirs = results.get(b);
+      cells.push(fmt(median(theirs.map((m) => m.wall))), fmt(median(theirs.map((m) => m.cpu))), fmt(median(theirs.map((m) => m.rssMiB)), 0));
+      // Ratios pair by pair (run i of A against run i of B), then the median.
+      for (const key of ['wall', 'cpu', 'rssMiB']) cells.push(fmt(median(mine.map((m, i) => m[key] / theirs[i][key])), 3));
+    }
+    console.log(`| ${name} | ${what} | ${cells.join(' | ')} |`);
+  }
+}
