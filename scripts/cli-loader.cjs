@@ -16,11 +16,8 @@ try {
 } catch {
   cachedData = undefined;
 }
-const script = new vm.Script(Module.wrap(fs.readFileSync(bundlePath, 'utf8')), {
-  filename: bundlePath,
-  cachedData,
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-});
+// The bundle has no import() (the build turns them into require()): a vm.Script cannot load modules.
+const script = new vm.Script(Module.wrap(fs.readFileSync(bundlePath, 'utf8')), { filename: bundlePath, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) {
   // At exit the cache also holds the functions this run compiled lazily. Best effort: a read-only
   // install just runs without it; the rename keeps concurrent writers from tearing the file.
