@@ -109,6 +109,7 @@ export interface HttpClientOptions {
   signal?: AbortSignal;
   /** Tests replace the clock of the back-off. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
   random?: () => number;
 }
 
@@ -124,7 +125,7 @@ export class HttpClient {
 
   async request(request: HttpRequest): Promise<HttpResponse> {
     const req = { ...request, signal: request.signal === null ? undefined : (request.signal ?? this.options.signal) };
-    const started = Date.now();
+    const started = this.now();
     let authRetried = false;
     let reachedServer = false;
     for (let attempt = 1; ; attempt++) {
@@ -159,7 +160,11 @@ export class HttpClient {
     const exponential = this.retry.baseDelayMs * 2 ** attempt;
     const jittered = exponential + ((this.options.random ?? Math.random)() * 2 - 1) * (exponential / 4);
     const delay = Math.min(this.retry.maxDelayMs, hintedMs ?? Math.max(this.retry.baseDelayMs, jittered));
-    return Date.now() + delay - started > this.retry.maxTotalMs ? undefined : delay;
+    return this.now() + delay - started > this.retry.maxTotalMs ? undefined : delay;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private async backOff(req: HttpRequest & { signal?: AbortSignal }, attempt: number, delay: number, reason: string) {

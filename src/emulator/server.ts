@@ -126,7 +126,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     }
     if (ex?.connectionCut || (req.destroyed && !req.complete)) return; // a fault cut it, or the client went away mid-request
     const delay = latencyMs + (fault?.kind === 'slow' ? injector?.slowMs ?? 0 : 0);
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref()); // never what keeps a closed emulator alive
     try {
       if (fault?.kind === 'lost') writeHalfAndCut(res, reply, fault.cutAt);
       else writeReply(req, res, reply, closeConnection);

@@ -1,0 +1,233 @@
+// The HTTP client's retry policy against a scripted local server: which failures are retried, how
+// long it waits (the back-off clock is replaced, so nothing here depends on timing), the bounds on
+// attempts and total time, Retry-After, Ctrl-C, and that --log-http never shows a token.
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { DEFAULT_RETRY, HttpClient, NetworkError, retryAfterMs, type RetryPolicy } from '../../src/context/http';
+import { Output } from '../../src/context/output';
+import { InterruptedError } from '../../src/errors';
+
+type Step = { status: number; headers?: Record<string, string>; body?: string } | 'reset' | 'hang';
+
+let server: Server;
+let base: string;
+let script: Step[] = [];
+let seen = 0;
+
+function answer(req: IncomingMessage, res: ServerResponse) {
+  req.resume();
+  seen++;
+  const step = script.shift() ?? { status: 200, body: '{}' };
+  if (step === 'hang') return;
+  if (step === 'reset') {
+    req.socket.destroy();
+    return;
+  }
+  res.writeHead(step.status, { 'content-type': 'application/json', ...step.headers });
+  res.end(step.body ?? '{}');
+}
+
+function capture(verbosity = 'info') {
+  let stderr = '';
+  const stream = { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream;
+  const output = new Output({ stdout: stream, stderr: stream, userOutputEnabled: true, verbosity, interactive: false });
+  return { output, text: () => stderr };
+}
+
+function client(output: Output, retry: Partial<RetryPolicy> = {}, extra: { signal?: AbortSignal; logHttp?: boolean } = {}) {
+  const sleeps: number[] = [];
+  let clock = 0;
+  const http = new HttpClient(output, {
+    userAgent: 'test',
+    retry: { ...DEFAULT_RETRY, ...retry },
+    sleep: async (ms, signal) => {
+      signal?.throwIfAborted();
+      sleeps.push(ms);
+      clock += ms;
+    },
+    now: () => clock,
+    random: () => 0.5, // no jitter: delays are exactly base·2^n
+    ...extra,
+  });
+  return { http, sleeps };
+}
+
+before(async () => {
+  server = createServer(answer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+beforeEach(() => {
+  script = [];
+  seen = 0;
+});
+
+describe('retries', () => {
+  test('5xx is retried with exponential back-off, each retry logged at info', async () => {
+    script = [{ status: 503 }, { status: 500 }, { status: 200, body: '{"ok":true}' }];
+    const { output, text } = capture();
+    const { http, sleeps } = client(output);
+    const res = await http.request({ method: 'POST', url: `${base}v1/x?alt=json`, body: '{}' });
+    assert.equal(res.status, 200);
+    assert.equal(res.retried, true, 'a 5xx may have been acted on');
+    assert.deepEqual(sleeps, [2000, 4000]);
+    assert.equal(seen, 3);
+    const lines = text().trim().split('\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0], /^INFO: Retrying POST http:\/\/127\.0\.0\.1:\d+\/v1\/x after HTTP 503 \(attempt 2 of 5, in 2\.0s\)\.$/);
+    assert.match(lines[1], /after HTTP 500 \(attempt 3 of 5, in 4\.0s\)/);
+  });
+
+  test('jitter stays within a quarter of the delay either way', async () => {
+    for (const random of [0, 0.999]) {
+      script = [{ status: 502 }];
+      const sleeps: number[] = [];
+      const http = new HttpClient(capture().output, { userAgent: 't', random: () => random, sleep: async (ms) => void sleeps.push(ms) });
+      await http.request({ method: 'GET', url: base });
+      assert.ok(sleeps[0] >= 1500 && sleeps[0] <= 2500, String(sleeps[0]));
+    }
+  });
+
+  test('408 and 429 are retried; 429 honours Retry-After and proves nothing was done', async () => {
+    script = [{ status: 408 }, { status: 200 }];
+    const first = client(capture().output);
+    assert.equal((await first.http.request({ method: 'GET', url: base })).status, 200);
+    assert.deepEqual(first.sleeps, [2000]);
+
+    script = [{ status: 429, headers: { 'retry-after': '7' } }, { status: 200 }];
+    const second = client(capture().output);
+    const res = await second.http.request({ method: 'POST', url: base, body: '{}' });
+    assert.equal(res.status, 200);
+    assert.deepEqual(second.sleeps, [7000]);
+    assert.equal(res.retried, false);
+  });
+
+  test('Retry-After on a 503 wins over the back-off, capped at the longest wait', async () => {
+    script = [{ status: 503, headers: { 'retry-after': '3' } }, { status: 503, headers: { 'retry-after': '9999' } }, { status: 200 }];
+    const { http, sleeps } = client(capture().output);
+    await http.request({ method: 'GET', url: base });
+    assert.deepEqual(sleeps, [3000, DEFAULT_RETRY.maxDelayMs]);
+  });
+
+  test('other 4xx answers are returned at once', async () => {
+    for (const status of [400, 403, 404, 409]) {
+      script = [{ status }];
+      const { http, sleeps } = client(capture().output);
+      assert.equal((await http.request({ method: 'POST', url: base, body: '{}' })).status, status);
+      assert.deepEqual(sleeps, []);
+    }
+  });
+
+  test('attempts are bounded: the last 5xx is returned after maxAttempts', async () => {
+    script = Array.from({ length: 10 }, () => ({ status: 500 }));
+    const { http, sleeps } = client(capture().output);
+    assert.equal((await http.request({ method: 'GET', url: base })).status, 500);
+    assert.equal(seen, DEFAULT_RETRY.maxAttempts);
+    assert.deepEqual(sleeps, [2000, 4000, 8000, 16000]);
+  });
+
+  test('total time is bounded: no retry that would start past maxTotalMs', async () => {
+    script = Array.from({ length: 10 }, () => ({ status: 503 }));
+    const { http, sleeps } = client(capture().output, { maxTotalMs: 5000 });
+    assert.equal((await http.request({ method: 'GET', url: base })).status, 503);
+    assert.deepEqual(sleeps, [2000], 'the second wait (4 s) would end past 5 s');
+    assert.equal(seen, 2);
+  });
+
+  test('a connection reset is retried and marks the request as possibly done', async () => {
+    script = ['reset', { status: 200 }];
+    const { output, text } = capture();
+    const { http, sleeps } = client(output);
+    const res = await http.request({ method: 'POST', url: base, body: '{}' });
+    assert.equal(res.status, 200);
+    assert.equal(res.retried, true);
+    assert.equal(sleeps.length, 1);
+    assert.match(text(), /INFO: Retrying POST .* after .*(socket hang up|ECONNRESET)/);
+  });
+
+  test('a response that never comes is abandoned after the idle timeout, then retried', async () => {
+    script = ['hang', { status: 200 }];
+    const { http } = client(capture().output, { idleTimeoutMs: 100 });
+    assert.equal((await http.request({ method: 'GET', url: base })).status, 200);
+    assert.equal(seen, 2);
+  });
+
+  test('connection failures past the last attempt become a NetworkError', async () => {
+    script = Array.from({ length: 5 }, () => 'reset' as const);
+    const { http, sleeps } = client(capture().output);
+    await assert.rejects(http.request({ method: 'GET', url: base }), NetworkError);
+    assert.equal(sleeps.length, 4);
+  });
+
+  test('a refused connection never reached a server', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const { http } = client(capture().output, { maxAttempts: 2 });
+    await assert.rejects(http.request({ method: 'GET', url: `http://127.0.0.1:${port}/` }), (err: NetworkError) => {
+      assert.equal((err.cause as NodeJS.ErrnoException).code, 'ECONNREFUSED');
+      return true;
+    });
+  });
+
+  test('retries are not shown below --verbosity=info', async () => {
+    script = [{ status: 503 }, { status: 200 }];
+    const { output, text } = capture('warning');
+    await client(output).http.request({ method: 'GET', url: base });
+    assert.equal(text(), '');
+  });
+});
+
+describe('interrupts', () => {
+  test('an aborted signal stops the back-off with its reason', async () => {
+    script = [{ status: 503 }, { status: 200 }];
+    const interrupt = new AbortController();
+    const http = new HttpClient(capture().output, {
+      userAgent: 't',
+      signal: interrupt.signal,
+      sleep: async () => interrupt.abort(new InterruptedError()),
+    });
+    await assert.rejects(http.request({ method: 'GET', url: base }), InterruptedError);
+    assert.equal(seen, 1);
+  });
+
+  test('an aborted signal stops a request in flight; signal: null opts out', async () => {
+    script = ['hang'];
+    const interrupt = new AbortController();
+    const { http } = client(capture().output, {}, { signal: interrupt.signal });
+    const pending = http.request({ method: 'GET', url: base });
+    setImmediate(() => interrupt.abort(new InterruptedError()));
+    await assert.rejects(pending, InterruptedError);
+
+    script = [{ status: 200 }];
+    const res = await http.request({ method: 'POST', url: base, body: '{}', signal: null });
+    assert.equal(res.status, 200, 'a create is never cut off');
+  });
+});
+
+describe('secrets', () => {
+  test('--log-http redacts the Authorization header; retries never show it', async () => {
+    script = [{ status: 503 }, { status: 200 }];
+    const { output, text } = capture('debug');
+    const { http } = client(output, {}, { logHttp: true });
+    await http.request({ method: 'GET', url: base, headers: { authorization: 'Bearer ya29.secret-token' } });
+    assert.doesNotMatch(text(), /ya29\.secret-token/);
+    assert.match(text(), /authorization: --- Token Redacted ---/);
+  });
+});
+
+test('Retry-After: seconds or an HTTP date', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  assert.equal(retryAfterMs('12', now), 12000);
+  assert.equal(retryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now), 5000);
+  assert.equal(retryAfterMs('Wed, 31 Dec 2025 00:00:05 GMT', now), 0);
+  assert.equal(retryAfterMs('soon', now), undefined);
+  assert.equal(retryAfterMs(undefined, now), undefined);
+});
