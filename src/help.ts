@@ -80,7 +80,7 @@ function fill(words: string[], indent: string, hanging = indent, width = WIDTH):
 function inline(text: string): string {
   return text
     .replace(/```([^`]*)```/g, '$1')
-    .replace(/`([^`]*)`/g, '$1')
+    .replace(/`([^`]+)`/g, '$1')
     .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 ($2)')
     .replace(/(^|[^\w*])\*([^*\s]+)\*(?=$|[^\w*])/g, '$1$2')
     .replace(/(^|[^\w])_([A-Za-z][\w-]*?)_(?=$|[^\w])/g, '$1$2');
@@ -138,6 +138,15 @@ function renderExamples(text: string, indent: string): string {
 
 // ---- sections ------------------------------------------------------------------------------------
 
+/** Flags gcloud files under a heading of their own (e.g. LIST COMMAND FLAGS), by category, sorted. */
+function categorized(track: Track, command: CommandDefinition): [string, FlagSpec[]][] {
+  const categories = new Map<string, FlagSpec[]>();
+  for (const f of trackFlags(track, command).filter((g) => !g.required && g.category)) {
+    categories.set(f.category!, [...(categories.get(f.category!) ?? []), f]);
+  }
+  return [...categories.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, flags]) => [name, flags.sort(byName)]);
+}
+
 interface FlagGroup {
   heading: string;
   flags: FlagSpec[];
@@ -145,7 +154,7 @@ interface FlagGroup {
 
 /** Ungrouped optional flags, then each group (ordered by its first flag), as gcloud lays them out. */
 function optionalLayout(track: Track, command: CommandDefinition): { loose: FlagSpec[]; groups: FlagGroup[] } {
-  const optional = trackFlags(track, command).filter((f) => !f.required).sort(byName);
+  const optional = trackFlags(track, command).filter((f) => !f.required && !f.category).sort(byName);
   const groups = new Map<string, FlagSpec[]>();
   for (const f of optional.filter((o) => o.group)) groups.set(f.group!, [...(groups.get(f.group!) ?? []), f]);
   return {
@@ -168,6 +177,7 @@ function synopsis(track: Track, command: CommandDefinition): string {
     ...requiredArgs(track, command),
     ...loose.map((f) => `[${flagUsage(f)}]`),
     ...groups.map((g) => `[${g.flags.map(flagUsage).join(' ')}]`),
+    ...categorized(track, command).flatMap(([, flags]) => flags.map((f) => `[${flagUsage(f)}]`)),
     ...(command.standalone ? [] : ['[GCLOUD_WIDE_FLAG ...]']),
   ];
   const lines: string[] = [];
@@ -209,16 +219,26 @@ function flagEntry(f: FlagSpec, indent: string): string {
   return `${indent}${flagUsage(f)}\n${renderMarkdown(f.help, `${indent}   `)}`;
 }
 
-function optionalFlagsSection(track: Track, command: CommandDefinition): string | undefined {
+/**
+ * The optional flags: under OPTIONAL FLAGS when the command has required ones (plain FLAGS when it
+ * has none, or when other categories follow), then one section per category.
+ */
+function optionalFlagsSections(track: Track, command: CommandDefinition): string[] {
   const { loose, groups } = optionalLayout(track, command);
-  if (!loose.length && !groups.length) return undefined;
-  const entries = loose.map((f) => flagEntry(f, '     '));
-  for (const group of groups) {
-    const [heading, ...details] = group.heading.split(/\n\s*\n/);
-    const intro = [renderMarkdown(heading, '     '), ...details.map((d) => renderMarkdown(d, '         ', GROUP_NOTE_WIDTH))].join('\n\n');
-    entries.push([intro, ...group.flags.map((f) => flagEntry(f, '       '))].join('\n\n'));
+  const categories = categorized(track, command);
+  const sections: string[] = [];
+  if (loose.length || groups.length) {
+    const entries = loose.map((f) => flagEntry(f, '     '));
+    for (const group of groups) {
+      const [heading, ...details] = group.heading.split(/\n\s*\n/);
+      const intro = [renderMarkdown(heading, '     '), ...details.map((d) => renderMarkdown(d, '         ', GROUP_NOTE_WIDTH))].join('\n\n');
+      entries.push([intro, ...group.flags.map((f) => flagEntry(f, '       '))].join('\n\n'));
+    }
+    const hasRequired = trackFlags(track, command).some((f) => f.required);
+    sections.push(`${hasRequired && !categories.length ? 'OPTIONAL FLAGS' : 'FLAGS'}\n${entries.join('\n\n')}`);
   }
-  return `OPTIONAL FLAGS\n${entries.join('\n\n')}`;
+  for (const [category, flags] of categories) sections.push(`${category} FLAGS\n${flags.map((f) => flagEntry(f, '     ')).join('\n\n')}`);
+  return sections;
 }
 
 function notes(track: Track, command: CommandDefinition): string | undefined {
@@ -234,7 +254,7 @@ export function renderHelp(track: Track, command: CommandDefinition): string {
   const line = commandLine(track, command);
   const required = trackFlags(track, command).filter((f) => f.required);
   const sections: (string | undefined)[] = [
-    `NAME\n    ${line} - ${command.help.brief}`,
+    `NAME\n${fill(`${line} - ${command.help.brief}`.split(' '), '    ', '        ').join('\n')}`,
     `SYNOPSIS\n${synopsis(track, command)}`,
     `DESCRIPTION\n${renderMarkdown(`${track === 'GA' ? '' : `(${track}) `}${command.help.description}`, '    ')}`,
     command.help.examples ? `EXAMPLES\n${renderExamples(command.help.examples.replace(/\{command\}/g, line), '    ')}` : undefined,
@@ -242,7 +262,7 @@ export function renderHelp(track: Track, command: CommandDefinition): string {
       ? `POSITIONAL ARGUMENTS\n${command.positionals.map((p) => `     ${p.name}\n${renderMarkdown(p.help, '        ')}`).join('\n\n')}`
       : undefined,
     required.length ? `REQUIRED FLAGS\n${required.map((f) => flagEntry(f, '     ')).join('\n\n')}` : undefined,
-    optionalFlagsSection(track, command),
+    ...optionalFlagsSections(track, command),
     command.standalone
       ? undefined
       : `GCLOUD WIDE FLAGS\n${renderMarkdown(`These flags are available to all commands: ${GLOBAL_FLAGS.filter((f) => !f.hidden).map((f) => f.name).join(', ')}.\n\nRun $ gcloud help for details.`, '    ')}`,

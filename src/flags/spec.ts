@@ -29,6 +29,8 @@ export interface FlagSpec {
   help: string;
   /** Help section heading for grouped flags (e.g. autoscaling), shown in --help. */
   group?: string;
+  /** A --help section of its own (`LIST COMMAND` → LIST COMMAND FLAGS), after the other flags. */
+  category?: string;
   /** The default --help shows after the metavar (`; default=50`). */
   helpDefault?: string;
 }

@@ -46,4 +46,14 @@ describe('help text is gcloud’s', { skip: !HAVE_GCLOUD && 'gcloud not installe
       assert.deepEqual(usageItems(ours.stdout), usageItems(plain(theirs.stdout)));
     });
   }
+
+  test('versions list --help: its flag sections (REQUIRED, FLAGS, LIST COMMAND FLAGS) are gcloud’s', async () => {
+    const { env } = scratch();
+    const args = ['ai-platform', 'versions', 'list', '--help'];
+    const theirs = plain((await runCommand('gcloud', args, env)).stdout);
+    const ours = (await runCli(args, env)).stdout;
+    const flagSections = (text: string) => text.slice(text.indexOf('\nREQUIRED FLAGS\n'), text.indexOf('\nGCLOUD WIDE FLAGS\n'));
+    assert.equal(flagSections(ours), flagSections(theirs));
+    assert.deepEqual(synopsisItems(ours), synopsisItems(theirs));
+  });
 });
