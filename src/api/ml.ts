@@ -35,7 +35,11 @@ export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /** An API failure that may pass by itself (lost connection, 5xx, 429): a poll can try again later. */
 export class TransientApiError extends UserError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The request may have been carried out all the same (see HttpResponse.retried). */
+    readonly maybeActed: boolean,
+  ) {
     super(message);
     this.name = 'TransientApiError';
   }
@@ -99,7 +103,10 @@ export class MlApi {
       return await this.options.http.request({ method, url, headers, body: payload, signal });
     } catch (err) {
       if (err instanceof NetworkError) {
-        throw new TransientApiError(`There was a problem refreshing your current auth tokens or connecting to the server: ${err.message} (${err.url.split('?')[0]})`);
+        throw new TransientApiError(
+          `There was a problem refreshing your current auth tokens or connecting to the server: ${err.message} (${err.url.split('?')[0]})`,
+          err.maybeActed,
+        );
       }
       throw err;
     }
@@ -118,7 +125,7 @@ export class MlApi {
     }
     // Details follow as YAML, as gcloud prints them.
     if (error?.details?.length) message += `\n${renderFormat(error.details, 'yaml', { isList: false }).trimEnd()}`;
-    return isRetryableStatus(response.status) ? new TransientApiError(message) : new UserError(message);
+    return isRetryableStatus(response.status) ? new TransientApiError(message, response.retried || response.status !== 429) : new UserError(message);
   }
 
   /**

@@ -32,7 +32,12 @@ export interface HttpResponse {
 }
 
 export class NetworkError extends Error {
-  constructor(readonly url: string, readonly cause: Error) {
+  constructor(
+    readonly url: string,
+    readonly cause: Error,
+    /** Some attempt may have reached the server and been acted on (see HttpResponse.retried). */
+    readonly maybeActed: boolean,
+  ) {
     super(`${cause.message}`);
   }
 }
@@ -138,7 +143,7 @@ export class HttpClient {
         // Unless no connection was made, the request may have been received and acted on before it failed.
         if (!NEVER_CONNECTED.has((err as NodeJS.ErrnoException).code ?? '')) reachedServer = true;
         const delay = this.nextDelay(attempt, started, undefined);
-        if (delay === undefined) throw new NetworkError(req.url, err as Error);
+        if (delay === undefined) throw new NetworkError(req.url, err as Error, reachedServer);
         await this.backOff(req, attempt, delay, describeFailure(err as Error));
         continue;
       }

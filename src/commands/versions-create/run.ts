@@ -4,7 +4,7 @@ import { InterruptedError, UserError } from '../../errors';
 import { readConfigFile } from '../../config-file/read';
 import { buildVersion, type VersionFlags } from '../../version/build';
 import { mlEndpoint, storageEndpoint } from '../../context/endpoints';
-import { MlApi } from '../../api/ml';
+import { MlApi, TransientApiError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
 import type { CommandContext } from '../registry';
 import { listOriginFiles } from '../../upload/walk';
@@ -105,7 +105,15 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   if (ctx.signal.aborted) throw new InterruptedError(INTERRUPTED_BEFORE_CREATE);
 
   const api = new MlApi({ endpoint, http: ctx.http(), credentials, quotaProject: ctx.quotaProject });
-  const created = await api.createVersion(model, built.body);
+  const [, project, modelId] = /^projects\/([^/]+)\/models\/(.+)$/.exec(model)!;
+  const describeVersion = `gcloud ai-platform versions describe ${String(built.body.name)} --model=${modelId} --project=${project} --region=${region}`;
+  let created: CreateOutcome;
+  try {
+    created = await api.createVersion(model, built.body);
+  } catch (err) {
+    if (!(err instanceof TransientApiError && err.maybeActed)) throw err;
+    throw new UserError(`${err.message}\nAn attempt got no answer, so the version may have been created all the same; check with:\n  $ ${describeVersion}`);
+  }
   const waitOptions = { signal: ctx.signal };
   if (created.kind === 'adopted') {
     const { version } = created;
@@ -117,9 +125,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
       ctx.printResult(version);
       return;
     }
-    const [, project, modelId] = /^projects\/([^/]+)\/models\/(.+)$/.exec(model)!;
-    const follow = `gcloud ai-platform versions describe ${String(built.body.name)} --model=${modelId} --project=${project} --region=${region}`;
-    ctx.printResult(await waitForVersion(api, version, CREATING_MESSAGE, output, { ...waitOptions, follow }));
+    ctx.printResult(await waitForVersion(api, version, CREATING_MESSAGE, output, { ...waitOptions, follow: describeVersion }));
     return;
   }
   const { operation } = created;
