@@ -68,7 +68,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
   const cancel = new AbortController();
   const smallConcurrency = Math.max(1, opts.concurrency ?? SMALL_FILE_CONCURRENCY);
   const bigConcurrency = Math.min(smallConcurrency, BIG_FILE_CONCURRENCY);
-  setMaxListeners(smallConcurrency + bigConcurrency + 10, cancel.signal); // one per request in flight
+  setMaxListeners(smallConcurrency + bigConcurrency + 10, cancel.signal); // one per upload waiting to retry
   const forwardCallerAbort = () => cancel.abort(opts.signal?.reason);
   if (opts.signal?.aborted) forwardCallerAbort();
   opts.signal?.addEventListener('abort', forwardCallerAbort, { once: true });
