@@ -76,6 +76,7 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
       (http ??= new HttpClient(output, {
         logHttp: properties.getBool('core/log_http', false),
         userAgent: `gcloud-aip/${VERSION} command/${command.path.join('.')}`,
+        headers: gcloudHeaders(properties),
         signal,
       })),
     requireProject: () => {
@@ -97,4 +98,14 @@ export function parseSize(value: string): number {
   const power = ' kmgt'.indexOf(m[2].toLowerCase() || ' ');
   const base = m[3].toLowerCase().startsWith('i') || m[2] ? 1024 : 1;
   return Number(m[1]) * base ** power;
+}
+
+/** Headers gcloud adds to every request from properties: the trace token (as a Cookie) and a request reason. */
+function gcloudHeaders(properties: Properties): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const trace = properties.get('core/trace_token');
+  if (trace) headers.cookie = trace;
+  const reason = properties.get('core/request_reason');
+  if (reason) headers['x-goog-request-reason'] = reason;
+  return headers;
 }

@@ -109,6 +109,8 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 export interface HttpClientOptions {
   logHttp?: boolean;
   userAgent: string;
+  /** Sent with every request (core/trace_token as Cookie, core/request_reason), as gcloud's transport does. */
+  headers?: Record<string, string>;
   retry?: RetryPolicy;
   /** Requests abort when it does (Ctrl-C), unless they say otherwise. */
   signal?: AbortSignal;
@@ -183,7 +185,7 @@ export class HttpClient {
   private once(req: HttpRequest & { signal?: AbortSignal }): Promise<Omit<HttpResponse, 'retried'>> {
     const url = new URL(req.url);
     const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
-    const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...req.headers };
+    const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...this.options.headers, ...req.headers };
     if (body) headers['content-length'] = String(body.length);
     if (this.options.logHttp) this.logRequest(req, headers, body);
     const started = Date.now();

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 export type PropertyName =
   | 'core/project' | 'core/account' | 'core/disable_prompts' | 'core/user_output_enabled' | 'core/verbosity'
-  | 'core/log_http' | 'core/trace_token'
+  | 'core/log_http' | 'core/trace_token' | 'core/request_reason'
   | 'ai_platform/region'
   | 'api_endpoint_overrides/ml' | 'api_endpoint_overrides/storage' | 'api_endpoint_overrides/iamcredentials'
   | 'auth/access_token_file' | 'auth/disable_credentials' | 'auth/credential_file_override'

@@ -73,6 +73,15 @@ describe('gcloud-wide flags', () => {
     assert.deepEqual((iam.body as { delegates: string[] }).delegates, ['hop@p.iam.gserviceaccount.com']);
   });
 
+  test('--trace-token goes out as the Cookie header (and core/request_reason as X-Goog-Request-Reason), as gcloud sends them', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-trace', '--model', 'iris', '--origin', 'gs://b/model/', '--async', '--trace-token', 'token:abc'],
+      { ...env, CLOUDSDK_CORE_REQUEST_REASON: 'release-42' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(mlPosts()[0].headers.cookie, 'token:abc');
+    assert.equal(mlPosts()[0].headers['x-goog-request-reason'], 'release-42');
+  });
+
   test('--quiet and --account are accepted; the request is the same', async () => {
     emulator.clearRequests();
     const r = await create('v-quiet', '--quiet', '--account', 'someone@example.com');
