@@ -30,6 +30,19 @@ export class ArgumentError extends Error {
   }
 }
 
+/**
+ * gcloud-aip only: the version was deployed (and is kept), but recording it in the MLflow registry
+ * failed. Its own exit code lets a script tell "deployed, not registered" from "not deployed".
+ */
+export class RegistryError extends UserError {
+  static readonly EXIT_CODE = 3;
+  override readonly exitCode: number = RegistryError.EXIT_CODE;
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
 /** The user interrupted (Ctrl-C); gcloud exits 1 with a short line. */
 export class InterruptedError extends UserError {
   constructor(message = 'Aborted by user.') {

@@ -8,6 +8,7 @@ import type { FlagSpec, PositionalSpec, Track } from '../flags/spec';
 import type { BuiltVersion } from '../version/build';
 import { versionsCreateCommand } from './versions-create';
 import { emulatorCommands } from './emulators';
+import { mlflowCommands } from './mlflow';
 import { modelsCommands } from './models';
 import { operationsCommands } from './operations';
 import { versionsCommands } from './versions';
@@ -55,5 +56,5 @@ export interface CommandDefinition {
 }
 
 export const COMMANDS: CommandDefinition[] = [
-  versionsCreateCommand, ...versionsCommands, ...modelsCommands, ...operationsCommands, ...emulatorCommands,
+  versionsCreateCommand, ...versionsCommands, ...modelsCommands, ...operationsCommands, ...emulatorCommands, ...mlflowCommands,
 ];

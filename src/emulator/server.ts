@@ -13,6 +13,7 @@ import { FaultInjector, parseFaultSpec, type FaultDecision, type FaultKind, type
 import { Exchange, type Reply } from './http';
 import { IamCredentialsApi } from './iam';
 import { MlApi } from './ml';
+import { MlflowRegistryApi } from './mlflow';
 import { StorageApi } from './storage';
 import { Store } from './store';
 
@@ -25,6 +26,8 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** How long a new version stays CREATING before READY/FAILED. Default 2000. */
   operationDelayMs?: number;
+  /** How long a new MLflow model version stays PENDING_REGISTRATION. Default 1000. */
+  registrationDelayMs?: number;
   /** Delay added before every response (benchmarks). */
   latencyMs?: number;
   /** Injected failures (faults.ts): a spec string as --faults takes, or a parsed spec. */
@@ -71,6 +74,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const store = Store.open(opts.dataDir);
   const ml = new MlApi(store, Math.max(0, opts.operationDelayMs ?? 2000));
   const iam = new IamCredentialsApi();
+  const mlflow = new MlflowRegistryApi(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir);
   const storage = new StorageApi(store);
   const log: RecordedRequest[] = [];
   const injectorFor = (faults: string | FaultSpec | undefined) =>
@@ -144,6 +148,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       }
     }
     const reply = IamCredentialsApi.handles(ex.rawPath) ? await iam.handle(ex)
+      : MlflowRegistryApi.handles(ex.rawPath) ? await mlflow.handle(ex)
       : MlApi.handles(ex.rawPath) ? await ml.handle(ex)
       : StorageApi.handles(ex.rawPath) ? await storage.handle(ex)
       : undefined;

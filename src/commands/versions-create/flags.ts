@@ -5,6 +5,7 @@ import {
   type RawValue,
 } from '../../flags/arg-types';
 import { BETA_AND_ALPHA, flag, type FlagSpec, type PositionalSpec } from '../../flags/spec';
+import { MLFLOW_DEPLOY_FLAGS } from '../../mlflow/flags';
 
 export const REGIONS = [
   'asia-east1', 'asia-northeast1', 'asia-southeast1', 'australia-southeast1', 'europe-west1', 'europe-west2',
@@ -110,6 +111,7 @@ export const VERSIONS_CREATE_FLAGS: FlagSpec[] = [
     help: "Not a gcloud flag (gcloud-aip only): skip gcloud-aip's pre-flight check of the request against the service's documented rules and send it as it is. Use it if the service's rules have changed." }),
   flag({ name: '--dry-run', dest: 'dryRun', kind: 'bool',
     help: 'Not a gcloud flag (gcloud-aip only): resolve and check everything, compute the staging folder, then print the exact request body that would be sent (JSON on standard output) and the files that would be uploaded (on standard error). Nothing is uploaded or sent.' }),
+  ...MLFLOW_DEPLOY_FLAGS,
 
   // beta and alpha only
   flag({ name: '--service-account', kind: 'value', metavar: 'SERVICE_ACCOUNT', tracks: BETA_AND_ALPHA,

@@ -10,8 +10,9 @@ import type { CommandContext } from '../registry';
 import { listOriginFiles } from '../../upload/walk';
 import { digestOrigin } from '../../upload/prefix';
 import { reportDryRun } from './dry-run';
+import { planDeployRegistration, type MlflowDeployFlags } from '../../mlflow/deploy';
 
-export interface VersionsCreateOptions extends VersionFlags {
+export interface VersionsCreateOptions extends VersionFlags, MlflowDeployFlags {
   version: string;
   model: string;
   region?: string;
@@ -74,6 +75,8 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   const listing = localOrigin ? await listOriginFiles(localOrigin) : undefined;
   built.localFileCount = listing?.files.length;
   ctx.validateVersion(built);
+  // gcloud-aip only (--mlflow-*): checked now, registered once the version is READY.
+  const registration = planDeployRegistration(options, ctx, `${model}/versions/${options.version}`, built.body.deploymentUri as string | undefined);
 
   if (options.dryRun) {
     const staging = listing && { listing, bucket: options.stagingBucket!, prefix: (await digestOrigin(listing, 0)).prefix };
@@ -125,7 +128,9 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
       ctx.printResult(version);
       return;
     }
-    ctx.printResult(await waitForVersion(api, version, CREATING_MESSAGE, output, { ...waitOptions, follow: describeVersion }));
+    const ready = await waitForVersion(api, version, CREATING_MESSAGE, output, { ...waitOptions, follow: describeVersion });
+    ctx.printResult(ready);
+    await registration?.register(ready);
     return;
   }
   const { operation } = created;
@@ -136,4 +141,5 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   const follow = `gcloud ai-platform operations wait ${operation.name} --region=${region}`;
   const done = operation.done ? operation : await waitForOperation(api, operation, CREATING_MESSAGE, output, { ...waitOptions, follow });
   ctx.printResult(done.response);
+  await registration?.register(done.response, operation.name);
 }

@@ -1,0 +1,102 @@
+// `versions create --mlflow-model=NAME` (gcloud-aip only): once the version is READY, record it in
+// an MLflow Model Registry — source = the deploymentUri actually deployed, tags naming the AI
+// Platform version and the operation that created it. Everything that can be checked is checked
+// before the deploy starts; a registration that fails after a successful deploy is a RegistryError
+// (its own exit code) that keeps the version and says how to retry only the registration.
+import { ArgumentError, RegistryError, UserError } from '../errors';
+import type { CommandContext } from '../commands/registry';
+import { MlflowClient, registerModelVersion } from './client';
+import { checkCreateRequest, standaloneCommand, tagsFromMap, withoutUnset, type FieldOrigins } from './request';
+import type { CreateModelVersionRequest } from './schema';
+import { trackingServer } from './tracking';
+
+export interface MlflowDeployFlags {
+  mlflowModel?: string;
+  mlflowRunId?: string;
+  mlflowTags?: Map<string, unknown>;
+  mlflowTrackingUri?: string;
+  async?: boolean;
+}
+
+/** Tags gcloud-aip adds to every registration it makes after a deploy. */
+export const VERSION_TAG = 'ai-platform.version';
+export const OPERATION_TAG = 'ai-platform.operation';
+
+export interface DeployRegistration {
+  /**
+   * Registers the READY version (the Version resource the service answered). `operation`: the
+   * versions.create operation, unknown when a retried create adopted the version.
+   */
+  register(version: Record<string, unknown> | undefined, operation?: string): Promise<void>;
+}
+
+const ORIGINS: FieldOrigins = {
+  name: '--mlflow-model',
+  run_id: '--mlflow-run-id',
+  source: 'the deploymentUri',
+  tags: `--mlflow-tags, with the tags ${VERSION_TAG} and ${OPERATION_TAG}`,
+};
+
+/** Placeholder operation name for the checks made before the deploy (a real one is about as long). */
+const OPERATION_PLACEHOLDER = 'projects/PROJECT/operations/create_MODEL_VERSION-0000000000000';
+
+/**
+ * Checks the --mlflow-* flags and the request they make, before anything is sent. Undefined when no
+ * registration is asked for, or with --async (nothing is READY to register; that is said here).
+ * `versionName`: the full resource name of the version to create; `source`: its deploymentUri as
+ * far as it is known before staging.
+ */
+export function planDeployRegistration(
+  options: MlflowDeployFlags,
+  ctx: CommandContext,
+  versionName: string,
+  source: string | undefined,
+): DeployRegistration | undefined {
+  if (options.mlflowModel === undefined) {
+    const orphan = (['mlflowRunId', 'mlflowTags', 'mlflowTrackingUri'] as const).find((dest) => ctx.specified.has(dest));
+    if (orphan) throw new ArgumentError(`argument --mlflow-model: Must be specified with --${orphan.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`);
+    return undefined;
+  }
+  const server = trackingServer(options.mlflowTrackingUri, ctx.env, '--mlflow-tracking-uri');
+  const userTags = tagsFromMap(options.mlflowTags);
+  const reserved = userTags.find((t) => t.key === VERSION_TAG || t.key === OPERATION_TAG);
+  if (reserved) throw new UserError(`--mlflow-tags: the tag [${reserved.key}] is set by gcloud-aip to name the deployed version and its operation.`);
+
+  // A container-only version (beta --image) has no model files to point the registry at.
+  if (!source) throw new UserError('--mlflow-model registers the version\'s deploymentUri, and this version has none (give --origin or deploymentUri).');
+
+  const requestFor = (deploymentUri: string, operation: string | undefined): CreateModelVersionRequest =>
+    withoutUnset({
+      name: options.mlflowModel!,
+      source: deploymentUri,
+      run_id: options.mlflowRunId,
+      tags: [...userTags, { key: VERSION_TAG, value: versionName }, ...(operation ? [{ key: OPERATION_TAG, value: operation }] : [])],
+    });
+  checkCreateRequest(requestFor(source, OPERATION_PLACEHOLDER), ORIGINS);
+  if (options.async) {
+    ctx.output.warning(
+      `Nothing is registered in MLflow with --async: the version is not READY when this command returns. Once it is, register it with \`gcloud-aip mlflow model-versions create --name=${options.mlflowModel} --source=DEPLOYMENT_URI\`.`,
+    );
+    return undefined;
+  }
+
+  return {
+    async register(version, operation) {
+      // The URI the service deployed (after staging, the staged folder).
+      const request = requestFor(String(version?.deploymentUri ?? source), operation);
+      const client = new MlflowClient(server, ctx.http());
+      try {
+        checkCreateRequest(request, ORIGINS);
+        ctx.output.status(`Registering [${request.source}] as a version of MLflow model [${request.name}] at [${server.base}]...`);
+        const registered = await registerModelVersion(client, request, ctx.output, { signal: ctx.signal });
+        ctx.output.status(`Registered version [${registered.version}] of MLflow model [${request.name}] (${registered.status ?? 'READY'}).`);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        throw new RegistryError(
+          `Version [${versionName}] is deployed and kept, but registering it in MLflow failed: ${err.message}\n` +
+            `To retry only the registration, run:\n  $ ${standaloneCommand(request, options.mlflowTrackingUri)}`,
+        );
+      }
+    },
+  };
+}
