@@ -8,19 +8,21 @@ import { gcloudAvailable, runCli, runCommand, scratch } from '../helpers';
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING help differential tests: the real `gcloud` is not on PATH ***\n\n');
 
-const OUR_FLAGS = ['--dry-run', '--no-validate'];
+const OUR_FLAGS = ['--dry-run', '--no-validate', '--mlflow-model', '--mlflow-run-id', '--mlflow-tags', '--mlflow-tracking-uri'];
+/** `--flag=METAVAR` → `--flag`. */
+const flagName = (text: string) => text.split('=')[0];
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 /** Our help without the gcloud-aip-only flags: their entries, and their synopsis/usage items. */
 function withoutOwnFlags(help: string): string {
-  const entries = help.split('\n\n').filter((block) => !OUR_FLAGS.some((f) => block.trimStart().startsWith(`${f}\n`)));
+  const entries = help.split('\n\n').filter((block) => !OUR_FLAGS.includes(flagName(block.trimStart().split('\n')[0])));
   return entries.join('\n\n');
 }
 
 /** The SYNOPSIS is laid out around the flags it lists; compare its items, not its line breaks. */
 function synopsisItems(help: string): string[] {
   const synopsis = /SYNOPSIS\n([\s\S]*?)\n\n/.exec(help)?.[1] ?? '';
-  return (synopsis.match(/\[[^\[\]]*(?:\[[^\]]*\][^\[\]]*)*\]|\S+/g) ?? []).filter((item) => !OUR_FLAGS.some((f) => item === `[${f}]`));
+  return (synopsis.match(/\[[^\[\]]*(?:\[[^\]]*\][^\[\]]*)*\]|\S+/g) ?? []).filter((item) => !(item.startsWith('[') && OUR_FLAGS.includes(flagName(item.slice(1, -1)))));
 }
 
 describe('help text is gcloud’s', { skip: !HAVE_GCLOUD && 'gcloud not installed' }, () => {
