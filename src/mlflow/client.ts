@@ -141,7 +141,7 @@ export async function registerModelVersion(
   if (created.retried && !client.isOci) {
     output.warning(
       'The MLflow create request was sent again after an earlier attempt got no answer. Open-source MLflow has no retry ' +
-        `token: if the first attempt was recorded, model [${request.name}] holds this source twice (versions up to ${created.modelVersion.version}).`,
+        `token: if the first attempt was recorded too, model [${request.name}] has another version of this source below version [${created.modelVersion.version}].`,
     );
   }
   let current = created.modelVersion;
