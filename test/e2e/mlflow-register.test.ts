@@ -45,6 +45,16 @@ const creates = () => registryRequests().filter((r) => r.path.endsWith('/model-v
 const deploy = (version: string, mlflow: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
   runCli(['ai-platform', 'versions', 'create', version, '--model=iris', `--origin=${ORIGIN}`, '--staging-bucket=gs://staging-mlflow', '--format=json', ...mlflow], { ...env, ...extraEnv });
 
+/** A deploy while the emulator injects `faults` (registry calls only, by their match=). */
+async function deployWithFaults(faults: string, version: string, mlflow: string[]) {
+  emulator.setFaults(faults);
+  try {
+    return await deploy(version, mlflow);
+  } finally {
+    emulator.setFaults(undefined);
+  }
+}
+
 describe('versions create --mlflow-model', () => {
   test('registers the READY version (source = its deploymentUri, tags naming it); a re-run registers nothing more', async () => {
     emulator.clearRequests();
@@ -82,38 +92,28 @@ describe('versions create --mlflow-model', () => {
 
   test('OCI form: opc-retry-token and opc-request-id; a lost answer is sent again and registers once', async () => {
     emulator.clearRequests();
-    emulator.setFaults('lost=1,max=1,match=model-versions/create$');
-    try {
-      const r = await deploy('v-oci', ['--mlflow-model=iris-oci', `--mlflow-tracking-uri=${oci}`]);
-      assert.equal(r.code, 0, r.stderr);
-      const posts = creates();
-      assert.equal(posts.length, 2);
-      assert.equal(posts[0].fault, 'lost');
-      assert.match(posts[0].headers['opc-retry-token'], /^[0-9a-f]{64}$/);
-      assert.equal(posts[1].headers['opc-retry-token'], posts[0].headers['opc-retry-token']);
-      assert.match(posts[0].headers['opc-request-id'], /^[0-9A-F]{32}$/);
-      // One logical request: its retry keeps the id (the OCI SDKs do the same).
-      assert.equal(posts[1].headers['opc-request-id'], posts[0].headers['opc-request-id']);
-      assert.equal((await registryGet(oci, 'iris-oci', '1')).modelVersion?.status, 'READY');
-      assert.equal((await registryGet(oci, 'iris-oci', '2')).status, 404);
-      // Each OCI platform is a registry of its own.
-      assert.equal((await registryGet(oss, 'iris-oci', '1')).status, 404);
-    } finally {
-      emulator.setFaults(undefined);
-    }
+    const r = await deployWithFaults('lost=1,max=1,match=model-versions/create$', 'v-oci', ['--mlflow-model=iris-oci', `--mlflow-tracking-uri=${oci}`]);
+    assert.equal(r.code, 0, r.stderr);
+    const posts = creates();
+    assert.equal(posts.length, 2);
+    assert.equal(posts[0].fault, 'lost');
+    assert.match(posts[0].headers['opc-retry-token'], /^[0-9a-f]{64}$/);
+    assert.equal(posts[1].headers['opc-retry-token'], posts[0].headers['opc-retry-token']);
+    assert.match(posts[0].headers['opc-request-id'], /^[0-9A-F]{32}$/);
+    // One logical request: its retry keeps the id (the OCI SDKs do the same).
+    assert.equal(posts[1].headers['opc-request-id'], posts[0].headers['opc-request-id']);
+    assert.equal((await registryGet(oci, 'iris-oci', '1')).modelVersion?.status, 'READY');
+    assert.equal((await registryGet(oci, 'iris-oci', '2')).status, 404);
+    // Each OCI platform is a registry of its own.
+    assert.equal((await registryGet(oss, 'iris-oci', '1')).status, 404);
   });
 
   test('a registry 5xx is retried', async () => {
     emulator.clearRequests();
-    emulator.setFaults('503=1,max=1,retry-after=0,match=model-versions/create$');
-    try {
-      const r = await deploy('v-5xx', ['--mlflow-model=iris-5xx', `--mlflow-tracking-uri=${oci}`]);
-      assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(creates().map((q) => q.status), [503, 200]);
-      assert.equal((await registryGet(oci, 'iris-5xx', '1')).modelVersion?.status, 'READY');
-    } finally {
-      emulator.setFaults(undefined);
-    }
+    const r = await deployWithFaults('503=1,max=1,retry-after=0,match=model-versions/create$', 'v-5xx', ['--mlflow-model=iris-5xx', `--mlflow-tracking-uri=${oci}`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(creates().map((q) => q.status), [503, 200]);
+    assert.equal((await registryGet(oci, 'iris-5xx', '1')).modelVersion?.status, 'READY');
   });
 
   test('a registry 400: its own message and exit code, the deployed version is kept', async () => {
@@ -129,13 +129,8 @@ describe('versions create --mlflow-model', () => {
   });
 
   test('registration that fails after the deploy prints the command that retries it; that command registers once, however often it runs', async () => {
-    emulator.setFaults('429=1,max=5,retry-after=0,match=model-versions/create$');
-    let failed;
-    try {
-      failed = await deploy('v-retry', ['--mlflow-model=iris-retry', `--mlflow-tracking-uri=${oci}`]);
-    } finally {
-      emulator.setFaults(undefined);
-    }
+    // 429 on every attempt the CLI makes (Retry-After: 0 keeps it quick).
+    const failed = await deployWithFaults('429=1,max=5,retry-after=0,match=model-versions/create$', 'v-retry', ['--mlflow-model=iris-retry', `--mlflow-tracking-uri=${oci}`]);
     assert.equal(failed.code, 3, failed.stderr);
     const command = /To retry only the registration, run:\n {2}\$ gcloud-aip (.*)\n/.exec(failed.stderr)?.[1];
     assert.ok(command, failed.stderr);
