@@ -35,7 +35,6 @@ async function createModelVersion(options: ModelVersionsCreateOptions, ctx: Comm
     name: '--name', source: '--source', run_id: '--run-id', run_link: '--run-link', model_id: '--model-id', description: '--description', tags: '--tags',
   });
   const registered = await registerModelVersion(new MlflowClient(server, ctx.http()), request, ctx.output, { signal: ctx.signal });
-  ctx.output.status(`Registered version [${registered.version}] of MLflow model [${request.name}] (${registered.status ?? 'READY'}).`);
   ctx.printResult(registered);
 }
 

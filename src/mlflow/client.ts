@@ -163,5 +163,6 @@ export async function registerModelVersion(
       `Version [${current.version}] of MLflow model [${request.name}] failed to register: ${current.status_message || '(no status message)'}`,
     );
   }
+  output.status(`Registered version [${current.version}] of MLflow model [${request.name}] (${current.status ?? 'READY'}).`);
   return current;
 }

@@ -88,8 +88,7 @@ export function planDeployRegistration(
       try {
         checkCreateRequest(request, ORIGINS);
         ctx.output.status(`Registering [${request.source}] as a version of MLflow model [${request.name}] at [${server.base}]...`);
-        const registered = await registerModelVersion(client, request, ctx.output, { signal: ctx.signal });
-        ctx.output.status(`Registered version [${registered.version}] of MLflow model [${request.name}] (${registered.status ?? 'READY'}).`);
+        await registerModelVersion(client, request, ctx.output, { signal: ctx.signal });
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         throw new RegistryError(
