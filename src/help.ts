@@ -6,6 +6,7 @@
 import { GLOBAL_FLAGS } from './flags/global-flags';
 import type { FlagSpec, Track } from './flags/spec';
 import type { CommandDefinition } from './commands/registry';
+import { colourAllowed } from './context/output';
 
 const WIDTH = 80;
 /** gcloud breaks an example command line, with ` \`, when it would pass this column. */
@@ -283,7 +284,7 @@ export async function showHelp(text: string, env: NodeJS.ProcessEnv = process.en
   // Loaded only here: most runs never show help.
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
   const pager = env.PAGER?.trim() || 'less';
-  const colour = !env.NO_COLOR && env.TERM !== 'dumb';
+  const colour = colourAllowed(env);
   const page = colour ? emphasize(text) : text;
   const shown = await new Promise<boolean>((resolve) => {
     const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: '-R', ...env } });

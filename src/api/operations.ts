@@ -26,7 +26,12 @@ const OUTCOME_TEXT: Record<Outcome, string> = { done: 'done.', failed: 'failed.'
 async function progressTracker(message: string, output: Output): Promise<Tracker> {
   if (output.interactive) {
     const { default: ora } = await import('ora');
-    const spinner = ora({ text: message, stream: output.options.stderr as NodeJS.WriteStream, discardStdin: false }).start();
+    const spinner = ora({
+      text: message,
+      stream: output.options.stderr as NodeJS.WriteStream,
+      discardStdin: false,
+      color: output.options.colour ? 'cyan' : false,
+    }).start();
     return {
       tick: () => undefined,
       finish: (outcome) => spinner.stopAndPersist({ symbol: '', text: `${message}${OUTCOME_TEXT[outcome]}` }),

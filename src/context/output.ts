@@ -10,6 +10,13 @@ export interface OutputOptions {
   verbosity: string;
   /** Spinners and progress bars only on an interactive terminal (and not in CI). */
   interactive: boolean;
+  /** Colour on that terminal: off with NO_COLOR (which the colour libraries do not check) or TERM=dumb. */
+  colour?: boolean;
+}
+
+/** NO_COLOR (any non-empty value, per no-color.org) and TERM=dumb turn colour off. */
+export function colourAllowed(env: NodeJS.ProcessEnv): boolean {
+  return !env.NO_COLOR && env.TERM !== 'dumb';
 }
 
 const LEVELS = Object.fromEntries(VERBOSITIES.map((v, i) => [v, i]));
