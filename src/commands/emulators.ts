@@ -21,6 +21,8 @@ export function envExports(url: string): Record<string, string> {
     CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: base,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${base}storage/v1/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS: base,
+    // The emulator's model registry (open-source MLflow form), for --mlflow-model.
+    MLFLOW_TRACKING_URI: url.replace(/\/$/, ''),
     // Regional hosts (`us-central1-127.0.0.1`) do not resolve; the emulator serves every region at once.
     CLOUDSDK_AI_PLATFORM_REGION: 'global',
     CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',

@@ -7,7 +7,7 @@ import type { CommandContext, CommandDefinition } from '../commands/registry';
 import { renderFormat, FormatError } from '../output/format';
 import { resolveCredentials, type Credentials } from './auth';
 import { HttpClient } from './http';
-import { Output } from './output';
+import { colourAllowed, Output } from './output';
 import { Properties, type PropertyName } from './properties';
 import { validateVersion } from '../version/validate';
 
