@@ -1,5 +1,6 @@
 // The ml v1 models, versions and operations calls the management commands make, on top of MlApi,
 // and how gcloud turns a MODEL / VERSION / OPERATION argument into a resource name.
+import { UserError } from '../errors';
 import type { MlApi, Operation } from './ml';
 
 // gcloud parses these arguments with its resource registry: a relative name (`projects/P/models/M`)
@@ -10,6 +11,8 @@ const VERSION_NAME = /^projects\/[^/]+\/models\/[^/]+\/versions\/[^/]+$/;
 const OPERATION_NAME = /^projects\/[^/]+\/operations\/[^/]+$/;
 
 function relativeName(argument: string, pattern: RegExp): string | undefined {
+  // An empty id names nothing: gcloud's registry refuses it before any request.
+  if (argument === '') throw new UserError('could not parse resource []');
   const path = /^https?:\/\/[^/]+\/(?:.*\/)?v1\/(.*)$/.exec(argument)?.[1] ?? argument;
   return pattern.test(path) ? path : undefined;
 }

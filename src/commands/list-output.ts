@@ -60,9 +60,11 @@ export async function printList(
   if (options.filter !== undefined) formatErrorsAsUserErrors(() => compileFilter(options.filter!));
   const items = await load();
   const serializer = parseProjection('', builtinTransforms());
-  let records = options.flatten?.length ? (applyDisplayOptions(items, true, { flatten: options.flatten }, serializer).resources as unknown[]) : items;
+  let records = options.flatten?.length
+    ? (formatErrorsAsUserErrors(() => applyDisplayOptions(items, true, { flatten: options.flatten }, serializer)).resources as unknown[])
+    : items;
   if (options.filter !== undefined) records = applyFilter(records, options.filter, (message) => ctx.output.warning(message));
-  records = applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer).resources as unknown[];
+  records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer)).resources as unknown[];
   if (options.uri) records = records.map(uriOf).filter((u): u is string => Boolean(u));
 
   // With --uri and no --format, gcloud prints the URIs one per line.
@@ -82,9 +84,9 @@ function chunk<T>(items: T[], size: number): T[][] {
   return pages.length ? pages : [[]];
 }
 
-function formatErrorsAsUserErrors(check: () => unknown): void {
+function formatErrorsAsUserErrors<T>(check: () => T): T {
   try {
-    check();
+    return check();
   } catch (err) {
     if (err instanceof FormatError) throw new UserError(err.message);
     throw err;

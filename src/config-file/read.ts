@@ -2,9 +2,13 @@
 // beta/alpha); it refuses other or unknown fields (and unknown enum values) with one message
 // listing them all. Where gcloud crashes (empty file, a list, a value of the wrong type) we give a
 // clean error instead. Each field remembers its line so later errors can say where a value came from.
-import * as fs from 'node:fs';
+import { FileTooLargeError, readBounded } from '../context/bounded-read';
+import { oversizeProblem } from '../yaml/bounds';
 import { UserError } from '../errors';
 import { formatYamlProblem, loadYaml, YamlSyntaxError, type DuplicateKey } from '../yaml/load';
+
+/** A Version configuration is a few hundred bytes; this leaves room for any real one. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export const ALLOWED_CONFIG_FIELDS = [
   'autoScaling', 'deploymentUri', 'description', 'framework', 'labels', 'machineType', 'manualScaling',
@@ -49,10 +53,11 @@ function topLevelLines(text: string): Record<string, number> {
 export function readConfigFile(path: string, allowContainerFields: boolean): ConfigFile {
   let text: string;
   try {
-    text = fs.readFileSync(path, 'utf8');
+    text = readBounded(path, MAX_CONFIG_BYTES);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const reason = e.code === 'ENOENT' ? `[Errno 2] No such file or directory: '${path}'`
+    const reason = err instanceof FileTooLargeError ? `the file is ${err.message}, too large for a Version configuration`
+      : e.code === 'ENOENT' ? `[Errno 2] No such file or directory: '${path}'`
       : e.code === 'EISDIR' ? `[Errno 21] Is a directory: '${path}'`
       : e.code === 'EACCES' ? `[Errno 13] Permission denied: '${path}'` : e.message;
     throw new UserError(`Could not read Version configuration file [${path}]:\n\nUnable to read file [${path}]: ${reason}`);
@@ -66,6 +71,8 @@ export function readConfigFile(path: string, allowContainerFields: boolean): Con
     const details = formatYamlProblem(err.problem, text, { source: path, snippet: false });
     throw new UserError(`Could not read Version configuration file [${path}]:\n\n${details}`);
   }
+  const oversize = oversizeProblem(data);
+  if (oversize) throw new UserError(`Could not read Version configuration file [${path}]:\n\nRefused: ${oversize}.`);
   if (data === null || data === undefined) {
     throw new UserError(`Version configuration file [${path}] is empty: it must contain a YAML mapping of Version fields.`);
   }

@@ -2,7 +2,7 @@
 // an access token (CLOUDSDK_AUTH_ACCESS_TOKEN, then --access-token-file / auth/access_token_file);
 // auth/credential_file_override; then Application Default Credentials via google-auth-library,
 // which is imported only on that path. Tokens are never printed.
-import * as fs from 'node:fs';
+import { readBounded } from './bounded-read';
 import { UserError } from '../errors';
 import type { Output } from './output';
 import type { Properties } from './properties';
@@ -13,6 +13,9 @@ export interface Credentials {
   /** gcloud's sentence appended to 401/403 errors, naming where the credential came from. */
   describe(): string;
 }
+
+/** Access tokens are a few hundred bytes to a few KiB. */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
 
@@ -75,7 +78,7 @@ function sourceCredentials(properties: Properties, env: NodeJS.ProcessEnv): Cred
 function readTokenFile(file: string): string {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readBounded(file, MAX_TOKEN_FILE_BYTES);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
     throw new UserError(`Unable to read file [${file}]: ${reason}`);

@@ -142,6 +142,8 @@ export class HttpClient {
         response = { ...(await this.once(req)), retried: reachedServer };
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason;
+        // A request Node refuses to send (a bad URL or header) fails the same way every time.
+        if (!isConnectionFailure(err)) throw new NetworkError(req.url, err as Error, reachedServer);
         // Unless no connection was made, the request may have been received and acted on before it failed.
         if (!NEVER_CONNECTED.has((err as NodeJS.ErrnoException).code ?? '')) reachedServer = true;
         const delay = this.nextDelay(attempt, started, undefined);
@@ -199,7 +201,7 @@ export class HttpClient {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', reject);
           res.on('close', () => {
-            if (!res.complete) reject(new Error('Connection closed before the response was complete'));
+            if (!res.complete) reject(errnoError('Connection closed before the response was complete', 'ECONNRESET'));
           });
           res.on('end', () => {
             const response = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), retried: false };
@@ -210,7 +212,7 @@ export class HttpClient {
         },
       );
       request.setTimeout(this.retry.idleTimeoutMs, () => {
-        request.destroy(new Error(`No response from the server for ${Math.round(this.retry.idleTimeoutMs / 1000)}s`));
+        request.destroy(errnoError(`No response from the server for ${Math.round(this.retry.idleTimeoutMs / 1000)}s`, 'ETIMEDOUT'));
       });
       request.on('error', reject);
       request.end(body);
@@ -238,6 +240,16 @@ export function redactHeader(name: string, value: string): string {
   return /^(authorization|proxy-authorization|x-goog-iam-authorization-token|cookie|set-cookie)$/i.test(name)
     ? '--- Token Redacted ---'
     : value;
+}
+
+/** A failure of the connection, worth another attempt: Node's own usage errors (ERR_*) are not. */
+function isConnectionFailure(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && !code.startsWith('ERR_');
+}
+
+function errnoError(message: string, code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
 }
 
 /** "socket hang up (ECONNRESET)": Node's words plus the errno code a person can search for. */

@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import { UserError } from '../errors';
 import { DUPLICATE_KEY_CONTEXT, formatYamlProblem, loadYaml, YamlSyntaxError } from '../yaml/load';
+import { oversizeProblem } from '../yaml/bounds';
+import { FileTooLargeError, readBounded } from '../context/bounded-read';
 import { scalarToString, type RawValue } from './arg-types';
 import type { ArgToken } from './parser';
 
@@ -15,19 +17,19 @@ const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 const fail = (message: string) => new UserError(message, { command: 'gcloud' });
 
+/** Nested --flags-file entries may name the same file more than once; this many readings in all. */
+const MAX_FILES_READ = 100;
+
 function readFlagsFile(file: string, readStdin: () => string): string {
-  if (file === '-') return readStdin();
-  let stat: fs.Stats;
   try {
-    stat = fs.statSync(file);
-  } catch {
-    throw fail(`${FLAG} [${file}] not found.`);
-  }
-  if (stat.isDirectory()) throw fail(`Unable to read file [${file}]: [Errno 21] Is a directory: '${file}'`);
-  if (stat.size > MAX_FILE_BYTES) throw fail(`${FLAG} [${file}] is too large (over ${MAX_FILE_BYTES} bytes).`);
-  try {
-    return fs.readFileSync(file, 'utf8');
+    if (file === '-') return readStdin();
+    // gcloud asks os.path.exists: whatever makes the path unusable (missing, a loop, too long) reads as "not found".
+    if (!fs.existsSync(file)) throw fail(`${FLAG} [${file}] not found.`);
+    if (fs.statSync(file).isDirectory()) throw fail(`Unable to read file [${file}]: [Errno 21] Is a directory: '${file}'`);
+    return readBounded(file, MAX_FILE_BYTES);
   } catch (err) {
+    if (err instanceof UserError) throw err;
+    if (err instanceof FileTooLargeError) throw fail(`${FLAG} [${file}] is too large (over ${MAX_FILE_BYTES} bytes).`);
     throw fail(`Unable to read file [${file}]: ${(err as Error).message}`);
   }
 }
@@ -50,9 +52,17 @@ function keyLines(text: string): { line: number; key: string; item: number }[] {
   return found;
 }
 
-function expandFile(file: string, stack: string[], out: ArgToken[], readStdin: () => string): void {
+interface Expansion {
+  out: ArgToken[];
+  readStdin: () => string;
+  filesRead: number;
+}
+
+function expandFile(file: string, stack: string[], expansion: Expansion): void {
   if (stack.some((entry) => entry.slice(0, entry.lastIndexOf(':')) === file)) throw fail(`${FLAG} recursive reference (${stack.join(';')}).`);
-  const text = readFlagsFile(file, readStdin);
+  if (++expansion.filesRead > MAX_FILES_READ) throw fail(`${FLAG} files name other flags files more than ${MAX_FILES_READ} times in all; refused.`);
+  const { out } = expansion;
+  const text = readFlagsFile(file, expansion.readStdin);
   if (!text) throw fail(`${FLAG} [${file}] is empty.`);
   let data: unknown;
   try {
@@ -64,6 +74,8 @@ function expandFile(file: string, stack: string[], out: ArgToken[], readStdin: (
     if (err.problem.context === DUPLICATE_KEY_CONTEXT) throw new UserError(`${FLAG} [${file}]: ${details}`);
     throw fail(`Failed to parse YAML: ${details}`);
   }
+  const oversize = oversizeProblem(data);
+  if (oversize) throw fail(`${FLAG} [${file}] refused: ${oversize}.`);
   const lines = keyLines(text);
   const members = Array.isArray(data) ? data : [data];
   members.forEach((member, index) => {
@@ -75,7 +87,7 @@ function expandFile(file: string, stack: string[], out: ArgToken[], readStdin: (
       const location = [...stack, `${file}:${line}`].join(';');
       if (name === FLAG) {
         for (const nested of Array.isArray(value) ? value : [value]) {
-          expandFile(scalarToString(nested), [...stack, `${file}:${line}`], out, readStdin);
+          expandFile(scalarToString(nested), [...stack, `${file}:${line}`], expansion);
         }
         continue;
       }
@@ -91,8 +103,9 @@ function expandFile(file: string, stack: string[], out: ArgToken[], readStdin: (
 }
 
 /** Replaces every --flags-file occurrence in argv by the flags it holds, keeping left-to-right order. */
-export function expandFlagsFiles(argv: string[], readStdin: () => string = () => fs.readFileSync(0, 'utf8')): ArgToken[] {
+export function expandFlagsFiles(argv: string[], readStdin: () => string = () => readBounded(0, MAX_FILE_BYTES)): ArgToken[] {
   const out: ArgToken[] = [];
+  const expansion: Expansion = { out, readStdin, filesRead: 0 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === FLAG) {
@@ -100,9 +113,9 @@ export function expandFlagsFiles(argv: string[], readStdin: () => string = () =>
         out.push({ value: arg });
         continue;
       }
-      expandFile(argv[++i], [], out, readStdin);
+      expandFile(argv[++i], [], expansion);
     } else if (arg.startsWith(`${FLAG}=`)) {
-      expandFile(arg.slice(FLAG.length + 1), [], out, readStdin);
+      expandFile(arg.slice(FLAG.length + 1), [], expansion);
     } else {
       out.push({ value: arg });
     }

@@ -177,6 +177,14 @@ describe('retries', () => {
     });
   });
 
+  test('a request Node refuses to send (bad header, bad URL) fails at once', async () => {
+    const { http, sleeps } = client(capture().output);
+    await assert.rejects(http.request({ method: 'GET', url: base, headers: { authorization: 'Bearer a\nb' } }), NetworkError);
+    await assert.rejects(http.request({ method: 'GET', url: 'http://us-central1-127.0.0.1:1/' }), NetworkError);
+    assert.deepEqual(sleeps, []);
+    assert.equal(seen, 0);
+  });
+
   test('retries are not shown below --verbosity=info', async () => {
     script = [{ status: 503 }, { status: 200 }];
     const { output, text } = capture('warning');

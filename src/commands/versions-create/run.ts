@@ -108,8 +108,8 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   if (ctx.signal.aborted) throw new InterruptedError(INTERRUPTED_BEFORE_CREATE);
 
   const api = new MlApi({ endpoint, http: ctx.http(), credentials, quotaProject: ctx.quotaProject });
-  const [, project, modelId] = /^projects\/([^/]+)\/models\/(.+)$/.exec(model)!;
-  const describeVersion = `gcloud ai-platform versions describe ${String(built.body.name)} --model=${modelId} --project=${project} --region=${region}`;
+  // A relative VERSION name wins over --model (which gcloud requires all the same).
+  const describeVersion = `gcloud ai-platform versions describe ${model}/versions/${String(built.body.name)} --model=${model.slice(model.lastIndexOf('/') + 1)} --region=${region}`;
   let created: CreateOutcome;
   try {
     created = await api.createVersion(model, built.body);
