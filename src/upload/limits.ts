@@ -19,10 +19,13 @@ export const SMALL_FILE_CONCURRENCY = 32;
 /** Big (resumable) uploads in flight: one stream already moves ~1.2 GB/s over loopback; two fill the link. */
 export const BIG_FILE_CONCURRENCY = 2;
 
-/** Small files the prefix pass keeps in memory for their upload instead of reading them again. */
-export const HOLD_BUDGET_BYTES = 16 * 1024 * 1024;
+/**
+ * Each small upload in flight reads its file into a reused buffer of this size (so 32 of them hold
+ * at most 2 MiB); a bigger file gets a buffer of its own, counted against IN_FLIGHT_BUDGET_BYTES.
+ */
+export const SMALL_READ_BUFFER_BYTES = 64 * 1024;
 
-/** Small-file bytes being uploaded at once (on top of what is held). */
+/** Bytes of small files bigger than SMALL_READ_BUFFER_BYTES being uploaded at once. */
 export const IN_FLIGHT_BUDGET_BYTES = 16 * 1024 * 1024;
 
 /**

@@ -1,72 +1,43 @@
 // The staging prefix: gcloud names the upload folder after a sha256 of the model's bytes, so the
-// same model always lands in the same place. The pass that computes it also keeps small files
-// (with their md5) for the upload, so those are read from disk once.
+// same model always lands in the same place. The pass that computes it reads every file once,
+// through reused buffers: nothing is kept (small files are read again from the page cache when
+// uploaded, ~10 µs each, rather than held: holding 1000 files of 8 KiB cost 8 MB of peak memory).
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
-import { MULTIPART_MAX_BYTES, STREAM_BUFFER_BYTES } from './limits';
+import { STREAM_BUFFER_BYTES } from './limits';
 import { compareRelPaths, gcloudLocalPath, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
 
-/** A file's bytes as read by the prefix pass, and their md5 (base64, as Cloud Storage reports it). */
-export interface HeldFile {
+/** A file's bytes and their md5 (base64, as Cloud Storage reports it). */
+export interface FileContent {
   data: Buffer;
   md5Hash: string;
 }
 
-export interface OriginDigest {
-  /** Hex sha256 of all files' contents in sorted relative-path order. */
-  prefix: string;
-  /** Small files read in full, up to the hold budget; the rest are read again when uploaded. */
-  held: Map<OriginFile, HeldFile>;
-}
-
 /**
- * Hashes every file of `listing` in sorted relative-path order. gcloud uses os.walk order,
- * which is readdir order and differs between machines; sorted is stable. Small files are read
- * whole (synchronously: for many small files that is several times faster than async reads) and
- * kept, with their md5, while `holdBytes` lasts; other files go through two reused buffers, big
- * ones streamed with the next read overlapping the hashing of the last. Memory stays flat.
+ * Hex sha256 of all files' contents in sorted relative-path order. gcloud uses os.walk order,
+ * which is readdir order and differs between machines; sorted is stable. Files that fit a buffer
+ * are read whole (synchronously: for many small files that is several times faster than async
+ * reads), bigger ones streamed with the next read overlapping the hashing of the last. Memory
+ * stays flat: the two buffers are all the pass holds.
  */
-export async function digestOrigin(
-  listing: DirectoryListing,
-  holdBytes: number,
-  buffers: [Buffer, Buffer] = newBufferPair(),
-  signal?: AbortSignal,
-): Promise<OriginDigest> {
+export async function computeStagingPrefix(listing: DirectoryListing, buffers: [Buffer, Buffer] = newBufferPair(), signal?: AbortSignal): Promise<string> {
   const sha256 = createHash('sha256');
-  const held = new Map<OriginFile, HeldFile>();
-  let budget = holdBytes;
   const files = [...listing.files].sort((a, b) => compareRelPaths(a.relPath, b.relPath)); // whoever built the listing
   for (const file of files) {
     signal?.throwIfAborted();
     const localPath = gcloudLocalPath(listing.origin, file.relPath);
-    if (file.size <= MULTIPART_MAX_BYTES && file.size <= budget) {
-      const data = readWholeFile(file, localPath, Buffer.allocUnsafe(file.size));
-      sha256.update(data);
-      budget -= data.length;
-      held.set(file, { data, md5Hash: md5Base64(data) });
-    } else if (file.size <= STREAM_BUFFER_BYTES) {
-      // Not kept: read into a reused buffer, so the pass leaves no garbage behind.
-      sha256.update(readWholeFile(file, localPath, buffers[0]));
-    } else {
-      await streamFile(file, localPath, buffers, (bytes) => sha256.update(bytes));
-    }
+    if (file.size <= buffers[0].length) sha256.update(readWholeFile(file, localPath, buffers[0]));
+    else await streamFile(file, localPath, buffers, (bytes) => sha256.update(bytes));
   }
-  return { prefix: sha256.digest('hex'), held };
+  return sha256.digest('hex');
 }
 
-/** The staging prefix alone. */
-export async function computeStagingPrefix(listing: DirectoryListing): Promise<string> {
-  return (await digestOrigin(listing, 0)).prefix;
-}
-
-/** A small file's bytes and md5, read now (it was not held). */
-export async function readSmallFile(file: OriginFile, localPath: string): Promise<HeldFile> {
-  let data: Buffer;
-  try {
-    data = await fs.readFile(file.absPath);
-  } catch (err) {
-    throw unreadableFileError(localPath, err);
-  }
+/**
+ * A small file's bytes and md5, read now: into `into` when it fits (the caller's reused buffer;
+ * the result is a view of it), else into a buffer of its own.
+ */
+export function readSmallFile(file: OriginFile, localPath: string, into?: Buffer): FileContent {
+  const data = readWholeFile(file, localPath, into && file.size <= into.length ? into : Buffer.allocUnsafe(file.size));
   return { data, md5Hash: md5Base64(data) };
 }
 
@@ -82,7 +53,7 @@ export function newBufferPair(): [Buffer, Buffer] {
   return [Buffer.allocUnsafe(STREAM_BUFFER_BYTES), Buffer.allocUnsafe(STREAM_BUFFER_BYTES)];
 }
 
-export function md5Base64(data: Buffer): string {
+function md5Base64(data: Buffer): string {
   return createHash('md5').update(data).digest('base64');
 }
 

@@ -9,15 +9,16 @@ import {
   BIG_FILE_CONCURRENCY,
   CHUNK_GRANULARITY_BYTES,
   DEFAULT_CHUNK_BYTES,
-  HOLD_BUDGET_BYTES,
   IN_FLIGHT_BUDGET_BYTES,
   MULTIPART_MAX_BYTES,
   SMALL_FILE_CONCURRENCY,
+  SMALL_READ_BUFFER_BYTES,
 } from './limits';
 import { ByteBudget, runPool } from './pool';
-import { digestOrigin, md5OfFile, newBufferPair, readSmallFile, type HeldFile } from './prefix';
+import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { UPLOAD_RETRY, withRetries, type RetryPolicy } from './retry';
+import { tuneV8ForStaging } from './v8-tuning';
 import { bucketMissingError, fileMismatchError, toUploadError, type UploadTarget } from './upload-errors';
 import { gcloudLocalPath, listOriginFiles, type OriginFile } from './walk';
 
@@ -65,6 +66,7 @@ export interface StageOptions {
  * first failure stops the rest and nothing is returned.
  */
 export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
+  tuneV8ForStaging();
   const cancel = new AbortController();
   const smallConcurrency = Math.max(1, opts.concurrency ?? SMALL_FILE_CONCURRENCY);
   const bigConcurrency = Math.min(smallConcurrency, BIG_FILE_CONCURRENCY);
@@ -86,9 +88,9 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     };
     const report = () => opts.onProgress?.({ ...progress });
     report();
-    // Buffer pairs are reused from the hash pass to file after file: no garbage per file.
+    // Buffers are reused from the hash pass to file after file: no garbage per file.
     const spareBuffers = [newBufferPair()];
-    const { prefix, held } = await digestOrigin(listing, HOLD_BUDGET_BYTES, spareBuffers[0], cancel.signal);
+    const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal);
     const accessToken = await opts.accessToken?.();
     cancel.signal.throwIfAborted();
     client = new GcsClient({
@@ -111,8 +113,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     const toUpload: OriginFile[] = [];
     for (const file of listing.files) {
       const there = existing.get(targetOf(file).objectName);
-      if (there && (await sameContent(file, there, held.get(file), targetOf(file).localPath))) {
-        held.delete(file);
+      if (there && (await sameContent(file, there, targetOf(file).localPath, spareBuffers[0][0]))) {
         progress.filesDone += 1;
         progress.bytesDone += file.size;
         progress.filesSkipped += 1;
@@ -128,15 +129,18 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       progress.filesDone += 1;
       report();
     };
+    // Each small upload reads its file into a buffer of its own, reused by the next upload; a file
+    // too big for it gets a buffer of its size, and those are bounded by the in-flight budget.
+    const readBuffers: Buffer[] = [];
     const inFlight = new ByteBudget(IN_FLIGHT_BUDGET_BYTES);
     const uploadSmall = async (file: OriginFile) => {
       const target = targetOf(file);
-      const bytes = held.has(file) ? 0 : file.size;
+      const readBuffer = readBuffers.pop() ?? Buffer.allocUnsafeSlow(SMALL_READ_BUFFER_BYTES);
+      const bytes = file.size <= readBuffer.length ? 0 : file.size;
       await inFlight.acquire(bytes);
       try {
         cancel.signal.throwIfAborted();
-        const content = held.get(file) ?? (await readSmallFile(file, target.localPath));
-        held.delete(file);
+        const content = readSmallFile(file, target.localPath, readBuffer);
         const info = await withRetries(retry, cancel.signal, () =>
           client!.uploadMultipart(opts.bucket, target.objectName, contentTypeFor(target.localPath), content.data, content.md5Hash),
         );
@@ -145,6 +149,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file);
       } finally {
         inFlight.release(bytes);
+        readBuffers.push(readBuffer);
       }
       progress.bytesDone += file.size;
       fileDone();
@@ -224,10 +229,10 @@ async function objectsUnder(client: GcsClient, bucket: string, prefix: string, r
   }
 }
 
-/** Same size and md5 (the md5 of a big file is computed only when its size already matches). */
-async function sameContent(file: OriginFile, there: ObjectInfo, held: HeldFile | undefined, localPath: string): Promise<boolean> {
+/** Same size and md5 (the md5 is computed only when the size already matches). */
+async function sameContent(file: OriginFile, there: ObjectInfo, localPath: string, scratch: Buffer): Promise<boolean> {
   if (there.size !== file.size || !there.md5Hash) return false;
-  const md5Hash = held?.md5Hash ?? (file.size <= MULTIPART_MAX_BYTES ? (await readSmallFile(file, localPath)).md5Hash : await md5OfFile(file, localPath));
+  const md5Hash = file.size <= MULTIPART_MAX_BYTES ? readSmallFile(file, localPath, scratch).md5Hash : await md5OfFile(file, localPath);
   return md5Hash === there.md5Hash;
 }
 

@@ -42,9 +42,25 @@ export async function listOriginFiles(origin: string): Promise<DirectoryListing>
   return { origin, files };
 }
 
-/** Order by the UTF-8 bytes of the relative paths (stable across machines, unlike readdir order). */
+/**
+ * Order by the UTF-8 bytes of the relative paths (stable across machines, unlike readdir order),
+ * without encoding them: UTF-8 byte order is code point order, which differs from UTF-16 code unit
+ * order only between surrogates (code points from U+10000) and U+E000-U+FFFF.
+ */
 export function compareRelPaths(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const common = Math.min(a.length, b.length);
+  for (let i = 0; i < common; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** A UTF-16 code unit's place in code point order: surrogates after U+E000-U+FFFF. */
+function codePointRank(unit: number): number {
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit >= 0xd800 ? unit + 0x2000 : unit;
 }
 
 /** The local path as gcloud spells it in messages: the origin as typed, '/', the relative path. */

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { UserError } from '../../src/errors';
 import { computeStagingPrefix } from '../../src/upload/prefix';
-import { listOriginFiles } from '../../src/upload/walk';
+import { compareRelPaths, listOriginFiles } from '../../src/upload/walk';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'upload-walk-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -142,6 +142,15 @@ describe('listOriginFiles: walk', () => {
     const expected = ['Z', 'a', 'ab.c', 'ab/c', 'é', 'Ａ', '😀'];
     assert.deepEqual(listing.files.map((f) => f.relPath), expected);
     assert.notDeepEqual([...expected].sort(), expected, 'the test names must tell the two orders apart');
+  });
+
+  test('compareRelPaths orders as the UTF-8 bytes do, across the code point ranges UTF-16 reorders', () => {
+    // One character from each range whose UTF-16 order differs from its UTF-8 order, and around them.
+    const samples = ['', 'a', '~', '\u00e9', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uff21', '\uffff', '\u{10000}', '\u{1f600}', '\u{10ffff}'];
+    const names = samples.flatMap((x) => samples.map((y) => x + y));
+    const byBytes = [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    assert.deepEqual([...names].sort(compareRelPaths), byBytes);
+    assert.notDeepEqual([...names].sort(), byBytes, 'the samples must tell UTF-16 order from UTF-8 order');
   });
 
   test('a symlinked file is followed: uploaded under the link name with the target size', async () => {

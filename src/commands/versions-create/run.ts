@@ -8,7 +8,7 @@ import { MlApi, TransientApiError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
 import type { CommandContext } from '../registry';
 import { listOriginFiles } from '../../upload/walk';
-import { digestOrigin } from '../../upload/prefix';
+import { computeStagingPrefix } from '../../upload/prefix';
 import { reportDryRun } from './dry-run';
 import { planDeployRegistration, type MlflowDeployFlags } from '../../mlflow/deploy';
 
@@ -79,7 +79,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   const registration = planDeployRegistration(options, ctx, `${model}/versions/${options.version}`, built.body.deploymentUri as string | undefined);
 
   if (options.dryRun) {
-    const staging = listing && { listing, bucket: options.stagingBucket!, prefix: (await digestOrigin(listing, 0)).prefix };
+    const staging = listing && { listing, bucket: options.stagingBucket!, prefix: await computeStagingPrefix(listing) };
     if (staging) built.body.deploymentUri = `gs://${staging.bucket}/${staging.prefix}/`;
     reportDryRun({ url: `${endpoint.replace(/\/?$/, '/')}v1/${model}/versions`, body: built.body, staging }, output);
     return;
