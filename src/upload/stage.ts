@@ -18,7 +18,6 @@ import { ByteBudget, runPool } from './pool';
 import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { UPLOAD_RETRY, withRetries, type RetryPolicy } from './retry';
-import { tuneV8ForStaging } from './v8-tuning';
 import { bucketMissingError, fileMismatchError, toUploadError, type UploadTarget } from './upload-errors';
 import { gcloudLocalPath, listOriginFiles, type OriginFile } from './walk';
 
@@ -66,7 +65,6 @@ export interface StageOptions {
  * first failure stops the rest and nothing is returned.
  */
 export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
-  tuneV8ForStaging();
   const cancel = new AbortController();
   const smallConcurrency = Math.max(1, opts.concurrency ?? SMALL_FILE_CONCURRENCY);
   const bigConcurrency = Math.min(smallConcurrency, BIG_FILE_CONCURRENCY);
