@@ -73,7 +73,8 @@ async function envInit(options: Record<string, unknown>, ctx: CommandContext): P
   let text: string;
   try {
     text = fs.readFileSync(path.join(dataDir, 'env.yaml'), 'utf8');
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`Unable to read the emulator environment in [${dataDir}]: ${(err as Error).message}`);
     throw new UserError(`No emulator environment found in [${dataDir}]: start it first with \`gcloud-aip emulators ai-platform start\`.`);
   }
   for (const line of text.split('\n').filter(Boolean)) {

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { UserError } from '../errors';
 
 export type PropertyName =
   | 'core/project' | 'core/account' | 'core/disable_prompts' | 'core/user_output_enabled' | 'core/verbosity'
@@ -53,11 +54,7 @@ export class Properties {
   get activeConfigurationName(): string {
     if (this.configurationName) return this.configurationName;
     if (this.env.CLOUDSDK_ACTIVE_CONFIG_NAME) return this.env.CLOUDSDK_ACTIVE_CONFIG_NAME;
-    try {
-      return fs.readFileSync(path.join(this.configDir, 'active_config'), 'utf8').trim() || 'default';
-    } catch {
-      return 'default';
-    }
+    return readIfPresent(path.join(this.configDir, 'active_config'))?.trim() || 'default';
   }
 
   /** A flag such as --project sets its property for this invocation only. */
@@ -68,11 +65,8 @@ export class Properties {
   private readConfiguration(): Ini {
     if (!this.configuration) {
       const file = path.join(this.configDir, 'configurations', `config_${this.activeConfigurationName}`);
-      try {
-        this.configuration = parseIni(fs.readFileSync(file, 'utf8'));
-      } catch {
-        this.configuration = {};
-      }
+      const text = readIfPresent(file);
+      this.configuration = text === undefined ? {} : parseIni(text);
     }
     return this.configuration;
   }
@@ -92,5 +86,16 @@ export class Properties {
     const value = this.get(name);
     if (value === undefined) return fallback;
     return !['0', 'false', 'no', 'off', ''].includes(value.trim().toLowerCase());
+  }
+}
+
+/** A file's text, or undefined when there is no such file; a file that exists but cannot be read is an error. */
+function readIfPresent(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new UserError(`Unable to read file [${file}]: ${(err as Error).message}`);
   }
 }
