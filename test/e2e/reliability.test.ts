@@ -160,7 +160,7 @@ describe('interrupts', () => {
       assert.ok(operation, r.stderr);
       assert.match(r.stderr, /\n\.*aborted by ctrl-c\.\n/);
       assert.ok(
-        r.stderr.endsWith(`${COMMAND} Aborting wait for operation ${operation}.\nIt continues on the server; follow it with:\n  $ gcloud ai-platform operations wait ${operation} --region=global\n`),
+        r.stderr.endsWith(`${COMMAND} Aborting wait for operation ${operation}.\nIt continues on the server; follow it with:\n  $ gcloud ai-platform operations wait ${operation}\n`),
         r.stderr,
       );
       const state = await (await fetch(`http://127.0.0.1:${slow.port}/v1/projects/test-project/models/rel/versions/v-wait`)).json();

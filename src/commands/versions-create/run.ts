@@ -108,8 +108,10 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   if (ctx.signal.aborted) throw new InterruptedError(INTERRUPTED_BEFORE_CREATE);
 
   const api = new MlApi({ endpoint, http: ctx.http(), credentials, quotaProject: ctx.quotaProject });
-  // A relative VERSION name wins over --model (which gcloud requires all the same).
-  const describeVersion = `gcloud ai-platform versions describe ${model}/versions/${String(built.body.name)} --model=${model.slice(model.lastIndexOf('/') + 1)} --region=${region}`;
+  // How to follow the version from elsewhere. A relative VERSION name wins over --model (which
+  // gcloud requires all the same); the operations commands take no --region=global (their default).
+  const regionFlag = region === 'global' ? '' : ` --region=${region}`;
+  const describeVersion = `gcloud ai-platform versions describe ${model}/versions/${String(built.body.name)} --model=${model.slice(model.lastIndexOf('/') + 1)}${regionFlag}`;
   let created: CreateOutcome;
   try {
     created = await api.createVersion(model, built.body);
@@ -138,7 +140,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
     ctx.printResult(operation);
     return;
   }
-  const follow = `gcloud ai-platform operations wait ${operation.name} --region=${region}`;
+  const follow = `gcloud ai-platform operations wait ${operation.name}${regionFlag}`;
   const done = operation.done ? operation : await waitForOperation(api, operation, CREATING_MESSAGE, output, { ...waitOptions, follow });
   ctx.printResult(done.response);
   await registration?.register(done.response, operation.name);
