@@ -140,6 +140,18 @@ describe('interrupts', () => {
     });
   }
 
+  test('SIGINT while the create is in flight: the POST is not cut off, and the answer names the operation', async () => {
+    emulator.setFaults('slow=1,slow-ms=1500,match=^POST .*/versions$');
+    const r = await interrupted(
+      ['ai-platform', 'versions', 'create', 'v-int-post', '--model=rel', '--origin=gs://x/y/'],
+      () => creates().length > 0,
+      'SIGINT',
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Aborting wait for operation projects\/test-project\/operations\/\S+\.\nIt continues on the server/);
+    assert.equal((await named('v-int-post')).length, 1, 'the version the user was told about exists');
+  });
+
   test('SIGINT during the wait: the operation goes on; the line says how to follow it', async () => {
     const slow = await startEmulator({ port: 0, operationDelayMs: 600_000 });
     try {
