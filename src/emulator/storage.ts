@@ -225,7 +225,11 @@ export class StorageApi {
     }
 
     const path = this.store.sessionPath(session.id);
-    const file = await open(path, 'r+').catch(() => open(path, 'w+'));
+    // The session's first bytes create the file; any other failure to open it is a real error.
+    const file = await open(path, 'r+').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return open(path, 'w+');
+      throw err;
+    });
     const committedBefore = session.committed;
     const fingerprint = new BodyFingerprint();
     let digest = this.sessionDigests.get(session.id);
