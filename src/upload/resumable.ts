@@ -41,6 +41,7 @@ export async function uploadResumable(upload: ResumableUpload): Promise<ObjectIn
       const start = committed;
       const length = Math.min(upload.chunkBytes, file.size - start);
       let state: ResumableState;
+      let failureCounted = false; // a failed PUT and the status query after it are one failure, not two
       try {
         state = await client.putChunk(session, start, length, file.size, (req) =>
           writeFileRange(handle, start, length, req, upload, (sent) => upload.onBytes(start + sent)),
@@ -48,6 +49,7 @@ export async function uploadResumable(upload: ResumableUpload): Promise<ObjectIn
       } catch (err) {
         if (signal.aborted || failures >= retry.retries || !isRetryable(err)) throw err;
         await backOff(retry, failures++, signal);
+        failureCounted = true;
         state = await withRetries(retry, signal, () => client.queryResumable(session, file.size));
       }
       if ('done' in state) {
@@ -56,7 +58,8 @@ export async function uploadResumable(upload: ResumableUpload): Promise<ObjectIn
       }
       if (state.committed <= start) {
         // An answer without progress counts as a failure, so a stuck session cannot loop forever.
-        if (++failures > retry.retries) throw new UserError(`Upload of [${upload.localPath}] made no progress after ${failures} attempts.`);
+        if (!failureCounted) failures++;
+        if (failures > retry.retries) throw new UserError(`Upload of [${upload.localPath}] made no progress after ${failures} attempts.`);
       } else {
         failures = 0;
       }
