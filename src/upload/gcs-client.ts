@@ -1,10 +1,9 @@
 // The few Cloud Storage JSON API calls staging needs (objects.list, multipart upload, resumable
-// session / chunk / status query), straight over node:http(s) with one keep-alive agent. Bodies
+// session / chunk / status query), straight over HTTP/1.1 keep-alive connections (http1.ts). Bodies
 // are written from the caller's buffers, responses are small JSON: nothing is buffered per file.
 // See "Why the upload does not use @google-cloud/storage" in the README for the numbers.
 import { randomBytes } from 'node:crypto';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import { Http1Pool, type Http1Response, type RequestBody } from './http1';
 
 export interface GcsConnection {
   /** JSON API base (api_endpoint_overrides/storage), e.g. `https://storage.googleapis.com/storage/v1/`. */
@@ -13,8 +12,6 @@ export interface GcsConnection {
   accessToken?: string;
   /** X-Goog-User-Project. */
   quotaProject?: string;
-  /** Connections kept open at most (one per upload in flight). */
-  maxSockets: number;
   /** Aborting cuts every request in flight. */
   signal: AbortSignal;
 }
@@ -40,39 +37,28 @@ export class GcsHttpError extends Error {
 export type ResumableState = { done: ObjectInfo } | { committed: number };
 
 /** Writes a request body; resolves once the last byte is handed to the socket. */
-export type BodyWriter = (req: http.ClientRequest) => Promise<void>;
+export type BodyWriter = (body: RequestBody) => Promise<void>;
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+type Reply = Http1Response;
 
 const LIST_PAGE_SIZE = 1000;
 
 export class GcsClient {
-  private readonly agent: http.Agent;
-  private readonly transport: typeof http | typeof https;
+  private readonly pool = new Http1Pool();
   private readonly headers: Record<string, string> = {};
-  /** Where requests go: the endpoint's host, and its path up to /storage/v1 (usually empty). */
-  private readonly host: { protocol: string; hostname: string; port: string };
   private readonly origin: string;
+  /** The endpoint's path up to /storage/v1 (usually empty). */
   private readonly root: string;
   /** The multipart boundary: random per client, as unlikely as a per-request one to occur in a file. */
   private readonly boundary = `===============${randomBytes(12).toString('hex')}==`;
 
-  /** Requests in flight, cut off when the connection's signal aborts (cheaper than a signal each). */
-  private readonly inFlight = new Set<http.ClientRequest>();
-
   constructor(private readonly connection: GcsConnection) {
-    connection.signal.addEventListener('abort', () => this.cutOff(), { once: true });
+    // Requests in flight are cut off when the signal aborts (cheaper than a signal each).
+    connection.signal.addEventListener('abort', () => this.pool.cutOff(abortError()), { once: true });
     const url = new URL(connection.storageEndpoint);
-    this.host = { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port };
     this.origin = url.origin;
     // The JSON API lives under <root>/storage/v1, uploads under <root>/upload/storage/v1.
     this.root = url.pathname.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
-    this.transport = url.protocol === 'https:' ? https : http;
-    this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: connection.maxSockets });
     if (connection.accessToken) this.headers.Authorization = `Bearer ${connection.accessToken}`;
     if (connection.quotaProject) this.headers['X-Goog-User-Project'] = connection.quotaProject;
   }
@@ -104,10 +90,10 @@ export class GcsClient {
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const url = `${this.root}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=multipart&name=${encodeURIComponent(name)}`;
     const headers = { 'Content-Type': `multipart/related; boundary="${boundary}"`, 'Content-Length': String(head.length + data.length + tail.length) };
-    const reply = await this.send('POST', url, headers, async (req) => {
-      req.write(head);
-      req.write(data);
-      req.end(tail);
+    const reply = await this.send('POST', url, headers, async (body) => {
+      body.write(head);
+      body.write(data);
+      body.end(tail);
     });
     return objectInfo(await this.expectOk(reply));
   }
@@ -122,7 +108,7 @@ export class GcsClient {
       'X-Upload-Content-Type': contentType,
       'X-Upload-Content-Length': String(size),
     };
-    const reply = await this.expectOk(await this.send('POST', url, headers, async (req) => void req.end(metadata)));
+    const reply = await this.expectOk(await this.send('POST', url, headers, async (body) => body.end(metadata)));
     const location = reply.headers.location;
     if (!location) throw new GcsHttpError(reply.status, 'The server did not return an upload session URL.');
     return new URL(location, this.origin).toString();
@@ -141,13 +127,7 @@ export class GcsClient {
 
   /** Closes the kept-alive connections. */
   close(): void {
-    this.agent.destroy();
-  }
-
-  private cutOff(): void {
-    const reason = Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
-    for (const req of this.inFlight) req.destroy(reason);
-    this.agent.destroy();
+    this.pool.close();
   }
 
   private async expectOk(reply: Reply): Promise<Reply> {
@@ -157,32 +137,13 @@ export class GcsClient {
 
   /** One request; `target` is a path on the endpoint's host, or an absolute URL (a session). */
   private send(method: string, target: string, headers: Record<string, string> = {}, writeBody?: BodyWriter): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      this.connection.signal.throwIfAborted();
-      const options = { method, agent: this.agent, headers: { ...this.headers, ...headers } };
-      const req = target.startsWith('/')
-        ? this.transport.request({ ...this.host, path: target, ...options })
-        : this.transport.request(target, options);
-      this.inFlight.add(req);
-      const fail = (err: Error) => {
-        this.inFlight.delete(req);
-        reject(err);
-      };
-      req.on('error', fail);
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', fail);
-        res.on('end', () => {
-          this.inFlight.delete(req);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
-        });
-      });
-      if (!writeBody) req.end();
-      // A failed body write surfaces as the request's error; abort it so that one is what rejects.
-      else writeBody(req).catch((err: Error) => req.destroy(err));
-    });
+    this.connection.signal.throwIfAborted();
+    return this.pool.request({ method, url: new URL(target, this.origin), headers: { ...this.headers, ...headers }, writeBody });
   }
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
 }
 
 function resumableState(reply: Reply): ResumableState {

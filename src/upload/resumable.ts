@@ -2,9 +2,9 @@
 // through two reused buffers, and after a failed chunk a status query so the upload resumes from
 // the bytes the server already holds instead of starting over.
 import { open, type FileHandle } from 'node:fs/promises';
-import type { ClientRequest } from 'node:http';
 import { UserError } from '../errors';
 import type { GcsClient, ObjectInfo, ResumableState } from './gcs-client';
+import type { RequestBody } from './http1';
 import { backOff, isRetryable, withRetries, type RetryPolicy } from './retry';
 import { fileMismatchError } from './upload-errors';
 import { unreadableFileError, type OriginFile } from './walk';
@@ -43,8 +43,8 @@ export async function uploadResumable(upload: ResumableUpload): Promise<ObjectIn
       let state: ResumableState;
       let failureCounted = false; // a failed PUT and the status query after it are one failure, not two
       try {
-        state = await client.putChunk(session, start, length, file.size, (req) =>
-          writeFileRange(handle, start, length, req, upload, (sent) => upload.onBytes(start + sent)),
+        state = await client.putChunk(session, start, length, file.size, (body) =>
+          writeFileRange(handle, start, length, body, upload, (sent) => upload.onBytes(start + sent)),
         );
       } catch (err) {
         if (signal.aborted || failures >= retry.retries || !isRetryable(err)) throw err;
@@ -72,14 +72,14 @@ export async function uploadResumable(upload: ResumableUpload): Promise<ObjectIn
 }
 
 /**
- * Writes bytes `start .. start+length-1` of the file to `req` and ends it. A buffer is refilled
+ * Writes bytes `start .. start+length-1` of the file to `body` and ends it. A buffer is refilled
  * only once the socket has taken its last write, so at most the two buffers are in memory.
  */
 async function writeFileRange(
   handle: FileHandle,
   start: number,
   length: number,
-  req: ClientRequest,
+  body: RequestBody,
   upload: ResumableUpload,
   onSent: (sent: number) => void,
 ): Promise<void> {
@@ -88,7 +88,7 @@ async function writeFileRange(
   let sent = 0;
   for (let which = 0; position < start + length; which ^= 1) {
     await flushed[which];
-    if (req.destroyed) return; // the request failed meanwhile; its error is what the caller sees
+    if (body.destroyed) return; // the request failed meanwhile; its error is what the caller sees
     const buffer = upload.buffers[which];
     let bytesRead: number;
     try {
@@ -100,12 +100,12 @@ async function writeFileRange(
     position += bytesRead;
     // A failed write needs no handling here: it fails the request, and the caller sees that error.
     flushed[which] = new Promise((resolve) =>
-      req.write(buffer.subarray(0, bytesRead), (err) => {
+      body.write(buffer.subarray(0, bytesRead), (err) => {
         if (!err) onSent((sent += bytesRead));
         resolve();
       }),
     );
   }
   await Promise.all(flushed);
-  req.end();
+  body.end();
 }

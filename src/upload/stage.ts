@@ -95,7 +95,6 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       storageEndpoint: opts.storageEndpoint,
       accessToken,
       quotaProject: opts.quotaProject,
-      maxSockets: smallConcurrency + bigConcurrency,
       signal: cancel.signal,
     });
     const retry = opts.retry ?? UPLOAD_RETRY;
