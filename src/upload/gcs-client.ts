@@ -27,6 +27,8 @@ export class GcsHttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: string,
+    /** The answer's Retry-After header, when it had one (429/503). */
+    readonly retryAfter?: string,
   ) {
     super(`HTTP ${status}`);
     this.name = 'GcsHttpError';
@@ -131,7 +133,7 @@ export class GcsClient {
   }
 
   private async expectOk(reply: Reply): Promise<Reply> {
-    if (reply.status < 200 || reply.status > 299) throw new GcsHttpError(reply.status, reply.body);
+    if (reply.status < 200 || reply.status > 299) throw new GcsHttpError(reply.status, reply.body, reply.headers['retry-after']);
     return reply;
   }
 
@@ -153,7 +155,7 @@ function resumableState(reply: Reply): ResumableState {
     return { committed: range ? Number(range[1]) + 1 : 0 };
   }
   if (reply.status === 200 || reply.status === 201) return { done: objectInfo(reply) };
-  throw new GcsHttpError(reply.status, reply.body);
+  throw new GcsHttpError(reply.status, reply.body, reply.headers['retry-after']);
 }
 
 function objectInfo(reply: Reply): ObjectInfo {

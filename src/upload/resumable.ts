@@ -48,7 +48,7 @@ export async function uploadResumable(upload: ResumableUpload): Promise<ObjectIn
         );
       } catch (err) {
         if (signal.aborted || failures >= retry.retries || !isRetryable(err)) throw err;
-        await backOff(retry, failures++, signal);
+        await backOff(retry, failures++, signal, err);
         failureCounted = true;
         state = await withRetries(retry, signal, () => client.queryResumable(session, file.size));
       }

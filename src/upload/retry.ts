@@ -1,5 +1,6 @@
 // Bounded retries with exponential back-off and jitter for upload requests. Repeating an upload is
 // safe: object names start with the sha256 of the model, so a repeat writes the same bytes.
+import { retryAfterMs } from '../context/http';
 import { GcsHttpError } from './gcs-client';
 
 export interface RetryPolicy {
@@ -7,6 +8,8 @@ export interface RetryPolicy {
   retries: number;
   /** Back-off before the first retry; doubles for each next one (with jitter). */
   firstDelayMs: number;
+  /** Told of each retry before its wait (the command logs it at --verbosity=info). */
+  onRetry?: (reason: string, delayMs: number) => void;
 }
 
 export const UPLOAD_RETRY: RetryPolicy = { retries: 3, firstDelayMs: 1000 };
@@ -31,14 +34,20 @@ export async function withRetries<T>(policy: RetryPolicy, signal: AbortSignal, a
       return await attempt(tryNumber);
     } catch (err) {
       if (signal.aborted || tryNumber >= policy.retries || !isRetryable(err)) throw err;
+      await backOff(policy, tryNumber, signal, err);
     }
-    await backOff(policy, tryNumber, signal);
   }
 }
 
-/** Waits before retry number `tryNumber + 1`: full back-off halved at random (jitter). */
-export function backOff(policy: RetryPolicy, tryNumber: number, signal: AbortSignal): Promise<void> {
-  const ms = policy.firstDelayMs * 2 ** tryNumber * (0.5 + Math.random() / 2);
+/**
+ * Waits before retry number `tryNumber + 1`: full back-off halved at random (jitter), or longer when
+ * the server's Retry-After asks for it.
+ */
+export function backOff(policy: RetryPolicy, tryNumber: number, signal: AbortSignal, cause?: unknown): Promise<void> {
+  const jittered = policy.firstDelayMs * 2 ** tryNumber * (0.5 + Math.random() / 2);
+  const asked = cause instanceof GcsHttpError ? retryAfterMs(cause.retryAfter) : undefined;
+  const ms = Math.max(jittered, asked ?? 0);
+  policy.onRetry?.(describeFailure(cause), ms);
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
@@ -51,4 +60,10 @@ export function backOff(policy: RetryPolicy, tryNumber: number, signal: AbortSig
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function describeFailure(cause: unknown): string {
+  if (cause instanceof GcsHttpError) return `HTTP ${cause.status}`;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return code ?? (cause instanceof Error ? cause.message : 'no answer');
 }

@@ -19,7 +19,7 @@ import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from '.
 import { uploadResumable } from './resumable';
 import { UPLOAD_RETRY, withRetries, type RetryPolicy } from './retry';
 import { bucketMissingError, fileMismatchError, toUploadError, type UploadTarget } from './upload-errors';
-import { gcloudLocalPath, listOriginFiles, type OriginFile } from './walk';
+import { gcloudLocalPath, listOriginFiles, type DirectoryListing, type OriginFile } from './walk';
 
 export { MULTIPART_MAX_BYTES } from './limits';
 
@@ -56,6 +56,8 @@ export interface StageOptions {
   signal?: AbortSignal;
   /** Retries of each upload request (tests shorten the back-off). */
   retry?: RetryPolicy;
+  /** The origin's files when the caller has listed them already (the pre-flight check does). */
+  listing?: DirectoryListing;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
   opts.signal?.addEventListener('abort', forwardCallerAbort, { once: true });
   let client: GcsClient | undefined;
   try {
-    const listing = await listOriginFiles(opts.origin);
+    const listing = opts.listing ?? (await listOriginFiles(opts.origin));
     const progress: StageProgress = {
       phase: 'hashing',
       filesTotal: listing.files.length,

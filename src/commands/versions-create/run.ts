@@ -89,10 +89,12 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   if (localOrigin) {
     const { stageLocalOrigin } = await import('../../upload/stage');
     const { stagingProgressView } = await import('../../upload/progress');
+    const { UPLOAD_RETRY } = await import('../../upload/retry');
     const progress = stagingProgressView(output, options.stagingBucket!, properties.getBool('core/disable_prompts', false));
     try {
       built.body.deploymentUri = await stageLocalOrigin({
         origin: localOrigin,
+        listing,
         bucket: options.stagingBucket!,
         storageEndpoint: storageEndpoint(properties),
         accessToken: () => credentials.token(),
@@ -100,6 +102,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
         chunkSize: ctx.uploadChunkSize,
         signal: ctx.signal,
         onProgress: progress.onProgress,
+        retry: { ...UPLOAD_RETRY, onRetry: (reason, delayMs) => output.info(`Retrying a staging upload request after ${reason} (in ${(delayMs / 1000).toFixed(1)}s).`) },
       });
     } catch (err) {
       throw ctx.signal.aborted ? new InterruptedError(INTERRUPTED_BEFORE_CREATE) : err;
