@@ -191,11 +191,9 @@ function synopsis(track: Track, command: CommandDefinition): string {
       lines.push(line);
       line = CONTINUE;
     }
-    if (fits(unit) || !line.trim()) {
-      if (fits(unit)) {
-        line += (line.trim() ? ' ' : '') + unit;
-        continue;
-      }
+    if (fits(unit)) {
+      line += (line.trim() ? ' ' : '') + unit;
+      continue;
     }
     let rest = unit;
     let first = true;

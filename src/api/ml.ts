@@ -56,6 +56,11 @@ interface GoogleError {
 const RESERVED_URI_CHARS = ":/?#[]@!$&'()*+,;=";
 
 /** Percent-encode a resource path as apitools fills `{+name}` (Python's quote() with the reserved set safe), so `v1:setDefault` keeps its colon. */
+/** The ml v1 URL of a resource path on an endpoint (what --dry-run reports, what requests go to). */
+export function mlUrl(endpoint: string, resourcePath: string): string {
+  return `${endpoint.replace(/\/?$/, '/')}v1/${encodePath(resourcePath)}`;
+}
+
 export function encodePath(path: string): string {
   return Array.from(path)
     .map((c) => (/[A-Za-z0-9_.~-]/.test(c) || RESERVED_URI_CHARS.includes(c) ? c : encodeURIComponent(c)))
@@ -98,7 +103,7 @@ export class MlApi {
       throw new UserError(`The request to ${method} [${resourcePath}] is over ${MAX_REQUEST_BYTES} bytes; nothing was sent.`);
     }
     const search = new URLSearchParams({ ...query, alt: 'json' }).toString();
-    const url = `${this.options.endpoint.replace(/\/?$/, '/')}v1/${encodePath(resourcePath)}?${search}`;
+    const url = `${mlUrl(this.options.endpoint, resourcePath)}?${search}`;
     try {
       return await this.options.http.request({ method, url, headers, body: payload, signal });
     } catch (err) {

@@ -4,7 +4,7 @@ import { InterruptedError, UserError } from '../../errors';
 import { readConfigFile } from '../../config-file/read';
 import { buildVersion, type VersionFlags } from '../../version/build';
 import { mlEndpoint, storageEndpoint } from '../../context/endpoints';
-import { MlApi, TransientApiError, type CreateOutcome } from '../../api/ml';
+import { MlApi, mlUrl, TransientApiError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
 import type { CommandContext } from '../registry';
 import { listOriginFiles } from '../../upload/walk';
@@ -81,7 +81,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   if (options.dryRun) {
     const staging = listing && { listing, bucket: options.stagingBucket!, prefix: await computeStagingPrefix(listing) };
     if (staging) built.body.deploymentUri = `gs://${staging.bucket}/${staging.prefix}/`;
-    reportDryRun({ url: `${endpoint.replace(/\/?$/, '/')}v1/${model}/versions`, body: built.body, staging }, output);
+    reportDryRun({ url: mlUrl(endpoint, `${model}/versions`), body: built.body, staging }, output);
     return;
   }
 
