@@ -90,7 +90,7 @@ function inline(text: string): string {
 const words = (text: string) => inline(text).split(/\s+/).filter(Boolean);
 
 /** Renders a markdown help text as blocks (paragraphs, bullets, definitions, code) at `indent`. */
-export function renderMarkdown(text: string, indent: string, width = WIDTH): string {
+function renderMarkdown(text: string, indent: string, width = WIDTH): string {
   const blocks = text.split(/\n\s*\n/);
   const out: string[] = [];
   for (const block of blocks) {

@@ -19,7 +19,7 @@ export interface YamlProblem {
   problemMark?: YamlMark;
 }
 
-export function markAt(text: string, position: number): YamlMark {
+function markAt(text: string, position: number): YamlMark {
   const before = text.slice(0, position);
   const line = before.split('\n').length;
   return { line, column: position - before.lastIndexOf('\n'), position };

@@ -5,8 +5,6 @@
 import * as yaml from 'js-yaml';
 import { describeSyntaxError, type YamlMark, type YamlProblem } from './describe-error';
 
-export type { YamlMark, YamlProblem };
-
 export class YamlSyntaxError extends Error {
   constructor(readonly problem: YamlProblem) {
     super(problem.context ?? problem.problem);
