@@ -102,7 +102,7 @@ async function googleAuthToken(keyFile: string | undefined): Promise<string> {
     const client = await new GoogleAuth({ scopes: SCOPES, keyFile }).getClient();
     token = (await client.getAccessToken()).token;
   } catch (err) {
-    // No usable ADC (or key file): gcloud's "no active account" advice, with the library's reason at debug level.
+    // No usable ADC (or key file): gcloud's "no active account" advice; the library's reason shows at --verbosity=info.
     throw new UserError(NO_ACTIVE_ACCOUNT, { hint: (err as Error).message });
   }
   if (!token) throw new UserError(NO_ACTIVE_ACCOUNT);
