@@ -5,7 +5,7 @@
 // plain-text help does, at 80 columns.
 import { GLOBAL_FLAGS } from './flags/global-flags';
 import type { FlagSpec, Track } from './flags/spec';
-import type { CommandDefinition } from './commands/registry';
+import type { CommandDefinition } from './cli/command';
 import { colourAllowed } from './context/output';
 
 const WIDTH = 80;

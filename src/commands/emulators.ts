@@ -8,7 +8,7 @@ import { UserError } from '../errors';
 import { flag, ALL_TRACKS } from '../flags/spec';
 import { plainInt, scalarToString } from '../flags/arg-types';
 import { FAULTS_ENV, FaultSpecError, parseFaultSpec, type FaultSpec } from '../emulator/faults';
-import type { CommandDefinition, CommandContext } from './registry';
+import type { CommandDefinition, CommandContext } from '../cli/command';
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {
   const configDir = env.CLOUDSDK_CONFIG || path.join(os.homedir(), '.config', 'gcloud');

@@ -10,7 +10,7 @@ import { applyFilter, compileFilter } from '../output/filter';
 import { renderFormat, FormatError } from '../output/format';
 import { parseProjection } from '../output/parser';
 import { UserError } from '../errors';
-import type { CommandContext } from './registry';
+import type { CommandContext } from '../cli/command';
 
 /** BoundedInt(1, …, unlimited=True): `unlimited` means no bound (-1 here). */
 function countOrUnlimited(raw: RawValue): number {

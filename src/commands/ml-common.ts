@@ -8,7 +8,7 @@ import { mlEndpoint } from '../context/endpoints';
 import { InterruptedError } from '../errors';
 import { flag, type FlagSpec, type PositionalSpec } from '../flags/spec';
 import { REGIONS, VERSION_POSITIONAL, VERSIONS_CREATE_FLAGS } from './versions-create/flags';
-import type { CommandContext } from './registry';
+import type { CommandContext } from '../cli/command';
 
 function versionsCreateFlag(name: string): FlagSpec {
   const spec = VERSIONS_CREATE_FLAGS.find((f) => f.name === name);

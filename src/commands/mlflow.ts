@@ -7,7 +7,7 @@ import { flag } from '../flags/spec';
 import { MlflowClient, registerModelVersion } from '../mlflow/client';
 import { checkCreateRequest, tagsFromMap, withoutUnset } from '../mlflow/request';
 import { trackingServer } from '../mlflow/tracking';
-import type { CommandDefinition, CommandContext } from './registry';
+import type { CommandDefinition, CommandContext } from '../cli/command';
 
 interface ModelVersionsCreateOptions {
   name: string;

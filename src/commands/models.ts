@@ -9,7 +9,7 @@ import { LIST_FLAGS, printList, type ListOptions } from './list-output';
 import {
   commandRegion, confirmDeletion, connect, LABELS_FLAG, MODEL_POSITIONAL, projectOf, REGION_WITH_GLOBAL_FLAG,
 } from './ml-common';
-import type { CommandContext, CommandDefinition } from './registry';
+import type { CommandContext, CommandDefinition } from '../cli/command';
 
 const MANAGING_MODELS = 'For more details on managing AI Platform models and versions see https://cloud.google.com/ai-platform/prediction/docs/managing-models-jobs';
 

@@ -7,7 +7,7 @@ import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, printList, type ListOptions } from './list-output';
 import { connect, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG, projectOf } from './ml-common';
-import type { CommandContext, CommandDefinition } from './registry';
+import type { CommandContext, CommandDefinition } from '../cli/command';
 
 interface OperationOptions {
   operation: string;

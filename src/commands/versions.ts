@@ -5,7 +5,7 @@ import { waitForOperation } from '../api/operations';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, printList, type ListOptions } from './list-output';
 import { commandRegion, confirmDeletion, connect, MODEL_FLAG, projectOf, REGION_WITH_GLOBAL_FLAG, VERSION_POSITIONAL } from './ml-common';
-import type { CommandContext, CommandDefinition } from './registry';
+import type { CommandContext, CommandDefinition } from '../cli/command';
 
 interface VersionOptions {
   version: string;

@@ -4,7 +4,7 @@
 // before the deploy starts; a registration that fails after a successful deploy is a RegistryError
 // (its own exit code) that keeps the version and says how to retry only the registration.
 import { ArgumentError, RegistryError, UserError } from '../errors';
-import type { CommandContext } from '../commands/registry';
+import type { CommandContext } from '../cli/command';
 import { MlflowClient, registerModelVersion } from './client';
 import { checkCreateRequest, standaloneCommand, tagsFromMap, withoutUnset, type FieldOrigins } from './request';
 import type { CreateModelVersionRequest } from './schema';

@@ -5,7 +5,7 @@
 // values). Everything is a pure function of the seed, so any failing input can be replayed.
 import * as yaml from 'js-yaml';
 import { seededRandom } from '../../src/emulator/faults';
-import { COMMANDS } from '../../src/commands/registry';
+import { COMMANDS } from '../../src/commands';
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
 import { ALLOWED_CONFIG_FIELDS, CONTAINER_CONFIG_FIELDS } from '../../src/config-file/read';
 

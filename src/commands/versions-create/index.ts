@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../registry';
+import type { CommandDefinition } from '../../cli/command';
 import { VERSION_POSITIONAL, VERSIONS_CREATE_FLAGS } from './flags';
 import { versionsCreate, type VersionsCreateOptions } from './run';
 

@@ -6,7 +6,7 @@ import { buildVersion, type VersionFlags } from '../../version/build';
 import { mlEndpoint, storageEndpoint } from '../../context/endpoints';
 import { MlApi, mlUrl, TransientApiError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
-import type { CommandContext } from '../registry';
+import type { CommandContext } from '../../cli/command';
 import { listOriginFiles } from '../../upload/walk';
 import { computeStagingPrefix } from '../../upload/prefix';
 import { reportDryRun } from './dry-run';

@@ -1,17 +1,12 @@
-// Every command is a small typed module registered here: its path, the tracks that have it, its
-// positionals and flags (data), its help, and a handler that gets parsed options plus a context.
+// What a command is: its path, the tracks that have it, its positionals and flags (data), its help,
+// and a handler that gets parsed options plus a context. Types only: the list of commands lives in
+// commands/index.ts, so a command can import these without importing every other command.
 import type { Credentials } from '../context/auth';
 import type { HttpClient } from '../context/http';
 import type { Output } from '../context/output';
 import type { Properties } from '../context/properties';
 import type { FlagSpec, PositionalSpec, Track } from '../flags/spec';
 import type { BuiltVersion } from '../version/build';
-import { versionsCreateCommand } from './versions-create';
-import { emulatorCommands } from './emulators';
-import { mlflowCommands } from './mlflow';
-import { modelsCommands } from './models';
-import { operationsCommands } from './operations';
-import { versionsCommands } from './versions';
 
 export interface CommandContext {
   track: Track;
@@ -54,7 +49,3 @@ export interface CommandDefinition {
   standalone?: boolean;
   run(options: Record<string, unknown>, ctx: CommandContext): Promise<void>;
 }
-
-export const COMMANDS: CommandDefinition[] = [
-  versionsCreateCommand, ...versionsCommands, ...modelsCommands, ...operationsCommands, ...emulatorCommands, ...mlflowCommands,
-];
