@@ -2,7 +2,7 @@
 // the limits the OCI AI Data Platform reference documents for CreateModelVersionDetails and
 // ModelVersion (open-source MLflow documents none; these are the stricter of the two). The CLI
 // checks a request with them before anything is sent; the emulator enforces the same limits.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** CreateModelVersionDetails and ModelVersionTag, as documented (lengths in characters). */
 export const LIMITS = {
@@ -18,28 +18,30 @@ export const LIMITS = {
 } as const;
 
 function text(limit: { min?: number; max: number }) {
-  let schema = z.string({ error: 'must be a string' });
-  if (limit.min) schema = schema.min(limit.min, { error: (issue) => (limit.min === 1 ? 'must not be empty' : `at least ${limit.min} characters (got ${String((issue.input as string).length)})`) });
-  return schema.max(limit.max, { error: (issue) => `at most ${limit.max} characters (got ${(issue.input as string).length})` });
+  const checks: z.core.$ZodCheck<string>[] = [z.maxLength(limit.max, { error: (issue) => `at most ${limit.max} characters (got ${(issue.input as string).length})` })];
+  if (limit.min) {
+    const min = limit.min;
+    checks.unshift(z.minLength(min, { error: (issue) => (min === 1 ? 'must not be empty' : `at least ${min} characters (got ${String((issue.input as string).length)})`) }));
+  }
+  return z.string({ error: 'must be a string' }).check(...checks);
 }
 
-export const modelVersionTagSchema = z.object({ key: text(LIMITS.tagKey), value: text(LIMITS.tagValue) }).strict();
+export const modelVersionTagSchema = z.strictObject({ key: text(LIMITS.tagKey), value: text(LIMITS.tagValue) });
 export type ModelVersionTag = z.infer<typeof modelVersionTagSchema>;
 
-export const createModelVersionRequestSchema = z
-  .object({
-    name: text(LIMITS.name),
-    source: text(LIMITS.source),
-    run_id: text(LIMITS.run_id).optional(),
-    run_link: text(LIMITS.run_link).optional(),
-    description: text(LIMITS.description).optional(),
-    model_id: text(LIMITS.model_id).optional(),
-    tags: z
-      .array(modelVersionTagSchema)
-      .max(LIMITS.tags.max, { error: (issue) => `at most ${LIMITS.tags.max} tags (got ${(issue.input as unknown[]).length})` })
-      .optional(),
-  })
-  .strict();
+export const createModelVersionRequestSchema = z.strictObject({
+  name: text(LIMITS.name),
+  source: text(LIMITS.source),
+  run_id: z.optional(text(LIMITS.run_id)),
+  run_link: z.optional(text(LIMITS.run_link)),
+  description: z.optional(text(LIMITS.description)),
+  model_id: z.optional(text(LIMITS.model_id)),
+  tags: z.optional(
+    z.array(modelVersionTagSchema).check(
+      z.maxLength(LIMITS.tags.max, { error: (issue) => `at most ${LIMITS.tags.max} tags (got ${(issue.input as unknown[]).length})` }),
+    ),
+  ),
+});
 export type CreateModelVersionRequest = z.infer<typeof createModelVersionRequestSchema>;
 
 export const MODEL_VERSION_STATUSES = ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'] as const;
@@ -48,14 +50,14 @@ export type ModelVersionStatus = (typeof MODEL_VERSION_STATUSES)[number];
 /** ModelVersion as answered: the fields gcloud-aip reads are checked, the others kept as they come. */
 export const modelVersionSchema = z.looseObject({
   name: z.string(),
-  version: z.string().min(1).max(64),
-  source: z.string().optional(),
-  run_id: z.string().optional(),
-  status: z.enum(MODEL_VERSION_STATUSES).optional(),
-  status_message: z.string().optional(),
-  tags: z.array(z.looseObject({ key: z.string(), value: z.string().optional() })).optional(),
-  creation_timestamp: z.union([z.number(), z.string()]).optional(),
-  last_updated_timestamp: z.union([z.number(), z.string()]).optional(),
+  version: z.string().check(z.minLength(1), z.maxLength(64)),
+  source: z.optional(z.string()),
+  run_id: z.optional(z.string()),
+  status: z.optional(z.enum(MODEL_VERSION_STATUSES)),
+  status_message: z.optional(z.string()),
+  tags: z.optional(z.array(z.looseObject({ key: z.string(), value: z.optional(z.string()) }))),
+  creation_timestamp: z.optional(z.union([z.number(), z.string()])),
+  last_updated_timestamp: z.optional(z.union([z.number(), z.string()])),
 });
 export type ModelVersion = z.infer<typeof modelVersionSchema>;
 

@@ -2,50 +2,41 @@
 // (REST reference of projects.models.versions and gcloud's help). The CLI checks the merged
 // request with it before anything is uploaded; the emulator enforces the same rules server-side.
 // Conservative by design: only what the documents clearly forbid is refused.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isValidLabelKey, isValidLabelValue } from '../flags/arg-types';
 
 const str = z.string();
-const int = z.number().int();
+const int = z.int();
 
-const integratedGradients = z.object({ numIntegralSteps: int, blurBaselineConfig: z.unknown(), smoothGradConfig: z.unknown() }).partial().strict();
+/** A message whose fields are all optional and which has no other fields (REST lists every field). */
+const message = <Shape extends z.core.$ZodLooseShape>(shape: Shape) => z.partial(z.strictObject(shape));
 
-export const versionSchema = z
-  .object({
-    name: str, description: str, isDefault: z.boolean(), deploymentUri: str, createTime: str, lastUseTime: str,
-    runtimeVersion: str, machineType: str, state: str, errorMessage: str, packageUris: z.array(str),
-    labels: z.record(str, str.nullable()), etag: str, framework: str, pythonVersion: str, serviceAccount: str,
-    predictionClass: str, imageUri: str, lastMigrationModelId: str, lastMigrationTime: str, modelClass: str,
-    acceleratorConfig: z.object({ count: z.union([str, int]), type: str }).partial().strict(),
-    requestLoggingConfig: z.object({ samplingPercentage: z.number(), bigqueryTableName: str }).partial().strict(),
-    explanationConfig: z
-      .object({
-        integratedGradientsAttribution: integratedGradients,
-        xraiAttribution: integratedGradients,
-        sampledShapleyAttribution: z.object({ numPaths: int }).partial().strict(),
-        ablationAttribution: z.unknown(), saabasAttribution: z.unknown(), treeShapAttribution: z.unknown(),
-      })
-      .partial()
-      .strict(),
-    autoScaling: z
-      .object({ minNodes: int, maxNodes: int, metrics: z.array(z.object({ name: str, target: int }).partial().strict()) })
-      .partial()
-      .strict(),
-    manualScaling: z.object({ nodes: int }).partial().strict(),
-    container: z
-      .object({
-        image: str, command: z.array(str), args: z.array(str),
-        env: z.array(z.object({ name: str, value: str }).partial().strict()),
-        ports: z.array(z.object({ containerPort: int }).partial().strict()),
-      })
-      .partial()
-      .strict(),
-    routes: z.object({ predict: str, health: str }).partial().strict(),
-  })
-  .partial()
-  // REST: the JSON representation of Version (and of each nested object) lists every field; nothing else is one.
-  .strict()
-  .superRefine((v, ctx) => {
+const integratedGradients = message({ numIntegralSteps: int, blurBaselineConfig: z.unknown(), smoothGradConfig: z.unknown() });
+
+// REST: the JSON representation of Version (and of each nested object) lists every field; nothing else is one.
+export const versionSchema = message({
+  name: str, description: str, isDefault: z.boolean(), deploymentUri: str, createTime: str, lastUseTime: str,
+  runtimeVersion: str, machineType: str, state: str, errorMessage: str, packageUris: z.array(str),
+  labels: z.record(str, z.nullable(str)), etag: str, framework: str, pythonVersion: str, serviceAccount: str,
+  predictionClass: str, imageUri: str, lastMigrationModelId: str, lastMigrationTime: str, modelClass: str,
+  acceleratorConfig: message({ count: z.union([str, int]), type: str }),
+  requestLoggingConfig: message({ samplingPercentage: z.number(), bigqueryTableName: str }),
+  explanationConfig: message({
+    integratedGradientsAttribution: integratedGradients,
+    xraiAttribution: integratedGradients,
+    sampledShapleyAttribution: message({ numPaths: int }),
+    ablationAttribution: z.unknown(), saabasAttribution: z.unknown(), treeShapAttribution: z.unknown(),
+  }),
+  autoScaling: message({ minNodes: int, maxNodes: int, metrics: z.array(message({ name: str, target: int })) }),
+  manualScaling: message({ nodes: int }),
+  container: message({
+    image: str, command: z.array(str), args: z.array(str),
+    env: z.array(message({ name: str, value: str })),
+    ports: z.array(message({ containerPort: int })),
+  }),
+  routes: message({ predict: str, health: str }),
+}).check(
+  z.superRefine((v, ctx) => {
     const problem = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
     const runtime = dotted(v.runtimeVersion);
     const isN1 = v.machineType?.startsWith('n1-') ?? false;
@@ -114,7 +105,8 @@ export const versionSchema = z
     // REST ExplanationConfig: "Union field attribution_method … can be only one of the following".
     const attributions = Object.keys(v.explanationConfig ?? {});
     if (attributions.length > 1) problem('explanationConfig', `only one attribution method may be set (found ${attributions.join(', ')})`);
-  });
+  }),
+);
 
 type Dotted = number[];
 
@@ -178,19 +170,22 @@ function fieldPath(path: string[]): string {
 
 /** The field names the schema knows at a path of the body (array indexes skipped). */
 function fieldNamesAt(path: string[]): string[] {
-  let node: z.ZodType = versionSchema;
+  let node: z.core.$ZodType = versionSchema;
   for (const step of path) {
     node = unwrap(node);
-    if (node instanceof z.ZodArray) node = unwrap(node.element as z.ZodType);
     if (/^\d+$/.test(step)) continue;
-    if (!(node instanceof z.ZodObject)) return [];
-    node = node.shape[step] as z.ZodType;
+    const def = node._zod.def;
+    if (def.type !== 'object') return [];
+    node = (def as z.core.$ZodObjectDef).shape[step];
   }
   node = unwrap(node);
-  if (node instanceof z.ZodArray) node = unwrap(node.element as z.ZodType);
-  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
+  return node._zod.def.type === 'object' ? Object.keys((node._zod.def as z.core.$ZodObjectDef).shape) : [];
 }
 
-function unwrap(node: z.ZodType): z.ZodType {
-  return node instanceof z.ZodOptional || node instanceof z.ZodNullable ? unwrap(node.unwrap() as z.ZodType) : node;
+/** The message inside optional, nullable and array wrappers. */
+function unwrap(node: z.core.$ZodType): z.core.$ZodType {
+  const def = node._zod.def;
+  if (def.type === 'optional' || def.type === 'nullable') return unwrap((def as z.core.$ZodOptionalDef).innerType);
+  if (def.type === 'array') return unwrap((def as z.core.$ZodArrayDef).element);
+  return node;
 }
