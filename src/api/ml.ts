@@ -4,7 +4,7 @@
 import { UserError } from '../errors';
 import type { Credentials } from '../context/auth';
 import { isRetryableStatus, NetworkError, type HttpClient, type HttpResponse } from '../context/http';
-import { renderFormat } from '../output/format';
+import { renderFormat } from '../format';
 
 export interface Operation {
   name: string;

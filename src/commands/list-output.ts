@@ -4,11 +4,7 @@
 // nothing.
 import { argList, boundedInt, scalarToString, type RawValue } from '../flags/arg-types';
 import { flag, type FlagSpec } from '../flags/spec';
-import { builtinTransforms } from '../output/builtin-transforms';
-import { applyDisplayOptions, composeFormat } from '../output/display';
-import { applyFilter, compileFilter } from '../output/filter';
-import { renderFormat, FormatError } from '../output/format';
-import { parseProjection } from '../output/parser';
+import { applyDisplayOptions, applyFilter, builtinTransforms, compileFilter, composeFormat, FormatError, parseProjection, renderFormat } from '../format';
 import { UserError } from '../errors';
 import type { CommandContext } from '../cli/command';
 

@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import type { ParsedArgs } from '../flags/parser';
 import type { Track } from '../flags/spec';
 import type { CommandContext, CommandDefinition } from '../cli/command';
-import { renderFormat, FormatError } from '../output/format';
+import { renderFormat, FormatError } from '../format';
 import { resolveCredentials, type Credentials } from './auth';
 import { HttpClient } from './http';
 import { colourAllowed, Output } from './output';

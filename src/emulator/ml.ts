@@ -5,8 +5,7 @@
 // timestamps, by whichever request next looks: no timers, so a restarted emulator picks up where
 // it left off.
 
-import { applyFilter } from '../output/filter';
-import { FormatError } from '../output/errors';
+import { applyFilter, FormatError } from '../format';
 import { versionProblems } from '../version/schema';
 import { rpcError } from './errors';
 import { Exchange, type Reply } from './http';

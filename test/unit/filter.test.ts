@@ -1,9 +1,9 @@
-// The --filter engine (src/output/filter.ts): gcloud's grammar, matching rules and warnings. The
+// The --filter engine (src/format/filter.ts): gcloud's grammar, matching rules and warnings. The
 // expected selections were checked against gcloud 528 listing the same resources.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyFilter, compileFilter } from '../../src/output/filter';
-import { FormatError } from '../../src/output/errors';
+import { applyFilter, compileFilter } from '../../src/format/filter';
+import { FormatError } from '../../src/format/errors';
 
 const OPERATIONS = [
   { name: 'projects/p/operations/create_iris_v1-1', metadata: { operationType: 'CREATE_VERSION', createTime: '2024-05-01T10:00:00Z' }, done: true },

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
-import { FormatError, renderFormat } from '../../src/output/format';
+import { FormatError, renderFormat } from '../../src/format/format';
 import { DONE_OPERATION, MODELS, ODD, OPERATION, VERSION, VERSIONS } from './format-fixtures';
 
 interface OracleCase {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { formatFloat } from '../../src/output/builtin-transforms';
-import { pyFloatRepr, pyFormatFixed, pyFormatGeneral, pyRepr, pyStr } from '../../src/output/python';
+import { formatFloat } from '../../src/format/builtin-transforms';
+import { pyFloatRepr, pyFormatFixed, pyFormatGeneral, pyRepr, pyStr } from '../../src/format/python';
 
 describe('float formatting', () => {
   test('repr(float)', () => {

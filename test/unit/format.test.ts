@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { FormatError, renderFormat } from '../../src/output/format';
+import { FormatError, renderFormat } from '../../src/format/format';
 import { MODELS, ODD, OPERATION, VERSION, VERSIONS } from './format-fixtures';
 
 /** Joins output lines, each terminated by a newline. */
