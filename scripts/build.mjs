@@ -1,6 +1,7 @@
 // Bundles the CLI into one file so start-up stays near bare Node: dist/bundle.js, minified, loaded
 // by dist/cli.js through V8's code cache (scripts/cli-loader.cjs). Libraries that only some paths
-// need stay out of it and are required lazily: auth from node_modules, the spinner as dist/ora.js.
+// need stay out of it and are required lazily: auth from node_modules, the spinner as dist/ora.js,
+// the emulator as dist/emulator.js.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -11,11 +12,15 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 // code-cached bundle cannot use import(): scripts compiled through node:vm have no module loader).
 await build({ ...common, stdin: { contents: "export { default } from 'ora';", resolveDir: '.' }, outfile: 'dist/ora.js' });
 
-/** `import('ora')` → the CommonJS build above, required from beside the bundle. */
-const oraBesideBundle = {
-  name: 'ora-beside-bundle',
+// The emulator (its own front door, src/emulator/index.ts) is only for `emulators ai-platform start`.
+await build({ ...common, entryPoints: ['src/emulator/index.ts'], outfile: 'dist/emulator.js' });
+
+/** `import('ora')` and `import('../emulator')` → the CommonJS builds above, required from beside the bundle. */
+const besideBundle = {
+  name: 'beside-bundle',
   setup(b) {
     b.onResolve({ filter: /^ora$/ }, () => ({ path: './ora.js', external: true }));
+    b.onResolve({ filter: /^\.\.\/emulator$/ }, () => ({ path: './emulator.js', external: true }));
   },
 };
 
@@ -25,7 +30,7 @@ await build({
   outfile: 'dist/bundle.js',
   sourcemap: 'linked',
   external: ['google-auth-library'],
-  plugins: [oraBesideBundle],
+  plugins: [besideBundle],
   // import() becomes require(): see above.
   supported: { 'dynamic-import': false },
 });

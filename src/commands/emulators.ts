@@ -7,8 +7,11 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { flag, ALL_TRACKS } from '../flags/spec';
 import { plainInt, scalarToString } from '../flags/arg-types';
-import { FAULTS_ENV, FaultSpecError, parseFaultSpec, type FaultSpec } from '../emulator/faults';
+import type { FaultSpec } from '../emulator';
 import type { CommandDefinition, CommandContext } from '../cli/command';
+
+/** Where `start` takes its --faults default from (the fault suite sets it for every emulator it starts). */
+const FAULTS_ENV = 'GCLOUD_AIP_EMULATOR_FAULTS';
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {
   const configDir = env.CLOUDSDK_CONFIG || path.join(os.homedir(), '.config', 'gcloud');
@@ -36,7 +39,8 @@ function parseHostPort(value: string): { host: string; port: number } {
 }
 
 async function start(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
-  const { startEmulator } = await import('../emulator/server');
+  // The emulator is a bundle of its own (dist/emulator.js), loaded only by this command.
+  const { startEmulator, FaultSpecError, parseFaultSpec } = await import('../emulator');
   const dataDir = (options.dataDir as string | undefined) ?? defaultDataDir(ctx.env);
   const { host, port } = parseHostPort((options.hostPort as string | undefined) ?? 'localhost:8089');
   const faultsText = (options.faults as string | undefined) ?? ctx.env[FAULTS_ENV];

@@ -19,8 +19,6 @@
 export const FAULT_KINDS = ['503', '429', 'reset', 'lost', 'slow'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export const FAULTS_ENV = 'GCLOUD_AIP_EMULATOR_FAULTS';
-
 export interface FaultSpec {
   seed: number;
   rates: Partial<Record<FaultKind, number>>;

@@ -10,11 +10,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { ApiError, httpError } from './errors';
 import { FaultInjector, parseFaultSpec, type FaultDecision, type FaultKind, type FaultSpec } from './faults';
-import { Exchange, type Reply } from './http';
-import { IamCredentialsApi } from './iam';
-import { MlApi } from './ml';
-import { MlflowRegistryApi } from './mlflow';
-import { StorageApi } from './storage';
+import { Exchange, type Reply } from './exchange';
+import { IamCredentialsService } from './iam/service';
+import { MlService } from './ml/service';
+import { MlflowRegistryService } from './mlflow/service';
+import { StorageService } from './storage/service';
 import { Store } from './store';
 
 export interface EmulatorOptions {
@@ -72,10 +72,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const host = opts.host ?? '127.0.0.1';
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const store = Store.open(opts.dataDir);
-  const ml = new MlApi(store, Math.max(0, opts.operationDelayMs ?? 2000));
-  const iam = new IamCredentialsApi();
-  const mlflow = new MlflowRegistryApi(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir);
-  const storage = new StorageApi(store);
+  const ml = new MlService(store, Math.max(0, opts.operationDelayMs ?? 2000));
+  const iam = new IamCredentialsService();
+  const mlflow = new MlflowRegistryService(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir);
+  const storage = new StorageService(store);
   const log: RecordedRequest[] = [];
   const injectorFor = (faults: string | FaultSpec | undefined) =>
     faults === undefined ? undefined : new FaultInjector(typeof faults === 'string' ? parseFaultSpec(faults) : faults);
@@ -147,10 +147,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         return { status: 200, json: {} };
       }
     }
-    const reply = IamCredentialsApi.handles(ex.rawPath) ? await iam.handle(ex)
-      : MlflowRegistryApi.handles(ex.rawPath) ? await mlflow.handle(ex)
-      : MlApi.handles(ex.rawPath) ? await ml.handle(ex)
-      : StorageApi.handles(ex.rawPath) ? await storage.handle(ex)
+    const reply = IamCredentialsService.handles(ex.rawPath) ? await iam.handle(ex)
+      : MlflowRegistryService.handles(ex.rawPath) ? await mlflow.handle(ex)
+      : MlService.handles(ex.rawPath) ? await ml.handle(ex)
+      : StorageService.handles(ex.rawPath) ? await storage.handle(ex)
       : undefined;
     if (reply) return reply;
     throw httpError(404, `The emulator has no handler for ${ex.method} ${ex.rawPath}`);

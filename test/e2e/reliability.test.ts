@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, createModel, emulatorEnv, FIXTURES, runCli, scratch, TOKEN, type RunResult } from '../helpers';
 
 let emulator: RunningEmulator;

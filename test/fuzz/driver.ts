@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../../src/main';
-import { startEmulator } from '../../src/emulator/server';
+import { startEmulator } from '../../src/emulator';
 import { createModel, emulatorEnv, scratch } from '../helpers';
 import { generateInput, Rng, type FuzzInput } from './grammar';
 import { judge, makePaths } from './world';

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, createModel, emulatorEnv, ROOT, runCommand, scratch } from '../helpers';
 import type { FuzzResults } from './driver';
 import { generateInput, Rng } from './grammar';

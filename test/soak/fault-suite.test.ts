@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { seededRandom } from '../../src/emulator/faults';
-import { startEmulator } from '../../src/emulator/server';
+import { startEmulator } from '../../src/emulator';
 import { CLI, createModel, emulatorEnv, runCommand, scratch } from '../helpers';
 
 const SOAK = process.env.GCLOUD_AIP_SOAK === '1';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { FaultInjector, FaultSpecError, parseFaultSpec } from '../../src/emulator/faults';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 
 describe('fault spec', () => {
   test('parses rates and options', () => {

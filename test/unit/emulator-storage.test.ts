@@ -20,9 +20,9 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Storage } from '@google-cloud/storage';
 import { OAuth2Client } from 'google-auth-library';
-import { crc32c, crc32cBase64, crc32cUpdate } from '../../src/emulator/crc32c';
-import { parseContentType, parseMultipart, type MultipartEvent } from '../../src/emulator/multipart';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { crc32c, crc32cBase64, crc32cUpdate } from '../../src/emulator/storage/crc32c';
+import { parseContentType, parseMultipart, type MultipartEvent } from '../../src/emulator/storage/multipart';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 
 function md5(data: Buffer): string {
   return createHash('md5').update(data).digest('base64');

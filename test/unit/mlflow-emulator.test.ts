@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 
 const OSS = '/api/2.0/mlflow';
 const OCI = '/20260430/aiDataPlatforms/ocid1.platform/mlops/api/2.0/mlflow';

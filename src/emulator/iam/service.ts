@@ -1,12 +1,12 @@
 // IAM Credentials generateAccessToken, enough for --impersonate-service-account to run offline:
 // a caller with a bearer token gets a short-lived token naming the target service account.
 import { randomBytes } from 'node:crypto';
-import { rpcError } from './errors';
-import type { Exchange, Reply } from './http';
+import { rpcError } from '../errors';
+import type { Exchange, Reply } from '../exchange';
 
 const GENERATE = /^\/v1\/projects\/[^/]+\/serviceAccounts\/([^/:]+):generateAccessToken$/;
 
-export class IamCredentialsApi {
+export class IamCredentialsService {
   static handles(path: string): boolean {
     return GENERATE.test(path);
   }

@@ -5,11 +5,11 @@
 // timestamps, by whichever request next looks: no timers, so a restarted emulator picks up where
 // it left off.
 
-import { applyFilter, FormatError } from '../format';
-import { versionProblems } from '../version/schema';
-import { rpcError } from './errors';
-import { Exchange, type Reply } from './http';
-import { Store, type JsonObject, type ModelRecord, type OperationRecord, type VersionRecord } from './store';
+import { applyFilter, FormatError } from '../../format';
+import { versionProblems } from '../../version/schema';
+import { rpcError } from '../errors';
+import { Exchange, type Reply } from '../exchange';
+import { Store, type JsonObject, type ModelRecord, type OperationRecord, type VersionRecord } from '../store';
 
 const VERSION_TYPE = 'type.googleapis.com/google.cloud.ml.v1.Version';
 const OPERATION_METADATA_TYPE = 'type.googleapis.com/google.cloud.ml.v1.OperationMetadata';
@@ -20,7 +20,7 @@ const MAX_PAGE_SIZE = 100;
 const VERSION_OUTPUT_ONLY = ['name', 'state', 'createTime', 'etag', 'isDefault', 'errorMessage', 'lastUseTime', 'lastMigrationTime', 'lastMigrationModelId'];
 const MODEL_OUTPUT_ONLY = ['name', 'etag', 'defaultVersion'];
 
-export class MlApi {
+export class MlService {
   constructor(
     private readonly store: Store,
     private readonly operationDelayMs: number,

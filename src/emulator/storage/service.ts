@@ -4,11 +4,11 @@
 
 import { randomBytes } from 'node:crypto';
 import { open, rm, stat } from 'node:fs/promises';
-import { storageError } from './errors';
+import { storageError } from '../errors';
 import { BodyFingerprint, digestFile, ObjectDigest, type ObjectChecksums } from './digest';
-import { Exchange, UPLOAD_BODY_LIMIT, type Reply } from './http';
+import { Exchange, UPLOAD_BODY_LIMIT, type Reply } from '../exchange';
 import { MultipartError, parseContentType, parseMultipart } from './multipart';
-import { Store, type JsonObject, type StoredObject, type UploadSession } from './store';
+import { Store, type JsonObject, type StoredObject, type UploadSession } from '../store';
 
 const UPLOAD_PATH = /^\/(?:resumable\/)?upload\/storage\/v1\/b\/([^/]+)\/o\/?$/;
 const OBJECT_PATH = /^\/(?:download\/)?storage\/v1\/b\/([^/]+)\/o\/(.+)$/;
@@ -21,7 +21,7 @@ const PASSTHROUGH_FIELDS = ['metadata', 'cacheControl', 'contentDisposition', 'c
 const JSON_LIMIT_FOR_METADATA_PART = 10 * 1024 * 1024;
 const MAX_LIST_RESULTS = 1000;
 
-export class StorageApi {
+export class StorageService {
   /** Running checksums of resumable sessions, valid while they cover exactly the committed bytes. */
   private readonly sessionDigests = new Map<string, ObjectDigest>();
   /** Serialises requests on one upload session. */

@@ -11,9 +11,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequestProblems, type CreateModelVersionRequest, type ModelVersionStatus } from '../mlflow/schema';
-import type { Exchange, Reply } from './http';
-import type { Store } from './store';
+import { createRequestProblems, type CreateModelVersionRequest, type ModelVersionStatus } from '../../mlflow/schema';
+import type { Exchange, Reply } from '../exchange';
+import type { Store } from '../store';
 
 const OSS_PREFIX = /^\/api\/2\.0\/mlflow\/([a-z-]+\/[a-z-]+)$/;
 const OCI_PREFIX = /^\/20260430\/aiDataPlatforms\/([^/]+)\/mlops\/api\/2\.0\/mlflow\/([a-z-]+\/[a-z-]+)$/;
@@ -81,7 +81,7 @@ interface Call {
   oci: boolean;
 }
 
-export class MlflowRegistryApi {
+export class MlflowRegistryService {
   private readonly registries: Record<string, Registry>;
 
   constructor(
