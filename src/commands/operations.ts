@@ -1,6 +1,6 @@
 // `[alpha|beta] ai-platform operations describe|wait|cancel|list`, as gcloud 528 has them. Unlike
 // models and versions, these ignore ai_platform/region: without --region they use the global endpoint.
-import type { Operation } from '../api/ml';
+import { TransientApiError } from '../api/ml';
 import { basename, operationName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { UserError } from '../errors';
@@ -22,9 +22,12 @@ async function describe(options: OperationOptions, ctx: CommandContext): Promise
 async function wait(options: OperationOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, options.region);
   const name = operationName(options.operation, projectOf(ctx));
-  let operation = (await client.get(name)) as unknown as Operation;
-  if (operation.done && operation.error) throw new UserError(operation.error.message ?? `Operation [${name}] failed.`);
-  if (!operation.done) operation = await waitForOperation(client.api, operation, `Waiting for operation [${basename(name)}]`, ctx.output);
+  const first = await client.api.getOperation(name).catch((err: unknown) => {
+    throw err instanceof TransientApiError ? new UserError(err.message) : err;
+  });
+  // A finished operation is reported at once (its error as an error), without a progress line.
+  if (first.done && first.error) throw new UserError(first.error.message || `Operation [${name}] failed.`);
+  const operation = first.done ? first : await waitForOperation(client.api, first, `Waiting for operation [${basename(name)}]`, ctx.output);
   ctx.printResult(operation);
 }
 
