@@ -187,6 +187,13 @@ export class MlApi {
     throw this.httpError(response, modelPath);
   }
 
+  /** A call that starts an operation (deletions); an answer that is not one is an error. */
+  async startOperation(method: string, resourcePath: string): Promise<Operation> {
+    const { response, parsed } = await this.answer(method, resourcePath);
+    if (!isOperation(parsed)) throw new UnknownOutcomeError(unexpectedAnswer(method, resourcePath, response, 'an operation'));
+    return parsed;
+  }
+
   /** A poll whose answer is not an operation counts as a failed poll (TransientApiError), tried again. */
   async getOperation(name: string): Promise<Operation> {
     const { response, parsed } = await this.answer('GET', name);

@@ -154,3 +154,13 @@ export function waitForVersion(api: MlApi, version: VersionResource, message: st
     options,
   );
 }
+
+/**
+ * The outcome of an operation a call returned: one that finished is reported at once (its error as
+ * a UserError) without a progress line; one still running is waited for.
+ */
+export async function finishOperation(api: MlApi, operation: Operation, message: string, output: Output, options: WaitOptions = {}): Promise<Operation> {
+  if (!operation.done) return waitForOperation(api, operation, message, output, options);
+  if (operation.error) throw new UserError(operation.error.message || `Operation [${operation.name}] failed.`);
+  return operation;
+}

@@ -68,7 +68,7 @@ export class MlResources {
   }
 
   delete(name: string): Promise<Operation> {
-    return this.api.call<Operation>('DELETE', name);
+    return this.api.startOperation('DELETE', name);
   }
 
   createModel(project: string, model: Resource): Promise<Resource> {

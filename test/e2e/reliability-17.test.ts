@@ -115,6 +115,18 @@ describe('item 1: a create answered with a finished or unreadable operation', ()
     }
   });
 
+  test('versions delete answered with a failed finished operation, or {}: exit 1, no crash', async () => {
+    proxy.rules.push({ match: /^DELETE .*\/versions\/v-del-failed\?/, reply: json({ name: 'projects/test-project/operations/d', done: true, error: { message: 'Cannot delete.' } }) });
+    proxy.rules.push({ match: /^DELETE .*\/versions\/v-del-empty\?/, reply: json({}) });
+    const failed = await runCli(['ai-platform', 'versions', 'delete', 'v-del-failed', '--model=r17'], env);
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.ok(failed.stderr.endsWith('ERROR: (gcloud.ai-platform.versions.delete) Cannot delete.\n'), failed.stderr);
+    const empty = await runCli(['ai-platform', 'versions', 'delete', 'v-del-empty', '--model=r17'], env);
+    assert.equal(empty.code, 1, empty.stderr);
+    noCrash(empty);
+    assert.match(empty.stderr, /\(HTTP 200\) with an object without the fields of one, not an operation\.\n$/);
+  });
+
   test('a list whose pages repeat their token stops with an error', async () => {
     proxy.rules.push({ match: /^GET \/v1\/projects\/test-project\/models\?/, reply: json({ models: [{ name: 'projects/test-project/models/a' }], nextPageToken: 'again' }) });
     const r = await runCli(['ai-platform', 'models', 'list'], env);
