@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { DEFAULT_RETRY, HttpClient } from '../../src/context/http';
 import { Output } from '../../src/context/output';
+import { GcsHttpError } from '../../src/upload/gcs-client';
+import { UPLOAD_RETRY, withRetries } from '../../src/upload/retry';
 
 let server: Server;
 let base: string;
@@ -51,4 +53,24 @@ test('an earlier attempt "may have acted" only when its whole request was sent a
     assert.equal(res.status, 200);
     assert.equal(res.retried, mayHaveActed, script.join(' → '));
   }
+});
+
+test('an upload retry honours Retry-After up to 60 s (a day is not waited)', async () => {
+  const waits: number[] = [];
+  const stop = new AbortController();
+  const failing = withRetries({ retries: 1, firstDelayMs: 1, onRetry: (_reason, ms) => (waits.push(ms), stop.abort(new Error('stop'))) }, stop.signal, async () => {
+    throw new GcsHttpError(503, 'busy', '86400');
+  });
+  await assert.rejects(failing, /stop/);
+  assert.deepEqual(waits, [60_000]);
+});
+
+test('uploads get the API client\'s retry budget: 5 attempts in all', async () => {
+  assert.equal(UPLOAD_RETRY.retries + 1, DEFAULT_RETRY.maxAttempts);
+  let calls = 0;
+  await assert.rejects(withRetries({ ...UPLOAD_RETRY, firstDelayMs: 1 }, new AbortController().signal, async () => {
+    calls++;
+    throw new GcsHttpError(503, 'busy');
+  }), GcsHttpError);
+  assert.equal(calls, 5);
 });
