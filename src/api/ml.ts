@@ -20,7 +20,10 @@ export interface VersionResource extends Record<string, unknown> {
   errorMessage?: string;
 }
 
-/** What versions.create led to: the operation the POST returned, or (after a lost response) our version found on the server. */
+/**
+ * What versions.create led to: the operation the POST returned, or (after an attempt that may have
+ * acted without a definite answer) a version with exactly the settings sent, found on the server.
+ */
 export type CreateOutcome = { kind: 'operation'; operation: Operation } | { kind: 'adopted'; version: VersionResource };
 
 export interface MlApiOptions {
@@ -42,6 +45,17 @@ export class TransientApiError extends UserError {
   ) {
     super(message);
     this.name = 'TransientApiError';
+  }
+}
+
+/**
+ * A request that may have been carried out although its outcome could not be read (an answer that
+ * is not what the API returns): the caller says what to check.
+ */
+export class UnknownOutcomeError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownOutcomeError';
   }
 }
 
@@ -87,9 +101,16 @@ export class MlApi {
 
   /** `signal`: see HttpRequest (by default the HTTP client's, Ctrl-C). */
   async call<T>(method: string, resourcePath: string, body?: unknown, signal?: AbortSignal | null, query: Record<string, string> = {}): Promise<T> {
+    const { response, parsed } = await this.answer(method, resourcePath, body, signal, query);
+    if (!isJsonObject(parsed)) throw new UserError(unexpectedAnswer(method, resourcePath, response, 'a JSON object'));
+    return parsed as T;
+  }
+
+  /** A successful answer and its parsed body (undefined when not JSON); an error status throws. */
+  private async answer(method: string, resourcePath: string, body?: unknown, signal?: AbortSignal | null, query: Record<string, string> = {}) {
     const response = await this.send(method, resourcePath, body, signal, query);
     if (response.status >= 300) throw this.httpError(response, resourcePath);
-    return parseJson<T>(response);
+    return { response, parsed: parseJson(response) };
   }
 
   private async send(method: string, resourcePath: string, body: unknown, signal: AbortSignal | null | undefined, query: Record<string, string> = {}): Promise<HttpResponse> {
@@ -130,18 +151,26 @@ export class MlApi {
     }
     // Details follow as YAML, as gcloud prints them.
     if (error?.details?.length) message += `\n${renderFormat(error.details, 'yaml', { isList: false }).trimEnd()}`;
-    return isRetryableStatus(response.status) ? new TransientApiError(message, response.retried || response.status !== 429) : new UserError(message);
+    // Any status is a definite answer: only an earlier attempt that got none may have acted.
+    return isRetryableStatus(response.status) ? new TransientApiError(message, response.retried) : new UserError(message);
   }
 
   /**
-   * POST versions.create. The POST is not idempotent: when our own retry (after a lost response or
-   * a 5xx) is answered 409 ALREADY_EXISTS, the first attempt probably created the version. It is
-   * adopted when it carries exactly what we sent; anything else is a real conflict, reported as
-   * gcloud reports it. Never aborted once sent: its outcome decides what the user is told.
+   * POST versions.create. The POST is not idempotent: when our own retry is answered 409
+   * ALREADY_EXISTS after an earlier attempt was sent and got no answer (reset, cut off, timed out),
+   * that attempt may have created the version. It is adopted only then, and only when it carries
+   * exactly what we sent; after definite answers (503, 429, …) a 409 is a real conflict (another
+   * run won), reported as gcloud reports it. Never aborted once sent: its outcome decides what the
+   * user is told. A success answer that is not an operation is an UnknownOutcomeError.
    */
   async createVersion(modelPath: string, version: Record<string, unknown>): Promise<CreateOutcome> {
-    const response = await this.send('POST', `${modelPath}/versions`, version, null);
-    if (response.status < 300) return { kind: 'operation', operation: parseJson<Operation>(response) };
+    const path = `${modelPath}/versions`;
+    const response = await this.send('POST', path, version, null);
+    if (response.status < 300) {
+      const operation = parseJson(response);
+      if (!isOperation(operation)) throw new UnknownOutcomeError(unexpectedAnswer('POST', path, response, 'an operation'));
+      return { kind: 'operation', operation };
+    }
     if (response.status === 409 && response.retried && googleError(response)?.status === 'ALREADY_EXISTS') {
       let found: VersionResource;
       try {
@@ -149,7 +178,7 @@ export class MlApi {
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         throw new UserError(
-          `${this.httpError(response, modelPath).message}\nThis request was sent again after an earlier attempt got no answer, so the ` +
+          `${this.httpError(response, modelPath).message}\nAn earlier attempt of this request was sent and got no answer, so the ` +
             `existing version may be the one it created; looking it up failed: ${err.message}`,
         );
       }
@@ -158,12 +187,25 @@ export class MlApi {
     throw this.httpError(response, modelPath);
   }
 
-  getOperation(name: string): Promise<Operation> {
-    return this.call<Operation>('GET', name);
+  /** A call that starts an operation (deletions); an answer that is not one is an error. */
+  async startOperation(method: string, resourcePath: string): Promise<Operation> {
+    const { response, parsed } = await this.answer(method, resourcePath);
+    if (!isOperation(parsed)) throw new UnknownOutcomeError(unexpectedAnswer(method, resourcePath, response, 'an operation'));
+    return parsed;
   }
 
-  getVersion(name: string): Promise<VersionResource> {
-    return this.call<VersionResource>('GET', name);
+  /** A poll whose answer is not an operation counts as a failed poll (TransientApiError), tried again. */
+  async getOperation(name: string): Promise<Operation> {
+    const { response, parsed } = await this.answer('GET', name);
+    if (!isOperation(parsed)) throw new TransientApiError(unexpectedAnswer('GET', name, response, 'an operation'), false);
+    return parsed;
+  }
+
+  /** Like getOperation: an answer that is not a version counts as a failed poll. */
+  async getVersion(name: string): Promise<VersionResource> {
+    const { response, parsed } = await this.answer('GET', name);
+    if (!isJsonObject(parsed) || typeof parsed.name !== 'string') throw new TransientApiError(unexpectedAnswer('GET', name, response, 'a version'), false);
+    return parsed as VersionResource;
   }
 }
 
@@ -189,10 +231,30 @@ function googleError(response: HttpResponse): GoogleError | undefined {
   }
 }
 
-function parseJson<T>(response: HttpResponse): T {
+/** The parsed body; undefined when it is not JSON (an empty body is `{}`, as the API sends for Empty). */
+function parseJson(response: HttpResponse): unknown {
   try {
-    return JSON.parse(response.body.toString('utf8') || '{}') as T;
+    return JSON.parse(response.body.toString('utf8') || '{}');
   } catch {
-    throw new UserError(`The server returned a response that is not JSON (HTTP ${response.status}).`);
+    return undefined;
   }
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An operation as the API returns it: named, and when done carrying an error or a response object. */
+function isOperation(value: unknown): value is Operation {
+  if (!isJsonObject(value) || typeof value.name !== 'string' || value.name === '') return false;
+  return (value.error === undefined || isJsonObject(value.error)) && (value.response === undefined || isJsonObject(value.response));
+}
+
+/** `The server answered POST [p] (HTTP 200) with <what it was>, not an operation.` */
+function unexpectedAnswer(method: string, resourcePath: string, response: HttpResponse, expected: string): string {
+  const text = response.body.toString('utf8').trim();
+  const json = parseJson(response);
+  const what = json === undefined ? `a body that is not JSON (${JSON.stringify(text.slice(0, 60))}${text.length > 60 ? '…' : ''})`
+    : isJsonObject(json) ? 'an object without the fields of one' : `JSON ${JSON.stringify(json)?.slice(0, 60) ?? ''}`;
+  return `The server answered ${method} [${resourcePath}] (HTTP ${response.status}) with ${what}, not ${expected}.`;
 }

@@ -68,19 +68,24 @@ function continuesOnServer(follow: string): string {
   return `It continues on the server; follow it with:\n  $ ${follow}`;
 }
 
-async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Output, options: WaitOptions): Promise<T> {
+/** `known`: what the server already said (a create answered with a finished operation is not polled). */
+async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Output, options: WaitOptions, known?: T): Promise<T> {
   const { signal } = options;
   const sleep = options.sleep ?? abortableSleep;
   const tracker = await progressTracker(message, output);
   let current: T;
   try {
-    current = await pollLoop(target, tracker, output, sleep, signal);
+    current = known !== undefined && target.isDone(known) ? known : await pollLoop(target, tracker, output, sleep, signal);
   } catch (err) {
     if (signal?.aborted) {
       tracker.finish('aborted');
       throw new InterruptedError(`Aborting wait for ${target.subject}.\n${continuesOnServer(target.follow)}`);
     }
     tracker.finish('failed');
+    // Waiting failed, not the work: say where it goes on (the loop's own errors already do).
+    if (err instanceof UserError && !err.message.includes(continuesOnServer(target.follow))) {
+      throw new UserError(`Waiting for ${target.subject} failed: ${err.message}\n${continuesOnServer(target.follow)}`);
+    }
     throw err;
   }
   const failure = target.failure(current);
@@ -113,7 +118,10 @@ async function pollLoop<T>(target: Waitable<T>, tracker: Tracker, output: Output
   }
 }
 
-/** Waits for an operation (versions.create's) to finish; its error, if any, becomes a UserError. */
+/**
+ * Waits for an operation (versions.create's) to finish; its error, if any, becomes a UserError. An
+ * operation that is done already is not polled again.
+ */
 export function waitForOperation(api: MlApi, operation: Operation, message: string, output: Output, options: WaitOptions = {}): Promise<Operation> {
   return pollUntilDone(
     {
@@ -121,11 +129,12 @@ export function waitForOperation(api: MlApi, operation: Operation, message: stri
       follow: options.follow ?? `gcloud ai-platform operations describe ${operation.name}`,
       poll: () => api.getOperation(operation.name),
       isDone: (current) => Boolean(current.done),
-      failure: (current) => (current.error ? (current.error.message ?? `Operation [${operation.name}] failed.`) : undefined),
+      failure: (current) => (current.error ? (current.error.message || `Operation [${operation.name}] failed.`) : undefined),
     },
     message,
     output,
     options,
+    operation,
   );
 }
 
@@ -144,4 +153,14 @@ export function waitForVersion(api: MlApi, version: VersionResource, message: st
     output,
     options,
   );
+}
+
+/**
+ * The outcome of an operation a call returned: one that finished is reported at once (its error as
+ * a UserError) without a progress line; one still running is waited for.
+ */
+export async function finishOperation(api: MlApi, operation: Operation, message: string, output: Output, options: WaitOptions = {}): Promise<Operation> {
+  if (!operation.done) return waitForOperation(api, operation, message, output, options);
+  if (operation.error) throw new UserError(operation.error.message || `Operation [${operation.name}] failed.`);
+  return operation;
 }

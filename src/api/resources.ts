@@ -45,12 +45,20 @@ export class MlResources {
 
   private async listAll(parent: string, field: string): Promise<Resource[]> {
     const items: Resource[] = [];
+    const seenTokens = new Set<string>();
     let pageToken: string | undefined;
     do {
       const query: Record<string, string> = { pageSize: LIST_PAGE_SIZE, ...(pageToken ? { pageToken } : {}) };
       const page = await this.api.call<Resource>('GET', parent, undefined, undefined, query);
-      items.push(...((page[field] as Resource[] | undefined) ?? []));
+      const found = page[field] ?? [];
+      if (!Array.isArray(found)) throw new UserError(`The server answered GET [${parent}] with a page whose [${field}] is not a list.`);
+      items.push(...(found as Resource[]));
       pageToken = typeof page.nextPageToken === 'string' && page.nextPageToken ? page.nextPageToken : undefined;
+      // A server that hands back a token it gave before would keep the listing going for ever.
+      if (pageToken !== undefined && seenTokens.has(pageToken)) {
+        throw new UserError(`The server answered GET [${parent}] with a page token it had already given; the listing stops here.`);
+      }
+      if (pageToken !== undefined) seenTokens.add(pageToken);
     } while (pageToken);
     return items;
   }
@@ -60,7 +68,7 @@ export class MlResources {
   }
 
   delete(name: string): Promise<Operation> {
-    return this.api.call<Operation>('DELETE', name);
+    return this.api.startOperation('DELETE', name);
   }
 
   createModel(project: string, model: Resource): Promise<Resource> {

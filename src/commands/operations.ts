@@ -1,8 +1,8 @@
 // `[alpha|beta] ai-platform operations describe|wait|cancel|list`, as gcloud 528 has them. Unlike
 // models and versions, these ignore ai_platform/region: without --region they use the global endpoint.
-import type { Operation } from '../api/ml';
+import { TransientApiError } from '../api/ml';
 import { basename, operationName } from '../api/resources';
-import { waitForOperation } from '../api/operations';
+import { finishOperation } from '../api/operations';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, printList, type ListOptions } from './list-output';
@@ -22,10 +22,10 @@ async function describe(options: OperationOptions, ctx: CommandContext): Promise
 async function wait(options: OperationOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, options.region);
   const name = operationName(options.operation, projectOf(ctx));
-  let operation = (await client.get(name)) as unknown as Operation;
-  if (operation.done && operation.error) throw new UserError(operation.error.message ?? `Operation [${name}] failed.`);
-  if (!operation.done) operation = await waitForOperation(client.api, operation, `Waiting for operation [${basename(name)}]`, ctx.output);
-  ctx.printResult(operation);
+  const first = await client.api.getOperation(name).catch((err: unknown) => {
+    throw err instanceof TransientApiError ? new UserError(err.message) : err;
+  });
+  ctx.printResult(await finishOperation(client.api, first, `Waiting for operation [${basename(name)}]`, ctx.output));
 }
 
 async function cancel(options: OperationOptions, ctx: CommandContext): Promise<void> {

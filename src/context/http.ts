@@ -25,8 +25,9 @@ export interface HttpResponse {
   headers: http.IncomingHttpHeaders;
   body: Buffer;
   /**
-   * An earlier attempt of this request may have reached the server (it got no answer, or a 408/5xx)
-   * before this one was sent: a non-idempotent call (versions.create) may already have happened.
+   * An earlier attempt of this request may have been acted on without a definite answer: its body
+   * was sent, then the answer was lost (reset, cut off, timed out). A non-idempotent call
+   * (versions.create) may already have happened. Any status (503, 429, 4xx) is a definite answer.
    */
   retried: boolean;
 }
@@ -35,7 +36,7 @@ export class NetworkError extends Error {
   constructor(
     readonly url: string,
     readonly cause: Error,
-    /** Some attempt may have reached the server and been acted on (see HttpResponse.retried). */
+    /** Some attempt may have been acted on without a definite answer (see HttpResponse.retried). */
     readonly maybeActed: boolean,
   ) {
     super(`${cause.message}`);
@@ -134,20 +135,20 @@ export class HttpClient {
     const req = { ...request, signal: request.signal === null ? undefined : (request.signal ?? this.options.signal) };
     const started = this.now();
     let authRetried = false;
-    let reachedServer = false;
+    let mayHaveActed = false;
     for (let attempt = 1; ; attempt++) {
       req.signal?.throwIfAborted();
       let response: HttpResponse;
       try {
-        response = { ...(await this.once(req)), retried: reachedServer };
+        response = { ...(await this.once(req)), retried: mayHaveActed };
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason;
         // A request Node refuses to send (a bad URL or header) fails the same way every time.
-        if (!isConnectionFailure(err)) throw new NetworkError(req.url, err as Error, reachedServer);
-        // Unless no connection was made, the request may have been received and acted on before it failed.
-        if (!NEVER_CONNECTED.has((err as NodeJS.ErrnoException).code ?? '')) reachedServer = true;
+        if (!isConnectionFailure(err)) throw new NetworkError(req.url, err as Error, mayHaveActed);
+        // Once the whole request was sent, it may have been received and acted on before the answer was lost.
+        if ((err as SendFailure).requestSent && !NEVER_CONNECTED.has((err as NodeJS.ErrnoException).code ?? '')) mayHaveActed = true;
         const delay = this.nextDelay(attempt, started, undefined);
-        if (delay === undefined) throw new NetworkError(req.url, err as Error, reachedServer);
+        if (delay === undefined) throw new NetworkError(req.url, err as Error, mayHaveActed);
         await this.backOff(req, attempt, delay, describeFailure(err as Error));
         continue;
       }
@@ -158,7 +159,6 @@ export class HttpClient {
       if (!isRetryableStatus(response.status)) return response;
       const delay = this.nextDelay(attempt, started, retryAfterMs(response.headers['retry-after']));
       if (delay === undefined) return response;
-      if (response.status !== 429) reachedServer = true;
       await this.backOff(req, attempt, delay, `HTTP ${response.status}`);
     }
   }
@@ -198,10 +198,12 @@ export class HttpClient {
         { method: req.method, headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent, signal: req.signal },
         (res) => {
           const chunks: Buffer[] = [];
+          // An answer that breaks off came after the whole request was received.
+          const answerLost = (err: SendFailure) => reject(Object.assign(err, { requestSent: true }));
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
+          res.on('error', answerLost);
           res.on('close', () => {
-            if (!res.complete) reject(errnoError('Connection closed before the response was complete', 'ECONNRESET'));
+            if (!res.complete) answerLost(errnoError('Connection closed before the response was complete', 'ECONNRESET'));
           });
           res.on('end', () => {
             const response = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), retried: false };
@@ -214,7 +216,8 @@ export class HttpClient {
       request.setTimeout(this.retry.idleTimeoutMs, () => {
         request.destroy(errnoError(`No response from the server for ${Math.round(this.retry.idleTimeoutMs / 1000)}s`, 'ETIMEDOUT'));
       });
-      request.on('error', reject);
+      // Whether the request had been handed over whole decides whether it may have been acted on.
+      request.on('error', (err: SendFailure) => reject(Object.assign(err, { requestSent: request.writableFinished })));
       request.end(body);
     });
   }
@@ -247,6 +250,8 @@ function isConnectionFailure(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' && !code.startsWith('ERR_');
 }
+
+type SendFailure = NodeJS.ErrnoException & { requestSent?: boolean };
 
 function errnoError(message: string, code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });

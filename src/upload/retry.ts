@@ -1,6 +1,6 @@
 // Bounded retries with exponential back-off and jitter for upload requests. Repeating an upload is
 // safe: object names start with the sha256 of the model, so a repeat writes the same bytes.
-import { retryAfterMs } from '../context/http';
+import { DEFAULT_RETRY, retryAfterMs } from '../context/http';
 import { GcsHttpError } from './gcs-client';
 
 export interface RetryPolicy {
@@ -12,7 +12,11 @@ export interface RetryPolicy {
   onRetry?: (reason: string, delayMs: number) => void;
 }
 
-export const UPLOAD_RETRY: RetryPolicy = { retries: 3, firstDelayMs: 1000 };
+/** The ml API client's budget (5 attempts in all, apitools' numbers: see DEFAULT_RETRY). */
+export const UPLOAD_RETRY: RetryPolicy = { retries: DEFAULT_RETRY.maxAttempts - 1, firstDelayMs: 1000 };
+
+/** The longest wait a Retry-After may ask for, as gcloud's HTTP layer caps it (60 s). */
+export const MAX_RETRY_AFTER_MS = DEFAULT_RETRY.maxDelayMs;
 
 // A connection that dropped or stalled may work on the next try; a refused one will not.
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -41,12 +45,12 @@ export async function withRetries<T>(policy: RetryPolicy, signal: AbortSignal, a
 
 /**
  * Waits before retry number `tryNumber + 1`: full back-off halved at random (jitter), or longer when
- * the server's Retry-After asks for it.
+ * the server's Retry-After asks for it, up to MAX_RETRY_AFTER_MS.
  */
 export function backOff(policy: RetryPolicy, tryNumber: number, signal: AbortSignal, cause?: unknown): Promise<void> {
   const jittered = policy.firstDelayMs * 2 ** tryNumber * (0.5 + Math.random() / 2);
   const asked = cause instanceof GcsHttpError ? retryAfterMs(cause.retryAfter) : undefined;
-  const ms = Math.max(jittered, asked ?? 0);
+  const ms = Math.min(MAX_RETRY_AFTER_MS, Math.max(jittered, asked ?? 0));
   policy.onRetry?.(describeFailure(cause), ms);
   return new Promise((resolve, reject) => {
     const onAbort = () => {

@@ -44,7 +44,7 @@ describe('safe create', () => {
     const r = await create('v-lost', '--format=value(state)');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'READY\n');
-    assert.match(r.stderr, /WARNING: The create request was sent again after an earlier attempt got no answer, and version \[projects\/test-project\/models\/rel\/versions\/v-lost\] exists with exactly the settings sent/);
+    assert.match(r.stderr, /WARNING: An attempt of this create request was sent and got no answer, so it may have created version \[projects\/test-project\/models\/rel\/versions\/v-lost\]; that version exists with exactly the settings sent/);
     assert.deepEqual(creates().map((c) => [c.status, c.fault]), [[200, 'lost'], [409, undefined]]);
     const found = await named('v-lost');
     assert.equal(found.length, 1);

@@ -4,7 +4,7 @@ import { InterruptedError, UserError } from '../../errors';
 import { readConfigFile } from '../../config-file/read';
 import { buildVersion, type VersionFlags } from '../../version/build';
 import { mlEndpoint, storageEndpoint } from '../../context/endpoints';
-import { MlApi, mlUrl, TransientApiError, type CreateOutcome } from '../../api/ml';
+import { MlApi, mlUrl, TransientApiError, UnknownOutcomeError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
 import type { CommandContext } from '../../cli/command';
 import { listOriginFiles } from '../../upload/walk';
@@ -119,15 +119,17 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   try {
     created = await api.createVersion(model, built.body);
   } catch (err) {
+    const check = `check with:\n  $ ${describeVersion}`;
+    if (err instanceof UnknownOutcomeError) throw new UserError(`${err.message}\nThe version may have been created all the same; ${check}`);
     if (!(err instanceof TransientApiError && err.maybeActed)) throw err;
-    throw new UserError(`${err.message}\nAn attempt got no answer, so the version may have been created all the same; check with:\n  $ ${describeVersion}`);
+    throw new UserError(`${err.message}\nAn attempt was sent and got no answer, so the version may have been created all the same; ${check}`);
   }
   const waitOptions = { signal: ctx.signal };
   if (created.kind === 'adopted') {
     const { version } = created;
     output.warning(
-      `The create request was sent again after an earlier attempt got no answer, and version [${version.name}] ` +
-        'exists with exactly the settings sent: it is that request\'s version, followed here rather than created twice.',
+      `An attempt of this create request was sent and got no answer, so it may have created version [${version.name}]; ` +
+        'that version exists with exactly the settings sent, so it is followed here instead of being reported as a conflict.',
     );
     if (options.async) {
       ctx.printResult(version);
@@ -144,7 +146,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
     return;
   }
   const follow = `gcloud ai-platform operations wait ${operation.name}${regionFlag}`;
-  const done = operation.done ? operation : await waitForOperation(api, operation, CREATING_MESSAGE, output, { ...waitOptions, follow });
+  const done = await waitForOperation(api, operation, CREATING_MESSAGE, output, { ...waitOptions, follow });
   ctx.printResult(done.response);
   await registration?.register(done.response, operation.name);
 }

@@ -1,0 +1,163 @@
+// Issue 17, end to end: the built CLI against the emulator, with its fault injection and a
+// misbehaving proxy in front of it. A failed or unreadable create is never reported as success;
+// another run's version is never adopted; odd bodies end in a clear error, never a crash.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { CLI, createModel, emulatorEnv, runCli, scratch, type RunResult } from '../helpers';
+import { startMisbehavingProxy, type MisbehavingProxy } from '../support/misbehaving-proxy';
+
+let emulator: RunningEmulator;
+let proxy: MisbehavingProxy;
+let env: NodeJS.ProcessEnv;
+let direct: NodeJS.ProcessEnv;
+const COMMAND = 'ERROR: (gcloud.ai-platform.versions.create)';
+const CREATE_PATH = /^POST \/v1\/projects\/test-project\/models\/r17\/versions\?/;
+
+before(async () => {
+  emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
+  proxy = await startMisbehavingProxy(emulator.port);
+  const base = { ...scratch().env, CLOUDSDK_AI_PLATFORM_REGION: 'global' };
+  env = { ...base, ...emulatorEnv(proxy.port) };
+  direct = { ...base, ...emulatorEnv(emulator.port) };
+  await createModel(emulator.port, 'test-project', 'r17');
+  // A model to deploy from (a version whose deploymentUri holds nothing fails).
+  const upload = await fetch(`${emulator.url}upload/storage/v1/b/r17-elsewhere/o?uploadType=media&name=model/saved_model.pb`, { method: 'POST', body: 'model' });
+  assert.equal(upload.status, 200);
+});
+after(async () => {
+  await proxy.close();
+  await emulator.close();
+});
+beforeEach(() => {
+  proxy.rules.length = 0;
+  proxy.applied.length = 0;
+  emulator.setFaults(undefined);
+  emulator.clearRequests();
+});
+
+const create = (id: string, ...extra: string[]) => runCli(['ai-platform', 'versions', 'create', id, '--model=r17', '--origin=gs://r17-elsewhere/model/', ...extra], env);
+const json = (body: unknown): { status: number; headers: Record<string, string>; body: string } => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+const noCrash = (r: RunResult) => assert.doesNotMatch(r.stderr, /Internal error|TypeError|\n\s+at /, r.stderr);
+
+describe('item 1: a create answered with a finished or unreadable operation', () => {
+  test('done with an error: exit 1 with the error, nothing on stdout', async () => {
+    proxy.rules.push({
+      match: CREATE_PATH,
+      reply: json({ name: 'projects/test-project/operations/create_r17_failed', done: true, error: { code: 3, message: 'Field: version.deployment_uri Error: nothing there.' } }),
+    });
+    for (const format of [[], ['--format=json']]) {
+      const r = await create('v-done-error', ...format);
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.ok(r.stderr.endsWith(`${COMMAND} Field: version.deployment_uri Error: nothing there.\n`), r.stderr);
+      assert.match(r.stderr, /Creating version \(this might take a few minutes\)\.\.\.+\nfailed\.\n/);
+    }
+  });
+
+  test('done with a response: printed without polling', async () => {
+    proxy.rules.push({ match: CREATE_PATH, reply: json({ name: 'projects/test-project/operations/x', done: true, response: { name: 'projects/test-project/models/r17/versions/v-x', state: 'READY' } }) });
+    const r = await create('v-done-ok', '--format=value(state)');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'READY\n');
+    assert.equal(emulator.requests().filter((q) => q.path.includes('/operations/')).length, 0);
+  });
+
+  for (const [what, body] of [['{}', '{}'], ['null', 'null'], ['an HTML page', '<html><body>Bad gateway</body></html>'], ['a truncated body', '{"name": "projects/test-project/oper']] as const) {
+    test(`${what} (HTTP 200): the version may exist, and the command that checks`, async () => {
+      // The request reaches the service: the version is created although the answer is unreadable.
+      proxy.rules.push({ match: CREATE_PATH, rewrite: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body }) });
+      const id = `v-odd-${what.replace(/\W+/g, '')}`;
+      const r = await create(id);
+      assert.equal(r.code, 1, r.stderr);
+      noCrash(r);
+      assert.match(r.stderr, new RegExp(`${COMMAND.replace(/[.()]/g, '\\$&')} The server answered POST \\[projects/test-project/models/r17/versions\\] \\(HTTP 200\\) with .*, not an operation\\.\\n`));
+      assert.ok(r.stderr.endsWith(`The version may have been created all the same; check with:\n  $ gcloud ai-platform versions describe projects/test-project/models/r17/versions/${id} --model=r17\n`), r.stderr);
+    });
+  }
+
+  test('a poll answered with HTML is a failed poll, tried again at the next interval', async () => {
+    proxy.rules.push({ match: /^GET \/v1\/projects\/test-project\/operations\//, times: 1, reply: { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>login</html>' } });
+    const r = await create('v-html-poll', '--verbosity=info', '--format=value(state)');
+    noCrash(r);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'READY\n');
+    assert.match(r.stderr, /INFO: Polling operation \S+ failed \(The server answered GET \[projects\/test-project\/operations\/\S+\] \(HTTP 200\) with a body that is not JSON \("<html>login<\/html>"\), not an operation\.\); polling again in 5s\./);
+  });
+
+  test('a poll answered with a definite error: the wait stops, saying the operation goes on', async () => {
+    proxy.rules.push({ match: /^GET \/v1\/projects\/test-project\/operations\//, reply: { status: 403, body: JSON.stringify({ error: { code: 403, status: 'PERMISSION_DENIED', message: 'No.' } }) } });
+    const r = await create('v-403-poll');
+    noCrash(r);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /\nfailed\.\nERROR: \(gcloud\.ai-platform\.versions\.create\) Waiting for operation (\S+) failed: PERMISSION_DENIED: No\. .*\nIt continues on the server; follow it with:\n {2}\$ gcloud ai-platform operations wait \1\n$/);
+  });
+
+  test('operations wait and describe: a finished failed operation and odd bodies are clear errors', async () => {
+    proxy.rules.push({ match: /operations\/op-failed\?/, reply: json({ name: 'projects/test-project/operations/op-failed', done: true, error: { message: 'It broke.' } }) });
+    proxy.rules.push({ match: /operations\/op-null\?/, reply: { status: 200, body: 'null' } });
+    proxy.rules.push({ match: /operations\/op-html\?/, reply: { status: 200, body: '<html></html>' } });
+    const wait = await runCli(['ai-platform', 'operations', 'wait', 'op-failed'], env);
+    assert.equal(wait.code, 1);
+    assert.ok(wait.stderr.endsWith('\nERROR: (gcloud.ai-platform.operations.wait) It broke.\n'), wait.stderr);
+    for (const command of ['wait', 'describe']) {
+      for (const op of ['op-null', 'op-html']) {
+        const r = await runCli(['ai-platform', 'operations', command, op], env);
+        assert.equal(r.code, 1, r.stderr);
+        noCrash(r);
+        assert.match(r.stderr, new RegExp(`\\nERROR: \\(gcloud\\.ai-platform\\.operations\\.${command}\\) The server answered GET \\[projects/test-project/operations/${op}\\] \\(HTTP 200\\) with `));
+      }
+    }
+  });
+
+  test('versions delete answered with a failed finished operation, or {}: exit 1, no crash', async () => {
+    proxy.rules.push({ match: /^DELETE .*\/versions\/v-del-failed\?/, reply: json({ name: 'projects/test-project/operations/d', done: true, error: { message: 'Cannot delete.' } }) });
+    proxy.rules.push({ match: /^DELETE .*\/versions\/v-del-empty\?/, reply: json({}) });
+    const failed = await runCli(['ai-platform', 'versions', 'delete', 'v-del-failed', '--model=r17'], env);
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.ok(failed.stderr.endsWith('ERROR: (gcloud.ai-platform.versions.delete) Cannot delete.\n'), failed.stderr);
+    const empty = await runCli(['ai-platform', 'versions', 'delete', 'v-del-empty', '--model=r17'], env);
+    assert.equal(empty.code, 1, empty.stderr);
+    noCrash(empty);
+    assert.match(empty.stderr, /\(HTTP 200\) with an object without the fields of one, not an operation\.\n$/);
+  });
+
+  test('a list whose pages repeat their token stops with an error', async () => {
+    proxy.rules.push({ match: /^GET \/v1\/projects\/test-project\/models\?/, reply: json({ models: [{ name: 'projects/test-project/models/a' }], nextPageToken: 'again' }) });
+    const r = await runCli(['ai-platform', 'models', 'list'], env);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /with a page token it had already given; the listing stops here\.\n$/);
+    assert.equal(proxy.applied.length, 2);
+  });
+});
+
+describe('item 2: never adopt another run\'s version', () => {
+  test('two identical creates, the first POST answered 503: exactly one exits 0', async () => {
+    // seed 2 sends Retry-After with the 503: the first run waits 4 s, the second creates meanwhile.
+    emulator.setFaults('seed=2,503=1,retry-after=4,match=^POST .*/versions$,max=1');
+    const args = [CLI, 'ai-platform', 'versions', 'create', 'v-race', '--model=r17', '--origin=gs://r17-elsewhere/model/'];
+    const run = () =>
+      new Promise<RunResult>((resolve) => {
+        const child = spawn(process.execPath, args, { env: direct, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      });
+    const first = run();
+    while (!emulator.requests().some((q) => q.fault === '503')) await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await run();
+    const firstResult = await first;
+    assert.deepEqual([firstResult.code, second.code], [1, 0], `${firstResult.stderr}\n---\n${second.stderr}`);
+    assert.match(firstResult.stderr, /ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.\n$/);
+    assert.doesNotMatch(firstResult.stderr, /WARNING/);
+    const posts = emulator.requests().filter((q) => q.method === 'POST' && q.path.endsWith('/versions'));
+    assert.deepEqual(posts.map((p) => p.status), [503, 200, 409]);
+  });
+});
