@@ -4,6 +4,7 @@
 import { UserError } from '../errors';
 import type { Credentials } from '../context/auth';
 import { isRetryableStatus, NetworkError, type HttpClient, type HttpResponse } from '../context/http';
+import { VERSION_OUTPUT_ONLY_FIELDS } from '../domain/version';
 import { renderFormat } from '../format';
 
 export interface Operation {
@@ -81,8 +82,8 @@ export function encodePath(path: string): string {
     .join('');
 }
 
-/** Fields the service fills in itself; a version is "ours" when every other field we sent matches. */
-const SERVER_SET_VERSION_FIELDS = new Set(['name', 'state', 'createTime', 'etag', 'isDefault', 'errorMessage', 'lastUseTime', 'lastMigrationTime', 'lastMigrationModelId']);
+/** A version is "ours" when every field we sent matches, but for those the service sets itself. */
+const SERVER_SET_VERSION_FIELDS = new Set(VERSION_OUTPUT_ONLY_FIELDS);
 
 export function sameVersionRequest(sent: Record<string, unknown>, found: Record<string, unknown>): boolean {
   return Object.entries(sent).every(([field, value]) => SERVER_SET_VERSION_FIELDS.has(field) || deepEqual(value, found[field]));

@@ -7,7 +7,8 @@ import { MlResources } from '../api/resources';
 import { mlEndpoint } from '../context/endpoints';
 import { InterruptedError } from '../errors';
 import { flag, type FlagSpec, type PositionalSpec } from '../flags/spec';
-import { REGIONS, VERSION_POSITIONAL, VERSIONS_CREATE_FLAGS } from './versions-create/flags';
+import { REGIONS } from '../domain/vocabulary';
+import { VERSION_POSITIONAL, VERSIONS_CREATE_FLAGS } from './versions-create/flags';
 import type { CommandContext } from '../cli/command';
 
 function versionsCreateFlag(name: string): FlagSpec {

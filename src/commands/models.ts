@@ -2,6 +2,7 @@
 import { basename, modelName } from '../api/resources';
 import { finishOperation } from '../api/operations';
 import { mlEndpoint } from '../context/endpoints';
+import { sortedLabels } from '../domain/labels';
 import { ArgumentError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
@@ -54,7 +55,7 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
     onlinePredictionConsoleLogging: Boolean(options.enableConsoleLogging),
   };
   if (options.description !== undefined) body.description = options.description;
-  if (options.labels?.size) body.labels = Object.fromEntries([...options.labels].sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (options.labels?.size) body.labels = sortedLabels(options.labels);
   const model = await client.createModel(name.split('/')[1], body);
   ctx.output.status(`Created ai platform model [${String(model.name)}].`);
 }

@@ -1,6 +1,7 @@
 // Value types of gcloud flags (ArgList, ArgDict, BoundedInt, bucket references, labels), with the
 // messages gcloud's argument parser prints when a value does not parse. A parse failure throws
 // FlagValueError; the parser turns it into `argument --flag: <message>` (exit 2).
+import { isValidLabelKey, isValidLabelValue } from '../domain/labels';
 
 export class FlagValueError extends Error {}
 
@@ -144,23 +145,7 @@ export function bucketReference(value: string): string {
   return name;
 }
 
-// ---- Labels ----
-
-// Python's str.isalpha/islower/isupper/isdigit on one code point, which gcloud's label rules use.
-const isAlpha = (c: string) => /^\p{L}$/u.test(c);
-const isLowerOrCaseless = (c: string) => isAlpha(c) && (/^\p{Ll}$/u.test(c) || !/^[\p{Lu}\p{Lt}]$/u.test(c));
-const isDigit = (c: string) => /^\p{Nd}$/u.test(c) || /^[\u00B2\u00B3\u00B9\u2070-\u2079\u2080-\u2089]$/u.test(c);
-const isLabelChar = (c: string) => c === '_' || c === '-' || isDigit(c) || isLowerOrCaseless(c);
-
-export function isValidLabelValue(value: string): boolean {
-  const chars = [...value];
-  return chars.length <= 63 && chars.every(isLabelChar);
-}
-
-export function isValidLabelKey(key: string): boolean {
-  const chars = [...key];
-  return chars.length > 0 && isLowerOrCaseless(chars[0]) && isValidLabelValue(key);
-}
+// ---- Labels (the rules: domain/labels.ts) ----
 
 export const LABEL_KEY_ERROR =
   'Only hyphens (-), underscores (_), lowercase characters, and numbers are allowed. Keys must start with a lowercase character. International characters are allowed. Key length must not exceed 63 characters.';

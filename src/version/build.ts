@@ -4,7 +4,8 @@
 // route flag is given). Each field remembers where its value came from, for error messages.
 import { UserError } from '../errors';
 import type { ConfigFile } from '../config-file/read';
-import { ACCELERATOR_TYPES, FRAMEWORKS, METRIC_NAMES } from '../commands/versions-create/flags';
+import { sortedLabels } from '../domain/labels';
+import { ACCELERATOR_TYPES, FRAMEWORKS, METRIC_NAMES } from '../domain/vocabulary';
 
 export interface VersionFlags {
   description?: string;
@@ -128,13 +129,17 @@ function withoutNullFields(value: unknown): unknown {
   );
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function buildVersion({ name, deploymentUri, config, flags, containers }: BuildOptions): BuiltVersion {
   const body: Record<string, unknown> = {};
   const sources: Record<string, string> = {};
   if (config) {
     for (const [field, value] of Object.entries(config.version)) {
       if (value === null || value === undefined) continue;
-      body[field] = field === 'labels' ? value : withoutNullFields(value);
+      body[field] = field !== 'labels' ? withoutNullFields(value) : isPlainObject(value) ? sortedLabels(Object.entries(value)) : value;
       sources[field] = config.lines[field] ? `${config.path}:${config.lines[field]}` : config.path;
     }
   }
@@ -159,7 +164,7 @@ export function buildVersion({ name, deploymentUri, config, flags, containers }:
   set('name', name, 'VERSION');
   set('deploymentUri', deploymentUri, '--origin');
   set('runtimeVersion', flags.runtimeVersion, '--runtime-version');
-  set('labels', flags.labels ? Object.fromEntries(flags.labels) : undefined, '--labels');
+  set('labels', flags.labels ? sortedLabels(flags.labels) : undefined, '--labels');
   set('machineType', flags.machineType, '--machine-type');
   set('description', flags.description, '--description');
   set('framework', flags.framework ? FRAMEWORKS[flags.framework] : undefined, '--framework');

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArgumentError, UserError } from '../../src/errors';
-import { argDict, argList, bucketReference, isValidLabelKey, isValidLabelValue, splitList } from '../../src/flags/arg-types';
+import { argDict, argList, bucketReference, splitList } from '../../src/flags/arg-types';
+import { isValidLabelKey, isValidLabelValue } from '../../src/domain/labels';
 import { parseArgs, type ArgToken } from '../../src/flags/parser';
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
 import { closestMatch, similarity } from '../../src/flags/suggest';

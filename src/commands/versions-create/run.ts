@@ -6,6 +6,8 @@ import { buildVersion, type VersionFlags } from '../../version/build';
 import { mlEndpoint, storageEndpoint } from '../../context/endpoints';
 import { MlApi, mlUrl, TransientApiError, UnknownOutcomeError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
+import { modelName } from '../../api/resources';
+import { commandRegion, projectOf } from '../ml-common';
 import type { CommandContext } from '../../cli/command';
 import { listOriginFiles } from '../../upload/walk';
 import { computeStagingPrefix } from '../../upload/prefix';
@@ -29,14 +31,9 @@ const INTERRUPTED_BEFORE_CREATE = 'Aborted by user: the upload was stopped and n
 const EXPLANATIONS_NOTICE =
   "Explanations reflect patterns in your model, but don't necessarily reveal fundamental relationships about your data population. See https://cloud.google.com/vertex-ai/docs/explainable-ai/limitations for more information.";
 
-/** `--model projects/P/models/M` names its own project; a bare name uses core/project. */
-export function modelResource(model: string, project: () => string): string {
-  return /^projects\/[^/]+\/models\/.+/.test(model) ? model : `projects/${project()}/models/${model}`;
-}
-
 export async function versionsCreate(options: VersionsCreateOptions, ctx: CommandContext): Promise<void> {
   const { output, properties } = ctx;
-  const region = ctx.specified.has('region') ? options.region! : properties.get('ai_platform/region') || 'us-central1';
+  const region = commandRegion(options, ctx);
   const endpoint = mlEndpoint(properties, region);
   output.status(`Using endpoint [${endpoint}]`);
 
@@ -69,7 +66,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   if (!built.body.deploymentUri && !hasImage) {
     throw new UserError('Either `--origin`, `--image`, or equivalent parameters in a config file (from `--config`) must be specified.');
   }
-  const model = modelResource(options.model, () => ctx.requireProject());
+  const model = modelName(options.model, projectOf(ctx));
   // The origin is listed before the check: a bad directory is reported first, as gcloud does, and
   // the file count is part of what the service accepts.
   const listing = localOrigin ? await listOriginFiles(localOrigin) : undefined;

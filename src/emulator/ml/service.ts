@@ -5,6 +5,7 @@
 // timestamps, by whichever request next looks: no timers, so a restarted emulator picks up where
 // it left off.
 
+import { MODEL_OUTPUT_ONLY_FIELDS, VERSION_OUTPUT_ONLY_FIELDS } from '../../domain/version';
 import { applyFilter, FormatError } from '../../format';
 import { versionProblems } from '../../version/schema';
 import { rpcError } from '../errors';
@@ -17,8 +18,6 @@ const EMPTY_TYPE = 'type.googleapis.com/google.protobuf.Empty';
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 /** Fields the service sets itself; values a client sends for them are ignored. */
-const VERSION_OUTPUT_ONLY = ['name', 'state', 'createTime', 'etag', 'isDefault', 'errorMessage', 'lastUseTime', 'lastMigrationTime', 'lastMigrationModelId'];
-const MODEL_OUTPUT_ONLY = ['name', 'etag', 'defaultVersion'];
 
 export class MlService {
   constructor(
@@ -82,7 +81,7 @@ export class MlService {
       id,
       resource: {
         name: `projects/${project}/models/${id}`,
-        ...withoutDefaults(without(body, MODEL_OUTPUT_ONLY)),
+        ...withoutDefaults(without(body, MODEL_OUTPUT_ONLY_FIELDS)),
         regions: Array.isArray(body.regions) && body.regions.length > 0 ? body.regions : ['us-central1'],
         etag: Store.newEtag(),
       },
@@ -141,7 +140,7 @@ export class MlService {
     const operationName = `projects/${project}/operations/create_${modelId}_${id}-${this.store.nextOperationMillis()}`;
     const resource: JsonObject = {
       name: `projects/${project}/models/${modelId}/versions/${id}`,
-      ...without(body, VERSION_OUTPUT_ONLY),
+      ...without(body, VERSION_OUTPUT_ONLY_FIELDS),
       state: 'CREATING',
       createTime,
       etag: Store.newEtag(),
@@ -398,7 +397,7 @@ function withoutDefaults(object: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => !isDefault(v)));
 }
 
-function without(object: JsonObject, fields: string[]): JsonObject {
+function without(object: JsonObject, fields: readonly string[]): JsonObject {
   const copy = { ...object };
   for (const field of fields) delete copy[field];
   return copy;
