@@ -5,7 +5,8 @@ import type { Credentials } from '../context/auth';
 import type { HttpClient } from '../context/http';
 import type { Output } from '../context/output';
 import type { Properties } from '../context/properties';
-import type { FlagSpec, PositionalSpec, Track } from '../flags/spec';
+import type { GLOBAL_FLAGS } from '../flags/global-flags';
+import type { AnyFlagSpec, FlagValues, PositionalSpec, PositionalValues, Track } from '../flags/spec';
 import type { BuiltVersion } from '../version/build';
 
 export interface CommandContext {
@@ -40,12 +41,35 @@ export interface CommandHelp {
 export interface CommandDefinition {
   path: string[];
   tracks: Track[];
-  positionals: PositionalSpec[];
-  flags: FlagSpec[];
+  positionals: readonly PositionalSpec[];
+  flags: readonly AnyFlagSpec[];
   /** gcloud's default --format for this command's result. */
   defaultFormat: string;
   help: CommandHelp;
   /** Commands that are not gcloud's (the emulator) skip gcloud's context and properties. */
   standalone?: boolean;
   run(options: Record<string, unknown>, ctx: CommandContext): Promise<void>;
+}
+
+/** What a handler gets: its flags' and positionals' values (gcloud-wide flags included), typed by their declarations. */
+export type CommandOptions<Flags extends readonly AnyFlagSpec[], Positionals extends readonly PositionalSpec[] = []> = FlagValues<
+  readonly [...Flags, ...typeof GLOBAL_FLAGS]
+> &
+  PositionalValues<Positionals>;
+
+export interface CommandDeclaration<Flags extends readonly AnyFlagSpec[], Positionals extends readonly PositionalSpec[]>
+  extends Omit<CommandDefinition, 'flags' | 'positionals' | 'run'> {
+  flags: Flags;
+  positionals: Positionals;
+  run(options: CommandOptions<Flags, Positionals>, ctx: CommandContext): Promise<void>;
+}
+
+/**
+ * A command whose handler's options are inferred from its flag and positional declarations: the
+ * parser fills the options from exactly these declarations, so no handler casts what it gets.
+ */
+export function defineCommand<const Flags extends readonly AnyFlagSpec[], const Positionals extends readonly PositionalSpec[]>(
+  declaration: CommandDeclaration<Flags, Positionals>,
+): CommandDefinition {
+  return declaration;
 }

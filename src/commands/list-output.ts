@@ -6,40 +6,11 @@ import { argList, boundedInt, scalarToString, type RawValue } from '../flags/arg
 import { flag, type FlagSpec } from '../flags/spec';
 import { applyDisplayOptions, applyFilter, builtinTransforms, compileFilter, composeFormat, FormatError, parseProjection, renderFormat } from '../format';
 import { UserError } from '../errors';
-import type { CommandContext } from '../cli/command';
+import type { CommandContext, CommandOptions } from '../cli/command';
+import type { LIST_FLAGS } from './flags';
 
-/** BoundedInt(1, …, unlimited=True): `unlimited` means no bound (-1 here). */
-function countOrUnlimited(raw: RawValue): number {
-  const text = scalarToString(raw);
-  if (text.toLowerCase() === 'unlimited') return -1;
-  return boundedInt(1)(text);
-}
-
-/** gcloud's help shows these under their own LIST COMMAND FLAGS heading. */
-const LIST_CATEGORY = 'LIST COMMAND';
-
-export const LIST_FLAGS: FlagSpec[] = [
-  flag({ name: '--filter', kind: 'value', metavar: 'EXPRESSION', category: LIST_CATEGORY,
-    help: 'Apply a Boolean filter _EXPRESSION_ to each resource item to be listed. If the expression evaluates `True`, then that item is listed. For more details and examples of filter expressions, run $ gcloud topic filters. This flag interacts with other flags that are applied in this order: *--flatten*, *--sort-by*, *--filter*, *--limit*.' }),
-  flag({ name: '--limit', kind: 'value', metavar: 'LIMIT', category: LIST_CATEGORY, parse: countOrUnlimited,
-    help: 'Maximum number of resources to list. The default is *unlimited*. This flag interacts with other flags that are applied in this order: *--flatten*, *--sort-by*, *--filter*, *--limit*.' }),
-  flag({ name: '--page-size', kind: 'value', metavar: 'PAGE_SIZE', category: LIST_CATEGORY, parse: countOrUnlimited,
-    help: 'Some services group resource list output into pages. This flag specifies the maximum number of resources per page. The default is determined by the service if it supports paging, otherwise it is *unlimited* (no paging). Paging may be applied before or after *--filter* and *--limit* depending on the service.' }),
-  flag({ name: '--sort-by', kind: 'value', metavar: '[FIELD,...]', category: LIST_CATEGORY, repeat: 'last-wins', parse: (raw) => argList(raw),
-    help: "Comma-separated list of resource field key names to sort by. The default order is ascending. Prefix a field with ``~'' for descending order on that field. This flag interacts with other flags that are applied in this order: *--flatten*, *--sort-by*, *--filter*, *--limit*." }),
-  flag({ name: '--uri', kind: 'bool', category: LIST_CATEGORY,
-    help: 'Print a list of resource URIs instead of the default output, and change the command output to a list of URIs. If this flag is used with *--format*, the formatting is applied on this URI list. To display URIs alongside other keys instead, use the *uri()* transform.' }),
-];
-
-export interface ListOptions {
-  format?: string;
-  flatten?: string[];
-  filter?: string;
-  limit?: number;
-  pageSize?: number;
-  sortBy?: string[];
-  uri?: boolean;
-}
+/** What a list command's handler has of the list flags (and the gcloud-wide --format, --flatten). */
+export type ListOptions = CommandOptions<typeof LIST_FLAGS>;
 
 /**
  * Prints `items` as gcloud's display layer would for a list command whose default format is

@@ -1,37 +1,12 @@
-// What the `ai-platform models|versions|operations` commands share: their arguments (as gcloud
-// declares them), region → endpoint (with gcloud's "Using endpoint" line), the API client, and
-// gcloud's delete confirmation prompt.
+// What the `ai-platform models|versions|operations` commands share besides their flags (flags.ts):
+// region → endpoint (with gcloud's "Using endpoint" line), the API client, and gcloud's delete
+// confirmation prompt.
 import * as fs from 'node:fs';
 import { MlApi } from '../api/ml';
 import { MlResources } from '../api/resources';
 import { mlEndpoint } from '../context/endpoints';
 import { InterruptedError } from '../errors';
-import { flag, type FlagSpec, type PositionalSpec } from '../flags/spec';
-import { REGIONS } from '../domain/vocabulary';
-import { VERSION_POSITIONAL, VERSIONS_CREATE_FLAGS } from './versions-create/flags';
 import type { CommandContext } from '../cli/command';
-
-function versionsCreateFlag(name: string): FlagSpec {
-  const spec = VERSIONS_CREATE_FLAGS.find((f) => f.name === name);
-  if (!spec) throw new Error(`versions create has no ${name} flag`);
-  return spec;
-}
-
-export { VERSION_POSITIONAL };
-export const MODEL_POSITIONAL: PositionalSpec = { name: 'MODEL', dest: 'model', help: 'Name of the model.' };
-export const OPERATION_POSITIONAL: PositionalSpec = { name: 'OPERATION', dest: 'operation', help: 'Name of the operation.' };
-
-/** `--model` (required) and `--labels`, as versions create declares them. */
-export const MODEL_FLAG = versionsCreateFlag('--model');
-export const LABELS_FLAG = versionsCreateFlag('--labels');
-/** Models and versions commands take `--region` with `global` among the choices. */
-export const REGION_WITH_GLOBAL_FLAG = versionsCreateFlag('--region');
-
-/** Operations commands take `--region` without `global`: no flag means the global endpoint. */
-export const OPERATIONS_REGION_FLAG = flag({
-  name: '--region', kind: 'value', metavar: 'REGION', choices: REGIONS.filter((r) => r !== 'global'),
-  help: 'Google Cloud region of the regional endpoint to use for this command. If unspecified, the command uses the global endpoint of the AI Platform Training and Prediction API.\n\nLearn more about regional endpoints and see a list of available regions: https://cloud.google.com/ai-platform/prediction/docs/regional-endpoints',
-});
 
 /**
  * gcloud's region for models/versions commands: --region, then ai_platform/region, then (where

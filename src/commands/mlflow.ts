@@ -7,18 +7,24 @@ import { flag } from '../flags/spec';
 import { MlflowClient, registerModelVersion } from '../mlflow/client';
 import { checkCreateRequest, tagsFromMap, withoutUnset } from '../mlflow/request';
 import { trackingServer } from '../mlflow/tracking';
-import type { CommandDefinition, CommandContext } from '../cli/command';
+import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
-interface ModelVersionsCreateOptions {
-  name: string;
-  source: string;
-  runId?: string;
-  runLink?: string;
-  modelId?: string;
-  description?: string;
-  tags?: Map<string, unknown>;
-  trackingUri?: string;
-}
+const MODEL_VERSIONS_CREATE_FLAGS = [
+  flag({ name: '--name', kind: 'value', metavar: 'NAME', required: true,
+    help: 'The registered model (created if missing) to add the version to; 1 to 255 characters.' }),
+  flag({ name: '--source', kind: 'value', metavar: 'SOURCE', required: true,
+    help: "URI of the model's artifacts, e.g. the deploymentUri of an AI Platform version; 1 to 500 characters." }),
+  flag({ name: '--run-id', kind: 'value', metavar: 'RUN_ID', help: 'The MLflow run that produced the model; 1 to 32 characters.' }),
+  flag({ name: '--run-link', kind: 'value', metavar: 'RUN_LINK', help: 'Direct link to that run; at most 500 characters.' }),
+  flag({ name: '--model-id', kind: 'value', metavar: 'MODEL_ID', help: 'The logged model the version links to; at most 36 characters.' }),
+  flag({ name: '--description', kind: 'value', metavar: 'DESCRIPTION', help: 'Description of the version; at most 5000 characters.' }),
+  flag({ name: '--tags', kind: 'value', metavar: '[KEY=VALUE,...]', repeat: 'accumulate', parse: (raw) => argDict(raw),
+    help: 'Tags of the version: at most 20, keys of 1 to 250 characters, values of at most 8000.' }),
+  flag({ name: '--tracking-uri', kind: 'value', metavar: 'TRACKING_URI',
+    help: 'The MLflow tracking server (default: $MLFLOW_TRACKING_URI), e.g. http://localhost:5000, or https://HOST/20260430/aiDataPlatforms/ID/mlops for an OCI AI Data Platform.' }),
+] as const;
+
+type ModelVersionsCreateOptions = CommandOptions<typeof MODEL_VERSIONS_CREATE_FLAGS>;
 
 async function createModelVersion(options: ModelVersionsCreateOptions, ctx: CommandContext): Promise<void> {
   const server = trackingServer(options.trackingUri, ctx.env, '--tracking-uri');
@@ -39,25 +45,12 @@ async function createModelVersion(options: ModelVersionsCreateOptions, ctx: Comm
 }
 
 export const mlflowCommands: CommandDefinition[] = [
-  {
+  defineCommand({
     path: ['mlflow', 'model-versions', 'create'],
     tracks: ['GA'],
     positionals: [],
     defaultFormat: 'yaml',
-    flags: [
-      flag({ name: '--name', kind: 'value', metavar: 'NAME', required: true,
-        help: 'The registered model (created if missing) to add the version to; 1 to 255 characters.' }),
-      flag({ name: '--source', kind: 'value', metavar: 'SOURCE', required: true,
-        help: "URI of the model's artifacts, e.g. the deploymentUri of an AI Platform version; 1 to 500 characters." }),
-      flag({ name: '--run-id', kind: 'value', metavar: 'RUN_ID', help: 'The MLflow run that produced the model; 1 to 32 characters.' }),
-      flag({ name: '--run-link', kind: 'value', metavar: 'RUN_LINK', help: 'Direct link to that run; at most 500 characters.' }),
-      flag({ name: '--model-id', kind: 'value', metavar: 'MODEL_ID', help: 'The logged model the version links to; at most 36 characters.' }),
-      flag({ name: '--description', kind: 'value', metavar: 'DESCRIPTION', help: 'Description of the version; at most 5000 characters.' }),
-      flag({ name: '--tags', kind: 'value', metavar: '[KEY=VALUE,...]', repeat: 'accumulate', parse: (raw) => argDict(raw),
-        help: 'Tags of the version: at most 20, keys of 1 to 250 characters, values of at most 8000.' }),
-      flag({ name: '--tracking-uri', kind: 'value', metavar: 'TRACKING_URI',
-        help: 'The MLflow tracking server (default: $MLFLOW_TRACKING_URI), e.g. http://localhost:5000, or https://HOST/20260430/aiDataPlatforms/ID/mlops for an OCI AI Data Platform.' }),
-    ],
+    flags: MODEL_VERSIONS_CREATE_FLAGS,
     help: {
       brief: 'register a model version in an MLflow Model Registry (gcloud-aip only)',
       description:
@@ -66,6 +59,6 @@ export const mlflowCommands: CommandDefinition[] = [
         'On an OCI AI Data Platform the request carries an opc-retry-token derived from its values, so sending the same registration again does not register twice.',
       examples: '    $ {command} --name=iris --source=gs://my-bucket/iris/v1/ --tags=stage=canary',
     },
-    run: (options, ctx) => createModelVersion(options as unknown as ModelVersionsCreateOptions, ctx),
-  },
+    run: createModelVersion,
+  }),
 ];

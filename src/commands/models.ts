@@ -6,25 +6,35 @@ import { sortedLabels } from '../domain/labels';
 import { ArgumentError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
-import { LIST_FLAGS, printList, type ListOptions } from './list-output';
-import {
-  commandRegion, confirmDeletion, connect, LABELS_FLAG, MODEL_POSITIONAL, projectOf, REGION_WITH_GLOBAL_FLAG,
-} from './ml-common';
-import type { CommandContext, CommandDefinition } from '../cli/command';
+import { printList } from './list-output';
+import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG } from './flags';
+import { commandRegion, confirmDeletion, connect, projectOf } from './ml-common';
+import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
 const MANAGING_MODELS = 'For more details on managing AI Platform models and versions see https://cloud.google.com/ai-platform/prediction/docs/managing-models-jobs';
 
 // ---- create -------------------------------------------------------------------------------------
 
-interface CreateOptions {
-  model: string;
-  description?: string;
-  region?: string;
-  regions?: string[];
-  enableLogging?: boolean;
-  enableConsoleLogging?: boolean;
-  labels?: Map<string, string>;
+function parseRegions(raw: RawValue): string[] {
+  const regions = argList(raw);
+  if (regions.length < 1) throw new FlagValueError('not enough args');
+  return regions;
 }
+
+const CREATE_FLAGS = [
+  flag({ name: '--description', kind: 'value', metavar: 'DESCRIPTION', help: 'Description of the model.' }),
+  flag({ name: '--region', kind: 'value', metavar: 'REGION', choices: REGION_WITH_GLOBAL_FLAG.choices,
+    help: "Google Cloud region of the regional endpoint to use for this command. If you specify this flag, do not specify `--regions`.\n\nIf you specify `--region=global`, the model will be deployed to 'us-central1' by default using the global endpoint. Please use `--regions` only if you want to change the region where the model will be deployed against the global endpoint.\n\nIf both flags are unspecified and you don't set ``ai_platform/region'', you will be prompted for region of the regional endpoint.\n\nLearn more about regional endpoints and see a list of available regions: https://cloud.google.com/ai-platform/prediction/docs/regional-endpoints" }),
+  flag({ name: '--regions', kind: 'value', metavar: 'REGION', parse: parseRegions,
+    help: "The Google Cloud region where the model will be deployed (currently only a single region is supported) against the global endpoint.\n\nIf you specify this flag, do not specify `--region`.\n\nDefaults to 'us-central1' while using the global endpoint." }),
+  flag({ name: '--enable-logging', kind: 'bool',
+    help: 'If set, enables StackDriver Logging for online prediction. These logs are like standard server access logs, containing information such as timestamps and latency for each request.' }),
+  flag({ name: '--enable-console-logging', kind: 'bool', tracks: BETA_AND_ALPHA,
+    help: 'If set, enables StackDriver Logging of stderr and stdout streams for online prediction. These logs are more verbose than the standard access logs and can be helpful for debugging.' }),
+  LABELS_FLAG,
+] as const;
+
+type CreateOptions = CommandOptions<typeof CREATE_FLAGS, [typeof MODEL_POSITIONAL]>;
 
 const GLOBAL_REGION_WARNING =
   'To specify a region where the model will deployed on the global endpoint, please use `--regions` and do not specify `--region`. ' +
@@ -60,22 +70,22 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   ctx.output.status(`Created ai platform model [${String(model.name)}].`);
 }
 
-function parseRegions(raw: RawValue): unknown[] {
-  const regions = argList(raw);
-  if (regions.length < 1) throw new FlagValueError('not enough args');
-  return regions;
-}
 
 // ---- describe / list / delete -------------------------------------------------------------------
 
-async function describe(options: { model: string; region?: string }, ctx: CommandContext): Promise<void> {
+const MODEL_FLAGS = [REGION_WITH_GLOBAL_FLAG] as const;
+const MODELS_LIST_FLAGS = [REGION_WITH_GLOBAL_FLAG, ...LIST_FLAGS] as const;
+
+type ModelOptions = CommandOptions<typeof MODEL_FLAGS, [typeof MODEL_POSITIONAL]>;
+
+async function describe(options: ModelOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
   ctx.printResult(await client.get(modelName(options.model, projectOf(ctx))));
 }
 
 const LIST_FORMAT = 'table(name.basename(), defaultVersion.name.basename())';
 
-async function list(options: ListOptions & { region?: string }, ctx: CommandContext): Promise<void> {
+async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
   const project = ctx.requireProject();
   // Models have a URI (gcloud's registry knows the collection); it names the global endpoint.
@@ -83,7 +93,7 @@ async function list(options: ListOptions & { region?: string }, ctx: CommandCont
   await printList(() => client.listModels(project), options, ctx, LIST_FORMAT, (m) => `${base}v1/${String((m as { name: string }).name)}`);
 }
 
-async function remove(options: { model: string; region?: string }, ctx: CommandContext): Promise<void> {
+async function remove(options: ModelOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
   confirmDeletion(ctx, `This will delete model [${options.model}]...`);
   const operation = await client.delete(modelName(options.model, projectOf(ctx)));
@@ -91,67 +101,56 @@ async function remove(options: { model: string; region?: string }, ctx: CommandC
 }
 
 export const modelsCommands: CommandDefinition[] = [
-  {
+  defineCommand({
     path: ['ai-platform', 'models', 'create'],
     tracks: ALL_TRACKS,
     positionals: [MODEL_POSITIONAL],
-    flags: [
-      flag({ name: '--description', kind: 'value', metavar: 'DESCRIPTION', help: 'Description of the model.' }),
-      flag({ name: '--region', kind: 'value', metavar: 'REGION', choices: REGION_WITH_GLOBAL_FLAG.choices,
-        help: "Google Cloud region of the regional endpoint to use for this command. If you specify this flag, do not specify `--regions`.\n\nIf you specify `--region=global`, the model will be deployed to 'us-central1' by default using the global endpoint. Please use `--regions` only if you want to change the region where the model will be deployed against the global endpoint.\n\nIf both flags are unspecified and you don't set ``ai_platform/region'', you will be prompted for region of the regional endpoint.\n\nLearn more about regional endpoints and see a list of available regions: https://cloud.google.com/ai-platform/prediction/docs/regional-endpoints" }),
-      flag({ name: '--regions', kind: 'value', metavar: 'REGION', parse: parseRegions,
-        help: "The Google Cloud region where the model will be deployed (currently only a single region is supported) against the global endpoint.\n\nIf you specify this flag, do not specify `--region`.\n\nDefaults to 'us-central1' while using the global endpoint." }),
-      flag({ name: '--enable-logging', kind: 'bool',
-        help: 'If set, enables StackDriver Logging for online prediction. These logs are like standard server access logs, containing information such as timestamps and latency for each request.' }),
-      flag({ name: '--enable-console-logging', kind: 'bool', tracks: BETA_AND_ALPHA,
-        help: 'If set, enables StackDriver Logging of stderr and stdout streams for online prediction. These logs are more verbose than the standard access logs and can be helpful for debugging.' }),
-      LABELS_FLAG,
-    ],
+    flags: CREATE_FLAGS,
     defaultFormat: 'none',
     help: {
       brief: 'create a new AI Platform model',
       description: `Creates a new AI Platform model.\n\n${MANAGING_MODELS}`,
       examples: "To create a model named 'iris' that writes its online prediction access logs, run:\n\n    $ {command} iris --regions=us-central1 --enable-logging",
     },
-    run: (options, ctx) => create(options as unknown as CreateOptions, ctx),
-  },
-  {
+    run: create,
+  }),
+  defineCommand({
     path: ['ai-platform', 'models', 'describe'],
     tracks: ALL_TRACKS,
     positionals: [MODEL_POSITIONAL],
-    flags: [REGION_WITH_GLOBAL_FLAG],
+    flags: MODEL_FLAGS,
     defaultFormat: 'default',
     help: {
       brief: 'describe an existing AI Platform model',
       description: 'Describes an existing AI Platform model. To see all versions of a model, use `gcloud ai-platform versions list`.',
       examples: '    $ {command} iris',
     },
-    run: (options, ctx) => describe(options as { model: string }, ctx),
-  },
-  {
+    run: describe,
+  }),
+  defineCommand({
     path: ['ai-platform', 'models', 'list'],
     tracks: ALL_TRACKS,
     positionals: [],
-    flags: [REGION_WITH_GLOBAL_FLAG, ...LIST_FLAGS],
+    flags: MODELS_LIST_FLAGS,
     defaultFormat: LIST_FORMAT,
     help: {
       brief: 'list existing AI Platform models',
       description: 'Lists the AI Platform models of the project, with the name of each default version.',
       examples: "To list the URIs of the models whose names start with 'iris', run:\n\n    $ {command} --uri --filter='name:iris*'",
     },
-    run: (options, ctx) => list(options as ListOptions, ctx),
-  },
-  {
+    run: list,
+  }),
+  defineCommand({
     path: ['ai-platform', 'models', 'delete'],
     tracks: ALL_TRACKS,
     positionals: [MODEL_POSITIONAL],
-    flags: [REGION_WITH_GLOBAL_FLAG],
+    flags: MODEL_FLAGS,
     defaultFormat: 'none',
     help: {
       brief: 'delete an existing AI Platform model',
       description: 'Deletes an existing AI Platform model. A model can only be deleted once it has no versions.',
       examples: "To delete all models whose names match the regular expression `vision[0-9]+`, run:\n\n    $ gcloud ai-platform models list --uri --filter='name ~ vision[0-9]+' | xargs -n 1 {command}",
     },
-    run: (options, ctx) => remove(options as { model: string }, ctx),
-  },
+    run: remove,
+  }),
 ];

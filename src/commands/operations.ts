@@ -5,14 +5,15 @@ import { basename, operationName } from '../api/resources';
 import { finishOperation } from '../api/operations';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
-import { LIST_FLAGS, printList, type ListOptions } from './list-output';
-import { connect, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG, projectOf } from './ml-common';
-import type { CommandContext, CommandDefinition } from '../cli/command';
+import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG } from './flags';
+import { printList } from './list-output';
+import { connect, projectOf } from './ml-common';
+import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
-interface OperationOptions {
-  operation: string;
-  region?: string;
-}
+const OPERATION_FLAGS = [OPERATIONS_REGION_FLAG] as const;
+const OPERATIONS_LIST_FLAGS = [OPERATIONS_REGION_FLAG, ...LIST_FLAGS] as const;
+
+type OperationOptions = CommandOptions<typeof OPERATION_FLAGS, [typeof OPERATION_POSITIONAL]>;
 
 async function describe(options: OperationOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, options.region);
@@ -35,7 +36,7 @@ async function cancel(options: OperationOptions, ctx: CommandContext): Promise<v
 
 const LIST_FORMAT = 'table(name.basename(), metadata.operationType, done)';
 
-async function list(options: ListOptions & { region?: string }, ctx: CommandContext): Promise<void> {
+async function list(options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, options.region);
   // gcloud has no URI function for operations: `--uri` lists nothing.
   const project = ctx.requireProject();
@@ -43,48 +44,48 @@ async function list(options: ListOptions & { region?: string }, ctx: CommandCont
 }
 
 export const operationsCommands: CommandDefinition[] = [
-  {
+  defineCommand({
     path: ['ai-platform', 'operations', 'describe'],
     tracks: ALL_TRACKS,
     positionals: [OPERATION_POSITIONAL],
-    flags: [OPERATIONS_REGION_FLAG],
+    flags: OPERATION_FLAGS,
     defaultFormat: 'default',
     help: { brief: 'describe an AI Platform operation', description: 'Describes an AI Platform operation.', examples: '    $ {command} create_iris_v1-1700000000000' },
-    run: (options, ctx) => describe(options as unknown as OperationOptions, ctx),
-  },
-  {
+    run: describe,
+  }),
+  defineCommand({
     path: ['ai-platform', 'operations', 'wait'],
     tracks: ALL_TRACKS,
     positionals: [OPERATION_POSITIONAL],
-    flags: [OPERATIONS_REGION_FLAG],
+    flags: OPERATION_FLAGS,
     defaultFormat: 'none',
     help: {
       brief: 'wait for an AI Platform operation to complete',
       description: 'Waits for an AI Platform operation to complete: polls the operation until it is done. A failed operation is reported as an error (exit 1). With --format, the finished operation (with its response) is printed.',
       examples: '    $ {command} create_iris_v1-1700000000000',
     },
-    run: (options, ctx) => wait(options as unknown as OperationOptions, ctx),
-  },
-  {
+    run: wait,
+  }),
+  defineCommand({
     path: ['ai-platform', 'operations', 'cancel'],
     tracks: ALL_TRACKS,
     positionals: [OPERATION_POSITIONAL],
-    flags: [OPERATIONS_REGION_FLAG],
+    flags: OPERATION_FLAGS,
     defaultFormat: 'none',
     help: { brief: 'cancel an AI Platform operation', description: 'Cancels an AI Platform operation that is still running.', examples: '    $ {command} create_iris_v1-1700000000000' },
-    run: (options, ctx) => cancel(options as unknown as OperationOptions, ctx),
-  },
-  {
+    run: cancel,
+  }),
+  defineCommand({
     path: ['ai-platform', 'operations', 'list'],
     tracks: ALL_TRACKS,
     positionals: [],
-    flags: [OPERATIONS_REGION_FLAG, ...LIST_FLAGS],
+    flags: OPERATIONS_LIST_FLAGS,
     defaultFormat: LIST_FORMAT,
     help: {
       brief: 'list existing AI Platform operations',
       description: 'Lists the AI Platform operations of the project.',
       examples: "To list the operations that are still running, run:\n\n    $ {command} --filter='-done:true'",
     },
-    run: (options, ctx) => list(options as ListOptions, ctx),
-  },
+    run: list,
+  }),
 ];

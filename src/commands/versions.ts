@@ -3,15 +3,15 @@
 import { basename, modelName, versionName } from '../api/resources';
 import { finishOperation } from '../api/operations';
 import { ALL_TRACKS } from '../flags/spec';
-import { LIST_FLAGS, printList, type ListOptions } from './list-output';
-import { commandRegion, confirmDeletion, connect, MODEL_FLAG, projectOf, REGION_WITH_GLOBAL_FLAG, VERSION_POSITIONAL } from './ml-common';
-import type { CommandContext, CommandDefinition } from '../cli/command';
+import { LIST_FLAGS, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, VERSION_POSITIONAL } from './flags';
+import { printList } from './list-output';
+import { commandRegion, confirmDeletion, connect, projectOf } from './ml-common';
+import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
-interface VersionOptions {
-  version: string;
-  model: string;
-  region?: string;
-}
+const VERSION_FLAGS = [MODEL_FLAG, REGION_WITH_GLOBAL_FLAG] as const;
+const VERSIONS_LIST_FLAGS = [...VERSION_FLAGS, ...LIST_FLAGS] as const;
+
+type VersionOptions = CommandOptions<typeof VERSION_FLAGS, [typeof VERSION_POSITIONAL]>;
 
 async function describe(options: VersionOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
@@ -20,7 +20,7 @@ async function describe(options: VersionOptions, ctx: CommandContext): Promise<v
 
 const LIST_FORMAT = 'table(name.basename(), deploymentUri, state)';
 
-async function list(options: ListOptions & { model: string; region?: string }, ctx: CommandContext): Promise<void> {
+async function list(options: CommandOptions<typeof VERSIONS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
   const model = modelName(options.model, projectOf(ctx));
   // gcloud has no URI function for versions: `--uri` lists nothing.
@@ -40,10 +40,8 @@ async function setDefault(options: VersionOptions, ctx: CommandContext): Promise
   ctx.printResult(await client.setDefaultVersion(versionName(options.model, options.version, projectOf(ctx))));
 }
 
-const VERSION_FLAGS = [MODEL_FLAG, REGION_WITH_GLOBAL_FLAG];
-
 export const versionsCommands: CommandDefinition[] = [
-  {
+  defineCommand({
     path: ['ai-platform', 'versions', 'describe'],
     tracks: ALL_TRACKS,
     positionals: [VERSION_POSITIONAL],
@@ -54,22 +52,22 @@ export const versionsCommands: CommandDefinition[] = [
       description: 'Describes an existing AI Platform version.',
       examples: '    $ {command} v1 --model=iris',
     },
-    run: (options, ctx) => describe(options as unknown as VersionOptions, ctx),
-  },
-  {
+    run: describe,
+  }),
+  defineCommand({
     path: ['ai-platform', 'versions', 'list'],
     tracks: ALL_TRACKS,
     positionals: [],
-    flags: [...VERSION_FLAGS, ...LIST_FLAGS],
+    flags: VERSIONS_LIST_FLAGS,
     defaultFormat: LIST_FORMAT,
     help: {
       brief: 'list existing AI Platform versions',
       description: 'Lists the versions of an AI Platform model.',
       examples: "To list the names of the model's versions that are READY, run:\n\n    $ {command} --model=iris --filter='state=READY' --format='value(name.basename())'",
     },
-    run: (options, ctx) => list(options as unknown as ListOptions & { model: string }, ctx),
-  },
-  {
+    run: list,
+  }),
+  defineCommand({
     path: ['ai-platform', 'versions', 'delete'],
     tracks: ALL_TRACKS,
     positionals: [VERSION_POSITIONAL],
@@ -80,9 +78,9 @@ export const versionsCommands: CommandDefinition[] = [
       description: 'Deletes an existing AI Platform version. The default version cannot be deleted while the model has other versions.',
       examples: '    $ {command} v1 --model=iris --quiet',
     },
-    run: (options, ctx) => remove(options as unknown as VersionOptions, ctx),
-  },
-  {
+    run: remove,
+  }),
+  defineCommand({
     path: ['ai-platform', 'versions', 'set-default'],
     tracks: ALL_TRACKS,
     positionals: [VERSION_POSITIONAL],
@@ -93,6 +91,6 @@ export const versionsCommands: CommandDefinition[] = [
       description: 'Sets an existing AI Platform version as the default for its model. Only one version may be the default for a given model.',
       examples: '    $ {command} v2 --model=iris',
     },
-    run: (options, ctx) => setDefault(options as unknown as VersionOptions, ctx),
-  },
+    run: setDefault,
+  }),
 ];

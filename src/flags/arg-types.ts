@@ -30,6 +30,8 @@ export function scalarToString(value: RawValue): string {
   return String(value);
 }
 
+export function argList(raw: RawValue): string[];
+export function argList<T>(raw: RawValue, element: (s: string) => T): T[];
 export function argList(raw: RawValue, element: (s: string) => unknown = (s) => s): unknown[] {
   if (Array.isArray(raw)) return raw.map((v) => element(scalarToString(v)));
   if (raw !== null && typeof raw === 'object') {
@@ -38,15 +40,18 @@ export function argList(raw: RawValue, element: (s: string) => unknown = (s) => 
   return splitList(scalarToString(raw)).map(element);
 }
 
-export interface ArgDictOptions {
-  spec?: Record<string, (value: string) => unknown>;
+export interface ArgDictOptions<Value = unknown> {
+  spec?: Record<string, (value: string) => Value>;
   requiredKeys?: string[];
   keyType?: (key: string) => string;
-  valueType?: (value: string) => unknown;
+  valueType?: (value: string) => Value;
   /** Python reprs the type object when a spec converter fails with a bare ValueError. */
   reprOnConversionFailure?: boolean;
 }
 
+/** Without a value type or spec, the values are the strings given. */
+export function argDict(raw: RawValue, options?: ArgDictOptions<never>): Map<string, string>;
+export function argDict<Value>(raw: RawValue, options: ArgDictOptions<Value>): Map<string, Value>;
 export function argDict(raw: RawValue, options: ArgDictOptions = {}): Map<string, unknown> {
   const pairs: [string, string | null][] = [];
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {

@@ -1,9 +1,9 @@
 // gcloud-wide flags: accepted on every command, anywhere on the command line.
-import { flag, type FlagSpec } from './spec';
+import { flag } from './spec';
 
 export const VERBOSITIES = ['debug', 'info', 'warning', 'error', 'critical', 'none'];
 
-export const GLOBAL_FLAGS: FlagSpec[] = [
+export const GLOBAL_FLAGS = [
   flag({ name: '--access-token-file', kind: 'value', metavar: 'ACCESS_TOKEN_FILE', global: true,
     help: 'A file path to read the access token. Use this flag to authenticate gcloud with an access token. The credentials of the active account (if exists) will be ignored. The file should only contain an access token with no other information. Overrides the default *auth/access_token_file* property value for this command invocation.' }),
   flag({ name: '--account', kind: 'value', metavar: 'ACCOUNT', global: true,
@@ -36,4 +36,4 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
     help: 'Print user intended output to the console. Overrides the default *core/user_output_enabled* property value for this command invocation. Use *--no-user-output-enabled* to disable.' }),
   flag({ name: '--verbosity', kind: 'value', metavar: 'VERBOSITY', choices: VERBOSITIES, global: true,
     help: 'Override the default verbosity for this command. Overrides the default *core/verbosity* property value for this command invocation. _VERBOSITY_ must be one of: *debug*, *info*, *warning*, *error*, *critical*, *none*.' }),
-];
+] as const;

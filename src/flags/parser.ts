@@ -24,10 +24,10 @@ export interface ParserSpec {
   /** `gcloud ai-platform versions create`, for messages and hints. */
   commandWords: string[];
   track: Track;
-  positionals: PositionalSpec[];
-  flags: FlagSpec[];
+  positionals: readonly PositionalSpec[];
+  flags: readonly FlagSpec[];
   /** Flags this command has on other tracks (for the "available in alternate release tracks" hint). */
-  otherTrackFlags: FlagSpec[];
+  otherTrackFlags: readonly FlagSpec[];
 }
 
 const HELP_SEARCH_HINT = 'To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS';

@@ -9,19 +9,24 @@ export const BETA_AND_ALPHA: Track[] = ['BETA', 'ALPHA'];
 /** What repeating a flag does: argparse's default `store` (last wins) or gcloud's UpdateAction (accumulate). */
 export type RepeatRule = 'last-wins' | 'accumulate';
 
-export interface FlagSpec {
+/**
+ * One flag. The type parameters carry what the parser will put in a handler's options: the key
+ * (`dest`), the value's type (what `parse` returns; a string, or a boolean for `bool` flags) and
+ * whether the flag is required — so a command's options type is inferred from its declarations.
+ */
+export interface FlagSpec<Dest extends string = string, Value = unknown, Required extends boolean = boolean> {
   /** `--model`; `dest` is the camelCase key in the parsed options (`model`). */
   name: string;
-  dest: string;
+  dest: Dest;
   /** `value` takes one argument; `bool` takes none (`--no-<name>` too when `negatable`). */
   kind: 'value' | 'bool';
   metavar?: string;
   choices?: string[];
   /** Converts the raw value (argv string or --flags-file YAML value); throws FlagValueError. */
-  parse?: (raw: RawValue) => unknown;
+  parse?: (raw: RawValue) => Value;
   repeat?: RepeatRule;
   negatable?: boolean;
-  required?: boolean;
+  required?: Required;
   /** gcloud-wide flags are accepted anywhere on the command line. */
   global?: boolean;
   hidden?: boolean;
@@ -35,13 +40,58 @@ export interface FlagSpec {
   helpDefault?: string;
 }
 
-export interface PositionalSpec {
+export interface PositionalSpec<Dest extends string = string> {
   name: string; // VERSION
-  dest: string;
+  dest: Dest;
   help: string;
 }
 
-export function flag(spec: Omit<FlagSpec, 'dest' | 'tracks'> & { dest?: string; tracks?: Track[] }): FlagSpec {
-  const dest = spec.dest ?? spec.name.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/** Any flag, whatever its key and value. */
+// biome-ignore lint/suspicious/noExplicitAny: a flag of any value type (unknown would not accept a typed parse function)
+export type AnyFlagSpec = FlagSpec<string, any, boolean>;
+
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+/** `--staging-bucket` → `stagingBucket`: the key of a flag's value in the parsed options. */
+export type DestOf<Name extends string> = CamelCase<Name extends `--${infer Bare}` ? Bare : Name>;
+
+function destOf(name: string): string {
+  return name.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+type FlagDeclaration<Name extends string, Kind extends FlagSpec['kind'], Value, Dest extends string, Required extends boolean> = Omit<
+  FlagSpec,
+  'name' | 'dest' | 'kind' | 'parse' | 'required' | 'tracks'
+> & { name: Name; kind: Kind; dest?: Dest; parse?: (raw: RawValue) => Value; required?: Required; tracks?: Track[] };
+
+/** A flag: all release tracks unless it says otherwise; `dest` from the name unless it says otherwise. */
+export function flag<
+  const Name extends string,
+  Kind extends FlagSpec['kind'],
+  Value = Kind extends 'bool' ? boolean : string,
+  Dest extends string = DestOf<Name>,
+  Required extends boolean = false,
+>(spec: FlagDeclaration<Name, Kind, Value, Dest, Required>): FlagSpec<Dest, Value, Required> {
+  // destOf() computes at run time what DestOf<Name> computes for the type checker.
+  const dest = (spec.dest ?? destOf(spec.name)) as Dest;
   return { tracks: ALL_TRACKS, ...spec, dest };
 }
+
+export function positional<const Dest extends string>(spec: PositionalSpec<Dest>): PositionalSpec<Dest> {
+  return spec;
+}
+
+type ValueOf<F> = F extends FlagSpec<string, infer Value, boolean> ? Value : never;
+type IsRequired<F> = F extends FlagSpec<string, unknown, true> ? true : false;
+
+/** The options a parser fills from these flags: required flags always present, the others optional. */
+export type FlagValues<Flags extends readonly AnyFlagSpec[]> = {
+  [F in Flags[number] as IsRequired<F> extends true ? F['dest'] : never]: ValueOf<F>;
+} & {
+  [F in Flags[number] as IsRequired<F> extends true ? never : F['dest']]?: ValueOf<F>;
+};
+
+/** The positionals' values, by key: each is required. */
+export type PositionalValues<Positionals extends readonly PositionalSpec[]> = {
+  [P in Positionals[number] as P['dest']]: string;
+};

@@ -6,7 +6,8 @@ import { isValidLabelKey, isValidLabelValue } from '../../src/domain/labels';
 import { parseArgs, type ArgToken } from '../../src/flags/parser';
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
 import { closestMatch, similarity } from '../../src/flags/suggest';
-import { VERSION_POSITIONAL, VERSIONS_CREATE_FLAGS } from '../../src/commands/versions-create/flags';
+import { VERSION_POSITIONAL } from '../../src/commands/flags';
+import { VERSIONS_CREATE_FLAGS } from '../../src/commands/versions-create/flags';
 import type { Track } from '../../src/flags/spec';
 
 const tokens = (...args: string[]): ArgToken[] => args.map((value) => ({ value }));

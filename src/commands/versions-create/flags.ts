@@ -4,16 +4,15 @@ import {
   argDict, argList, boundedInt, bucketReference, FlagValueError, labelKey, labelValue, plainInt, scalarToString,
   type RawValue,
 } from '../../flags/arg-types';
-import { BETA_AND_ALPHA, flag, type FlagSpec, type PositionalSpec } from '../../flags/spec';
+import { BETA_AND_ALPHA, flag } from '../../flags/spec';
 import { MLFLOW_DEPLOY_FLAGS } from '../../mlflow/flags';
+import { LABELS_FLAG, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG } from '../flags';
 import { ACCELERATOR_TYPES, EXPLANATION_METHODS, FRAMEWORKS, METRIC_NAMES, REGIONS } from '../../domain/vocabulary';
-
-export const VERSION_POSITIONAL: PositionalSpec = { name: 'VERSION', dest: 'version', help: 'Name of the model version.' };
 
 /** The accelerator spec converts `count` with Python int(); a failure is reported with the type's repr. */
 function parseAccelerator(raw: RawValue) {
   const shown = typeof raw === 'string' ? raw : JSON.stringify(raw);
-  return argDict(raw, {
+  return argDict<string | number>(raw, {
     requiredKeys: ['type'],
     spec: {
       type: (v) => v,
@@ -54,11 +53,10 @@ function parseMetricTargets(raw: RawValue) {
 
 const stringList = (raw: RawValue) => argList(raw);
 
-export const VERSIONS_CREATE_FLAGS: FlagSpec[] = [
-  flag({ name: '--model', kind: 'value', metavar: 'MODEL', required: true, help: 'Name of the model.' }),
+export const VERSIONS_CREATE_FLAGS = [
+  MODEL_FLAG,
   flag({ name: '--description', kind: 'value', metavar: 'DESCRIPTION', help: 'Description of the version.' }),
-  flag({ name: '--region', kind: 'value', metavar: 'REGION', choices: REGIONS,
-    help: `Google Cloud region of the regional endpoint to use for this command. For the global endpoint, the region needs to be specified as \`global\`.\n\nLearn more about regional endpoints and see a list of available regions: https://cloud.google.com/ai-platform/prediction/docs/regional-endpoints\n\n_REGION_ must be one of: ${['global', ...REGIONS.filter((r) => r !== 'global')].join(', ')}.` }),
+  REGION_WITH_GLOBAL_FLAG,
   flag({ name: '--origin', kind: 'value', metavar: 'ORIGIN',
     help: 'Location of ```model/``` "directory" (see https://cloud.google.com/ai-platform/prediction/docs/deploying-models#upload-model).\n\nThis overrides `deploymentUri` in the `--config` file. If this flag is not passed, `deploymentUri` *must* be specified in the file from `--config`.\n\nCan be a Cloud Storage (`gs://`) path or local file path (no prefix). In the latter case the files will be uploaded to Cloud Storage and a `--staging-bucket` argument is required.' }),
   flag({ name: '--runtime-version', kind: 'value', metavar: 'RUNTIME_VERSION',
@@ -69,9 +67,7 @@ export const VERSIONS_CREATE_FLAGS: FlagSpec[] = [
     help: 'Bucket in which to stage training archives.\n\nRequired only if a file upload is necessary (that is, other flags include local paths) and no other flags implicitly specify an upload path.' }),
   flag({ name: '--config', kind: 'value', metavar: 'CONFIG',
     help: 'Path to a YAML configuration file containing configuration parameters for the [Version](https://cloud.google.com/ai-platform/prediction/docs/reference/rest/v1/projects.models.versions) to create.\n\nThe file is in YAML format. Note that not all attributes of a version are configurable; available attributes (with example values) are:\n\n    description: A free-form description of the version.\n    deploymentUri: gs://path/to/source\n    runtimeVersion: \'2.1\'\n    #  Set only one of either manualScaling or autoScaling.\n    manualScaling:\n      nodes: 10  # The number of nodes to allocate for this model.\n    autoScaling:\n      minNodes: 0  # The minimum number of nodes to allocate for this model.\n    labels:\n      user-defined-key: user-defined-value\n\nThe name of the version must always be specified via the required VERSION argument.\n\nOnly one of manualScaling or autoScaling can be specified. If both are specified in same yaml file an error will be returned.\n\nIf an option is specified both in the configuration file and via command-line arguments, the command-line arguments override the configuration file.' }),
-  flag({ name: '--labels', kind: 'value', metavar: '[KEY=VALUE,...]', repeat: 'accumulate',
-    parse: (raw) => argDict(raw, { keyType: labelKey, valueType: labelValue }),
-    help: 'List of label KEY=VALUE pairs to add.\n\nKeys must start with a lowercase character and contain only hyphens (`-`), underscores (```_```), lowercase characters, and numbers. Values must contain only hyphens (`-`), underscores (```_```), lowercase characters, and numbers.' }),
+  LABELS_FLAG,
   flag({ name: '--framework', kind: 'value', metavar: 'FRAMEWORK', choices: Object.keys(FRAMEWORKS),
     help: "ML framework used to train this version of the model. If not specified, defaults to 'tensorflow'. _FRAMEWORK_ must be one of: *scikit-learn*, *tensorflow*, *xgboost*." }),
   flag({ name: '--python-version', kind: 'value', metavar: 'PYTHON_VERSION',
@@ -120,5 +116,5 @@ export const VERSIONS_CREATE_FLAGS: FlagSpec[] = [
     help: 'HTTP path to send prediction requests to inside the container.' }),
   flag({ name: '--health-route', kind: 'value', metavar: 'HEALTH_ROUTE', tracks: BETA_AND_ALPHA, group: 'routes',
     help: 'HTTP path to send health checks to inside the container.' }),
-];
+] as const;
 

@@ -1,8 +1,9 @@
-import type { CommandDefinition } from '../../cli/command';
-import { VERSION_POSITIONAL, VERSIONS_CREATE_FLAGS } from './flags';
-import { versionsCreate, type VersionsCreateOptions } from './run';
+import { defineCommand } from '../../cli/command';
+import { VERSION_POSITIONAL } from '../flags';
+import { VERSIONS_CREATE_FLAGS } from './flags';
+import { versionsCreate } from './run';
 
-export const versionsCreateCommand: CommandDefinition = {
+export const versionsCreateCommand = defineCommand({
   path: ['ai-platform', 'versions', 'create'],
   tracks: ['GA', 'BETA', 'ALPHA'],
   positionals: [VERSION_POSITIONAL],
@@ -21,5 +22,5 @@ export const versionsCreateCommand: CommandDefinition = {
       'user-code': 'Configure user code in prediction.\n\nAI Platform allows a model to have user-provided prediction code; these options configure that code.',
     },
   },
-  run: (options, ctx) => versionsCreate(options as unknown as VersionsCreateOptions, ctx),
-};
+  run: versionsCreate,
+});

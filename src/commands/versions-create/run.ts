@@ -2,28 +2,21 @@
 // --origin, POST the version, wait for the operation unless --async, print the result.
 import { InterruptedError, UserError } from '../../errors';
 import { readConfigFile } from '../../config-file/read';
-import { buildVersion, type VersionFlags } from '../../version/build';
+import { buildVersion } from '../../version/build';
 import { mlEndpoint, storageEndpoint } from '../../context/endpoints';
 import { MlApi, mlUrl, TransientApiError, UnknownOutcomeError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
 import { modelName } from '../../api/resources';
 import { commandRegion, projectOf } from '../ml-common';
-import type { CommandContext } from '../../cli/command';
+import type { CommandContext, CommandOptions } from '../../cli/command';
+import type { VERSION_POSITIONAL } from '../flags';
+import type { VERSIONS_CREATE_FLAGS } from './flags';
 import { listOriginFiles } from '../../upload/walk';
 import { computeStagingPrefix } from '../../upload/prefix';
 import { reportDryRun } from './dry-run';
-import { planDeployRegistration, type MlflowDeployFlags } from '../../mlflow/deploy';
+import { planDeployRegistration } from '../../mlflow/deploy';
 
-export interface VersionsCreateOptions extends VersionFlags, MlflowDeployFlags {
-  version: string;
-  model: string;
-  region?: string;
-  origin?: string;
-  stagingBucket?: string;
-  config?: string;
-  async?: boolean;
-  dryRun?: boolean;
-}
+export type VersionsCreateOptions = CommandOptions<typeof VERSIONS_CREATE_FLAGS, [typeof VERSION_POSITIONAL]>;
 
 const CREATING_MESSAGE = 'Creating version (this might take a few minutes)...';
 const INTERRUPTED_BEFORE_CREATE = 'Aborted by user: the upload was stopped and no version was created.';
