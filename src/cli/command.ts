@@ -7,7 +7,6 @@ import type { Output } from '../context/output';
 import type { Properties } from '../context/properties';
 import type { GLOBAL_FLAGS } from '../flags/global-flags';
 import type { AnyFlagSpec, FlagValues, PositionalSpec, PositionalValues, Track } from '../flags/spec';
-import type { BuiltVersion } from '../version/build';
 
 export interface CommandContext {
   track: Track;
@@ -20,11 +19,8 @@ export interface CommandContext {
   /** core/project, or gcloud's "required property [project] is not currently set" error. */
   requireProject(): string;
   quotaProject?: string;
-  uploadChunkSize?: number;
   /** Prints a command's result per --format (default: the command's own format). */
   printResult(resource: unknown): void;
-  /** The pre-flight check of the merged request (version/validate.ts). */
-  validateVersion(version: BuiltVersion): void;
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C (SIGINT) or SIGTERM: long steps stop and say what they leave behind. */
   signal: AbortSignal;

@@ -9,7 +9,6 @@ import { resolveCredentials, type Credentials } from './auth';
 import { HttpClient } from './http';
 import { colourAllowed, Output } from './output';
 import { Properties, type PropertyName } from './properties';
-import { validateVersion } from '../version/validate';
 
 export const VERSION = '0.1.0';
 
@@ -64,7 +63,6 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
 
   let credentials: Credentials | undefined;
   let http: HttpClient | undefined;
-  const chunk = properties.get('storage/upload_chunk_size');
   return {
     track,
     specified: parsed.specified,
@@ -86,19 +84,8 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
       return project;
     },
     quotaProject: properties.get('billing/quota_project'),
-    uploadChunkSize: chunk ? parseSize(chunk) : undefined,
-    validateVersion: (built) => validateVersion(built, output, Boolean(values.noValidate)),
     printResult: (resource) => output.result(renderFormat(resource, format, { flatten })),
   };
-}
-
-/** storage/upload_chunk_size accepts plain bytes or sizes like 100MiB / 8M. */
-export function parseSize(value: string): number {
-  const m = /^\s*(\d+)\s*([kmgt]?)(i?b?)\s*$/i.exec(value);
-  if (!m) throw new UserError(`Invalid value for [storage/upload_chunk_size]: ${value}`);
-  const power = ' kmgt'.indexOf(m[2].toLowerCase() || ' ');
-  const base = m[3].toLowerCase().startsWith('i') || m[2] ? 1024 : 1;
-  return Number(m[1]) * base ** power;
 }
 
 /** Headers gcloud adds to every request from properties: the trace token (as a Cookie) and a request reason. */

@@ -1,11 +1,22 @@
 // Sizes that shape staging: which files go in one request, how many uploads run at once, and how
 // much file data may sit in memory.
+import { UserError } from '../errors';
 
 /** gcloud (apitools) sends files up to this size as one multipart request, bigger ones resumably. */
 export const MULTIPART_MAX_BYTES = 5 * 1024 * 1024;
 
 /** storage/upload_chunk_size when unset: gcloud's 100 MiB. */
 export const DEFAULT_CHUNK_BYTES = 100 * 1024 * 1024;
+
+/** storage/upload_chunk_size: plain bytes or sizes like 100MiB / 8M; undefined when unset. */
+export function uploadChunkSize(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const m = /^\s*(\d+)\s*([kmgt]?)(i?b?)\s*$/i.exec(value);
+  if (!m) throw new UserError(`Invalid value for [storage/upload_chunk_size]: ${value}`);
+  const power = ' kmgt'.indexOf(m[2].toLowerCase() || ' ');
+  const base = m[3].toLowerCase().startsWith('i') || m[2] ? 1024 : 1;
+  return Number(m[1]) * base ** power;
+}
 
 /** Resumable chunks must be multiples of this (except the last), as Cloud Storage requires. */
 export const CHUNK_GRANULARITY_BYTES = 256 * 1024;

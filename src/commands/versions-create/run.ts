@@ -11,7 +11,9 @@ import { commandRegion, projectOf } from '../ml-common';
 import type { CommandContext, CommandOptions } from '../../cli/command';
 import type { VERSION_POSITIONAL } from '../flags';
 import type { VERSIONS_CREATE_FLAGS } from './flags';
+import { uploadChunkSize } from '../../upload/limits';
 import { listOriginFiles } from '../../upload/walk';
+import { validateVersion } from '../../version/validate';
 import { computeStagingPrefix } from '../../upload/prefix';
 import { reportDryRun } from './dry-run';
 import { planDeployRegistration } from '../../mlflow/deploy';
@@ -64,7 +66,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   // the file count is part of what the service accepts.
   const listing = localOrigin ? await listOriginFiles(localOrigin) : undefined;
   built.localFileCount = listing?.files.length;
-  ctx.validateVersion(built);
+  validateVersion(built, output, Boolean(options.noValidate));
   // gcloud-aip only (--mlflow-*): checked now, registered once the version is READY.
   const registration = planDeployRegistration(options, ctx, `${model}/versions/${options.version}`, built.body.deploymentUri as string | undefined);
 
@@ -89,7 +91,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
         storageEndpoint: storageEndpoint(properties),
         accessToken: () => credentials.token(),
         quotaProject: ctx.quotaProject,
-        chunkSize: ctx.uploadChunkSize,
+        chunkSize: uploadChunkSize(properties.get('storage/upload_chunk_size')),
         signal: ctx.signal,
         onProgress: progress.onProgress,
         retry: { ...UPLOAD_RETRY, onRetry: (reason, delayMs) => output.info(`Retrying a staging upload request after ${reason} (in ${(delayMs / 1000).toFixed(1)}s).`) },
