@@ -262,9 +262,13 @@ async function sameContent(file: OriginFile, there: ObjectInfo, md5Known: (file:
   return there.size === file.size && there.md5Hash !== undefined && there.md5Hash === (await md5Known(file));
 }
 
-/** The size and the md5 the server reports must both be those of the bytes sent. */
+/**
+ * The size and the md5 the server reports must be those of the bytes sent. (A server that reports
+ * no md5 at all, as for objects encrypted with a customer-supplied key, is checked by size only, as
+ * gcloud does; small files' md5 was sent along for the server to check.)
+ */
 function checkUploaded(info: ObjectInfo, file: OriginFile, target: UploadTarget, md5Hash: string): void {
-  if (info.size !== file.size || info.md5Hash !== md5Hash) throw fileMismatchError(target.localPath);
+  if (info.size !== file.size || (info.md5Hash !== undefined && info.md5Hash !== md5Hash)) throw fileMismatchError(target.localPath);
 }
 
 /** 412: ifGenerationMatch=0 found an object under the name. */
