@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
-import { CLI, createModel, emulatorEnv, runCli, scratch, type RunResult } from '../helpers';
+import { CLI, createModel, emulatorEnv, runCli, runCommand, scratch, TOKEN, type RunResult } from '../helpers';
 import { startMisbehavingProxy, type MisbehavingProxy } from '../support/misbehaving-proxy';
 
 let emulator: RunningEmulator;
@@ -304,4 +304,43 @@ test('item 5: a storage listing that repeats its page token stops with an error'
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /Listing gs:\/\/r17-staging\/[0-9a-f]{64}\/ failed: the server gave a page token it had already given/);
   assert.equal(proxy.applied.length, 2);
+});
+
+test('issue 15 item 5: an upload failure says how many objects were left staged', async () => {
+  const dir = modelDir(Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`f${i}.txt`, `file ${i}`])));
+  proxy.rules.push({
+    match: /^POST \/upload\/.*name=[0-9a-f]{64}%2Ff3\.txt/,
+    delayMs: 1000,
+    reply: { status: 403, body: JSON.stringify({ error: { code: 403, message: 'Access denied.' } }) },
+  });
+  const r = await runCli(['ai-platform', 'versions', 'create', 'v-left', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], env);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /403 Could not upload file \[.*f3\.txt\] to \[r17-staging\/[0-9a-f]{64}\/f3\.txt\]: Access denied\.\n4 objects were uploaded to gs:\/\/r17-staging\/[0-9a-f]{64}\/ before staging stopped; they stay there, and a run with the same files skips them\.\n$/);
+});
+
+describe('item 7: the emulator keeps secrets; closed pipes and bad hosts are quiet', () => {
+  test('GET /__emulator/requests shows a fingerprint of the token, never the token', async () => {
+    const r = await runCli(['ai-platform', 'models', 'describe', 'r17'], direct);
+    assert.equal(r.code, 0, r.stderr);
+    const text = await (await fetch(`${emulator.url}__emulator/requests`)).text();
+    assert.ok(!text.includes(TOKEN), 'the token is not served');
+    assert.match(text, /"authorization": "Bearer <redacted sha256:[0-9a-f]{8}>"/);
+  });
+
+  test('env-init | head -1 ends quietly (10 runs)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-env-'));
+    // Enough lines that the reader is gone before the last ones are written.
+    fs.writeFileSync(path.join(dataDir, 'env.yaml'), Array.from({ length: 2000 }, (_, i) => `VAR_${i}: ${'x'.repeat(100)}\n`).join(''));
+    for (let i = 0; i < 10; i++) {
+      const r = await runCommand('bash', ['-c', `set -o pipefail; node ${CLI} emulators ai-platform env-init --data-dir=${dataDir} | head -1`], direct);
+      assert.equal(r.stderr, '');
+      assert.match(r.stdout, /^export VAR_0=x+\n$/);
+    }
+  });
+
+  test("start --host-port='no such host:1' is a one-line user error", async () => {
+    const r = await runCli(['emulators', 'ai-platform', 'start', '--host-port=no such host:1', `--data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-'))}`], direct);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'ERROR: (gcloud.emulators.ai-platform.start) Cannot listen on [no such host:1]: the host name does not resolve (ENOTFOUND).\n');
+  });
 });
