@@ -1,13 +1,12 @@
 // One big file through a resumable session: chunks of storage/upload_chunk_size streamed from disk
 // through two reused buffers, and after a failed chunk a status query so the upload resumes from
 // the bytes the server already holds instead of starting over.
-import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { UserError } from '../errors';
 import type { GcsClient, ObjectInfo, ResumableState } from './gcs-client';
 import type { RequestBody } from './http1';
 import { backOff, isRetryable, withRetries, type RetryPolicy } from './retry';
-import { fileMismatchError } from './upload-errors';
+import { fileChangedError } from './upload-errors';
 import { unreadableFileError, type OriginFile } from './walk';
 
 export interface ResumableUpload {
@@ -26,36 +25,8 @@ export interface ResumableUpload {
   onBytes: (bytesSoFar: number) => void;
 }
 
-/** The md5 of the bytes as they were first read to be sent, offset by offset (a resend is not hashed again). */
-class StreamedDigest {
-  private readonly md5: Hash = createHash('md5');
-  private hashedUpTo = 0;
-
-  feed(at: number, bytes: Buffer): void {
-    if (at > this.hashedUpTo || at + bytes.length <= this.hashedUpTo) return;
-    this.md5.update(bytes.subarray(this.hashedUpTo - at));
-    this.hashedUpTo = at + bytes.length;
-  }
-
-  /** Base64, once every byte up to `size` was hashed; otherwise undefined. */
-  result(size: number): string | undefined {
-    return this.hashedUpTo === size ? this.md5.digest('base64') : undefined;
-  }
-}
-
-export interface ResumableResult {
-  object: ObjectInfo;
-  /**
-   * md5 of the bytes read from the file to be sent (undefined if some were never read, which does
-   * not happen unless the server claims bytes it was not sent). Bytes re-read for a resend are not
-   * hashed again: if the file changed meanwhile, the object's md5 differs from this one.
-   */
-  sentMd5: string | undefined;
-}
-
-export async function uploadResumable(upload: ResumableUpload): Promise<ResumableResult> {
+export async function uploadResumable(upload: ResumableUpload): Promise<ObjectInfo> {
   const { client, file, retry, signal } = upload;
-  const digest = new StreamedDigest();
   const session = await withRetries(retry, signal, () => client.startResumable(upload.bucket, upload.objectName, upload.contentType, file.size));
   let handle: FileHandle;
   try {
@@ -73,7 +44,7 @@ export async function uploadResumable(upload: ResumableUpload): Promise<Resumabl
       let failureCounted = false; // a failed PUT and the status query after it are one failure, not two
       try {
         state = await client.putChunk(session, start, length, file.size, (body) =>
-          writeFileRange(handle, start, length, body, upload, digest, (sent) => upload.onBytes(start + sent)),
+          writeFileRange(handle, start, length, body, upload, (sent) => upload.onBytes(start + sent)),
         );
       } catch (err) {
         if (signal.aborted || failures >= retry.retries || !isRetryable(err)) throw err;
@@ -83,7 +54,7 @@ export async function uploadResumable(upload: ResumableUpload): Promise<Resumabl
       }
       if ('done' in state) {
         upload.onBytes(file.size);
-        return { object: state.done, sentMd5: digest.result(file.size) };
+        return state.done;
       }
       if (state.committed <= start) {
         // An answer without progress counts as a failure, so a stuck session cannot loop forever.
@@ -110,7 +81,6 @@ async function writeFileRange(
   length: number,
   body: RequestBody,
   upload: ResumableUpload,
-  digest: StreamedDigest,
   onSent: (sent: number) => void,
 ): Promise<void> {
   const flushed: (Promise<void> | undefined)[] = [undefined, undefined];
@@ -126,8 +96,7 @@ async function writeFileRange(
     } catch (err) {
       throw unreadableFileError(upload.localPath, err);
     }
-    if (bytesRead === 0) throw fileMismatchError(upload.localPath); // the file shrank since it was listed
-    digest.feed(position, buffer.subarray(0, bytesRead));
+    if (bytesRead === 0) throw fileChangedError(upload.localPath); // the file shrank since it was listed
     position += bytesRead;
     // A failed write needs no handling here: it fails the request, and the caller sees that error.
     flushed[which] = new Promise((resolve) =>

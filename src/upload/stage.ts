@@ -2,9 +2,10 @@
 // does (list the files, name the folder after their sha256, upload each file below it), but in
 // parallel, in constant memory, skipping objects that are already there, and never overwriting an
 // object (ifGenerationMatch=0). What is deployed is what was hashed: small files' md5 is taken in
-// the hash pass and compared with the bytes read again to upload them; big files' md5 is taken of
-// the bytes as they are sent; every object's server md5 must match; and a file whose stat identity
-// (inode, size, mtime, ctime) moved since it was listed fails the deploy, naming it.
+// the hash pass and compared with the bytes read again to upload them; big files' md5 is taken on
+// a worker thread alongside the hash pass (md5-worker.ts); every object's server md5 must match;
+// and a big file whose stat identity (inode, size, mtime, ctime) moved since it was listed fails
+// the deploy, naming it.
 import { setMaxListeners } from 'node:events';
 import { InterruptedError, UserError } from '../errors';
 import { contentTypeFor } from './content-type';
@@ -23,7 +24,8 @@ import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from '.
 import { uploadResumable } from './resumable';
 import { UPLOAD_RETRY, withRetries, type RetryPolicy } from './retry';
 import { bucketMissingError, fileChangedError, fileMismatchError, stagedConflictError, StagingError, toUploadError, type UploadTarget } from './upload-errors';
-import { gcloudLocalPath, listOriginFiles, unchangedSinceListed, type DirectoryListing, type OriginFile } from './walk';
+import { Md5Worker } from './md5-worker';
+import { gcloudLocalPath, listOriginFiles, unchangedSinceListed, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
 
 export { MULTIPART_MAX_BYTES } from './limits';
 
@@ -80,6 +82,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
   opts.signal?.addEventListener('abort', forwardCallerAbort, { once: true });
   let client: GcsClient | undefined;
   let uploadedSoFar = () => 0;
+  let md5Worker: Md5Worker | undefined;
   let folder = '';
   try {
     const listing = opts.listing ?? (await listOriginFiles(opts.origin));
@@ -97,6 +100,11 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     report();
     // Buffers are reused from the hash pass to file after file: no garbage per file.
     const spareBuffers = [newBufferPair()];
+    // Big files' md5 on the worker, meanwhile; a failure surfaces where the md5 is awaited.
+    const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
+    md5Worker = bigFiles.length > 0 ? new Md5Worker() : undefined;
+    const bigMd5 = new Map(bigFiles.map((file) => [file, md5Worker!.md5(file.absPath)]));
+    for (const pending of bigMd5.values()) pending.catch(() => undefined);
     const hashedMd5 = new Map<OriginFile, string>();
     const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal, hashedMd5);
     folder = `gs://${opts.bucket}/${prefix}/`;
@@ -119,8 +127,9 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     report();
     const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, retry, cancel.signal);
     const toUpload: OriginFile[] = [];
-    // What the bytes hashed are known to be: the md5 of a small file from the hash pass.
-    const md5Known = (file: OriginFile) => hashedMd5.get(file) ?? md5OfFile(file, targetOf(file).localPath);
+    // What the files' bytes are known to be: small files' md5 from the hash pass, big files' from the worker.
+    const md5Known = (file: OriginFile): string | Promise<string> =>
+      hashedMd5.get(file) ?? bigMd5.get(file)?.catch((err: unknown) => Promise.reject(unreadableFileError(targetOf(file).localPath, err))) ?? md5OfFile(file, targetOf(file).localPath);
     for (const file of listing.files) {
       const there = existing.get(targetOf(file).objectName);
       if (!there) {
@@ -197,10 +206,10 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
             counted = bytesSoFar;
             report();
           },
-        }).catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target).then((object) => ({ object, sentMd5: undefined })) : Promise.reject(err)));
-        // The object must hold the bytes that were sent (or, when it was already there, the file's).
-        checkUploaded(uploaded.object, file, target, uploaded.sentMd5 ?? (await md5Known(file)));
+        }).catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
+        // The object must hold the file's bytes, and the file must not have changed since it was listed.
         if (!unchangedSinceListed(file)) throw fileChangedError(target.localPath);
+        checkUploaded(uploaded, file, target, await md5Known(file));
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file);
       } finally {
@@ -229,6 +238,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
   } finally {
     opts.signal?.removeEventListener('abort', forwardCallerAbort);
     client?.close();
+    md5Worker?.close();
   }
 }
 
