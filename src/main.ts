@@ -162,6 +162,13 @@ function reportError(err: unknown, output: Output, name: string, routed: Route |
 }
 
 export function main(argv: string[]): void {
+  // A reader that went away (`… | head -1`) ends the command quietly, as a closed pipe should.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   const interrupt = new AbortController();
   const onSignal = () => {
     if (interrupt.signal.aborted) {

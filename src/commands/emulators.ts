@@ -32,6 +32,15 @@ export function envExports(url: string): Record<string, string> {
   };
 }
 
+const LISTEN_ERRORS: Record<string, string> = {
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved now',
+  EAI_NONAME: 'the host name does not resolve',
+  EADDRNOTAVAIL: 'the address is not one of this machine\'s',
+  EADDRINUSE: 'the port is already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+};
+
 function parseHostPort(value: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]*):(\d+)$/.exec(value);
   if (!m) throw new UserError(`Invalid --host-port [${value}]: expected HOST:PORT.`);
@@ -59,6 +68,10 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     dataDir,
     operationDelayMs: (options.operationDelay as number | undefined) ?? 2000,
     latencyMs: options.latency as number | undefined,
+  }).catch((err: NodeJS.ErrnoException) => {
+    // A host that does not resolve, an address not on this machine, a port taken or not allowed.
+    if (typeof err?.code === 'string' && LISTEN_ERRORS[err.code]) throw new UserError(`Cannot listen on [${host}:${port}]: ${LISTEN_ERRORS[err.code]} (${err.code}).`);
+    throw err;
   });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${emulator.port}/`;
   fs.writeFileSync(path.join(dataDir, 'env.yaml'), Object.entries(envExports(url)).map(([k, v]) => `${k}: ${v}\n`).join(''));

@@ -22,7 +22,19 @@ export function colourAllowed(env: NodeJS.ProcessEnv): boolean {
 const LEVELS = Object.fromEntries(VERBOSITIES.map((v, i) => [v, i]));
 
 export class Output {
+  /** A live line is on screen without its newline: anything else written to stderr ends it first. */
+  private liveOpen = false;
+
   constructor(readonly options: OutputOptions) {}
+
+  /** Every stderr write but the live line's own goes through here. */
+  private toStderr(text: string): void {
+    if (this.liveOpen) {
+      this.liveOpen = false;
+      this.options.stderr.write('\n');
+    }
+    this.options.stderr.write(text);
+  }
 
   private enabled(level: string): boolean {
     return LEVELS[level] >= LEVELS[this.options.verbosity];
@@ -30,28 +42,28 @@ export class Output {
 
   /** A status line (`Using endpoint […]`): user output, shown at any verbosity. */
   status(text: string): void {
-    if (this.options.userOutputEnabled) this.options.stderr.write(`${text}\n`);
+    if (this.options.userOutputEnabled) this.toStderr(`${text}\n`);
   }
 
   /** Raw status text without a newline (progress dots). */
   statusRaw(text: string): void {
-    if (this.options.userOutputEnabled) this.options.stderr.write(text);
+    if (this.options.userOutputEnabled) this.toStderr(text);
   }
 
   error(text: string): void {
-    if (this.enabled('error')) this.options.stderr.write(`${text}\n`);
+    if (this.enabled('error')) this.toStderr(`${text}\n`);
   }
 
   warning(text: string): void {
-    if (this.enabled('warning')) this.options.stderr.write(`WARNING: ${text}\n`);
+    if (this.enabled('warning')) this.toStderr(`WARNING: ${text}\n`);
   }
 
   info(text: string): void {
-    if (this.enabled('info')) this.options.stderr.write(`INFO: ${text}\n`);
+    if (this.enabled('info')) this.toStderr(`INFO: ${text}\n`);
   }
 
   debug(text: string): void {
-    if (this.enabled('debug')) this.options.stderr.write(`DEBUG: ${text}\n`);
+    if (this.enabled('debug')) this.toStderr(`DEBUG: ${text}\n`);
   }
 
   get isDebug(): boolean {
@@ -65,7 +77,7 @@ export class Output {
 
   /** Writes to stderr regardless of filters (help text, --log-http). */
   raw(text: string): void {
-    this.options.stderr.write(text);
+    this.toStderr(text);
   }
 
   get interactive(): boolean {
@@ -82,11 +94,15 @@ export class Output {
 
   /** Redraws one line in place (a progress line); only on an interactive terminal. */
   liveLine(text: string): void {
-    if (this.interactive && this.extraStatus) this.options.stderr.write(`\r${text}\x1b[K`);
+    if (!this.interactive || !this.extraStatus) return;
+    this.options.stderr.write(`\r${text}\x1b[K`);
+    this.liveOpen = true;
   }
 
   /** Ends a live line: its last text stays, and the cursor moves to the next line. */
   endLiveLine(): void {
-    if (this.interactive && this.extraStatus) this.options.stderr.write('\n');
+    if (!this.liveOpen) return;
+    this.liveOpen = false;
+    this.options.stderr.write('\n');
   }
 }

@@ -1,8 +1,8 @@
 // Embedded local emulator of the two Google APIs `versions create` talks to: ml v1 (models,
 // versions, operations) and the Cloud Storage JSON API subset used for staging. Plain node:http;
 // every request is recorded (tests inspect the log in-process via requests() or, from a
-// subprocess, via GET/DELETE /__emulator/requests). Bad input never crashes it: it answers with a
-// Google-shaped error instead. The Host header is ignored for routing, so clients may use regional
+// subprocess, via GET/DELETE /__emulator/requests, with credentials redacted: redact.ts). Bad
+// input never crashes it: it answers with a Google-shaped error instead. The Host header is ignored for routing, so clients may use regional
 // hosts such as us-central1-<host>.
 
 import { createReadStream } from 'node:fs';
@@ -14,6 +14,7 @@ import { Exchange, type Reply } from './exchange';
 import { IamCredentialsService } from './iam/service';
 import { MlService } from './ml/service';
 import { MlflowRegistryService } from './mlflow/service';
+import { redactRecorded } from './redact';
 import { StorageService } from './storage/service';
 import { Store } from './store';
 
@@ -141,7 +142,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 
   async function route(ex: Exchange): Promise<Reply> {
     if (ex.rawPath === REQUEST_LOG_PATH) {
-      if (ex.method === 'GET') return { status: 200, json: log };
+      if (ex.method === 'GET') return { status: 200, json: log.map(redactRecorded) }; // any local process may read it
       if (ex.method === 'DELETE') {
         log.length = 0;
         return { status: 200, json: {} };

@@ -71,6 +71,8 @@ export interface UploadSession {
   createdAt: number;
   /** Set once the upload finished: the generation of the object it created. */
   finishedGeneration?: string;
+  /** The start request's ifGenerationMatch precondition, checked again when the upload finishes. */
+  ifGenerationMatch?: string;
 }
 
 interface PersistedState {

@@ -3,6 +3,7 @@
 // are written from the caller's buffers, responses are small JSON: nothing is buffered per file.
 // See "Why the upload does not use @google-cloud/storage" in the README for the numbers.
 import { randomBytes } from 'node:crypto';
+import { UserError } from '../errors';
 import { Http1Pool, type Http1Response, type RequestBody } from './http1';
 
 export interface GcsConnection {
@@ -65,24 +66,41 @@ export class GcsClient {
     if (connection.quotaProject) this.headers['X-Goog-User-Project'] = connection.quotaProject;
   }
 
-  /** Every object under `prefix` (all pages), by name. */
+  /** Every object under `prefix` (all pages), by name. A page token given twice stops the listing (UserError). */
   async listObjects(bucket: string, prefix: string): Promise<Map<string, ObjectInfo>> {
     const found = new Map<string, ObjectInfo>();
+    const seenTokens = new Set<string>();
     let pageToken: string | undefined;
     do {
       const query = new URLSearchParams({ prefix, maxResults: String(LIST_PAGE_SIZE), fields: 'items(name,size,md5Hash),nextPageToken' });
       if (pageToken) query.set('pageToken', pageToken);
       const reply = await this.expectOk(await this.send('GET', `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o?${query}`));
-      const page = parseJson(reply.body) as { items?: { name?: string; size?: string; md5Hash?: string }[]; nextPageToken?: string };
-      for (const item of page.items ?? []) {
-        if (typeof item.name === 'string') found.set(item.name, { size: Number(item.size), md5Hash: item.md5Hash });
+      // An answer that is not a listing lists nothing: uploads never overwrite, so nothing is lost.
+      const page = (parseJson(reply.body) ?? {}) as { items?: unknown; nextPageToken?: unknown };
+      for (const item of (Array.isArray(page.items) ? page.items : []) as { name?: unknown; size?: unknown; md5Hash?: unknown }[]) {
+        if (typeof item?.name === 'string') found.set(item.name, { size: Number(item.size), md5Hash: typeof item.md5Hash === 'string' ? item.md5Hash : undefined });
       }
-      pageToken = page.nextPageToken;
+      pageToken = typeof page.nextPageToken === 'string' && page.nextPageToken ? page.nextPageToken : undefined;
+      if (pageToken !== undefined && seenTokens.has(pageToken)) {
+        throw new UserError(`Listing gs://${bucket}/${prefix} failed: the server gave a page token it had already given, so the listing would never end.`);
+      }
+      if (pageToken !== undefined) seenTokens.add(pageToken);
     } while (pageToken);
     return found;
   }
 
-  /** One request carrying the metadata (with the md5, so the server checks the bytes) and `data`. */
+  /** An object's size and md5, or undefined when there is none. */
+  async getObject(bucket: string, name: string): Promise<ObjectInfo | undefined> {
+    const reply = await this.send('GET', `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?fields=size,md5Hash`);
+    if (reply.status === 404) return undefined;
+    return objectInfo(await this.expectOk(reply));
+  }
+
+  /**
+   * One request carrying the metadata (with the md5, so the server checks the bytes) and `data`.
+   * Like every upload here, only if no object has the name yet (ifGenerationMatch=0): an existing
+   * object is answered 412 and never overwritten.
+   */
   async uploadMultipart(bucket: string, name: string, contentType: string, data: Buffer, md5Hash: string): Promise<ObjectInfo> {
     const boundary = this.boundary;
     const head = Buffer.from(
@@ -90,7 +108,7 @@ export class GcsClient {
         `--${boundary}\r\nContent-Type: ${contentType}\r\n\r\n`,
     );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    const url = `${this.root}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=multipart&name=${encodeURIComponent(name)}`;
+    const url = `${this.root}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=multipart&ifGenerationMatch=0&name=${encodeURIComponent(name)}`;
     const headers = { 'Content-Type': `multipart/related; boundary="${boundary}"`, 'Content-Length': String(head.length + data.length + tail.length) };
     const reply = await this.send('POST', url, headers, async (body) => {
       body.write(head);
@@ -100,10 +118,10 @@ export class GcsClient {
     return objectInfo(await this.expectOk(reply));
   }
 
-  /** Opens a resumable session for `size` bytes; returns its URL. */
+  /** Opens a resumable session for `size` bytes (if no object has the name yet); returns its URL. */
   async startResumable(bucket: string, name: string, contentType: string, size: number): Promise<string> {
     const metadata = Buffer.from(JSON.stringify({ name, contentType, size: String(size) }));
-    const url = `${this.root}/resumable/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&name=${encodeURIComponent(name)}`;
+    const url = `${this.root}/resumable/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&ifGenerationMatch=0&name=${encodeURIComponent(name)}`;
     const headers = {
       'Content-Type': 'application/json; charset=UTF-8',
       'Content-Length': String(metadata.length),
@@ -158,9 +176,10 @@ function resumableState(reply: Reply): ResumableState {
   throw new GcsHttpError(reply.status, reply.body, reply.headers['retry-after']);
 }
 
+/** An answer without a size or md5 gives NaN / undefined: it then matches no local file. */
 function objectInfo(reply: Reply): ObjectInfo {
-  const object = parseJson(reply.body) as { size?: string; md5Hash?: string };
-  return { size: Number(object.size), md5Hash: object.md5Hash };
+  const object = parseJson(reply.body) as { size?: unknown; md5Hash?: unknown } | null;
+  return { size: Number(object?.size), md5Hash: typeof object?.md5Hash === 'string' ? object.md5Hash : undefined };
 }
 
 function parseJson(text: string): unknown {

@@ -1,10 +1,11 @@
 // The staging prefix: gcloud names the upload folder after a sha256 of the model's bytes, so the
 // same model always lands in the same place. The pass that computes it reads every file once,
 // through reused buffers: nothing is kept (small files are read again from the page cache when
-// uploaded, ~10 µs each, rather than held: holding 1000 files of 8 KiB cost 8 MB of peak memory).
+// uploaded, ~10 µs each, rather than held: holding 1000 files of 8 KiB cost 8 MB of peak memory),
+// except the md5 of each small file, so that the bytes read again are known to be the bytes hashed.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
-import { STREAM_BUFFER_BYTES } from './limits';
+import { MULTIPART_MAX_BYTES, STREAM_BUFFER_BYTES } from './limits';
 import { compareRelPaths, gcloudLocalPath, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
 
 /** A file's bytes and their md5 (base64, as Cloud Storage reports it). */
@@ -20,14 +21,26 @@ export interface FileContent {
  * reads), bigger ones streamed with the next read overlapping the hashing of the last. Memory
  * stays flat: the two buffers are all the pass holds.
  */
-export async function computeStagingPrefix(listing: DirectoryListing, buffers: [Buffer, Buffer] = newBufferPair(), signal?: AbortSignal): Promise<string> {
+export async function computeStagingPrefix(
+  listing: DirectoryListing,
+  buffers: [Buffer, Buffer] = newBufferPair(),
+  signal?: AbortSignal,
+  /** When given, receives the md5 (base64) of every file up to MULTIPART_MAX_BYTES, of the bytes hashed. */
+  smallFileMd5?: Map<OriginFile, string>,
+): Promise<string> {
   const sha256 = createHash('sha256');
   const files = [...listing.files].sort((a, b) => compareRelPaths(a.relPath, b.relPath)); // whoever built the listing
   for (const file of files) {
     signal?.throwIfAborted();
     const localPath = gcloudLocalPath(listing.origin, file.relPath);
-    if (file.size <= buffers[0].length) sha256.update(readWholeFile(file, localPath, buffers[0]));
-    else await streamFile(file, localPath, buffers, (bytes) => sha256.update(bytes));
+    const md5 = smallFileMd5 && file.size <= MULTIPART_MAX_BYTES ? createHash('md5') : undefined;
+    const consume = (bytes: Buffer) => {
+      sha256.update(bytes);
+      md5?.update(bytes);
+    };
+    if (file.size <= buffers[0].length) consume(readWholeFile(file, localPath, buffers[0]));
+    else await streamFile(file, localPath, buffers, consume);
+    if (md5) smallFileMd5!.set(file, md5.digest('base64'));
   }
   return sha256.digest('hex');
 }

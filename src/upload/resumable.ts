@@ -6,7 +6,7 @@ import { UserError } from '../errors';
 import type { GcsClient, ObjectInfo, ResumableState } from './gcs-client';
 import type { RequestBody } from './http1';
 import { backOff, isRetryable, withRetries, type RetryPolicy } from './retry';
-import { fileMismatchError } from './upload-errors';
+import { fileChangedError } from './upload-errors';
 import { unreadableFileError, type OriginFile } from './walk';
 
 export interface ResumableUpload {
@@ -96,7 +96,7 @@ async function writeFileRange(
     } catch (err) {
       throw unreadableFileError(upload.localPath, err);
     }
-    if (bytesRead === 0) throw fileMismatchError(upload.localPath); // the file shrank since it was listed
+    if (bytesRead === 0) throw fileChangedError(upload.localPath); // the file shrank since it was listed
     position += bytesRead;
     // A failed write needs no handling here: it fails the request, and the caller sees that error.
     flushed[which] = new Promise((resolve) =>

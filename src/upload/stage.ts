@@ -1,6 +1,11 @@
 // Stages a local --origin directory in Cloud Storage the way `gcloud ai-platform versions create`
 // does (list the files, name the folder after their sha256, upload each file below it), but in
-// parallel, in constant memory, skipping objects that are already there.
+// parallel, in constant memory, skipping objects that are already there, and never overwriting an
+// object (ifGenerationMatch=0). What is deployed is what was hashed: small files' md5 is taken in
+// the hash pass and compared with the bytes read again to upload them; big files' md5 is taken on
+// a worker thread alongside the hash pass (md5-worker.ts); every object's server md5 must match;
+// and a big file whose stat identity (inode, size, mtime, ctime) moved since it was listed fails
+// the deploy, naming it.
 import { setMaxListeners } from 'node:events';
 import { InterruptedError, UserError } from '../errors';
 import { contentTypeFor } from './content-type';
@@ -18,8 +23,9 @@ import { ByteBudget, runPool } from './pool';
 import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { UPLOAD_RETRY, withRetries, type RetryPolicy } from './retry';
-import { bucketMissingError, fileMismatchError, toUploadError, type UploadTarget } from './upload-errors';
-import { gcloudLocalPath, listOriginFiles, type DirectoryListing, type OriginFile } from './walk';
+import { bucketMissingError, fileChangedError, fileMismatchError, stagedConflictError, StagingError, toUploadError, type UploadTarget } from './upload-errors';
+import { Md5Worker } from './md5-worker';
+import { gcloudLocalPath, listOriginFiles, unchangedSinceListed, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
 
 export { MULTIPART_MAX_BYTES } from './limits';
 
@@ -75,6 +81,9 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
   if (opts.signal?.aborted) forwardCallerAbort();
   opts.signal?.addEventListener('abort', forwardCallerAbort, { once: true });
   let client: GcsClient | undefined;
+  let uploadedSoFar = () => 0;
+  let md5Worker: Md5Worker | undefined;
+  let folder = '';
   try {
     const listing = opts.listing ?? (await listOriginFiles(opts.origin));
     const progress: StageProgress = {
@@ -87,10 +96,18 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       bytesSkipped: 0,
     };
     const report = () => opts.onProgress?.({ ...progress });
+    uploadedSoFar = () => progress.filesDone - progress.filesSkipped;
     report();
     // Buffers are reused from the hash pass to file after file: no garbage per file.
     const spareBuffers = [newBufferPair()];
-    const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal);
+    // Big files' md5 on the worker, meanwhile; a failure surfaces where the md5 is awaited.
+    const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
+    md5Worker = bigFiles.length > 0 ? new Md5Worker() : undefined;
+    const bigMd5 = new Map(bigFiles.map((file) => [file, md5Worker!.md5(file.absPath)]));
+    for (const pending of bigMd5.values()) pending.catch(() => undefined);
+    const hashedMd5 = new Map<OriginFile, string>();
+    const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal, hashedMd5);
+    folder = `gs://${opts.bucket}/${prefix}/`;
     const accessToken = await opts.accessToken?.();
     cancel.signal.throwIfAborted();
     client = new GcsClient({
@@ -110,17 +127,28 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     report();
     const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, retry, cancel.signal);
     const toUpload: OriginFile[] = [];
+    // What the files' bytes are known to be: small files' md5 from the hash pass, big files' from the worker.
+    const md5Known = (file: OriginFile): string | Promise<string> =>
+      hashedMd5.get(file) ?? bigMd5.get(file)?.catch((err: unknown) => Promise.reject(unreadableFileError(targetOf(file).localPath, err))) ?? md5OfFile(file, targetOf(file).localPath);
     for (const file of listing.files) {
       const there = existing.get(targetOf(file).objectName);
-      if (there && (await sameContent(file, there, targetOf(file).localPath, spareBuffers[0][0]))) {
-        progress.filesDone += 1;
-        progress.bytesDone += file.size;
-        progress.filesSkipped += 1;
-        progress.bytesSkipped += file.size;
-      } else {
+      if (!there) {
         toUpload.push(file);
+        continue;
       }
+      // An object there with other bytes is never overwritten: the deploy stops before uploading anything.
+      if (!(await sameContent(file, there, md5Known))) throw stagedConflictError(targetOf(file));
+      progress.filesDone += 1;
+      progress.bytesDone += file.size;
+      progress.filesSkipped += 1;
+      progress.bytesSkipped += file.size;
     }
+    /** After a 412 (an object appeared since the listing, maybe from our own attempt whose answer was lost): ours, or a conflict. */
+    const alreadyThere = async (file: OriginFile, target: UploadTarget): Promise<ObjectInfo> => {
+      const there = await withRetries(retry, cancel.signal, () => client!.getObject(opts.bucket, target.objectName));
+      if (!there || !(await sameContent(file, there, md5Known))) throw stagedConflictError(target);
+      return there;
+    };
 
     progress.phase = 'uploading';
     report();
@@ -140,9 +168,11 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       try {
         cancel.signal.throwIfAborted();
         const content = readSmallFile(file, target.localPath, readBuffer);
+        const hashed = hashedMd5.get(file);
+        if (content.data.length !== file.size || (hashed !== undefined && content.md5Hash !== hashed)) throw fileChangedError(target.localPath);
         const info = await withRetries(retry, cancel.signal, () =>
           client!.uploadMultipart(opts.bucket, target.objectName, contentTypeFor(target.localPath), content.data, content.md5Hash),
-        );
+        ).catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
         checkUploaded(info, file, target, content.md5Hash);
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file);
@@ -160,7 +190,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       const buffers = spareBuffers.pop() ?? newBufferPair();
       let counted = 0;
       try {
-        const info = await uploadResumable({
+        const uploaded = await uploadResumable({
           client: client!,
           bucket: opts.bucket,
           objectName: target.objectName,
@@ -176,8 +206,10 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
             counted = bytesSoFar;
             report();
           },
-        });
-        checkUploaded(info, file, target);
+        }).catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
+        // The object must hold the file's bytes, and the file must not have changed since it was listed.
+        if (!unchangedSinceListed(file)) throw fileChangedError(target.localPath);
+        checkUploaded(uploaded, file, target, await md5Known(file));
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file);
       } finally {
@@ -194,13 +226,19 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     cancel.signal.throwIfAborted(); // the pools stop quietly when the caller aborts
     progress.phase = 'done';
     report();
-    return `gs://${opts.bucket}/${prefix}/`;
+    return folder;
   } catch (err) {
-    if (opts.signal?.aborted) throw interruption(opts.signal);
-    throw err;
+    const failure = opts.signal?.aborted ? interruption(opts.signal) : err;
+    const uploaded = uploadedSoFar();
+    if (uploaded > 0 && failure instanceof UserError) {
+      const objects = uploaded === 1 ? '1 object was' : `${uploaded} objects were`;
+      throw new StagingError(failure, `${objects} uploaded to ${folder} before staging stopped; they stay there, and a run with the same files skips them.`);
+    }
+    throw failure;
   } finally {
     opts.signal?.removeEventListener('abort', forwardCallerAbort);
     client?.close();
+    md5Worker?.close();
   }
 }
 
@@ -216,26 +254,34 @@ function chunkSizeOf(configured: number | undefined): number {
 
 /**
  * What is already under the prefix. A missing bucket is gcloud's upload error; a listing that
- * fails otherwise (e.g. no storage.objects.list permission) just means nothing is skipped.
+ * fails otherwise (e.g. no storage.objects.list permission) just means nothing is skipped (uploads
+ * never overwrite, so nothing is lost).
  */
 async function objectsUnder(client: GcsClient, bucket: string, prefix: string, retry: RetryPolicy, signal: AbortSignal): Promise<Map<string, ObjectInfo>> {
   try {
     return await withRetries(retry, signal, () => client.listObjects(bucket, prefix));
   } catch (err) {
-    if (signal.aborted) throw err;
+    if (signal.aborted || err instanceof UserError) throw err; // e.g. a listing that would never end
     if (err instanceof GcsHttpError && err.status === 404) throw bucketMissingError(bucket);
     return new Map();
   }
 }
 
 /** Same size and md5 (the md5 is computed only when the size already matches). */
-async function sameContent(file: OriginFile, there: ObjectInfo, localPath: string, scratch: Buffer): Promise<boolean> {
-  if (there.size !== file.size || !there.md5Hash) return false;
-  const md5Hash = file.size <= MULTIPART_MAX_BYTES ? readSmallFile(file, localPath, scratch).md5Hash : await md5OfFile(file, localPath);
-  return md5Hash === there.md5Hash;
+async function sameContent(file: OriginFile, there: ObjectInfo, md5Known: (file: OriginFile) => string | Promise<string>): Promise<boolean> {
+  return there.size === file.size && there.md5Hash !== undefined && there.md5Hash === (await md5Known(file));
 }
 
-/** gcloud checks the size the server reports; the md5 too when both sides have one. */
-function checkUploaded(info: ObjectInfo, file: OriginFile, target: UploadTarget, md5Hash?: string): void {
-  if (info.size !== file.size || (md5Hash && info.md5Hash && info.md5Hash !== md5Hash)) throw fileMismatchError(target.localPath);
+/**
+ * The size and the md5 the server reports must be those of the bytes sent. (A server that reports
+ * no md5 at all, as for objects encrypted with a customer-supplied key, is checked by size only, as
+ * gcloud does; small files' md5 was sent along for the server to check.)
+ */
+function checkUploaded(info: ObjectInfo, file: OriginFile, target: UploadTarget, md5Hash: string): void {
+  if (info.size !== file.size || (info.md5Hash !== undefined && info.md5Hash !== md5Hash)) throw fileMismatchError(target.localPath);
+}
+
+/** 412: ifGenerationMatch=0 found an object under the name. */
+function isPreconditionFailure(err: unknown): boolean {
+  return err instanceof GcsHttpError && err.status === 412;
 }

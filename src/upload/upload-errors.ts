@@ -17,6 +17,38 @@ export function fileMismatchError(localPath: string): UserError {
   return new UserError(`Cloud storage upload failure. Uploaded file does not match local file: ${localPath}. Please retry.`);
 }
 
+/** A file written to (or replaced) between the hash pass that named the folder and the end of its upload. */
+export function fileChangedError(localPath: string): UserError {
+  return new UserError(
+    `File [${localPath}] changed while the model was being staged (after it was hashed to name the staging folder), ` +
+      'so what would be deployed is not what was hashed. Run the command again once nothing writes to the model directory.',
+  );
+}
+
+/** Staging never overwrites: an object already there with other bytes stops the deploy. */
+export function stagedConflictError(target: UploadTarget): UserError {
+  return new UserError(
+    `gs://${target.bucket}/${target.objectName} already exists with other content than [${target.localPath}], and staged objects ` +
+      'are never overwritten (another model may map to the same staging folder, or the file changed). Use another --staging-bucket, ' +
+      `or delete gs://${target.bucket}/${target.objectName.slice(0, target.objectName.indexOf('/') + 1)} if no version uses it.`,
+  );
+}
+
+/**
+ * Staging stopped after some objects were uploaded: they stay (a later run with the same files
+ * skips them), and the message says how many.
+ */
+export class StagingError extends UserError {
+  constructor(
+    readonly cause: UserError,
+    /** e.g. `3 objects were uploaded to gs://b/<prefix>/ before it stopped; they stay there …` */
+    readonly leftStaged: string,
+  ) {
+    super(`${cause.message}\n${leftStaged}`, cause.options);
+    this.name = 'StagingError';
+  }
+}
+
 /** `Could not upload file: [<bucket>] bucket does not exist.` */
 export function bucketMissingError(bucket: string): UserError {
   return new UserError(`Could not upload file: [${bucket}] bucket does not exist.`);

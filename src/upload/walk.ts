@@ -10,6 +10,8 @@ export interface OriginFile {
   absPath: string;
   /** Size in bytes when listed (of the target, for a symlinked file). */
   size: number;
+  /** Device, inode, size, mtime and ctime when listed: any write since changes it (see fileIdentity). */
+  identity?: string;
 }
 
 export interface DirectoryListing {
@@ -106,7 +108,22 @@ function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[])
       // A dangling (or looping) symlink: gcloud fails reading it too.
       throw unreadableFileError(gcloudLocalPath(origin, relPath), err);
     }
-    if (stats.isFile()) out.push({ relPath, absPath, size: stats.size });
+    if (stats.isFile()) out.push({ relPath, absPath, size: stats.size, identity: fileIdentity(stats) });
+  }
+}
+
+/** What changes when a file is written to or replaced: ctime moves on any write, whoever sets mtime. */
+export function fileIdentity(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+}
+
+/** Whether the file is still as listed (a file listed without an identity counts as unchanged). */
+export function unchangedSinceListed(file: OriginFile): boolean {
+  if (file.identity === undefined) return true;
+  try {
+    return fileIdentity(statSync(file.absPath)) === file.identity;
+  } catch {
+    return false;
   }
 }
 

@@ -3,9 +3,13 @@
 // another run's version is never adopted; odd bodies end in a clear error, never a crash.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
-import { CLI, createModel, emulatorEnv, runCli, scratch, type RunResult } from '../helpers';
+import { CLI, createModel, emulatorEnv, runCli, runCommand, scratch, TOKEN, type RunResult } from '../helpers';
 import { startMisbehavingProxy, type MisbehavingProxy } from '../support/misbehaving-proxy';
 
 let emulator: RunningEmulator;
@@ -159,5 +163,184 @@ describe('item 2: never adopt another run\'s version', () => {
     assert.doesNotMatch(firstResult.stderr, /WARNING/);
     const posts = emulator.requests().filter((q) => q.method === 'POST' && q.path.endsWith('/versions'));
     assert.deepEqual(posts.map((p) => p.status), [503, 200, 409]);
+  });
+});
+
+/** A model directory of its own (content-addressed staging would otherwise skip what earlier tests staged). */
+function modelDir(files: Record<string, Buffer | string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+const randomBytesOf = (size: number) => crypto.randomBytes(size);
+const versionCreates = () => emulator.requests().filter((q) => q.method === 'POST' && /\/versions$/.test(q.path));
+
+/** Runs a deploy; `during(stderr)` is called while it runs, until it returns true. */
+function deployWhile(id: string, origin: string, during: () => boolean, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, 'ai-platform', 'versions', 'create', id, '--model=r17', `--origin=${origin}`, '--staging-bucket=gs://r17-staging'], {
+      env: { ...direct, CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(256 * 1024), ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let done = false;
+    const timer = setInterval(() => {
+      if (!done) done = during();
+    }, 10);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+describe('item 3: a file that changes between the hash pass and the end of its upload fails the deploy', () => {
+  const listingStarted = () => emulator.requests().some((q) => q.method === 'GET' && /^\/storage\/v1\/b\/r17-staging\/o$/.test(q.path));
+
+  test('a small file overwritten (same size) after hashing: detected, named, nothing created', async () => {
+    const dir = modelDir({ 'saved_model.pb': 'model v1', 'variables/vocab.txt': 'abc' });
+    emulator.setFaults('slow=1,slow-ms=1500,match=^GET /storage/v1/b/r17-staging/o$');
+    const r = await deployWhile('v-small-changed', dir, () => listingStarted() && (fs.writeFileSync(path.join(dir, 'saved_model.pb'), 'model v2'), true));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`ERROR: \\(gcloud\\.ai-platform\\.versions\\.create\\) File \\[${dir}/saved_model\\.pb\\] changed while the model was being staged`));
+    assert.equal(versionCreates().length, 0);
+  });
+
+  test('a small file replaced by another after hashing: detected', async () => {
+    const dir = modelDir({ 'saved_model.pb': 'model v1' });
+    emulator.setFaults('slow=1,slow-ms=1500,match=^GET /storage/v1/b/r17-staging/o$');
+    const r = await deployWhile('v-small-replaced', dir, () => {
+      if (!listingStarted()) return false;
+      fs.writeFileSync(path.join(dir, 'new.pb'), 'model v2 longer');
+      fs.renameSync(path.join(dir, 'new.pb'), path.join(dir, 'saved_model.pb'));
+      return true;
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /saved_model\.pb\] changed while the model was being staged/);
+    assert.equal(versionCreates().length, 0);
+  });
+
+  test('part of a 20 MiB file overwritten mid-upload: detected, nothing created', async () => {
+    const dir = modelDir({ 'saved_model.pb': 'm', 'variables/weights.bin': randomBytesOf(20 * 1024 * 1024) });
+    emulator.setFaults('slow=1,slow-ms=200,match=^PUT /resumable/');
+    const r = await deployWhile('v-big-changed', dir, () => {
+      if (!emulator.requests().some((q) => q.method === 'PUT')) return false;
+      const fd = fs.openSync(path.join(dir, 'variables/weights.bin'), 'r+');
+      fs.writeSync(fd, Buffer.alloc(4096, 7), 0, 4096, 10 * 1024 * 1024); // a part not sent yet
+      fs.closeSync(fd);
+      return true;
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`File \\[${dir}/variables/weights\\.bin\\] changed while the model was being staged`));
+    assert.equal(versionCreates().length, 0);
+  });
+
+  for (const [kind, size] of [['multipart', 1000], ['resumable', 6 * 1024 * 1024]] as const) {
+    test(`a server md5 that is not the md5 of the bytes sent (${kind}) fails the deploy`, async () => {
+      const dir = modelDir({ 'saved_model.pb': randomBytesOf(size) });
+      proxy.rules.push({
+        match: kind === 'multipart' ? /^POST \/upload\/storage\/v1\/b\/r17-staging\/o\?uploadType=multipart/ : /^PUT \/resumable\/upload\//,
+        rewrite: (answer) => (answer.status === 200 ? { ...answer, body: answer.body.replace(/"md5Hash": "[^"]*"/, '"md5Hash": "AAAAAAAAAAAAAAAAAAAAAA=="') } : answer),
+      });
+      const r = await runCli(['ai-platform', 'versions', 'create', `v-md5-${kind}`, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], {
+        ...env,
+        CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(1024 * 1024),
+      });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`Cloud storage upload failure\\. Uploaded file does not match local file: ${dir}/saved_model\\.pb\\. Please retry\\.`));
+      assert.ok(proxy.applied.length > 0);
+      assert.equal(versionCreates().length, 0);
+    });
+  }
+});
+
+describe('item 4: a staged object is never overwritten', () => {
+  const stagedPrefix = async (dir: string) => {
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-dry', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging', '--dry-run', '--format=json'], direct);
+    return /gs:\/\/r17-staging\/([0-9a-f]{64})\//.exec(r.stdout + r.stderr)![1];
+  };
+  const putObject = (name: string, body: string) =>
+    fetch(`${emulator.url}upload/storage/v1/b/r17-staging/o?uploadType=media&name=${encodeURIComponent(name)}`, { method: 'POST', body });
+  const objectText = async (name: string) => (await fetch(`${emulator.url}storage/v1/b/r17-staging/o/${encodeURIComponent(name)}?alt=media`)).text();
+
+  test('an object there with other content stops the deploy before any upload', async () => {
+    const dir = modelDir({ 'saved_model.pb': 'mine', 'assets/a.txt': 'aaaa' });
+    const prefix = await stagedPrefix(dir);
+    assert.equal((await putObject(`${prefix}/assets/a.txt`, 'bbbb')).status, 200);
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-conflict', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], direct);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`gs://r17-staging/${prefix}/assets/a\\.txt already exists with other content than \\[${dir}/assets/a\\.txt\\], and staged objects are never overwritten`));
+    assert.equal(await objectText(`${prefix}/assets/a.txt`), 'bbbb');
+    assert.equal(emulator.requests().filter((q) => q.path.startsWith('/upload/')).length, 0);
+    assert.equal(versionCreates().length, 0);
+  });
+
+  test('one that appears after the listing is not overwritten either (ifGenerationMatch=0): ours is accepted, another is a conflict', async () => {
+    const dir = modelDir({ 'saved_model.pb': 'mine too', 'b.txt': 'bbbb' });
+    const prefix = await stagedPrefix(dir);
+    await putObject(`${prefix}/saved_model.pb`, 'mine too'); // the same bytes
+    await putObject(`${prefix}/b.txt`, 'BBBB'); // other bytes
+    proxy.rules.push({ match: /^GET \/storage\/v1\/b\/r17-staging\/o\?/, rewrite: (answer) => ({ ...answer, body: '{"kind": "storage#objects"}' }) });
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-race-object', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], env);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`gs://r17-staging/${prefix}/b\\.txt already exists with other content`));
+    assert.equal(await objectText(`${prefix}/b.txt`), 'BBBB');
+    const uploads = emulator.requests().filter((q) => q.path.startsWith('/upload/') && q.query.uploadType?.[0] !== 'media');
+    assert.ok(uploads.every((q) => q.status === 412 && q.query.ifGenerationMatch?.[0] === '0'), JSON.stringify(uploads.map((q) => [q.status, q.query])));
+  });
+});
+
+test('item 5: a storage listing that repeats its page token stops with an error', async () => {
+  const dir = modelDir({ 'saved_model.pb': 'loop' });
+  proxy.rules.push({ match: /^GET \/storage\/v1\/b\/r17-staging\/o\?/, reply: json({ kind: 'storage#objects', items: [], nextPageToken: 'same' }) });
+  const r = await runCli(['ai-platform', 'versions', 'create', 'v-loop', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], env);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /Listing gs:\/\/r17-staging\/[0-9a-f]{64}\/ failed: the server gave a page token it had already given/);
+  assert.equal(proxy.applied.length, 2);
+});
+
+test('issue 15 item 5: an upload failure says how many objects were left staged', async () => {
+  const dir = modelDir(Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`f${i}.txt`, `file ${i}`])));
+  proxy.rules.push({
+    match: /^POST \/upload\/.*name=[0-9a-f]{64}%2Ff3\.txt/,
+    delayMs: 1000,
+    reply: { status: 403, body: JSON.stringify({ error: { code: 403, message: 'Access denied.' } }) },
+  });
+  const r = await runCli(['ai-platform', 'versions', 'create', 'v-left', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], env);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /403 Could not upload file \[.*f3\.txt\] to \[r17-staging\/[0-9a-f]{64}\/f3\.txt\]: Access denied\.\n4 objects were uploaded to gs:\/\/r17-staging\/[0-9a-f]{64}\/ before staging stopped; they stay there, and a run with the same files skips them\.\n$/);
+});
+
+describe('item 7: the emulator keeps secrets; closed pipes and bad hosts are quiet', () => {
+  test('GET /__emulator/requests shows a fingerprint of the token, never the token', async () => {
+    const r = await runCli(['ai-platform', 'models', 'describe', 'r17'], direct);
+    assert.equal(r.code, 0, r.stderr);
+    const text = await (await fetch(`${emulator.url}__emulator/requests`)).text();
+    assert.ok(!text.includes(TOKEN), 'the token is not served');
+    assert.match(text, /"authorization": "Bearer <redacted sha256:[0-9a-f]{8}>"/);
+  });
+
+  test('env-init | head -1 ends quietly (10 runs)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-env-'));
+    // Enough lines that the reader is gone before the last ones are written.
+    fs.writeFileSync(path.join(dataDir, 'env.yaml'), Array.from({ length: 2000 }, (_, i) => `VAR_${i}: ${'x'.repeat(100)}\n`).join(''));
+    for (let i = 0; i < 10; i++) {
+      const r = await runCommand('bash', ['-c', `set -o pipefail; node ${CLI} emulators ai-platform env-init --data-dir=${dataDir} | head -1`], direct);
+      assert.equal(r.stderr, '');
+      assert.match(r.stdout, /^export VAR_0=x+\n$/);
+    }
+  });
+
+  test("start --host-port='no such host:1' is a one-line user error", async () => {
+    const r = await runCli(['emulators', 'ai-platform', 'start', '--host-port=no such host:1', `--data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-'))}`], direct);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'ERROR: (gcloud.emulators.ai-platform.start) Cannot listen on [no such host:1]: the host name does not resolve (ENOTFOUND).\n');
   });
 });

@@ -21,6 +21,8 @@ export interface ProxyRule {
   reply?: ProxyAnswer;
   /** Forward, then answer with this instead of what the upstream said (the request was carried out). */
   rewrite?: (upstream: ProxyAnswer) => ProxyAnswer;
+  /** Hold the answer back this long first. */
+  delayMs?: number;
 }
 
 export interface MisbehavingProxy {
@@ -51,6 +53,7 @@ export async function startMisbehavingProxy(upstreamPort: number): Promise<Misbe
       }
       const answer = rule?.reply ?? (await forward(req, body));
       const final = rule?.rewrite ? rule.rewrite(answer) : answer;
+      if (rule?.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
       const headers = { ...final.headers };
       if (headers.location) headers.location = headers.location.replace(`127.0.0.1:${upstreamPort}`, ownHost);
       delete headers['transfer-encoding'];

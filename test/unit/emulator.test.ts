@@ -1,6 +1,7 @@
 // The embedded emulator's ml v1 API, request log, robustness and persistence, exercised in-process
 // over real HTTP with fetch. Storage uploads are covered in emulator-storage.test.ts.
 
+import { credentialFingerprint, redactRecorded } from '../../src/emulator/redact';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -281,8 +282,12 @@ describe('emulator: request log and robustness', () => {
     assert.deepEqual(entry.body, { name: 'logged' });
     assert.equal(entry.status, 200);
 
+    // Over HTTP (any local process may ask) the token is a fingerprint, never the token.
     const overHttp = await call(emu, 'GET', '/__emulator/requests');
-    assert.deepEqual(overHttp.body, emu.requests());
+    assert.ok(!JSON.stringify(overHttp.body).includes('ya29.secret'));
+    assert.equal(overHttp.body[0].headers.authorization, credentialFingerprint('Bearer ya29.secret'));
+    assert.match(overHttp.body[0].headers.authorization, /^Bearer <redacted sha256:[0-9a-f]{8}>$/);
+    assert.deepEqual(overHttp.body, emu.requests().map(redactRecorded));
     assert.equal((await call(emu, 'DELETE', '/__emulator/requests')).status, 200);
     assert.deepEqual(emu.requests(), []);
   });

@@ -74,3 +74,18 @@ test('uploads get the API client\'s retry budget: 5 attempts in all', async () =
   }), GcsHttpError);
   assert.equal(calls, 5);
 });
+
+test('issue 15 item 5: anything written to stderr after a live progress line starts on a line of its own', () => {
+  let text = '';
+  const stream = { write: (s: string) => ((text += s), true), isTTY: true } as unknown as NodeJS.WritableStream;
+  const output = new Output({ stdout: stream, stderr: stream, userOutputEnabled: true, verbosity: 'warning', interactive: true });
+  output.liveLine('Uploading to gs://b/: 3/9 files, ETA 0:03');
+  output.error('ERROR: (gcloud.ai-platform.versions.create) Aborted by user.');
+  assert.equal(text, '\rUploading to gs://b/: 3/9 files, ETA 0:03\x1b[K\nERROR: (gcloud.ai-platform.versions.create) Aborted by user.\n');
+  text = '';
+  output.liveLine('done');
+  output.endLiveLine();
+  output.warning('after');
+  output.endLiveLine(); // nothing open: nothing written
+  assert.equal(text, '\rdone\x1b[K\nWARNING: after\n');
+});

@@ -483,7 +483,7 @@ describe('stageLocalOrigin', () => {
     const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}.txt`, `${i}`]));
     const origin = makeModel(files);
     fake.behaviour = (_bucket, name) => (name.endsWith('/f1.txt') ? { status: 400, message: 'bad' } : 'store');
-    await rejectsWithUserError(stageLocalOrigin(options(origin, { concurrency: 1 })), /f1\.txt\]: bad$/);
+    await rejectsWithUserError(stageLocalOrigin(options(origin, { concurrency: 1 })), /f1\.txt\]: bad\n1 object was uploaded to gs:\/\/staging-bucket\/[0-9a-f]{64}\/ before staging stopped; they stay there/);
     assert.deepEqual(fake.uploads.map((r) => r.query.get('name')!.split('/')[1]), ['f0.txt', 'f1.txt']);
   });
 
@@ -554,20 +554,20 @@ describe('stageLocalOrigin', () => {
     assert.deepEqual(progress.at(-1), { phase: 'done', filesTotal: 3, bytesTotal: total, filesDone: 3, bytesDone: total, filesSkipped: 3, bytesSkipped: total });
   });
 
-  test('an object with the same size but other bytes is uploaded again; the others are skipped', async () => {
-    const big = bytes(MULTIPART_MAX_BYTES + 5, 4);
-    const origin = makeModel({ 'same.txt': 'same', 'other.txt': 'mine', 'big.bin': big });
-    const uri = await stageLocalOrigin(options(origin));
-    const hex = uri.slice('gs://staging-bucket/'.length, -1);
-    fake.objects.get(`staging-bucket/${hex}/other.txt`)!.data = Buffer.from('gone');
-    const stored = fake.objects.get(`staging-bucket/${hex}/big.bin`)!;
-    stored.data = Buffer.from(stored.data).fill(0, 0, 10);
-    fake.requests.length = 0;
-    await stageLocalOrigin(options(origin));
-    assert.deepEqual(fake.uploads.filter((r) => r.method === 'POST').map((r) => r.query.get('name')).sort(), [`${hex}/big.bin`, `${hex}/other.txt`]);
-    assert.equal(fake.objects.get(`staging-bucket/${hex}/other.txt`)!.data.toString(), 'mine');
-    assert.equal(md5(fake.objects.get(`staging-bucket/${hex}/big.bin`)!.data), md5(big));
-  });
+  for (const which of ['other.txt', 'big.bin']) {
+    test(`an object already there with the same size but other bytes (${which}) stops staging; nothing is overwritten`, async () => {
+      const big = bytes(MULTIPART_MAX_BYTES + 5, 4);
+      const origin = makeModel({ 'same.txt': 'same', 'other.txt': 'mine', 'big.bin': big });
+      const uri = await stageLocalOrigin(options(origin));
+      const hex = uri.slice('gs://staging-bucket/'.length, -1);
+      const stored = fake.objects.get(`staging-bucket/${hex}/${which}`)!;
+      stored.data = Buffer.from(stored.data).fill(0x20, 0, 4);
+      fake.requests.length = 0;
+      await rejectsWithUserError(stageLocalOrigin(options(origin)), new RegExp(`^gs://staging-bucket/${hex}/${which.replace('.', '\\.')} already exists with other content than \\[.*/${which.replace('.', '\\.')}\\], and staged objects are never overwritten`));
+      assert.deepEqual(fake.uploads, [], 'nothing uploaded');
+      assert.deepEqual(fake.objects.get(`staging-bucket/${hex}/${which}`)!.data, stored.data);
+    });
+  }
 
   test('the listing is read page by page', async () => {
     const files = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`f${i}.txt`, `file ${i}`]));

@@ -97,7 +97,9 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
         retry: { ...UPLOAD_RETRY, onRetry: (reason, delayMs) => output.info(`Retrying a staging upload request after ${reason} (in ${(delayMs / 1000).toFixed(1)}s).`) },
       });
     } catch (err) {
-      throw ctx.signal.aborted ? new InterruptedError(INTERRUPTED_BEFORE_CREATE) : err;
+      if (!ctx.signal.aborted) throw err;
+      const { StagingError } = await import('../../upload/upload-errors');
+      throw new InterruptedError(err instanceof StagingError ? `${INTERRUPTED_BEFORE_CREATE}\n${err.leftStaged}` : INTERRUPTED_BEFORE_CREATE);
     }
   }
   if (ctx.signal.aborted) throw new InterruptedError(INTERRUPTED_BEFORE_CREATE);

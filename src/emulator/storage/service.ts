@@ -131,6 +131,7 @@ export class StorageService {
         contentType: stringField(metadata, 'contentType') ?? mediaType,
         metadata,
         xGoogHash: ex.header('x-goog-hash'),
+        ifGenerationMatch: ex.param('ifGenerationMatch'),
       });
       kept = true;
       await this.store.save();
@@ -164,6 +165,7 @@ export class StorageService {
         contentType: ex.header('content-type'),
         metadata: {},
         xGoogHash: ex.header('x-goog-hash'),
+        ifGenerationMatch: ex.param('ifGenerationMatch'),
       });
       kept = true;
       await this.store.save();
@@ -180,6 +182,8 @@ export class StorageService {
     const metadata = body.kind === 'json' ? body.value : {};
     if (!isObject(metadata)) throw storageError(400, 'invalid', 'The upload metadata must be a JSON object.');
     const name = objectName(ex, metadata);
+    const ifGenerationMatch = ex.param('ifGenerationMatch');
+    this.checkGeneration(bucket, name, ifGenerationMatch);
     const declaredLength = ex.header('x-upload-content-length');
     const total = declaredLength !== undefined && /^\d+$/.test(declaredLength.trim()) ? Number(declaredLength) : null;
     if (total !== null && total > UPLOAD_BODY_LIMIT) throw storageError(400, 'invalid', `Objects larger than ${UPLOAD_BODY_LIMIT} bytes are not supported.`);
@@ -192,6 +196,7 @@ export class StorageService {
       total,
       committed: 0,
       createdAt: Date.now(),
+      ...(ifGenerationMatch !== undefined && { ifGenerationMatch }),
     };
     await (await open(this.store.sessionPath(session.id), 'w')).close();
     this.store.sessions.set(session.id, session);
@@ -294,6 +299,7 @@ export class StorageService {
         contentType: session.contentType,
         metadata: session.metadata,
         xGoogHash: ex.header('x-goog-hash'),
+        ifGenerationMatch: session.ifGenerationMatch,
       });
     } catch (e) {
       // A checksum mismatch ends the session, as on the real service.
@@ -329,7 +335,19 @@ export class StorageService {
     return next;
   }
 
-  /** Verifies client-provided checksums, then makes the file the object's bytes. */
+  /**
+   * ifGenerationMatch as Cloud Storage applies it: 0 means "only if there is no such object", any
+   * other number "only if the live object has that generation"; 412 otherwise.
+   */
+  private checkGeneration(bucket: string, name: string, ifGenerationMatch: string | undefined): void {
+    if (ifGenerationMatch === undefined) return;
+    if (!/^\d+$/.test(ifGenerationMatch)) throw storageError(400, 'invalid', `Invalid argument for ifGenerationMatch: ${JSON.stringify(ifGenerationMatch)}.`);
+    const live = this.store.getObject(bucket, name);
+    const holds = ifGenerationMatch === '0' ? live === undefined : live?.generation === ifGenerationMatch;
+    if (!holds) throw storageError(412, 'conditionNotMet', 'At least one of the pre-conditions you specified did not hold.');
+  }
+
+  /** Verifies the precondition and client-provided checksums, then makes the file the object's bytes. */
   private commitObject(upload: {
     bucket: string;
     name: string;
@@ -338,8 +356,10 @@ export class StorageService {
     contentType: string | undefined;
     metadata: JsonObject;
     xGoogHash: string | undefined;
+    ifGenerationMatch?: string;
   }): StoredObject {
     const { checksums, metadata } = upload;
+    this.checkGeneration(upload.bucket, upload.name, upload.ifGenerationMatch);
     const claimed = parseGoogHash(upload.xGoogHash);
     const claimedMd5 = stringField(metadata, 'md5Hash') ?? claimed.md5;
     const claimedCrc = stringField(metadata, 'crc32c') ?? claimed.crc32c;
