@@ -2,7 +2,6 @@
 // credentials in it are replaced by a fingerprint: enough to tell which credential was sent (compare
 // with `credentialFingerprint` of a known one), never the credential itself.
 import { createHash } from 'node:crypto';
-import type { RecordedRequest } from './server';
 
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-goog-iam-authorization-token']);
 const CREDENTIAL_PARAMS = new Set(['access_token', 'key']);
@@ -13,7 +12,7 @@ export function credentialFingerprint(value: string): string {
   return `${scheme ?? ''}<redacted sha256:${createHash('sha256').update(secret ?? '').digest('hex').slice(0, 8)}>`;
 }
 
-export function redactRecorded(request: RecordedRequest): RecordedRequest {
+export function redactRecorded<R extends { headers: Record<string, string>; query: Record<string, string[]> }>(request: R): R {
   const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, CREDENTIAL_HEADERS.has(k.toLowerCase()) ? credentialFingerprint(v) : v]));
   const query = Object.fromEntries(Object.entries(request.query).map(([k, v]) => [k, CREDENTIAL_PARAMS.has(k) ? v.map(credentialFingerprint) : v]));
   return { ...request, headers, query };
