@@ -1,7 +1,7 @@
 // Every command is a small typed module registered here: its path, the tracks that have it, its
 // positionals and flags (data), its help, and a handler that gets parsed options plus a context.
 import type { Credentials } from '../context/auth';
-import type { HttpClient } from '../context/http';
+import type { HttpClient } from '../net';
 import type { Output } from '../context/output';
 import type { Properties } from '../context/properties';
 import type { FlagSpec, PositionalSpec, Track } from '../flags/spec';

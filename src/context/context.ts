@@ -6,7 +6,7 @@ import type { Track } from '../flags/spec';
 import type { CommandContext, CommandDefinition } from '../commands/registry';
 import { renderFormat, FormatError } from '../output/format';
 import { resolveCredentials, type Credentials } from './auth';
-import { HttpClient } from './http';
+import { HttpClient, headerDefaults, netSettings } from '../net';
 import { colourAllowed, Output } from './output';
 import { Properties, type PropertyName } from './properties';
 import { validateVersion } from '../version/validate';
@@ -75,9 +75,9 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     credentials: () => (credentials ??= resolveCredentials(properties, env, output)),
     http: () =>
       (http ??= new HttpClient(output, {
+        settings: netSettings(properties, env),
+        headers: headerDefaults(properties, `gcloud-aip/${VERSION} command/${command.path.join('.')}`),
         logHttp: properties.getBool('core/log_http', false),
-        userAgent: `gcloud-aip/${VERSION} command/${command.path.join('.')}`,
-        headers: gcloudHeaders(properties),
         signal,
       })),
     requireProject: () => {
@@ -99,14 +99,4 @@ export function parseSize(value: string): number {
   const power = ' kmgt'.indexOf(m[2].toLowerCase() || ' ');
   const base = m[3].toLowerCase().startsWith('i') || m[2] ? 1024 : 1;
   return Number(m[1]) * base ** power;
-}
-
-/** Headers gcloud adds to every request from properties: the trace token (as a Cookie) and a request reason. */
-function gcloudHeaders(properties: Properties): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const trace = properties.get('core/trace_token');
-  if (trace) headers.cookie = trace;
-  const reason = properties.get('core/request_reason');
-  if (reason) headers['x-goog-request-reason'] = reason;
-  return headers;
 }

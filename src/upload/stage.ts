@@ -17,7 +17,7 @@ import {
 import { ByteBudget, runPool } from './pool';
 import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
-import { UPLOAD_RETRY, withRetries, type RetryPolicy } from './retry';
+import { systemClock, UPLOAD_RETRY, type Clock, type HttpClient, type RetryPolicy, type TokenSource } from '../net';
 import { bucketMissingError, fileMismatchError, toUploadError, type UploadTarget } from './upload-errors';
 import { gcloudLocalPath, listOriginFiles, type DirectoryListing, type OriginFile } from './walk';
 
@@ -43,10 +43,10 @@ export interface StageOptions {
   bucket: string;
   /** JSON API base (api_endpoint_overrides/storage), e.g. `https://storage.googleapis.com/storage/v1/`. */
   storageEndpoint: string;
-  /** Bearer token source; resolving to undefined sends no Authorization header. */
-  accessToken?: () => Promise<string | undefined>;
-  /** X-Goog-User-Project header when set. */
-  quotaProject?: string;
+  /** The CLI's HTTP client (its proxy, TLS, timeouts, headers and --log-http). */
+  http: HttpClient;
+  /** Asked for a bearer token on every request; none, or a token of undefined, sends no Authorization header. */
+  credentials?: TokenSource;
   /** storage/upload_chunk_size in bytes: resumable uploads send chunks of this size. */
   chunkSize?: number;
   /** Small-file uploads in flight at once (big files: at most BIG_FILE_CONCURRENCY of them). */
@@ -56,6 +56,10 @@ export interface StageOptions {
   signal?: AbortSignal;
   /** Retries of each upload request (tests shorten the back-off). */
   retry?: RetryPolicy;
+  /** The clock of the resumable uploads' back-off (the HTTP client has its own). */
+  clock?: Clock;
+  /** Told of each retry of a resumable chunk (the client logs its own retries). */
+  onRetry?: (reason: string, delayMs: number) => void;
   /** The origin's files when the caller has listed them already (the pre-flight check does). */
   listing?: DirectoryListing;
 }
@@ -74,7 +78,6 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
   const forwardCallerAbort = () => cancel.abort(opts.signal?.reason);
   if (opts.signal?.aborted) forwardCallerAbort();
   opts.signal?.addEventListener('abort', forwardCallerAbort, { once: true });
-  let client: GcsClient | undefined;
   try {
     const listing = opts.listing ?? (await listOriginFiles(opts.origin));
     const progress: StageProgress = {
@@ -91,15 +94,9 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     // Buffers are reused from the hash pass to file after file: no garbage per file.
     const spareBuffers = [newBufferPair()];
     const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal);
-    const accessToken = await opts.accessToken?.();
     cancel.signal.throwIfAborted();
-    client = new GcsClient({
-      storageEndpoint: opts.storageEndpoint,
-      accessToken,
-      quotaProject: opts.quotaProject,
-      signal: cancel.signal,
-    });
     const retry = opts.retry ?? UPLOAD_RETRY;
+    const client = new GcsClient({ storageEndpoint: opts.storageEndpoint, http: opts.http, credentials: opts.credentials, retry, signal: cancel.signal });
     const targetOf = (file: OriginFile): UploadTarget => ({
       localPath: gcloudLocalPath(opts.origin, file.relPath),
       bucket: opts.bucket,
@@ -108,7 +105,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
 
     progress.phase = 'listing';
     report();
-    const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, retry, cancel.signal);
+    const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, cancel.signal);
     const toUpload: OriginFile[] = [];
     for (const file of listing.files) {
       const there = existing.get(targetOf(file).objectName);
@@ -140,9 +137,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       try {
         cancel.signal.throwIfAborted();
         const content = readSmallFile(file, target.localPath, readBuffer);
-        const info = await withRetries(retry, cancel.signal, () =>
-          client!.uploadMultipart(opts.bucket, target.objectName, contentTypeFor(target.localPath), content.data, content.md5Hash),
-        );
+        const info = await client.uploadMultipart(opts.bucket, target.objectName, contentTypeFor(target.localPath), content.data, content.md5Hash);
         checkUploaded(info, file, target, content.md5Hash);
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file);
@@ -161,7 +156,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       let counted = 0;
       try {
         const info = await uploadResumable({
-          client: client!,
+          client,
           bucket: opts.bucket,
           objectName: target.objectName,
           contentType: contentTypeFor(target.localPath),
@@ -170,6 +165,8 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
           chunkBytes,
           buffers,
           retry,
+          clock: opts.clock ?? systemClock,
+          onRetry: opts.onRetry ?? (() => undefined),
           signal: cancel.signal,
           onBytes: (bytesSoFar) => {
             progress.bytesDone += bytesSoFar - counted;
@@ -200,7 +197,6 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     throw err;
   } finally {
     opts.signal?.removeEventListener('abort', forwardCallerAbort);
-    client?.close();
   }
 }
 
@@ -218,9 +214,9 @@ function chunkSizeOf(configured: number | undefined): number {
  * What is already under the prefix. A missing bucket is gcloud's upload error; a listing that
  * fails otherwise (e.g. no storage.objects.list permission) just means nothing is skipped.
  */
-async function objectsUnder(client: GcsClient, bucket: string, prefix: string, retry: RetryPolicy, signal: AbortSignal): Promise<Map<string, ObjectInfo>> {
+async function objectsUnder(client: GcsClient, bucket: string, prefix: string, signal: AbortSignal): Promise<Map<string, ObjectInfo>> {
   try {
-    return await withRetries(retry, signal, () => client.listObjects(bucket, prefix));
+    return await client.listObjects(bucket, prefix);
   } catch (err) {
     if (signal.aborted) throw err;
     if (err instanceof GcsHttpError && err.status === 404) throw bucketMissingError(bucket);

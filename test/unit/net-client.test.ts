@@ -1,13 +1,15 @@
-// The HTTP client's retry policy against a scripted local server: which failures are retried, how
+// The network client's retry policy against a scripted local server: which failures are retried, how
 // long it waits (the back-off clock is replaced, so nothing here depends on timing), the bounds on
-// attempts and total time, Retry-After, Ctrl-C, and that --log-http never shows a token.
+// attempts and total time, Retry-After, timeouts, tokens per attempt, Ctrl-C, and that --log-http
+// never shows a token.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { DEFAULT_RETRY, HttpClient, NetworkError, retryAfterMs, type RetryPolicy } from '../../src/context/http';
-import { Output } from '../../src/context/output';
+import { API_RETRY as DEFAULT_RETRY, NetworkError, retryAfterMs, type RetryPolicy } from '../../src/net';
+import type { Output } from '../../src/context/output';
 import { InterruptedError } from '../../src/errors';
+import { fakeClock, silentOutput, testHttp } from '../support/net';
 
 type Step = { status: number; headers?: Record<string, string>; body?: string } | 'reset' | 'hang';
 
@@ -30,28 +32,14 @@ function answer(req: IncomingMessage, res: ServerResponse) {
 }
 
 function capture(verbosity = 'info') {
-  let stderr = '';
-  const stream = { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream;
-  const output = new Output({ stdout: stream, stderr: stream, userOutputEnabled: true, verbosity, interactive: false });
-  return { output, text: () => stderr };
+  return silentOutput(verbosity);
 }
 
-function client(output: Output, retry: Partial<RetryPolicy> = {}, extra: { signal?: AbortSignal; logHttp?: boolean } = {}) {
-  const sleeps: number[] = [];
-  let clock = 0;
-  const http = new HttpClient(output, {
-    userAgent: 'test',
-    retry: { ...DEFAULT_RETRY, ...retry },
-    sleep: async (ms, signal) => {
-      signal?.throwIfAborted();
-      sleeps.push(ms);
-      clock += ms;
-    },
-    now: () => clock,
-    random: () => 0.5, // no jitter: delays are exactly base·2^n
-    ...extra,
-  });
-  return { http, sleeps };
+function client(output: Output, retry: Partial<RetryPolicy> = {}, extra: { signal?: AbortSignal; logHttp?: boolean; timeoutMs?: number } = {}) {
+  const clock = fakeClock(); // no jitter: delays are exactly base·2^n
+  const { timeoutMs, ...rest } = extra;
+  const http = testHttp({ output, clock, retry: { ...DEFAULT_RETRY, ...retry }, ...(timeoutMs ? { settings: { timeoutMs } } : {}), ...rest });
+  return { http, sleeps: clock.sleeps };
 }
 
 before(async () => {
@@ -75,7 +63,7 @@ describe('retries', () => {
     const { http, sleeps } = client(output);
     const res = await http.request({ method: 'POST', url: `${base}v1/x?alt=json`, body: '{}' });
     assert.equal(res.status, 200);
-    assert.equal(res.retried, true, 'a 5xx may have been acted on');
+    assert.equal(res.retried, false, 'a 5xx is a definite answer');
     assert.deepEqual(sleeps, [2000, 4000]);
     assert.equal(seen, 3);
     const lines = text().trim().split('\n');
@@ -87,10 +75,9 @@ describe('retries', () => {
   test('jitter stays within a quarter of the delay either way', async () => {
     for (const random of [0, 0.999]) {
       script = [{ status: 502 }];
-      const sleeps: number[] = [];
-      const http = new HttpClient(capture().output, { userAgent: 't', random: () => random, sleep: async (ms) => void sleeps.push(ms) });
-      await http.request({ method: 'GET', url: base });
-      assert.ok(sleeps[0] >= 1500 && sleeps[0] <= 2500, String(sleeps[0]));
+      const clock = fakeClock(random);
+      await testHttp({ clock }).request({ method: 'GET', url: base });
+      assert.ok(clock.sleeps[0] >= 1500 && clock.sleeps[0] <= 2500, String(clock.sleeps[0]));
     }
   });
 
@@ -148,12 +135,12 @@ describe('retries', () => {
     assert.equal(res.status, 200);
     assert.equal(res.retried, true);
     assert.equal(sleeps.length, 1);
-    assert.match(text(), /INFO: Retrying POST .* after .*(socket hang up|ECONNRESET)/);
+    assert.match(text(), /INFO: Retrying POST .* after .*(connection closed|ECONNRESET)/);
   });
 
   test('a response that never comes is abandoned after the idle timeout, then retried', async () => {
     script = ['hang', { status: 200 }];
-    const { http } = client(capture().output, { idleTimeoutMs: 100 });
+    const { http } = client(capture().output, {}, { timeoutMs: 100 });
     assert.equal((await http.request({ method: 'GET', url: base })).status, 200);
     assert.equal(seen, 2);
   });
@@ -197,10 +184,9 @@ describe('interrupts', () => {
   test('an aborted signal stops the back-off with its reason', async () => {
     script = [{ status: 503 }, { status: 200 }];
     const interrupt = new AbortController();
-    const http = new HttpClient(capture().output, {
-      userAgent: 't',
+    const http = testHttp({
       signal: interrupt.signal,
-      sleep: async () => interrupt.abort(new InterruptedError()),
+      clock: { ...fakeClock(), sleep: async () => interrupt.abort(new InterruptedError()) },
     });
     await assert.rejects(http.request({ method: 'GET', url: base }), InterruptedError);
     assert.equal(seen, 1);
@@ -225,7 +211,7 @@ describe('secrets', () => {
     script = [{ status: 503 }, { status: 200 }];
     const { output, text } = capture('debug');
     const { http } = client(output, {}, { logHttp: true });
-    await http.request({ method: 'GET', url: base, headers: { authorization: 'Bearer ya29.secret-token' } });
+    await http.request({ method: 'GET', url: base, credentials: { token: async () => 'ya29.secret-token' } });
     assert.doesNotMatch(text(), /ya29\.secret-token/);
     assert.match(text(), /authorization: --- Token Redacted ---/);
   });
