@@ -23,7 +23,6 @@ export interface CommandContext {
   http(): HttpClient;
   /** core/project, or gcloud's "required property [project] is not currently set" error. */
   requireProject(): string;
-  quotaProject?: string;
   uploadChunkSize?: number;
   /** Prints a command's result per --format (default: the command's own format). */
   printResult(resource: unknown): void;

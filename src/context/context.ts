@@ -6,7 +6,7 @@ import type { Track } from '../flags/spec';
 import type { CommandContext, CommandDefinition } from '../commands/registry';
 import { renderFormat, FormatError } from '../output/format';
 import { resolveCredentials, type Credentials } from './auth';
-import { HttpClient, headerDefaults, netSettings } from '../net';
+import { gaxiosTransport, HttpClient, headerDefaults, netSettings } from '../net';
 import { colourAllowed, Output } from './output';
 import { Properties, type PropertyName } from './properties';
 import { validateVersion } from '../version/validate';
@@ -64,6 +64,13 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
 
   let credentials: Credentials | undefined;
   let http: HttpClient | undefined;
+  const httpClient = () =>
+    (http ??= new HttpClient(output, {
+      settings: netSettings(properties, env),
+      headers: headerDefaults(properties, `gcloud-aip/${VERSION} command/${command.path.join('.')}`),
+      logHttp: properties.getBool('core/log_http', false),
+      signal,
+    }));
   const chunk = properties.get('storage/upload_chunk_size');
   return {
     track,
@@ -72,20 +79,14 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     properties,
     env,
     signal,
-    credentials: () => (credentials ??= resolveCredentials(properties, env, output)),
-    http: () =>
-      (http ??= new HttpClient(output, {
-        settings: netSettings(properties, env),
-        headers: headerDefaults(properties, `gcloud-aip/${VERSION} command/${command.path.join('.')}`),
-        logHttp: properties.getBool('core/log_http', false),
-        signal,
-      })),
+    // google-auth-library's token and impersonation requests go through the same client.
+    credentials: () => (credentials ??= resolveCredentials(properties, env, output, gaxiosTransport(httpClient()))),
+    http: httpClient,
     requireProject: () => {
       const project = properties.get('core/project');
       if (!project) throw new UserError(PROJECT_MISSING);
       return project;
     },
-    quotaProject: properties.get('billing/quota_project'),
     uploadChunkSize: chunk ? parseSize(chunk) : undefined,
     validateVersion: (built) => validateVersion(built, output, Boolean(values.noValidate)),
     printResult: (resource) => output.result(renderFormat(resource, format, { flatten })),

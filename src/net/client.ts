@@ -37,8 +37,10 @@ export interface HttpRequest {
   google?: boolean;
   /** Default: the client's (API_RETRY). */
   retry?: RetryPolicy;
-  /** What --log-http shows instead of the body (uploads). */
+  /** What --log-http shows instead of the body (uploads, token requests). */
   bodySummary?: string;
+  /** --log-http does not show the answer's body either (it holds a token). */
+  redactResponse?: boolean;
 }
 
 export interface HttpResponse {
@@ -83,6 +85,8 @@ export interface HttpClientOptions {
   /** Connections per origin at most (default 32, the small-file upload concurrency). */
   connections?: number;
 }
+
+const REDACTED_RESPONSE = 'Body redacted: Contains oauth token.';
 
 type AttemptResult = { ok: true; status: number; headers: Record<string, string>; body: Buffer } | { ok: false; error: Error; requestSent: boolean };
 
@@ -216,7 +220,10 @@ export class HttpClient {
         onComplete: () => {
           const responseBody = Buffer.concat(chunks);
           this.output.debug(`${url.origin} "${request.method} ${url.pathname}${url.search} HTTP/1.1" ${status} ${responseBody.length}`);
-          if (logHttp) this.output.raw(responseBlock(status, responseHeaders, responseBody.toString('utf8'), (Date.now() - started) / 1000));
+          if (logHttp) {
+            const shown = request.redactResponse ? REDACTED_RESPONSE : responseBody.toString('utf8');
+            this.output.raw(responseBlock(status, responseHeaders, shown, (Date.now() - started) / 1000));
+          }
           finish({ ok: true, status, headers: responseHeaders, body: responseBody });
         },
         onError: (error) => finish({ ok: false, error, requestSent: requestSent || status !== 0 }),

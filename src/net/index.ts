@@ -4,3 +4,4 @@ export { headerDefaults, type HeaderDefaults } from './headers';
 export { uploadSummary } from './log';
 export { API_RETRY, UPLOAD_RETRY, NO_RETRY, Backoff, abortableSleep, classify, isRetryableStatus, retryAfterMs, systemClock, type Clock, type RetryPolicy } from './retry';
 export { netSettings, DEFAULT_TIMEOUT_MS, type NetSettings } from './settings';
+export { gaxiosTransport } from './gaxios';
