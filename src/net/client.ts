@@ -263,7 +263,7 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EH
 /** One line saying what went wrong, in words a person can act on, with the code they can search for. */
 export function describeFailure(err: Error, target: URL, route: Route, timeoutMs: number): string {
   const code = (err as NodeJS.ErrnoException).code ?? '';
-  const seconds = `${Math.round(timeoutMs / 1000)}s`;
+  const seconds = `${Number((timeoutMs / 1000).toFixed(3))}s`;
   if (route.proxy) {
     const proxy = proxyLabel(route.proxy);
     const answered = /Proxy response \((\d+)\)/.exec(err.message)?.[1] ?? (/Proxy Authentication Required/.test(err.message) ? '407' : undefined);
