@@ -8,6 +8,7 @@ import { UserError } from '../errors';
 import { flag, ALL_TRACKS } from '../flags/spec';
 import { plainInt, scalarToString } from '../flags/arg-types';
 import { FAULTS_ENV, FaultSpecError, parseFaultSpec, type FaultSpec } from '../emulator/faults';
+import { generateTlsMaterial } from '../emulator/certificates';
 import type { CommandDefinition, CommandContext } from './registry';
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {
@@ -15,9 +16,11 @@ function defaultDataDir(env: NodeJS.ProcessEnv): string {
   return path.join(configDir, 'emulators', 'ai-platform');
 }
 
-export function envExports(url: string): Record<string, string> {
+/** `caFile`: the CA bundle that verifies an HTTPS emulator (core/custom_ca_certs_file). */
+export function envExports(url: string, caFile?: string): Record<string, string> {
   const base = url.replace(/\/?$/, '/');
   return {
+    ...(caFile ? { CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE: caFile } : {}),
     CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: base,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${base}storage/v1/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS: base,
@@ -48,7 +51,9 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     throw err;
   }
   fs.mkdirSync(dataDir, { recursive: true });
+  const tls = tlsSettings(options, dataDir, host);
   const emulator = await startEmulator({
+    tls,
     faults,
     host,
     port,
@@ -56,9 +61,10 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     operationDelayMs: (options.operationDelay as number | undefined) ?? 2000,
     latencyMs: options.latency as number | undefined,
   });
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${emulator.port}/`;
-  fs.writeFileSync(path.join(dataDir, 'env.yaml'), Object.entries(envExports(url)).map(([k, v]) => `${k}: ${v}\n`).join(''));
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${emulator.port}/`;
+  fs.writeFileSync(path.join(dataDir, 'env.yaml'), Object.entries(envExports(url, tls?.caFile)).map(([k, v]) => `${k}: ${v}\n`).join(''));
   ctx.output.raw(`[ai-platform] emulator listening on ${url}\n[ai-platform] data directory: ${dataDir}\n`);
+  if (tls) ctx.output.raw(`[ai-platform] clients verify it with core/custom_ca_certs_file=${tls.caFile}\n`);
   if (faultsText) ctx.output.raw(`[ai-platform] injecting faults: ${faultsText}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -66,6 +72,31 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     process.once('SIGTERM', stop);
   });
   await emulator.close();
+}
+
+/**
+ * --tls: the given --tls-cert/--tls-key, or a fresh CA and server certificate written to the data
+ * directory (ca.pem is what clients trust).
+ */
+function tlsSettings(options: Record<string, unknown>, dataDir: string, host: string): { cert: string; key: string; caFile: string } | undefined {
+  const certFile = options.tlsCert as string | undefined;
+  const keyFile = options.tlsKey as string | undefined;
+  if (!options.tls && !certFile && !keyFile) return undefined;
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new UserError('--tls-cert and --tls-key must be given together.');
+  if (certFile && keyFile) {
+    const read = (file: string) => {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new UserError(`Unable to read file [${file}]: ${(err as Error).message}`);
+      }
+    };
+    return { cert: read(certFile), key: read(keyFile), caFile: path.resolve(certFile) };
+  }
+  const material = generateTlsMaterial([host]);
+  const caFile = path.join(dataDir, 'ca.pem');
+  fs.writeFileSync(caFile, material.ca);
+  return { cert: material.cert, key: material.key, caFile };
 }
 
 async function envInit(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
@@ -100,6 +131,10 @@ export const emulatorCommands: CommandDefinition[] = [
         help: 'How long a new version stays CREATING before it becomes READY or FAILED (default 2000).' }),
       flag({ name: '--latency', kind: 'value', metavar: 'MILLISECONDS', parse: (raw) => plainInt(scalarToString(raw)),
         help: 'Delay added before every response, to imitate a network round trip.' }),
+      flag({ name: '--tls', kind: 'bool',
+        help: 'Serve HTTPS. Without --tls-cert/--tls-key, a private CA and a certificate for the host are generated; the CA is written to DATA_DIR/ca.pem and env-init points core/custom_ca_certs_file at it.' }),
+      flag({ name: '--tls-cert', kind: 'value', metavar: 'PEM_FILE', help: 'Certificate (chain) to serve HTTPS with; implies --tls. Needs --tls-key.' }),
+      flag({ name: '--tls-key', kind: 'value', metavar: 'PEM_FILE', help: 'Private key of --tls-cert.' }),
       flag({ name: '--faults', kind: 'value', metavar: 'SPEC',
         help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
     ],

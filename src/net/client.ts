@@ -93,6 +93,8 @@ type AttemptResult = { ok: true; status: number; headers: Record<string, string>
 export class HttpClient {
   private readonly dispatchers: Dispatchers;
   private readonly clock: Clock;
+  /** Hosts already warned about (auth/disable_ssl_validation): once each, as urllib3 warns in gcloud. */
+  private readonly unverifiedHosts = new Set<string>();
 
   constructor(
     private readonly output: Output,
@@ -116,6 +118,12 @@ export class HttpClient {
       throw new NetworkError(request.url, `Invalid URL [${request.url}]`, err as Error, false);
     }
     const route = this.dispatchers.route(url);
+    if (this.options.settings.insecure && url.protocol === 'https:' && !this.unverifiedHosts.has(url.hostname)) {
+      this.unverifiedHosts.add(url.hostname);
+      this.output.warning(
+        `Unverified HTTPS request is being made to host '${url.hostname}' (auth/disable_ssl_validation). Adding certificate verification is strongly advised.`,
+      );
+    }
     let refreshToken = false;
     let tokenRefreshed = false;
     let mayHaveActed = false;
