@@ -3,6 +3,7 @@
 // WebSocket or cache), which keeps them out of the start-up path.
 import * as dns from 'node:dns';
 import { rootCertificates } from 'node:tls';
+import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
 import { bypassesProxy, type NetSettings, type ProxySettings } from './settings';
 
@@ -66,12 +67,14 @@ export class Dispatchers {
   }
 
   private agent(): Dispatcher {
+    keepWasmOnBaselineTier();
     const Agent = require('undici/lib/dispatcher/agent') as typeof import('undici').Agent;
     return new Agent({ ...this.common(), connect: { lookup: localhostLookup as never, ...tlsOptions(this.settings) } });
   }
 
   /** CONNECT tunnels for https:// targets, absolute-URI forwarding for http:// ones (as Python's requests does). */
   private proxyAgent(proxy: ProxySettings): Dispatcher {
+    keepWasmOnBaselineTier();
     // ProxyAgent opens its tunnels with Client#connect, one of the request APIs undici's index adds.
     const DispatcherClass = require('undici/lib/dispatcher/dispatcher') as { prototype: Record<string, unknown> };
     DispatcherClass.prototype.connect ??= require('undici/lib/api/api-connect');
@@ -85,4 +88,16 @@ export class Dispatchers {
       proxyTls: tls,
     });
   }
+}
+
+/**
+ * undici parses answers with llhttp compiled to WebAssembly, on its first connection. V8 then
+ * recompiles the hot parser functions with its optimizing tier in the background, and a process
+ * that is done waits for those jobs before it exits: measured 0.1-1.5 s after the last output of a
+ * one-request command (more on a loaded machine), for a parser that is never the bottleneck. The
+ * baseline (Liftoff) code is kept. Set before the first compile; a run that changed V8's flags
+ * writes no code cache (scripts/cli-loader.cjs).
+ */
+function keepWasmOnBaselineTier(): void {
+  setFlagsFromString('--liftoff-only');
 }

@@ -6,8 +6,7 @@
 //   ~5 MB of the optimizing compiler's code pages into memory; baseline code is fast enough here.
 // - The young generation doubles under a burst of short-lived request objects, though almost
 //   nothing survives a scavenge; it is kept at its size.
-// - undici parses HTTP answers in WebAssembly (llhttp); the optimizing tier recompiles that
-//   module in the background for a parser that is not the bottleneck: Liftoff's code is kept.
+// (undici's WebAssembly parser is kept off the optimizing tier on every path: src/net/dispatchers.ts.)
 // Set when the walk starts, not at start-up: no other path gains from it (and a run that changed
 // them writes no code cache: scripts/cli-loader.cjs).
 import { setFlagsFromString } from 'node:v8';
@@ -15,5 +14,4 @@ import { setFlagsFromString } from 'node:v8';
 export function tuneV8ForStaging(): void {
   setFlagsFromString('--no-turbofan');
   setFlagsFromString('--semi-space-growth-factor=1');
-  setFlagsFromString('--liftoff-only');
 }
