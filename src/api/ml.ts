@@ -3,7 +3,7 @@
 // UserErrors worded as gcloud words them.
 import { UserError } from '../errors';
 import type { Credentials } from '../context/auth';
-import { isRetryableStatus, NetworkError, type HttpClient, type HttpResponse } from '../context/http';
+import { isRetryableStatus, NetworkError, type HttpClient, type HttpResponse } from '../net';
 import { VERSION_OUTPUT_ONLY_FIELDS } from '../domain/version';
 import { renderFormat } from '../format';
 
@@ -31,7 +31,6 @@ export interface MlApiOptions {
   endpoint: string; // e.g. https://us-central1-ml.googleapis.com/
   http: HttpClient;
   credentials: Credentials;
-  quotaProject?: string;
 }
 
 /** The ml API rejects bigger requests long before this; a bigger body is a runaway input, not a Version. */
@@ -115,10 +114,7 @@ export class MlApi {
   }
 
   private async send(method: string, resourcePath: string, body: unknown, signal: AbortSignal | null | undefined, query: Record<string, string> = {}): Promise<HttpResponse> {
-    const token = await this.options.credentials.token();
     const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (this.options.quotaProject) headers['x-goog-user-project'] = this.options.quotaProject;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload !== undefined && Buffer.byteLength(payload) > MAX_REQUEST_BYTES) {
@@ -127,7 +123,7 @@ export class MlApi {
     const search = new URLSearchParams({ ...query, alt: 'json' }).toString();
     const url = `${mlUrl(this.options.endpoint, resourcePath)}?${search}`;
     try {
-      return await this.options.http.request({ method, url, headers, body: payload, signal });
+      return await this.options.http.request({ method, url, headers, body: payload, signal, credentials: this.options.credentials, google: true });
     } catch (err) {
       if (err instanceof NetworkError) {
         throw new TransientApiError(

@@ -5,7 +5,7 @@
 // number of times in a row; Ctrl-C stops waiting (gcloud's "aborted by ctrl-c.") and says how to
 // follow the work, which goes on on the server.
 import { InterruptedError, UserError } from '../errors';
-import { abortableSleep } from '../context/http';
+import { abortableSleep } from '../net';
 import type { Output } from '../context/output';
 import { TransientApiError, type MlApi, type Operation, type VersionResource } from './ml';
 

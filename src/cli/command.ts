@@ -2,7 +2,7 @@
 // and a handler that gets parsed options plus a context. Types only: the list of commands lives in
 // commands/index.ts, so a command can import these without importing every other command.
 import type { Credentials } from '../context/auth';
-import type { HttpClient } from '../context/http';
+import type { HttpClient } from '../net';
 import type { Output } from '../context/output';
 import type { Properties } from '../context/properties';
 import type { GLOBAL_FLAGS } from '../flags/global-flags';
@@ -18,7 +18,6 @@ export interface CommandContext {
   http(): HttpClient;
   /** core/project, or gcloud's "required property [project] is not currently set" error. */
   requireProject(): string;
-  quotaProject?: string;
   /** Prints a command's result per --format (default: the command's own format). */
   printResult(resource: unknown): void;
   env: NodeJS.ProcessEnv;

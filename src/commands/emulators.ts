@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { flag, ALL_TRACKS } from '../flags/spec';
 import { plainInt, scalarToString } from '../flags/arg-types';
-import type { FaultSpec } from '../emulator';
+import type { FaultSpec, TlsMaterial } from '../emulator';
 import type { CommandDefinition, CommandContext } from '../cli/command';
 
 /** Where `start` takes its --faults default from (the fault suite sets it for every emulator it starts). */
@@ -18,9 +18,11 @@ function defaultDataDir(env: NodeJS.ProcessEnv): string {
   return path.join(configDir, 'emulators', 'ai-platform');
 }
 
-export function envExports(url: string): Record<string, string> {
+/** `caFile`: the CA bundle that verifies an HTTPS emulator (core/custom_ca_certs_file). */
+export function envExports(url: string, caFile?: string): Record<string, string> {
   const base = url.replace(/\/?$/, '/');
   return {
+    ...(caFile ? { CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE: caFile } : {}),
     CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: base,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${base}storage/v1/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS: base,
@@ -49,7 +51,7 @@ function parseHostPort(value: string): { host: string; port: number } {
 
 async function start(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
   // The emulator is a bundle of its own (dist/emulator.js), loaded only by this command.
-  const { startEmulator, FaultSpecError, parseFaultSpec } = await import('../emulator');
+  const { startEmulator, FaultSpecError, parseFaultSpec, generateTlsMaterial } = await import('../emulator');
   const dataDir = (options.dataDir as string | undefined) ?? defaultDataDir(ctx.env);
   const { host, port } = parseHostPort((options.hostPort as string | undefined) ?? 'localhost:8089');
   const faultsText = (options.faults as string | undefined) ?? ctx.env[FAULTS_ENV];
@@ -61,7 +63,9 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     throw err;
   }
   fs.mkdirSync(dataDir, { recursive: true });
+  const tls = tlsSettings(options, dataDir, host, generateTlsMaterial);
   const emulator = await startEmulator({
+    tls,
     faults,
     host,
     port,
@@ -73,9 +77,10 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     if (typeof err?.code === 'string' && LISTEN_ERRORS[err.code]) throw new UserError(`Cannot listen on [${host}:${port}]: ${LISTEN_ERRORS[err.code]} (${err.code}).`);
     throw err;
   });
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${emulator.port}/`;
-  fs.writeFileSync(path.join(dataDir, 'env.yaml'), Object.entries(envExports(url)).map(([k, v]) => `${k}: ${v}\n`).join(''));
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${emulator.port}/`;
+  fs.writeFileSync(path.join(dataDir, 'env.yaml'), Object.entries(envExports(url, tls?.caFile)).map(([k, v]) => `${k}: ${v}\n`).join(''));
   ctx.output.raw(`[ai-platform] emulator listening on ${url}\n[ai-platform] data directory: ${dataDir}\n`);
+  if (tls) ctx.output.raw(`[ai-platform] clients verify it with core/custom_ca_certs_file=${tls.caFile}\n`);
   if (faultsText) ctx.output.raw(`[ai-platform] injecting faults: ${faultsText}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -83,6 +88,36 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     process.once('SIGTERM', stop);
   });
   await emulator.close();
+}
+
+/**
+ * --tls: the given --tls-cert/--tls-key, or a fresh CA and server certificate written to the data
+ * directory (ca.pem is what clients trust).
+ */
+function tlsSettings(
+  options: Record<string, unknown>,
+  dataDir: string,
+  host: string,
+  generateTlsMaterial: (hosts: string[]) => TlsMaterial,
+): { cert: string; key: string; caFile: string } | undefined {
+  const certFile = options.tlsCert as string | undefined;
+  const keyFile = options.tlsKey as string | undefined;
+  if (!options.tls && !certFile && !keyFile) return undefined;
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new UserError('--tls-cert and --tls-key must be given together.');
+  if (certFile && keyFile) {
+    const read = (file: string) => {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new UserError(`Unable to read file [${file}]: ${(err as Error).message}`);
+      }
+    };
+    return { cert: read(certFile), key: read(keyFile), caFile: path.resolve(certFile) };
+  }
+  const material = generateTlsMaterial([host]);
+  const caFile = path.join(dataDir, 'ca.pem');
+  fs.writeFileSync(caFile, material.ca);
+  return { cert: material.cert, key: material.key, caFile };
 }
 
 async function envInit(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
@@ -117,6 +152,10 @@ export const emulatorCommands: CommandDefinition[] = [
         help: 'How long a new version stays CREATING before it becomes READY or FAILED (default 2000).' }),
       flag({ name: '--latency', kind: 'value', metavar: 'MILLISECONDS', parse: (raw) => plainInt(scalarToString(raw)),
         help: 'Delay added before every response, to imitate a network round trip.' }),
+      flag({ name: '--tls', kind: 'bool',
+        help: 'Serve HTTPS. Without --tls-cert/--tls-key, a private CA and a certificate for the host are generated; the CA is written to DATA_DIR/ca.pem and env-init points core/custom_ca_certs_file at it.' }),
+      flag({ name: '--tls-cert', kind: 'value', metavar: 'PEM_FILE', help: 'Certificate (chain) to serve HTTPS with; implies --tls. Needs --tls-key.' }),
+      flag({ name: '--tls-key', kind: 'value', metavar: 'PEM_FILE', help: 'Private key of --tls-cert.' }),
       flag({ name: '--faults', kind: 'value', metavar: 'SPEC',
         help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
     ],

@@ -25,7 +25,7 @@ export function connect(ctx: CommandContext, region: string | undefined): MlReso
 }
 
 export function connectApi(ctx: CommandContext, endpoint: string): MlApi {
-  return new MlApi({ endpoint, http: ctx.http(), credentials: ctx.credentials(), quotaProject: ctx.quotaProject });
+  return new MlApi({ endpoint, http: ctx.http(), credentials: ctx.credentials() });
 }
 
 /** The project for bare resource ids, read only when one is needed. */

@@ -7,6 +7,9 @@ import { UserError } from '../errors';
 import type { Output } from './output';
 import type { Properties } from './properties';
 
+/** google-auth-library's transporter options: how its own requests reach the network (src/net/gaxios.ts). */
+export type AuthTransport = import('gaxios').GaxiosOptions;
+
 export interface Credentials {
   /** Bearer token, or undefined when credentials are disabled. */
   token(): Promise<string | undefined>;
@@ -19,14 +22,14 @@ const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
 
-export function resolveCredentials(properties: Properties, env: NodeJS.ProcessEnv, output?: Output): Credentials {
+export function resolveCredentials(properties: Properties, env: NodeJS.ProcessEnv, output?: Output, transport?: AuthTransport): Credentials {
   if (properties.getBool('auth/disable_credentials', false)) {
     return {
       token: async () => undefined,
       describe: () => 'This command is unauthenticated because the [auth/disable_credentials] property is True.',
     };
   }
-  const source = sourceCredentials(properties, env);
+  const source = sourceCredentials(properties, env, transport);
   const impersonate = properties.get('auth/impersonate_service_account');
   if (!impersonate) return source;
   const accounts = impersonate.split(',').map((account) => account.trim()).filter(Boolean);
@@ -37,7 +40,7 @@ export function resolveCredentials(properties: Properties, env: NodeJS.ProcessEn
     token: () =>
       (cached ??= (async () => {
         output?.warning(`This command is using service account impersonation. All API calls will be executed as [${target}].`);
-        return impersonatedToken(source, target, delegates, properties.get('api_endpoint_overrides/iamcredentials'));
+        return impersonatedToken(source, target, delegates, properties.get('api_endpoint_overrides/iamcredentials'), transport);
       })()),
     describe: () => {
       const chain = delegates.length ? ` via delegate chain: ${delegates.join(', ')}` : '';
@@ -47,7 +50,7 @@ export function resolveCredentials(properties: Properties, env: NodeJS.ProcessEn
 }
 
 /** The credentials an API call (or the impersonation request) is made with, in gcloud's order. */
-function sourceCredentials(properties: Properties, env: NodeJS.ProcessEnv): Credentials {
+function sourceCredentials(properties: Properties, env: NodeJS.ProcessEnv, transport: AuthTransport | undefined): Credentials {
   const envToken = env.CLOUDSDK_AUTH_ACCESS_TOKEN;
   if (envToken) {
     return {
@@ -67,7 +70,7 @@ function sourceCredentials(properties: Properties, env: NodeJS.ProcessEnv): Cred
   const keyFile = properties.get('auth/credential_file_override');
   let cached: Promise<string | undefined> | undefined;
   return {
-    token: () => (cached ??= googleAuthToken(keyFile)),
+    token: () => (cached ??= googleAuthToken(keyFile, transport)),
     describe: () =>
       keyFile
         ? `This command is authenticated using the credentials in ${keyFile}, specified by the [auth/credential_file_override] property.`
@@ -95,11 +98,11 @@ const NO_ACTIVE_ACCOUNT =
 // google-auth-library is CommonJS and big: required only on the paths that need it.
 const googleAuthLibrary = () => require('google-auth-library') as typeof import('google-auth-library');
 
-async function googleAuthToken(keyFile: string | undefined): Promise<string> {
+async function googleAuthToken(keyFile: string | undefined, transport: AuthTransport | undefined): Promise<string> {
   const { GoogleAuth } = googleAuthLibrary();
   let token: string | null | undefined;
   try {
-    const client = await new GoogleAuth({ scopes: SCOPES, keyFile }).getClient();
+    const client = await new GoogleAuth({ scopes: SCOPES, keyFile, clientOptions: { transporterOptions: transport } }).getClient();
     token = (await client.getAccessToken()).token;
   } catch (err) {
     // No usable ADC (or key file): gcloud's "no active account" advice; the library's reason shows at --verbosity=info.
@@ -114,7 +117,13 @@ async function googleAuthToken(keyFile: string | undefined): Promise<string> {
  * included, as gcloud allows): IAM Credentials generateAccessToken for the last account of the
  * chain, the others as delegates.
  */
-async function impersonatedToken(source: Credentials, target: string, delegates: string[], endpointOverride: string | undefined): Promise<string> {
+async function impersonatedToken(
+  source: Credentials,
+  target: string,
+  delegates: string[],
+  endpointOverride: string | undefined,
+  transport: AuthTransport | undefined,
+): Promise<string> {
   const sourceToken = await source.token();
   const { Impersonated, OAuth2Client } = googleAuthLibrary();
   const sourceClient = new OAuth2Client();
@@ -125,6 +134,7 @@ async function impersonatedToken(source: Credentials, target: string, delegates:
     delegates,
     targetScopes: SCOPES,
     lifetime: 3600,
+    transporterOptions: transport,
     // The library appends /v1/…; a gcloud override names the API root, usually ending in /v1/ or /.
     ...(endpointOverride ? { endpoint: endpointOverride.replace(/\/(v1\/?)?$/, '') } : {}),
   });

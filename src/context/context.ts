@@ -6,7 +6,7 @@ import type { Track } from '../flags/spec';
 import type { CommandContext, CommandDefinition } from '../cli/command';
 import { renderFormat, FormatError } from '../format';
 import { resolveCredentials, type Credentials } from './auth';
-import { HttpClient } from './http';
+import { gaxiosTransport, HttpClient, headerDefaults, netSettings } from '../net';
 import { colourAllowed, Output } from './output';
 import { Properties, type PropertyName } from './properties';
 
@@ -63,6 +63,13 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
 
   let credentials: Credentials | undefined;
   let http: HttpClient | undefined;
+  const httpClient = () =>
+    (http ??= new HttpClient(output, {
+      settings: netSettings(properties, env),
+      headers: headerDefaults(properties, `gcloud-aip/${VERSION} command/${command.path.join('.')}`),
+      logHttp: properties.getBool('core/log_http', false),
+      signal,
+    }));
   return {
     track,
     specified: parsed.specified,
@@ -70,30 +77,14 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     properties,
     env,
     signal,
-    credentials: () => (credentials ??= resolveCredentials(properties, env, output)),
-    http: () =>
-      (http ??= new HttpClient(output, {
-        logHttp: properties.getBool('core/log_http', false),
-        userAgent: `gcloud-aip/${VERSION} command/${command.path.join('.')}`,
-        headers: gcloudHeaders(properties),
-        signal,
-      })),
+    // google-auth-library's token and impersonation requests go through the same client.
+    credentials: () => (credentials ??= resolveCredentials(properties, env, output, gaxiosTransport(httpClient()))),
+    http: httpClient,
     requireProject: () => {
       const project = properties.get('core/project');
       if (!project) throw new UserError(PROJECT_MISSING);
       return project;
     },
-    quotaProject: properties.get('billing/quota_project'),
     printResult: (resource) => output.result(renderFormat(resource, format, { flatten })),
   };
-}
-
-/** Headers gcloud adds to every request from properties: the trace token (as a Cookie) and a request reason. */
-function gcloudHeaders(properties: Properties): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const trace = properties.get('core/trace_token');
-  if (trace) headers.cookie = trace;
-  const reason = properties.get('core/request_reason');
-  if (reason) headers['x-goog-request-reason'] = reason;
-  return headers;
 }

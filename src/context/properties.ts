@@ -15,7 +15,9 @@ export type PropertyName =
   | 'auth/access_token_file' | 'auth/disable_credentials' | 'auth/credential_file_override'
   | 'auth/impersonate_service_account'
   | 'storage/upload_chunk_size'
-  | 'billing/quota_project';
+  | 'billing/quota_project'
+  | 'core/http_timeout' | 'core/custom_ca_certs_file' | 'auth/disable_ssl_validation'
+  | 'proxy/type' | 'proxy/address' | 'proxy/port' | 'proxy/username' | 'proxy/password';
 
 type Ini = Record<string, Record<string, string>>;
 

@@ -57,6 +57,11 @@ export class Exchange {
     this.host = this.header('host') || fallbackHost;
   }
 
+  /** `https://host` or `http://host`: where links back to this server point. */
+  get origin(): string {
+    return `${(this.req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${this.host}`;
+  }
+
   header(name: string): string | undefined {
     const value = this.req.headers[name.toLowerCase()];
     return Array.isArray(value) ? value.join(', ') : value;

@@ -3,3 +3,4 @@
 // Code outside src/emulator imports from here only; it is bundled apart from the CLI (dist/emulator.js).
 export { startEmulator, type EmulatorOptions, type RecordedRequest, type RunningEmulator } from './server';
 export { FAULT_KINDS, FaultSpecError, parseFaultSpec, type FaultKind, type FaultSpec } from './faults';
+export { generateTlsMaterial, type TlsMaterial } from './certificates';

@@ -7,6 +7,7 @@
 
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { ApiError, httpError } from './errors';
 import { FaultInjector, parseFaultSpec, type FaultDecision, type FaultKind, type FaultSpec } from './faults';
@@ -33,6 +34,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Injected failures (faults.ts): a spec string as --faults takes, or a parsed spec. */
   faults?: string | FaultSpec;
+  /** Serve HTTPS with this certificate and key (PEM); see certificates.ts for a generated pair. */
+  tls?: { cert: string; key: string };
 }
 
 export interface RecordedRequest {
@@ -51,7 +54,7 @@ export interface RecordedRequest {
 }
 
 export interface RunningEmulator {
-  /** http://host:port/ */
+  /** http://host:port/ (https:// with TLS) */
   url: string;
   host: string;
   port: number;
@@ -82,7 +85,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     faults === undefined ? undefined : new FaultInjector(typeof faults === 'string' ? parseFaultSpec(faults) : faults);
   let injector = injectorFor(opts.faults);
 
-  const server = createServer({ requestTimeout: 0, keepAliveTimeout: KEEP_ALIVE_MS });
+  const serverOptions = { requestTimeout: 0, keepAliveTimeout: KEEP_ALIVE_MS };
+  const server: Server = opts.tls ? createTlsServer({ ...serverOptions, ...opts.tls }) : createServer(serverOptions);
   server.headersTimeout = KEEP_ALIVE_MS + 1000;
   server.on('clientError', answerUnparsableRequest);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -175,7 +179,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}/`,
+    url: `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}/`,
     host,
     port,
     requests: () => log.slice(),

@@ -3,7 +3,7 @@
 // model-versions/create and get) over the CLI's HTTP client, so they get its retries, back-off,
 // --log-http and token redaction. Errors become UserErrors that say what the registry answered.
 import { UserError } from '../errors';
-import { abortableSleep, NetworkError, type HttpClient, type HttpResponse } from '../context/http';
+import { abortableSleep, NetworkError, type HttpClient, type HttpResponse } from '../net';
 import type { Output } from '../context/output';
 import { retryTokenFor } from './retry-token';
 import { modelVersionResponseSchema, type CreateModelVersionRequest, type ModelVersion } from './schema';

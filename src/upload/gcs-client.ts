@@ -1,18 +1,19 @@
 // The few Cloud Storage JSON API calls staging needs (objects.list, multipart upload, resumable
-// session / chunk / status query), straight over HTTP/1.1 keep-alive connections (http1.ts). Bodies
-// are written from the caller's buffers, responses are small JSON: nothing is buffered per file.
-// See "Why the upload does not use @google-cloud/storage" in the README for the numbers.
+// session / chunk / status query), over the CLI's one HTTP client (src/net): its proxy, TLS,
+// timeouts, headers, retries and --log-http. Bodies are written from the caller's buffers,
+// responses are small JSON: nothing is buffered per file. Upload bodies are summarised in --log-http.
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors';
-import { Http1Pool, type Http1Response, type RequestBody } from './http1';
+import { NO_RETRY, uploadSummary, type HttpClient, type HttpResponse, type RetryPolicy, type StreamedBody, type TokenSource } from '../net';
 
 export interface GcsConnection {
   /** JSON API base (api_endpoint_overrides/storage), e.g. `https://storage.googleapis.com/storage/v1/`. */
   storageEndpoint: string;
-  /** Bearer token; undefined sends no Authorization header (auth/disable_credentials). */
-  accessToken?: string;
-  /** X-Goog-User-Project. */
-  quotaProject?: string;
+  http: HttpClient;
+  /** Asked for a token on every request; none sends no Authorization header (auth/disable_credentials). */
+  credentials?: TokenSource;
+  /** Retries of each request (a resumable chunk is not retried as is: the upload asks the server first). */
+  retry: RetryPolicy;
   /** Aborting cuts every request in flight. */
   signal: AbortSignal;
 }
@@ -39,16 +40,9 @@ export class GcsHttpError extends Error {
 /** Where a resumable upload stands: finished (the object), or how many bytes the server holds. */
 export type ResumableState = { done: ObjectInfo } | { committed: number };
 
-/** Writes a request body; resolves once the last byte is handed to the socket. */
-export type BodyWriter = (body: RequestBody) => Promise<void>;
-
-type Reply = Http1Response;
-
 const LIST_PAGE_SIZE = 1000;
 
 export class GcsClient {
-  private readonly pool = new Http1Pool();
-  private readonly headers: Record<string, string> = {};
   private readonly origin: string;
   /** The endpoint's path up to /storage/v1 (usually empty). */
   private readonly root: string;
@@ -56,14 +50,10 @@ export class GcsClient {
   private readonly boundary = `===============${randomBytes(12).toString('hex')}==`;
 
   constructor(private readonly connection: GcsConnection) {
-    // Requests in flight are cut off when the signal aborts (cheaper than a signal each).
-    connection.signal.addEventListener('abort', () => this.pool.cutOff(abortError()), { once: true });
     const url = new URL(connection.storageEndpoint);
     this.origin = url.origin;
     // The JSON API lives under <root>/storage/v1, uploads under <root>/upload/storage/v1.
     this.root = url.pathname.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
-    if (connection.accessToken) this.headers.Authorization = `Bearer ${connection.accessToken}`;
-    if (connection.quotaProject) this.headers['X-Goog-User-Project'] = connection.quotaProject;
   }
 
   /** Every object under `prefix` (all pages), by name. A page token given twice stops the listing (UserError). */
@@ -74,7 +64,7 @@ export class GcsClient {
     do {
       const query = new URLSearchParams({ prefix, maxResults: String(LIST_PAGE_SIZE), fields: 'items(name,size,md5Hash),nextPageToken' });
       if (pageToken) query.set('pageToken', pageToken);
-      const reply = await this.expectOk(await this.send('GET', `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o?${query}`));
+      const reply = expectOk(await this.send('GET', `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o?${query}`));
       // An answer that is not a listing lists nothing: uploads never overwrite, so nothing is lost.
       const page = (parseJson(reply.body) ?? {}) as { items?: unknown; nextPageToken?: unknown };
       for (const item of (Array.isArray(page.items) ? page.items : []) as { name?: unknown; size?: unknown; md5Hash?: unknown }[]) {
@@ -93,7 +83,7 @@ export class GcsClient {
   async getObject(bucket: string, name: string): Promise<ObjectInfo | undefined> {
     const reply = await this.send('GET', `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?fields=size,md5Hash`);
     if (reply.status === 404) return undefined;
-    return objectInfo(await this.expectOk(reply));
+    return objectInfo(expectOk(reply));
   }
 
   /**
@@ -109,82 +99,82 @@ export class GcsClient {
     );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const url = `${this.root}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=multipart&ifGenerationMatch=0&name=${encodeURIComponent(name)}`;
-    const headers = { 'Content-Type': `multipart/related; boundary="${boundary}"`, 'Content-Length': String(head.length + data.length + tail.length) };
-    const reply = await this.send('POST', url, headers, async (body) => {
-      body.write(head);
-      body.write(data);
-      body.end(tail);
-    });
-    return objectInfo(await this.expectOk(reply));
+    const headers = { 'content-type': `multipart/related; boundary="${boundary}"` };
+    const body = Buffer.concat([head, data, tail]);
+    return objectInfo(expectOk(await this.send('POST', url, headers, body, uploadSummary(data.length))));
   }
 
   /** Opens a resumable session for `size` bytes (if no object has the name yet); returns its URL. */
   async startResumable(bucket: string, name: string, contentType: string, size: number): Promise<string> {
-    const metadata = Buffer.from(JSON.stringify({ name, contentType, size: String(size) }));
+    const metadata = JSON.stringify({ name, contentType, size: String(size) });
     const url = `${this.root}/resumable/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&ifGenerationMatch=0&name=${encodeURIComponent(name)}`;
     const headers = {
-      'Content-Type': 'application/json; charset=UTF-8',
-      'Content-Length': String(metadata.length),
-      'X-Upload-Content-Type': contentType,
-      'X-Upload-Content-Length': String(size),
+      'content-type': 'application/json; charset=UTF-8',
+      'x-upload-content-type': contentType,
+      'x-upload-content-length': String(size),
     };
-    const reply = await this.expectOk(await this.send('POST', url, headers, async (body) => body.end(metadata)));
+    const reply = expectOk(await this.send('POST', url, headers, metadata));
     const location = reply.headers.location;
     if (!location) throw new GcsHttpError(reply.status, 'The server did not return an upload session URL.');
     return new URL(location, this.origin).toString();
   }
 
-  /** Sends bytes `start .. start+length-1` of `total` to the session; `writeBody` supplies them. */
-  async putChunk(session: string, start: number, length: number, total: number, writeBody: BodyWriter): Promise<ResumableState> {
-    const headers = { 'Content-Length': String(length), 'Content-Range': `bytes ${start}-${start + length - 1}/${total}` };
-    return resumableState(await this.send('PUT', session, headers, writeBody));
+  /** Sends bytes `start .. start+length-1` of `total` to the session, once (see uploadResumable). */
+  async putChunk(session: string, start: number, total: number, body: StreamedBody): Promise<ResumableState> {
+    const headers = { 'content-range': `bytes ${start}-${start + body.length - 1}/${total}` };
+    return resumableState(await this.send('PUT', session, headers, body, uploadSummary(body.length), NO_RETRY));
   }
 
   /** Asks the session how much it holds (after a failed chunk: resume from there). */
   async queryResumable(session: string, total: number): Promise<ResumableState> {
-    return resumableState(await this.send('PUT', session, { 'Content-Length': '0', 'Content-Range': `bytes */${total}` }));
+    return resumableState(await this.send('PUT', session, { 'content-range': `bytes */${total}` }, ''));
   }
 
-  /** Closes the kept-alive connections. */
-  close(): void {
-    this.pool.close();
-  }
-
-  private async expectOk(reply: Reply): Promise<Reply> {
-    if (reply.status < 200 || reply.status > 299) throw new GcsHttpError(reply.status, reply.body, reply.headers['retry-after']);
-    return reply;
-  }
-
-  /** One request; `target` is a path on the endpoint's host, or an absolute URL (a session). */
-  private send(method: string, target: string, headers: Record<string, string> = {}, writeBody?: BodyWriter): Promise<Reply> {
-    this.connection.signal.throwIfAborted();
-    return this.pool.request({ method, url: new URL(target, this.origin), headers: { ...this.headers, ...headers }, writeBody });
+  /** One request (retried per the connection's policy); `target` is a path on the endpoint's host, or an absolute URL (a session). */
+  private send(method: string, target: string, headers: Record<string, string> = {}, body?: string | Buffer | StreamedBody, bodySummary?: string, retry?: RetryPolicy): Promise<HttpResponse> {
+    const { http, credentials, signal } = this.connection;
+    return http.request({
+      method,
+      url: new URL(target, this.origin).toString(),
+      headers,
+      body,
+      bodySummary,
+      credentials,
+      google: true,
+      signal,
+      retry: retry ?? this.connection.retry,
+    });
   }
 }
 
-function abortError(): Error {
-  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+function expectOk(reply: HttpResponse): HttpResponse {
+  if (reply.status < 200 || reply.status > 299) throw gcsError(reply);
+  return reply;
 }
 
-function resumableState(reply: Reply): ResumableState {
+function gcsError(reply: HttpResponse): GcsHttpError {
+  return new GcsHttpError(reply.status, reply.body.toString('utf8'), reply.headers['retry-after']);
+}
+
+function resumableState(reply: HttpResponse): ResumableState {
   if (reply.status === 308) {
     // `Range: bytes=0-N` is what the server holds; no header means nothing yet.
     const range = /bytes=0-(\d+)/.exec(String(reply.headers.range ?? ''));
     return { committed: range ? Number(range[1]) + 1 : 0 };
   }
   if (reply.status === 200 || reply.status === 201) return { done: objectInfo(reply) };
-  throw new GcsHttpError(reply.status, reply.body, reply.headers['retry-after']);
+  throw gcsError(reply);
 }
 
 /** An answer without a size or md5 gives NaN / undefined: it then matches no local file. */
-function objectInfo(reply: Reply): ObjectInfo {
+function objectInfo(reply: HttpResponse): ObjectInfo {
   const object = parseJson(reply.body) as { size?: unknown; md5Hash?: unknown } | null;
   return { size: Number(object?.size), md5Hash: typeof object?.md5Hash === 'string' ? object.md5Hash : undefined };
 }
 
-function parseJson(text: string): unknown {
+function parseJson(body: Buffer): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(body.toString('utf8'));
   } catch {
     return {};
   }

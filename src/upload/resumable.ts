@@ -1,11 +1,11 @@
 // One big file through a resumable session: chunks of storage/upload_chunk_size streamed from disk
 // through two reused buffers, and after a failed chunk a status query so the upload resumes from
-// the bytes the server already holds instead of starting over.
+// the bytes the server already holds instead of starting over. Failures are judged and waited
+// out by the network layer's one policy (src/net/retry.ts).
 import { open, type FileHandle } from 'node:fs/promises';
 import { UserError } from '../errors';
-import type { GcsClient, ObjectInfo, ResumableState } from './gcs-client';
-import type { RequestBody } from './http1';
-import { backOff, isRetryable, withRetries, type RetryPolicy } from './retry';
+import { Backoff, classify, NetworkError, retryAfterMs, type Clock, type RetryPolicy, type StreamedBody } from '../net';
+import { GcsHttpError, type GcsClient, type ObjectInfo, type ResumableState } from './gcs-client';
 import { fileChangedError } from './upload-errors';
 import { unreadableFileError, type OriginFile } from './walk';
 
@@ -20,14 +20,17 @@ export interface ResumableUpload {
   /** Two buffers this upload may use for itself. */
   buffers: [Buffer, Buffer];
   retry: RetryPolicy;
+  clock: Clock;
   signal: AbortSignal;
+  /** Told of each retry of a chunk before its wait (logged at --verbosity=info). */
+  onRetry: (reason: string, delayMs: number) => void;
   /** How many bytes of this file the server has, or is being sent, right now. */
   onBytes: (bytesSoFar: number) => void;
 }
 
 export async function uploadResumable(upload: ResumableUpload): Promise<ObjectInfo> {
-  const { client, file, retry, signal } = upload;
-  const session = await withRetries(retry, signal, () => client.startResumable(upload.bucket, upload.objectName, upload.contentType, file.size));
+  const { client, file, signal } = upload;
+  const session = await client.startResumable(upload.bucket, upload.objectName, upload.contentType, file.size);
   let handle: FileHandle;
   try {
     handle = await open(file.absPath, 'r');
@@ -36,32 +39,30 @@ export async function uploadResumable(upload: ResumableUpload): Promise<ObjectIn
   }
   try {
     let committed = 0;
-    let failures = 0; // in a row, without the server gaining bytes
+    // Counts the failures since the server last gained bytes, so a stuck session cannot loop forever.
+    let backoff = new Backoff(upload.retry, upload.clock);
     for (;;) {
       const start = committed;
       const length = Math.min(upload.chunkBytes, file.size - start);
       let state: ResumableState;
-      let failureCounted = false; // a failed PUT and the status query after it are one failure, not two
+      let failed = false;
       try {
-        state = await client.putChunk(session, start, length, file.size, (body) =>
-          writeFileRange(handle, start, length, body, upload, (sent) => upload.onBytes(start + sent)),
-        );
+        state = await client.putChunk(session, start, file.size, fileRange(handle, start, length, upload));
       } catch (err) {
-        if (signal.aborted || failures >= retry.retries || !isRetryable(err)) throw err;
-        await backOff(retry, failures++, signal, err);
-        failureCounted = true;
-        state = await withRetries(retry, signal, () => client.queryResumable(session, file.size));
+        if (signal.aborted || !chunkRetryable(err)) throw err;
+        await waitBeforeRetry(upload, backoff, err);
+        failed = true;
+        state = await client.queryResumable(session, file.size);
       }
       if ('done' in state) {
         upload.onBytes(file.size);
         return state.done;
       }
-      if (state.committed <= start) {
-        // An answer without progress counts as a failure, so a stuck session cannot loop forever.
-        if (!failureCounted) failures++;
-        if (failures > retry.retries) throw new UserError(`Upload of [${upload.localPath}] made no progress after ${failures} attempts.`);
-      } else {
-        failures = 0;
+      if (state.committed > start) {
+        backoff = new Backoff(upload.retry, upload.clock);
+      } else if (!failed && backoff.next() === undefined) {
+        // An answer without progress counts as a failure too.
+        throw new UserError(`Upload of [${upload.localPath}] made no progress after ${backoff.attempts} attempts.`);
       }
       committed = Math.min(state.committed, file.size);
       upload.onBytes(committed);
@@ -71,41 +72,62 @@ export async function uploadResumable(upload: ResumableUpload): Promise<ObjectIn
   }
 }
 
+/** The network layer's verdict on a failed chunk (a GcsHttpError is an answer with its status). */
+function chunkRetryable(err: unknown): boolean {
+  if (err instanceof GcsHttpError) return classify({ status: err.status }).retry;
+  if (err instanceof NetworkError) return classify({ error: err.cause, requestSent: err.maybeActed }).retry;
+  return false;
+}
+
+async function waitBeforeRetry(upload: ResumableUpload, backoff: Backoff, err: unknown): Promise<void> {
+  const hinted = err instanceof GcsHttpError ? retryAfterMs(err.retryAfter, upload.clock.now()) : undefined;
+  const delay = backoff.next(hinted);
+  if (delay === undefined) throw err;
+  upload.onRetry(err instanceof GcsHttpError ? `HTTP ${err.status}` : (err as Error).message, delay);
+  await upload.clock.sleep(delay, upload.signal);
+}
+
 /**
- * Writes bytes `start .. start+length-1` of the file to `body` and ends it. A buffer is refilled
- * only once the socket has taken its last write, so at most the two buffers are in memory.
+ * Bytes `start .. start+length-1` of the file as a request body, read through the upload's two
+ * buffers: one is filled while the other is on its way. A buffer is refilled only once the
+ * connection has taken it (undici waits for the socket to drain after each write bigger than its
+ * high-water mark, which the buffers are), so at most the two are in memory.
  */
-async function writeFileRange(
-  handle: FileHandle,
-  start: number,
-  length: number,
-  body: RequestBody,
-  upload: ResumableUpload,
-  onSent: (sent: number) => void,
-): Promise<void> {
-  const flushed: (Promise<void> | undefined)[] = [undefined, undefined];
-  let position = start;
-  let sent = 0;
-  for (let which = 0; position < start + length; which ^= 1) {
-    await flushed[which];
-    if (body.destroyed) return; // the request failed meanwhile; its error is what the caller sees
-    const buffer = upload.buffers[which];
-    let bytesRead: number;
-    try {
-      ({ bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, start + length - position), position));
-    } catch (err) {
-      throw unreadableFileError(upload.localPath, err);
+function fileRange(handle: FileHandle, start: number, length: number, upload: ResumableUpload): StreamedBody {
+  // Fills the buffer (only the range's last piece is shorter), so every piece but the last outgrows the socket's high-water mark.
+  const read = async (buffer: Buffer, position: number): Promise<Buffer> => {
+    const wanted = Math.min(buffer.length, start + length - position);
+    let filled = 0;
+    while (filled < wanted) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buffer, filled, wanted - filled, position + filled));
+      } catch (err) {
+        throw unreadableFileError(upload.localPath, err);
+      }
+      if (bytesRead === 0) throw fileChangedError(upload.localPath); // the file shrank since it was listed
+      filled += bytesRead;
     }
-    if (bytesRead === 0) throw fileChangedError(upload.localPath); // the file shrank since it was listed
-    position += bytesRead;
-    // A failed write needs no handling here: it fails the request, and the caller sees that error.
-    flushed[which] = new Promise((resolve) =>
-      body.write(buffer.subarray(0, bytesRead), (err) => {
-        if (!err) onSent((sent += bytesRead));
-        resolve();
-      }),
-    );
-  }
-  await Promise.all(flushed);
-  body.end();
+    return buffer.subarray(0, filled);
+  };
+  return {
+    length,
+    async *chunks() {
+      let position = start;
+      let which = 0;
+      let next = read(upload.buffers[which], position);
+      while (position < start + length) {
+        const chunk = await next;
+        position += chunk.length;
+        which ^= 1;
+        // Read ahead into the other buffer while this one is sent.
+        if (position < start + length) {
+          next = read(upload.buffers[which], position);
+          next.catch(() => undefined); // seen when awaited; unseen if the request fails first
+        }
+        yield chunk;
+        upload.onBytes(position); // resumed once the connection has taken the piece
+      }
+    },
+  };
 }

@@ -22,7 +22,7 @@ import {
 import { ByteBudget, runPool } from './pool';
 import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
-import { UPLOAD_RETRY, withRetries, type RetryPolicy } from './retry';
+import { systemClock, UPLOAD_RETRY, type Clock, type HttpClient, type RetryPolicy, type TokenSource } from '../net';
 import { bucketMissingError, fileChangedError, fileMismatchError, stagedConflictError, StagingError, toUploadError, type UploadTarget } from './upload-errors';
 import { Md5Worker } from './md5-worker';
 import { gcloudLocalPath, listOriginFiles, unchangedSinceListed, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
@@ -49,10 +49,10 @@ export interface StageOptions {
   bucket: string;
   /** JSON API base (api_endpoint_overrides/storage), e.g. `https://storage.googleapis.com/storage/v1/`. */
   storageEndpoint: string;
-  /** Bearer token source; resolving to undefined sends no Authorization header. */
-  accessToken?: () => Promise<string | undefined>;
-  /** X-Goog-User-Project header when set. */
-  quotaProject?: string;
+  /** The CLI's HTTP client (its proxy, TLS, timeouts, headers and --log-http). */
+  http: HttpClient;
+  /** Asked for a bearer token on every request; none, or a token of undefined, sends no Authorization header. */
+  credentials?: TokenSource;
   /** storage/upload_chunk_size in bytes: resumable uploads send chunks of this size. */
   chunkSize?: number;
   /** Small-file uploads in flight at once (big files: at most BIG_FILE_CONCURRENCY of them). */
@@ -62,6 +62,10 @@ export interface StageOptions {
   signal?: AbortSignal;
   /** Retries of each upload request (tests shorten the back-off). */
   retry?: RetryPolicy;
+  /** The clock of the resumable uploads' back-off (the HTTP client has its own). */
+  clock?: Clock;
+  /** Told of each retry of a resumable chunk (the client logs its own retries). */
+  onRetry?: (reason: string, delayMs: number) => void;
   /** The origin's files when the caller has listed them already (the pre-flight check does). */
   listing?: DirectoryListing;
 }
@@ -80,7 +84,6 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
   const forwardCallerAbort = () => cancel.abort(opts.signal?.reason);
   if (opts.signal?.aborted) forwardCallerAbort();
   opts.signal?.addEventListener('abort', forwardCallerAbort, { once: true });
-  let client: GcsClient | undefined;
   let uploadedSoFar = () => 0;
   let md5Worker: Md5Worker | undefined;
   let folder = '';
@@ -108,15 +111,9 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     const hashedMd5 = new Map<OriginFile, string>();
     const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal, hashedMd5);
     folder = `gs://${opts.bucket}/${prefix}/`;
-    const accessToken = await opts.accessToken?.();
     cancel.signal.throwIfAborted();
-    client = new GcsClient({
-      storageEndpoint: opts.storageEndpoint,
-      accessToken,
-      quotaProject: opts.quotaProject,
-      signal: cancel.signal,
-    });
     const retry = opts.retry ?? UPLOAD_RETRY;
+    const client = new GcsClient({ storageEndpoint: opts.storageEndpoint, http: opts.http, credentials: opts.credentials, retry, signal: cancel.signal });
     const targetOf = (file: OriginFile): UploadTarget => ({
       localPath: gcloudLocalPath(opts.origin, file.relPath),
       bucket: opts.bucket,
@@ -125,7 +122,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
 
     progress.phase = 'listing';
     report();
-    const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, retry, cancel.signal);
+    const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, cancel.signal);
     const toUpload: OriginFile[] = [];
     // What the files' bytes are known to be: small files' md5 from the hash pass, big files' from the worker.
     const md5Known = (file: OriginFile): string | Promise<string> =>
@@ -145,7 +142,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     }
     /** After a 412 (an object appeared since the listing, maybe from our own attempt whose answer was lost): ours, or a conflict. */
     const alreadyThere = async (file: OriginFile, target: UploadTarget): Promise<ObjectInfo> => {
-      const there = await withRetries(retry, cancel.signal, () => client!.getObject(opts.bucket, target.objectName));
+      const there = await client.getObject(opts.bucket, target.objectName);
       if (!there || !(await sameContent(file, there, md5Known))) throw stagedConflictError(target);
       return there;
     };
@@ -170,9 +167,9 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         const content = readSmallFile(file, target.localPath, readBuffer);
         const hashed = hashedMd5.get(file);
         if (content.data.length !== file.size || (hashed !== undefined && content.md5Hash !== hashed)) throw fileChangedError(target.localPath);
-        const info = await withRetries(retry, cancel.signal, () =>
-          client!.uploadMultipart(opts.bucket, target.objectName, contentTypeFor(target.localPath), content.data, content.md5Hash),
-        ).catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
+        const info = await client
+          .uploadMultipart(opts.bucket, target.objectName, contentTypeFor(target.localPath), content.data, content.md5Hash)
+          .catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
         checkUploaded(info, file, target, content.md5Hash);
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file);
@@ -191,7 +188,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       let counted = 0;
       try {
         const uploaded = await uploadResumable({
-          client: client!,
+          client,
           bucket: opts.bucket,
           objectName: target.objectName,
           contentType: contentTypeFor(target.localPath),
@@ -200,6 +197,8 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
           chunkBytes,
           buffers,
           retry,
+          clock: opts.clock ?? systemClock,
+          onRetry: opts.onRetry ?? (() => undefined),
           signal: cancel.signal,
           onBytes: (bytesSoFar) => {
             progress.bytesDone += bytesSoFar - counted;
@@ -237,7 +236,6 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     throw failure;
   } finally {
     opts.signal?.removeEventListener('abort', forwardCallerAbort);
-    client?.close();
     md5Worker?.close();
   }
 }
@@ -257,9 +255,9 @@ function chunkSizeOf(configured: number | undefined): number {
  * fails otherwise (e.g. no storage.objects.list permission) just means nothing is skipped (uploads
  * never overwrite, so nothing is lost).
  */
-async function objectsUnder(client: GcsClient, bucket: string, prefix: string, retry: RetryPolicy, signal: AbortSignal): Promise<Map<string, ObjectInfo>> {
+async function objectsUnder(client: GcsClient, bucket: string, prefix: string, signal: AbortSignal): Promise<Map<string, ObjectInfo>> {
   try {
-    return await withRetries(retry, signal, () => client.listObjects(bucket, prefix));
+    return await client.listObjects(bucket, prefix);
   } catch (err) {
     if (signal.aborted || err instanceof UserError) throw err; // e.g. a listing that would never end
     if (err instanceof GcsHttpError && err.status === 404) throw bucketMissingError(bucket);

@@ -6,6 +6,7 @@
 //   ~5 MB of the optimizing compiler's code pages into memory; baseline code is fast enough here.
 // - The young generation doubles under a burst of short-lived request objects, though almost
 //   nothing survives a scavenge; it is kept at its size.
+// (undici's WebAssembly parser is kept off the optimizing tier on every path: src/net/dispatchers.ts.)
 // Set when the walk starts, not at start-up: no other path gains from it (and a run that changed
 // them writes no code cache: scripts/cli-loader.cjs).
 import { setFlagsFromString } from 'node:v8';

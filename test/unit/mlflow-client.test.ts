@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { UserError } from '../../src/errors';
 import { argDict } from '../../src/flags/arg-types';
 import { Output } from '../../src/context/output';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../src/context/http';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../src/net';
 import { MlflowClient, registerModelVersion } from '../../src/mlflow/client';
 import { standaloneCommand } from '../../src/mlflow/request';
 import { retryTokenFor } from '../../src/mlflow/retry-token';

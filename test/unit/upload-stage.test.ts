@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { UserError } from '../../src/errors';
 import { computeStagingPrefix } from '../../src/upload/prefix';
+import { fakeClock, testHttp } from '../support/net';
 import { MULTIPART_MAX_BYTES, stageLocalOrigin, type StageOptions, type StageProgress } from '../../src/upload/stage';
 import { listOriginFiles } from '../../src/upload/walk';
 
@@ -256,14 +257,18 @@ const sha256 = (...parts: (Buffer | string)[]) => {
   return h.digest('hex');
 };
 
-function options(origin: string, extra: Partial<StageOptions> = {}): StageOptions {
+const TOKEN = { token: async () => 'test-token-123' };
+
+function options(origin: string, extra: Partial<StageOptions> & { quotaProject?: string } = {}): StageOptions {
+  const { quotaProject, ...rest } = extra;
   return {
     origin,
     bucket: 'staging-bucket',
     storageEndpoint: endpoint,
-    accessToken: async () => 'test-token-123',
-    retry: { retries: 3, firstDelayMs: 5 },
-    ...extra,
+    http: testHttp({ quotaProject }),
+    credentials: TOKEN,
+    clock: fakeClock(),
+    ...rest,
   };
 }
 
@@ -368,13 +373,13 @@ describe('stageLocalOrigin', () => {
 
   test('no token: no Authorization header on any request, multipart or resumable', async () => {
     const origin = makeModel({ 'a.txt': 'a', 'big.bin': bytes(MULTIPART_MAX_BYTES + 10, 5) });
-    await stageLocalOrigin(options(origin, { accessToken: async () => undefined }));
+    await stageLocalOrigin(options(origin, { credentials: { token: async () => undefined } }));
     assert.ok(fake.requests.length >= 3);
     for (const req of fake.requests) {
       assert.equal(req.headers.authorization, undefined);
       assert.equal(req.headers['x-goog-user-project'], undefined);
     }
-    await stageLocalOrigin(options(origin, { accessToken: undefined }));
+    await stageLocalOrigin(options(origin, { credentials: undefined }));
     for (const req of fake.requests) assert.equal(req.headers.authorization, undefined);
   });
 

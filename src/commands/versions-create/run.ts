@@ -81,7 +81,6 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   if (localOrigin) {
     const { stageLocalOrigin } = await import('../../upload/stage');
     const { stagingProgressView } = await import('../../upload/progress');
-    const { UPLOAD_RETRY } = await import('../../upload/retry');
     const progress = stagingProgressView(output, options.stagingBucket!, properties.getBool('core/disable_prompts', false));
     try {
       built.body.deploymentUri = await stageLocalOrigin({
@@ -89,12 +88,12 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
         listing,
         bucket: options.stagingBucket!,
         storageEndpoint: storageEndpoint(properties),
-        accessToken: () => credentials.token(),
-        quotaProject: ctx.quotaProject,
+        http: ctx.http(),
+        credentials,
         chunkSize: uploadChunkSize(properties.get('storage/upload_chunk_size')),
         signal: ctx.signal,
         onProgress: progress.onProgress,
-        retry: { ...UPLOAD_RETRY, onRetry: (reason, delayMs) => output.info(`Retrying a staging upload request after ${reason} (in ${(delayMs / 1000).toFixed(1)}s).`) },
+        onRetry: (reason, delayMs) => output.info(`Retrying a staging upload chunk after ${reason} (in ${(delayMs / 1000).toFixed(1)}s).`),
       });
     } catch (err) {
       if (!ctx.signal.aborted) throw err;
@@ -104,7 +103,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   }
   if (ctx.signal.aborted) throw new InterruptedError(INTERRUPTED_BEFORE_CREATE);
 
-  const api = new MlApi({ endpoint, http: ctx.http(), credentials, quotaProject: ctx.quotaProject });
+  const api = new MlApi({ endpoint, http: ctx.http(), credentials });
   // How to follow the version from elsewhere. A relative VERSION name wins over --model (which
   // gcloud requires all the same); the operations commands take no --region=global (their default).
   const regionFlag = region === 'global' ? '' : ` --region=${region}`;

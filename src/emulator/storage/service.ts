@@ -203,7 +203,7 @@ export class StorageService {
     this.sessionDigests.set(session.id, new ObjectDigest());
     await this.store.save();
     const query = new URLSearchParams({ uploadType: 'resumable', name, upload_id: session.id });
-    return { status: 200, headers: { Location: `http://${ex.host}${ex.rawPath}?${query}` } };
+    return { status: 200, headers: { Location: `${ex.origin}${ex.rawPath}?${query}` } };
   }
 
   private async resumablePut(ex: Exchange, uploadId: string): Promise<Reply> {

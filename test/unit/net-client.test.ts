@@ -1,13 +1,15 @@
-// The HTTP client's retry policy against a scripted local server: which failures are retried, how
+// The network client's retry policy against a scripted local server: which failures are retried, how
 // long it waits (the back-off clock is replaced, so nothing here depends on timing), the bounds on
-// attempts and total time, Retry-After, Ctrl-C, and that --log-http never shows a token.
+// attempts and total time, Retry-After, timeouts, tokens per attempt, Ctrl-C, and that --log-http
+// never shows a token.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { DEFAULT_RETRY, HttpClient, NetworkError, retryAfterMs, type RetryPolicy } from '../../src/context/http';
-import { Output } from '../../src/context/output';
+import { API_RETRY as DEFAULT_RETRY, HttpClient, NetworkError, NO_RETRY, uploadSummary, type RetryPolicy } from '../../src/net';
+import type { Output } from '../../src/context/output';
 import { InterruptedError } from '../../src/errors';
+import { fakeClock, silentOutput, testHttp } from '../support/net';
 
 type Step = { status: number; headers?: Record<string, string>; body?: string } | 'reset' | 'hang';
 
@@ -16,9 +18,12 @@ let base: string;
 let script: Step[] = [];
 let seen = 0;
 
+let received: IncomingMessage[] = [];
+
 function answer(req: IncomingMessage, res: ServerResponse) {
   req.resume();
   seen++;
+  received.push(req);
   const step = script.shift() ?? { status: 200, body: '{}' };
   if (step === 'hang') return;
   if (step === 'reset') {
@@ -30,28 +35,14 @@ function answer(req: IncomingMessage, res: ServerResponse) {
 }
 
 function capture(verbosity = 'info') {
-  let stderr = '';
-  const stream = { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream;
-  const output = new Output({ stdout: stream, stderr: stream, userOutputEnabled: true, verbosity, interactive: false });
-  return { output, text: () => stderr };
+  return silentOutput(verbosity);
 }
 
-function client(output: Output, retry: Partial<RetryPolicy> = {}, extra: { signal?: AbortSignal; logHttp?: boolean } = {}) {
-  const sleeps: number[] = [];
-  let clock = 0;
-  const http = new HttpClient(output, {
-    userAgent: 'test',
-    retry: { ...DEFAULT_RETRY, ...retry },
-    sleep: async (ms, signal) => {
-      signal?.throwIfAborted();
-      sleeps.push(ms);
-      clock += ms;
-    },
-    now: () => clock,
-    random: () => 0.5, // no jitter: delays are exactly base·2^n
-    ...extra,
-  });
-  return { http, sleeps };
+function client(output: Output, retry: Partial<RetryPolicy> = {}, extra: { signal?: AbortSignal; logHttp?: boolean; timeoutMs?: number } = {}) {
+  const clock = fakeClock(); // no jitter: delays are exactly base·2^n
+  const { timeoutMs, ...rest } = extra;
+  const http = testHttp({ output, clock, retry: { ...DEFAULT_RETRY, ...retry }, ...(timeoutMs ? { settings: { timeoutMs } } : {}), ...rest });
+  return { http, sleeps: clock.sleeps };
 }
 
 before(async () => {
@@ -66,6 +57,7 @@ after(() => {
 beforeEach(() => {
   script = [];
   seen = 0;
+  received = [];
 });
 
 describe('retries', () => {
@@ -75,7 +67,7 @@ describe('retries', () => {
     const { http, sleeps } = client(output);
     const res = await http.request({ method: 'POST', url: `${base}v1/x?alt=json`, body: '{}' });
     assert.equal(res.status, 200);
-    assert.equal(res.retried, false, 'a 5xx is a definite answer: nothing was done');
+    assert.equal(res.retried, false, 'a 5xx is a definite answer');
     assert.deepEqual(sleeps, [2000, 4000]);
     assert.equal(seen, 3);
     const lines = text().trim().split('\n');
@@ -87,10 +79,9 @@ describe('retries', () => {
   test('jitter stays within a quarter of the delay either way', async () => {
     for (const random of [0, 0.999]) {
       script = [{ status: 502 }];
-      const sleeps: number[] = [];
-      const http = new HttpClient(capture().output, { userAgent: 't', random: () => random, sleep: async (ms) => void sleeps.push(ms) });
-      await http.request({ method: 'GET', url: base });
-      assert.ok(sleeps[0] >= 1500 && sleeps[0] <= 2500, String(sleeps[0]));
+      const clock = fakeClock(random);
+      await testHttp({ clock }).request({ method: 'GET', url: base });
+      assert.ok(clock.sleeps[0] >= 1500 && clock.sleeps[0] <= 2500, String(clock.sleeps[0]));
     }
   });
 
@@ -148,12 +139,12 @@ describe('retries', () => {
     assert.equal(res.status, 200);
     assert.equal(res.retried, true);
     assert.equal(sleeps.length, 1);
-    assert.match(text(), /INFO: Retrying POST .* after .*(socket hang up|ECONNRESET)/);
+    assert.match(text(), /INFO: Retrying POST .* after .*(connection closed|ECONNRESET)/);
   });
 
   test('a response that never comes is abandoned after the idle timeout, then retried', async () => {
     script = ['hang', { status: 200 }];
-    const { http } = client(capture().output, { idleTimeoutMs: 100 });
+    const { http } = client(capture().output, {}, { timeoutMs: 100 });
     assert.equal((await http.request({ method: 'GET', url: base })).status, 200);
     assert.equal(seen, 2);
   });
@@ -197,10 +188,9 @@ describe('interrupts', () => {
   test('an aborted signal stops the back-off with its reason', async () => {
     script = [{ status: 503 }, { status: 200 }];
     const interrupt = new AbortController();
-    const http = new HttpClient(capture().output, {
-      userAgent: 't',
+    const http = testHttp({
       signal: interrupt.signal,
-      sleep: async () => interrupt.abort(new InterruptedError()),
+      clock: { ...fakeClock(), sleep: async () => interrupt.abort(new InterruptedError()) },
     });
     await assert.rejects(http.request({ method: 'GET', url: base }), InterruptedError);
     assert.equal(seen, 1);
@@ -225,17 +215,107 @@ describe('secrets', () => {
     script = [{ status: 503 }, { status: 200 }];
     const { output, text } = capture('debug');
     const { http } = client(output, {}, { logHttp: true });
-    await http.request({ method: 'GET', url: base, headers: { authorization: 'Bearer ya29.secret-token' } });
+    await http.request({ method: 'GET', url: base, credentials: { token: async () => 'ya29.secret-token' } });
     assert.doesNotMatch(text(), /ya29\.secret-token/);
     assert.match(text(), /authorization: --- Token Redacted ---/);
   });
 });
 
-test('Retry-After: seconds or an HTTP date', () => {
-  const now = Date.parse('2026-01-01T00:00:00Z');
-  assert.equal(retryAfterMs('12', now), 12000);
-  assert.equal(retryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now), 5000);
-  assert.equal(retryAfterMs('Wed, 31 Dec 2025 00:00:05 GMT', now), 0);
-  assert.equal(retryAfterMs('soon', now), undefined);
-  assert.equal(retryAfterMs(undefined, now), undefined);
+describe('tokens', () => {
+  test('the token is asked for on every attempt; after a 401 once more, fresh, and the request is retried', async () => {
+    script = [{ status: 503 }, { status: 401 }, { status: 200 }];
+    const asked: (boolean | undefined)[] = [];
+    const credentials = { token: async (options?: { forceRefresh?: boolean }) => (asked.push(options?.forceRefresh), `t${asked.length}`) };
+    const { http } = client(capture().output);
+    assert.equal((await http.request({ method: 'GET', url: base, credentials })).status, 200);
+    assert.deepEqual(asked, [undefined, undefined, true]);
+    assert.deepEqual(received.map((r) => r.headers.authorization), ['Bearer t1', 'Bearer t2', 'Bearer t3']);
+  });
+
+  test('a second 401 is the answer', async () => {
+    script = [{ status: 401 }, { status: 401 }, { status: 200 }];
+    const { http } = client(capture().output);
+    assert.equal((await http.request({ method: 'GET', url: base, credentials: { token: async () => 't' } })).status, 401);
+    assert.equal(seen, 2);
+  });
+});
+
+describe('headers', () => {
+  test('User-Agent everywhere; quota project, trace cookie and request reason on Google API requests only', async () => {
+    const headers = { userAgent: 'gcloud-aip/9 command/x', quotaProject: 'billing', traceToken: 'token:abc', requestReason: 'ticket-1' };
+    const withDefaults = new HttpClient(capture().output, { settings: { insecure: false, timeoutMs: 5000 }, headers });
+    await withDefaults.request({ method: 'GET', url: base, google: true });
+    await withDefaults.request({ method: 'GET', url: base });
+    const [google, other] = received.map((r) => r.headers);
+    assert.equal(google['user-agent'], 'gcloud-aip/9 command/x');
+    assert.equal(google['x-goog-user-project'], 'billing');
+    assert.equal(google.cookie, 'token:abc');
+    assert.equal(google['x-goog-request-reason'], 'ticket-1');
+    assert.equal(other['user-agent'], 'gcloud-aip/9 command/x');
+    assert.equal(other['x-goog-user-project'], undefined);
+    assert.equal(other.cookie, undefined);
+  });
+
+  test('*.localhost names reach loopback', async () => {
+    const { http } = client(capture().output);
+    const port = new URL(base).port;
+    assert.equal((await http.request({ method: 'GET', url: `http://us-central1-ml.localhost:${port}/` })).status, 200);
+    assert.equal(received[0].headers.host, `us-central1-ml.localhost:${port}`);
+  });
+});
+
+describe('timeouts', () => {
+  test('a stalled answer fails after the socket timeout with a clear message, then is retried until the attempts run out', async () => {
+    script = ['hang', 'hang', 'hang'];
+    const { output, text } = capture();
+    const { http, sleeps } = client(output, { maxAttempts: 3 }, { timeoutMs: 150 });
+    const started = Date.now();
+    await assert.rejects(http.request({ method: 'PUT', url: `${base}upload`, body: Buffer.alloc(10) }), (err: NetworkError) => {
+      assert.match(err.message, /^no answer from \[127\.0\.0\.1:\d+\] for 0\.15s \(core\/http_timeout; UND_ERR_HEADERS_TIMEOUT\)$/);
+      assert.equal(err.maybeActed, true, 'the body was sent: the server may have acted');
+      return true;
+    });
+    assert.equal(seen, 3);
+    assert.equal(sleeps.length, 2);
+    assert.ok(Date.now() - started < 5000, 'three attempts of 150 ms each, the waits on the fake clock');
+    assert.match(text(), /Retrying PUT .*\/upload after no answer/);
+  });
+
+  test('one attempt only (a resumable chunk): the failure goes back to the caller at once', async () => {
+    script = ['reset'];
+    const { http, sleeps } = client(capture().output);
+    await assert.rejects(http.request({ method: 'PUT', url: base, body: 'x', retry: NO_RETRY }), NetworkError);
+    assert.deepEqual(sleeps, []);
+    assert.equal(seen, 1);
+  });
+});
+
+describe('--log-http of uploads', () => {
+  test('a streamed body is sent in pieces and summarised, never dumped', async () => {
+    script = [{ status: 200 }];
+    const { output, text } = capture('debug');
+    const { http } = client(output, {}, { logHttp: true });
+    const pieces = [Buffer.from('secret-file-'), Buffer.from('contents')];
+    let bytes = 0;
+    const bodyDone = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (received[0]) {
+          received[0].on('data', (d: Buffer) => (bytes += d.length));
+          received[0].on('end', () => resolve());
+          clearInterval(check);
+        }
+      }, 1);
+    });
+    const res = await http.request({
+      method: 'PUT',
+      url: base,
+      body: { length: 20, chunks: async function* () { yield* pieces; } },
+      bodySummary: uploadSummary(20),
+    });
+    assert.equal(res.status, 200);
+    await Promise.race([bodyDone, new Promise((r) => setTimeout(r, 200))]);
+    assert.doesNotMatch(text(), /secret-file/);
+    assert.match(text(), /== body start ==\nBody redacted: upload of 20 bytes \(file contents are not logged\)\.\n== body end ==/);
+    assert.match(text(), /user-agent: gcloud-aip-test/);
+  });
 });

@@ -1,0 +1,103 @@
+// undici dispatchers for the settings: one Agent for direct connections and one ProxyAgent per
+// proxy, made on first use. Only the dispatcher classes used are loaded (not undici's fetch,
+// WebSocket or cache), which keeps them out of the start-up path.
+import * as dns from 'node:dns';
+import { rootCertificates } from 'node:tls';
+import { setFlagsFromString } from 'node:v8';
+import type { Dispatcher } from 'undici';
+import { bypassesProxy, type NetSettings, type ProxySettings } from './settings';
+
+/** `localhost` and `*.localhost` are loopback (RFC 6761), so local emulators can serve regional host names. */
+export function localhostLookup(hostname: string, options: dns.LookupOptions, callback: (...args: never[]) => void): void {
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
+    const cb = callback as unknown as (err: null, address: string | dns.LookupAddress[], family?: number) => void;
+    return options.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4);
+  }
+  dns.lookup(hostname, options, callback as never);
+}
+
+/** TLS options of every connection (to servers, and to an https:// proxy). */
+export function tlsOptions(settings: NetSettings): { ca?: string[]; rejectUnauthorized: boolean } {
+  return {
+    // The custom bundle is trusted besides the system's roots, so a proxy's CA does not shut out the rest.
+    ...(settings.extraCa ? { ca: [...rootCertificates, settings.extraCa] } : {}),
+    rejectUnauthorized: !settings.insecure,
+  };
+}
+
+export interface Route {
+  dispatcher: Dispatcher;
+  /** The proxy the request goes through, if any. */
+  proxy?: ProxySettings;
+}
+
+export class Dispatchers {
+  private direct: Dispatcher | undefined;
+  private readonly viaProxy = new Map<ProxySettings, Dispatcher>();
+
+  constructor(
+    private readonly settings: NetSettings,
+    /** Connections per origin at most (the upload concurrency). */
+    private readonly connections: number,
+  ) {}
+
+  route(url: URL): Route {
+    const proxy = url.protocol === 'https:' ? this.settings.httpsProxy : this.settings.httpProxy;
+    if (!proxy || bypassesProxy(url, proxy.noProxy)) return { dispatcher: (this.direct ??= this.agent()) };
+    let dispatcher = this.viaProxy.get(proxy);
+    if (!dispatcher) this.viaProxy.set(proxy, (dispatcher = this.proxyAgent(proxy)));
+    return { dispatcher, proxy };
+  }
+
+  /** Closes idle connections; requests in flight fail. */
+  destroy(): void {
+    void this.direct?.destroy().catch(() => undefined);
+    for (const dispatcher of this.viaProxy.values()) void dispatcher.destroy().catch(() => undefined);
+  }
+
+  private common() {
+    const { timeoutMs } = this.settings;
+    return {
+      connections: this.connections,
+      connectTimeout: timeoutMs,
+      // Both count silence: the wait for an answer restarts with every body write, the body timer with every chunk.
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    };
+  }
+
+  private agent(): Dispatcher {
+    keepWasmOnBaselineTier();
+    const Agent = require('undici/lib/dispatcher/agent') as typeof import('undici').Agent;
+    return new Agent({ ...this.common(), connect: { lookup: localhostLookup as never, ...tlsOptions(this.settings) } });
+  }
+
+  /** CONNECT tunnels for https:// targets, absolute-URI forwarding for http:// ones (as Python's requests does). */
+  private proxyAgent(proxy: ProxySettings): Dispatcher {
+    keepWasmOnBaselineTier();
+    // ProxyAgent opens its tunnels with Client#connect, one of the request APIs undici's index adds.
+    const DispatcherClass = require('undici/lib/dispatcher/dispatcher') as { prototype: Record<string, unknown> };
+    DispatcherClass.prototype.connect ??= require('undici/lib/api/api-connect');
+    const ProxyAgent = require('undici/lib/dispatcher/proxy-agent') as typeof import('undici').ProxyAgent;
+    const tls = { lookup: localhostLookup as never, ...tlsOptions(this.settings) };
+    return new ProxyAgent({
+      ...this.common(),
+      uri: proxy.url.href,
+      proxyTunnel: false,
+      requestTls: tls,
+      proxyTls: tls,
+    });
+  }
+}
+
+/**
+ * undici parses answers with llhttp compiled to WebAssembly, on its first connection. V8 then
+ * recompiles the hot parser functions with its optimizing tier in the background, and a process
+ * that is done waits for those jobs before it exits: measured 0.1-1.5 s after the last output of a
+ * one-request command (more on a loaded machine), for a parser that is never the bottleneck. The
+ * baseline (Liftoff) code is kept. Set before the first compile; a run that changed V8's flags
+ * writes no code cache (scripts/cli-loader.cjs).
+ */
+function keepWasmOnBaselineTier(): void {
+  setFlagsFromString('--liftoff-only');
+}
