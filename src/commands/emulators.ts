@@ -55,6 +55,11 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     dataDir,
     operationDelayMs: (options.operationDelay as number | undefined) ?? 2000,
     latencyMs: options.latency as number | undefined,
+    oauth: {
+      tokenLifetimeSeconds: options.tokenLifetime as number | undefined,
+      requireIssuedTokens: Boolean(options.requireIssuedTokens),
+      metadataServiceAccount: options.metadataServiceAccount as string | undefined,
+    },
   });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${emulator.port}/`;
   fs.writeFileSync(path.join(dataDir, 'env.yaml'), Object.entries(envExports(url)).map(([k, v]) => `${k}: ${v}\n`).join(''));
@@ -102,6 +107,12 @@ export const emulatorCommands: CommandDefinition[] = [
         help: 'Delay added before every response, to imitate a network round trip.' }),
       flag({ name: '--faults', kind: 'value', metavar: 'SPEC',
         help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
+      flag({ name: '--token-lifetime', kind: 'value', metavar: 'SECONDS', parse: (raw) => plainInt(scalarToString(raw)),
+        help: 'Lifetime of the access tokens its OAuth2 token endpoint (/token) issues (default 3600).' }),
+      flag({ name: '--require-issued-tokens', kind: 'bool',
+        help: 'Refuse (401) API requests whose bearer token was not issued by this emulator or has expired.' }),
+      flag({ name: '--metadata-service-account', kind: 'value', metavar: 'EMAIL',
+        help: 'Also serve a GCE metadata server (/computeMetadata/v1/, for GCE_METADATA_ROOT) whose default service account is EMAIL.' }),
     ],
     help: {
       brief: 'start a local emulator of the AI Platform (ml v1) and Cloud Storage JSON APIs',
