@@ -5,7 +5,7 @@ import type { ParsedArgs } from '../flags/parser';
 import type { Track } from '../flags/spec';
 import type { CommandContext, CommandDefinition } from '../commands/registry';
 import { renderFormat, FormatError } from '../output/format';
-import { resolveCredentials, type Credentials } from './auth';
+import { quotaProjectFor, resolveCredentials, type Credentials } from './auth';
 import { HttpClient } from './http';
 import { colourAllowed, Output } from './output';
 import { Properties, type PropertyName } from './properties';
@@ -65,6 +65,7 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
   let credentials: Credentials | undefined;
   let http: HttpClient | undefined;
   const chunk = properties.get('storage/upload_chunk_size');
+  const getCredentials = () => (credentials ??= resolveCredentials(properties, env, output));
   return {
     track,
     specified: parsed.specified,
@@ -72,7 +73,7 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     properties,
     env,
     signal,
-    credentials: () => (credentials ??= resolveCredentials(properties, env, output)),
+    credentials: getCredentials,
     http: () =>
       (http ??= new HttpClient(output, {
         logHttp: properties.getBool('core/log_http', false),
@@ -85,7 +86,10 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
       if (!project) throw new UserError(PROJECT_MISSING);
       return project;
     },
-    quotaProject: properties.get('billing/quota_project'),
+    // Read when a request is built: CURRENT_PROJECT depends on the kind of credential.
+    get quotaProject() {
+      return quotaProjectFor(properties, getCredentials);
+    },
     uploadChunkSize: chunk ? parseSize(chunk) : undefined,
     validateVersion: (built) => validateVersion(built, output, Boolean(values.noValidate)),
     printResult: (resource) => output.result(renderFormat(resource, format, { flatten })),

@@ -15,7 +15,9 @@ export type PropertyName =
   | 'auth/access_token_file' | 'auth/disable_credentials' | 'auth/credential_file_override'
   | 'auth/impersonate_service_account'
   | 'storage/upload_chunk_size'
-  | 'billing/quota_project';
+  | 'billing/quota_project'
+  | 'core/universe_domain' | 'core/check_gce_metadata'
+  | 'auth/token_host' | 'auth/service_account_use_self_signed_jwt';
 
 type Ini = Record<string, Record<string, string>>;
 
@@ -80,6 +82,11 @@ export class Properties {
     if (envValue !== undefined && envValue !== '') return envValue;
     const fileValue = this.readConfiguration()[section]?.[key];
     return fileValue === '' ? undefined : fileValue;
+  }
+
+  /** core/universe_domain: the domain every Google endpoint is under (default googleapis.com). */
+  get universeDomain(): string {
+    return this.get('core/universe_domain') ?? 'googleapis.com';
   }
 
   getBool(name: PropertyName, fallback: boolean): boolean {

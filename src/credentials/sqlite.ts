@@ -27,16 +27,16 @@ const MAGIC = 'SQLite format 3\0';
 /**
  * A consistent snapshot of a database file: read only when no rollback journal is present before
  * and after the read and the file change counter did not move meanwhile. Undefined when there is
- * no such file.
+ * no such file. Synchronous (the wait for a writer blocks): it runs once, before any request.
  */
-export async function readDatabaseSnapshot(file: string, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<SqliteDatabase | undefined> {
+export function readDatabaseSnapshot(file: string): SqliteDatabase | undefined {
   const deadline = Date.now() + BUSY_TIMEOUT_MS;
   for (;;) {
     const bytes = readStable(file);
     if (bytes === undefined) return undefined;
     if (bytes !== 'busy') return new SqliteDatabase(file, bytes);
-    if (Date.now() > deadline) throw new SqliteFormatError(file, 'it stayed locked by another process (database is locked)');
-    await sleep(BUSY_RETRY_MS);
+    if (Date.now() > deadline) throw new SqliteFormatError(file, 'another process kept it locked (database is locked)');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_RETRY_MS);
   }
 }
 
