@@ -93,9 +93,7 @@ export class MlApi {
   }
 
   private async send(method: string, resourcePath: string, body: unknown, signal: AbortSignal | null | undefined, query: Record<string, string> = {}): Promise<HttpResponse> {
-    const token = await this.options.credentials.token();
     const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
     if (this.options.quotaProject) headers['x-goog-user-project'] = this.options.quotaProject;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -105,7 +103,8 @@ export class MlApi {
     const search = new URLSearchParams({ ...query, alt: 'json' }).toString();
     const url = `${mlUrl(this.options.endpoint, resourcePath)}?${search}`;
     try {
-      return await this.options.http.request({ method, url, headers, body: payload, signal });
+      const credentials = this.options.credentials;
+      return await this.options.http.request({ method, url, headers, body: payload, signal, token: (options) => credentials.token(options) });
     } catch (err) {
       if (err instanceof NetworkError) {
         throw new TransientApiError(

@@ -1,6 +1,6 @@
 // One small HTTP client for the ml API: keep-alive connections, bounded retries with back-off and
 // jitter (connection errors, timeouts, 408, 429 and 5xx, Retry-After honoured, each retry logged
-// at --verbosity=info; one retry on 401 as gcloud's credential refresh does),
+// at --verbosity=info; one retry on 401 with a refreshed token, as gcloud's credential refresh does),
 // --log-http with the Authorization header redacted, and `*.localhost` names resolved to loopback
 // so local emulators can serve regional host names.
 import * as dns from 'node:dns';
@@ -18,6 +18,8 @@ export interface HttpRequest {
    * Defaults to the client's signal (Ctrl-C); null: never aborted (a create whose outcome must be known).
    */
   signal?: AbortSignal | null;
+  /** The bearer token, asked for before every attempt (forceRefresh after a 401); undefined: none. */
+  token?: (options: { forceRefresh?: boolean }) => Promise<string | undefined>;
 }
 
 export interface HttpResponse {
@@ -134,12 +136,16 @@ export class HttpClient {
     const req = { ...request, signal: request.signal === null ? undefined : (request.signal ?? this.options.signal) };
     const started = this.now();
     let authRetried = false;
+    let refreshToken = false;
     let reachedServer = false;
     for (let attempt = 1; ; attempt++) {
       req.signal?.throwIfAborted();
+      const token = await req.token?.({ forceRefresh: refreshToken });
+      refreshToken = false;
+      const sent = token ? { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } } : req;
       let response: HttpResponse;
       try {
-        response = { ...(await this.once(req)), retried: reachedServer };
+        response = { ...(await this.once(sent)), retried: reachedServer };
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason;
         // A request Node refuses to send (a bad URL or header) fails the same way every time.
@@ -153,6 +159,7 @@ export class HttpClient {
       }
       if (response.status === 401 && !authRetried) {
         authRetried = true;
+        refreshToken = true;
         continue;
       }
       if (!isRetryableStatus(response.status)) return response;
