@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readBounded } from './bounded-read';
 import { UserError } from '../errors';
-import { HttpClient } from './http';
+import { HttpClient, NetworkError } from './http';
 import { Output } from './output';
 import type { Properties } from './properties';
 import { CredentialStore, DEFAULT_UNIVERSE, type StoredCredential } from '../credentials/store';
@@ -288,7 +288,7 @@ async function credentialToken(info: Record<string, unknown>, account: string | 
         throw new UserError(`gcloud-aip cannot use credentials of type [${String(info.type)}]${who ? ` (account [${who}])` : ''}.\n${WHAT_WORKS}`);
     }
   } catch (err) {
-    if (err instanceof GrantError) throw new UserError(refreshFailed(who, err.message, serviceAccount));
+    if (err instanceof GrantError || err instanceof NetworkError) throw new UserError(refreshFailed(who, err.message, serviceAccount));
     throw err;
   }
 }

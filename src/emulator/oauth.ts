@@ -22,6 +22,14 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Clock skew a signed assertion may have, as Google allows. */
 const SKEW_SECONDS = 300;
 
+interface JwtClaims {
+  iss?: string;
+  aud?: string;
+  scope?: string;
+  iat?: number;
+  exp?: number;
+}
+
 interface Issued {
   principal: string;
   expiresAt: number;
@@ -82,7 +90,7 @@ export class OAuthApi {
    */
   authenticate(ex: Exchange): string | undefined {
     const bearer = /^Bearer\s+(\S+)$/i.exec(ex.header('authorization') ?? '')?.[1];
-    const issued = bearer === undefined ? undefined : this.tokens.get(bearer);
+    const issued = bearer === undefined ? undefined : (this.tokens.get(bearer) ?? this.selfSigned(bearer));
     const valid = issued && issued.expiresAt > Date.now() ? issued : undefined;
     if (this.options.requireIssuedTokens && !valid) {
       throw rpcError(
@@ -94,6 +102,34 @@ export class OAuthApi {
       );
     }
     return valid?.principal;
+  }
+
+  /** A self-signed JWT (service accounts outside googleapis.com) from a key this emulator made. */
+  private selfSigned(token: string): Issued | undefined {
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    const verified = this.verifyJwt(parts);
+    return verified && typeof verified.claims.exp === 'number' ? { principal: verified.email, expiresAt: verified.claims.exp * 1000 } : undefined;
+  }
+
+  /** The signer of an RS256 JWT signed by a known key (by kid, else by iss), with its claims. */
+  private verifyJwt([headerPart, payloadPart, signature]: string[]): { email: string; claims: JwtClaims } | undefined {
+    let header: { kid?: string; alg?: string };
+    let claims: JwtClaims;
+    try {
+      header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
+      claims = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    const key = header.kid ? this.keys.get(header.kid) : [...this.keys.values()].find((k) => k.email === claims.iss);
+    const verified =
+      key !== undefined &&
+      header.alg === 'RS256' &&
+      signature !== undefined &&
+      key.email === claims.iss &&
+      createVerify('RSA-SHA256').update(`${headerPart}.${payloadPart}`).verify(key.publicKey, Buffer.from(signature, 'base64url'));
+    return verified ? { email: key.email, claims } : undefined;
   }
 
   async handle(ex: Exchange): Promise<Reply> {
@@ -111,27 +147,14 @@ export class OAuthApi {
   }
 
   private jwtBearer(assertion: string): Reply {
-    const [headerPart, payloadPart, signature] = assertion.split('.');
-    let header: { kid?: string; alg?: string };
-    let claims: { iss?: string; aud?: string; scope?: string; iat?: number; exp?: number };
-    try {
-      header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
-      claims = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
-    } catch {
-      return oauthError(400, 'invalid_grant', 'Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.');
-    }
-    const key = header.kid ? this.keys.get(header.kid) : [...this.keys.values()].find((k) => k.email === claims.iss);
-    const verified =
-      key !== undefined &&
-      header.alg === 'RS256' &&
-      signature !== undefined &&
-      createVerify('RSA-SHA256').update(`${headerPart}.${payloadPart}`).verify(key.publicKey, Buffer.from(signature, 'base64url'));
-    if (!verified || key.email !== claims.iss) return oauthError(400, 'invalid_grant', 'Invalid JWT Signature.');
+    const verified = this.verifyJwt(assertion.split('.'));
+    if (!verified) return oauthError(400, 'invalid_grant', 'Invalid JWT Signature.');
+    const { email, claims } = verified;
     const now = Date.now() / 1000;
     if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number' || claims.iat > now + SKEW_SECONDS || claims.exp < now - SKEW_SECONDS || claims.exp - claims.iat > 3600) {
       return oauthError(400, 'invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.');
     }
-    return this.issue(claims.iss, claims.scope);
+    return this.issue(email, claims.scope);
   }
 
   private refresh(form: URLSearchParams): Reply {
@@ -143,10 +166,10 @@ export class OAuthApi {
     return this.issue(login.email, form.get('scope') ?? undefined);
   }
 
-  private issue(principal: string, scope: string | undefined, extra: Record<string, unknown> = {}): Reply {
+  private issue(principal: string, scope: string | undefined): Reply {
     const token = `ya29.emulator-${randomBytes(24).toString('base64url')}`;
     this.tokens.set(token, { principal, expiresAt: Date.now() + this.lifetime * 1000 });
-    return { status: 200, json: { access_token: token, expires_in: this.lifetime, token_type: 'Bearer', ...(scope ? { scope } : {}), ...extra } };
+    return { status: 200, json: { access_token: token, expires_in: this.lifetime, token_type: 'Bearer', ...(scope ? { scope } : {}) } };
   }
 
   private metadata(ex: Exchange): Reply {
