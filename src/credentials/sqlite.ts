@@ -75,7 +75,8 @@ function readStable(file: string): Buffer | undefined | 'busy' {
 export class SqliteDatabase {
   private readonly pageSize: number;
   private readonly usable: number;
-  private readonly decoder: TextDecoder;
+  /** The database's text encoding, as Buffer names it. */
+  private readonly encoding: 'utf8' | 'utf16le' | 'utf16be';
   private tables: Map<string, { rootPage: number; columns: Column[] }> | undefined;
 
   constructor(
@@ -84,7 +85,7 @@ export class SqliteDatabase {
   ) {
     if (bytes.length === 0) {
       this.pageSize = this.usable = 0;
-      this.decoder = new TextDecoder();
+      this.encoding = 'utf8';
       this.tables = new Map();
       return;
     }
@@ -104,7 +105,7 @@ export class SqliteDatabase {
       if (wal > 0) throw new SqliteFormatError(file, 'it is in WAL mode with a non-empty write-ahead log');
     }
     const encoding = bytes.readUInt32BE(56);
-    this.decoder = new TextDecoder(encoding === 2 ? 'utf-16le' : encoding === 3 ? 'utf-16be' : 'utf-8');
+    this.encoding = encoding === 2 ? 'utf16le' : encoding === 3 ? 'utf16be' : 'utf8';
   }
 
   /** Every row of a table, columns named as declared; undefined when the table does not exist. */
@@ -192,6 +193,11 @@ export class SqliteDatabase {
     return Buffer.concat(parts);
   }
 
+  private text(bytes: Buffer): string {
+    if (this.encoding !== 'utf16be') return bytes.toString(this.encoding);
+    return Buffer.from(bytes).swap16().toString('utf16le');
+  }
+
   private decodeRecord(payload: Buffer): SqlValue[] {
     const [headerSize, n] = readVarint(payload, 0);
     const types: number[] = [];
@@ -230,7 +236,7 @@ export class SqliteDatabase {
         if (type < 12) throw this.corrupt(`reserved serial type ${type}`);
         const size = Math.floor((type - 12) / 2);
         const slice = b.subarray(at, at + size);
-        return [type % 2 === 0 ? Buffer.from(slice) : this.decoder.decode(slice), size];
+        return [type % 2 === 0 ? Buffer.from(slice) : this.text(slice), size];
       }
     }
   }
@@ -282,13 +288,22 @@ export function declaredColumns(sql: string): Column[] {
 
 /** SQLite's big-endian varint: 7 bits a byte, the ninth byte all 8 bits. */
 function readVarint(b: Buffer, at: number): [bigint | number, number] {
-  let value = 0n;
-  for (let i = 0; i < 8; i++) {
+  let value = 0;
+  for (let i = 0; i < 7; i++) {
     const byte = b[at + i];
     if (byte === undefined) throw new RangeError('varint runs past the buffer');
-    value = (value << 7n) | BigInt(byte & 0x7f);
-    if (byte < 0x80) return [value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value, i + 1];
+    value = value * 128 + (byte & 0x7f);
+    if (byte < 0x80) return [value, i + 1];
   }
-  value = (value << 8n) | BigInt(b[at + 8]);
-  return [BigInt.asIntN(64, value), 9];
+  // Past 49 bits: exact arithmetic (rowids and integers this large are rare).
+  let big = BigInt(value);
+  for (let i = 7; i < 8; i++) {
+    const byte = b[at + i];
+    if (byte === undefined) throw new RangeError('varint runs past the buffer');
+    big = (big << 7n) | BigInt(byte & 0x7f);
+    if (byte < 0x80) return [big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big, i + 1];
+  }
+  if (b[at + 8] === undefined) throw new RangeError('varint runs past the buffer');
+  big = (big << 8n) | BigInt(b[at + 8]);
+  return [BigInt.asIntN(64, big), 9];
 }
