@@ -1,5 +1,6 @@
 // OAuth2 for the emulator, so every credential flow runs offline: a token endpoint (the JWT-bearer
-// grant that service-account keys use, and the refresh-token grant of user logins) issuing
+// grant that service-account keys use, the refresh-token grant of user logins, and STS token
+// exchange for workload identity: any subject token is trusted, its `sub` names the principal) issuing
 // short-lived tokens of a configurable lifetime, a minimal GCE metadata server, and the check that
 // can require every API request to carry a token it issued and that has not expired. Each API
 // request is attributed to the principal whose token it carries (the request log shows it).
@@ -16,9 +17,14 @@ export interface OAuthOptions {
   metadataServiceAccount?: string;
 }
 
-const TOKEN_PATHS = new Set(['/token', '/oauth2/v4/token', '/o/oauth2/token']);
 const METADATA_PREFIX = '/computeMetadata/v1/';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** Security Token Service (sts.googleapis.com/v1/token), where external accounts exchange their tokens. */
+const STS_PATH = '/v1/token';
+/** STS token introspection, where gcloud learns an external account's name at `gcloud auth login --cred-file`. */
+const INTROSPECT_PATH = '/v1/introspect';
+const TOKEN_PATHS = new Set(['/token', '/oauth2/v4/token', '/o/oauth2/token', STS_PATH, INTROSPECT_PATH]);
 /** Clock skew a signed assertion may have, as Google allows. */
 const SKEW_SECONDS = 300;
 
@@ -140,9 +146,11 @@ export class OAuthApi {
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     // The log keeps the grant type only: assertions and refresh tokens are secrets.
     ex.bodyRecord = { grant_type: form.get('grant_type') };
+    if (ex.rawPath === INTROSPECT_PATH) return this.introspect(form.get('token') ?? '');
     const grant = form.get('grant_type');
     if (grant === JWT_BEARER) return this.jwtBearer(form.get('assertion') ?? '');
     if (grant === 'refresh_token') return this.refresh(form);
+    if (grant === TOKEN_EXCHANGE) return this.exchange(form);
     return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grant ?? ''}`);
   }
 
@@ -164,6 +172,29 @@ export class OAuthApi {
       return oauthError(401, 'invalid_client', 'Unauthorized');
     }
     return this.issue(login.email, form.get('scope') ?? undefined);
+  }
+
+  /** STS: a workload-identity pool's subject token for a federated access token of its subject. */
+  private exchange(form: URLSearchParams): Reply {
+    const audience = form.get('audience') ?? '';
+    const subjectToken = form.get('subject_token') ?? '';
+    const pool = /^\/\/iam\.googleapis\.com\/(.+?\/(?:workloadIdentityPools|workforcePools)\/[^/]+)/.exec(audience)?.[1];
+    if (!pool || !subjectToken) return oauthError(400, 'invalid_request', 'Invalid value for "audience" or missing "subject_token".');
+    let subject: unknown;
+    try {
+      subject = JSON.parse(Buffer.from(subjectToken.split('.')[1] ?? '', 'base64url').toString('utf8')).sub;
+    } catch {
+      subject = undefined;
+    }
+    if (typeof subject !== 'string') return oauthError(400, 'invalid_grant', 'The subject token is not a JWT with a "sub" claim.');
+    const reply = this.issue(`principal://iam.googleapis.com/${pool}/subject/${subject}`, form.get('scope') ?? undefined);
+    return { ...reply, json: { ...(reply.json as object), issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' } };
+  }
+
+  private introspect(token: string): Reply {
+    const issued = this.tokens.get(token);
+    if (!issued || issued.expiresAt <= Date.now()) return { status: 200, json: { active: false } };
+    return { status: 200, json: { active: true, username: issued.principal, exp: Math.floor(issued.expiresAt / 1000) } };
   }
 
   private issue(principal: string, scope: string | undefined): Reply {

@@ -92,4 +92,30 @@ describe('gcloud and gcloud-aip act as the same principal from gcloud\'s credent
     assert.ok(api.some((q) => q.path.startsWith('/upload/storage/')), 'nothing was staged');
     assert.deepEqual([...new Set(api.map((q) => q.principal))], [OTHER]);
   });
+
+  test('`gcloud auth login --cred-file` with a workload-identity file: both act as the pool subject', async () => {
+    const dir = fs.mkdtempSync(path.join(path.dirname(env.CLOUDSDK_CONFIG!), 'wif-'));
+    const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    fs.writeFileSync(path.join(dir, 'subject.jwt'), `${encode({ alg: 'RS256' })}.${encode({ sub: 'ci-job-9' })}.signature`);
+    const credFile = path.join(dir, 'external.json');
+    fs.writeFileSync(credFile, JSON.stringify({
+      type: 'external_account',
+      audience: '//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/ci/providers/ci',
+      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      token_url: `${emulator.url}v1/token`,
+      token_info_url: `${emulator.url}v1/introspect`,
+      credential_source: { file: path.join(dir, 'subject.jwt') },
+    }));
+    const wifEnv = { ...env, CLOUDSDK_CONFIG: path.join(dir, 'config') };
+    const login = await runCommand('gcloud', ['auth', 'login', `--cred-file=${credFile}`], wifEnv);
+    assert.equal(login.code, 0, login.stderr);
+    const principal = 'principal://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/ci/subject/ci-job-9';
+    for (const cli of ['gcloud', 'gcloud-aip'] as const) {
+      emulator.clearRequests();
+      const args = ['ai-platform', 'models', 'list'];
+      const r = cli === 'gcloud' ? await runCommand('gcloud', args, wifEnv) : await runCommand(process.execPath, [CLI, ...args], wifEnv);
+      assert.equal(r.code, 0, `${cli}: ${r.stderr}`);
+      assert.deepEqual(emulator.requests().filter((q) => q.path.startsWith('/v1/projects/')).map((q) => q.principal), [principal], cli);
+    }
+  });
 });

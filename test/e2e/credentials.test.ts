@@ -113,6 +113,39 @@ describe('credential sources, in gcloud order', () => {
   });
 });
 
+/** A workload-identity credential file whose subject token (a JWT naming `sub`) sits beside it. */
+function externalAccount(emu: RunningEmulator, dir: string, sub: string): Record<string, unknown> {
+  const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const subjectFile = path.join(dir, `${sub}.jwt`);
+  fs.writeFileSync(subjectFile, `${encode({ alg: 'RS256' })}.${encode({ sub, iss: 'https://ci.example' })}.signature`);
+  return {
+    type: 'external_account',
+    audience: '//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/ci/providers/ci',
+    subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+    token_url: `${emu.url}v1/token`,
+    token_info_url: `${emu.url}v1/introspect`,
+    credential_source: { file: subjectFile },
+    universe_domain: 'googleapis.com',
+  };
+}
+
+describe('workload identity (external accounts)', () => {
+  test('stored by `gcloud auth login --cred-file`, or named by auth/credential_file_override: exchanged at STS, acting as the pool subject', async () => {
+    const { dir, config, env } = setup(emulator);
+    const principal = 'principal://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/ci/subject/ci-job-7';
+    writeStore(config, [{ account: principal, credential: externalAccount(emulator, dir, 'ci-job-7') }], principal);
+    const stored = await listAs(env);
+    assert.equal(stored.code, 0, stored.stderr);
+    assert.equal(stored.principal, principal);
+    assert.deepEqual(emulator.requests().filter((q) => q.path === '/v1/token').map((q) => q.body), [{ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange' }]);
+
+    fs.writeFileSync(path.join(dir, 'external.json'), JSON.stringify(externalAccount(emulator, dir, 'ci-job-8')));
+    const override = await listAs({ ...env, CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: path.join(dir, 'external.json') });
+    assert.equal(override.code, 0, override.stderr);
+    assert.equal(override.principal, principal.replace('ci-job-7', 'ci-job-8'));
+  });
+});
+
 describe('--account and core/account', () => {
   test('--account chooses between two stored accounts; core/account is the default; an unknown one is refused', async () => {
     const { config, env } = setup(emulator);
