@@ -125,20 +125,17 @@ export class TokenCache {
   private pending: Promise<IssuedToken & { obtainedAt: number }> | undefined;
 
   constructor(
-    private readonly fetch: () => Promise<IssuedToken>,
-    initial?: IssuedToken,
+    /** A new token; `lifetimeUnknown` (a token gcloud cached) gets gcloud's whole window. */
+    private readonly fetch: () => Promise<IssuedToken & { lifetimeUnknown?: boolean }>,
     private readonly now: () => number = Date.now,
-  ) {
-    // A token cached by gcloud: its lifetime is unknown, so gcloud's window applies.
-    if (initial) this.current = { ...initial, obtainedAt: -Infinity };
-  }
+  ) {}
 
   async token(options: { forceRefresh?: boolean } = {}): Promise<string> {
     if (!options.forceRefresh && this.current && this.fresh(this.current)) return this.current.accessToken;
     if (!this.pending) {
       const obtainedAt = this.now();
       this.pending = this.fetch()
-        .then((issued) => (this.current = { ...issued, obtainedAt }))
+        .then((issued) => (this.current = { ...issued, obtainedAt: issued.lifetimeUnknown ? -Infinity : obtainedAt }))
         .finally(() => (this.pending = undefined));
     }
     return (await this.pending).accessToken;
@@ -200,8 +197,15 @@ function activeAccountCredentials(properties: Properties, env: NodeJS.ProcessEnv
     return stored;
   };
   let gceAccount: string | undefined;
+  let cacheRead = false;
   const cache = new TokenCache(async () => {
     const credential = load();
+    if (credential && store && !cacheRead) {
+      // The token gcloud cached is used as is while it has more than gcloud's window left (not for self-signed JWTs, made fresh as gcloud does).
+      cacheRead = true;
+      const cached = usesSelfSignedJwt(credential.info, properties) ? undefined : store.cachedToken(credential.storeKey);
+      if (cached && cached.expiresAt - Date.now() > EXPIRY_WINDOW_MS) return { ...cached, lifetimeUnknown: true };
+    }
     if (credential) return credentialToken(credential.info, credential.account, { properties, env, transport, fromOverrideFile: false });
     if (account) {
       // gcloud's static providers: an account the GCE metadata server has.
@@ -213,21 +217,11 @@ function activeAccountCredentials(properties: Properties, env: NodeJS.ProcessEnv
     gceAccount = await metadataDefaultAccount(properties, env, transport);
     if (!gceAccount) throw new UserError(NO_ACTIVE_ACCOUNT);
     return gceToken(metadataHostOf(env), gceAccount, transport);
-  }, cachedStoreToken());
-
-  function cachedStoreToken(): IssuedToken | undefined {
-    // A token gcloud cached is used as is while valid, except for self-signed JWTs (made fresh, as gcloud does).
-    const credential = load();
-    if (!credential || !store || usesSelfSignedJwt(credential.info, properties)) return undefined;
-    const cached = store.cachedToken(credential.storeKey);
-    return cached && { accessToken: cached.accessToken, expiresAt: cached.expiresAt };
-  }
+  });
 
   return {
     token: (options) => cache.token(options),
-    describe: () => {
-      return `This command is authenticated as ${account ?? gceAccount ?? 'None'} which is the active account specified by the [core/account] property.`;
-    },
+    describe: () => `This command is authenticated as ${account ?? gceAccount ?? 'None'} which is the active account specified by the [core/account] property.`,
     isUserAccount: () => {
       const credential = load();
       return credential !== undefined && isUserCredential(credential.info);
@@ -295,7 +289,12 @@ async function credentialToken(info: Record<string, unknown>, account: string | 
 
 /** Where tokens come from on GCE (google-auth's GCE_METADATA_HOST, then gcloud's GCE_METADATA_ROOT). */
 function metadataHostOf(env: NodeJS.ProcessEnv): string {
-  return env.GCE_METADATA_HOST || env.GCE_METADATA_ROOT || DEFAULT_METADATA_HOST;
+  return env.GCE_METADATA_HOST || metadataRoot(env);
+}
+
+/** The metadata server gcloud asks whether this is GCE and which accounts it has. */
+function metadataRoot(env: NodeJS.ProcessEnv): string {
+  return env.GCE_METADATA_ROOT || DEFAULT_METADATA_HOST;
 }
 
 async function gceToken(host: string, account: string, transport: TokenTransport): Promise<IssuedToken> {
@@ -320,7 +319,7 @@ async function onGce(properties: Properties, env: NodeJS.ProcessEnv, transport: 
   } catch {
     // no cached answer: ask the server
   }
-  const root = env.GCE_METADATA_ROOT || DEFAULT_METADATA_HOST;
+  const root = metadataRoot(env);
   try {
     const res = await transport.get(`http://${root}/computeMetadata/v1/project/numeric-project-id`, { 'metadata-flavor': 'Google' }, GCE_CHECK_TIMEOUT_MS);
     return res.status === 200 && /^\d+$/.test(res.body.trim());
@@ -331,7 +330,7 @@ async function onGce(properties: Properties, env: NodeJS.ProcessEnv, transport: 
 
 async function metadataDefaultAccount(properties: Properties, env: NodeJS.ProcessEnv, transport: TokenTransport): Promise<string | undefined> {
   if (!(await onGce(properties, env, transport))) return undefined;
-  const root = env.GCE_METADATA_ROOT || DEFAULT_METADATA_HOST;
+  const root = metadataRoot(env);
   try {
     const res = await transport.get(`http://${root}/computeMetadata/v1/instance/service-accounts/default/email`, { 'metadata-flavor': 'Google' });
     return res.status === 200 ? res.body.trim() || undefined : undefined;
@@ -341,7 +340,7 @@ async function metadataDefaultAccount(properties: Properties, env: NodeJS.Proces
 }
 
 async function metadataAccounts(env: NodeJS.ProcessEnv, transport: TokenTransport): Promise<string[]> {
-  const root = env.GCE_METADATA_ROOT || DEFAULT_METADATA_HOST;
+  const root = metadataRoot(env);
   try {
     const res = await transport.get(`http://${root}/computeMetadata/v1/instance/service-accounts/`, { 'metadata-flavor': 'Google' });
     return res.status === 200 ? res.body.split('\n').map((line) => line.replace(/\/$/, '').trim()).filter((a) => a && a !== 'default') : [];

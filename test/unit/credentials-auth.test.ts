@@ -166,7 +166,7 @@ describe('TokenCache', () => {
   test('refreshes before expiry: 5 minutes ahead, or half the lifetime of a short token', async () => {
     let now = 0;
     let fetched = 0;
-    const cache = new TokenCache(async () => ({ accessToken: `t${++fetched}`, expiresAt: now + 5000 }), undefined, () => now);
+    const cache = new TokenCache(async () => ({ accessToken: `t${++fetched}`, expiresAt: now + 5000 }), () => now);
     assert.equal(await cache.token(), 't1');
     now = 2000;
     assert.equal(await cache.token(), 't1');
