@@ -72,6 +72,11 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     dataDir,
     operationDelayMs: (options.operationDelay as number | undefined) ?? 2000,
     latencyMs: options.latency as number | undefined,
+    oauth: {
+      tokenLifetimeSeconds: options.tokenLifetime as number | undefined,
+      requireIssuedTokens: Boolean(options.requireIssuedTokens),
+      metadataServiceAccount: options.metadataServiceAccount as string | undefined,
+    },
   }).catch((err: NodeJS.ErrnoException) => {
     // A host that does not resolve, an address not on this machine, a port taken or not allowed.
     if (typeof err?.code === 'string' && LISTEN_ERRORS[err.code]) throw new UserError(`Cannot listen on [${host}:${port}]: ${LISTEN_ERRORS[err.code]} (${err.code}).`);
@@ -158,6 +163,12 @@ export const emulatorCommands: CommandDefinition[] = [
       flag({ name: '--tls-key', kind: 'value', metavar: 'PEM_FILE', help: 'Private key of --tls-cert.' }),
       flag({ name: '--faults', kind: 'value', metavar: 'SPEC',
         help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
+      flag({ name: '--token-lifetime', kind: 'value', metavar: 'SECONDS', parse: (raw) => plainInt(scalarToString(raw)),
+        help: 'Lifetime of the access tokens its OAuth2 token endpoint (/token) issues (default 3600).' }),
+      flag({ name: '--require-issued-tokens', kind: 'bool',
+        help: 'Refuse (401) API requests whose bearer token was not issued by this emulator or has expired.' }),
+      flag({ name: '--metadata-service-account', kind: 'value', metavar: 'EMAIL',
+        help: 'Also serve a GCE metadata server (/computeMetadata/v1/, for GCE_METADATA_ROOT) whose default service account is EMAIL.' }),
     ],
     help: {
       brief: 'start a local emulator of the AI Platform (ml v1) and Cloud Storage JSON APIs',

@@ -5,8 +5,8 @@ import type { ParsedArgs } from '../flags/parser';
 import type { Track } from '../flags/spec';
 import type { CommandContext, CommandDefinition } from '../cli/command';
 import { renderFormat, FormatError } from '../format';
-import { resolveCredentials, type Credentials } from './auth';
-import { gaxiosTransport, HttpClient, headerDefaults, netSettings } from '../net';
+import { quotaProjectFor, resolveCredentials, tokenTransport, type Credentials } from './auth';
+import { HttpClient, headerDefaults, netSettings } from '../net';
 import { colourAllowed, Output } from './output';
 import { Properties, type PropertyName } from './properties';
 
@@ -63,13 +63,16 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
 
   let credentials: Credentials | undefined;
   let http: HttpClient | undefined;
+  // The quota project is read when a request is built: CURRENT_PROJECT depends on the kind of credential.
   const httpClient = () =>
     (http ??= new HttpClient(output, {
       settings: netSettings(properties, env),
-      headers: headerDefaults(properties, `gcloud-aip/${VERSION} command/${command.path.join('.')}`),
+      headers: headerDefaults(properties, `gcloud-aip/${VERSION} command/${command.path.join('.')}`, () => quotaProjectFor(properties, getCredentials)),
       logHttp: properties.getBool('core/log_http', false),
       signal,
     }));
+  // Token requests (and google-auth-library's) go through the same client.
+  const getCredentials = () => (credentials ??= resolveCredentials(properties, env, output, tokenTransport(httpClient())));
   return {
     track,
     specified: parsed.specified,
@@ -77,8 +80,7 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     properties,
     env,
     signal,
-    // google-auth-library's token and impersonation requests go through the same client.
-    credentials: () => (credentials ??= resolveCredentials(properties, env, output, gaxiosTransport(httpClient()))),
+    credentials: getCredentials,
     http: httpClient,
     requireProject: () => {
       const project = properties.get('core/project');

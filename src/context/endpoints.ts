@@ -16,9 +16,15 @@ export function regionalEndpoint(endpoint: string, region: string): string {
 }
 
 export function mlEndpoint(properties: Properties, region: string): string {
-  return regionalEndpoint(properties.get('api_endpoint_overrides/ml') || DEFAULT_ML_ENDPOINT, region);
+  return regionalEndpoint(properties.get('api_endpoint_overrides/ml') || inUniverse(DEFAULT_ML_ENDPOINT, properties), region);
 }
 
 export function storageEndpoint(properties: Properties): string {
-  return properties.get('api_endpoint_overrides/storage') || DEFAULT_STORAGE_ENDPOINT;
+  return properties.get('api_endpoint_overrides/storage') || inUniverse(DEFAULT_STORAGE_ENDPOINT, properties);
+}
+
+/** A default endpoint moved to core/universe_domain (an override is taken as written, as gcloud does). */
+function inUniverse(endpoint: string, properties: Properties): string {
+  const universe = properties.universeDomain;
+  return universe === 'googleapis.com' ? endpoint : endpoint.replace('googleapis.com', universe);
 }

@@ -17,7 +17,9 @@ export type PropertyName =
   | 'storage/upload_chunk_size'
   | 'billing/quota_project'
   | 'core/http_timeout' | 'core/custom_ca_certs_file' | 'auth/disable_ssl_validation'
-  | 'proxy/type' | 'proxy/address' | 'proxy/port' | 'proxy/username' | 'proxy/password';
+  | 'proxy/type' | 'proxy/address' | 'proxy/port' | 'proxy/username' | 'proxy/password'
+  | 'core/universe_domain' | 'core/check_gce_metadata'
+  | 'auth/token_host' | 'auth/service_account_use_self_signed_jwt';
 
 type Ini = Record<string, Record<string, string>>;
 
@@ -82,6 +84,11 @@ export class Properties {
     if (envValue !== undefined && envValue !== '') return envValue;
     const fileValue = this.readConfiguration()[section]?.[key];
     return fileValue === '' ? undefined : fileValue;
+  }
+
+  /** core/universe_domain: the domain every Google endpoint is under (default googleapis.com). */
+  get universeDomain(): string {
+    return this.get('core/universe_domain') ?? 'googleapis.com';
   }
 
   getBool(name: PropertyName, fallback: boolean): boolean {

@@ -16,6 +16,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Serialised as pretty JSON with `application/json; charset=UTF-8`. */
   json?: unknown;
+  /** Sent as `text/plain` (the metadata server's answers). */
+  text?: string;
   /** Streamed from disk: bytes start..end inclusive. */
   file?: { path: string; start: number; end: number };
 }

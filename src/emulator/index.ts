@@ -1,4 +1,4 @@
-// The emulator's front door: start one (the services behind it are ml v1, Cloud Storage, IAM
+// The emulator's front door: start one (the services behind it are ml v1, Cloud Storage, IAM, OAuth,
 // Credentials and the MLflow registry, each in its own folder) and describe injected faults.
 // Code outside src/emulator imports from here only; it is bundled apart from the CLI (dist/emulator.js).
 export { startEmulator, type EmulatorOptions, type RecordedRequest, type RunningEmulator } from './server';

@@ -15,6 +15,7 @@ import { Exchange, type Reply } from './exchange';
 import { IamCredentialsService } from './iam/service';
 import { MlService } from './ml/service';
 import { MlflowRegistryService } from './mlflow/service';
+import { OAuthService, type OAuthOptions } from './oauth/service';
 import { redactRecorded } from './redact';
 import { StorageService } from './storage/service';
 import { Store } from './store';
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
   faults?: string | FaultSpec;
   /** Serve HTTPS with this certificate and key (PEM); see certificates.ts for a generated pair. */
   tls?: { cert: string; key: string };
+  /** The token endpoint, metadata server and bearer-token check (oauth/service.ts). */
+  oauth?: OAuthOptions;
 }
 
 export interface RecordedRequest {
@@ -51,6 +54,8 @@ export interface RecordedRequest {
   status: number;
   /** The injected fault this request suffered. */
   fault?: FaultKind;
+  /** Whose token the request carried, when the emulator issued it. */
+  principal?: string;
 }
 
 export interface RunningEmulator {
@@ -64,10 +69,18 @@ export interface RunningEmulator {
   setFaults(faults: string | FaultSpec | undefined): void;
   /** Faults injected so far, by kind. */
   faultCounts(): Record<FaultKind, number> | undefined;
+  /** A new service-account key whose token_uri is this emulator's token endpoint. */
+  createServiceAccountKey(email: string): Record<string, string>;
+  /** A user login (OAuth client and refresh token) the token endpoint accepts. */
+  createUserLogin(email: string): { client_id: string; client_secret: string; refresh_token: string };
   close(): Promise<void>;
 }
 
 const REQUEST_LOG_PATH = '/__emulator/requests';
+/** POST {email}: a service-account key file (createServiceAccountKey) for tests run as subprocesses. */
+const KEYS_PATH = '/__emulator/service-account-keys';
+/** POST {email}: a user login (createUserLogin). */
+const LOGINS_PATH = '/__emulator/user-logins';
 /** The log is for tests; a long benchmark must not grow it without bound. */
 const MAX_RECORDED_REQUESTS = 100_000;
 const KEEP_ALIVE_MS = 65_000;
@@ -80,6 +93,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const iam = new IamCredentialsService();
   const mlflow = new MlflowRegistryService(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir);
   const storage = new StorageService(store);
+  const oauth = new OAuthService(opts.oauth);
   const log: RecordedRequest[] = [];
   const injectorFor = (faults: string | FaultSpec | undefined) =>
     faults === undefined ? undefined : new FaultInjector(typeof faults === 'string' ? parseFaultSpec(faults) : faults);
@@ -100,6 +114,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     let reply: Reply;
     let closeConnection = false;
     let fault: FaultDecision | undefined;
+    let principal: string | undefined;
     try {
       ex = new Exchange(req, `${host}:${port}`);
       fault = ex.rawPath === REQUEST_LOG_PATH ? undefined : injector?.decide(ex.method, ex.rawPath);
@@ -109,6 +124,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         reply = refusal;
         closeConnection = !req.complete; // the body stays unread
       } else {
+        if (!ex.rawPath.startsWith('/__emulator/') && !oauth.handles(ex.rawPath)) principal = oauth.authenticate(ex);
         reply = ex.connectionCut ? { status: 0 } : await route(ex);
       }
     } catch (e) {
@@ -130,6 +146,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         body: ex.bodyRecord,
         status: ex.connectionCut ? 0 : reply.status,
         ...(fault && { fault: fault.kind }),
+        ...(principal && { principal }),
       });
       if (log.length > MAX_RECORDED_REQUESTS) log.splice(0, log.length - MAX_RECORDED_REQUESTS);
     }
@@ -152,7 +169,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         return { status: 200, json: {} };
       }
     }
-    const reply = IamCredentialsService.handles(ex.rawPath) ? await iam.handle(ex)
+    if (ex.method === 'POST' && (ex.rawPath === KEYS_PATH || ex.rawPath === LOGINS_PATH)) {
+      const body = await ex.readJson();
+      const email = body.kind === 'json' ? (body.value as { email?: unknown })?.email : undefined;
+      if (typeof email !== 'string' || !email.includes('@')) throw httpError(400, 'Expected a JSON body {"email": "..."}.');
+      return { status: 200, json: ex.rawPath === KEYS_PATH ? oauth.createServiceAccountKey(email, baseUrl()) : oauth.createUserLogin(email) };
+    }
+    const reply = oauth.handles(ex.rawPath) ? await oauth.handle(ex)
+      : IamCredentialsService.handles(ex.rawPath) ? await iam.handle(ex)
       : MlflowRegistryService.handles(ex.rawPath) ? await mlflow.handle(ex)
       : MlService.handles(ex.rawPath) ? await ml.handle(ex)
       : StorageService.handles(ex.rawPath) ? await storage.handle(ex)
@@ -176,10 +200,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  function baseUrl(): string {
+    return `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}/`;
+  }
 
   let closing: Promise<void> | undefined;
   return {
-    url: `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}/`,
+    url: baseUrl(),
     host,
     port,
     requests: () => log.slice(),
@@ -190,6 +217,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       injector = injectorFor(faults);
     },
     faultCounts: () => (injector ? { ...injector.counts } : undefined),
+    createServiceAccountKey: (email) => oauth.createServiceAccountKey(email, baseUrl()),
+    createUserLogin: (email) => oauth.createUserLogin(email),
     close: () => (closing ??= closeServer(server, sockets).then(() => store.close())),
   };
 }
@@ -242,6 +271,10 @@ function writeReply(req: IncomingMessage, res: ServerResponse, reply: Reply, clo
     return;
   }
   let payload = Buffer.alloc(0);
+  if (reply.text !== undefined) {
+    payload = Buffer.from(reply.text);
+    headers['Content-Type'] ??= 'text/plain; charset=utf-8';
+  }
   if (reply.json !== undefined) {
     payload = Buffer.from(`${JSON.stringify(reply.json, null, 2)}\n`);
     headers['Content-Type'] = 'application/json; charset=UTF-8';

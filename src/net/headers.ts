@@ -5,15 +5,17 @@ import type { Properties } from '../context/properties';
 
 export interface HeaderDefaults {
   userAgent: string;
-  quotaProject?: string;
+  /** X-Goog-User-Project; a function is asked per request (its answer can depend on the credential). */
+  quotaProject?: string | (() => string | undefined);
   traceToken?: string;
   requestReason?: string;
 }
 
-export function headerDefaults(properties: Properties, userAgent: string): HeaderDefaults {
+/** `quotaProject`: billing/quota_project as gcloud resolves it (its keywords depend on the credential). */
+export function headerDefaults(properties: Properties, userAgent: string, quotaProject: () => string | undefined): HeaderDefaults {
   return {
     userAgent,
-    quotaProject: properties.get('billing/quota_project'),
+    quotaProject,
     traceToken: properties.get('core/trace_token'),
     requestReason: properties.get('core/request_reason'),
   };
@@ -27,7 +29,8 @@ export function buildHeaders(
 ): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': defaults.userAgent };
   if (request.google) {
-    if (defaults.quotaProject) headers['x-goog-user-project'] = defaults.quotaProject;
+    const quotaProject = typeof defaults.quotaProject === 'function' ? defaults.quotaProject() : defaults.quotaProject;
+    if (quotaProject) headers['x-goog-user-project'] = quotaProject;
     if (defaults.traceToken) headers.cookie = defaults.traceToken;
     if (defaults.requestReason) headers['x-goog-request-reason'] = defaults.requestReason;
   }
