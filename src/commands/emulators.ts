@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { flag, ALL_TRACKS } from '../flags/spec';
 import { plainInt, scalarToString } from '../flags/arg-types';
+import { expandHome } from '../mlflow/oci-config';
 import { FAULTS_ENV, FaultSpecError, parseFaultSpec, type FaultSpec } from '../emulator/faults';
 import type { CommandDefinition, CommandContext } from './registry';
 
@@ -48,7 +49,9 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     throw err;
   }
   fs.mkdirSync(dataDir, { recursive: true });
+  const ociTrust = ((options.ociTrust as string[] | undefined) ?? []).map((file) => expandHome(file, ctx.env));
   const emulator = await startEmulator({
+    ociTrust: await loadableTrust(ociTrust),
     faults,
     host,
     port,
@@ -66,6 +69,19 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     process.once('SIGTERM', stop);
   });
   await emulator.close();
+}
+
+/** The trusted files, each checked now so a typo is an error of its own rather than a stack trace. */
+async function loadableTrust(files: string[]): Promise<string[]> {
+  const { OciTrust } = await import('../emulator/oci-trust');
+  for (const file of files) {
+    try {
+      OciTrust.load([file]);
+    } catch (err) {
+      throw new UserError(`Invalid --oci-trust [${file}]: ${(err as Error).message}`);
+    }
+  }
+  return files;
 }
 
 async function envInit(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
@@ -102,6 +118,8 @@ export const emulatorCommands: CommandDefinition[] = [
         help: 'Delay added before every response, to imitate a network round trip.' }),
       flag({ name: '--faults', kind: 'value', metavar: 'SPEC',
         help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
+      flag({ name: '--oci-trust', kind: 'value', metavar: 'FILE', repeat: 'accumulate', parse: (raw) => [scalarToString(raw)],
+        help: 'Require OCI request signatures on the OCI AI Data Platform form of the MLflow registry, trusting the keys of this OCI config file (its API keys and session tokens) or this PEM key (API keys with its fingerprint, and the session tokens it signed). Repeatable.' }),
     ],
     help: {
       brief: 'start a local emulator of the AI Platform (ml v1) and Cloud Storage JSON APIs',

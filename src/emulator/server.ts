@@ -14,6 +14,7 @@ import { Exchange, type Reply } from './http';
 import { IamCredentialsApi } from './iam';
 import { MlApi } from './ml';
 import { MlflowRegistryApi } from './mlflow';
+import { OciTrust } from './oci-trust';
 import { StorageApi } from './storage';
 import { Store } from './store';
 
@@ -32,6 +33,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Injected failures (faults.ts): a spec string as --faults takes, or a parsed spec. */
   faults?: string | FaultSpec;
+  /** OCI config files or PEM keys whose signatures the OCI registry form requires (oci-trust.ts). */
+  ociTrust?: string[];
 }
 
 export interface RecordedRequest {
@@ -74,7 +77,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const store = Store.open(opts.dataDir);
   const ml = new MlApi(store, Math.max(0, opts.operationDelayMs ?? 2000));
   const iam = new IamCredentialsApi();
-  const mlflow = new MlflowRegistryApi(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir);
+  const ociTrust = opts.ociTrust?.length ? OciTrust.load(opts.ociTrust) : undefined;
+  const mlflow = new MlflowRegistryApi(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir, ociTrust);
   const storage = new StorageApi(store);
   const log: RecordedRequest[] = [];
   const injectorFor = (faults: string | FaultSpec | undefined) =>

@@ -5,6 +5,7 @@
 import { UserError } from '../errors';
 import { abortableSleep, NetworkError, type HttpClient, type HttpResponse } from '../context/http';
 import type { Output } from '../context/output';
+import type { RequestSigner } from './oci-auth';
 import { retryTokenFor } from './retry-token';
 import { modelVersionResponseSchema, type CreateModelVersionRequest, type ModelVersion } from './schema';
 import { newRequestId, type TrackingServer } from './tracking';
@@ -24,6 +25,8 @@ export class MlflowClient {
   constructor(
     readonly server: TrackingServer,
     private readonly http: HttpClient,
+    /** OCI request signing (--mlflow-auth other than bearer); replaces the server's Authorization. */
+    private readonly signer?: RequestSigner,
   ) {}
 
   get isOci(): boolean {
@@ -59,16 +62,18 @@ export class MlflowClient {
     endpoint: string,
     options: { query?: Record<string, string>; body?: unknown; retryToken?: string },
   ): Promise<HttpResponse & { requestId?: string }> {
-    const headers: Record<string, string> = {};
-    if (this.server.authorization) headers.authorization = this.server.authorization;
+    let headers: Record<string, string> = {};
+    if (this.server.authorization && !this.signer) headers.authorization = this.server.authorization;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const requestId = this.isOci ? newRequestId() : undefined;
     if (requestId) headers['opc-request-id'] = requestId;
     if (this.isOci && options.retryToken) headers['opc-retry-token'] = options.retryToken;
     const search = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     const url = `${this.server.base}/api/2.0/mlflow/${endpoint}${search}`;
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (this.signer) headers = this.signer.sign({ method, url, headers, body });
     try {
-      const response = await this.http.request({ method, url, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+      const response = await this.http.request({ method, url, headers, body });
       return { ...response, requestId: headerValue(response, 'opc-request-id') ?? requestId };
     } catch (err) {
       if (err instanceof NetworkError) throw new UserError(`Could not reach the MLflow registry at [${this.server.base}]: ${err.message}`);
