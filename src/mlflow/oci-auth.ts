@@ -21,8 +21,8 @@ export interface RequestSigner {
   mode: Exclude<AuthMode, 'bearer'>;
   /** What signs, safe to print: the API key's keyId, or which token (never the token). */
   keyIdForDisplay: string;
-  /** The request's headers with the OCI signature added (a pure function of the request and the clock). */
-  sign(request: SignableRequest): Record<string, string>;
+  /** The request's headers with the OCI signature added (instance principals first fetch their token). */
+  sign(request: SignableRequest): Promise<Record<string, string>>;
 }
 
 export interface OciAuthOptions {
@@ -86,7 +86,7 @@ function apiKeySigner(options: OciAuthOptions): RequestSigner {
     );
   }
   const keyId = `${tenancy}/${user}/${fingerprint}`;
-  return { mode: 'api_key', keyIdForDisplay: keyId, sign: (request) => signRequest(request, { keyId, privateKey: key }) };
+  return { mode: 'api_key', keyIdForDisplay: keyId, sign: async (request) => signRequest(request, { keyId, privateKey: key }) };
 }
 
 function securityTokenSigner(options: OciAuthOptions): RequestSigner {
@@ -104,7 +104,7 @@ function securityTokenSigner(options: OciAuthOptions): RequestSigner {
   return {
     mode: 'security_token',
     keyIdForDisplay: `ST$<session token of profile ${profile.name}>`,
-    sign: (request) => signRequest(request, { keyId: `ST$${token}`, privateKey: key }),
+    sign: async (request) => signRequest(request, { keyId: `ST$${token}`, privateKey: key }),
   };
 }
 
@@ -133,7 +133,7 @@ function resourcePrincipalSigner(env: NodeJS.ProcessEnv, authFlag: string): Requ
   return {
     mode: 'resource_principal',
     keyIdForDisplay: 'ST$<resource principal session token>',
-    sign: (request) => signRequest(request, { keyId: `ST$${token}`, privateKey: key }),
+    sign: async (request) => signRequest(request, { keyId: `ST$${token}`, privateKey: key }),
   };
 }
 

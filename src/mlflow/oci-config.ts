@@ -113,7 +113,7 @@ export function privateKeyFromPem(pem: Buffer | string, passPhrase: string | und
 
 /** OCI's key fingerprint: MD5 of the DER public key, as colon-separated hex pairs. */
 export function keyFingerprint(key: KeyObject): string {
-  const der = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  const der = (key.type === 'public' ? key : createPublicKey(key)).export({ type: 'spki', format: 'der' });
   return createHash('md5').update(der).digest('hex').match(/../g)!.join(':');
 }
 
