@@ -26,6 +26,8 @@ const OCI_STATUS_MEANING: Record<number, string> = {
   429: 'Too Many Requests. Too many requests sent to the server in a short period',
   500: 'Internal Server Error. The server encountered an unexpected condition preventing fulfilment of the request',
 };
+/** The reference's default response, for any other status. */
+const OCI_OTHER_STATUS = 'Unknown Error. Error is not recognized by the system';
 
 /** MLflow's clients wait this long for a new version to leave PENDING_REGISTRATION (await_registration_for). */
 export const MAX_REGISTRATION_WAIT_MS = 300_000;
@@ -117,10 +119,10 @@ export class MlflowClient {
       const said = error?.message ?? (response.body.toString('utf8').trim() || '(no message)');
       const id = response.requestId ? ` (opc-request-id: ${response.requestId})` : '';
       if (this.isOci) {
-        const meaning = OCI_STATUS_MEANING[response.status] ?? OCI_STATUS_MEANING[500];
-        throw new UserError(
-          `The MLflow registry refused ${endpoint}: HTTP ${response.status} ${meaning}. ${code ? `${code}: ` : ''}${said}${this.ociHint(response.status)}${id}`,
-        );
+        const meaning = OCI_STATUS_MEANING[response.status] ?? OCI_OTHER_STATUS;
+        const hint = this.ociHint(response.status);
+        const sentence = hint && !/[.!?]$/.test(said) ? `${said}.` : said;
+        throw new UserError(`The MLflow registry refused ${endpoint}: HTTP ${response.status} ${meaning}. ${code ? `${code}: ` : ''}${sentence}${hint}${id}`);
       }
       throw new UserError(`The MLflow registry refused ${endpoint} (HTTP ${response.status}${code ? ` ${code}` : ''}): ${said}${id}`);
     }
