@@ -67,8 +67,9 @@ for (const [form, prefix] of [['open-source', OSS], ['OCI', OCI]] as const) {
     });
 
     test('a bad filter, order_by, max_results or page_token is refused in the form\'s error shape', async () => {
-      for (const params of [{ filter: "flavour='x'" }, { filter: 'name=' }, { order_by: ['colour ASC'] }, { max_results: 0 }, { page_token: 'nonsense' }]) {
-        const r = await search(prefix, 'model-versions/search', params as Record<string, string>);
+      const bad: Record<string, string | number | string[]>[] = [{ filter: "flavour='x'" }, { filter: 'name=' }, { order_by: ['colour ASC'] }, { max_results: 0 }, { page_token: 'nonsense' }];
+      for (const params of bad) {
+        const r = await search(prefix, 'model-versions/search', params);
         assert.equal(r.status, 400, JSON.stringify(params));
         if (prefix === OSS) assert.equal(r.body.error_code, 'INVALID_PARAMETER_VALUE');
         else assert.equal(r.body.code, 'InvalidParameter');
