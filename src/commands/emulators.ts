@@ -52,6 +52,7 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
   const ociTrust = ((options.ociTrust as string[] | undefined) ?? []).map((file) => expandHome(file, ctx.env));
   const emulator = await startEmulator({
     ociTrust: await loadableTrust(ociTrust),
+    ociMetadataDir: await loadableMetadataDir(options.ociMetadataDir as string | undefined, ctx.env),
     faults,
     host,
     port,
@@ -82,6 +83,18 @@ async function loadableTrust(files: string[]): Promise<string[]> {
     }
   }
   return files;
+}
+
+async function loadableMetadataDir(dir: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (dir === undefined) return undefined;
+  const { OciIdentityApi } = await import('../emulator/oci-identity');
+  const expanded = expandHome(dir, env);
+  try {
+    new OciIdentityApi(expanded);
+  } catch (err) {
+    throw new UserError(`Invalid --oci-metadata-dir [${dir}]: ${(err as Error).message}`);
+  }
+  return expanded;
 }
 
 async function envInit(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
@@ -120,6 +133,8 @@ export const emulatorCommands: CommandDefinition[] = [
         help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
       flag({ name: '--oci-trust', kind: 'value', metavar: 'FILE', repeat: 'accumulate', parse: (raw) => [scalarToString(raw)],
         help: 'Require OCI request signatures on the OCI AI Data Platform form of the MLflow registry, trusting the keys of this OCI config file (its API keys and session tokens) or this PEM key (API keys with its fingerprint, and the session tokens it signed). Repeatable.' }),
+      flag({ name: '--oci-metadata-dir', kind: 'value', metavar: 'DIR',
+        help: 'Serve an OCI instance metadata service (/opc/v2/…) from DIR (identity/cert.pem, identity/key.pem, identity/intermediate.pem, instance/canonicalRegionName) and a federation endpoint (/v1/x509) for that instance, for instance principals (point OCI_METADATA_BASE_URL and OCI_SDK_AUTH_CLIENT_REGION_URL at the emulator). The OCI registry form then requires signatures, and trusts the tokens it issued.' }),
     ],
     help: {
       brief: 'start a local emulator of the AI Platform (ml v1) and Cloud Storage JSON APIs',

@@ -66,7 +66,7 @@ export const mlflowCommands: CommandDefinition[] = [
       flag({ name: '--tracking-uri', kind: 'value', metavar: 'TRACKING_URI',
         help: 'The MLflow tracking server (default: $MLFLOW_TRACKING_URI), e.g. http://localhost:5000, or https://HOST/20260430/aiDataPlatforms/ID/mlops for an OCI AI Data Platform.' }),
       flag({ name: '--auth', kind: 'value', metavar: 'AUTH', choices: [...AUTH_MODES],
-        help: 'How requests sign in: bearer ($MLFLOW_TRACKING_TOKEN, or basic auth), or an OCI request signature with an API key (api_key), a session token (security_token) or a resource principal (resource_principal). Default: api_key for an OCI AI Data Platform when an OCI config file exists, bearer otherwise.' }),
+        help: 'How requests sign in: bearer ($MLFLOW_TRACKING_TOKEN, or basic auth), or an OCI request signature with an API key (api_key), a session token (security_token), the compute instance (instance_principal) or a resource principal (resource_principal). Default: api_key for an OCI AI Data Platform when an OCI config file exists, bearer otherwise.' }),
       flag({ name: '--oci-profile', kind: 'value', metavar: 'OCI_PROFILE',
         help: 'The profile of the OCI config file that signs requests (default: $OCI_CLI_PROFILE, else DEFAULT).' }),
     ],
@@ -74,7 +74,7 @@ export const mlflowCommands: CommandDefinition[] = [
       brief: 'register a model version in an MLflow Model Registry (gcloud-aip only)',
       description:
         'Creates a version of an MLflow registered model (creating the model if missing) and waits until it leaves PENDING_REGISTRATION. ' +
-        'Credentials come from $MLFLOW_TRACKING_TOKEN (bearer) or $MLFLOW_TRACKING_USERNAME and $MLFLOW_TRACKING_PASSWORD (basic), or, on an OCI AI Data Platform, from the OCI config file, a session token or a resource principal (see --auth). ' +
+        'Credentials come from $MLFLOW_TRACKING_TOKEN (bearer) or $MLFLOW_TRACKING_USERNAME and $MLFLOW_TRACKING_PASSWORD (basic), or, on an OCI AI Data Platform, from the OCI config file, a session token, the instance or a resource principal (see --auth). ' +
         'On an OCI AI Data Platform the request carries an opc-retry-token derived from its values, so sending the same registration again does not register twice.',
       examples: '    $ {command} --name=iris --source=gs://my-bucket/iris/v1/ --tags=stage=canary',
     },

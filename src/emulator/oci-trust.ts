@@ -43,6 +43,11 @@ export class OciTrust {
     }
   }
 
+  /** Session tokens this key signed are believed too (the emulator's own federation endpoint). */
+  trustIssuer(key: KeyObject): void {
+    this.issuers.push(key);
+  }
+
   /** Why the request is not signed by someone trusted, or undefined when it is. */
   problem(request: SignableRequest, now: Date = new Date()): string | undefined {
     const authorization = Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];

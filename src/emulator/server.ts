@@ -14,6 +14,7 @@ import { Exchange, type Reply } from './http';
 import { IamCredentialsApi } from './iam';
 import { MlApi } from './ml';
 import { MlflowRegistryApi } from './mlflow';
+import { OciIdentityApi } from './oci-identity';
 import { OciTrust } from './oci-trust';
 import { StorageApi } from './storage';
 import { Store } from './store';
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
   faults?: string | FaultSpec;
   /** OCI config files or PEM keys whose signatures the OCI registry form requires (oci-trust.ts). */
   ociTrust?: string[];
+  /** Serve an OCI instance metadata service from this directory, and a federation endpoint (oci-identity.ts). */
+  ociMetadataDir?: string;
 }
 
 export interface RecordedRequest {
@@ -77,7 +80,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const store = Store.open(opts.dataDir);
   const ml = new MlApi(store, Math.max(0, opts.operationDelayMs ?? 2000));
   const iam = new IamCredentialsApi();
-  const ociTrust = opts.ociTrust?.length ? OciTrust.load(opts.ociTrust) : undefined;
+  const ociIdentity = opts.ociMetadataDir ? new OciIdentityApi(opts.ociMetadataDir) : undefined;
+  const ociTrust = opts.ociTrust?.length || ociIdentity ? OciTrust.load(opts.ociTrust ?? []) : undefined;
+  if (ociIdentity) ociTrust!.trustIssuer(ociIdentity.issuerKey);
   const mlflow = new MlflowRegistryApi(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir, ociTrust);
   const storage = new StorageApi(store);
   const log: RecordedRequest[] = [];
@@ -153,6 +158,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     }
     const reply = IamCredentialsApi.handles(ex.rawPath) ? await iam.handle(ex)
       : MlflowRegistryApi.handles(ex.rawPath) ? await mlflow.handle(ex)
+      : ociIdentity && OciIdentityApi.handles(ex.rawPath) ? await ociIdentity.handle(ex)
       : MlApi.handles(ex.rawPath) ? await ml.handle(ex)
       : StorageApi.handles(ex.rawPath) ? await storage.handle(ex)
       : undefined;

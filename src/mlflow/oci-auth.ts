@@ -3,6 +3,7 @@
 //   bearer              MLFLOW_TRACKING_TOKEN (or basic auth), as MLflow's clients send it
 //   api_key             the config file's profile: tenancy, user, fingerprint, key_file, pass_phrase
 //   security_token      the profile's security_token_file (`oci session authenticate`) and key_file
+//   instance_principal  the compute instance's identity, exchanged for a session token (oci-instance.ts)
 //   resource_principal  OCI_RESOURCE_PRINCIPAL_VERSION=2.2 and its RPST, PRIVATE_PEM (+ PASSPHRASE)
 // Default: api_key when the tracking URI is the OCI form and a config file exists, bearer otherwise.
 // Everything is read and checked up front (before a deploy starts); secrets stay in this module.
@@ -12,9 +13,10 @@ import type { KeyObject } from 'node:crypto';
 import type { CommandContext } from '../commands/registry';
 import { UserError } from '../errors';
 import { configFilePath, keyFingerprint, loadPrivateKey, privateKeyFromPem, profileName, readProfile, requireKeys, expandHome } from './oci-config';
-import { signRequest, type SignableRequest } from './oci-signer';
+import { instancePrincipalKey } from './oci-instance';
+import { signRequest, type SignableRequest, type SigningKey } from './oci-signer';
 
-export const AUTH_MODES = ['bearer', 'api_key', 'security_token', 'resource_principal'] as const;
+export const AUTH_MODES = ['bearer', 'api_key', 'security_token', 'instance_principal', 'resource_principal'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 export interface RequestSigner {
@@ -61,9 +63,21 @@ export function requestSigner(options: OciAuthOptions): RequestSigner | undefine
       return apiKeySigner(options);
     case 'security_token':
       return securityTokenSigner(options);
+    case 'instance_principal':
+      return instancePrincipalSigner(options.env);
     case 'resource_principal':
       return resourcePrincipalSigner(options.env, options.authFlag);
   }
+}
+
+/** The token is fetched on the first request (the metadata service is only there on OCI) and kept. */
+function instancePrincipalSigner(env: NodeJS.ProcessEnv): RequestSigner {
+  let key: Promise<SigningKey> | undefined;
+  return {
+    mode: 'instance_principal',
+    keyIdForDisplay: 'ST$<instance principal session token>',
+    sign: async (request) => signRequest(request, await (key ??= instancePrincipalKey(env))),
+  };
 }
 
 /** Says which key signs (never the key or token): with --log-http, above the redacted headers; else at info. */

@@ -1,10 +1,12 @@
 // End to end: `versions create --mlflow-model` and `mlflow model-versions create` (the built CLI)
 // against the emulator's OCI AI Data Platform registry when it checks OCI request signatures
-// (--oci-trust): API keys from ~/.oci/config, session tokens, resource principals; unsigned,
-// untrusted and tampered requests get OCI's 401.
+// (--oci-trust): API keys from ~/.oci/config, session tokens, resource principals, instance
+// principals (the emulator's metadata service and federation endpoint); unsigned, untrusted and
+// tampered requests get OCI's 401.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { requestSigner } from '../../src/mlflow/oci-auth';
@@ -50,7 +52,11 @@ before(async () => {
   const savedHome = process.env.HOME;
   process.env.HOME = home.dir;
   try {
-    emulator = await startEmulator({ port: 0, operationDelayMs: 0, registrationDelayMs: 100, ociTrust: [trustFile, path.join(OCI_FIXTURES, 'issuer_key_public.pem')] });
+    emulator = await startEmulator({
+    port: 0, operationDelayMs: 0, registrationDelayMs: 100,
+    ociTrust: [trustFile, path.join(OCI_FIXTURES, 'issuer_key_public.pem')],
+    ociMetadataDir: path.join(OCI_FIXTURES, 'imds'),
+  });
   } finally {
     process.env.HOME = savedHome;
   }
@@ -68,6 +74,16 @@ const creates = () => registryRequests().filter((r) => r.path.endsWith('/model-v
 const keyIdOf = (authorization: string | undefined) => /keyId="([^"]*)"/.exec(authorization ?? '')?.[1];
 const deploy = (version: string, mlflow: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
   runCli(['ai-platform', 'versions', 'create', version, '--model=iris', `--origin=${ORIGIN}`, '--staging-bucket=gs://staging-oci', '--format=json', ...mlflow], { ...env, ...extraEnv });
+
+/** A port nothing listens on (just released by the OS). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 interface ModelVersion {
   version: string;
@@ -145,6 +161,34 @@ describe('OCI request signing against the emulator', () => {
     const r = await runCli(['mlflow', 'model-versions', 'create', '--name=iris-rp', '--source=gs://staging-oci/', '--auth=resource_principal', '--format=value(status)'], { ...env, ...rp });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'READY\n');
+  });
+
+  test('instance principal: the instance identity from the metadata service, exchanged for a token at the federation endpoint', async () => {
+    emulator.clearRequests();
+    const base = `http://127.0.0.1:${emulator.port}`;
+    const ip = { OCI_METADATA_BASE_URL: `${base}/opc/v2`, OCI_SDK_AUTH_CLIENT_REGION_URL: base };
+    const r = await deploy('v-instance', ['--mlflow-model=iris-instance', '--mlflow-auth=instance_principal', '--log-http'], ip);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /signed \(instance_principal\) with keyId \[ST\$<instance principal session token>\]/);
+    assert.doesNotMatch(r.stderr + r.stdout, /PRIVATE KEY|eyJ/);
+    const [federation, ...rest] = emulator.requests().filter((q) => q.path === '/v1/x509');
+    assert.equal(rest.length, 0, 'one token for the whole run');
+    assert.equal(federation.status, 200);
+    assert.match(keyIdOf(federation.headers.authorization) ?? '', /^ocid1\.tenancy\.oc1\.\.e2e\/fed-x509\/([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
+    assert.deepEqual(emulator.requests().filter((q) => q.path.startsWith('/opc/v2/')).map((q) => [q.path, q.status, q.headers.authorization]), [
+      ['/opc/v2/identity/cert.pem', 200, 'Bearer Oracle'],
+      ['/opc/v2/identity/key.pem', 200, 'Bearer Oracle'],
+      ['/opc/v2/identity/intermediate.pem', 200, 'Bearer Oracle'],
+    ]);
+    assert.equal(creates().length, 1);
+    assert.match(keyIdOf(creates()[0].headers.authorization) ?? '', /^ST\$eyJ/);
+    assert.deepEqual((await search("name='iris-instance'")).map((v) => v.status), ['READY']);
+
+    // Off OCI (nothing listens at the metadata address): a clear error.
+    const closed = await closedPort();
+    const off = await runCli(['mlflow', 'model-versions', 'create', '--name=iris-off', '--source=gs://staging-oci/', '--auth=instance_principal'], { ...env, OCI_METADATA_BASE_URL: `http://127.0.0.1:${closed}/opc/v2` });
+    assert.equal(off.code, 1);
+    assert.match(off.stderr, new RegExp(`Could not reach the OCI instance metadata service at \\[http://127\\.0\\.0\\.1:${closed}/opc/v2/identity/cert\\.pem\\] \\(ECONNREFUSED\\): instance principals work on OCI compute instances`));
   });
 
   test('refused with OCI\'s 401: no signature (bearer), an untrusted key; the deploy is kept and the message says why', async () => {
