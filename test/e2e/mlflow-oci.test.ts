@@ -208,6 +208,20 @@ describe('OCI request signing against the emulator', () => {
     assert.deepEqual(await search("name LIKE 'iris-%r'"), []);
   });
 
+  test('checked before the deploy: a missing profile stops the command with nothing sent; the flags need --mlflow-model', async () => {
+    emulator.clearRequests();
+    const missing = await deploy('v-nope', ['--mlflow-model=iris-nope', '--mlflow-oci-profile=NOPE']);
+    assert.equal(missing.code, 1, missing.stderr);
+    assert.match(missing.stderr, /ERROR: \(gcloud\.ai-platform\.versions\.create\) The OCI config file \[.*\/\.oci\/config\] has no profile \[NOPE\] \(profiles: DEFAULT, SESSION, STRANGER\)\.\n/);
+    const orphan = await deploy('v-nope', ['--mlflow-auth=api_key']);
+    assert.equal(orphan.code, 2);
+    assert.match(orphan.stderr, /argument --mlflow-model: Must be specified with --mlflow-auth\./);
+    const badMode = await deploy('v-nope', ['--mlflow-model=iris-nope', '--mlflow-auth=password']);
+    assert.equal(badMode.code, 2);
+    assert.match(badMode.stderr, /argument --mlflow-auth: Invalid choice: 'password'/);
+    assert.equal(emulator.requests().length, 0);
+  });
+
   test('a tampered signature, body or date is refused with OCI\'s error body and an opc-request-id', async () => {
     const signer = requestSigner({ oci: true, env: { HOME: env.HOME }, warn: () => undefined, authFlag: '--auth' })!;
     const url = `${oci}/api/2.0/mlflow/registered-models/create`;
