@@ -138,7 +138,7 @@ export class MlflowClient {
     if (status === 401) {
       return this.signer
         ? ` The request was signed (${this.signer.mode}) with keyId [${this.signer.keyIdForDisplay}]: check that OCI knows this key (or that the token is current) and that this machine's clock is right.`
-        : ' The request carried no OCI signature: OCI AI Data Platforms authenticate signed requests (an OCI config file, a session token, an instance or resource principal; see --mlflow-auth).';
+        : ' The request carried no OCI signature: OCI AI Data Platforms authenticate signed requests (an OCI config file, a session token, an instance or resource principal: --mlflow-auth, or --auth of `gcloud-aip mlflow model-versions create`).';
     }
     if (status === 404) return ' Check the aiDataPlatformId in the tracking URI, and that your OCI policies let you use it.';
     return '';
