@@ -131,8 +131,8 @@ describe('OCI request signing against the emulator', () => {
     assert.deepEqual((await search("name='iris-signed'")).map((v) => v.version), ['1']);
   });
 
-  test('--log-http: the authorization header is redacted, the keyId that signed is shown, no key material', async () => {
-    const r = await runCli(['mlflow', 'model-versions', 'create', '--name=iris-log', '--source=gs://staging-oci/', '--log-http', '--format=none'], env);
+  test('--log-http (and --verbosity=debug): the authorization header is redacted, the keyId that signed is shown, no key material', async () => {
+    const r = await runCli(['mlflow', 'model-versions', 'create', '--name=iris-log', '--source=gs://staging-oci/', '--log-http', '--verbosity=debug', '--format=none'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`MLflow registry requests are signed \\(api_key\\) with keyId \\[${API_KEY_ID.replace(/[.]/g, '\\.')}\\]\\.`));
     assert.match(r.stderr, /\nauthorization: --- Token Redacted ---\n/);
