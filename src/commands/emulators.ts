@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { flag, ALL_TRACKS } from '../flags/spec';
 import { plainInt, scalarToString } from '../flags/arg-types';
+import { expandHome } from '../mlflow/oci-config';
 import type { FaultSpec, TlsMaterial } from '../emulator';
 import type { CommandDefinition, CommandContext } from '../cli/command';
 
@@ -51,7 +52,7 @@ function parseHostPort(value: string): { host: string; port: number } {
 
 async function start(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
   // The emulator is a bundle of its own (dist/emulator.js), loaded only by this command.
-  const { startEmulator, FaultSpecError, parseFaultSpec, generateTlsMaterial } = await import('../emulator');
+  const { startEmulator, FaultSpecError, parseFaultSpec, generateTlsMaterial, OciTrust, OciIdentityService } = await import('../emulator');
   const dataDir = (options.dataDir as string | undefined) ?? defaultDataDir(ctx.env);
   const { host, port } = parseHostPort((options.hostPort as string | undefined) ?? 'localhost:8089');
   const faultsText = (options.faults as string | undefined) ?? ctx.env[FAULTS_ENV];
@@ -64,8 +65,11 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
   }
   fs.mkdirSync(dataDir, { recursive: true });
   const tls = tlsSettings(options, dataDir, host, generateTlsMaterial);
+  const ociTrust = ((options.ociTrust as string[] | undefined) ?? []).map((file) => expandHome(file, ctx.env));
   const emulator = await startEmulator({
     tls,
+    ociTrust: checkedTrust(ociTrust, OciTrust),
+    ociMetadataDir: checkedMetadataDir(options.ociMetadataDir as string | undefined, ctx.env, OciIdentityService),
     faults,
     host,
     port,
@@ -125,6 +129,29 @@ function tlsSettings(
   return { cert: material.cert, key: material.key, caFile };
 }
 
+/** The trusted files, each checked now so a typo is an error of its own rather than a stack trace. */
+function checkedTrust(files: string[], OciTrust: typeof import('../emulator').OciTrust): string[] {
+  for (const file of files) {
+    try {
+      OciTrust.load([file]);
+    } catch (err) {
+      throw new UserError(`Invalid --oci-trust [${file}]: ${(err as Error).message}`);
+    }
+  }
+  return files;
+}
+
+function checkedMetadataDir(dir: string | undefined, env: NodeJS.ProcessEnv, OciIdentityService: typeof import('../emulator').OciIdentityService): string | undefined {
+  if (dir === undefined) return undefined;
+  const expanded = expandHome(dir, env);
+  try {
+    new OciIdentityService(expanded);
+  } catch (err) {
+    throw new UserError(`Invalid --oci-metadata-dir [${dir}]: ${(err as Error).message}`);
+  }
+  return expanded;
+}
+
 async function envInit(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
   const dataDir = (options.dataDir as string | undefined) ?? defaultDataDir(ctx.env);
   let text: string;
@@ -169,6 +196,10 @@ export const emulatorCommands: CommandDefinition[] = [
         help: 'Refuse (401) API requests whose bearer token was not issued by this emulator or has expired.' }),
       flag({ name: '--metadata-service-account', kind: 'value', metavar: 'EMAIL',
         help: 'Also serve a GCE metadata server (/computeMetadata/v1/, for GCE_METADATA_ROOT) whose default service account is EMAIL.' }),
+      flag({ name: '--oci-trust', kind: 'value', metavar: 'FILE', repeat: 'accumulate', parse: (raw) => [scalarToString(raw)],
+        help: 'Require OCI request signatures on the OCI AI Data Platform form of the MLflow registry, trusting the keys of this OCI config file (its API keys and session tokens) or this PEM key (API keys with its fingerprint, and the session tokens it signed). Repeatable.' }),
+      flag({ name: '--oci-metadata-dir', kind: 'value', metavar: 'DIR',
+        help: 'Serve an OCI instance metadata service (/opc/v2/…) from DIR (identity/cert.pem, identity/key.pem, identity/intermediate.pem, instance/canonicalRegionName) and a federation endpoint (/v1/x509) for that instance, for instance principals (point OCI_METADATA_BASE_URL and OCI_SDK_AUTH_CLIENT_REGION_URL at the emulator). The OCI registry form then requires signatures, and trusts the tokens it issued.' }),
     ],
     help: {
       brief: 'start a local emulator of the AI Platform (ml v1) and Cloud Storage JSON APIs',

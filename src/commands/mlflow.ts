@@ -5,6 +5,7 @@
 import { argDict } from '../flags/arg-types';
 import { flag } from '../flags/spec';
 import { MlflowClient, registerModelVersion } from '../mlflow/client';
+import { AUTH_MODES, announceSigner, requestSigner } from '../mlflow/oci-auth';
 import { checkCreateRequest, tagsFromMap, withoutUnset } from '../mlflow/request';
 import { trackingServer } from '../mlflow/tracking';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
@@ -22,6 +23,10 @@ const MODEL_VERSIONS_CREATE_FLAGS = [
     help: 'Tags of the version: at most 20, keys of 1 to 250 characters, values of at most 8000.' }),
   flag({ name: '--tracking-uri', kind: 'value', metavar: 'TRACKING_URI',
     help: 'The MLflow tracking server (default: $MLFLOW_TRACKING_URI), e.g. http://localhost:5000, or https://HOST/20260430/aiDataPlatforms/ID/mlops for an OCI AI Data Platform.' }),
+  flag({ name: '--auth', kind: 'value', metavar: 'AUTH', choices: [...AUTH_MODES],
+    help: 'How requests sign in: bearer ($MLFLOW_TRACKING_TOKEN, or basic auth), or an OCI request signature with an API key (api_key), a session token (security_token), the compute instance (instance_principal) or a resource principal (resource_principal). Default: api_key for an OCI AI Data Platform when an OCI config file exists, bearer otherwise.' }),
+  flag({ name: '--oci-profile', kind: 'value', metavar: 'OCI_PROFILE',
+    help: 'The profile of the OCI config file that signs requests (default: $OCI_CLI_PROFILE, else DEFAULT).' }),
 ] as const;
 
 type ModelVersionsCreateOptions = CommandOptions<typeof MODEL_VERSIONS_CREATE_FLAGS>;
@@ -40,7 +45,12 @@ async function createModelVersion(options: ModelVersionsCreateOptions, ctx: Comm
   checkCreateRequest(request, {
     name: '--name', source: '--source', run_id: '--run-id', run_link: '--run-link', model_id: '--model-id', description: '--description', tags: '--tags',
   });
-  const registered = await registerModelVersion(new MlflowClient(server, ctx.http()), request, ctx.output, { signal: ctx.signal });
+  const signer = requestSigner({
+    mode: options.auth, profile: options.ociProfile, oci: server.aiDataPlatformId !== undefined,
+    env: ctx.env, warn: (message) => ctx.output.warning(message), authFlag: '--auth',
+  });
+  announceSigner(signer, ctx);
+  const registered = await registerModelVersion(new MlflowClient(server, ctx.http(), signer), request, ctx.output, { signal: ctx.signal });
   ctx.printResult(registered);
 }
 
@@ -55,7 +65,7 @@ export const mlflowCommands: CommandDefinition[] = [
       brief: 'register a model version in an MLflow Model Registry (gcloud-aip only)',
       description:
         'Creates a version of an MLflow registered model (creating the model if missing) and waits until it leaves PENDING_REGISTRATION. ' +
-        'Credentials come from $MLFLOW_TRACKING_TOKEN (bearer) or $MLFLOW_TRACKING_USERNAME and $MLFLOW_TRACKING_PASSWORD (basic). ' +
+        'Credentials come from $MLFLOW_TRACKING_TOKEN (bearer) or $MLFLOW_TRACKING_USERNAME and $MLFLOW_TRACKING_PASSWORD (basic), or, on an OCI AI Data Platform, from the OCI config file, a session token, the instance or a resource principal (see --auth). ' +
         'On an OCI AI Data Platform the request carries an opc-retry-token derived from its values, so sending the same registration again does not register twice.',
       examples: '    $ {command} --name=iris --source=gs://my-bucket/iris/v1/ --tags=stage=canary',
     },

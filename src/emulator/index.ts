@@ -4,3 +4,5 @@
 export { startEmulator, type EmulatorOptions, type RecordedRequest, type RunningEmulator } from './server';
 export { FAULT_KINDS, FaultSpecError, parseFaultSpec, type FaultKind, type FaultSpec } from './faults';
 export { generateTlsMaterial, type TlsMaterial } from './certificates';
+export { OciIdentityService } from './oci/identity';
+export { OciTrust } from './oci/trust';

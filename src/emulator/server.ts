@@ -16,6 +16,8 @@ import { IamCredentialsService } from './iam/service';
 import { MlService } from './ml/service';
 import { MlflowRegistryService } from './mlflow/service';
 import { OAuthService, type OAuthOptions } from './oauth/service';
+import { OciIdentityService } from './oci/identity';
+import { OciTrust } from './oci/trust';
 import { redactRecorded } from './redact';
 import { StorageService } from './storage/service';
 import { Store } from './store';
@@ -39,6 +41,10 @@ export interface EmulatorOptions {
   tls?: { cert: string; key: string };
   /** The token endpoint, metadata server and bearer-token check (oauth/service.ts). */
   oauth?: OAuthOptions;
+  /** OCI config files or PEM keys whose signatures the OCI registry form requires (oci/trust.ts). */
+  ociTrust?: string[];
+  /** Serve an OCI instance metadata service from this directory, and a federation endpoint (oci/identity.ts). */
+  ociMetadataDir?: string;
 }
 
 export interface RecordedRequest {
@@ -91,7 +97,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const store = Store.open(opts.dataDir);
   const ml = new MlService(store, Math.max(0, opts.operationDelayMs ?? 2000));
   const iam = new IamCredentialsService();
-  const mlflow = new MlflowRegistryService(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir);
+  const ociIdentity = opts.ociMetadataDir ? new OciIdentityService(opts.ociMetadataDir) : undefined;
+  const ociTrust = opts.ociTrust?.length || ociIdentity ? OciTrust.load(opts.ociTrust ?? []) : undefined;
+  if (ociIdentity) ociTrust!.trustIssuer(ociIdentity.issuerKey);
+  const mlflow = new MlflowRegistryService(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir, ociTrust);
   const storage = new StorageService(store);
   const oauth = new OAuthService(opts.oauth);
   const log: RecordedRequest[] = [];
@@ -178,6 +187,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     const reply = oauth.handles(ex.rawPath) ? await oauth.handle(ex)
       : IamCredentialsService.handles(ex.rawPath) ? await iam.handle(ex)
       : MlflowRegistryService.handles(ex.rawPath) ? await mlflow.handle(ex)
+      : ociIdentity && OciIdentityService.handles(ex.rawPath) ? await ociIdentity.handle(ex)
       : MlService.handles(ex.rawPath) ? await ml.handle(ex)
       : StorageService.handles(ex.rawPath) ? await storage.handle(ex)
       : undefined;

@@ -8,6 +8,7 @@ import type { CommandContext } from '../cli/command';
 import { MlflowClient, registerModelVersion } from './client';
 import { checkCreateRequest, standaloneCommand, tagsFromMap, withoutUnset, type FieldOrigins } from './request';
 import type { CreateModelVersionRequest } from './schema';
+import { announceSigner, requestSigner } from './oci-auth';
 import { trackingServer } from './tracking';
 
 export interface MlflowDeployFlags {
@@ -15,6 +16,8 @@ export interface MlflowDeployFlags {
   mlflowRunId?: string;
   mlflowTags?: Map<string, unknown>;
   mlflowTrackingUri?: string;
+  mlflowAuth?: string;
+  mlflowOciProfile?: string;
   async?: boolean;
 }
 
@@ -53,7 +56,7 @@ export function planDeployRegistration(
   source: string | undefined,
 ): DeployRegistration | undefined {
   if (options.mlflowModel === undefined) {
-    const orphan = (['mlflowRunId', 'mlflowTags', 'mlflowTrackingUri'] as const).find((dest) => ctx.specified.has(dest));
+    const orphan = (['mlflowRunId', 'mlflowTags', 'mlflowTrackingUri', 'mlflowAuth', 'mlflowOciProfile'] as const).find((dest) => ctx.specified.has(dest));
     if (orphan) throw new ArgumentError(`argument --mlflow-model: Must be specified with --${orphan.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`);
     return undefined;
   }
@@ -79,12 +82,18 @@ export function planDeployRegistration(
     );
     return undefined;
   }
+  // Credentials are read and keys loaded now, so a bad profile stops the command before the deploy.
+  const signer = requestSigner({
+    mode: options.mlflowAuth, profile: options.mlflowOciProfile, oci: server.aiDataPlatformId !== undefined,
+    env: ctx.env, warn: (message) => ctx.output.warning(message), authFlag: '--mlflow-auth',
+  });
 
   return {
     async register(version, operation) {
       // The URI the service deployed (after staging, the staged folder).
       const request = requestFor(String(version?.deploymentUri ?? source), operation);
-      const client = new MlflowClient(server, ctx.http());
+      const client = new MlflowClient(server, ctx.http(), signer);
+      announceSigner(signer, ctx);
       try {
         checkCreateRequest(request, ORIGINS);
         ctx.output.status(`Registering [${request.source}] as a version of MLflow model [${request.name}] at [${server.base}]...`);
@@ -93,7 +102,7 @@ export function planDeployRegistration(
         if (!(err instanceof UserError)) throw err;
         throw new RegistryError(
           `Version [${versionName}] is deployed and kept, but registering it in MLflow failed: ${err.message}\n` +
-            `To retry only the registration, run:\n  $ ${standaloneCommand(request, options.mlflowTrackingUri)}`,
+            `To retry only the registration, run:\n  $ ${standaloneCommand(request, options.mlflowTrackingUri, { mode: options.mlflowAuth, profile: options.mlflowOciProfile })}`,
         );
       }
     },

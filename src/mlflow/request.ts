@@ -28,7 +28,11 @@ export function withoutUnset(request: CreateModelVersionRequest): CreateModelVer
 }
 
 /** The `gcloud-aip mlflow model-versions create` line that sends exactly this request (hence the same retry token). */
-export function standaloneCommand(request: CreateModelVersionRequest, trackingUriFlag: string | undefined): string {
+export function standaloneCommand(
+  request: CreateModelVersionRequest,
+  trackingUriFlag: string | undefined,
+  auth: { mode?: string; profile?: string } = {},
+): string {
   const words = ['gcloud-aip', 'mlflow', 'model-versions', 'create', `--name=${request.name}`, `--source=${request.source}`];
   if (request.run_id !== undefined) words.push(`--run-id=${request.run_id}`);
   if (request.run_link !== undefined) words.push(`--run-link=${request.run_link}`);
@@ -36,6 +40,8 @@ export function standaloneCommand(request: CreateModelVersionRequest, trackingUr
   if (request.description !== undefined) words.push(`--description=${request.description}`);
   if (request.tags?.length) words.push(`--tags=${tagsFlagValue(request.tags)}`);
   if (trackingUriFlag) words.push(`--tracking-uri=${trackingUriFlag}`);
+  if (auth.mode) words.push(`--auth=${auth.mode}`);
+  if (auth.profile) words.push(`--oci-profile=${auth.profile}`);
   return words.map(shellQuote).join(' ');
 }
 

@@ -64,6 +64,9 @@ export type ModelVersion = z.infer<typeof modelVersionSchema>;
 /** CreateModelVersionResponseDetails, and model-versions/get's answer (the same shape). */
 export const modelVersionResponseSchema = z.looseObject({ model_version: modelVersionSchema });
 
+/** model-versions/search's answer (MLflow leaves the list out when nothing matches). */
+export const modelVersionListSchema = z.looseObject({ model_versions: z._default(z.array(modelVersionSchema), []) });
+
 export interface RequestProblem {
   /** The request field, as sent (`run_id`, `tags[3].key`). */
   field: string;

@@ -3,12 +3,13 @@
 // Skipped — loudly — where gcloud is not installed.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { MLFLOW_DEPLOY_FLAGS } from '../../src/mlflow/flags';
 import { gcloudAvailable, runCli, runCommand, scratch } from '../helpers';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING help differential tests: the real `gcloud` is not on PATH ***\n\n');
 
-const OUR_FLAGS = ['--dry-run', '--no-validate', '--mlflow-model', '--mlflow-run-id', '--mlflow-tags', '--mlflow-tracking-uri'];
+const OUR_FLAGS = ['--dry-run', '--no-validate', ...MLFLOW_DEPLOY_FLAGS.map((f) => f.name)];
 /** `--flag=METAVAR` → `--flag`. */
 const flagName = (text: string) => text.split('=')[0];
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');

@@ -1,9 +1,11 @@
 // The MLflow Model Registry calls gcloud-aip makes (registered-models/create and get,
-// model-versions/create and get), under both URL forms:
+// model-versions/create and get), and the two searches (GET and POST forms) that let a user
+// inspect the registry, under both URL forms:
 //   open-source MLflow   /api/2.0/mlflow/…            errors {error_code, message}
 //   OCI AI Data Platform /20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/…
 //                        errors {code, message}, opc-request-id answered, opc-retry-token honoured
-// Each OCI platform id is a registry of its own. A new version is PENDING_REGISTRATION for
+// Each OCI platform id is a registry of its own. Given an OciTrust, the OCI form checks every
+// request's OCI signature and answers OCI's 401 NotAuthenticated to an unsigned or badly signed one. A new version is PENDING_REGISTRATION for
 // `registrationDelayMs`, then READY, or FAILED_REGISTRATION when its gs:// source holds no objects
 // in the emulator's storage; like the ml API, the outcome is settled from timestamps, not timers.
 // Requests are checked with the CLI's own schema (mlflow/schema.ts), plus MLflow's rule for tag
@@ -12,7 +14,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequestProblems, type CreateModelVersionRequest, type ModelVersionStatus } from '../../mlflow/schema';
-import type { Exchange, Reply } from '../exchange';
+import { JSON_BODY_LIMIT, type Exchange, type Reply } from '../exchange';
+import type { OciTrust } from '../oci/trust';
 import type { Store } from '../store';
 
 const OSS_PREFIX = /^\/api\/2\.0\/mlflow\/([a-z-]+\/[a-z-]+)$/;
@@ -22,6 +25,10 @@ const RETRY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 /** MLflow's tag names: "alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/)". */
 const VALID_TAG_NAME = /^[\p{L}\p{N}_/.\- :]*$/u;
 const STATE_FILE = 'mlflow-registry.json';
+/** MLflow's page sizes for the searches: default and most. */
+const SEARCH_LIMITS = { 'registered-models/search': { default: 100, max: 1000 }, 'model-versions/search': { default: 10_000, max: 200_000 } };
+/** OCI's answer to a request it cannot authenticate. */
+const NOT_AUTHENTICATED = { code: 'NotAuthenticated', message: 'The required information to complete authentication was not provided or was incorrect.' };
 
 interface VersionRecord extends CreateModelVersionRequest {
   version: string;
@@ -79,6 +86,8 @@ interface Call {
   endpoint: string;
   registry: Registry;
   oci: boolean;
+  /** The request body as received (empty for GET). */
+  raw: Buffer;
 }
 
 export class MlflowRegistryService {
@@ -89,6 +98,8 @@ export class MlflowRegistryService {
     private readonly registrationDelayMs: number,
     /** Persist the registries there (next to the store's state); in memory without it. */
     private readonly dataDir?: string,
+    /** Whom the OCI form believes; without it, OCI requests are not checked for a signature. */
+    private readonly ociTrust?: OciTrust,
   ) {
     this.registries = dataDir ? load(join(dataDir, STATE_FILE)) : {};
   }
@@ -101,11 +112,18 @@ export class MlflowRegistryService {
     const oci = OCI_PREFIX.exec(ex.rawPath);
     const endpoint = oci ? oci[2] : OSS_PREFIX.exec(ex.rawPath)![1];
     const space = oci ? `oci:${decodeURIComponent(oci[1])}` : '';
-    const call: Call = { ex, endpoint, oci: Boolean(oci), registry: (this.registries[space] ??= { models: {}, retryTokens: [] }) };
     const requestId = ex.header('opc-request-id') || randomBytes(16).toString('hex').toUpperCase();
     const headers: Record<string, string> = oci ? { 'opc-request-id': requestId } : {};
+    const raw = await readRaw(ex);
+    if (oci && this.ociTrust) {
+      const url = `http://${ex.host}${ex.rawPath}${ex.query.size ? `?${ex.req.url!.split('?').slice(1).join('?')}` : ''}`;
+      const problem = this.ociTrust.problem({ method: ex.method, url, headers: ex.headerRecord(), body: raw });
+      // OCI says nothing more; the emulator says why in a header of its own, for whoever debugs a client.
+      if (problem) return { status: 401, headers: { ...headers, 'x-emulator-auth-problem': problem }, json: NOT_AUTHENTICATED };
+    }
+    const call: Call = { ex, endpoint, oci: Boolean(oci), raw, registry: (this.registries[space] ??= { models: {}, retryTokens: [] }) };
     try {
-      const json = await this.route(call);
+      const json = this.route(call);
       return { status: 200, headers, json };
     } catch (err) {
       if (!(err instanceof RegistryFailure)) throw err;
@@ -116,10 +134,10 @@ export class MlflowRegistryService {
     }
   }
 
-  private async route(call: Call): Promise<unknown> {
+  private route(call: Call): unknown {
     const { ex, endpoint } = call;
-    const wants = (method: string) => {
-      if (ex.method !== method) throw new RegistryFailure('ENDPOINT_NOT_FOUND', `${endpoint} takes ${method}, not ${ex.method}.`);
+    const wants = (...methods: string[]) => {
+      if (!methods.includes(ex.method)) throw new RegistryFailure('ENDPOINT_NOT_FOUND', `${endpoint} takes ${methods.join(' or ')}, not ${ex.method}.`);
     };
     switch (endpoint) {
       case 'registered-models/get':
@@ -127,7 +145,7 @@ export class MlflowRegistryService {
         return { registered_model: this.modelView(this.model(call, requiredParam(ex, 'name'))) };
       case 'registered-models/create':
         wants('POST');
-        return this.createRegisteredModel(call, await readBody(ex));
+        return this.createRegisteredModel(call, readBody(call));
       case 'model-versions/get': {
         wants('GET');
         const model = this.model(call, requiredParam(ex, 'name'));
@@ -135,7 +153,11 @@ export class MlflowRegistryService {
       }
       case 'model-versions/create':
         wants('POST');
-        return this.createModelVersion(call, await readBody(ex));
+        return this.createModelVersion(call, readBody(call));
+      case 'registered-models/search':
+      case 'model-versions/search':
+        wants('GET', 'POST');
+        return this.search(call, endpoint);
       default:
         throw new RegistryFailure('ENDPOINT_NOT_FOUND', `The emulator does not serve ${endpoint}.`);
     }
@@ -187,6 +209,41 @@ export class MlflowRegistryService {
     if (token) call.registry.retryTokens.push({ token, request: digest, name: model.name, version: record.version, at: now });
     this.save();
     return { model_version: this.versionView(model, record.version) };
+  }
+
+  /**
+   * registered-models/search and model-versions/search: MLflow's filter (clauses joined by AND),
+   * order_by, max_results and page_token, from the query (GET) or a JSON body (POST).
+   */
+  private search(call: Call, endpoint: keyof typeof SEARCH_LIMITS): unknown {
+    const { ex } = call;
+    const body = ex.method === 'POST' && call.raw.length ? readBody(call) : {};
+    const param = (name: string) => (ex.method === 'POST' ? body[name] : ex.param(name));
+    const orderBy = ex.method === 'POST' ? body.order_by : ex.query.getAll('order_by');
+    const limits = SEARCH_LIMITS[endpoint];
+    const maxResults = param('max_results') === undefined ? limits.default : Number(param('max_results'));
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > limits.max) {
+      throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid value for max_results: it must be an integer from 1 to ${limits.max}.`);
+    }
+    const offset = pageOffset(param('page_token'));
+    const filter = param('filter');
+    if (filter !== undefined && typeof filter !== 'string') throw new RegistryFailure('INVALID_PARAMETER_VALUE', 'filter must be a string.');
+    if (orderBy !== undefined && !(Array.isArray(orderBy) && orderBy.every((o) => typeof o === 'string'))) {
+      throw new RegistryFailure('INVALID_PARAMETER_VALUE', 'order_by must be a list of strings.');
+    }
+    const models = Object.values(call.registry.models);
+    const rows: Record<string, unknown>[] =
+      endpoint === 'registered-models/search'
+        ? models.map((m) => this.modelView(m))
+        : models.flatMap((m) => m.versions.map((v) => this.versionView(m, v.version)));
+    const attributes = endpoint === 'registered-models/search' ? ['name'] : ['name', 'run_id', 'source', 'version_number'];
+    const clauses = parseFilter(filter ?? '', attributes);
+    const defaultOrder = endpoint === 'registered-models/search' ? ['name ASC'] : ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'];
+    const matching = rows.filter((row) => clauses.every((c) => c.matches(row))).sort(ordering([...(orderBy ?? []), ...defaultOrder], attributes));
+    const page = matching.slice(offset, offset + maxResults);
+    const next = offset + maxResults < matching.length ? Buffer.from(JSON.stringify({ offset: offset + maxResults })).toString('base64') : undefined;
+    const key = endpoint === 'registered-models/search' ? 'registered_models' : 'model_versions';
+    return { [key]: page, ...(next && { next_page_token: next }) };
   }
 
   /** A gs:// source must hold objects in the emulator's storage, as a deploymentUri must. */
@@ -256,13 +313,105 @@ function requiredParam(ex: Exchange, name: string): string {
   return value;
 }
 
-async function readBody(ex: Exchange): Promise<Record<string, unknown>> {
-  const body = await ex.readJson();
-  if (body.kind === 'invalid') throw new RegistryFailure('MALFORMED_REQUEST', `Malformed JSON body: ${body.message}`);
-  if (body.kind === 'empty' || typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
+/** The whole (small) body as bytes: the OCI signature covers them before they are parsed. */
+async function readRaw(ex: Exchange): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of ex.body(JSON_BODY_LIMIT)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+function readBody(call: Call): Record<string, unknown> {
+  const text = call.raw.toString('utf8');
+  let value: unknown;
+  try {
+    value = text.trim() === '' ? undefined : JSON.parse(text);
+  } catch (e) {
+    call.ex.bodyRecord = text;
+    throw new RegistryFailure('MALFORMED_REQUEST', `Malformed JSON body: ${(e as Error).message}`);
+  }
+  call.ex.bodyRecord = value ?? null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new RegistryFailure('MALFORMED_REQUEST', 'The request body must be a JSON object.');
   }
-  return body.value as Record<string, unknown>;
+  return value as Record<string, unknown>;
+}
+
+function pageOffset(token: unknown): number {
+  if (token === undefined || token === '') return 0;
+  try {
+    const offset = (JSON.parse(Buffer.from(String(token), 'base64').toString('utf8')) as { offset?: unknown }).offset;
+    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // answered below
+  }
+  throw new RegistryFailure('INVALID_PARAMETER_VALUE', 'Invalid page_token.');
+}
+
+/** A row's value for a filter or order_by attribute (`version_number` is the version, as a number). */
+function attribute(row: Record<string, unknown>, name: string): unknown {
+  if (name === 'version_number') return Number(row.version);
+  if (name.startsWith('tags.')) return (row.tags as { key: string; value?: string }[] | undefined)?.find((t) => t.key === name.slice(5))?.value;
+  return row[name];
+}
+
+/**
+ * MLflow's search filter: `attribute OP value` clauses joined by AND, OP one of = != LIKE ILIKE
+ * (and IN for a list), values quoted; attributes as listed, plus tags.KEY (backquoted when needed).
+ */
+function parseFilter(filter: string, attributes: string[]): { matches(row: Record<string, unknown>): boolean }[] {
+  const clause = /^\s*(tags\.(?:`[^`]+`|"[^"]+"|[\w.]+)|\w+)\s*(!=|=|NOT\s+LIKE|LIKE|ILIKE|IN)\s*('(?:[^']|'')*'|"[^"]*"|\([^)]*\)|\d+)\s*(AND\b|$)/i;
+  const clauses: { matches(row: Record<string, unknown>): boolean }[] = [];
+  let rest = filter.trim();
+  while (rest !== '') {
+    const m = clause.exec(rest);
+    if (!m) throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid filter '${filter}': expected clauses like name='x' or tags.key LIKE 'v%' joined by AND.`);
+    const name = m[1].replace(/^tags\.[`"]?(.*?)[`"]?$/, 'tags.$1');
+    if (!name.startsWith('tags.') && !attributes.includes(name)) {
+      throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid attribute '${name}' in the filter: expected one of ${attributes.join(', ')} or tags.KEY.`);
+    }
+    const op = m[2].toUpperCase().replace(/\s+/, ' ');
+    const unquote = (v: string) => (/^'.*'$|^".*"$/s.test(v) ? v.slice(1, -1).replace(/''/g, "'") : v);
+    const values = op === 'IN' ? [...m[3].slice(1, -1).matchAll(/'(?:[^']|'')*'|"[^"]*"/g)].map((v) => unquote(v[0])) : [unquote(m[3])];
+    const like = (pattern: string, flags: string) =>
+      new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, flags);
+    clauses.push({
+      matches(row) {
+        const actual = attribute(row, name);
+        const text = actual === undefined ? undefined : String(actual);
+        switch (op) {
+          case '=': return text === values[0];
+          case '!=': return text !== undefined && text !== values[0];
+          case 'IN': return text !== undefined && values.includes(text);
+          case 'LIKE': return text !== undefined && like(values[0], 's').test(text);
+          case 'NOT LIKE': return text !== undefined && !like(values[0], 's').test(text);
+          default: return text !== undefined && like(values[0], 'is').test(text);
+        }
+      },
+    });
+    rest = rest.slice(m[0].length).trim();
+    if (/AND$/i.test(m[0].trim()) && rest === '') throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid filter '${filter}': it ends with AND.`);
+  }
+  return clauses;
+}
+
+/** MLflow's order_by: `attribute [ASC|DESC]`, earlier keys first. */
+function ordering(orderBy: string[], attributes: string[]): (a: Record<string, unknown>, b: Record<string, unknown>) => number {
+  const keys = orderBy.map((spec) => {
+    const m = /^\s*(\w+)(?:\s+(ASC|DESC))?\s*$/i.exec(spec);
+    const allowed = [...attributes.filter((a) => a !== 'run_id' && a !== 'source'), 'creation_timestamp', 'last_updated_timestamp'];
+    if (!m || !allowed.includes(m[1])) {
+      throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid order_by '${spec}': expected one of ${allowed.join(', ')}, then ASC or DESC.`);
+    }
+    return { name: m[1], sign: m[2]?.toUpperCase() === 'DESC' ? -1 : 1 };
+  });
+  return (a, b) => {
+    for (const { name, sign } of keys) {
+      const x = attribute(a, name) as string | number;
+      const y = attribute(b, name) as string | number;
+      if (x !== y) return (x < y ? -1 : 1) * sign;
+    }
+    return 0;
+  };
 }
 
 function basicAuthUser(ex: Exchange): string | undefined {
