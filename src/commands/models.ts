@@ -1,6 +1,6 @@
 // `[alpha|beta] ai-platform models create|describe|list|delete`, as gcloud 528 has them.
 import { basename, modelName } from '../api/resources';
-import { finishOperation } from '../api/operations';
+import { waitForOperation } from '../api/operations';
 import { mlEndpoint } from '../context/endpoints';
 import { ArgumentError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
@@ -86,7 +86,7 @@ async function remove(options: { model: string; region?: string }, ctx: CommandC
   const client = connect(ctx, commandRegion(options, ctx));
   confirmDeletion(ctx, `This will delete model [${options.model}]...`);
   const operation = await client.delete(modelName(options.model, projectOf(ctx)));
-  await finishOperation(client.api, operation, `Deleting model [${options.model}]`, ctx.output);
+  await waitForOperation(client.api, operation, `Deleting model [${options.model}]`, ctx.output);
 }
 
 export const modelsCommands: CommandDefinition[] = [
