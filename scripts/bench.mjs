@@ -8,7 +8,8 @@
 //
 // Scenarios: a gs:// origin, --async (start-up); d 1000 files of 8 KiB in nested directories;
 // c one big file; e 16 files of 16 MiB; d20 as d with 20 ms added to every emulator response;
-// r a re-deploy of d's model into the same bucket (gcloud-aip uploads nothing; gcloud all again).
+// r a re-deploy of d's model into the same bucket (gcloud-aip uploads nothing; gcloud all again);
+// m a realistic model: 300 files, 200 MiB, six of them 3-10 MiB, the rest 16 KiB to 1.1 MiB.
 // Every upload run gets a fresh bucket, so nothing is skipped unless the scenario says so.
 // Not part of `npm test`: these are measurements, nothing asserts a duration.
 import { execFileSync, spawn } from 'node:child_process';
@@ -21,7 +22,7 @@ const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const only = option('--only', 'a,d,c,e,d20,r').split(',');
+const only = option('--only', 'a,d,c,e,d20,r,m').split(',');
 const runs = Number(option('--runs', '3'));
 const bigMiB = Number(option('--big-mib', '256'));
 const root = path.resolve(new URL('..', import.meta.url).pathname);
@@ -41,7 +42,19 @@ const SCENARIOS = {
   e: { what: '16 x 16 MiB', latency: 0, origin: () => makeFiles('mid16', 16, 16 << 20, 1) },
   d20: { what: '1000 x 8 KiB, +20 ms per response', latency: 20, origin: () => makeFiles('small1000', 1000, 8 << 10, 10) },
   r: { what: 're-deploy of d into the same bucket', latency: 0, sameBucket: true, origin: () => makeFiles('small1000', 1000, 8 << 10, 10) },
+  m: { what: 'realistic: 300 files, 200 MiB, a few of 3-10 MiB', latency: 0, origin: () => makeModel('realistic300', realisticSizes(), 12) },
 };
+
+/** 300 sizes adding up to 200 MiB: six files of 3-10 MiB, the rest spread from 16 KiB to ~1.1 MiB. */
+function realisticSizes() {
+  const big = [3, 4, 5, 6, 8, 10].map((mib) => mib << 20);
+  const rest = (200 << 20) - big.reduce((a, b) => a + b, 0);
+  const weights = Array.from({ length: 300 - big.length }, (_, i) => 1 + ((i * 37) % 70));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const small = weights.map((w) => Math.floor((rest * w) / total));
+  small[0] += rest - small.reduce((a, b) => a + b, 0); // exactly 200 MiB in all
+  return [...big, ...small];
+}
 
 const emulators = new Map(); // latency -> { url, child }
 try {
@@ -80,11 +93,16 @@ function onPath(command) {
 
 /** `count` files of `size` bytes under `dirs` subdirectories, made once and kept for later runs. */
 function makeFiles(name, count, size, dirs) {
+  return makeModel(name, Array.from({ length: count }, () => size), dirs);
+}
+
+/** One file per entry of `sizes` (bytes) under `dirs` subdirectories, made once and kept for later runs. */
+function makeModel(name, sizes, dirs) {
   const dir = path.join(dataRoot, name);
   const marker = `${dir}.complete`; // beside the directory: a file inside it would be uploaded too
   if (existsSync(marker)) return dir;
   rmSync(dir, { recursive: true, force: true });
-  for (let i = 0; i < count; i++) {
+  for (const [i, size] of sizes.entries()) {
     const sub = path.join(dir, `d${i % dirs}`);
     mkdirSync(sub, { recursive: true });
     const data = Buffer.alloc(size);

@@ -180,11 +180,21 @@ export function main(argv: string[]): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // If nothing is left to run while the command has not finished (a promise nobody will settle),
+  // the process would end with exit code 0: never let an unfinished command pass for a success.
+  let finished = false;
+  process.once('beforeExit', () => {
+    if (finished) return;
+    process.stderr.write('ERROR: (gcloud) Internal error in gcloud-aip: the command stopped before it finished. This is a bug; please report it with the command you ran.\n');
+    process.exitCode = 1;
+  });
   run(argv, process.env, interrupt.signal).then(
     (code) => {
+      finished = true;
       process.exitCode = code;
     },
     (err) => {
+      finished = true;
       process.stderr.write(`ERROR: (gcloud) Internal error in gcloud-aip: ${(err as Error)?.message ?? err}\n`);
       process.exitCode = 1;
     },

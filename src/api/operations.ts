@@ -68,14 +68,22 @@ function continuesOnServer(follow: string): string {
   return `It continues on the server; follow it with:\n  $ ${follow}`;
 }
 
-/** `known`: what the server already said (a create answered with a finished operation is not polled). */
+/**
+ * `known`: what the server already said. A finished operation (a create answered with one) is not
+ * polled and gets no progress line, as in gcloud: only its error, if any.
+ */
 async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Output, options: WaitOptions, known?: T): Promise<T> {
+  if (known !== undefined && target.isDone(known)) {
+    const failure = target.failure(known);
+    if (failure !== undefined) throw new UserError(failure);
+    return known;
+  }
   const { signal } = options;
   const sleep = options.sleep ?? abortableSleep;
   const tracker = await progressTracker(message, output);
   let current: T;
   try {
-    current = known !== undefined && target.isDone(known) ? known : await pollLoop(target, tracker, output, sleep, signal);
+    current = await pollLoop(target, tracker, output, sleep, signal);
   } catch (err) {
     if (signal?.aborted) {
       tracker.finish('aborted');
@@ -119,8 +127,8 @@ async function pollLoop<T>(target: Waitable<T>, tracker: Tracker, output: Output
 }
 
 /**
- * Waits for an operation (versions.create's) to finish; its error, if any, becomes a UserError. An
- * operation that is done already is not polled again.
+ * Waits for an operation (versions.create's, a deletion's) to finish; its error, if any, becomes a
+ * UserError. An operation that is done already is reported at once, without a progress line.
  */
 export function waitForOperation(api: MlApi, operation: Operation, message: string, output: Output, options: WaitOptions = {}): Promise<Operation> {
   return pollUntilDone(
@@ -153,14 +161,4 @@ export function waitForVersion(api: MlApi, version: VersionResource, message: st
     output,
     options,
   );
-}
-
-/**
- * The outcome of an operation a call returned: one that finished is reported at once (its error as
- * a UserError) without a progress line; one still running is waited for.
- */
-export async function finishOperation(api: MlApi, operation: Operation, message: string, output: Output, options: WaitOptions = {}): Promise<Operation> {
-  if (!operation.done) return waitForOperation(api, operation, message, output, options);
-  if (operation.error) throw new UserError(operation.error.message || `Operation [${operation.name}] failed.`);
-  return operation;
 }

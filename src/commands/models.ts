@@ -1,6 +1,6 @@
 // `[alpha|beta] ai-platform models create|describe|list|delete`, as gcloud 528 has them.
 import { basename, modelName } from '../api/resources';
-import { finishOperation } from '../api/operations';
+import { waitForOperation } from '../api/operations';
 import { mlEndpoint } from '../context/endpoints';
 import { sortedLabels } from '../domain/labels';
 import { ArgumentError } from '../errors';
@@ -97,7 +97,7 @@ async function remove(options: ModelOptions, ctx: CommandContext): Promise<void>
   const client = connect(ctx, commandRegion(options, ctx));
   confirmDeletion(ctx, `This will delete model [${options.model}]...`);
   const operation = await client.delete(modelName(options.model, projectOf(ctx)));
-  await finishOperation(client.api, operation, `Deleting model [${options.model}]`, ctx.output);
+  await waitForOperation(client.api, operation, `Deleting model [${options.model}]`, ctx.output);
 }
 
 export const modelsCommands: CommandDefinition[] = [

@@ -2,7 +2,7 @@
 // models and versions, these ignore ai_platform/region: without --region they use the global endpoint.
 import { TransientApiError } from '../api/ml';
 import { basename, operationName } from '../api/resources';
-import { finishOperation } from '../api/operations';
+import { waitForOperation } from '../api/operations';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG } from './flags';
@@ -26,7 +26,7 @@ async function wait(options: OperationOptions, ctx: CommandContext): Promise<voi
   const first = await client.api.getOperation(name).catch((err: unknown) => {
     throw err instanceof TransientApiError ? new UserError(err.message) : err;
   });
-  ctx.printResult(await finishOperation(client.api, first, `Waiting for operation [${basename(name)}]`, ctx.output));
+  ctx.printResult(await waitForOperation(client.api, first, `Waiting for operation [${basename(name)}]`, ctx.output));
 }
 
 async function cancel(options: OperationOptions, ctx: CommandContext): Promise<void> {

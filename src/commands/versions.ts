@@ -1,7 +1,7 @@
 // `[alpha|beta] ai-platform versions describe|list|delete|set-default` (create lives in
 // versions-create/), as gcloud 528 has them.
 import { basename, modelName, versionName } from '../api/resources';
-import { finishOperation } from '../api/operations';
+import { waitForOperation } from '../api/operations';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, VERSION_POSITIONAL } from './flags';
 import { printList } from './list-output';
@@ -32,7 +32,7 @@ async function remove(options: VersionOptions, ctx: CommandContext): Promise<voi
   const name = versionName(options.model, options.version, projectOf(ctx));
   confirmDeletion(ctx, `This will delete version [${basename(name)}]...`);
   const operation = await client.delete(name);
-  await finishOperation(client.api, operation, `Deleting version [${basename(name)}]...`, ctx.output);
+  await waitForOperation(client.api, operation, `Deleting version [${basename(name)}]...`, ctx.output);
 }
 
 async function setDefault(options: VersionOptions, ctx: CommandContext): Promise<void> {

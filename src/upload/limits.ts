@@ -44,3 +44,10 @@ export const IN_FLIGHT_BUDGET_BYTES = 16 * 1024 * 1024;
  * 512 KiB moves as fast as 1-8 MiB over loopback (measured) with less memory.
  */
 export const STREAM_BUFFER_BYTES = 512 * 1024;
+
+/**
+ * Big files adding up to more than this get their md5 on a worker thread (md5-worker.ts) rather
+ * than in the hash pass: above it, a second hash on the main thread costs more wall time than the
+ * worker's start-up and memory (~10-16 MB of peak RSS).
+ */
+export const WORKER_MD5_MIN_BYTES = 128 * 1024 * 1024;

@@ -43,7 +43,8 @@ export class Md5Worker {
       else pending?.reject(Object.assign(new Error(error?.message), error));
     });
     this.worker.on('error', (err) => this.failAll(err));
-    this.worker.unref(); // never what keeps the process alive
+    // Not unref()'d: while an md5 is awaited the worker is all the event loop has, and an unref'd
+    // one would let the process end quietly, with exit code 0, before the deploy is done.
   }
 
   /** The md5 (base64, as Cloud Storage reports it) of the file's bytes. */

@@ -25,22 +25,23 @@ export async function computeStagingPrefix(
   listing: DirectoryListing,
   buffers: [Buffer, Buffer] = newBufferPair(),
   signal?: AbortSignal,
-  /** When given, receives the md5 (base64) of every file up to MULTIPART_MAX_BYTES, of the bytes hashed. */
-  smallFileMd5?: Map<OriginFile, string>,
+  /** When given, receives the md5 (base64) of the bytes hashed, for the files `md5Wanted` names. */
+  md5s?: Map<OriginFile, string>,
+  md5Wanted: (file: OriginFile) => boolean = (file) => file.size <= MULTIPART_MAX_BYTES,
 ): Promise<string> {
   const sha256 = createHash('sha256');
   const files = [...listing.files].sort((a, b) => compareRelPaths(a.relPath, b.relPath)); // whoever built the listing
   for (const file of files) {
     signal?.throwIfAborted();
     const localPath = gcloudLocalPath(listing.origin, file.relPath);
-    const md5 = smallFileMd5 && file.size <= MULTIPART_MAX_BYTES ? createHash('md5') : undefined;
+    const md5 = md5s && md5Wanted(file) ? createHash('md5') : undefined;
     const consume = (bytes: Buffer) => {
       sha256.update(bytes);
       md5?.update(bytes);
     };
     if (file.size <= buffers[0].length) consume(readWholeFile(file, localPath, buffers[0]));
     else await streamFile(file, localPath, buffers, consume);
-    if (md5) smallFileMd5!.set(file, md5.digest('base64'));
+    if (md5) md5s!.set(file, md5.digest('base64'));
   }
   return sha256.digest('hex');
 }

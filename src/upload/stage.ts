@@ -2,10 +2,10 @@
 // does (list the files, name the folder after their sha256, upload each file below it), but in
 // parallel, in constant memory, skipping objects that are already there, and never overwriting an
 // object (ifGenerationMatch=0). What is deployed is what was hashed: small files' md5 is taken in
-// the hash pass and compared with the bytes read again to upload them; big files' md5 is taken on
-// a worker thread alongside the hash pass (md5-worker.ts); every object's server md5 must match;
-// and a big file whose stat identity (inode, size, mtime, ctime) moved since it was listed fails
-// the deploy, naming it.
+// the hash pass and compared with the bytes read again to upload them; big files' md5 is taken in
+// the hash pass too, or on a worker thread alongside it when they are many (md5-worker.ts); every
+// object's server md5 must match; and a big file whose stat identity (inode, size, mtime, ctime)
+// moved since it was listed fails the deploy, naming it.
 import { setMaxListeners } from 'node:events';
 import { InterruptedError, UserError } from '../errors';
 import { contentTypeFor } from './content-type';
@@ -18,6 +18,7 @@ import {
   MULTIPART_MAX_BYTES,
   SMALL_FILE_CONCURRENCY,
   SMALL_READ_BUFFER_BYTES,
+  WORKER_MD5_MIN_BYTES,
 } from './limits';
 import { ByteBudget, runPool } from './pool';
 import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from './prefix';
@@ -103,13 +104,16 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     report();
     // Buffers are reused from the hash pass to file after file: no garbage per file.
     const spareBuffers = [newBufferPair()];
-    // Big files' md5 on the worker, meanwhile; a failure surfaces where the md5 is awaited.
+    // Every file's md5 is taken in the hash pass, except when big files add up to more than
+    // WORKER_MD5_MIN_BYTES: theirs is then taken on a worker meanwhile (a failure surfaces where
+    // it is awaited). The worker costs ~10-16 MB; hashing 128 MiB twice on this thread ~0.2 s.
     const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
-    md5Worker = bigFiles.length > 0 ? new Md5Worker() : undefined;
-    const bigMd5 = new Map(bigFiles.map((file) => [file, md5Worker!.md5(file.absPath)]));
+    const onWorker = bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_MD5_MIN_BYTES;
+    md5Worker = onWorker ? new Md5Worker() : undefined;
+    const bigMd5 = new Map(onWorker ? bigFiles.map((file) => [file, md5Worker!.md5(file.absPath)]) : []);
     for (const pending of bigMd5.values()) pending.catch(() => undefined);
     const hashedMd5 = new Map<OriginFile, string>();
-    const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal, hashedMd5);
+    const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal, hashedMd5, (file) => !bigMd5.has(file));
     folder = `gs://${opts.bucket}/${prefix}/`;
     cancel.signal.throwIfAborted();
     const retry = opts.retry ?? UPLOAD_RETRY;
@@ -154,14 +158,16 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       report();
     };
     // Each small upload reads its file into a buffer of its own, reused by the next upload; a file
-    // too big for it gets a buffer of its size, and those are bounded by the in-flight budget.
+    // too big for it gets a bigger buffer, bounded by the in-flight budget and kept for reuse too
+    // (up to the same budget): a fresh buffer per file would pile up as garbage until a GC.
     const readBuffers: Buffer[] = [];
+    const largeBuffers = new SpareBuffers(IN_FLIGHT_BUDGET_BYTES);
     const inFlight = new ByteBudget(IN_FLIGHT_BUDGET_BYTES);
     const uploadSmall = async (file: OriginFile) => {
       const target = targetOf(file);
-      const readBuffer = readBuffers.pop() ?? Buffer.allocUnsafeSlow(SMALL_READ_BUFFER_BYTES);
-      const bytes = file.size <= readBuffer.length ? 0 : file.size;
+      const bytes = file.size <= SMALL_READ_BUFFER_BYTES ? 0 : file.size;
       await inFlight.acquire(bytes);
+      const readBuffer = bytes === 0 ? (readBuffers.pop() ?? Buffer.allocUnsafeSlow(SMALL_READ_BUFFER_BYTES)) : largeBuffers.take(bytes);
       try {
         cancel.signal.throwIfAborted();
         const content = readSmallFile(file, target.localPath, readBuffer);
@@ -174,8 +180,9 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file);
       } finally {
+        if (bytes === 0) readBuffers.push(readBuffer);
+        else largeBuffers.give(readBuffer);
         inFlight.release(bytes);
-        readBuffers.push(readBuffer);
       }
       progress.bytesDone += file.size;
       fileDone();
@@ -237,6 +244,32 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
   } finally {
     opts.signal?.removeEventListener('abort', forwardCallerAbort);
     md5Worker?.close();
+  }
+}
+
+/** Buffers of at least a given size, reused; those kept add up to at most `keepBytes`. */
+class SpareBuffers {
+  private readonly spare: Buffer[] = [];
+  private kept = 0;
+
+  constructor(private readonly keepBytes: number) {}
+
+  /** The smallest spare that fits, else a new one (rounded up to 256 KiB, so it fits more files later). */
+  take(size: number): Buffer {
+    let best = -1;
+    for (let i = 0; i < this.spare.length; i++) {
+      if (this.spare[i].length >= size && (best < 0 || this.spare[i].length < this.spare[best].length)) best = i;
+    }
+    if (best < 0) return Buffer.allocUnsafeSlow(Math.ceil(size / CHUNK_GRANULARITY_BYTES) * CHUNK_GRANULARITY_BYTES);
+    const [buffer] = this.spare.splice(best, 1);
+    this.kept -= buffer.length;
+    return buffer;
+  }
+
+  give(buffer: Buffer): void {
+    if (this.kept + buffer.length > this.keepBytes) return; // dropped: the GC takes it
+    this.spare.push(buffer);
+    this.kept += buffer.length;
   }
 }
 

@@ -1,5 +1,5 @@
 // Validates a local --origin directory and lists the files gcloud would upload from it.
-import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { tuneV8ForStaging } from './v8-tuning';
@@ -19,7 +19,13 @@ export interface DirectoryListing {
   origin: string;
   /** Sorted by compareRelPaths. */
   files: OriginFile[];
+  /** Symlinked files whose target lies outside the origin (followed, as gcloud does; worth a warning). */
+  linksOutside?: { localPath: string; target: string }[];
 }
+
+/** Object names are `<64 hex digits>/<relative path>`, and Cloud Storage takes at most 1024 bytes. */
+const MAX_OBJECT_NAME_BYTES = 1024;
+const STAGING_PREFIX_BYTES = 65;
 
 /**
  * Lists every regular file below `origin`, recursively, sorted. Like gcloud (os.walk): dotfiles are
@@ -36,14 +42,36 @@ export async function listOriginFiles(origin: string): Promise<DirectoryListing>
     throw new UserError(`[${origin}] is not a valid directory.`);
   }
   const files: OriginFile[] = [];
-  walk(origin, root, '', files);
+  const linksOutside: { localPath: string; target: string }[] = [];
+  walk(origin, root, '', files, realpathOrSelf(root), linksOutside);
   if (files.length === 0) {
     throw new UserError(
       `Cannot upload contents of directory [${origin}] to Google Cloud Storage; directory has no files.`,
     );
   }
   files.sort((a, b) => compareRelPaths(a.relPath, b.relPath));
-  return { origin, files };
+  for (const file of files) checkObjectName(origin, file.relPath);
+  return { origin, files, linksOutside };
+}
+
+/** Names Cloud Storage refuses are refused here, before anything is hashed or uploaded. */
+function checkObjectName(origin: string, relPath: string): void {
+  const localPath = gcloudLocalPath(origin, relPath);
+  if (/[\r\n]/.test(relPath)) {
+    throw new UserError(`Cannot stage [${JSON.stringify(localPath).slice(1, -1)}]: Cloud Storage object names cannot contain carriage returns or line feeds.`);
+  }
+  const bytes = Buffer.byteLength(relPath) + STAGING_PREFIX_BYTES;
+  if (bytes > MAX_OBJECT_NAME_BYTES) {
+    throw new UserError(`Cannot stage [${localPath}]: its object name would be ${bytes} bytes of UTF-8, and Cloud Storage takes at most ${MAX_OBJECT_NAME_BYTES}.`);
+  }
+}
+
+function realpathOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 /**
@@ -85,7 +113,7 @@ function isDirectory(p: string): boolean {
   }
 }
 
-function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[]): void {
+function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[], realRoot: string, linksOutside: { localPath: string; target: string }[]): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -97,7 +125,7 @@ function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[])
     const relPath = dirRel ? `${dirRel}/${entry.name}` : entry.name;
     const absPath = path.join(dirAbs, entry.name);
     if (entry.isDirectory()) {
-      walk(origin, absPath, relPath, out);
+      walk(origin, absPath, relPath, out, realRoot, linksOutside);
       continue;
     }
     if (!entry.isFile() && !entry.isSymbolicLink()) continue; // socket, fifo, device
@@ -105,10 +133,19 @@ function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[])
     try {
       stats = statSync(absPath); // follows a symlink to its target
     } catch (err) {
+      // A name that is not UTF-8 reaches us with U+FFFD in it, so it cannot be opened: say why.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && relPath.includes('\uFFFD')) {
+        throw new UserError(`Cannot stage [${gcloudLocalPath(origin, relPath)}]: its name is not valid UTF-8 (shown with U+FFFD), and Cloud Storage object names must be. Rename the file.`);
+      }
       // A dangling (or looping) symlink: gcloud fails reading it too.
       throw unreadableFileError(gcloudLocalPath(origin, relPath), err);
     }
-    if (stats.isFile()) out.push({ relPath, absPath, size: stats.size, identity: fileIdentity(stats) });
+    if (!stats.isFile()) continue;
+    if (entry.isSymbolicLink()) {
+      const target = realpathOrSelf(absPath);
+      if (target !== realRoot && !target.startsWith(`${realRoot}${path.sep}`)) linksOutside.push({ localPath: gcloudLocalPath(origin, relPath), target });
+    }
+    out.push({ relPath, absPath, size: stats.size, identity: fileIdentity(stats) });
   }
 }
 

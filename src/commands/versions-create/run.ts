@@ -65,6 +65,9 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   // The origin is listed before the check: a bad directory is reported first, as gcloud does, and
   // the file count is part of what the service accepts.
   const listing = localOrigin ? await listOriginFiles(localOrigin) : undefined;
+  for (const link of listing?.linksOutside ?? []) {
+    output.warning(`[${link.localPath}] is a symbolic link to [${link.target}], outside the origin directory; the file it points to is uploaded.`);
+  }
   built.localFileCount = listing?.files.length;
   validateVersion(built, output, Boolean(options.noValidate));
   // gcloud-aip only (--mlflow-*): checked now, registered once the version is READY.

@@ -575,9 +575,16 @@ function parseGoogHash(header: string | undefined): { md5?: string; crc32c?: str
   return out;
 }
 
+/** Object names as Cloud Storage takes them: 1-1024 bytes of valid UTF-8, no CR or LF. */
+const MAX_OBJECT_NAME_BYTES = 1024;
+
 function objectName(ex: Exchange, metadata: JsonObject): string {
   const name = ex.param('name') || stringField(metadata, 'name');
   if (!name) throw storageError(400, 'required', 'Required object name.');
+  // Bytes that were not UTF-8 reach us as U+FFFD (or as lone surrogates from JSON escapes).
+  if (/[\r\n\uFFFD]|\p{Surrogate}/u.test(name) || Buffer.byteLength(name) > MAX_OBJECT_NAME_BYTES) {
+    throw storageError(400, 'invalid', `The object name ${JSON.stringify(name.slice(0, 100))} is not valid: object names are 1-${MAX_OBJECT_NAME_BYTES} bytes of UTF-8 without carriage returns or line feeds.`);
+  }
   return name;
 }
 
