@@ -28,6 +28,8 @@ export interface ParserSpec {
   flags: FlagSpec[];
   /** Flags this command has on other tracks (for the "available in alternate release tracks" hint). */
   otherTrackFlags: FlagSpec[];
+  /** The release tracks that have this command (default: all three). */
+  commandTracks?: Track[];
 }
 
 const HELP_SEARCH_HINT = 'To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS';
@@ -68,10 +70,13 @@ export function parseArgs(tokens: ArgToken[], spec: ParserSpec): ParsedArgs {
       }
       throw err;
     }
-    if (f.choices && !f.choices.includes(String(value))) {
-      const error = invalidChoice(f, String(value));
-      error.message += fromFlagsFile(location);
-      throw error;
+    if (f.choices) {
+      if (f.choiceSpelling === 'normalized') value = normalizeChoice(String(value));
+      if (!f.choices.includes(String(value))) {
+        const error = invalidChoice(f, String(value), spec);
+        error.message += fromFlagsFile(location);
+        throw error;
+      }
     }
     if (f.repeat === 'accumulate' && specified.has(f.dest)) {
       values[f.dest] = accumulate(values[f.dest], value);
@@ -152,7 +157,27 @@ function fromFlagsFile(location: string | undefined): string {
   return location ? `\n(from --flags-file ${location.split(';').reverse().join(', included from ')})` : '';
 }
 
-function invalidChoice(f: FlagSpec, value: string): ArgumentError {
+/** calliope's ChoiceArgument value type: underscores become hyphens, then lower case. */
+export function normalizeChoice(value: string): string {
+  return value.replace(/_/g, '-').toLowerCase();
+}
+
+/**
+ * gcloud's refusal of a value not among the choices. Its parser first looks the value up as a
+ * sub-command of this command in the other release tracks; an empty value names the command
+ * itself, so it gets the "alternate release tracks" message (with no flag name) instead.
+ */
+function invalidChoice(f: FlagSpec, value: string, spec: ParserSpec): ArgumentError {
+  const others = (spec.commandTracks ?? ['GA', 'BETA', 'ALPHA']).filter((t) => t !== spec.track);
+  if (value === '' && others.length) {
+    const tries = others
+      .sort((a, b) => trackPrefix(a).localeCompare(trackPrefix(b)))
+      .map((t) => `gcloud ${trackPrefix(t)}${spec.commandWords.join(' ')}`);
+    return new ArgumentError(
+      `Invalid choice: ''.\nThis command is available in one or more alternate release tracks.  Try:\n  ${tries.join('\n  ')}`,
+      'none',
+    );
+  }
   const choices = [...(f.choices ?? [])].sort();
   const suggestion = closestMatch(value.toLowerCase(), choices);
   const message = suggestion
