@@ -78,8 +78,13 @@ export function parseArgs(tokens: ArgToken[], spec: ParserSpec): ParsedArgs {
         throw error;
       }
     }
-    if (f.repeat === 'accumulate' && specified.has(f.dest)) {
-      values[f.dest] = accumulate(values[f.dest], value);
+    if (f.repeat === 'accumulate') {
+      try {
+        values[f.dest] = updateAction(specified.has(f.dest) ? values[f.dest] : undefined, value);
+      } catch (err) {
+        if (err instanceof FlagValueError) throw new ArgumentError(`argument ${f.name}: ${err.message}${fromFlagsFile(location)}`);
+        throw err;
+      }
     } else {
       values[f.dest] = value;
     }
@@ -143,10 +148,37 @@ export function parseArgs(tokens: ArgToken[], spec: ParserSpec): ParsedArgs {
   return { values, specified };
 }
 
-function accumulate(previous: unknown, next: unknown): unknown {
-  if (Array.isArray(previous) && Array.isArray(next)) return [...previous, ...next];
-  if (previous instanceof Map && next instanceof Map) return new Map([...previous, ...next]);
+/**
+ * calliope's UpdateAction: every occurrence of the flag merges into one list or dict, and an item
+ * (list) or key (dict) met twice is an error — within one value too for lists (`--ports 80,80`),
+ * across occurrences for dicts (one ArgDict value keeps the last of a repeated key). Items and
+ * values are shown converted, as Python's str() prints them.
+ */
+function updateAction(previous: unknown, next: unknown): unknown {
+  if (next instanceof Map) {
+    const merged = new Map(previous instanceof Map ? previous : []);
+    for (const [key, value] of next) {
+      if (merged.has(key)) {
+        throw new FlagValueError(`"${pyText(key)}" cannot be specified multiple times; received: ${pyText(merged.get(key))}, ${pyText(value)}`);
+      }
+      merged.set(key, value);
+    }
+    return merged;
+  }
+  if (Array.isArray(next)) {
+    const merged = Array.isArray(previous) ? [...previous] : [];
+    for (const item of next) {
+      if (merged.includes(item)) throw new FlagValueError(`"${pyText(item)}" cannot be specified multiple times`);
+      merged.push(item);
+    }
+    return merged;
+  }
   return next;
+}
+
+function pyText(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return String(value);
 }
 
 /**
