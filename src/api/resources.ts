@@ -37,22 +37,21 @@ export function basename(name: string): string {
 
 export type Resource = Record<string, unknown>;
 
-/** gcloud lists with apitools' pager: pageSize=100, following nextPageToken to the end. */
+/** gcloud lists with apitools' pager: pageSize=100, following nextPageToken page by page. */
 const LIST_PAGE_SIZE = '100';
 
 export class MlResources {
   constructor(readonly api: MlApi) {}
 
-  private async listAll(parent: string, field: string): Promise<Resource[]> {
-    const items: Resource[] = [];
+  /** Lazily, like apitools' YieldFromList: the next page is fetched only when its items are wanted. */
+  private async *listAll(parent: string, field: string): AsyncGenerator<Resource> {
     let pageToken: string | undefined;
     do {
       const query: Record<string, string> = { pageSize: LIST_PAGE_SIZE, ...(pageToken ? { pageToken } : {}) };
       const page = await this.api.call<Resource>('GET', parent, undefined, undefined, query);
-      items.push(...((page[field] as Resource[] | undefined) ?? []));
+      yield* (page[field] as Resource[] | undefined) ?? [];
       pageToken = typeof page.nextPageToken === 'string' && page.nextPageToken ? page.nextPageToken : undefined;
     } while (pageToken);
-    return items;
   }
 
   get(name: string): Promise<Resource> {
@@ -67,11 +66,11 @@ export class MlResources {
     return this.api.call<Resource>('POST', `projects/${project}/models`, model);
   }
 
-  listModels(project: string): Promise<Resource[]> {
+  listModels(project: string): AsyncGenerator<Resource> {
     return this.listAll(`projects/${project}/models`, 'models');
   }
 
-  listVersions(model: string): Promise<Resource[]> {
+  listVersions(model: string): AsyncGenerator<Resource> {
     return this.listAll(`${model}/versions`, 'versions');
   }
 
@@ -80,7 +79,7 @@ export class MlResources {
     return this.api.call<Resource>('POST', `${version}:setDefault`, {});
   }
 
-  listOperations(project: string): Promise<Resource[]> {
+  listOperations(project: string): AsyncGenerator<Resource> {
     return this.listAll(`projects/${project}/operations`, 'operations');
   }
 

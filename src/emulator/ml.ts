@@ -25,6 +25,7 @@ export class MlApi {
   constructor(
     private readonly store: Store,
     private readonly operationDelayMs: number,
+    private readonly maxPageSize = MAX_PAGE_SIZE,
   ) {}
 
   static handles(path: string): boolean {
@@ -97,7 +98,7 @@ export class MlApi {
 
   private listModels(ex: Exchange, project: string): Reply {
     const models = [...this.store.models.values()].filter((m) => m.project === project).map(modelView);
-    return ok(paginate(ex, 'models', models));
+    return ok(paginate(ex, 'models', models, this.maxPageSize));
   }
 
   private async deleteModel(project: string, id: string): Promise<Reply> {
@@ -173,7 +174,7 @@ export class MlApi {
   private listVersions(ex: Exchange, project: string, modelId: string): Reply {
     const model = this.model(project, modelId, 'parent');
     const versions = [...model.versions.values()].map((v) => versionView(model, v));
-    return ok(paginate(ex, 'versions', versions));
+    return ok(paginate(ex, 'versions', versions, this.maxPageSize));
   }
 
   private async deleteVersion(project: string, modelId: string, id: string): Promise<Reply> {
@@ -217,7 +218,7 @@ export class MlApi {
 
   private listOperations(ex: Exchange, project: string): Reply {
     const operations = [...this.store.operations.values()].filter((o) => o.project === project).map(operationView);
-    return ok(paginate(ex, 'operations', operations));
+    return ok(paginate(ex, 'operations', operations, this.maxPageSize));
   }
 
   private async cancelOperation(ex: Exchange, project: string, id: string): Promise<Reply> {
@@ -351,7 +352,7 @@ function ok(json: unknown): Reply {
 }
 
 /** One page of a list response (after the optional `filter`); empty lists omit the field, as Google does. */
-function paginate(ex: Exchange, field: string, items: unknown[]): JsonObject {
+function paginate(ex: Exchange, field: string, items: unknown[], maxPageSize: number): JsonObject {
   const filter = ex.param('filter');
   if (filter) {
     try {
@@ -366,7 +367,7 @@ function paginate(ex: Exchange, field: string, items: unknown[]): JsonObject {
   if (!Number.isInteger(requested) || requested < 0) {
     throw rpcError(400, 'INVALID_ARGUMENT', `Invalid value at 'page_size' (TYPE_INT32), "${sizeParam}"`);
   }
-  const size = Math.min(requested || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const size = Math.min(requested || DEFAULT_PAGE_SIZE, maxPageSize);
   const token = ex.param('pageToken');
   let start = 0;
   if (token) {

@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   registrationDelayMs?: number;
   /** Delay added before every response (benchmarks). */
   latencyMs?: number;
+  /** Caps every list page (default 100, as the service): small pages let tests see paging. */
+  maxPageSize?: number;
   /** Injected failures (faults.ts): a spec string as --faults takes, or a parsed spec. */
   faults?: string | FaultSpec;
 }
@@ -72,7 +74,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const host = opts.host ?? '127.0.0.1';
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const store = Store.open(opts.dataDir);
-  const ml = new MlApi(store, Math.max(0, opts.operationDelayMs ?? 2000));
+  const ml = new MlApi(store, Math.max(0, opts.operationDelayMs ?? 2000), opts.maxPageSize);
   const iam = new IamCredentialsApi();
   const mlflow = new MlflowRegistryApi(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir);
   const storage = new StorageApi(store);

@@ -21,6 +21,8 @@ interface Case {
   files?: Record<string, string>;
   /** Models to create (m1 gets versions v1, the default, and v2). */
   models?: string[];
+  /** Run against an emulator that answers lists one item per page. */
+  smallPages?: boolean;
 }
 
 const VC = ['ai-platform', 'versions', 'create', 'v9', '--model', 'm1', '--origin', 'gs://fixture/iris/'];
@@ -59,6 +61,22 @@ export const CASES: Record<string, Case[]> = {
     { args: ['ai-platform', 'models', 'list', '--format=json', '--flatten=regions', '--flatten=name'] },
     { args: ['ai-platform', 'models', 'list', '--sort-by=name,name', '--sort-by=~name'] },
   ],
+  paging: [
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit', '1'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=2', '--format=value(name)'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=3'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=1', '--sort-by=~name'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=1', '--filter=name:m2'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=1', '--filter=nokey:x'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--filter=nokey:x'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=1', '--filter=name~m OR nokey:x'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--page-size=2', '--limit=2'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=1', '--uri'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=2', '--flatten=regions', '--format=value(name)'] },
+    { smallPages: true, args: ['ai-platform', 'versions', 'list', '--model=m1', '--limit=1'] },
+    { smallPages: true, args: ['ai-platform', 'operations', 'list', '--limit=1', '--format=value(name)'] },
+    { smallPages: true, args: ['ai-platform', 'operations', 'list', '--limit=1', '--sort-by=name', '--format=value(name)'] },
+  ],
 };
 
 /** Made-up ids, times and etags differ between runs; progress dots depend on timing. */
@@ -95,14 +113,17 @@ async function seed(emulator: RunningEmulator, project: string, models: string[]
 }
 
 describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
-  let emulator: RunningEmulator;
+  let normal: RunningEmulator;
+  let paged: RunningEmulator;
   before(async () => {
-    emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
-    const res = await fetch(`${emulator.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, { method: 'POST', body: 'model' });
+    normal = await startEmulator({ port: 0, operationDelayMs: 0 });
+    paged = await startEmulator({ port: 0, operationDelayMs: 0, maxPageSize: 1 });
+    const res = await fetch(`${normal.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, { method: 'POST', body: 'model' });
     assert.equal(res.status, 200);
   });
   after(async () => {
-    await emulator?.close();
+    await normal?.close();
+    await paged?.close();
   });
 
   // FIDELITY_GROUP=duplicates (comma-separated) runs some classes only.
@@ -111,6 +132,7 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
     for (const c of cases) {
       test(`${group}: ${c.args.join(' ')}`, async () => {
         const observed: unknown[] = [];
+        const emulator = c.smallPages ? paged : normal;
         for (const cli of [['gcloud'], [process.execPath, CLI]]) {
           const s = scratch();
           const project = `p-${Math.random().toString(36).slice(2, 8)}`;
