@@ -57,20 +57,27 @@ export async function printList(
   defaultFormat: string,
   uriOf: (item: unknown) => string | undefined = () => undefined,
 ): Promise<void> {
-  // Like gcloud, a bad --filter is refused before anything is fetched.
-  const filter = options.filter === undefined ? undefined : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message)));
   const serializer = parseProjection('', builtinTransforms());
+  if (!ctx.properties.getBool('core/user_output_enabled', true)) {
+    // gcloud's display layer is off: it drains the list without formatting or filtering it.
+    await pull(load(), {}, undefined, serializer);
+    return;
+  }
+  // With --uri and no --format, gcloud prints the URIs one per line.
+  const format = options.format ?? (options.uri ? 'value(.)' : defaultFormat);
+  const composeWith = options.format && !options.uri ? defaultFormat : undefined;
+  // gcloud's display layer starts after the command's "Using endpoint" line, before the first page:
+  // the printer (a bad --format), then the filter (a bad --filter), then the first page.
+  formatErrorsAsUserErrors(() => renderFormat([], format, { defaultFormat: composeWith, isList: true }));
+  const filter = options.filter === undefined ? undefined : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message)));
   let records = await pull(load(), options, filter, serializer);
   records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer)).resources as unknown[];
   if (options.uri) records = records.map(uriOf).filter((u): u is string => Boolean(u));
 
-  // With --uri and no --format, gcloud prints the URIs one per line.
-  const format = options.format ?? (options.uri ? 'value(.)' : defaultFormat);
-  const composeWith = options.format && !options.uri ? defaultFormat : undefined;
   const isTable = parseProjection(composeFormat(format, composeWith), builtinTransforms()).getName() === 'table';
   const pages = isTable && options.pageSize && options.pageSize > 0 ? chunk(records, options.pageSize) : [records];
   // A table printer ends each page with its own table and a blank line.
-  const text = pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true })).join('\n');
+  const text = formatErrorsAsUserErrors(() => pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true })).join('\n'));
   ctx.output.result(text);
   if (options.format === undefined && records.length === 0) ctx.output.status('Listed 0 items.');
 }

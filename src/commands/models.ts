@@ -57,6 +57,8 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   if (options.labels?.size) body.labels = Object.fromEntries([...options.labels].sort(([a], [b]) => (a < b ? -1 : 1)));
   const model = await client.createModel(name.split('/')[1], body);
   ctx.output.status(`Created ai platform model [${String(model.name)}].`);
+  // gcloud's command returns nothing: `--format json` prints `[]`, `value` refuses its empty projection.
+  ctx.printResult(undefined);
 }
 
 function parseRegions(raw: RawValue): unknown[] {
@@ -72,7 +74,13 @@ async function describe(options: { model: string; region?: string }, ctx: Comman
   ctx.printResult(await client.get(modelName(options.model, projectOf(ctx))));
 }
 
-const LIST_FORMAT = 'table(name.basename(), defaultVersion.name.basename())';
+// Verbatim, as gcloud's error messages quote the default format composed with --format.
+const LIST_FORMAT = `
+        table(
+            name.basename(),
+            defaultVersion.name.basename()
+        )
+    `;
 
 async function list(options: ListOptions & { region?: string }, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
@@ -85,8 +93,10 @@ async function list(options: ListOptions & { region?: string }, ctx: CommandCont
 async function remove(options: { model: string; region?: string }, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
   confirmDeletion(ctx, `This will delete model [${options.model}]...`);
-  const operation = await client.delete(modelName(options.model, projectOf(ctx)));
-  if (!operation.done) await waitForOperation(client.api, operation, `Deleting model [${options.model}]`, ctx.output);
+  let operation = await client.delete(modelName(options.model, projectOf(ctx)));
+  if (!operation.done) operation = await waitForOperation(client.api, operation, `Deleting model [${options.model}]`, ctx.output);
+  // gcloud returns the operation's response (google.protobuf.Empty) and prints it per --format.
+  ctx.printResult(operation.response);
 }
 
 export const modelsCommands: CommandDefinition[] = [

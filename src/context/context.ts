@@ -52,15 +52,13 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     colour: colourAllowed(env),
   });
 
-  const format = (values.format as string | undefined) ?? command.defaultFormat;
+  // An empty --format is no format (gcloud tests it for truth). An explicit one is appended to the
+  // command's own default where it has one — gcloud's silent commands (create, delete, wait, cancel)
+  // default to `none` — which its error messages quote (`[none value(...)]`).
+  const explicitFormat = (values.format as string | undefined) || undefined;
+  const format = explicitFormat ?? command.defaultFormat;
+  const composeWith = explicitFormat !== undefined && command.defaultFormat === 'none' ? 'none' : undefined;
   const flatten = values.flatten as string[] | undefined;
-  // Bad --format expressions are refused before anything runs.
-  try {
-    renderFormat({}, format, { flatten });
-  } catch (err) {
-    if (err instanceof FormatError) throw new UserError(err.message);
-    throw err;
-  }
 
   let credentials: Credentials | undefined;
   let http: HttpClient | undefined;
@@ -88,7 +86,17 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     quotaProject: properties.get('billing/quota_project'),
     uploadChunkSize: chunk ? parseSize(chunk) : undefined,
     validateVersion: (built) => validateVersion(built, output, Boolean(values.noValidate)),
-    printResult: (resource) => output.result(renderFormat(resource, format, { flatten })),
+    // As in gcloud, whose display layer runs after the command: a bad --format is reported once the
+    // command has done its work (and not at all when user output is disabled).
+    printResult: (resource) => {
+      if (!properties.getBool('core/user_output_enabled', true)) return;
+      try {
+        output.result(renderFormat(resource, format, { flatten, defaultFormat: composeWith }));
+      } catch (err) {
+        if (err instanceof FormatError) throw new UserError(err.message);
+        throw err;
+      }
+    },
   };
 }
 
