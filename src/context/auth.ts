@@ -3,6 +3,7 @@
 // auth/credential_file_override; then Application Default Credentials via google-auth-library,
 // which is imported only on that path. Tokens are never printed.
 import { readBounded } from './bounded-read';
+import { pythonOsError } from '../flags/os-error';
 import { UserError } from '../errors';
 import type { Output } from './output';
 import type { Properties } from './properties';
@@ -80,8 +81,7 @@ function readTokenFile(file: string): string {
   try {
     text = readBounded(file, MAX_TOKEN_FILE_BYTES);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
-    throw new UserError(`Unable to read file [${file}]: ${reason}`);
+    throw new UserError(`Unable to read file [${file}]: ${pythonOsError(err, file)}`);
   }
   const token = text.trim();
   if (!token) throw new UserError(`The access token file [${file}] is empty.`);

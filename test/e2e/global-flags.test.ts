@@ -36,8 +36,10 @@ describe('gcloud-wide flags', () => {
     const configurations = path.join(env.CLOUDSDK_CONFIG!, 'configurations');
     fs.mkdirSync(configurations, { recursive: true });
     fs.writeFileSync(path.join(configurations, 'config_deploy'), '[core]\nproject = named-config-project\n');
+    // Unset, not empty: gcloud refuses an empty CLOUDSDK_CORE_PROJECT.
+    const { CLOUDSDK_CORE_PROJECT: _project, ...withoutProject } = env;
     const r = await runCli(['ai-platform', 'versions', 'create', 'v-config', '--model', 'iris', '--origin', 'gs://b/model/', '--async', '--configuration', 'deploy'],
-      { ...env, CLOUDSDK_CORE_PROJECT: '' });
+      withoutProject);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(mlPosts()[0].path, '/v1/projects/named-config-project/models/iris/versions');
   });
