@@ -47,6 +47,8 @@ export interface StageOptions {
   accessToken?: () => Promise<string | undefined>;
   /** X-Goog-User-Project header when set. */
   quotaProject?: string;
+  /** The credential sentence gcloud appends to 401/403 upload errors. */
+  credentialInfo?: () => string;
   /** storage/upload_chunk_size in bytes: resumable uploads send chunks of this size. */
   chunkSize?: number;
   /** Small-file uploads in flight at once (big files: at most BIG_FILE_CONCURRENCY of them). */
@@ -145,7 +147,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         );
         checkUploaded(info, file, target, content.md5Hash);
       } catch (err) {
-        throw cancel.signal.aborted ? err : toUploadError(err, target, file);
+        throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
       } finally {
         inFlight.release(bytes);
         readBuffers.push(readBuffer);
@@ -179,7 +181,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         });
         checkUploaded(info, file, target);
       } catch (err) {
-        throw cancel.signal.aborted ? err : toUploadError(err, target, file);
+        throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
       } finally {
         spareBuffers.push(buffers);
       }

@@ -98,6 +98,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
         bucket: options.stagingBucket!,
         storageEndpoint: storageEndpoint(properties),
         accessToken: () => credentials.token(),
+        credentialInfo: () => credentials.describe(),
         quotaProject: ctx.quotaProject,
         chunkSize: ctx.uploadChunkSize,
         signal: ctx.signal,
