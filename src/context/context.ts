@@ -98,11 +98,11 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
   });
 
   // An empty --format is no format (gcloud tests it for truth). An explicit one is appended to the
-  // command's own default where it has one — gcloud's silent commands (create, delete, wait, cancel)
-  // default to `none` — which its error messages quote (`[none value(...)]`).
+  // command's own default — `none` for gcloud's silent commands (create, delete, wait, cancel),
+  // `default` for describe — which its error messages quote (`[none value(...)]`).
   const explicitFormat = (values.format as string | undefined) || undefined;
   const format = explicitFormat ?? command.defaultFormat;
-  const composeWith = explicitFormat !== undefined && command.defaultFormat === 'none' ? 'none' : undefined;
+  const composeWith = explicitFormat !== undefined ? command.defaultFormat : undefined;
   const flatten = values.flatten as string[] | undefined;
 
   let credentials: Credentials | undefined;

@@ -92,6 +92,15 @@ export const CASES: Record<string, Case[]> = {
     { args: [...VC, '--flags-file=.'] },
     { args: [...VC, '--config=nope.yaml'] },
   ],
+  transforms: [
+    { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=table(name.basename(), createTime.date("%Y/%m/%d"))'] },
+    { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=value(createTime.date("%Y %Z %z %Ez", tz=America/New_York))'] },
+    { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=value(createTime.date(format="%Oz %Z %j", tz=Asia/Kolkata))'] },
+    { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=value(name.date(undefined=none), state.date())'] },
+    { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(defaultVersion.createTime.date("%G-W%V", tz_default=Europe/Paris))'] },
+    { args: ['ai-platform', 'models', 'list', '--format=value(name.basename().nosuch())'] },
+    { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(name.nosuch())'] },
+  ],
   paging: [
     { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit', '1'] },
     { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=2', '--format=value(name)'] },
