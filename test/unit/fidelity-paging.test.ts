@@ -41,6 +41,7 @@ const ROWS: Row[] = [
 
 function fakeContext(out: string[], warnings: string[]): CommandContext {
   return {
+    properties: { getBool: (_name: string, fallback: boolean) => fallback },
     output: {
       result: (text: string) => out.push(text),
       status: () => undefined,
