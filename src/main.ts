@@ -129,6 +129,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
       positionals: command.positionals,
       flags: command.standalone ? [...flags, ...GLOBAL_FLAGS.filter((f) => f.name === '--help')] : flags,
       otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
+      commandTracks: command.tracks,
     });
     const ctx = buildContext({ track, command, parsed, env, signal });
     output = ctx.output;

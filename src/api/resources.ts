@@ -37,14 +37,14 @@ export function basename(name: string): string {
 
 export type Resource = Record<string, unknown>;
 
-/** gcloud lists with apitools' pager: pageSize=100, following nextPageToken to the end. */
+/** gcloud lists with apitools' pager: pageSize=100, following nextPageToken page by page. */
 const LIST_PAGE_SIZE = '100';
 
 export class MlResources {
   constructor(readonly api: MlApi) {}
 
-  private async listAll(parent: string, field: string): Promise<Resource[]> {
-    const items: Resource[] = [];
+  /** Lazily, like apitools' YieldFromList: the next page is fetched only when its items are wanted. */
+  private async *listAll(parent: string, field: string): AsyncGenerator<Resource> {
     const seenTokens = new Set<string>();
     let pageToken: string | undefined;
     do {
@@ -52,7 +52,7 @@ export class MlResources {
       const page = await this.api.call<Resource>('GET', parent, undefined, undefined, query);
       const found = page[field] ?? [];
       if (!Array.isArray(found)) throw new UserError(`The server answered GET [${parent}] with a page whose [${field}] is not a list.`);
-      items.push(...(found as Resource[]));
+      yield* found as Resource[];
       pageToken = typeof page.nextPageToken === 'string' && page.nextPageToken ? page.nextPageToken : undefined;
       // A server that hands back a token it gave before would keep the listing going for ever.
       if (pageToken !== undefined && seenTokens.has(pageToken)) {
@@ -60,7 +60,6 @@ export class MlResources {
       }
       if (pageToken !== undefined) seenTokens.add(pageToken);
     } while (pageToken);
-    return items;
   }
 
   get(name: string): Promise<Resource> {
@@ -75,11 +74,11 @@ export class MlResources {
     return this.api.call<Resource>('POST', `projects/${project}/models`, model);
   }
 
-  listModels(project: string): Promise<Resource[]> {
+  listModels(project: string): AsyncGenerator<Resource> {
     return this.listAll(`projects/${project}/models`, 'models');
   }
 
-  listVersions(model: string): Promise<Resource[]> {
+  listVersions(model: string): AsyncGenerator<Resource> {
     return this.listAll(`${model}/versions`, 'versions');
   }
 
@@ -88,7 +87,7 @@ export class MlResources {
     return this.api.call<Resource>('POST', `${version}:setDefault`, {});
   }
 
-  listOperations(project: string): Promise<Resource[]> {
+  listOperations(project: string): AsyncGenerator<Resource> {
     return this.listAll(`projects/${project}/operations`, 'operations');
   }
 

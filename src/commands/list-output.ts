@@ -1,10 +1,11 @@
 // How gcloud prints the result of a list command: its flags (--filter, --limit, --page-size,
-// --sort-by, --uri), applied in gcloud's order — flatten, filter, sort, limit, page, URI — then the
+// --sort-by, --uri), applied in gcloud's order — flatten, filter, sort, limit, page, URI — to a list
+// fetched page by page only as far as they need, then the
 // command's table (or --format), and "Listed 0 items." on stderr when the default format printed
 // nothing.
 import { argList, boundedInt, scalarToString, type RawValue } from '../flags/arg-types';
 import { flag, type FlagSpec } from '../flags/spec';
-import { applyDisplayOptions, applyFilter, builtinTransforms, compileFilter, composeFormat, FormatError, parseProjection, renderFormat } from '../format';
+import { applyDisplayOptions, builtinTransforms, composeFormat, FilterTap, FormatError, parseProjection, renderFormat } from '../format';
 import { UserError } from '../errors';
 import type { CommandContext, CommandOptions } from '../cli/command';
 import type { LIST_FLAGS } from './flags';
@@ -13,36 +14,61 @@ import type { LIST_FLAGS } from './flags';
 export type ListOptions = CommandOptions<typeof LIST_FLAGS>;
 
 /**
- * Prints `items` as gcloud's display layer would for a list command whose default format is
+ * Prints the listed items as gcloud's display layer would for a list command whose default format is
  * `defaultFormat`. `uriOf` gives an item's URI for --uri; items without one are left out.
  */
 export async function printList(
-  load: () => Promise<unknown[]>,
+  load: () => AsyncIterable<unknown>,
   options: ListOptions,
   ctx: CommandContext,
   defaultFormat: string,
   uriOf: (item: unknown) => string | undefined = () => undefined,
 ): Promise<void> {
-  // Like gcloud, a bad --filter is refused before anything is fetched.
-  if (options.filter !== undefined) formatErrorsAsUserErrors(() => compileFilter(options.filter!));
-  const items = await load();
   const serializer = parseProjection('', builtinTransforms());
-  let records = options.flatten?.length
-    ? (formatErrorsAsUserErrors(() => applyDisplayOptions(items, true, { flatten: options.flatten }, serializer)).resources as unknown[])
-    : items;
-  if (options.filter !== undefined) records = applyFilter(records, options.filter, (message) => ctx.output.warning(message));
-  records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer)).resources as unknown[];
-  if (options.uri) records = records.map(uriOf).filter((u): u is string => Boolean(u));
-
+  if (!ctx.properties.getBool('core/user_output_enabled', true)) {
+    // gcloud's display layer is off: it drains the list without formatting or filtering it.
+    await pull(load(), {}, undefined, serializer);
+    return;
+  }
   // With --uri and no --format, gcloud prints the URIs one per line.
   const format = options.format ?? (options.uri ? 'value(.)' : defaultFormat);
   const composeWith = options.format && !options.uri ? defaultFormat : undefined;
+  // gcloud's display layer starts after the command's "Using endpoint" line, before the first page:
+  // the printer (a bad --format), then the filter (a bad --filter), then the first page.
+  formatErrorsAsUserErrors(() => renderFormat([], format, { defaultFormat: composeWith, isList: true }));
+  const filter = options.filter === undefined ? undefined : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message)));
+  let records = await pull(load(), options, filter, serializer);
+  records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer)).resources as unknown[];
+  if (options.uri) records = records.map(uriOf).filter((u): u is string => Boolean(u));
+
   const isTable = parseProjection(composeFormat(format, composeWith), builtinTransforms()).getName() === 'table';
   const pages = isTable && options.pageSize && options.pageSize > 0 ? chunk(records, options.pageSize) : [records];
   // A table printer ends each page with its own table and a blank line.
-  const text = pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true })).join('\n');
+  const text = formatErrorsAsUserErrors(() => pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true })).join('\n'));
   ctx.output.result(text);
   if (options.format === undefined && records.length === 0) ctx.output.status('Listed 0 items.');
+}
+
+/**
+ * The records gcloud's display taps let through — flatten, then filter — pulled from the lazily
+ * paged list one at a time. With --limit N (and no --sort-by, which needs every record) gcloud's
+ * limit tap stops at the record after the N-th, so no page beyond the one holding it is fetched.
+ */
+async function pull(items: AsyncIterable<unknown>, options: ListOptions, filter: FilterTap | undefined, serializer: ReturnType<typeof parseProjection>): Promise<unknown[]> {
+  const stopAfter = options.limit !== undefined && options.limit >= 0 && !options.sortBy?.length ? options.limit + 1 : Infinity;
+  const records: unknown[] = [];
+  for await (const item of items) {
+    const flattened = options.flatten?.length
+      ? (formatErrorsAsUserErrors(() => applyDisplayOptions([item], true, { flatten: options.flatten }, serializer)).resources as unknown[])
+      : [item];
+    for (const record of flattened) {
+      if (filter && !filter.matches(record)) continue;
+      records.push(record);
+      if (records.length >= stopAfter) return records;
+    }
+  }
+  filter?.done();
+  return records;
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

@@ -68,6 +68,8 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   if (options.labels?.size) body.labels = sortedLabels(options.labels);
   const model = await client.createModel(name.split('/')[1], body);
   ctx.output.status(`Created ai platform model [${String(model.name)}].`);
+  // gcloud's command returns nothing: `--format json` prints `[]`, `value` refuses its empty projection.
+  ctx.printResult(undefined);
 }
 
 
@@ -83,7 +85,13 @@ async function describe(options: ModelOptions, ctx: CommandContext): Promise<voi
   ctx.printResult(await client.get(modelName(options.model, projectOf(ctx))));
 }
 
-const LIST_FORMAT = 'table(name.basename(), defaultVersion.name.basename())';
+// Verbatim, as gcloud's error messages quote the default format composed with --format.
+const LIST_FORMAT = `
+        table(
+            name.basename(),
+            defaultVersion.name.basename()
+        )
+    `;
 
 async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
@@ -96,8 +104,9 @@ async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: Comm
 async function remove(options: ModelOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
   confirmDeletion(ctx, `This will delete model [${options.model}]...`);
-  const operation = await client.delete(modelName(options.model, projectOf(ctx)));
-  await waitForOperation(client.api, operation, `Deleting model [${options.model}]`, ctx.output);
+  const operation = await waitForOperation(client.api, await client.delete(modelName(options.model, projectOf(ctx))), `Deleting model [${options.model}]`, ctx.output);
+  // gcloud returns the operation's response (google.protobuf.Empty) and prints it per --format.
+  ctx.printResult(operation.response);
 }
 
 export const modelsCommands: CommandDefinition[] = [

@@ -34,7 +34,13 @@ async function cancel(options: OperationOptions, ctx: CommandContext): Promise<v
   await client.cancelOperation(operationName(options.operation, projectOf(ctx)));
 }
 
-const LIST_FORMAT = 'table(name.basename(), metadata.operationType, done)';
+// Verbatim, as gcloud's error messages quote the default format composed with --format.
+const LIST_FORMAT = `    table(
+        name.basename(),
+        metadata.operationType,
+        done
+    )
+`;
 
 async function list(options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, options.region);

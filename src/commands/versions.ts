@@ -31,8 +31,9 @@ async function remove(options: VersionOptions, ctx: CommandContext): Promise<voi
   const client = connect(ctx, commandRegion(options, ctx));
   const name = versionName(options.model, options.version, projectOf(ctx));
   confirmDeletion(ctx, `This will delete version [${basename(name)}]...`);
-  const operation = await client.delete(name);
-  await waitForOperation(client.api, operation, `Deleting version [${basename(name)}]...`, ctx.output);
+  const operation = await waitForOperation(client.api, await client.delete(name), `Deleting version [${basename(name)}]...`, ctx.output);
+  // gcloud returns the operation's response (google.protobuf.Empty) and prints it per --format.
+  ctx.printResult(operation.response);
 }
 
 async function setDefault(options: VersionOptions, ctx: CommandContext): Promise<void> {

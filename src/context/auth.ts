@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readBounded } from './bounded-read';
+import { pythonOsError } from '../flags/os-error';
 import { UserError } from '../errors';
 import type { GaxiosOptions } from 'gaxios';
 import { gaxiosTransport, headerDefaults, HttpClient, netSettings, NetworkError } from '../net';
@@ -359,8 +360,7 @@ function readTokenFile(file: string): string {
   try {
     text = readBounded(file, MAX_TOKEN_FILE_BYTES);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
-    throw new UserError(`Unable to read file [${file}]: ${reason}`);
+    throw new UserError(`Unable to read file [${file}]: ${pythonOsError(err, file)}`);
   }
   const token = text.trim();
   if (!token) throw new UserError(`The access token file [${file}] is empty.`);

@@ -31,10 +31,55 @@ You may set it for your current workspace by running:
 
 or it can be set temporarily by the environment variable [CLOUDSDK_CORE_PROJECT]`;
 
+const SET_PROJECT_HELP = `To set your project, run:
+
+  $ gcloud config set project PROJECT_ID
+
+or to unset it, run:
+
+  $ gcloud config unset project`;
+
+// core/properties.py's project id pattern: an optional `domain:` prefix, then the id.
+const VALID_PROJECT = /^(?:(?:[-a-z0-9]{1,63}\.)*(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)$/;
+
+/** gcloud's project property validator; undefined when the value is acceptable. */
+function projectProblem(project: string): string | undefined {
+  if (project === '') return 'The project property is set to the empty string, which is invalid.';
+  if (VALID_PROJECT.test(project)) return undefined;
+  if (/^[-0-9A-Z]/.test(project) || /[ !"']/.test(project)) {
+    return `The project property must be set to a valid project ID, not the project name [${project}]`;
+  }
+  return `The project property must be set to a valid project ID, [${project}] is not a valid project ID.`;
+}
+
+/**
+ * What gcloud's ai-platform group checks before any command runs (calliope's RequireProjectID): a
+ * --project value is validated as the flag is parsed (`ERROR: (gcloud) …`), a project number is
+ * refused, and the project property as set (an empty CLOUDSDK_CORE_PROJECT included) is validated.
+ */
+function checkProject(flagValue: string | undefined, env: NodeJS.ProcessEnv, properties: Properties): void {
+  if (flagValue) {
+    const problem = projectProblem(flagValue);
+    if (problem) throw new UserError(`${problem}\n${SET_PROJECT_HELP}`, { command: 'gcloud' });
+    if (/^\d+$/.test(flagValue)) {
+      throw new UserError("The value of ``--project'' flag was set to Project number.To use this command, set it to PROJECT ID instead.");
+    }
+    return;
+  }
+  const project = flagValue ?? env.CLOUDSDK_CORE_PROJECT ?? properties.get('core/project');
+  if (project === undefined) return;
+  const problem = projectProblem(project);
+  if (problem) throw new UserError(`${problem}\n${SET_PROJECT_HELP}`);
+  if (/^\d+$/.test(project)) {
+    throw new UserError("The value of ``core/project'' property is set to project number.To use this command, set ``--project'' flag to PROJECT ID or set ``core/project'' property to PROJECT ID.");
+  }
+}
+
 export function buildContext(args: { track: Track; command: CommandDefinition; parsed: ParsedArgs; env: NodeJS.ProcessEnv; signal: AbortSignal }): CommandContext {
   const { track, command, parsed, env, signal } = args;
   const values = parsed.values;
   const properties = new Properties(env, values.configuration as string | undefined);
+  if (command.path[0] === 'ai-platform') checkProject(values.project as string | undefined, env, properties);
   for (const [dest, property] of FLAG_PROPERTIES) properties.setFromFlag(property, values[dest] as string | undefined);
   if (values.userOutputEnabled !== undefined) properties.setFromFlag('core/user_output_enabled', String(values.userOutputEnabled));
   if (values.logHttp !== undefined) properties.setFromFlag('core/log_http', String(values.logHttp));
@@ -51,15 +96,13 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     colour: colourAllowed(env),
   });
 
-  const format = (values.format as string | undefined) ?? command.defaultFormat;
+  // An empty --format is no format (gcloud tests it for truth). An explicit one is appended to the
+  // command's own default — `none` for gcloud's silent commands (create, delete, wait, cancel),
+  // `default` for describe — which its error messages quote (`[none value(...)]`).
+  const explicitFormat = (values.format as string | undefined) || undefined;
+  const format = explicitFormat ?? command.defaultFormat;
+  const composeWith = explicitFormat !== undefined ? command.defaultFormat : undefined;
   const flatten = values.flatten as string[] | undefined;
-  // Bad --format expressions are refused before anything runs.
-  try {
-    renderFormat({}, format, { flatten });
-  } catch (err) {
-    if (err instanceof FormatError) throw new UserError(err.message);
-    throw err;
-  }
 
   let credentials: Credentials | undefined;
   let http: HttpClient | undefined;
@@ -87,6 +130,16 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
       if (!project) throw new UserError(PROJECT_MISSING);
       return project;
     },
-    printResult: (resource) => output.result(renderFormat(resource, format, { flatten })),
+    // As in gcloud, whose display layer runs after the command: a bad --format is reported once the
+    // command has done its work (and not at all when user output is disabled).
+    printResult: (resource) => {
+      if (!properties.getBool('core/user_output_enabled', true)) return;
+      try {
+        output.result(renderFormat(resource, format, { flatten, defaultFormat: composeWith }));
+      } catch (err) {
+        if (err instanceof FormatError) throw new UserError(err.message);
+        throw err;
+      }
+    },
   };
 }

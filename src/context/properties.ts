@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { pythonOsError } from '../flags/os-error';
 
 export type PropertyName =
   | 'core/project' | 'core/account' | 'core/disable_prompts' | 'core/user_output_enabled' | 'core/verbosity'
@@ -105,6 +106,6 @@ function readIfPresent(file: string): string | undefined {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new UserError(`Unable to read file [${file}]: ${(err as Error).message}`);
+    throw new UserError(`Unable to read file [${file}]: ${pythonOsError(err, file)}`);
   }
 }

@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   registrationDelayMs?: number;
   /** Delay added before every response (benchmarks). */
   latencyMs?: number;
+  /** Caps every list page (default 100, as the service): small pages let tests see paging. */
+  maxPageSize?: number;
   /** Injected failures (faults.ts): a spec string as --faults takes, or a parsed spec. */
   faults?: string | FaultSpec;
   /** Serve HTTPS with this certificate and key (PEM); see certificates.ts for a generated pair. */
@@ -95,7 +97,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const host = opts.host ?? '127.0.0.1';
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const store = Store.open(opts.dataDir);
-  const ml = new MlService(store, Math.max(0, opts.operationDelayMs ?? 2000));
+  const ml = new MlService(store, Math.max(0, opts.operationDelayMs ?? 2000), opts.maxPageSize);
   const iam = new IamCredentialsService();
   const ociIdentity = opts.ociMetadataDir ? new OciIdentityService(opts.ociMetadataDir) : undefined;
   const ociTrust = opts.ociTrust?.length || ociIdentity ? OciTrust.load(opts.ociTrust ?? []) : undefined;

@@ -10,6 +10,7 @@ import { oversizeProblem } from '../yaml/bounds';
 import { FileTooLargeError, readBounded } from '../context/bounded-read';
 import { scalarToString, type RawValue } from './arg-types';
 import type { ArgToken } from './parser';
+import { pythonOsError } from './os-error';
 
 const FLAG = '--flags-file';
 /** Refuse absurd inputs with bounded memory and time (alias bombs, giant files). */
@@ -25,12 +26,12 @@ function readFlagsFile(file: string, readStdin: () => string): string {
     if (file === '-') return readStdin();
     // gcloud asks os.path.exists: whatever makes the path unusable (missing, a loop, too long) reads as "not found".
     if (!fs.existsSync(file)) throw fail(`${FLAG} [${file}] not found.`);
-    if (fs.statSync(file).isDirectory()) throw fail(`Unable to read file [${file}]: [Errno 21] Is a directory: '${file}'`);
+    if (fs.statSync(file).isDirectory()) throw fail(`Unable to read file [${file}]: ${pythonOsError({ code: 'EISDIR' }, file)}`);
     return readBounded(file, MAX_FILE_BYTES);
   } catch (err) {
     if (err instanceof UserError) throw err;
     if (err instanceof FileTooLargeError) throw fail(`${FLAG} [${file}] is too large (over ${MAX_FILE_BYTES} bytes).`);
-    throw fail(`Unable to read file [${file}]: ${(err as Error).message}`);
+    throw fail(`Unable to read file [${file}]: ${pythonOsError(err, file)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 // gcloud-wide flags: accepted on every command, anywhere on the command line.
+import { argList } from './arg-types';
 import { flag } from './spec';
 
 export const VERBOSITIES = ['debug', 'info', 'warning', 'error', 'critical', 'none'];
@@ -14,8 +15,8 @@ export const GLOBAL_FLAGS = [
     help: 'File name of the configuration to use for this command invocation. For more information on how to use configurations, run: `gcloud topic configurations`. You can also use the CLOUDSDK_ACTIVE_CONFIG_NAME environment variable to set the equivalent of this flag for a terminal session.' }),
   flag({ name: '--flags-file', kind: 'value', metavar: 'YAML_FILE', global: true,
     help: 'A YAML or JSON file that specifies a *--flag*:*value* dictionary. Useful for specifying complex flag values with special characters that work with any command interpreter. Additionally, each *--flags-file* arg is replaced by its constituent flags. See $ gcloud topic flags-file for more information.' }),
-  flag({ name: '--flatten', kind: 'value', metavar: 'KEY', global: true, repeat: 'accumulate',
-    parse: (raw) => (Array.isArray(raw) ? raw.map(String) : String(raw).split(',').filter(Boolean)),
+  // calliope's FLATTEN_FLAG: a plain ArgList, so a repeated --flatten replaces the earlier one.
+  flag({ name: '--flatten', kind: 'value', metavar: 'KEY', global: true, parse: (raw) => argList(raw).map(String),
     help: 'Flatten _name_[] output resource slices in _KEY_ into separate records for each item in each slice. Multiple keys and slices may be specified. This also flattens keys for *--format* and *--filter*.' }),
   flag({ name: '--format', kind: 'value', metavar: 'FORMAT', global: true,
     help: 'Set the format for printing command output resources. The default is a command-specific human-friendly output format. The supported formats are limited to: `config`, `csv`, `default`, `diff`, `disable`, `flattened`, `get`, `json`, `list`, `multi`, `none`, `object`, `table`, `text`, `value`, `yaml`. For more details run $ gcloud topic formats.' }),

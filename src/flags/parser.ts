@@ -28,6 +28,8 @@ export interface ParserSpec {
   flags: readonly FlagSpec[];
   /** Flags this command has on other tracks (for the "available in alternate release tracks" hint). */
   otherTrackFlags: readonly FlagSpec[];
+  /** The release tracks that have this command (default: all three). */
+  commandTracks?: Track[];
 }
 
 const HELP_SEARCH_HINT = 'To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS';
@@ -68,13 +70,21 @@ export function parseArgs(tokens: ArgToken[], spec: ParserSpec): ParsedArgs {
       }
       throw err;
     }
-    if (f.choices && !f.choices.includes(String(value))) {
-      const error = invalidChoice(f, String(value));
-      error.message += fromFlagsFile(location);
-      throw error;
+    if (f.choices) {
+      if (f.choiceSpelling === 'normalized') value = normalizeChoice(String(value));
+      if (!f.choices.includes(String(value))) {
+        const error = invalidChoice(f, String(value), spec);
+        error.message += fromFlagsFile(location);
+        throw error;
+      }
     }
-    if (f.repeat === 'accumulate' && specified.has(f.dest)) {
-      values[f.dest] = accumulate(values[f.dest], value);
+    if (f.repeat === 'accumulate') {
+      try {
+        values[f.dest] = updateAction(specified.has(f.dest) ? values[f.dest] : undefined, value);
+      } catch (err) {
+        if (err instanceof FlagValueError) throw new ArgumentError(`argument ${f.name}: ${err.message}${fromFlagsFile(location)}`);
+        throw err;
+      }
     } else {
       values[f.dest] = value;
     }
@@ -138,10 +148,37 @@ export function parseArgs(tokens: ArgToken[], spec: ParserSpec): ParsedArgs {
   return { values, specified };
 }
 
-function accumulate(previous: unknown, next: unknown): unknown {
-  if (Array.isArray(previous) && Array.isArray(next)) return [...previous, ...next];
-  if (previous instanceof Map && next instanceof Map) return new Map([...previous, ...next]);
+/**
+ * calliope's UpdateAction: every occurrence of the flag merges into one list or dict, and an item
+ * (list) or key (dict) met twice is an error — within one value too for lists (`--ports 80,80`),
+ * across occurrences for dicts (one ArgDict value keeps the last of a repeated key). Items and
+ * values are shown converted, as Python's str() prints them.
+ */
+function updateAction(previous: unknown, next: unknown): unknown {
+  if (next instanceof Map) {
+    const merged = new Map(previous instanceof Map ? previous : []);
+    for (const [key, value] of next) {
+      if (merged.has(key)) {
+        throw new FlagValueError(`"${pyText(key)}" cannot be specified multiple times; received: ${pyText(merged.get(key))}, ${pyText(value)}`);
+      }
+      merged.set(key, value);
+    }
+    return merged;
+  }
+  if (Array.isArray(next)) {
+    const merged = Array.isArray(previous) ? [...previous] : [];
+    for (const item of next) {
+      if (merged.includes(item)) throw new FlagValueError(`"${pyText(item)}" cannot be specified multiple times`);
+      merged.push(item);
+    }
+    return merged;
+  }
   return next;
+}
+
+function pyText(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return String(value);
 }
 
 /**
@@ -152,7 +189,27 @@ function fromFlagsFile(location: string | undefined): string {
   return location ? `\n(from --flags-file ${location.split(';').reverse().join(', included from ')})` : '';
 }
 
-function invalidChoice(f: FlagSpec, value: string): ArgumentError {
+/** calliope's ChoiceArgument value type: underscores become hyphens, then lower case. */
+export function normalizeChoice(value: string): string {
+  return value.replace(/_/g, '-').toLowerCase();
+}
+
+/**
+ * gcloud's refusal of a value not among the choices. Its parser first looks the value up as a
+ * sub-command of this command in the other release tracks; an empty value names the command
+ * itself, so it gets the "alternate release tracks" message (with no flag name) instead.
+ */
+function invalidChoice(f: FlagSpec, value: string, spec: ParserSpec): ArgumentError {
+  const others = (spec.commandTracks ?? ['GA', 'BETA', 'ALPHA']).filter((t) => t !== spec.track);
+  if (value === '' && others.length) {
+    const tries = others
+      .sort((a, b) => trackPrefix(a).localeCompare(trackPrefix(b)))
+      .map((t) => `gcloud ${trackPrefix(t)}${spec.commandWords.join(' ')}`);
+    return new ArgumentError(
+      `Invalid choice: ''.\nThis command is available in one or more alternate release tracks.  Try:\n  ${tries.join('\n  ')}`,
+      'none',
+    );
+  }
   const choices = [...(f.choices ?? [])].sort();
   const suggestion = closestMatch(value.toLowerCase(), choices);
   const message = suggestion

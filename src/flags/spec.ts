@@ -22,6 +22,12 @@ export interface FlagSpec<Dest extends string = string, Value = unknown, Require
   kind: 'value' | 'bool';
   metavar?: string;
   choices?: string[];
+  /**
+   * How a value is matched against `choices`: `exact` (argparse's plain choices: --region,
+   * --verbosity) or `normalized` (calliope's ChoiceArgument and ChoiceEnumMapper: `_` becomes `-` and
+   * the value is lower-cased before the check, so `SCIKIT_LEARN` selects `scikit-learn`).
+   */
+  choiceSpelling?: 'exact' | 'normalized';
   /** Converts the raw value (argv string or --flags-file YAML value); throws FlagValueError. */
   parse?: (raw: RawValue) => Value;
   repeat?: RepeatRule;

@@ -5,6 +5,7 @@
  * `name=value` args are keyword args, and bad input yields `undefined=`
  * rather than an error.
  */
+import { transformDate } from './date-transform';
 import { parseKey } from './lexer';
 import {
   comparePyStrings,
@@ -182,6 +183,9 @@ const TRANSFORMS: Record<string, TransformDefinition> = {
     for (const item of iterate(r) ?? []) counts[pyStr(item)] = (counts[pyStr(item)] ?? 0) + 1;
     return counts;
   }),
+  date: define(true, (r, a, k) =>
+    transformDate(r, param(a, k, 0, 'format', null), param(a, k, 1, 'unit', 1), param(a, k, 2, 'undefined', ''), param(a, k, 3, 'tz', null), param(a, k, 4, 'tz_default', null)),
+  ),
   extract: define(false, (r, a) => a.map((key) => keyValue(r, key)).filter(pyTruthy)),
   firstof: define(false, (r, a) => {
     for (const key of a) {

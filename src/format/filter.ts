@@ -54,14 +54,37 @@ export function compileFilter(expression: string, warn: Warn = () => undefined):
  * (usually a typo) and about matches gcloud says will change.
  */
 export function applyFilter(resources: unknown[], expression: string, warn: Warn = () => undefined): unknown[] {
-  const { filter, keys } = new FilterParser(expression, new MatchWarnings(warn)).parse();
-  const selected = resources.filter((r) => filter.matches(r));
-  const missing = uniqueKeys(keys).filter((key) => !resources.some((r) => getKey(r, key, MISSING) !== MISSING));
-  if (missing.length) {
-    const names = missing.map((key) => key.map(String).join('.')).sort();
-    warn(`The following filter keys were not present in any resource : ${names.join(', ')}`);
-  }
+  const tap = new FilterTap(expression, warn);
+  const selected = resources.filter((r) => tap.matches(r));
+  tap.done();
   return selected;
+}
+
+/**
+ * gcloud's filter tap, one resource at a time: `matches` as the resources stream past, `done` once
+ * the stream is exhausted — only then are keys no resource had reported (a list cut short by
+ * --limit never reports them, as in gcloud).
+ */
+export class FilterTap {
+  private readonly filter: Filter;
+  private missing: Key[];
+
+  constructor(expression: string, private readonly warn: Warn = () => undefined) {
+    const compiled = new FilterParser(expression, new MatchWarnings(warn)).parse();
+    this.filter = compiled.filter;
+    this.missing = uniqueKeys(compiled.keys);
+  }
+
+  matches(resource: unknown): boolean {
+    this.missing = this.missing.filter((key) => getKey(resource, key, MISSING) === MISSING);
+    return this.filter.matches(resource);
+  }
+
+  done(): void {
+    if (!this.missing.length) return;
+    const names = this.missing.map((key) => key.map(String).join('.')).sort();
+    this.warn(`The following filter keys were not present in any resource : ${names.join(', ')}`);
+  }
 }
 
 const MISSING = Symbol('missing');

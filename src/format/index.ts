@@ -3,7 +3,7 @@
 // gcloud module it follows.
 export { FormatError } from './errors';
 export { renderFormat, type RenderOptions } from './format';
-export { applyFilter, compileFilter, type Filter } from './filter';
+export { applyFilter, compileFilter, FilterTap, type Filter } from './filter';
 export { applyDisplayOptions, composeFormat } from './display';
 export { parseProjection } from './parser';
 export { builtinTransforms } from './builtin-transforms';

@@ -54,6 +54,8 @@ export interface StageOptions {
   http: HttpClient;
   /** Asked for a bearer token on every request; none, or a token of undefined, sends no Authorization header. */
   credentials?: TokenSource;
+  /** The credential sentence gcloud appends to 401/403 upload errors. */
+  credentialInfo?: () => string;
   /** storage/upload_chunk_size in bytes: resumable uploads send chunks of this size. */
   chunkSize?: number;
   /** Small-file uploads in flight at once (big files: at most BIG_FILE_CONCURRENCY of them). */
@@ -178,7 +180,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
           .catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
         checkUploaded(info, file, target, content.md5Hash);
       } catch (err) {
-        throw cancel.signal.aborted ? err : toUploadError(err, target, file);
+        throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
       } finally {
         if (bytes === 0) readBuffers.push(readBuffer);
         else largeBuffers.give(readBuffer);
@@ -217,7 +219,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         if (!unchangedSinceListed(file)) throw fileChangedError(target.localPath);
         checkUploaded(uploaded, file, target, await md5Known(file));
       } catch (err) {
-        throw cancel.signal.aborted ? err : toUploadError(err, target, file);
+        throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
       } finally {
         spareBuffers.push(buffers);
       }

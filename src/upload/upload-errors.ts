@@ -54,11 +54,17 @@ export function bucketMissingError(bucket: string): UserError {
   return new UserError(`Could not upload file: [${bucket}] bucket does not exist.`);
 }
 
-export function toUploadError(err: unknown, target: UploadTarget, file: OriginFile): UserError {
+/**
+ * `credentialInfo`: the sentence naming the credentials ("This command is authenticated with …"),
+ * which gcloud appends to the server's message of a 401 or 403 answer, as it does for API errors.
+ */
+export function toUploadError(err: unknown, target: UploadTarget, file: OriginFile, credentialInfo?: () => string): UserError {
   if (err instanceof UserError) return err;
   if (err instanceof GcsHttpError) {
     if (err.status === 404) return bucketMissingError(target.bucket);
-    return new UserError(`${err.status} Could not upload file ${where(target)}: ${serverMessage(err.body)}`);
+    const message = errorMessageIn(err.body);
+    const shown = message && credentialInfo && [401, 403].includes(err.status) ? withCredentialInfo(message, credentialInfo()) : message ?? 'unknown error';
+    return new UserError(`${err.status} Could not upload file ${where(target)}: ${shown}`);
   }
   const e = (err ?? {}) as NodeJS.ErrnoException;
   if (e.path === file.absPath && typeof e.syscall === 'string') return unreadableFileError(target.localPath, err);
@@ -69,9 +75,9 @@ function where(target: UploadTarget): string {
   return `[${target.localPath}] to [${target.bucket}/${target.objectName}]`;
 }
 
-/** The server's `error.message` (what gcloud prints), else its text. */
-function serverMessage(body: string): string {
-  return errorMessageIn(body) ?? 'unknown error';
+/** gcloud's joining: after a message without a final period, '. ' and the sentence without its own. */
+export function withCredentialInfo(message: string, info: string): string {
+  return message.endsWith('.') ? `${message} ${info}` : `${message}. ${info.replace(/\.$/, '')}`;
 }
 
 function errorMessageIn(body: unknown): string | undefined {

@@ -13,8 +13,9 @@ function origin(source: string | undefined): string {
 
 export function validateVersion(built: BuiltVersion, output: Output, skip: boolean): void {
   const machineType = built.body.machineType;
+  // gcloud sends any --machine-type silently; the note is for --verbosity=info, not a WARNING line.
   if (typeof machineType === 'string' && !KNOWN_MACHINE_TYPES.includes(machineType)) {
-    output.warning(`machineType [${machineType}] is not one of the documented machine types; sending it as given.`);
+    output.info(`machineType [${machineType}] is not one of the documented machine types; sending it as given.`);
   }
   const problems = versionProblems(built.body);
   if (built.localFileCount !== undefined && built.localFileCount > MAX_MODEL_FILES) {

@@ -86,11 +86,11 @@ describe('versions create (GA) against the emulator', () => {
   test('flags: accelerator on an N1 machine, repeated labels merge', async () => {
     emulator.clearRequests();
     const r = await runCli(['ai-platform', 'versions', 'create', 'v-flags', '--model', 'iris', '--origin', 'gs://x/y/', '--async',
-      '--machine-type', 'n1-standard-4', '--accelerator', 'type=nvidia-tesla-t4,count=2', '--labels', 'a=1', '--labels', 'b=2,a=3', '--framework', 'tensorflow'], env);
+      '--machine-type', 'n1-standard-4', '--accelerator', 'type=nvidia-tesla-t4,count=2', '--labels', 'a=1', '--labels', 'b=2,c=3', '--framework', 'tensorflow'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(creates()[0].body, {
       name: 'v-flags', deploymentUri: 'gs://x/y/', machineType: 'n1-standard-4', framework: 'TENSORFLOW',
-      acceleratorConfig: { count: '2', type: 'NVIDIA_TESLA_T4' }, labels: { a: '3', b: '2' },
+      acceleratorConfig: { count: '2', type: 'NVIDIA_TESLA_T4' }, labels: { a: '1', b: '2', c: '3' },
     });
   });
 

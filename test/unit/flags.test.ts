@@ -42,9 +42,9 @@ test('--flag value, --flag=value and the positional anywhere', () => {
 });
 
 test('repeated flags: store keeps the last, ArgDict/ArgList update flags accumulate', () => {
-  const a = parse(['v1', '--model', 'a', '--model', 'b', '--labels', 'x=1', '--labels', 'y=2,x=3']);
+  const a = parse(['v1', '--model', 'a', '--model', 'b', '--labels', 'x=1', '--labels', 'y=2,z=3']);
   assert.equal(a.values.model, 'b');
-  assert.deepEqual([...(a.values.labels as Map<string, string>)], [['x', '3'], ['y', '2']]);
+  assert.deepEqual([...(a.values.labels as Map<string, string>)], [['x', '1'], ['y', '2'], ['z', '3']]);
   const beta = parse(['v1', '--model', 'm', '--package-uris', 'gs://a/1', '--package-uris', 'gs://a/2', '--command', 'a', '--command', 'b,c'], 'BETA');
   assert.deepEqual(beta.values.packageUris, ['gs://a/2']);
   assert.deepEqual(beta.values.command, ['a', 'b', 'c']);

@@ -94,6 +94,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
         http: ctx.http(),
         credentials,
         chunkSize: uploadChunkSize(properties.get('storage/upload_chunk_size')),
+        credentialInfo: () => credentials.describe(),
         signal: ctx.signal,
         onProgress: progress.onProgress,
         onRetry: (reason, delayMs) => output.info(`Retrying a staging upload chunk after ${reason} (in ${(delayMs / 1000).toFixed(1)}s).`),

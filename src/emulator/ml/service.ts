@@ -23,6 +23,7 @@ export class MlService {
   constructor(
     private readonly store: Store,
     private readonly operationDelayMs: number,
+    private readonly maxPageSize = MAX_PAGE_SIZE,
   ) {}
 
   static handles(path: string): boolean {
@@ -95,7 +96,7 @@ export class MlService {
 
   private listModels(ex: Exchange, project: string): Reply {
     const models = [...this.store.models.values()].filter((m) => m.project === project).map(modelView);
-    return ok(paginate(ex, 'models', models));
+    return ok(paginate(ex, 'models', models, this.maxPageSize));
   }
 
   private async deleteModel(project: string, id: string): Promise<Reply> {
@@ -171,7 +172,7 @@ export class MlService {
   private listVersions(ex: Exchange, project: string, modelId: string): Reply {
     const model = this.model(project, modelId, 'parent');
     const versions = [...model.versions.values()].map((v) => versionView(model, v));
-    return ok(paginate(ex, 'versions', versions));
+    return ok(paginate(ex, 'versions', versions, this.maxPageSize));
   }
 
   private async deleteVersion(project: string, modelId: string, id: string): Promise<Reply> {
@@ -215,7 +216,7 @@ export class MlService {
 
   private listOperations(ex: Exchange, project: string): Reply {
     const operations = [...this.store.operations.values()].filter((o) => o.project === project).map(operationView);
-    return ok(paginate(ex, 'operations', operations));
+    return ok(paginate(ex, 'operations', operations, this.maxPageSize));
   }
 
   private async cancelOperation(ex: Exchange, project: string, id: string): Promise<Reply> {
@@ -349,7 +350,7 @@ function ok(json: unknown): Reply {
 }
 
 /** One page of a list response (after the optional `filter`); empty lists omit the field, as Google does. */
-function paginate(ex: Exchange, field: string, items: unknown[]): JsonObject {
+function paginate(ex: Exchange, field: string, items: unknown[], maxPageSize: number): JsonObject {
   const filter = ex.param('filter');
   if (filter) {
     try {
@@ -364,7 +365,7 @@ function paginate(ex: Exchange, field: string, items: unknown[]): JsonObject {
   if (!Number.isInteger(requested) || requested < 0) {
     throw rpcError(400, 'INVALID_ARGUMENT', `Invalid value at 'page_size' (TYPE_INT32), "${sizeParam}"`);
   }
-  const size = Math.min(requested || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const size = Math.min(requested || DEFAULT_PAGE_SIZE, maxPageSize);
   const token = ex.param('pageToken');
   let start = 0;
   if (token) {

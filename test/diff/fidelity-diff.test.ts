@@ -1,0 +1,197 @@
+// Differential tests of the fidelity classes of issue 14: choice spellings, ArgList/ArgDict
+// duplicates, list paging against --limit, empty results per format, transforms, and the order of
+// early errors. The real gcloud and gcloud-aip run the same command against the same emulator state
+// (a fresh project each); exit code, ml API requests, stdout and stderr must match. Skipped — loudly
+// — where gcloud is not installed.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
+
+const HAVE_GCLOUD = gcloudAvailable();
+if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING fidelity differential tests: `gcloud` is not on PATH ***\n\n');
+
+interface Case {
+  /** Arguments after `gcloud`; {PROJECT} is filled in. */
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Files written into the scratch directory (the working directory) first. */
+  files?: Record<string, string>;
+  /** Models to create (m1 gets versions v1, the default, and v2). */
+  models?: string[];
+  /** Run against an emulator that answers lists one item per page. */
+  smallPages?: boolean;
+}
+
+const VC = ['ai-platform', 'versions', 'create', 'v9', '--model', 'm1', '--origin', 'gs://fixture/iris/'];
+const VC_BETA = ['beta', ...VC];
+
+export const CASES: Record<string, Case[]> = {
+  choices: [
+    { args: [...VC, '--framework', 'SCIKIT_LEARN', '--format=value(framework)'] },
+    { args: [...VC, '--framework', 'TensorFlow', '--format=value(framework)'] },
+    { args: [...VC, '--framework=xg_boost'] },
+    { args: [...VC, '--framework='] },
+    { args: [...VC_BETA, '--explanation-method', 'INTEGRATED_GRADIENTS', '--format=json(explanationConfig)'] },
+    { args: [...VC_BETA, '--explanation-method', 'Sampled_Shapley', '--num-paths=3', '--format=json(explanationConfig)'] },
+    { args: [...VC, '--region', 'US-CENTRAL1'] },
+    { args: [...VC, '--region', 'us_central1'] },
+    { args: ['alpha', 'ai-platform', 'operations', 'list', '--region='] },
+    { args: ['ai-platform', 'models', 'list', '--verbosity', 'DEBUG'] },
+    { args: [...VC, '--accelerator', 'type=NVIDIA_TESLA_T4'] },
+    { args: [...VC, '--accelerator', 'type=nvidia-tesla-t4', '--machine-type=n1-standard-4', '--format=json(acceleratorConfig)'] },
+    { args: [...VC, '--metric-targets', 'CPU_USAGE=5'] },
+    { args: [...VC, '--python-version', 'three', '--format=value(pythonVersion)'] },
+    { args: [...VC, '--machine-type', 'N1-Standard-4', '--format=value(machineType)'] },
+  ],
+  duplicates: [
+    { args: [...VC_BETA, '--image=i', '--ports', '8080,8080'] },
+    { args: [...VC_BETA, '--image=i', '--ports', '8080', '--ports=08080'] },
+    { args: [...VC_BETA, '--image=i', '--env-vars', 'K=1', '--env-vars', 'K=2'] },
+    { args: [...VC_BETA, '--image=i', '--env-vars', 'K=1,K=2', '--format=json(container)'] },
+    { args: [...VC_BETA, '--image=i', '--command', 'a,a'] },
+    { args: [...VC_BETA, '--image=i', '--args', 'x', '--args', 'y,x'] },
+    { args: [...VC, '--labels', 'a=1', '--labels', 'a=1'] },
+    { args: [...VC, '--labels', 'a=1', '--labels', 'b=2', '--format=json(labels)'] },
+    { args: [...VC, '--metric-targets', 'cpu-usage=5', '--metric-targets', 'cpu-usage=05'] },
+    { args: ['alpha', ...VC, '--package-uris', 'gs://a/1,gs://a/1', '--format=json(packageUris)'] },
+    { args: ['ai-platform', 'models', 'create', 'm9', '--regions', 'us-east1', '--regions='] },
+    { args: ['ai-platform', 'models', 'list', '--format=json', '--flatten=regions', '--flatten=name'] },
+    { args: ['ai-platform', 'models', 'list', '--sort-by=name,name', '--sort-by=~name'] },
+  ],
+  'empty results': (['json', 'yaml', 'value', 'table', 'none', 'get', 'default', 'value(name)', 'table(name)', 'csv(name)'] as const).flatMap((format) => [
+    { args: ['ai-platform', 'models', 'create', 'm9', '--regions=us-east1', `--format=${format}`] },
+    { args: ['ai-platform', 'models', 'delete', 'm3', `--format=${format}`] },
+    { args: ['ai-platform', 'versions', 'delete', 'v2', '--model=m1', `--format=${format}`] },
+    { args: ['ai-platform', 'models', 'list', '--filter=name:zzz', `--format=${format}`] },
+    { args: ['ai-platform', 'versions', 'list', '--model=m2', `--format=${format}`] },
+  ]),
+  'early errors': [
+    { args: ['ai-platform', 'models', 'list', '--format=value(name.nosuch())'] },
+    { args: ['ai-platform', 'operations', 'list', '--format=table(name.nosuch())'] },
+    { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=value(name.nosuch())'] },
+    { args: ['ai-platform', 'models', 'list', '--format=bogus', '--filter=a:('] },
+    { args: ['ai-platform', 'models', 'list', '--format=value'] },
+    { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value'] },
+    { args: ['ai-platform', 'models', 'describe', 'nope', '--format=value(name.nosuch())'] },
+    { args: ['ai-platform', 'models', 'create', 'm9', '--regions=us-east1', '--format=bogus'] },
+    { args: ['ai-platform', 'models', 'list', '--no-user-output-enabled', '--format=value(name.nosuch())'] },
+    { args: [...VC, '--format=value(name.nosuch())'] },
+    { args: VC, env: { CLOUDSDK_CORE_PROJECT: '' } },
+    { args: ['ai-platform', 'models', 'list'], env: { CLOUDSDK_CORE_PROJECT: '' } },
+    { args: ['ai-platform', 'operations', 'list'], env: { CLOUDSDK_CORE_PROJECT: 'a_b' } },
+    { args: ['ai-platform', 'models', 'describe', 'm1'], env: { CLOUDSDK_CORE_PROJECT: 'My Project' } },
+    { args: ['ai-platform', 'models', 'describe', 'm1'], env: { CLOUDSDK_CORE_PROJECT: '12345' } },
+    { args: [...VC, '--project=My Project'] },
+    { args: [...VC, '--project=123'] },
+    { args: [...VC, '--project='] },
+    { args: [...VC, '--access-token-file=nope.txt'] },
+    { args: [...VC, '--access-token-file=.'] },
+    { args: [...VC, '--flags-file=.'] },
+    { args: [...VC, '--config=nope.yaml'] },
+  ],
+  transforms: [
+    { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=table(name.basename(), createTime.date("%Y/%m/%d"))'] },
+    { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=value(createTime.date("%Y %Z %z %Ez", tz=America/New_York))'] },
+    { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=value(createTime.date(format="%Oz %Z %j", tz=Asia/Kolkata))'] },
+    { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=value(name.date(undefined=none), state.date())'] },
+    { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(defaultVersion.createTime.date("%G-W%V", tz_default=Europe/Paris))'] },
+    { args: ['ai-platform', 'models', 'list', '--format=value(name.basename().nosuch())'] },
+    { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(name.nosuch())'] },
+  ],
+  paging: [
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit', '1'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=2', '--format=value(name)'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=3'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=1', '--sort-by=~name'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=1', '--filter=name:m2'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=1', '--filter=nokey:x'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--filter=nokey:x'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=1', '--filter=name~m OR nokey:x'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--page-size=2', '--limit=2'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=1', '--uri'] },
+    { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=2', '--flatten=regions', '--format=value(name)'] },
+    { smallPages: true, args: ['ai-platform', 'versions', 'list', '--model=m1', '--limit=1'] },
+    { smallPages: true, args: ['ai-platform', 'operations', 'list', '--limit=1', '--format=value(name)'] },
+    { smallPages: true, args: ['ai-platform', 'operations', 'list', '--limit=1', '--sort-by=name', '--format=value(name)'] },
+  ],
+};
+
+/** Made-up ids, times and etags differ between runs; progress dots depend on timing. */
+function normalize(text: string, project: string, dir: string): string {
+  return text
+    .split(dir).join('<DIR>')
+    .split(project).join('<PROJECT>')
+    .replace(/-\d{13}\b/g, '-<TIME>')
+    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>')
+    .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>')
+    .replace(/\.{2,}\n?\.*done\./g, '...done.')
+    .replace(/\.{2,}/g, '...')
+    // gcloud-aip's own flags (--dry-run, --mlflow-*) are in its usage block; gcloud's is compared
+    // by the help tests.
+    .replace(/\nUsage: [\s\S]*?\n  gcloud [^\n]*--help\n/g, '\n<USAGE>\n')
+    // gcloud's command-index search after a refused choice ("Maybe you meant: gcloud ai models …")
+    // lists commands of the whole SDK; it is not this project's to reproduce.
+    .replace(/Maybe you meant:\n(  .*\n)*\nTo search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS\n/g, '');
+}
+
+async function api(emulator: RunningEmulator, method: string, urlPath: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${emulator.url}${urlPath}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.ok(res.ok, `${method} ${urlPath}: ${res.status}`);
+  return res.json();
+}
+
+async function seed(emulator: RunningEmulator, project: string, models: string[]): Promise<void> {
+  for (const m of models) await api(emulator, 'POST', `v1/projects/${project}/models`, { name: m });
+  if (models.includes('m1')) {
+    await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, { name: 'v1', deploymentUri: 'gs://fixture/iris/' });
+    await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, { name: 'v2', deploymentUri: 'gs://fixture/iris/' });
+    await api(emulator, 'GET', `v1/projects/${project}/operations`); // settles both (no delay)
+  }
+}
+
+describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
+  let normal: RunningEmulator;
+  let paged: RunningEmulator;
+  before(async () => {
+    normal = await startEmulator({ port: 0, operationDelayMs: 0 });
+    paged = await startEmulator({ port: 0, operationDelayMs: 0, maxPageSize: 1 });
+    const res = await fetch(`${normal.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, { method: 'POST', body: 'model' });
+    assert.equal(res.status, 200);
+  });
+  after(async () => {
+    await normal?.close();
+    await paged?.close();
+  });
+
+  // FIDELITY_GROUP=duplicates (comma-separated) runs some classes only.
+  const only = process.env.FIDELITY_GROUP?.split(',');
+  for (const [group, cases] of Object.entries(CASES).filter(([g]) => !only || only.includes(g))) {
+    for (const c of cases) {
+      test(`${group}: ${c.args.join(' ')}`, async () => {
+        const observed: unknown[] = [];
+        const emulator = c.smallPages ? paged : normal;
+        for (const cli of [['gcloud'], [process.execPath, CLI]]) {
+          const s = scratch();
+          const project = `p-${Math.random().toString(36).slice(2, 8)}`;
+          await seed(emulator, project, c.models ?? ['m1', 'm2', 'm3']);
+          for (const [name, text] of Object.entries(c.files ?? {})) fs.writeFileSync(path.join(s.dir, name), text);
+          const args = c.args.map((a) => a.split('{PROJECT}').join(project).split('{DIR}').join(s.dir));
+          const env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_CORE_PROJECT: project, CLOUDSDK_AI_PLATFORM_REGION: 'global', TZ: 'UTC', ...c.env };
+          emulator.clearRequests();
+          const [cmd, ...pre] = cli;
+          const r = await runCommand(cmd, [...pre, ...args], env, s.dir);
+          const requests = emulator.requests().filter((q) => q.path.startsWith('/v1/'))
+            .map((q) => ({ method: q.method, path: q.path, query: q.query, body: q.body, status: q.status }));
+          const clean = (text: string) => normalize(text, project, s.dir);
+          observed.push({ code: r.code, requests: JSON.parse(clean(JSON.stringify(requests))), stdout: clean(r.stdout), stderr: clean(r.stderr) });
+          fs.rmSync(s.dir, { recursive: true, force: true });
+        }
+        const [gcloud, clone] = observed;
+        assert.deepEqual(clone, gcloud);
+      });
+    }
+  }
+});
