@@ -32,6 +32,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Injected failures (faults.ts): a spec string as --faults takes, or a parsed spec. */
   faults?: string | FaultSpec;
+  /** Buckets to create at start (those that exist already are kept as they are). */
+  buckets?: string[];
 }
 
 export interface RecordedRequest {
@@ -72,6 +74,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const host = opts.host ?? '127.0.0.1';
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const store = Store.open(opts.dataDir);
+  for (const bucket of opts.buckets ?? []) store.createBucket(bucket, 'emulator');
+  if (opts.buckets?.length) await store.save();
   const ml = new MlApi(store, Math.max(0, opts.operationDelayMs ?? 2000));
   const iam = new IamCredentialsApi();
   const mlflow = new MlflowRegistryApi(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir);

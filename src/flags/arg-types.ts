@@ -120,7 +120,7 @@ const BUCKET_LENGTH =
 const BUCKET_DOTTED_DECIMAL =
   'Bucket names cannot be represented as an IP address in dotted-decimal notation (for example, 192.168.5.4).';
 
-function bucketNameProblem(name: string): string | undefined {
+export function bucketNameProblem(name: string): string | undefined {
   const components = name.split('.');
   if (name.length < 3 || name.length > 222 || components.some((c) => c.length > 63)) return BUCKET_LENGTH;
   if (!/^[a-z0-9_.-]*$/.test(name)) return BUCKET_CHARS;

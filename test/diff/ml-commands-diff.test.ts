@@ -96,7 +96,7 @@ async function seed(emulator: RunningEmulator, project: string): Promise<string>
 describe('gcloud vs gcloud-aip: models, versions, operations', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
   let emulator: RunningEmulator;
   before(async () => {
-    emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
+    emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] });
     const res = await fetch(`${emulator.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, { method: 'POST', body: 'model' });
     assert.equal(res.status, 200);
   });

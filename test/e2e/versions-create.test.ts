@@ -11,7 +11,7 @@ let env: NodeJS.ProcessEnv;
 let dir: string;
 
 before(async () => {
-  emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
+  emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['staging-e2e', 'staging-dry'] });
   const s = scratch();
   dir = s.dir;
   env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_AI_PLATFORM_REGION: 'global' };
