@@ -11,7 +11,10 @@ import { colourAllowed, Output } from './output';
 import { Properties, type PropertyName } from './properties';
 import { validateVersion } from '../version/validate';
 
-export const VERSION = '0.1.0';
+// Bundled at build time (only this field of package.json): one version, in one place.
+import { version } from '../../package.json';
+
+export const VERSION = version;
 
 const FLAG_PROPERTIES: [string, PropertyName][] = [
   ['project', 'core/project'],
@@ -26,7 +29,7 @@ const FLAG_PROPERTIES: [string, PropertyName][] = [
 const PROJECT_MISSING = `The required property [project] is not currently set.
 It can be set on a per-command basis by re-running your command with the [--project] flag.
 
-You may set it for your current workspace by running:
+You may set it for your current workspace with the Cloud SDK (gcloud-aip reads its configuration) by running:
 
   $ gcloud config set project VALUE
 
