@@ -7,6 +7,7 @@ import { GLOBAL_FLAGS } from './flags/global-flags';
 import type { FlagSpec, Track } from './flags/spec';
 import type { CommandDefinition } from './commands/registry';
 import { colourAllowed } from './context/output';
+import { Properties } from './context/properties';
 
 const WIDTH = 80;
 /** gcloud breaks an example command line, with ` \`, when it would pass this column. */
@@ -282,7 +283,7 @@ export async function showHelp(text: string, env: NodeJS.ProcessEnv = process.en
   // Loaded only here: most runs never show help.
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
   const pager = env.PAGER?.trim() || 'less';
-  const colour = colourAllowed(env);
+  const colour = colourAllowed(env, process.stdout, disableColor(env));
   const page = colour ? emphasize(text) : text;
   const shown = await new Promise<boolean>((resolve) => {
     const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: '-R', ...env } });
@@ -292,6 +293,11 @@ export async function showHelp(text: string, env: NodeJS.ProcessEnv = process.en
     child.stdin.end(page);
   });
   if (!shown) process.stdout.write(text);
+}
+
+/** core/disable_color before any command context exists (help, early errors): env and configuration. */
+export function disableColor(env: NodeJS.ProcessEnv): boolean {
+  return new Properties(env, undefined).getBool('core/disable_color', false);
 }
 
 const BOLD = (text: string) => `\x1b[1m${text}\x1b[0m`;

@@ -8,8 +8,8 @@ import { GLOBAL_FLAGS } from './flags/global-flags';
 import type { Track } from './flags/spec';
 import { COMMANDS, type CommandDefinition } from './commands/registry';
 import { buildContext } from './context/context';
-import { Output } from './context/output';
-import { groupListing, groupUsage, isGroup, renderGroupHelp, renderHelp, showHelp, usageFooter, versionText } from './help';
+import { colourAllowed, Output } from './context/output';
+import { disableColor, groupListing, groupUsage, isGroup, renderGroupHelp, renderHelp, showHelp, usageFooter, versionText } from './help';
 import { HELP_SEARCH_ADVICE, suggestCommands } from './flags/suggest';
 import { VERSION } from './context/context';
 
@@ -138,6 +138,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
     userOutputEnabled: true,
     verbosity: 'warning',
     interactive: false,
+    // Reading the configuration for this costs nothing unless stderr is a terminal.
+    colour: Boolean(process.stderr.isTTY) && colourAllowed(env, process.stderr, disableColor(env)),
   });
   let name = 'gcloud';
   let routed: Route | undefined;

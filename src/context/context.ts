@@ -52,7 +52,7 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     verbosity: properties.get('core/verbosity') ?? 'warning',
     // A spinner needs a real terminal with a width (some pseudo-terminals report 0 columns).
     interactive: Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0 && !env.CI && !properties.getBool('core/disable_prompts', false),
-    colour: colourAllowed(env),
+    colour: colourAllowed(env, stderr, properties.getBool('core/disable_color', false)),
   });
 
   const format = (values.format as string | undefined) ?? command.defaultFormat;

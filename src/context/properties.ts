@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 
 export type PropertyName =
-  | 'core/project' | 'core/account' | 'core/disable_prompts' | 'core/user_output_enabled' | 'core/verbosity'
+  | 'core/project' | 'core/account' | 'core/disable_color' | 'core/disable_prompts' | 'core/user_output_enabled' | 'core/verbosity'
   | 'core/log_http' | 'core/trace_token' | 'core/request_reason'
   | 'ai_platform/region'
   | 'api_endpoint_overrides/ml' | 'api_endpoint_overrides/storage' | 'api_endpoint_overrides/iamcredentials'

@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { HELP_SEARCH_ADVICE } from '../../src/flags/suggest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { CLI, createModel, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
 
@@ -74,7 +75,9 @@ function normalize(text: string, project: string, dir: string): string {
     .split(project).join('<PROJECT>')
     .replace(/-\d{13}\b/g, '-<TIME>')
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>')
-    .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>');
+    .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>')
+    // Deliberate: gcloud-aip points at what it has instead of gcloud's help search.
+    .replace('To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS', HELP_SEARCH_ADVICE);
 }
 
 async function api(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<any> {
