@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { CLI, createModel, FIXTURES, gcloudAvailable, runCli, runCommand, scratch } from '../helpers';
 
 const HAVE_GCLOUD = gcloudAvailable();
+/** A bash line creating model `iris` in the emulator env-init pointed at (Node's fetch: curl may be missing). */
+const CREATE_MODEL = `"${process.execPath}" -e 'fetch(process.env.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML + "v1/projects/test-project/models", { method: "POST", body: JSON.stringify({ name: "iris" }) }).then((r) => process.exit(r.ok ? 0 : 1))'`;
 
 describe('the README emulator lines', () => {
   let dir: string;
@@ -41,7 +43,7 @@ describe('the README emulator lines', () => {
   test('env-init right after start: points at the emulator (not Google), which has the --buckets bucket', async () => {
     const r = await withEmulator('--buckets=my-staging', [
       'echo "ML=$CLOUDSDK_API_ENDPOINT_OVERRIDES_ML"',
-      'curl -s -X POST "${CLOUDSDK_API_ENDPOINT_OVERRIDES_ML}v1/projects/test-project/models" -d \'{"name":"iris"}\' >/dev/null',
+      CREATE_MODEL,
       `gcloud-aip ai-platform versions create v1 --model=iris --origin=${path.join(FIXTURES, 'models', 'tf-saved-model')} --staging-bucket=gs://my-staging --format='value(state)'`,
       `gcloud-aip ai-platform versions create v2 --model=iris --origin=${path.join(FIXTURES, 'models', 'tf-saved-model')} --staging-bucket=gs://my-stagign`,
       'echo "typo exit $?"',
@@ -93,7 +95,7 @@ describe('the README emulator lines', () => {
 
   test('the real gcloud renders the missing bucket the same way', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, async () => {
     const r = await withEmulator('', [
-      'curl -s -X POST "${CLOUDSDK_API_ENDPOINT_OVERRIDES_ML}v1/projects/test-project/models" -d \'{"name":"iris"}\' >/dev/null',
+      CREATE_MODEL,
       `gcloud ai-platform versions create v1 --model=iris --origin=${path.join(FIXTURES, 'models', 'tf-saved-model')} --staging-bucket=gs://nobody-made-it`,
       'echo "gcloud exit $?"',
     ].join('\n'));
