@@ -68,6 +68,7 @@ try {
     for (let run = 0; run < runs; run++) {
       for (const peer of peers) {
         const bucket = scenario.sameBucket ? `bench-${peer.label}-redeploy` : `bench-${peer.label}-${name}-${run}`;
+        await createBucket(url, bucket);
         if (scenario.sameBucket && run === 0) invoke(peer, url, origin, bucket, `warm${name}`); // the first deploy
         const measured = invoke(peer, url, origin, bucket, `${name}${run}`);
         results.get(peer.label).push(measured);
@@ -132,6 +133,12 @@ async function emulator(latency) {
   const created = await fetch(`${url}v1/projects/bench/models`, { method: 'POST', body: JSON.stringify({ name: 'm' }), headers: { 'Content-Type': 'application/json' } });
   if (!created.ok) throw new Error(`could not create the model: ${created.status} ${await created.text()}`);
   return url;
+}
+
+/** Buckets exist in the emulator once created (an existing one answers 409, which is fine here). */
+async function createBucket(url, bucket) {
+  const res = await fetch(`${url}storage/v1/b?project=bench`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: bucket }) });
+  if (!res.ok && res.status !== 409) throw new Error(`could not create bucket ${bucket}: ${res.status} ${await res.text()}`);
 }
 
 /** One timed `versions create`; wall/CPU in seconds, peak RSS of the process tree in MiB. */

@@ -8,10 +8,9 @@ work=$(mktemp -d)
 export CLOUDSDK_CONFIG="$work/config" CLOUDSDK_CORE_PROJECT=demo-project
 cli() { node bin/gcloud-aip.js "$@"; }
 
-node bin/gcloud-aip.js emulators ai-platform start --host-port=127.0.0.1:0 --data-dir "$work/emulator" --operation-delay 1500 &
+node bin/gcloud-aip.js emulators ai-platform start --host-port=127.0.0.1:0 --data-dir "$work/emulator" --operation-delay 1500 --buckets=demo-staging &
 emulator=$!
 trap 'kill $emulator 2>/dev/null; wait $emulator 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do [ -s "$work/emulator/env.yaml" ] && break; sleep 0.1; done
 eval "$(cli emulators ai-platform env-init --data-dir "$work/emulator")"
 
 set -x

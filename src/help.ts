@@ -7,6 +7,7 @@ import { GLOBAL_FLAGS } from './flags/global-flags';
 import type { FlagSpec, Track } from './flags/spec';
 import type { CommandDefinition } from './cli/command';
 import { colourAllowed } from './context/output';
+import { Properties } from './context/properties';
 
 const WIDTH = 80;
 /** gcloud breaks an example command line, with ` \`, when it would pass this column. */
@@ -282,7 +283,7 @@ export async function showHelp(text: string, env: NodeJS.ProcessEnv = process.en
   // Loaded only here: most runs never show help.
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
   const pager = env.PAGER?.trim() || 'less';
-  const colour = colourAllowed(env);
+  const colour = colourAllowed(env, process.stdout, disableColor(env));
   const page = colour ? emphasize(text) : text;
   const shown = await new Promise<boolean>((resolve) => {
     const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: '-R', ...env } });
@@ -294,6 +295,11 @@ export async function showHelp(text: string, env: NodeJS.ProcessEnv = process.en
   if (!shown) process.stdout.write(text);
 }
 
+/** core/disable_color before any command context exists (help, early errors): env and configuration. */
+export function disableColor(env: NodeJS.ProcessEnv): boolean {
+  return new Properties(env, undefined).getBool('core/disable_color', false);
+}
+
 const BOLD = (text: string) => `\x1b[1m${text}\x1b[0m`;
 
 /** On a terminal, section headings and flag names are bold, as in gcloud's help. */
@@ -302,4 +308,137 @@ function emphasize(text: string): string {
     .split('\n')
     .map((line) => (/^[A-Z][A-Z ]+$/.test(line) ? BOLD(line) : line.replace(/^( {5}| {7})(--[\w-]+|[A-Z][A-Z_]+$)/, (_, lead: string, name: string) => lead + BOLD(name))))
     .join('\n');
+}
+
+// ---- groups, the version, and finding one's way --------------------------------------------------
+
+/** The gcloud release whose commands, flags and messages gcloud-aip mirrors. */
+export const MIRRORED_GCLOUD_VERSION = '528.0.0';
+
+/** One-line summaries (and descriptions) of the command groups, as gcloud words its own. */
+const GROUP_HELP: Record<string, { brief: string; description: string }> = {
+  '': {
+    brief: 'a fast drop-in replacement for gcloud ai-platform versions create and the commands a deploy script runs around it',
+    description: 'Replace `gcloud` with `gcloud-aip` in a deploy script: the same argv, flags, requests, exit codes and error lines as gcloud, with an embedded emulator (`gcloud-aip emulators ai-platform`) and an MLflow registry step. Properties and configurations are read from gcloud\'s configuration directory; set them with the Cloud SDK\'s `gcloud config set`, or per command with the flags and `CLOUDSDK_*` variables.',
+  },
+  alpha: { brief: 'alpha versions of gcloud-aip commands', description: 'Alpha versions of the ai-platform commands, with their alpha-only flags.' },
+  beta: { brief: 'beta versions of gcloud-aip commands', description: 'Beta versions of the ai-platform commands, with their beta-only flags.' },
+  'ai-platform': { brief: 'manage AI Platform jobs and models', description: 'The gcloud ai-platform command group lets you manage AI Platform jobs and training models.' },
+  'ai-platform models': { brief: 'AI Platform Models commands', description: 'AI Platform Models commands.' },
+  'ai-platform operations': { brief: 'manage AI Platform operations', description: 'Manage AI Platform operations.' },
+  'ai-platform versions': { brief: 'AI Platform Versions commands', description: 'AI Platform Versions commands.' },
+  emulators: { brief: 'set up your local development environment using emulators', description: 'Set up your local development environment using emulators.' },
+  'emulators ai-platform': {
+    brief: 'manage the embedded AI Platform and Cloud Storage emulator (gcloud-aip only)',
+    description: 'Start the embedded emulator of the ml v1 and Cloud Storage JSON APIs, and point gcloud and gcloud-aip at it.',
+  },
+  mlflow: { brief: 'record model versions in an MLflow Model Registry (gcloud-aip only)', description: 'Record model versions in an MLflow Model Registry.' },
+  'mlflow model-versions': { brief: 'manage MLflow model versions (gcloud-aip only)', description: 'Manage model versions in an MLflow Model Registry.' },
+};
+
+const TRACK_OF_WORD: Record<string, Track> = { alpha: 'ALPHA', beta: 'BETA' };
+
+function groupLine(track: Track, path: string[]): string {
+  return ['gcloud-aip', ...(track === 'GA' ? [] : [track.toLowerCase()]), ...path].join(' ');
+}
+
+/** The commands of a track under a group path. */
+function commandsUnder(track: Track, path: string[], commands: CommandDefinition[]): CommandDefinition[] {
+  return commands.filter((c) => c.tracks.includes(track) && c.path.length > path.length && path.every((w, i) => c.path[i] === w));
+}
+
+export function isGroup(track: Track, path: string[], commands: CommandDefinition[]): boolean {
+  return commandsUnder(track, path, commands).length > 0;
+}
+
+interface Entry {
+  name: string;
+  summary: string;
+}
+
+const summary = (brief: string) => `${brief[0].toUpperCase()}${brief.slice(1)}${brief.endsWith('.') ? '' : '.'}`;
+
+/** The groups and commands right under a group, with their one-line summaries, sorted. */
+export function groupChildren(track: Track, path: string[], commands: CommandDefinition[]): { groups: Entry[]; commands: Entry[] } {
+  const groups = new Map<string, Entry>();
+  const leaves = new Map<string, Entry>();
+  for (const c of commandsUnder(track, path, commands)) {
+    const name = c.path[path.length];
+    if (c.path.length === path.length + 1) leaves.set(name, { name, summary: summary(c.help.brief) });
+    else groups.set(name, { name, summary: summary(GROUP_HELP[c.path.slice(0, path.length + 1).join(' ')]?.brief ?? `${name} commands`) });
+  }
+  if (track === 'GA' && path.length === 0) for (const word of Object.keys(TRACK_OF_WORD)) groups.set(word, { name: word, summary: summary(GROUP_HELP[word].brief) });
+  const sorted = (m: Map<string, Entry>) => [...m.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return { groups: sorted(groups), commands: sorted(leaves) };
+}
+
+/** `name   summary` rows, as gcloud lists a group's members (names at 6, summaries at 30). */
+function entryRows(entries: Entry[]): string {
+  return entries
+    .map((e) => {
+      const lead = `      ${e.name}`;
+      const indent = ' '.repeat(30);
+      const first = lead.length < 29 ? lead.padEnd(30) : `${lead}\n${indent}`;
+      return fill(e.summary.split(' '), first, indent).join('\n');
+    })
+    .join('\n');
+}
+
+function detailFooter(track: Track, path: string[]): string {
+  return `For detailed information on this command and its flags, run:\n  ${groupLine(track, path)} --help`;
+}
+
+/** What `gcloud-aip GROUP` (without a command) prints under its error line, as gcloud does. */
+export function groupListing(track: Track, path: string[], commands: CommandDefinition[]): string {
+  const { groups, commands: leaves } = groupChildren(track, path, commands);
+  const line = groupLine(track, path);
+  return [
+    ...(groups.length ? [`Available groups for ${line}:\n\n${entryRows(groups)}`] : []),
+    ...(leaves.length ? [`Available commands for ${line}:\n\n${entryRows(leaves)}`] : []),
+    detailFooter(track, path),
+  ].join('\n\n');
+}
+
+/** `-h` on a group: argparse's usage with the group's members. */
+export function groupUsage(track: Track, path: string[], commands: CommandDefinition[]): string {
+  const { groups, commands: leaves } = groupChildren(track, path, commands);
+  const members = (label: string, entries: Entry[]) =>
+    entries.length ? [fill(`${entries.map((e) => e.name).join(' | ')}`.split(' '), `  ${label.padEnd(23)}`, ' '.repeat(25)).join('\n')] : [];
+  return [
+    `Usage: ${groupLine(track, path)} [optional flags] <group | command>`,
+    ...members('group may be', groups),
+    ...members('command may be', leaves),
+    '',
+    detailFooter(track, path),
+    '',
+  ].join('\n');
+}
+
+/** `--help` on a group: NAME, SYNOPSIS, DESCRIPTION, the wide flags, GROUPS, COMMANDS, NOTES. */
+export function renderGroupHelp(track: Track, path: string[], commands: CommandDefinition[]): string {
+  const line = groupLine(track, path);
+  const info = GROUP_HELP[path.join(' ')] ?? { brief: `${path.join(' ')} commands`, description: '' };
+  const { groups, commands: leaves } = groupChildren(track, path, commands);
+  const members = (heading: string, word: string, entries: Entry[]) =>
+    entries.length
+      ? `${heading}\n    ${word} is one of the following:\n\n${entries.map((e) => `     ${e.name}\n${renderMarkdown(e.summary, '        ')}`).join('\n\n')}`
+      : undefined;
+  const variants = path.length && track === 'GA' && path[0] !== 'mlflow'
+    ? [`$ ${groupLine('ALPHA', path)}`, `$ ${groupLine('BETA', path)}`]
+    : [];
+  const sections = [
+    `NAME\n${fill(`${line} - ${info.brief}`.split(' '), '    ', '        ').join('\n')}`,
+    `SYNOPSIS\n    ${line} GROUP | COMMAND [GCLOUD_WIDE_FLAG ...]`,
+    info.description ? `DESCRIPTION\n${renderMarkdown(`${track === 'GA' ? '' : `(${track}) `}${info.description}`, '    ')}` : undefined,
+    `GCLOUD WIDE FLAGS\n${renderMarkdown(`These flags are available to all commands: ${GLOBAL_FLAGS.filter((f) => !f.hidden).map((f) => f.name).join(', ')}.${path.length ? '' : ' Also `--version` (this one only), which prints the versions of gcloud-aip, Node.js and the gcloud it mirrors.'}`, '    ')}`,
+    members('GROUPS', 'GROUP', groups),
+    members('COMMANDS', 'COMMAND', leaves),
+    variants.length ? `NOTES\n    These variants are also available:\n\n${variants.map((v) => `        ${v}`).join('\n\n')}` : undefined,
+  ];
+  return `${sections.filter(Boolean).join('\n\n')}\n\n`;
+}
+
+/** `--version`: gcloud-aip's own version, the Node.js running it, and the gcloud it mirrors. */
+export function versionText(version: string): string {
+  return `gcloud-aip ${version}\nNode.js ${process.version}\nmirrors Google Cloud SDK ${MIRRORED_GCLOUD_VERSION}\n`;
 }

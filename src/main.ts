@@ -9,14 +9,23 @@ import type { Track } from './flags/spec';
 import type { CommandDefinition } from './cli/command';
 import { COMMANDS } from './commands';
 import { buildContext } from './context/context';
-import { Output } from './context/output';
-import { renderHelp, showHelp, usageFooter } from './help';
+import { colourAllowed, Output } from './context/output';
+import { disableColor, groupListing, groupUsage, isGroup, renderGroupHelp, renderHelp, showHelp, usageFooter, versionText } from './help';
+import { HELP_SEARCH_ADVICE, suggestCommands } from './flags/suggest';
+import { VERSION } from './context/context';
 
 const TRACK_WORDS: Record<string, Track> = { alpha: 'ALPHA', beta: 'BETA' };
 
 interface Route {
   track: Track;
   command: CommandDefinition;
+  rest: ArgToken[];
+}
+
+/** The words named a group (or nothing: the root), not a command. */
+interface GroupRoute {
+  track: Track;
+  group: string[];
   rest: ArgToken[];
 }
 
@@ -41,7 +50,7 @@ function commandWords(tokens: ArgToken[]): { words: string[]; rest: ArgToken[] }
 }
 
 /** Routes the command words through a commander tree built from the registry. */
-async function route(tokens: ArgToken[]): Promise<Route> {
+async function route(tokens: ArgToken[]): Promise<Route | GroupRoute> {
   const { words, rest } = commandWords(tokens);
   let found: Route | undefined;
   const program = new Command('gcloud').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
@@ -68,22 +77,51 @@ async function route(tokens: ArgToken[]): Promise<Route> {
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
   }
-  if (!found) {
-    const known = words.length ? words.join(' ') : '';
-    throw new ArgumentError(
-      known ? `Invalid choice: '${words[words.length - 1]}'.` : 'command name argument expected.',
-      'none',
-      { command: 'gcloud' },
-    );
-  }
+  if (!found) return groupOrInvalidChoice(words, rest);
   return found;
+}
+
+/** Words that stop at a group, or the first word that names nothing (with suggestions). */
+function groupOrInvalidChoice(words: string[], rest: ArgToken[]): GroupRoute {
+  const track = TRACK_WORDS[words[0]] ?? 'GA';
+  const path = track === 'GA' ? words : words.slice(1);
+  let known = 0;
+  while (known < path.length && isGroup(track, path.slice(0, known + 1), COMMANDS)) known++;
+  if (known === path.length) return { track, group: path, rest };
+  const groupName = ['gcloud', ...(track === 'GA' ? [] : [track.toLowerCase()]), ...path.slice(0, known)].join('.');
+  const paths = COMMANDS.filter((c) => c.tracks.includes(track)).map((c) => c.path);
+  const suggestions = suggestCommands(path, known, paths);
+  const trackWords = track === 'GA' ? [] : [track.toLowerCase()];
+  const advice = suggestions.length
+    ? `Maybe you meant:\n${suggestions.map((p) => `  gcloud-aip ${[...trackWords, ...p].join(' ')}`).join('\n')}\n\n${HELP_SEARCH_ADVICE}`
+    : groupUsage(track, path.slice(0, known), COMMANDS).trimEnd();
+  throw new ArgumentError(`Invalid choice: '${path[known]}'.\n${advice}`, 'none', { command: groupName });
+}
+
+/** A group's help (--help), usage (-h), the version (--version at the top), or gcloud's error with the group's members. */
+async function showGroup({ track, group, rest }: GroupRoute, env: NodeJS.ProcessEnv): Promise<number> {
+  const flags = rest.map((t) => t.value);
+  if (flags.includes('--help')) {
+    await showHelp(renderGroupHelp(track, group, COMMANDS), env);
+    return 0;
+  }
+  if (flags.includes('-h')) {
+    process.stdout.write(groupUsage(track, group, COMMANDS));
+    return 0;
+  }
+  if (track === 'GA' && !group.length && (flags.includes('--version') || flags.includes('-v'))) {
+    process.stdout.write(versionText(VERSION));
+    return 0;
+  }
+  const name = ['gcloud', ...(track === 'GA' ? [] : [track.toLowerCase()]), ...group].join('.');
+  throw new ArgumentError(`Command name argument expected.\n\n${groupListing(track, group, COMMANDS)}`, 'none', { command: name });
 }
 
 /** The command argv names (flags-file errors are reported before argv is fully read), or `gcloud`. */
 async function nameOfCommandIn(argv: string[]): Promise<string> {
   try {
-    const { track, command } = await route(argv.map((value) => ({ value })));
-    return commandName(track, command);
+    const routed = await route(argv.map((value) => ({ value })));
+    return 'command' in routed ? commandName(routed.track, routed.command) : 'gcloud';
   } catch {
     return 'gcloud';
   }
@@ -101,6 +139,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
     userOutputEnabled: true,
     verbosity: 'warning',
     interactive: false,
+    // Reading the configuration for this costs nothing unless stderr is a terminal.
+    colour: Boolean(process.stderr.isTTY) && colourAllowed(env, process.stderr, disableColor(env)),
   });
   let name = 'gcloud';
   let routed: Route | undefined;
@@ -112,7 +152,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
       name = await nameOfCommandIn(argv);
       throw err;
     }
-    routed = await route(tokens);
+    const found = await route(tokens);
+    if (!('command' in found)) return await showGroup(found, env);
+    routed = found;
     name = commandName(routed.track, routed.command);
     const { track, command } = routed;
     const flags = [...command.flags.filter((f) => f.tracks.includes(track)), ...(command.standalone ? [] : GLOBAL_FLAGS)];

@@ -76,6 +76,16 @@ export async function createModel(port: number, project: string, name: string): 
   if (!res.ok) throw new Error(`model create failed: ${res.status} ${await res.text()}`);
 }
 
+/** buckets.insert, as `gcloud storage buckets create` sends it (buckets exist only once created). */
+export async function createBucket(port: number, project: string, name: string): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}/storage/v1/b?project=${project}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (!res.ok) throw new Error(`bucket create failed: ${res.status} ${await res.text()}`);
+}
+
 export function gcloudAvailable(): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((d) => fs.existsSync(path.join(d, 'gcloud')));
 }

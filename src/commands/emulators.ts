@@ -1,12 +1,16 @@
 // `gcloud-aip emulators ai-platform start|env-init`: the project's own local emulator of the ml v1
 // and Cloud Storage JSON APIs, shaped like gcloud's emulator commands. `start` records its address
-// in <data-dir>/env.yaml; `env-init` prints the exports that point gcloud and gcloud-aip at it.
+// in <data-dir>/env.yaml once it listens (and removes it when it stops); `env-init` prints the
+// exports that point gcloud and gcloud-aip at it, waiting a bounded time for one that is starting
+// (so `start … &` followed at once by `$(… env-init)` works).
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { flag, ALL_TRACKS } from '../flags/spec';
-import { plainInt, scalarToString } from '../flags/arg-types';
+import { argList, FlagValueError, plainInt, scalarToString } from '../flags/arg-types';
+import { bucketNameProblem } from '../domain/buckets';
 import { expandHome } from '../mlflow/oci-config';
 import type { FaultSpec, TlsMaterial } from '../emulator';
 import type { CommandDefinition, CommandContext } from '../cli/command';
@@ -35,20 +39,25 @@ export function envExports(url: string, caFile?: string): Record<string, string>
   };
 }
 
-const LISTEN_ERRORS: Record<string, string> = {
-  ENOTFOUND: 'the host name does not resolve',
-  EAI_AGAIN: 'the host name could not be resolved now',
-  EAI_NONAME: 'the host name does not resolve',
-  EADDRNOTAVAIL: 'the address is not one of this machine\'s',
-  EADDRINUSE: 'the port is already in use',
-  EACCES: 'permission denied (ports below 1024 need privileges)',
-};
-
 function parseHostPort(value: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]*):(\d+)$/.exec(value);
   if (!m) throw new UserError(`Invalid --host-port [${value}]: expected HOST:PORT.`);
   return { host: m[1].replace(/^\[|\]$/g, '') || 'localhost', port: Number(m[2]) };
 }
+
+/** How long env-init waits for an emulator that is still starting. */
+const ENV_INIT_WAIT_MS = 10_000;
+const ENV_FILE = 'env.yaml';
+
+/** Why a listen failed, for the errors a user can fix (anything else is a bug). */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the address is already in use (another emulator? pick a free port with --host-port, or port 0)',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the address is not one of this machine\'s',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved now',
+  EAI_NONAME: 'the host name does not resolve',
+};
 
 async function start(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
   // The emulator is a bundle of its own (dist/emulator.js), loaded only by this command.
@@ -66,28 +75,39 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
   fs.mkdirSync(dataDir, { recursive: true });
   const tls = tlsSettings(options, dataDir, host, generateTlsMaterial);
   const ociTrust = ((options.ociTrust as string[] | undefined) ?? []).map((file) => expandHome(file, ctx.env));
-  const emulator = await startEmulator({
-    tls,
-    ociTrust: checkedTrust(ociTrust, OciTrust),
-    ociMetadataDir: checkedMetadataDir(options.ociMetadataDir as string | undefined, ctx.env, OciIdentityService),
-    faults,
-    host,
-    port,
-    dataDir,
-    operationDelayMs: (options.operationDelay as number | undefined) ?? 2000,
-    latencyMs: options.latency as number | undefined,
-    oauth: {
-      tokenLifetimeSeconds: options.tokenLifetime as number | undefined,
-      requireIssuedTokens: Boolean(options.requireIssuedTokens),
-      metadataServiceAccount: options.metadataServiceAccount as string | undefined,
-    },
-  }).catch((err: NodeJS.ErrnoException) => {
+  const envFile = path.join(dataDir, ENV_FILE);
+  // A file left by an emulator that did not stop cleanly must not send env-init to a dead address.
+  fs.rmSync(envFile, { force: true });
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emulator = await startEmulator({
+      tls,
+      ociTrust: checkedTrust(ociTrust, OciTrust),
+      ociMetadataDir: checkedMetadataDir(options.ociMetadataDir as string | undefined, ctx.env, OciIdentityService),
+      faults,
+      host,
+      port,
+      dataDir,
+      operationDelayMs: (options.operationDelay as number | undefined) ?? 2000,
+      latencyMs: options.latency as number | undefined,
+      buckets: options.buckets as string[] | undefined,
+      oauth: {
+        tokenLifetimeSeconds: options.tokenLifetime as number | undefined,
+        requireIssuedTokens: Boolean(options.requireIssuedTokens),
+        metadataServiceAccount: options.metadataServiceAccount as string | undefined,
+      },
+    });
+  } catch (err) {
     // A host that does not resolve, an address not on this machine, a port taken or not allowed.
-    if (typeof err?.code === 'string' && LISTEN_ERRORS[err.code]) throw new UserError(`Cannot listen on [${host}:${port}]: ${LISTEN_ERRORS[err.code]} (${err.code}).`);
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (LISTEN_ERRORS[code]) throw new UserError(`Unable to start the emulator on [${host}:${port}]: ${LISTEN_ERRORS[code]}.`);
     throw err;
-  });
+  }
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${emulator.port}/`;
-  fs.writeFileSync(path.join(dataDir, 'env.yaml'), Object.entries(envExports(url, tls?.caFile)).map(([k, v]) => `${k}: ${v}\n`).join(''));
+  // Written whole, then renamed: env-init never reads half a file.
+  const partial = `${envFile}.${process.pid}`;
+  fs.writeFileSync(partial, Object.entries(envExports(url, tls?.caFile)).map(([k, v]) => `${k}: ${v}\n`).join(''));
+  fs.renameSync(partial, envFile);
   ctx.output.raw(`[ai-platform] emulator listening on ${url}\n[ai-platform] data directory: ${dataDir}\n`);
   if (tls) ctx.output.raw(`[ai-platform] clients verify it with core/custom_ca_certs_file=${tls.caFile}\n`);
   if (faultsText) ctx.output.raw(`[ai-platform] injecting faults: ${faultsText}\n`);
@@ -96,6 +116,7 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  fs.rmSync(envFile, { force: true });
   await emulator.close();
 }
 
@@ -152,19 +173,56 @@ function checkedMetadataDir(dir: string | undefined, env: NodeJS.ProcessEnv, Oci
   return expanded;
 }
 
-async function envInit(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
-  const dataDir = (options.dataDir as string | undefined) ?? defaultDataDir(ctx.env);
+/** The emulator's environment once one answers there, or undefined. */
+async function runningEnvironment(dataDir: string): Promise<string | undefined> {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(dataDir, 'env.yaml'), 'utf8');
+    text = fs.readFileSync(path.join(dataDir, ENV_FILE), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`Unable to read the emulator environment in [${dataDir}]: ${(err as Error).message}`);
-    throw new UserError(`No emulator environment found in [${dataDir}]: start it first with \`gcloud-aip emulators ai-platform start\`.`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UserError(`Unable to read the emulator environment in [${dataDir}]: ${(err as Error).message}`);
+  }
+  const url = /^CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: (\S+)$/m.exec(text)?.[1];
+  return url && (await accepts(new URL(url))) ? text : undefined;
+}
+
+/** Whether something accepts connections at the URL's host and port. */
+function accepts(url: URL): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) });
+    socket.setTimeout(1000);
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+async function envInit(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+  const dataDir = (options.dataDir as string | undefined) ?? defaultDataDir(ctx.env);
+  const deadline = Date.now() + ENV_INIT_WAIT_MS;
+  let text: string | undefined;
+  while ((text = await runningEnvironment(dataDir)) === undefined) {
+    if (Date.now() >= deadline) {
+      throw new UserError(
+        `No emulator is running with the data directory [${dataDir}] (waited ${ENV_INIT_WAIT_MS / 1000} s): start it first with \`gcloud-aip emulators ai-platform start --data-dir=${dataDir}\`.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   for (const line of text.split('\n').filter(Boolean)) {
     const [key, ...rest] = line.split(': ');
     ctx.output.result(`export ${key}=${rest.join(': ')}\n`);
   }
+}
+
+function bucketName(name: string): string {
+  const problem = bucketNameProblem(name);
+  if (problem) throw new FlagValueError(`Invalid bucket name [${name}]: ${problem}`);
+  return name;
 }
 
 const dataDirFlag = flag({ name: '--data-dir', kind: 'value', metavar: 'DATA_DIR',
@@ -188,6 +246,8 @@ export const emulatorCommands: CommandDefinition[] = [
         help: 'Serve HTTPS. Without --tls-cert/--tls-key, a private CA and a certificate for the host are generated; the CA is written to DATA_DIR/ca.pem and env-init points core/custom_ca_certs_file at it.' }),
       flag({ name: '--tls-cert', kind: 'value', metavar: 'PEM_FILE', help: 'Certificate (chain) to serve HTTPS with; implies --tls. Needs --tls-key.' }),
       flag({ name: '--tls-key', kind: 'value', metavar: 'PEM_FILE', help: 'Private key of --tls-cert.' }),
+      flag({ name: '--buckets', kind: 'value', metavar: 'BUCKET', parse: (raw) => argList(raw, bucketName),
+        help: 'Cloud Storage buckets to create at start, if missing (e.g. the --staging-bucket of a deploy). Other buckets exist once created through the JSON API (buckets.insert); objects in any other bucket get the service\'s 404.' }),
       flag({ name: '--faults', kind: 'value', metavar: 'SPEC',
         help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
       flag({ name: '--token-lifetime', kind: 'value', metavar: 'SECONDS', parse: (raw) => plainInt(scalarToString(raw)),
@@ -217,7 +277,7 @@ export const emulatorCommands: CommandDefinition[] = [
     flags: [dataDirFlag],
     help: {
       brief: 'print the environment that points gcloud and gcloud-aip at the running emulator',
-      description: 'Prints `export` lines for the running emulator, e.g. `$(gcloud-aip emulators ai-platform env-init)`.',
+      description: 'Prints `export` lines for the running emulator, e.g. `$(gcloud-aip emulators ai-platform env-init)`. An emulator still starting (`start … &` just before) is waited for, up to 10 seconds.',
       examples: '    $ $({command})',
     },
     run: envInit,

@@ -10,7 +10,10 @@ import { HttpClient, headerDefaults, netSettings } from '../net';
 import { colourAllowed, Output } from './output';
 import { Properties, type PropertyName } from './properties';
 
-export const VERSION = '0.1.0';
+// Bundled at build time (only this field of package.json): one version, in one place.
+import { version } from '../../package.json';
+
+export const VERSION = version;
 
 const FLAG_PROPERTIES: [string, PropertyName][] = [
   ['project', 'core/project'],
@@ -25,7 +28,7 @@ const FLAG_PROPERTIES: [string, PropertyName][] = [
 const PROJECT_MISSING = `The required property [project] is not currently set.
 It can be set on a per-command basis by re-running your command with the [--project] flag.
 
-You may set it for your current workspace by running:
+You may set it for your current workspace with the Cloud SDK (gcloud-aip reads its configuration) by running:
 
   $ gcloud config set project VALUE
 
@@ -93,7 +96,7 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
     verbosity: properties.get('core/verbosity') ?? 'warning',
     // A spinner needs a real terminal with a width (some pseudo-terminals report 0 columns).
     interactive: Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0 && !env.CI && !properties.getBool('core/disable_prompts', false),
-    colour: colourAllowed(env),
+    colour: colourAllowed(env, stderr, properties.getBool('core/disable_color', false)),
   });
 
   // An empty --format is no format (gcloud tests it for truth). An explicit one is appended to the

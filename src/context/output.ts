@@ -10,14 +10,22 @@ export interface OutputOptions {
   verbosity: string;
   /** Spinners and progress bars only on an interactive terminal (and not in CI). */
   interactive: boolean;
-  /** Colour on that terminal: off with NO_COLOR (which the colour libraries do not check) or TERM=dumb. */
+  /** Colour on stderr (`colourAllowed`): the ERROR:/WARNING: labels, the spinner. */
   colour?: boolean;
 }
 
-/** NO_COLOR (any non-empty value, per no-color.org) and TERM=dumb turn colour off. */
-export function colourAllowed(env: NodeJS.ProcessEnv): boolean {
-  return !env.NO_COLOR && env.TERM !== 'dumb';
+/**
+ * Colour as gcloud's console formatter decides it: not with core/disable_color, only on a terminal
+ * that looks ANSI-capable (TERM naming xterm or screen, so never TERM=dumb or unset); and, beyond
+ * gcloud, never with NO_COLOR set (any non-empty value, per no-color.org).
+ */
+export function colourAllowed(env: NodeJS.ProcessEnv, stream: { isTTY?: boolean }, disableColor: boolean): boolean {
+  return !disableColor && Boolean(stream.isTTY) && !env.NO_COLOR && /xterm|screen/.test(env.TERM ?? '');
 }
+
+// gcloud's own sequences (core/log.py): a bold colour on the label only, then a full reset.
+const ERROR_LABEL = '\x1b[1;31mERROR:\x1b[0m';
+const WARNING_LABEL = '\x1b[1;33mWARNING:\x1b[0m';
 
 const LEVELS = Object.fromEntries(VERBOSITIES.map((v, i) => [v, i]));
 
@@ -51,11 +59,12 @@ export class Output {
   }
 
   error(text: string): void {
-    if (this.enabled('error')) this.toStderr(`${text}\n`);
+    const shown = this.options.colour && text.startsWith('ERROR:') ? ERROR_LABEL + text.slice('ERROR:'.length) : text;
+    if (this.enabled('error')) this.toStderr(`${shown}\n`);
   }
 
   warning(text: string): void {
-    if (this.enabled('warning')) this.toStderr(`WARNING: ${text}\n`);
+    if (this.enabled('warning')) this.toStderr(`${this.options.colour ? WARNING_LABEL : 'WARNING:'} ${text}\n`);
   }
 
   info(text: string): void {

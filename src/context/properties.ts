@@ -9,7 +9,7 @@ import { UserError } from '../errors';
 import { pythonOsError } from '../flags/os-error';
 
 export type PropertyName =
-  | 'core/project' | 'core/account' | 'core/disable_prompts' | 'core/user_output_enabled' | 'core/verbosity'
+  | 'core/project' | 'core/account' | 'core/disable_color' | 'core/disable_prompts' | 'core/user_output_enabled' | 'core/verbosity'
   | 'core/log_http' | 'core/trace_token' | 'core/request_reason'
   | 'ai_platform/region'
   | 'api_endpoint_overrides/ml' | 'api_endpoint_overrides/storage' | 'api_endpoint_overrides/iamcredentials'

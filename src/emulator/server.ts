@@ -47,6 +47,8 @@ export interface EmulatorOptions {
   ociTrust?: string[];
   /** Serve an OCI instance metadata service from this directory, and a federation endpoint (oci/identity.ts). */
   ociMetadataDir?: string;
+  /** Buckets to create at start (those that exist already are kept as they are). */
+  buckets?: string[];
 }
 
 export interface RecordedRequest {
@@ -97,6 +99,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const host = opts.host ?? '127.0.0.1';
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const store = Store.open(opts.dataDir);
+  for (const bucket of opts.buckets ?? []) store.createBucket(bucket, 'emulator');
+  if (opts.buckets?.length) await store.save();
   const ml = new MlService(store, Math.max(0, opts.operationDelayMs ?? 2000), opts.maxPageSize);
   const iam = new IamCredentialsService();
   const ociIdentity = opts.ociMetadataDir ? new OciIdentityService(opts.ociMetadataDir) : undefined;

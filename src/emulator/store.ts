@@ -75,6 +75,13 @@ export interface UploadSession {
   ifGenerationMatch?: string;
 }
 
+/** A bucket made by buckets.insert (or the emulator's --buckets); objects live only in one of these. */
+export interface BucketRecord {
+  name: string;
+  project: string;
+  timeCreated: string;
+}
+
 interface PersistedState {
   format: 1;
   counters: { generation: number; operationMillis: number };
@@ -82,6 +89,8 @@ interface PersistedState {
   operations: OperationRecord[];
   objects: StoredObject[];
   sessions: UploadSession[];
+  /** Absent in states written before buckets had to be created: every bucket with objects exists. */
+  buckets?: BucketRecord[];
 }
 
 const STATE_FILE = 'state.json';
@@ -94,6 +103,8 @@ export class Store {
   /** Operations not settled yet, so each request only looks at those. */
   readonly pendingOperations = new Set<string>();
   readonly buckets = new Map<string, Map<string, StoredObject>>();
+  /** The buckets that exist, by name. */
+  readonly bucketRecords = new Map<string, BucketRecord>();
   readonly sessions = new Map<string, UploadSession>();
 
   private generationCounter = 0;
@@ -152,6 +163,13 @@ export class Store {
   /** A fresh path for a body being received; moved into objects/ when complete. */
   tempPath(): string {
     return join(this.root, 'tmp', randomBytes(12).toString('hex'));
+  }
+
+  /** Creates a bucket; false when one of that name exists already. */
+  createBucket(name: string, project: string): boolean {
+    if (this.bucketRecords.has(name)) return false;
+    this.bucketRecords.set(name, { name, project, timeCreated: new Date().toISOString() });
+    return true;
   }
 
   getObject(bucket: string, name: string): StoredObject | undefined {
@@ -220,6 +238,7 @@ export class Store {
       operations: [...this.operations.values()],
       objects: [...this.buckets.values()].flatMap((objects) => [...objects.values()]),
       sessions: [...this.sessions.values()],
+      buckets: [...this.bucketRecords.values()],
     };
     const target = join(this.root, STATE_FILE);
     const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -256,6 +275,8 @@ export class Store {
       bucket.set(object.name, object);
     }
     for (const session of state.sessions) this.sessions.set(session.id, session);
+    const buckets = state.buckets ?? [...this.buckets.keys()].map((name) => ({ name, project: '', timeCreated: new Date(0).toISOString() }));
+    for (const bucket of buckets) this.bucketRecords.set(bucket.name, bucket);
   }
 
   /** Waits for a pending write; removes the private temp directory of an in-memory store. */

@@ -6,7 +6,7 @@
 import { ArgumentError } from '../errors';
 import { FlagValueError, type RawValue } from './arg-types';
 import type { FlagSpec, PositionalSpec, Track } from './spec';
-import { closestMatch } from './suggest';
+import { closestMatch, HELP_SEARCH_ADVICE } from './suggest';
 
 /** One command-line token; tokens injected by --flags-file remember their file:line. */
 export interface ArgToken {
@@ -32,7 +32,6 @@ export interface ParserSpec {
   commandTracks?: Track[];
 }
 
-const HELP_SEARCH_HINT = 'To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS';
 
 /** argparse's test for "this token is an option, not a value". */
 function looksLikeFlag(token: string, known: Map<string, FlagSpec>): boolean {
@@ -239,6 +238,6 @@ function unrecognizedArguments(unknown: ArgToken[], spec: ParserSpec): ArgumentE
     messages.push(suggestion ? `${display} (did you mean '${suggestion}'?)` : display);
   }
   const [separator, prefix] = messages.length > 1 ? ['\n  ', ''] : [' ', '\n\n'];
-  messages.push(`${prefix}${HELP_SEARCH_HINT}`);
+  messages.push(`${prefix}${HELP_SEARCH_ADVICE}`);
   return new ArgumentError(`unrecognized arguments:${separator}${messages.join(separator)}`, 'none');
 }

@@ -54,3 +54,21 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
   }
   return best?.value;
 }
+
+/**
+ * Commands to suggest for a mistyped command word (`words[index]`): those whose word there is close
+ * (difflib's 0.6 cut-off), the ones that agree with the words typed after it first.
+ */
+export function suggestCommands(words: string[], index: number, paths: string[][], limit = 10): string[][] {
+  const scored = paths
+    .filter((p) => p.length > index && words.slice(0, index).every((w, i) => p[i] === w))
+    .map((p) => ({ p, score: similarity(p[index], words[index]), agree: words.slice(index + 1).filter((w, i) => p[index + 1 + i] === w).length }))
+    .filter((s) => s.score >= 0.6);
+  scored.sort((a, b) => b.agree - a.agree || b.score - a.score || a.p.join(' ').localeCompare(b.p.join(' ')));
+  return scored.slice(0, limit).map((s) => s.p);
+}
+
+// Where gcloud's advice names a command gcloud-aip does not have, gcloud-aip says what works instead.
+export const HELP_SEARCH_ADVICE = 'gcloud-aip has no `gcloud help` search; to list its commands and groups, run:\n  gcloud-aip --help';
+export const FORMATS_ADVICE =
+  'For information on output formats (gcloud-aip has no `gcloud topic`), see:\n  https://cloud.google.com/sdk/gcloud/reference/topic/formats\n';

@@ -14,6 +14,7 @@
 import { builtinTransforms } from './builtin-transforms';
 import { applyDisplayOptions, composeFormat, type DisplayOptions } from './display';
 import { FormatError } from './errors';
+import { FORMATS_ADVICE } from '../flags/suggest';
 import { parseProjection } from './parser';
 import { NonePrinter, type ResourcePrinter } from './printer';
 import { CsvPrinter, FlattenedPrinter, JsonPrinter, ListPrinter, ValuePrinter, YamlPrinter } from './printers';
@@ -46,7 +47,7 @@ const GCLOUD_FORMATS = [
 function unknownFormat(name: string): FormatError {
   return new FormatError(
     `Format must be one of ${GCLOUD_FORMATS.join(', ')}; received [${name}].\n\n` +
-      'For information on output formats:\n  $ gcloud topic formats\n',
+      FORMATS_ADVICE,
   );
 }
 

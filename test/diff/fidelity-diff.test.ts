@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
 
 const HAVE_GCLOUD = gcloudAvailable();

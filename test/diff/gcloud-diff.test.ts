@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
-import { CLI, createModel, emulatorEnv, FIXTURES, gcloudAvailable, runCommand, scratch } from '../helpers';
+import { CLI, createBucket, createModel, emulatorEnv, FIXTURES, gcloudAvailable, runCommand, scratch } from '../helpers';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) {
@@ -86,6 +86,7 @@ describe('gcloud vs gcloud-aip on the emulator', { skip: HAVE_GCLOUD ? false : '
         await createModel(emulator.port, project, 'm1');
         await createModel(emulator.port, `${project}-other`, 'm1');
         const bucket = `staging-${project}`;
+        await createBucket(emulator.port, project, bucket);
         const args = c.args.map((a) => a.replace('{PROJECT}', project).replace('{BUCKET}', bucket));
         emulator.clearRequests();
         const env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_CORE_PROJECT: project, CLOUDSDK_AI_PLATFORM_REGION: 'global', ...c.env };

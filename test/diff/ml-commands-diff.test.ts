@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { HELP_SEARCH_ADVICE } from '../../src/flags/suggest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, createModel, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
 
@@ -74,7 +75,9 @@ function normalize(text: string, project: string, dir: string): string {
     .split(project).join('<PROJECT>')
     .replace(/-\d{13}\b/g, '-<TIME>')
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>')
-    .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>');
+    .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>')
+    // Deliberate: gcloud-aip points at what it has instead of gcloud's help search.
+    .replace('To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS', HELP_SEARCH_ADVICE);
 }
 
 async function api(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<any> {
@@ -96,7 +99,7 @@ async function seed(emulator: RunningEmulator, project: string): Promise<string>
 describe('gcloud vs gcloud-aip: models, versions, operations', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
   let emulator: RunningEmulator;
   before(async () => {
-    emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
+    emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] });
     const res = await fetch(`${emulator.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, { method: 'POST', body: 'model' });
     assert.equal(res.status, 200);
   });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startEmulator, type RunningEmulator, type RecordedRequest } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator, type RecordedRequest } from '../../src/emulator';
 import { jwtBearerGrant } from '../../src/credentials/grants';
 import { CLI, emulatorEnv, FIXTURES, runCli, scratch } from '../helpers';
 import { serviceAccountCredential, userCredential, writeStore } from '../credential-stores';

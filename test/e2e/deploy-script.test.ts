@@ -57,7 +57,7 @@ describe('a whole deploy script against the emulator', () => {
   let emulator: RunningEmulator;
   let clone: Deployment;
   before(async () => {
-    emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
+    emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: [BUCKET] });
     // The versions' model files, so their creation succeeds.
     for (const version of ['v1', 'v2']) {
       const res = await fetch(`${emulator.url}upload/storage/v1/b/${BUCKET}/o?uploadType=media&name=iris/${version}/saved_model.pb`, { method: 'POST', body: 'model' });

@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CLI, createModel, runCli, scratch } from '../helpers';
 
-async function startEmulatorProcess(dataDir: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+async function startEmulatorProcess(dataDir: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<ChildProcess> {
   fs.rmSync(path.join(dataDir, 'env.yaml'), { force: true });
-  const child = spawn(process.execPath, [CLI, 'emulators', 'ai-platform', 'start', '--host-port=127.0.0.1:0', `--data-dir=${dataDir}`, '--operation-delay=0'],
+  const child = spawn(process.execPath, [CLI, 'emulators', 'ai-platform', 'start', '--host-port=127.0.0.1:0', `--data-dir=${dataDir}`, '--operation-delay=0', ...extra],
     { env, stdio: 'ignore' });
   for (let i = 0; i < 100 && !fs.existsSync(path.join(dataDir, 'env.yaml')); i++) await new Promise((r) => setTimeout(r, 50));
   return child;
@@ -24,7 +24,8 @@ async function stop(child: ChildProcess) {
 test('start, env-init, deploy, restart: state survives', async () => {
   const { dir, env: base } = scratch();
   const dataDir = path.join(dir, 'emulator');
-  let child = await startEmulatorProcess(dataDir, base);
+  // The bucket made at the first start is still there after the restart without the flag.
+  let child = await startEmulatorProcess(dataDir, base, ['--buckets=stage']);
   try {
     const init = await runCli(['emulators', 'ai-platform', 'env-init', `--data-dir=${dataDir}`], base);
     assert.equal(init.code, 0, init.stderr);

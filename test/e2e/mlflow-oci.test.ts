@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { requestSigner } from '../../src/mlflow/oci-auth';
 import { createModel, emulatorEnv, FIXTURES, runCli, scratch } from '../helpers';
 import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PASS_PHRASE, PLAIN_FP, sessionToken } from '../oci-helpers';

@@ -15,7 +15,7 @@ const ORIGIN = path.join(FIXTURES, 'models', 'tf-saved-model');
 
 before(async () => {
   // A short PENDING_REGISTRATION, so the CLI has to wait for READY.
-  emulator = await startEmulator({ port: 0, operationDelayMs: 0, registrationDelayMs: 200 });
+  emulator = await startEmulator({ port: 0, operationDelayMs: 0, registrationDelayMs: 200, buckets: ['staging-mlflow'] });
   oss = `http://127.0.0.1:${emulator.port}`;
   oci = `${oss}/20260430/aiDataPlatforms/${PLATFORM}/mlops`;
   env = { ...scratch().env, ...emulatorEnv(emulator.port), CLOUDSDK_AI_PLATFORM_REGION: 'global', MLFLOW_TRACKING_TOKEN: 'mlflow-secret' };

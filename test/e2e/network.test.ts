@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateTlsMaterial } from '../../src/emulator/certificates';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { emulatorEnv, FIXTURES, runCli, scratch, TOKEN } from '../helpers';
 import { startProxy, type TestProxy } from '../support/proxy';
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, createModel, emulatorEnv, runCli, runCommand, scratch, TOKEN, type RunResult } from '../helpers';
 import { startMisbehavingProxy, type MisbehavingProxy } from '../support/misbehaving-proxy';
 
@@ -341,7 +341,7 @@ describe('item 7: the emulator keeps secrets; closed pipes and bad hosts are qui
   test("start --host-port='no such host:1' is a one-line user error", async () => {
     const r = await runCli(['emulators', 'ai-platform', 'start', '--host-port=no such host:1', `--data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-'))}`], direct);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'ERROR: (gcloud.emulators.ai-platform.start) Cannot listen on [no such host:1]: the host name does not resolve (ENOTFOUND).\n');
+    assert.equal(r.stderr, 'ERROR: (gcloud.emulators.ai-platform.start) Unable to start the emulator on [no such host:1]: the host name does not resolve.\n');
   });
 });
 

@@ -17,7 +17,7 @@ const MODEL_DIR = path.join(FIXTURES, 'models', 'tf-saved-model');
 const COMMAND = 'ERROR: (gcloud.ai-platform.versions.create)';
 
 before(async () => {
-  emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
+  emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['rel-staging'] });
   env = { ...scratch().env, ...emulatorEnv(emulator.port), CLOUDSDK_AI_PLATFORM_REGION: 'global' };
   await createModel(emulator.port, 'test-project', 'rel');
 });

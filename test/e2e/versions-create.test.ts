@@ -11,7 +11,7 @@ let env: NodeJS.ProcessEnv;
 let dir: string;
 
 before(async () => {
-  emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
+  emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['staging-e2e', 'staging-dry'] });
   const s = scratch();
   dir = s.dir;
   env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_AI_PLATFORM_REGION: 'global' };
@@ -149,7 +149,7 @@ describe('versions create (GA) against the emulator', () => {
 describe('refusals that never reach the server', () => {
   const cases: [string, string[], number, RegExp][] = [
     ['missing VERSION and --model', [], 2, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) argument VERSION --model: Must be specified\.\nUsage: gcloud ai-platform versions create VERSION --model=MODEL \[optional flags\]/],
-    ['unknown flag', ['v1', '--model', 'iris', '--bogus-flag'], 2, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) unrecognized arguments: --bogus-flag \n\nTo search the help text/],
+    ['unknown flag', ['v1', '--model', 'iris', '--bogus-flag'], 2, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) unrecognized arguments: --bogus-flag \n\ngcloud-aip has no `gcloud help` search; to list its commands and groups, run:\n {2}gcloud-aip --help\n$/],
     ['beta-only flag on GA', ['v1', '--model', 'iris', '--image', 'gcr.io/p/i'], 2, /--image flag is available in one or more alternate release tracks/],
     ['bad region', ['v1', '--model', 'iris', '--region', 'mars-central1'], 2, /argument --region: Invalid choice: 'mars-central1'\. Did you mean 'us-central1'\?/],
     ['bad label', ['v1', '--model', 'iris', '--labels', 'env=Prod'], 2, /argument --labels: Bad value \[Prod\]: Only hyphens/],

@@ -93,7 +93,7 @@ async function stagedObjects(port: number, prefix: string): Promise<Map<string, 
 async function oneRun(seed: number): Promise<RunReport> {
   const spec = faultSpec(seed);
   const operationDelayMs = seededRandom(seed)() < 0.25 ? 3000 : 0; // some runs poll more than once
-  const emulator = await startEmulator({ operationDelayMs });
+  const emulator = await startEmulator({ operationDelayMs, buckets: [BUCKET] });
   try {
     await createModel(emulator.port, 'fault-project', 'm');
     emulator.setFaults(spec);

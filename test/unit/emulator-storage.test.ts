@@ -102,7 +102,7 @@ describe('multipart parsing', () => {
 describe('emulator: storage uploads', () => {
   let emu: RunningEmulator;
   before(async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ buckets: ['bkt', 'media-bkt'] });
   });
   after(() => emu.close());
 
@@ -280,7 +280,7 @@ describe('emulator: storage objects', () => {
   let emu: RunningEmulator;
   const names = ['d/a.txt', 'd/b.txt', 'd/sub/c.txt', 'd/sub/deeper/e.txt', 'd2/x.txt', 'top.txt'];
   before(async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ buckets: ['list', 'empty-bucket'] });
     for (const name of names.slice().reverse()) {
       const res = await send(emu, 'POST', `/upload/storage/v1/b/list/o?uploadType=media&name=${encodeURIComponent(name)}`, `content of ${name}`, { 'Content-Type': 'text/plain' });
       assert.equal(res.status, 200);
@@ -315,9 +315,9 @@ describe('emulator: storage objects', () => {
     assert.equal(part.raw.toString(), 'tent');
     assert.equal((await send(emu, 'GET', new URL(meta.json.mediaLink).pathname + new URL(meta.json.mediaLink).search)).raw.toString(), 'content of d/sub/c.txt');
 
-    const bucket = await send(emu, 'GET', '/storage/v1/b/any-bucket-at-all');
+    const bucket = await send(emu, 'GET', '/storage/v1/b/list');
     assert.equal(bucket.json.kind, 'storage#bucket');
-    assert.equal(bucket.json.name, 'any-bucket-at-all');
+    assert.equal(bucket.json.name, 'list');
 
     await send(emu, 'POST', '/upload/storage/v1/b/list/o?uploadType=media&name=gone', 'x');
     assert.equal((await send(emu, 'DELETE', '/storage/v1/b/list/o/gone')).status, 204);
@@ -353,6 +353,44 @@ describe('emulator: storage objects', () => {
   });
 });
 
+describe('emulator: buckets exist once created', () => {
+  let emu: RunningEmulator;
+  before(async () => {
+    emu = await startEmulator({ buckets: ['at-start'] });
+  });
+  after(() => emu.close());
+
+  const missing = { code: 404, message: 'The specified bucket does not exist.', errors: [{ message: 'The specified bucket does not exist.', domain: 'global', reason: 'notFound' }] };
+
+  test('a bucket nobody created is the service\'s 404 for every call naming it', async () => {
+    for (const [method, path] of [
+      ['GET', '/storage/v1/b/typo-bucket'],
+      ['GET', '/storage/v1/b/typo-bucket/o'],
+      ['GET', '/storage/v1/b/typo-bucket/o/x'],
+      ['DELETE', '/storage/v1/b/typo-bucket/o/x'],
+      ['POST', '/upload/storage/v1/b/typo-bucket/o?uploadType=media&name=x'],
+      ['POST', '/upload/storage/v1/b/typo-bucket/o?uploadType=resumable&name=x'],
+    ]) {
+      const res = await send(emu, method, path, method === 'POST' ? 'x' : undefined);
+      assert.equal(res.status, 404, `${method} ${path}`);
+      assert.deepEqual(res.json, { error: missing }, `${method} ${path}`);
+    }
+  });
+
+  test('buckets.insert: created once (409 after), then usable; the start-up list exists', async () => {
+    const insert = (body: string, query = '?project=p') => send(emu, 'POST', `/storage/v1/b${query}`, body, { 'Content-Type': 'application/json' });
+    const created = await insert('{"name":"new-bucket"}');
+    assert.equal(created.status, 200, created.raw.toString());
+    assert.equal(created.json.name, 'new-bucket');
+    assert.equal(created.json.kind, 'storage#bucket');
+    assert.equal((await insert('{"name":"new-bucket"}')).status, 409);
+    assert.equal((await insert('{"name":"Bad_Name"}')).status, 400);
+    assert.equal((await insert('{"name":"no-project"}', '')).status, 400);
+    assert.equal((await send(emu, 'POST', '/upload/storage/v1/b/new-bucket/o?uploadType=media&name=x', 'x')).status, 200);
+    assert.equal((await send(emu, 'GET', '/storage/v1/b/at-start/o')).status, 200);
+  });
+});
+
 describe('emulator: @google-cloud/storage v7 against it', () => {
   let emu: RunningEmulator;
   before(async () => {
@@ -364,7 +402,7 @@ describe('emulator: @google-cloud/storage v7 against it', () => {
     const authClient = new OAuth2Client();
     authClient.setCredentials({ access_token: 'test-token' });
     const storage = new Storage({ apiEndpoint: `http://127.0.0.1:${emu.port}`, projectId: 'p', useAuthWithCustomEndpoint: true, authClient });
-    const bucket = storage.bucket('lib-bucket');
+    const [bucket] = await storage.createBucket('lib-bucket');
     const small = bytes(5000, 5);
     const large = bytes(3 * 256 * 1024 + 12345, 6);
 

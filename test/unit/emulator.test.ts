@@ -50,7 +50,7 @@ async function waitForOperation(emu: RunningEmulator, name: string): Promise<any
 describe('emulator: ml v1 models', () => {
   let emu: RunningEmulator;
   before(async () => {
-    emu = await startEmulator({ operationDelayMs: 0 });
+    emu = await startEmulator({ operationDelayMs: 0, buckets: ['b', 'bkt'] });
   });
   after(() => emu.close());
 
@@ -117,7 +117,7 @@ describe('emulator: ml v1 models', () => {
 describe('emulator: ml v1 versions and operations', () => {
   let emu: RunningEmulator;
   before(async () => {
-    emu = await startEmulator({ operationDelayMs: 50 });
+    emu = await startEmulator({ operationDelayMs: 50, buckets: ['b', 'bkt'] });
     await call(emu, 'POST', '/v1/projects/p/models', { name: 'm' });
   });
   after(() => emu.close());
@@ -266,7 +266,7 @@ describe('emulator: ml v1 versions and operations', () => {
 describe('emulator: request log and robustness', () => {
   let emu: RunningEmulator;
   before(async () => {
-    emu = await startEmulator({ operationDelayMs: 0 });
+    emu = await startEmulator({ operationDelayMs: 0, buckets: ['b', 'bkt'] });
   });
   after(() => emu.close());
 
@@ -307,7 +307,7 @@ describe('emulator: request log and robustness', () => {
 
   test('an unexpected failure inside a handler is a 500, and the server lives on', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'emulator-broken-'));
-    const broken = await startEmulator({ dataDir });
+    const broken = await startEmulator({ dataDir, buckets: ['b'] });
     try {
       rmSync(join(dataDir, 'tmp'), { recursive: true }); // uploads can no longer be received
       const res = await fetch(new URL('/upload/storage/v1/b/b/o?uploadType=media&name=x', broken.url), { method: 'POST', body: 'x' });
@@ -393,7 +393,7 @@ describe('emulator: options', () => {
   test('dataDir: state, object bytes, version state and upload sessions survive a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'emulator-state-'));
     try {
-      const first = await startEmulator({ dataDir, operationDelayMs: 300 });
+      const first = await startEmulator({ dataDir, operationDelayMs: 300, buckets: ['b', 'bkt'] });
       await call(first, 'POST', '/v1/projects/p/models', { name: 'kept' });
       await uploadText(first, 'bkt', 'kept/model.pb', 'persisted bytes');
       const ready = await call(first, 'POST', '/v1/projects/p/models/kept/versions', { name: 'ready', deploymentUri: 'gs://bkt/kept/' });

@@ -5,7 +5,7 @@ import { argDict, argList, bucketReference, splitList } from '../../src/flags/ar
 import { isValidLabelKey, isValidLabelValue } from '../../src/domain/labels';
 import { parseArgs, type ArgToken } from '../../src/flags/parser';
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
-import { closestMatch, similarity } from '../../src/flags/suggest';
+import { closestMatch, HELP_SEARCH_ADVICE, similarity } from '../../src/flags/suggest';
 import { VERSION_POSITIONAL } from '../../src/commands/flags';
 import { VERSIONS_CREATE_FLAGS } from '../../src/commands/versions-create/flags';
 import type { Track } from '../../src/flags/spec';
@@ -64,7 +64,7 @@ test('missing required arguments are listed together', () => {
 
 test('unknown arguments win over missing required ones and get hints', () => {
   const e = argError(() => parse(['v1', '--bogus']));
-  assert.equal(e.message, 'unrecognized arguments: --bogus \n\nTo search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS');
+  assert.equal(e.message, `unrecognized arguments: --bogus \n\n${HELP_SEARCH_ADVICE}`);
   const typo = argError(() => parse(['v1', '--modle', 'm']));
   assert.match(typo.message, /^unrecognized arguments:\n {2}--modle \(did you mean '--model'\?\)\n {2}m\n/);
   const track = argError(() => parse(['v1', '--model', 'm', '--image', 'i']));

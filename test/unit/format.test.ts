@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { FormatError, renderFormat } from '../../src/format/format';
+import { FORMATS_ADVICE } from '../../src/flags/suggest';
 import { MODELS, ODD, OPERATION, VERSION, VERSIONS } from './format-fixtures';
 
 /** Joins output lines, each terminated by a newline. */
@@ -401,7 +402,7 @@ describe('other printers and errors', () => {
     [
       'foo',
       'Format must be one of config, csv, default, diff, disable, flattened, get, json, list, multi, none, ' +
-        'object, table, text, value, yaml; received [foo].\n\nFor information on output formats:\n  $ gcloud topic formats\n',
+        `object, table, text, value, yaml; received [foo].\n\n${FORMATS_ADVICE}`,
     ],
     ['table(name', 'More tokens expected [table(name *HERE*].'],
     ['table(name.nope())', 'Unknown transform function nope [table(name.nope( *HERE* ))].'],

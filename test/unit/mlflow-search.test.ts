@@ -2,7 +2,7 @@
 // forms, in both URL forms: filter, order_by, max_results and page_token, and their errors.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 
 const OSS = '/api/2.0/mlflow';
 const OCI = '/20260430/aiDataPlatforms/ocid1.search/mlops/api/2.0/mlflow';

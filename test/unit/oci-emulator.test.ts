@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { OciTrust } from '../../src/emulator/oci/trust';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { pemBody } from '../../src/mlflow/oci-instance';
 import { signRequest } from '../../src/mlflow/oci-signer';
 import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PASS_PHRASE, PLAIN_FP, sessionToken } from '../oci-helpers';

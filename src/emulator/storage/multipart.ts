@@ -36,8 +36,12 @@ const MAX_HEADER_BYTES = 64 * 1024;
 type ParserState = 'preamble' | 'afterDelimiter' | 'headers' | 'body' | 'epilogue';
 
 /**
- * Parses a multipart body into part events. Per RFC 2046 the line break before a delimiter
- * belongs to the delimiter, so a part's data never includes its trailing CRLF/LF.
+ * Parses a multipart body into part events, per RFC 2046: a delimiter is a line break, `--` and the
+ * boundary, and that line break belongs to the delimiter, so a part's data never includes it. The
+ * line break is CRLF in the RFC and a bare LF in the bodies gcloud sends (Python's email package);
+ * which one a body uses is read from the line that ends its first delimiter, and from then on only
+ * that exact sequence delimits. So a part ending in CR is kept whole in an LF body (the CR is data),
+ * and a part ending in LF or CRLF keeps those bytes in a CRLF body.
  * Throws MultipartError when the body is not well formed (e.g. no closing delimiter).
  */
 export async function* parseMultipart(
@@ -45,7 +49,9 @@ export async function* parseMultipart(
   boundary: string,
 ): AsyncGenerator<MultipartEvent> {
   if (!boundary) throw new MultipartError('missing multipart boundary');
-  const delimiter = Buffer.from(`\n--${boundary}`, 'latin1');
+  // Until the first delimiter's line break is seen, its own start is found with a bare LF.
+  let delimiter = Buffer.from(`\n--${boundary}`, 'latin1');
+  let lineBreak: 'lf' | 'crlf' | undefined;
   // A virtual line break lets a delimiter at the very start of the body match like any other.
   let buffer: Buffer = Buffer.from('\n');
   let state: ParserState = 'preamble';
@@ -73,16 +79,15 @@ export async function* parseMultipart(
       const at = buffer.indexOf(delimiter);
       if (at >= 0) {
         if (state === 'body') {
-          const end = at > 0 && buffer[at - 1] === 0x0d ? at - 1 : at;
-          if (end > 0) yield { kind: 'data', data: buffer.subarray(0, end) };
+          if (at > 0) yield { kind: 'data', data: buffer.subarray(0, at) };
           yield { kind: 'partEnd' };
         }
         buffer = buffer.subarray(at + delimiter.length);
         state = 'afterDelimiter';
         continue;
       }
-      // Keep enough to recognise a delimiter (and the CR before it) split across chunks.
-      const keep = delimiter.length + 1;
+      // Keep enough to recognise a delimiter split across chunks.
+      const keep = delimiter.length - 1;
       if (buffer.length > keep) {
         if (state === 'body') yield { kind: 'data', data: buffer.subarray(0, buffer.length - keep) };
         buffer = buffer.subarray(buffer.length - keep);
@@ -104,6 +109,10 @@ export async function* parseMultipart(
       // Skip transport padding up to the end of the delimiter line.
       const newline = buffer.indexOf(0x0a);
       if (newline >= 0) {
+        if (lineBreak === undefined) {
+          lineBreak = newline > 0 && buffer[newline - 1] === 0x0d ? 'crlf' : 'lf';
+          delimiter = Buffer.from(`${lineBreak === 'crlf' ? '\r\n' : '\n'}--${boundary}`, 'latin1');
+        }
         buffer = buffer.subarray(newline + 1);
         state = 'headers';
         continue;
@@ -114,7 +123,7 @@ export async function* parseMultipart(
     }
 
     // state === 'headers'
-    const headerEnd = findHeaderEnd(buffer);
+    const headerEnd = findHeaderEnd(buffer, lineBreak === 'crlf' ? '\r\n' : '\n');
     if (headerEnd) {
       const headers = parseHeaderLines(buffer.subarray(0, headerEnd.headersLength).toString('latin1'));
       buffer = buffer.subarray(headerEnd.bodyStart);
@@ -127,15 +136,11 @@ export async function* parseMultipart(
   }
 }
 
-/** Finds the blank line ending a header block that starts at offset 0 (LF or CRLF style). */
-function findHeaderEnd(buffer: Buffer): { headersLength: number; bodyStart: number } | undefined {
-  if (buffer.length >= 1 && buffer[0] === 0x0a) return { headersLength: 0, bodyStart: 1 };
-  if (buffer.length >= 2 && buffer[0] === 0x0d && buffer[1] === 0x0a) return { headersLength: 0, bodyStart: 2 };
-  const lf = buffer.indexOf('\n\n', 0, 'latin1');
-  const crlf = buffer.indexOf('\n\r\n', 0, 'latin1');
-  if (lf < 0 && crlf < 0) return undefined;
-  if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headersLength: crlf, bodyStart: crlf + 3 };
-  return { headersLength: lf, bodyStart: lf + 2 };
+/** Finds the blank line ending a header block that starts at offset 0, in the body's line breaks. */
+function findHeaderEnd(buffer: Buffer, eol: string): { headersLength: number; bodyStart: number } | undefined {
+  if (buffer.subarray(0, eol.length).toString('latin1') === eol) return { headersLength: 0, bodyStart: eol.length };
+  const end = buffer.indexOf(eol + eol, 0, 'latin1');
+  return end < 0 ? undefined : { headersLength: end, bodyStart: end + 2 * eol.length };
 }
 
 function parseHeaderLines(text: string): Record<string, string> {

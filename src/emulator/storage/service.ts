@@ -1,14 +1,16 @@
 // The Cloud Storage JSON API subset that gcloud and @google-cloud/storage use to stage models:
-// multipart / media / resumable uploads, object get / download / list / delete, bucket get.
-// Any bucket name exists; object bytes stream to disk and are checksummed on the way.
+// multipart / media / resumable uploads, object get / download / list / delete, bucket get and
+// insert. A bucket exists once inserted (as on the real service, a missing one is a 404 for every
+// call naming it); object bytes stream to disk and are checksummed on the way.
 
 import { randomBytes } from 'node:crypto';
 import { open, rm, stat } from 'node:fs/promises';
+import { bucketNameProblem } from '../../domain/buckets';
 import { storageError } from '../errors';
 import { BodyFingerprint, digestFile, ObjectDigest, type ObjectChecksums } from './digest';
 import { Exchange, UPLOAD_BODY_LIMIT, type Reply } from '../exchange';
 import { MultipartError, parseContentType, parseMultipart } from './multipart';
-import { Store, type JsonObject, type StoredObject, type UploadSession } from '../store';
+import { Store, type BucketRecord, type JsonObject, type StoredObject, type UploadSession } from '../store';
 
 const UPLOAD_PATH = /^\/(?:resumable\/)?upload\/storage\/v1\/b\/([^/]+)\/o\/?$/;
 const OBJECT_PATH = /^\/(?:download\/)?storage\/v1\/b\/([^/]+)\/o\/(.+)$/;
@@ -37,6 +39,9 @@ export class StorageService {
   async handle(ex: Exchange): Promise<Reply | undefined> {
     const path = ex.rawPath;
     let match: RegExpExecArray | null;
+    if (BUCKETS_PATH.test(path) && ex.method === 'POST') return this.createBucket(ex);
+    const named = UPLOAD_PATH.exec(path) ?? OBJECT_PATH.exec(path) ?? OBJECTS_PATH.exec(path) ?? BUCKET_PATH.exec(path);
+    if (named) this.requireBucket(decode(named[1]));
     if ((match = UPLOAD_PATH.exec(path))) return this.upload(ex, decode(match[1]));
     if ((match = OBJECT_PATH.exec(path))) {
       const bucket = decode(match[1]);
@@ -46,8 +51,7 @@ export class StorageService {
       return undefined;
     }
     if ((match = OBJECTS_PATH.exec(path)) && ex.method === 'GET') return this.listObjects(ex, decode(match[1]));
-    if ((match = BUCKET_PATH.exec(path)) && ex.method === 'GET') return { status: 200, json: bucketResource(decode(match[1]), ex.host) };
-    if (BUCKETS_PATH.test(path) && ex.method === 'POST') return this.createBucket(ex);
+    if ((match = BUCKET_PATH.exec(path)) && ex.method === 'GET') return { status: 200, json: bucketResource(this.store.bucketRecords.get(decode(match[1]))!, ex.host) };
     return undefined;
   }
 
@@ -461,11 +465,23 @@ export class StorageService {
     return { status: 200, json: response };
   }
 
+  private requireBucket(name: string): void {
+    if (!this.store.bucketRecords.has(name)) throw storageError(404, 'notFound', 'The specified bucket does not exist.');
+  }
+
+  /** buckets.insert: POST /storage/v1/b?project=P with {"name": …}, answered as the service does. */
   private async createBucket(ex: Exchange): Promise<Reply> {
+    const project = ex.param('project');
+    if (!project) throw storageError(400, 'required', 'Required parameter: project');
     const body = await ex.readJson();
     const name = body.kind === 'json' && isObject(body.value) ? stringField(body.value, 'name') : undefined;
-    if (!name) throw storageError(400, 'required', 'Required bucket name.');
-    return { status: 200, json: bucketResource(name, ex.host) };
+    if (!name) throw storageError(400, 'required', 'Required');
+    if (bucketNameProblem(name)) throw storageError(400, 'invalid', `Invalid bucket name: '${name}'`);
+    if (!this.store.createBucket(name, project)) {
+      throw storageError(409, 'conflict', 'Your previous request to create the named bucket succeeded and you already own it.');
+    }
+    await this.store.save();
+    return { status: 200, json: bucketResource(this.store.bucketRecords.get(name)!, ex.host) };
   }
 }
 
@@ -500,15 +516,15 @@ export function objectResource(object: StoredObject, host: string): JsonObject {
   };
 }
 
-function bucketResource(name: string, host: string): JsonObject {
+function bucketResource({ name, timeCreated }: BucketRecord, host: string): JsonObject {
   return {
     kind: 'storage#bucket',
     id: name,
     selfLink: `http://${host}/storage/v1/b/${encodeURIComponent(name)}`,
     projectNumber: '0',
     name,
-    timeCreated: '2024-01-01T00:00:00.000Z',
-    updated: '2024-01-01T00:00:00.000Z',
+    timeCreated,
+    updated: timeCreated,
     metageneration: '1',
     location: 'US',
     locationType: 'multi-region',
