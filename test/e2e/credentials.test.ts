@@ -14,7 +14,7 @@ import { serviceAccountCredential, userCredential, writeStore } from '../credent
 let emulator: RunningEmulator;
 
 before(async () => {
-  emulator = await startEmulator({ port: 0, operationDelayMs: 0, oauth: { requireIssuedTokens: true, metadataServiceAccount: 'vm@test-project.iam.gserviceaccount.com' } });
+  emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['staging-auth'], oauth: { requireIssuedTokens: true, metadataServiceAccount: 'vm@test-project.iam.gserviceaccount.com' } });
   await createModel(emulator, 'iris');
 });
 
@@ -242,7 +242,7 @@ describe('token endpoints and caches', () => {
 
 describe('token refresh during long work', () => {
   test('5-second tokens, a 15-second operation: the version is created and waited for without a 401', async () => {
-    const emu = await startEmulator({ port: 0, operationDelayMs: 15_000, oauth: { requireIssuedTokens: true, tokenLifetimeSeconds: 5 } });
+    const emu = await startEmulator({ port: 0, operationDelayMs: 15_000, buckets: ['staging-auth'], oauth: { requireIssuedTokens: true, tokenLifetimeSeconds: 5 } });
     try {
       await createModel(emu, 'iris');
       const { config, env } = setup(emu);

@@ -53,7 +53,7 @@ before(async () => {
   process.env.HOME = home.dir;
   try {
     emulator = await startEmulator({
-    port: 0, operationDelayMs: 0, registrationDelayMs: 100,
+    port: 0, operationDelayMs: 0, registrationDelayMs: 100, buckets: ['staging-oci'],
     ociTrust: [trustFile, path.join(OCI_FIXTURES, 'issuer_key_public.pem')],
     ociMetadataDir: path.join(OCI_FIXTURES, 'imds'),
   });

@@ -20,8 +20,10 @@ let origin: string;
 
 before(async () => {
   const tls = generateTlsMaterial();
-  tlsEmulator = await startEmulator({ operationDelayMs: 0, tls });
-  plainEmulator = await startEmulator({ operationDelayMs: 0 });
+  // Buckets exist once created (as in Cloud Storage): each deploy below stages into its own.
+  const buckets = ['staging-tls-config', 'staging-via-env', 'staging-via-properties', 'staging-forwarded', 'staging-stalled', 'staging-logged'];
+  tlsEmulator = await startEmulator({ operationDelayMs: 0, tls, buckets });
+  plainEmulator = await startEmulator({ operationDelayMs: 0, buckets });
   const s = scratch();
   dir = s.dir;
   baseEnv = { ...s.env, CLOUDSDK_AI_PLATFORM_REGION: 'global', CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: '1MiB' };
@@ -235,7 +237,7 @@ describe('--log-http', () => {
     await runCli(['ai-platform', 'models', 'create', 'logged'], env);
     const r = await runCli(['ai-platform', 'versions', 'create', 'v1', '--model=logged', `--origin=${origin}`, '--staging-bucket=gs://staging-logged', '--log-http'], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /uri: http:\/\/127\.0\.0\.1:\d+\/upload\/storage\/v1\/b\/staging-logged\/o\?uploadType=multipart&name=\S+\nmethod: POST\n== headers start ==\n(.+\n)*authorization: --- Token Redacted ---\n(.+\n)*== headers end ==\n== body start ==\nBody redacted: upload of \d+ bytes \(file contents are not logged\)\.\n== body end ==/);
+    assert.match(r.stderr, /uri: http:\/\/127\.0\.0\.1:\d+\/upload\/storage\/v1\/b\/staging-logged\/o\?uploadType=multipart&ifGenerationMatch=0&name=\S+\nmethod: POST\n== headers start ==\n(.+\n)*authorization: --- Token Redacted ---\n(.+\n)*== headers end ==\n== body start ==\nBody redacted: upload of \d+ bytes \(file contents are not logged\)\.\n== body end ==/);
     assert.match(r.stderr, /method: PUT\n(.+\n)*content-range: bytes 0-1048575\/6291456\n(.+\n)*== body start ==\nBody redacted: upload of 1048576 bytes/);
     assert.doesNotMatch(r.stderr, new RegExp(TOKEN.replace(/\./g, '\\.')));
   });
