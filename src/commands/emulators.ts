@@ -13,7 +13,7 @@ import { argList, FlagValueError, plainInt, scalarToString } from '../flags/arg-
 import { bucketNameProblem } from '../domain/buckets';
 import { expandHome } from '../mlflow/oci-config';
 import type { FaultSpec, TlsMaterial } from '../emulator';
-import type { CommandDefinition, CommandContext } from '../cli/command';
+import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
 /** Where `start` takes its --faults default from (the fault suite sets it for every emulator it starts). */
 const FAULTS_ENV = 'GCLOUD_AIP_EMULATOR_FAULTS';
@@ -59,12 +59,12 @@ const LISTEN_ERRORS: Record<string, string> = {
   EAI_NONAME: 'the host name does not resolve',
 };
 
-async function start(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandContext): Promise<void> {
   // The emulator is a bundle of its own (dist/emulator.js), loaded only by this command.
   const { startEmulator, FaultSpecError, parseFaultSpec, generateTlsMaterial, OciTrust, OciIdentityService } = await import('../emulator');
-  const dataDir = (options.dataDir as string | undefined) ?? defaultDataDir(ctx.env);
-  const { host, port } = parseHostPort((options.hostPort as string | undefined) ?? 'localhost:8089');
-  const faultsText = (options.faults as string | undefined) ?? ctx.env[FAULTS_ENV];
+  const dataDir = options.dataDir ?? defaultDataDir(ctx.env);
+  const { host, port } = parseHostPort(options.hostPort ?? 'localhost:8089');
+  const faultsText = options.faults ?? ctx.env[FAULTS_ENV];
   let faults: FaultSpec | undefined;
   try {
     faults = faultsText ? parseFaultSpec(faultsText) : undefined;
@@ -74,7 +74,7 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
   }
   fs.mkdirSync(dataDir, { recursive: true });
   const tls = tlsSettings(options, dataDir, host, generateTlsMaterial);
-  const ociTrust = ((options.ociTrust as string[] | undefined) ?? []).map((file) => expandHome(file, ctx.env));
+  const ociTrust = (options.ociTrust ?? []).map((file) => expandHome(file, ctx.env));
   const envFile = path.join(dataDir, ENV_FILE);
   // A file left by an emulator that did not stop cleanly must not send env-init to a dead address.
   fs.rmSync(envFile, { force: true });
@@ -83,18 +83,18 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
     emulator = await startEmulator({
       tls,
       ociTrust: checkedTrust(ociTrust, OciTrust),
-      ociMetadataDir: checkedMetadataDir(options.ociMetadataDir as string | undefined, ctx.env, OciIdentityService),
+      ociMetadataDir: checkedMetadataDir(options.ociMetadataDir, ctx.env, OciIdentityService),
       faults,
       host,
       port,
       dataDir,
-      operationDelayMs: (options.operationDelay as number | undefined) ?? 2000,
-      latencyMs: options.latency as number | undefined,
-      buckets: options.buckets as string[] | undefined,
+      operationDelayMs: options.operationDelay ?? 2000,
+      latencyMs: options.latency,
+      buckets: options.buckets,
       oauth: {
-        tokenLifetimeSeconds: options.tokenLifetime as number | undefined,
+        tokenLifetimeSeconds: options.tokenLifetime,
         requireIssuedTokens: Boolean(options.requireIssuedTokens),
-        metadataServiceAccount: options.metadataServiceAccount as string | undefined,
+        metadataServiceAccount: options.metadataServiceAccount,
       },
     });
   } catch (err) {
@@ -125,13 +125,13 @@ async function start(options: Record<string, unknown>, ctx: CommandContext): Pro
  * directory (ca.pem is what clients trust).
  */
 function tlsSettings(
-  options: Record<string, unknown>,
+  options: Pick<CommandOptions<typeof START_FLAGS>, 'tls' | 'tlsCert' | 'tlsKey'>,
   dataDir: string,
   host: string,
   generateTlsMaterial: (hosts: string[]) => TlsMaterial,
 ): { cert: string; key: string; caFile: string } | undefined {
-  const certFile = options.tlsCert as string | undefined;
-  const keyFile = options.tlsKey as string | undefined;
+  const certFile = options.tlsCert;
+  const keyFile = options.tlsKey;
   if (!options.tls && !certFile && !keyFile) return undefined;
   if (Boolean(certFile) !== Boolean(keyFile)) throw new UserError('--tls-cert and --tls-key must be given together.');
   if (certFile && keyFile) {
@@ -201,8 +201,8 @@ function accepts(url: URL): Promise<boolean> {
   });
 }
 
-async function envInit(options: Record<string, unknown>, ctx: CommandContext): Promise<void> {
-  const dataDir = (options.dataDir as string | undefined) ?? defaultDataDir(ctx.env);
+async function envInit(options: CommandOptions<typeof ENV_INIT_FLAGS>, ctx: CommandContext): Promise<void> {
+  const dataDir = options.dataDir ?? defaultDataDir(ctx.env);
   const deadline = Date.now() + ENV_INIT_WAIT_MS;
   let text: string | undefined;
   while ((text = await runningEnvironment(dataDir)) === undefined) {
@@ -228,58 +228,63 @@ function bucketName(name: string): string {
 const dataDirFlag = flag({ name: '--data-dir', kind: 'value', metavar: 'DATA_DIR',
   help: 'Directory where the emulator keeps its state (models, versions, operations, objects); it survives restarts.' });
 
+const START_FLAGS = [
+  flag({ name: '--host-port', kind: 'value', metavar: 'HOST:PORT', help: 'The host:port to listen on (default localhost:8089; port 0 picks a free port).' }),
+  dataDirFlag,
+  flag({ name: '--operation-delay', kind: 'value', metavar: 'MILLISECONDS', parse: (raw) => plainInt(scalarToString(raw)),
+    help: 'How long a new version stays CREATING before it becomes READY or FAILED (default 2000).' }),
+  flag({ name: '--latency', kind: 'value', metavar: 'MILLISECONDS', parse: (raw) => plainInt(scalarToString(raw)),
+    help: 'Delay added before every response, to imitate a network round trip.' }),
+  flag({ name: '--tls', kind: 'bool',
+    help: 'Serve HTTPS. Without --tls-cert/--tls-key, a private CA and a certificate for the host are generated; the CA is written to DATA_DIR/ca.pem and env-init points core/custom_ca_certs_file at it.' }),
+  flag({ name: '--tls-cert', kind: 'value', metavar: 'PEM_FILE', help: 'Certificate (chain) to serve HTTPS with; implies --tls. Needs --tls-key.' }),
+  flag({ name: '--tls-key', kind: 'value', metavar: 'PEM_FILE', help: 'Private key of --tls-cert.' }),
+  flag({ name: '--buckets', kind: 'value', metavar: 'BUCKET', parse: (raw) => argList(raw, bucketName),
+    help: 'Cloud Storage buckets to create at start, if missing (e.g. the --staging-bucket of a deploy). Other buckets exist once created through the JSON API (buckets.insert); objects in any other bucket get the service\'s 404.' }),
+  flag({ name: '--faults', kind: 'value', metavar: 'SPEC',
+    help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
+  flag({ name: '--token-lifetime', kind: 'value', metavar: 'SECONDS', parse: (raw) => plainInt(scalarToString(raw)),
+    help: 'Lifetime of the access tokens its OAuth2 token endpoint (/token) issues (default 3600).' }),
+  flag({ name: '--require-issued-tokens', kind: 'bool',
+    help: 'Refuse (401) API requests whose bearer token was not issued by this emulator or has expired.' }),
+  flag({ name: '--metadata-service-account', kind: 'value', metavar: 'EMAIL',
+    help: 'Also serve a GCE metadata server (/computeMetadata/v1/, for GCE_METADATA_ROOT) whose default service account is EMAIL.' }),
+  flag({ name: '--oci-trust', kind: 'value', metavar: 'FILE', repeat: 'accumulate', parse: (raw) => [scalarToString(raw)],
+    help: 'Require OCI request signatures on the OCI AI Data Platform form of the MLflow registry, trusting the keys of this OCI config file (its API keys and session tokens) or this PEM key (API keys with its fingerprint, and the session tokens it signed). Repeatable.' }),
+  flag({ name: '--oci-metadata-dir', kind: 'value', metavar: 'DIR',
+    help: 'Serve an OCI instance metadata service (/opc/v2/…) from DIR (identity/cert.pem, identity/key.pem, identity/intermediate.pem, instance/canonicalRegionName) and a federation endpoint (/v1/x509) for that instance, for instance principals (point OCI_METADATA_BASE_URL and OCI_SDK_AUTH_CLIENT_REGION_URL at the emulator). The OCI registry form then requires signatures, and trusts the tokens it issued.' }),
+] as const;
+
+const ENV_INIT_FLAGS = [dataDirFlag] as const;
+
+
 export const emulatorCommands: CommandDefinition[] = [
-  {
+  defineCommand({
     path: ['emulators', 'ai-platform', 'start'],
     tracks: ALL_TRACKS,
     positionals: [],
     standalone: true,
     defaultFormat: 'none',
-    flags: [
-      flag({ name: '--host-port', kind: 'value', metavar: 'HOST:PORT', help: 'The host:port to listen on (default localhost:8089; port 0 picks a free port).' }),
-      dataDirFlag,
-      flag({ name: '--operation-delay', kind: 'value', metavar: 'MILLISECONDS', parse: (raw) => plainInt(scalarToString(raw)),
-        help: 'How long a new version stays CREATING before it becomes READY or FAILED (default 2000).' }),
-      flag({ name: '--latency', kind: 'value', metavar: 'MILLISECONDS', parse: (raw) => plainInt(scalarToString(raw)),
-        help: 'Delay added before every response, to imitate a network round trip.' }),
-      flag({ name: '--tls', kind: 'bool',
-        help: 'Serve HTTPS. Without --tls-cert/--tls-key, a private CA and a certificate for the host are generated; the CA is written to DATA_DIR/ca.pem and env-init points core/custom_ca_certs_file at it.' }),
-      flag({ name: '--tls-cert', kind: 'value', metavar: 'PEM_FILE', help: 'Certificate (chain) to serve HTTPS with; implies --tls. Needs --tls-key.' }),
-      flag({ name: '--tls-key', kind: 'value', metavar: 'PEM_FILE', help: 'Private key of --tls-cert.' }),
-      flag({ name: '--buckets', kind: 'value', metavar: 'BUCKET', parse: (raw) => argList(raw, bucketName),
-        help: 'Cloud Storage buckets to create at start, if missing (e.g. the --staging-bucket of a deploy). Other buckets exist once created through the JSON API (buckets.insert); objects in any other bucket get the service\'s 404.' }),
-      flag({ name: '--faults', kind: 'value', metavar: 'SPEC',
-        help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
-      flag({ name: '--token-lifetime', kind: 'value', metavar: 'SECONDS', parse: (raw) => plainInt(scalarToString(raw)),
-        help: 'Lifetime of the access tokens its OAuth2 token endpoint (/token) issues (default 3600).' }),
-      flag({ name: '--require-issued-tokens', kind: 'bool',
-        help: 'Refuse (401) API requests whose bearer token was not issued by this emulator or has expired.' }),
-      flag({ name: '--metadata-service-account', kind: 'value', metavar: 'EMAIL',
-        help: 'Also serve a GCE metadata server (/computeMetadata/v1/, for GCE_METADATA_ROOT) whose default service account is EMAIL.' }),
-      flag({ name: '--oci-trust', kind: 'value', metavar: 'FILE', repeat: 'accumulate', parse: (raw) => [scalarToString(raw)],
-        help: 'Require OCI request signatures on the OCI AI Data Platform form of the MLflow registry, trusting the keys of this OCI config file (its API keys and session tokens) or this PEM key (API keys with its fingerprint, and the session tokens it signed). Repeatable.' }),
-      flag({ name: '--oci-metadata-dir', kind: 'value', metavar: 'DIR',
-        help: 'Serve an OCI instance metadata service (/opc/v2/…) from DIR (identity/cert.pem, identity/key.pem, identity/intermediate.pem, instance/canonicalRegionName) and a federation endpoint (/v1/x509) for that instance, for instance principals (point OCI_METADATA_BASE_URL and OCI_SDK_AUTH_CLIENT_REGION_URL at the emulator). The OCI registry form then requires signatures, and trusts the tokens it issued.' }),
-    ],
+    flags: START_FLAGS,
     help: {
       brief: 'start a local emulator of the AI Platform (ml v1) and Cloud Storage JSON APIs',
       description: 'Starts the embedded emulator in the foreground. Stop it with Ctrl-C; its state stays in --data-dir.',
       examples: '    $ {command} --host-port=localhost:8089',
     },
     run: start,
-  },
-  {
+  }),
+  defineCommand({
     path: ['emulators', 'ai-platform', 'env-init'],
     tracks: ALL_TRACKS,
     positionals: [],
     standalone: true,
     defaultFormat: 'none',
-    flags: [dataDirFlag],
+    flags: ENV_INIT_FLAGS,
     help: {
       brief: 'print the environment that points gcloud and gcloud-aip at the running emulator',
       description: 'Prints `export` lines for the running emulator, e.g. `$(gcloud-aip emulators ai-platform env-init)`. An emulator still starting (`start … &` just before) is waited for, up to 10 seconds.',
       examples: '    $ $({command})',
     },
     run: envInit,
-  },
+  }),
 ];
