@@ -17,6 +17,9 @@ const RULES: Record<string, 'normalized' | 'exact'> = {
   '--explanation-method': 'normalized', // base.ChoiceArgument
   '--region': 'exact', // base.Argument(choices=SUPPORTED_REGIONS[_WITH_GLOBAL])
   '--verbosity': 'exact', // cli.py: choices=log.OrderedVerbosityNames()
+  // gcloud-aip's own flags (not gcloud's): plain choices, spelled as the help lists them.
+  '--mlflow-auth': 'exact',
+  '--auth': 'exact',
 };
 
 function parse(command: CommandDefinition, track: Track, args: string[]) {
