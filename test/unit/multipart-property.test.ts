@@ -1,21 +1,11 @@
 // Property test of the emulator's multipart parser (RFC 2046): for every final byte value, random
 // binary parts (with stray CR, LF and `--` near their ends) survive byte for byte, in bodies with
 // CRLF and with bare-LF delimiters (gcloud's), however the body is split into chunks.
+import { seededRandom } from '../../src/emulator/faults';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMultipart } from '../../src/emulator/storage/multipart';
 
-/** A small seeded generator (mulberry32) so a failure can be replayed from the printed seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random bytes, biased towards the ones that matter to delimiters (CR, LF, '-'), ending in `last`. */
 function part(rand: () => number, last: number): Buffer {
@@ -57,7 +47,7 @@ const SEED = Number(process.env.MULTIPART_SEED ?? Date.now() % 1_000_000);
 describe(`multipart parser: random parts ending in every byte value (seed ${SEED}; MULTIPART_SEED replays)`, () => {
   for (const [label, eol] of [['LF (gcloud)', '\n'], ['CRLF', '\r\n']] as const) {
     test(`${label} delimiters`, async () => {
-      const rand = random(SEED);
+      const rand = seededRandom(SEED);
       const boundary = '===============1234567890123456789==';
       for (let last = 0; last < 256; last++) {
         const parts = [part(rand, rand() * 256), part(rand, last)];
@@ -74,9 +64,9 @@ describe(`multipart parser: random parts ending in every byte value (seed ${SEED
   }
 
   test('a CR before an LF delimiter is data; a CRLF body does not end a part at a bare LF', async () => {
-    const lf = await parse(chunks(Buffer.from('--b\nA: 1\n\nx\r\n--b--\n'), random(1)), 'b');
+    const lf = await parse(chunks(Buffer.from('--b\nA: 1\n\nx\r\n--b--\n'), seededRandom(1)), 'b');
     assert.deepEqual(lf[0].data, Buffer.from('x\r'));
-    const crlf = await parse(chunks(Buffer.from('--b\r\nA: 1\r\n\r\ny\n--b\r\n--b--\r\n'), random(2)), 'b');
+    const crlf = await parse(chunks(Buffer.from('--b\r\nA: 1\r\n\r\ny\n--b\r\n--b--\r\n'), seededRandom(2)), 'b');
     assert.deepEqual(crlf[0].data, Buffer.from('y\n--b'));
   });
 });
