@@ -19,7 +19,7 @@ const OTHER = 'other@test-project.iam.gserviceaccount.com';
 
 before(async () => {
   if (!HAVE_GCLOUD) return;
-  emulator = await startEmulator({ port: 0, operationDelayMs: 0, oauth: { requireIssuedTokens: true } });
+  emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['staging-diff'], oauth: { requireIssuedTokens: true } });
   const s = scratch();
   env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_AI_PLATFORM_REGION: 'global' };
   delete env.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE;

@@ -156,7 +156,7 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
   let normal: RunningEmulator;
   let paged: RunningEmulator;
   before(async () => {
-    normal = await startEmulator({ port: 0, operationDelayMs: 0 });
+    normal = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] });
     paged = await startEmulator({ port: 0, operationDelayMs: 0, maxPageSize: 1 });
     const res = await fetch(`${normal.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, { method: 'POST', body: 'model' });
     assert.equal(res.status, 200);
