@@ -18,7 +18,7 @@ test('the packed tarball installs into a clean prefix and runs', async (t) => {
   assert.equal(report.version, `gcloud-aip ${version}`);
   // Only what runs: the launcher, the bundle (+ its code cache and the spinner), the license.
   assert.deepEqual([...report.contents].sort(), ['package/LICENSE', 'package/README.md', 'package/bin/gcloud-aip.js', 'package/dist/bundle.js',
-    'package/dist/bundle.js.cache', 'package/dist/cli.js', 'package/dist/ora.js', 'package/package.json']);
+    'package/dist/bundle.js.cache', 'package/dist/cli.js', 'package/dist/emulator.js', 'package/dist/ora.js', 'package/package.json']);
   // google-auth-library loads from the install (its own message, not "Cannot find module").
   assert.equal(report.credentialsExit, 1);
   assert.match(report.credentials, /^INFO: Could not load the default credentials\./m);
