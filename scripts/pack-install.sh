@@ -20,10 +20,14 @@ npm install -g --prefix "$work/prefix" --prefer-offline --no-audit --no-fund --l
 
 installed="$work/prefix/lib/node_modules/gcloud-aip"
 version=$(env -i PATH="$PATH" HOME="$work" "$work/prefix/bin/gcloud-aip" --version | head -n 1)
-# A command that loads the one library left outside the bundle (google-auth-library): with no
-# credentials anywhere it must end in gcloud's credentials error, not "Cannot find module".
+# A command that loads the one library left outside the bundle (google-auth-library): impersonation
+# through an IAM endpoint that cannot be a URL (so nothing is sent or retried) must end in gcloud's
+# impersonation error, not "Cannot find module".
 set +e
-credentials=$(env -i PATH="$PATH" HOME="$work" CLOUDSDK_CONFIG="$work/config" "$work/prefix/bin/gcloud-aip" ai-platform models list --project=p --region=global --verbosity=info 2>&1)
+credentials=$(env -i PATH="$PATH" HOME="$work" CLOUDSDK_CONFIG="$work/config" CLOUDSDK_AUTH_ACCESS_TOKEN=test-token \
+  CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS='http://no host/' \
+  "$work/prefix/bin/gcloud-aip" ai-platform models list --project=p --region=global \
+  --impersonate-service-account=nobody@p.iam.gserviceaccount.com 2>&1)
 credentials_exit=$?
 set -e
 
@@ -37,7 +41,7 @@ echo "packed:    $tarball, $tarball_bytes bytes, $files files:"
 tar tzf "$work/$tarball" | sed 's/^/             /'
 echo "installed: $packages packages, $installed_kib KiB under the prefix"
 echo "runs:      $version"
-echo "           without credentials: exit $credentials_exit, $(echo "$credentials" | grep -m1 "^INFO:")"
+echo "           google-auth-library: exit $credentials_exit, $(echo "$credentials" | grep -m1 "^ERROR:")"
 node -e 'console.log(JSON.stringify({ tarballBytes: +process.argv[1], files: +process.argv[2], packages: +process.argv[3], installedKiB: +process.argv[4],
   version: process.argv[5], credentialsExit: +process.argv[6], credentials: process.argv[7], contents: process.argv[8].split("\n") }))' \
   "$tarball_bytes" "$files" "$packages" "$installed_kib" "$version" "$credentials_exit" "$credentials" "$(tar tzf "$work/$tarball")"

@@ -21,7 +21,8 @@ test('the packed tarball installs into a clean prefix and runs', async (t) => {
     'package/dist/bundle.js.cache', 'package/dist/cli.js', 'package/dist/emulator.js', 'package/dist/ora.js', 'package/package.json']);
   // google-auth-library loads from the install (its own message, not "Cannot find module").
   assert.equal(report.credentialsExit, 1);
-  assert.match(report.credentials, /^INFO: Could not load the default credentials\./m);
+  assert.match(report.credentials, /Failed to impersonate \[nobody@p\.iam\.gserviceaccount\.com\]/);
+  assert.doesNotMatch(report.credentials, /Cannot find module/);
   assert.doesNotMatch(report.credentials, /Cannot find module|Internal error/);
   // google-auth-library's tree is all that is installed besides gcloud-aip (26 packages when measured).
   assert.ok(report.packages <= 30, `${report.packages} packages`);
