@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FORMATS_ADVICE } from '../../src/flags/suggest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
 
@@ -134,8 +135,12 @@ function normalize(text: string, project: string, dir: string): string {
     .replace(/\nUsage: [\s\S]*?\n  gcloud [^\n]*--help\n/g, '\n<USAGE>\n')
     // gcloud's command-index search after a refused choice ("Maybe you meant: gcloud ai models …")
     // lists commands of the whole SDK; it is not this project's to reproduce.
-    .replace(/Maybe you meant:\n(  .*\n)*\nTo search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS\n/g, '');
+    .replace(/Maybe you meant:\n(  .*\n)*\nTo search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS\n/g, '')
+    // Advice that points at gcloud commands gcloud-aip lacks names what works instead (deliberately).
+    .split(FORMATS_ADVICE).join(GCLOUD_FORMATS_ADVICE);
 }
+
+const GCLOUD_FORMATS_ADVICE = 'For information on output formats:\n  $ gcloud topic formats\n';
 
 async function api(emulator: RunningEmulator, method: string, urlPath: string, body?: unknown): Promise<any> {
   const res = await fetch(`${emulator.url}${urlPath}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
