@@ -1,10 +1,4 @@
-// How gcloud prints the result of a list command: its flags (--filter, --limit, --page-size,
-// --sort-by, --uri), applied in gcloud's order — flatten, filter, sort, limit, page, URI — to a list
-// fetched page by page only as far as they need, then the
-// command's table (or --format), and "Listed 0 items." on stderr when the default format printed
-// nothing.
-import { argList, boundedInt, scalarToString, type RawValue } from '../flags/arg-types';
-import { flag, type FlagSpec } from '../flags/spec';
+
 import { applyDisplayOptions, builtinTransforms, composeFormat, FilterTap, FormatError, parseProjection, renderFormat } from '../format';
 import { UserError } from '../errors';
 import type { CommandContext, CommandOptions } from '../cli/command';

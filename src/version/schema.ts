@@ -152,7 +152,7 @@ export interface VersionProblem {
 export function versionProblems(body: unknown): VersionProblem[] {
   const result = versionSchema.safeParse(body);
   if (result.success) return [];
-  return result.error.issues.map((issue) => {
+  return result.error.issues.flatMap((issue) => {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
       const allowed = fieldNamesAt(path).join(', ');
@@ -160,7 +160,7 @@ export function versionProblems(body: unknown): VersionProblem[] {
     }
     if (issue.code === 'invalid_type') return [{ field: fieldPath(path), message: `expected ${issue.expected}` }];
     return [{ field: fieldPath(path), message: issue.message }];
-  }).flat();
+  });
 }
 
 /** `container.env[0].name`: dotted fields, list positions in brackets. */

@@ -23,7 +23,7 @@ function withoutOwnFlags(help: string): string {
 /** The SYNOPSIS is laid out around the flags it lists; compare its items, not its line breaks. */
 function synopsisItems(help: string): string[] {
   const synopsis = /SYNOPSIS\n([\s\S]*?)\n\n/.exec(help)?.[1] ?? '';
-  return (synopsis.match(/\[[^\[\]]*(?:\[[^\]]*\][^\[\]]*)*\]|\S+/g) ?? []).filter((item) => !(item.startsWith('[') && OUR_FLAGS.includes(flagName(item.slice(1, -1)))));
+  return (synopsis.match(/\[[^[\]]*(?:\[[^\]]*\][^[\]]*)*\]|\S+/g) ?? []).filter((item) => !(item.startsWith('[') && OUR_FLAGS.includes(flagName(item.slice(1, -1)))));
 }
 
 describe('help text is gcloud’s', { skip: !HAVE_GCLOUD && 'gcloud not installed' }, () => {

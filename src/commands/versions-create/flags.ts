@@ -1,13 +1,13 @@
 // The flags of `[alpha|beta] ai-platform versions create`, per release track, as gcloud 528 has them.
 import { UserError } from '../../errors';
 import {
-  argDict, argList, boundedInt, bucketReference, FlagValueError, labelKey, labelValue, plainInt, scalarToString,
+  argDict, argList, boundedInt, bucketReference, FlagValueError, plainInt, scalarToString,
   type RawValue,
 } from '../../flags/arg-types';
 import { BETA_AND_ALPHA, flag } from '../../flags/spec';
 import { MLFLOW_DEPLOY_FLAGS } from '../../mlflow/flags';
 import { LABELS_FLAG, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG } from '../flags';
-import { ACCELERATOR_TYPES, EXPLANATION_METHODS, FRAMEWORKS, METRIC_NAMES, REGIONS } from '../../domain/vocabulary';
+import { ACCELERATOR_TYPES, EXPLANATION_METHODS, FRAMEWORKS, METRIC_NAMES, } from '../../domain/vocabulary';
 
 /** The accelerator spec converts `count` with Python int(); a failure is reported with the type's repr. */
 function parseAccelerator(raw: RawValue) {

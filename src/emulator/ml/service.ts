@@ -9,7 +9,7 @@ import { MODEL_OUTPUT_ONLY_FIELDS, VERSION_OUTPUT_ONLY_FIELDS } from '../../doma
 import { applyFilter, FormatError } from '../../format';
 import { versionProblems } from '../../version/schema';
 import { rpcError } from '../errors';
-import { Exchange, type Reply } from '../exchange';
+import type { Exchange, Reply } from '../exchange';
 import { Store, type JsonObject, type ModelRecord, type OperationRecord, type VersionRecord } from '../store';
 
 const VERSION_TYPE = 'type.googleapis.com/google.cloud.ml.v1.Version';

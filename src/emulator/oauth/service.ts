@@ -4,7 +4,7 @@
 // short-lived tokens of a configurable lifetime, a minimal GCE metadata server, and the check that
 // can require every API request to carry a token it issued and that has not expired. Each API
 // request is attributed to the principal whose token it carries (the request log shows it).
-import { createPublicKey, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { rpcError } from '../errors';
 import type { Exchange, Reply } from '../exchange';
 

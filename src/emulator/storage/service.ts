@@ -8,9 +8,9 @@ import { open, rm, stat } from 'node:fs/promises';
 import { bucketNameProblem } from '../../domain/buckets';
 import { storageError } from '../errors';
 import { BodyFingerprint, digestFile, ObjectDigest, type ObjectChecksums } from './digest';
-import { Exchange, UPLOAD_BODY_LIMIT, type Reply } from '../exchange';
+import { type Exchange, UPLOAD_BODY_LIMIT, type Reply } from '../exchange';
 import { MultipartError, parseContentType, parseMultipart } from './multipart';
-import { Store, type BucketRecord, type JsonObject, type StoredObject, type UploadSession } from '../store';
+import type { Store, BucketRecord, JsonObject, StoredObject, UploadSession } from '../store';
 
 const UPLOAD_PATH = /^\/(?:resumable\/)?upload\/storage\/v1\/b\/([^/]+)\/o\/?$/;
 const OBJECT_PATH = /^\/(?:download\/)?storage\/v1\/b\/([^/]+)\/o\/(.+)$/;
