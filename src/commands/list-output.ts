@@ -1,4 +1,7 @@
-
+// How gcloud prints the result of a list command: its flags (--filter, --limit, --page-size,
+// --sort-by, --uri; declared in flags.ts), applied in gcloud's order — flatten, filter, sort,
+// limit, page, URI — to a list fetched page by page only as far as they need, then the command's
+// table (or --format), and "Listed 0 items." on stderr when the default format printed nothing.
 import { applyDisplayOptions, builtinTransforms, composeFormat, FilterTap, FormatError, parseProjection, renderFormat } from '../format';
 import { UserError } from '../errors';
 import type { CommandContext, CommandOptions } from '../cli/command';
