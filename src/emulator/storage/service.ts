@@ -4,7 +4,7 @@
 // call naming it); object bytes stream to disk and are checksummed on the way.
 
 import { randomBytes } from 'node:crypto';
-import { open, rm, stat } from 'node:fs/promises';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { bucketNameProblem } from '../../domain/buckets';
 import { storageError } from '../errors';
 import { BodyFingerprint, digestFile, ObjectDigest, type ObjectChecksums } from './digest';
@@ -22,6 +22,18 @@ const BUCKETS_PATH = /^\/storage\/v1\/b\/?$/;
 const PASSTHROUGH_FIELDS = ['metadata', 'cacheControl', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'customTime'];
 const JSON_LIMIT_FOR_METADATA_PART = 10 * 1024 * 1024;
 const MAX_LIST_RESULTS = 1000;
+
+/** What becomes a stored object: the received bytes (in `file`) and what the request said of them. */
+interface CommitRequest {
+  bucket: string;
+  name: string;
+  file: string;
+  checksums: ObjectChecksums;
+  contentType: string | undefined;
+  metadata: JsonObject;
+  xGoogHash: string | undefined;
+  ifGenerationMatch?: string;
+}
 
 export class StorageService {
   /** Running checksums of resumable sessions, valid while they cover exactly the committed bytes. */
@@ -79,10 +91,7 @@ export class StorageService {
     }
     const recordedParts: unknown[] = [];
     ex.bodyRecord = { multipart: recordedParts };
-    const temp = this.store.tempPath();
-    const file = await open(temp, 'w');
-    let kept = false;
-    try {
+    return this.storeUpload(ex, async (file) => {
       const digest = new ObjectDigest();
       let partIndex = -1;
       let partType = '';
@@ -121,37 +130,17 @@ export class StorageService {
         if (e instanceof MultipartError) throw storageError(400, 'invalid', `Malformed multipart body: ${e.message}.`);
         throw e;
       }
-      await file.close();
       if (partIndex < 1) throw storageError(400, 'invalid', 'A multipart upload needs a metadata part and a media part.');
       const metadataPart = recordedParts[0] as { json: unknown };
       const metadata = metadataPart.json === '' ? {} : metadataPart.json;
       if (!isObject(metadata)) throw storageError(400, 'invalid', 'The metadata part of a multipart upload must be a JSON object.');
-      const name = objectName(ex, metadata);
-      const object = this.commitObject({
-        bucket,
-        name,
-        file: temp,
-        checksums: digest.result(),
-        contentType: stringField(metadata, 'contentType') ?? mediaType,
-        metadata,
-        xGoogHash: ex.header('x-goog-hash'),
-        ifGenerationMatch: ex.param('ifGenerationMatch'),
-      });
-      kept = true;
-      await this.store.save();
-      return { status: 200, json: objectResource(object, ex.host) };
-    } finally {
-      await file.close().catch(() => undefined);
-      if (!kept) await rm(temp, { force: true });
-    }
+      return { bucket, name: objectName(ex, metadata), checksums: digest.result(), contentType: stringField(metadata, 'contentType') ?? mediaType, metadata };
+    });
   }
 
   private async mediaUpload(ex: Exchange, bucket: string): Promise<Reply> {
     const name = objectName(ex, {});
-    const temp = this.store.tempPath();
-    const file = await open(temp, 'w');
-    let kept = false;
-    try {
+    return this.storeUpload(ex, async (file) => {
       const digest = new ObjectDigest();
       const fingerprint = new BodyFingerprint();
       for await (const chunk of ex.body(UPLOAD_BODY_LIMIT)) {
@@ -160,17 +149,23 @@ export class StorageService {
         await file.write(chunk);
       }
       ex.bodyRecord = fingerprint.result();
+      return { bucket, name, checksums: digest.result(), contentType: ex.header('content-type'), metadata: {} };
+    });
+  }
+
+  /**
+   * A one-request upload: `receive` writes the body to a temporary file and says what object it
+   * is; the file becomes that object (with the request's x-goog-hash and ifGenerationMatch
+   * checked), or is removed.
+   */
+  private async storeUpload(ex: Exchange, receive: (file: FileHandle) => Promise<Omit<CommitRequest, 'file' | 'xGoogHash' | 'ifGenerationMatch'>>): Promise<Reply> {
+    const temp = this.store.tempPath();
+    const file = await open(temp, 'w');
+    let kept = false;
+    try {
+      const upload = await receive(file);
       await file.close();
-      const object = this.commitObject({
-        bucket,
-        name,
-        file: temp,
-        checksums: digest.result(),
-        contentType: ex.header('content-type'),
-        metadata: {},
-        xGoogHash: ex.header('x-goog-hash'),
-        ifGenerationMatch: ex.param('ifGenerationMatch'),
-      });
+      const object = this.commitObject({ ...upload, file: temp, xGoogHash: ex.header('x-goog-hash'), ifGenerationMatch: ex.param('ifGenerationMatch') });
       kept = true;
       await this.store.save();
       return { status: 200, json: objectResource(object, ex.host) };
@@ -352,16 +347,7 @@ export class StorageService {
   }
 
   /** Verifies the precondition and client-provided checksums, then makes the file the object's bytes. */
-  private commitObject(upload: {
-    bucket: string;
-    name: string;
-    file: string;
-    checksums: ObjectChecksums;
-    contentType: string | undefined;
-    metadata: JsonObject;
-    xGoogHash: string | undefined;
-    ifGenerationMatch?: string;
-  }): StoredObject {
+  private commitObject(upload: CommitRequest): StoredObject {
     const { checksums, metadata } = upload;
     this.checkGeneration(upload.bucket, upload.name, upload.ifGenerationMatch);
     const claimed = parseGoogHash(upload.xGoogHash);
