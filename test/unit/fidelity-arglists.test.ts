@@ -4,12 +4,12 @@
 // occurrence and allow repeated items. ArgList min_length (--regions) and one-value dict rules too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ArgumentError } from '../../src/errors';
 import type { CommandDefinition } from '../../src/cli/command';
 import { COMMANDS } from '../../src/commands';
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
 import { parseArgs } from '../../src/flags/parser';
 import type { Track } from '../../src/flags/spec';
+import { refusal } from '../support/refusal';
 
 interface Rule {
   /** calliope's UpdateAction (merge, refuse duplicates) or argparse's store (last wins). */
@@ -56,16 +56,6 @@ function parse(command: CommandDefinition, track: Track, args: string[]) {
     otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
     commandTracks: command.tracks,
   });
-}
-
-function refusal(fn: () => unknown): ArgumentError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ArgumentError) return err;
-    throw err;
-  }
-  assert.fail('expected an ArgumentError');
 }
 
 const plain = (value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value);

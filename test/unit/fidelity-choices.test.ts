@@ -4,12 +4,12 @@
 // value is answered with the "alternate release tracks" message, without the flag's name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ArgumentError } from '../../src/errors';
 import type { CommandDefinition } from '../../src/cli/command';
 import { COMMANDS } from '../../src/commands';
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
 import { parseArgs, normalizeChoice } from '../../src/flags/parser';
 import type { FlagSpec, Track } from '../../src/flags/spec';
+import { refusal } from '../support/refusal';
 
 /** gcloud's rule per flag name (from command_lib/ml_engine/flags.py and calliope/cli.py). */
 const RULES: Record<string, 'normalized' | 'exact'> = {
@@ -33,16 +33,6 @@ function parse(command: CommandDefinition, track: Track, args: string[]) {
     otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
     commandTracks: command.tracks,
   });
-}
-
-function refusal(fn: () => unknown): ArgumentError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ArgumentError) return err;
-    throw err;
-  }
-  assert.fail('expected an ArgumentError');
 }
 
 /** Spellings of a listed choice a user might type. */
