@@ -42,7 +42,11 @@ const SCENARIOS = {
   e: { what: '16 x 16 MiB', latency: 0, origin: () => makeFiles('mid16', 16, 16 << 20, 1) },
   d20: { what: '1000 x 8 KiB, +20 ms per response', latency: 20, origin: () => makeFiles('small1000', 1000, 8 << 10, 10) },
   r: { what: 're-deploy of d into the same bucket', latency: 0, sameBucket: true, origin: () => makeFiles('small1000', 1000, 8 << 10, 10) },
-  m: { what: 'realistic: 300 files, 200 MiB, a few of 3-10 MiB', latency: 0, origin: () => makeModel('realistic300', realisticSizes(), 12) },
+  m: {
+    what: 'realistic: 300 files, 200 MiB, a few of 3-10 MiB',
+    latency: 0,
+    origin: () => makeModel('realistic300', realisticSizes(), 12),
+  },
 };
 
 /** 300 sizes adding up to 200 MiB: six files of 3-10 MiB, the rest spread from 16 KiB to ~1.1 MiB. */
@@ -72,7 +76,9 @@ try {
         if (scenario.sameBucket && run === 0) invoke(peer, url, origin, bucket, `warm${name}`); // the first deploy
         const measured = invoke(peer, url, origin, bucket, `${name}${run}`);
         results.get(peer.label).push(measured);
-        console.error(`  ${name} ${peer.label} run ${run + 1}: wall ${measured.wall.toFixed(2)}s cpu ${measured.cpu.toFixed(2)}s rss ${measured.rssMiB} MiB`);
+        console.error(
+          `  ${name} ${peer.label} run ${run + 1}: wall ${measured.wall.toFixed(2)}s cpu ${measured.cpu.toFixed(2)}s rss ${measured.rssMiB} MiB`,
+        );
       }
     }
     rows.push({ name, what: scenario.what, results });
@@ -94,7 +100,11 @@ function onPath(command) {
 
 /** `count` files of `size` bytes under `dirs` subdirectories, made once and kept for later runs. */
 function makeFiles(name, count, size, dirs) {
-  return makeModel(name, Array.from({ length: count }, () => size), dirs);
+  return makeModel(
+    name,
+    Array.from({ length: count }, () => size),
+    dirs,
+  );
 }
 
 /** One file per entry of `sizes` (bytes) under `dirs` subdirectories, made once and kept for later runs. */
@@ -118,8 +128,24 @@ function makeModel(name, sizes, dirs) {
 async function emulator(latency) {
   if (emulators.has(latency)) return emulators.get(latency).url;
   const dataDir = path.join(work, `emulator-${latency}`);
-  const child = spawn(process.execPath, [path.join(root, 'bin/gcloud-aip.js'), 'emulators', 'ai-platform', 'start', '--host-port', '127.0.0.1:0',
-    '--data-dir', dataDir, '--operation-delay', '0', '--latency', String(latency)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, 'bin/gcloud-aip.js'),
+      'emulators',
+      'ai-platform',
+      'start',
+      '--host-port',
+      '127.0.0.1:0',
+      '--data-dir',
+      dataDir,
+      '--operation-delay',
+      '0',
+      '--latency',
+      String(latency),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const url = await new Promise((resolve, reject) => {
     let text = '';
     child.stderr.on('data', (chunk) => {
@@ -130,14 +156,22 @@ async function emulator(latency) {
     child.on('exit', () => reject(new Error(`the emulator did not start:\n${text}`)));
   });
   emulators.set(latency, { url, child });
-  const created = await fetch(`${url}v1/projects/bench/models`, { method: 'POST', body: JSON.stringify({ name: 'm' }), headers: { 'Content-Type': 'application/json' } });
+  const created = await fetch(`${url}v1/projects/bench/models`, {
+    method: 'POST',
+    body: JSON.stringify({ name: 'm' }),
+    headers: { 'Content-Type': 'application/json' },
+  });
   if (!created.ok) throw new Error(`could not create the model: ${created.status} ${await created.text()}`);
   return url;
 }
 
 /** Buckets exist in the emulator once created (an existing one answers 409, which is fine here). */
 async function createBucket(url, bucket) {
-  const res = await fetch(`${url}storage/v1/b?project=bench`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: bucket }) });
+  const res = await fetch(`${url}storage/v1/b?project=bench`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: bucket }),
+  });
   if (!res.ok && res.status !== 409) throw new Error(`could not create bucket ${bucket}: ${res.status} ${await res.text()}`);
 }
 
@@ -155,10 +189,25 @@ function invoke(peer, url, origin, bucket, version) {
     CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: url,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${url}storage/v1/`,
   };
-  const commandArgs = [...peer.command.slice(1), 'ai-platform', 'versions', 'create', `${version}-${peer.label.replace(/\W/g, '')}`,
-    '--model', 'm', '--region', 'global', '--origin', origin, '--async', ...(origin.startsWith('gs://') ? [] : ['--staging-bucket', `gs://${bucket}`])];
+  const commandArgs = [
+    ...peer.command.slice(1),
+    'ai-platform',
+    'versions',
+    'create',
+    `${version}-${peer.label.replace(/\W/g, '')}`,
+    '--model',
+    'm',
+    '--region',
+    'global',
+    '--origin',
+    origin,
+    '--async',
+    ...(origin.startsWith('gs://') ? [] : ['--staging-bucket', `gs://${bucket}`]),
+  ];
   const timeFile = path.join(work, 'time.txt');
-  const [file, argv] = timeTool ? [timeTool, ['-f', '%e %U %S %M', '-o', timeFile, peer.command[0], ...commandArgs]] : [peer.command[0], commandArgs];
+  const [file, argv] = timeTool
+    ? [timeTool, ['-f', '%e %U %S %M', '-o', timeFile, peer.command[0], ...commandArgs]]
+    : [peer.command[0], commandArgs];
   const started = process.hrtime.bigint();
   try {
     execFileSync(file, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -179,14 +228,20 @@ function median(values) {
 function printTable(rows) {
   const [a, b] = peers.map((p) => p.label);
   const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
-  console.log(`\n| scenario | what | ${a} wall s | ${a} cpu s | ${a} peak MiB |${b ? ` ${b} wall s | ${b} cpu s | ${b} peak MiB | wall A/B | cpu A/B | peak A/B |` : ''}`);
+  console.log(
+    `\n| scenario | what | ${a} wall s | ${a} cpu s | ${a} peak MiB |${b ? ` ${b} wall s | ${b} cpu s | ${b} peak MiB | wall A/B | cpu A/B | peak A/B |` : ''}`,
+  );
   console.log(`|---|---|---|---|---|${b ? '---|---|---|---|---|---|' : ''}`);
   for (const { name, what, results } of rows) {
     const mine = results.get(a);
     const cells = [fmt(median(mine.map((m) => m.wall))), fmt(median(mine.map((m) => m.cpu))), fmt(median(mine.map((m) => m.rssMiB)), 0)];
     if (b) {
       const theirs = results.get(b);
-      cells.push(fmt(median(theirs.map((m) => m.wall))), fmt(median(theirs.map((m) => m.cpu))), fmt(median(theirs.map((m) => m.rssMiB)), 0));
+      cells.push(
+        fmt(median(theirs.map((m) => m.wall))),
+        fmt(median(theirs.map((m) => m.cpu))),
+        fmt(median(theirs.map((m) => m.rssMiB)), 0),
+      );
       // Ratios pair by pair (run i of A against run i of B), then the median.
       for (const key of ['wall', 'cpu', 'rssMiB']) cells.push(fmt(median(mine.map((m, i) => m[key] / theirs[i][key])), 3));
     }

@@ -8,7 +8,10 @@ export class UserError extends Error {
    * (e.g. `--flags-file` problems and `--metric-targets` checks print `ERROR: (gcloud) …`).
    * `hint`: the underlying cause (a library's message), shown at --verbosity=info and below.
    */
-  constructor(message: string, readonly options: { command?: string; hint?: string } = {}) {
+  constructor(
+    message: string,
+    readonly options: { command?: string; hint?: string } = {},
+  ) {
     super(message);
     this.name = 'UserError';
   }

@@ -31,13 +31,23 @@ function flagUsage(f: FlagSpec): string {
 }
 
 function requiredArgs(track: Track, command: CommandDefinition): string[] {
-  return [...command.positionals.map((p) => p.name), ...trackFlags(track, command).filter((f) => f.required).map(flagUsage)];
+  return [
+    ...command.positionals.map((p) => p.name),
+    ...trackFlags(track, command)
+      .filter((f) => f.required)
+      .map(flagUsage),
+  ];
 }
 
 /** `Usage: …` and the wrapped `optional flags may be …` list, as argparse prints them. */
 export function usageFooter(track: Track, command: CommandDefinition): string {
   const line = commandLine(track, command);
-  const optional = [...trackFlags(track, command).filter((f) => !f.required).map((f) => f.name), '--help'].sort();
+  const optional = [
+    ...trackFlags(track, command)
+      .filter((f) => !f.required)
+      .map((f) => f.name),
+    '--help',
+  ].sort();
   const lead = '  optional flags may be  ';
   const lines: string[] = [];
   let current = lead;
@@ -156,7 +166,9 @@ interface FlagGroup {
 
 /** Ungrouped optional flags, then each group (ordered by its first flag), as gcloud lays them out. */
 function optionalLayout(track: Track, command: CommandDefinition): { loose: FlagSpec[]; groups: FlagGroup[] } {
-  const optional = trackFlags(track, command).filter((f) => !f.required && !f.category).sort(byName);
+  const optional = trackFlags(track, command)
+    .filter((f) => !f.required && !f.category)
+    .sort(byName);
   const groups = new Map<string, FlagSpec[]>();
   for (const f of optional.filter((o) => o.group)) groups.set(f.group!, [...(groups.get(f.group!) ?? []), f]);
   return {
@@ -231,7 +243,9 @@ function optionalFlagsSections(track: Track, command: CommandDefinition): string
     const entries = loose.map((f) => flagEntry(f, '     '));
     for (const group of groups) {
       const [heading, ...details] = group.heading.split(/\n\s*\n/);
-      const intro = [renderMarkdown(heading, '     '), ...details.map((d) => renderMarkdown(d, '         ', GROUP_NOTE_WIDTH))].join('\n\n');
+      const intro = [renderMarkdown(heading, '     '), ...details.map((d) => renderMarkdown(d, '         ', GROUP_NOTE_WIDTH))].join(
+        '\n\n',
+      );
       entries.push([intro, ...group.flags.map((f) => flagEntry(f, '       '))].join('\n\n'));
     }
     const hasRequired = trackFlags(track, command).some((f) => f.required);
@@ -242,11 +256,17 @@ function optionalFlagsSections(track: Track, command: CommandDefinition): string
 }
 
 function notes(track: Track, command: CommandDefinition): string | undefined {
-  const variants = command.tracks.filter((t) => t !== track).map((t) => commandLine(t, command)).sort();
+  const variants = command.tracks
+    .filter((t) => t !== track)
+    .map((t) => commandLine(t, command))
+    .sort();
   if (!variants.length) return undefined;
-  const lead = track === 'GA' ? ''
-    : track === 'BETA' ? 'This command is currently in beta and might change without notice. '
-    : 'This command is currently in alpha and might change without notice. If this command fails with API permission errors despite specifying the correct project, you might be trying to access an API with an invitation-only early access allowlist. ';
+  const lead =
+    track === 'GA'
+      ? ''
+      : track === 'BETA'
+        ? 'This command is currently in beta and might change without notice. '
+        : 'This command is currently in alpha and might change without notice. If this command fails with API permission errors despite specifying the correct project, you might be trying to access an API with an invitation-only early access allowlist. ';
   return `NOTES\n${renderMarkdown(`${lead}These variants are also available:`, '    ')}\n\n${variants.map((v) => `        $ ${v}`).join('\n\n')}`;
 }
 
@@ -265,7 +285,12 @@ export function renderHelp(track: Track, command: CommandDefinition): string {
     ...optionalFlagsSections(track, command),
     command.standalone
       ? undefined
-      : `GCLOUD WIDE FLAGS\n${renderMarkdown(`These flags are available to all commands: ${GLOBAL_FLAGS.filter((f) => !f.hidden).map((f) => f.name).join(', ')}.\n\nRun $ gcloud help for details.`, '    ')}`,
+      : `GCLOUD WIDE FLAGS\n${renderMarkdown(
+          `These flags are available to all commands: ${GLOBAL_FLAGS.filter((f) => !f.hidden)
+            .map((f) => f.name)
+            .join(', ')}.\n\nRun $ gcloud help for details.`,
+          '    ',
+        )}`,
     notes(track, command),
   ];
   return `${sections.filter(Boolean).join('\n\n')}\n\n`;
@@ -306,7 +331,11 @@ const BOLD = (text: string) => `\x1b[1m${text}\x1b[0m`;
 function emphasize(text: string): string {
   return text
     .split('\n')
-    .map((line) => (/^[A-Z][A-Z ]+$/.test(line) ? BOLD(line) : line.replace(/^( {5}| {7})(--[\w-]+|[A-Z][A-Z_]+$)/, (_, lead: string, name: string) => lead + BOLD(name))))
+    .map((line) =>
+      /^[A-Z][A-Z ]+$/.test(line)
+        ? BOLD(line)
+        : line.replace(/^( {5}| {7})(--[\w-]+|[A-Z][A-Z_]+$)/, (_, lead: string, name: string) => lead + BOLD(name)),
+    )
     .join('\n');
 }
 
@@ -319,21 +348,40 @@ export const MIRRORED_GCLOUD_VERSION = '528.0.0';
 const GROUP_HELP: Record<string, { brief: string; description: string }> = {
   '': {
     brief: 'a fast drop-in replacement for gcloud ai-platform versions create and the commands a deploy script runs around it',
-    description: 'Replace `gcloud` with `gcloud-aip` in a deploy script: the same argv, flags, requests, exit codes and error lines as gcloud, with an embedded emulator (`gcloud-aip emulators ai-platform`) and an MLflow registry step. Properties and configurations are read from gcloud\'s configuration directory; set them with the Cloud SDK\'s `gcloud config set`, or per command with the flags and `CLOUDSDK_*` variables.',
+    description:
+      "Replace `gcloud` with `gcloud-aip` in a deploy script: the same argv, flags, requests, exit codes and error lines as gcloud, with an embedded emulator (`gcloud-aip emulators ai-platform`) and an MLflow registry step. Properties and configurations are read from gcloud's configuration directory; set them with the Cloud SDK's `gcloud config set`, or per command with the flags and `CLOUDSDK_*` variables.",
   },
-  alpha: { brief: 'alpha versions of gcloud-aip commands', description: 'Alpha versions of the ai-platform commands, with their alpha-only flags.' },
-  beta: { brief: 'beta versions of gcloud-aip commands', description: 'Beta versions of the ai-platform commands, with their beta-only flags.' },
-  'ai-platform': { brief: 'manage AI Platform jobs and models', description: 'The gcloud ai-platform command group lets you manage AI Platform jobs and training models.' },
+  alpha: {
+    brief: 'alpha versions of gcloud-aip commands',
+    description: 'Alpha versions of the ai-platform commands, with their alpha-only flags.',
+  },
+  beta: {
+    brief: 'beta versions of gcloud-aip commands',
+    description: 'Beta versions of the ai-platform commands, with their beta-only flags.',
+  },
+  'ai-platform': {
+    brief: 'manage AI Platform jobs and models',
+    description: 'The gcloud ai-platform command group lets you manage AI Platform jobs and training models.',
+  },
   'ai-platform models': { brief: 'AI Platform Models commands', description: 'AI Platform Models commands.' },
   'ai-platform operations': { brief: 'manage AI Platform operations', description: 'Manage AI Platform operations.' },
   'ai-platform versions': { brief: 'AI Platform Versions commands', description: 'AI Platform Versions commands.' },
-  emulators: { brief: 'set up your local development environment using emulators', description: 'Set up your local development environment using emulators.' },
+  emulators: {
+    brief: 'set up your local development environment using emulators',
+    description: 'Set up your local development environment using emulators.',
+  },
   'emulators ai-platform': {
     brief: 'manage the embedded AI Platform and Cloud Storage emulator (gcloud-aip only)',
     description: 'Start the embedded emulator of the ml v1 and Cloud Storage JSON APIs, and point gcloud and gcloud-aip at it.',
   },
-  mlflow: { brief: 'record model versions in an MLflow Model Registry (gcloud-aip only)', description: 'Record model versions in an MLflow Model Registry.' },
-  'mlflow model-versions': { brief: 'manage MLflow model versions (gcloud-aip only)', description: 'Manage model versions in an MLflow Model Registry.' },
+  mlflow: {
+    brief: 'record model versions in an MLflow Model Registry (gcloud-aip only)',
+    description: 'Record model versions in an MLflow Model Registry.',
+  },
+  'mlflow model-versions': {
+    brief: 'manage MLflow model versions (gcloud-aip only)',
+    description: 'Manage model versions in an MLflow Model Registry.',
+  },
 };
 
 const TRACK_OF_WORD: Record<string, Track> = { alpha: 'ALPHA', beta: 'BETA' };
@@ -367,7 +415,8 @@ export function groupChildren(track: Track, path: string[], commands: CommandDef
     if (c.path.length === path.length + 1) leaves.set(name, { name, summary: summary(c.help.brief) });
     else groups.set(name, { name, summary: summary(GROUP_HELP[c.path.slice(0, path.length + 1).join(' ')]?.brief ?? `${name} commands`) });
   }
-  if (track === 'GA' && path.length === 0) for (const word of Object.keys(TRACK_OF_WORD)) groups.set(word, { name: word, summary: summary(GROUP_HELP[word].brief) });
+  if (track === 'GA' && path.length === 0)
+    for (const word of Object.keys(TRACK_OF_WORD)) groups.set(word, { name: word, summary: summary(GROUP_HELP[word].brief) });
   const sorted = (m: Map<string, Entry>) => [...m.values()].sort((a, b) => a.name.localeCompare(b.name));
   return { groups: sorted(groups), commands: sorted(leaves) };
 }
@@ -403,7 +452,9 @@ export function groupListing(track: Track, path: string[], commands: CommandDefi
 export function groupUsage(track: Track, path: string[], commands: CommandDefinition[]): string {
   const { groups, commands: leaves } = groupChildren(track, path, commands);
   const members = (label: string, entries: Entry[]) =>
-    entries.length ? [fill(`${entries.map((e) => e.name).join(' | ')}`.split(' '), `  ${label.padEnd(23)}`, ' '.repeat(25)).join('\n')] : [];
+    entries.length
+      ? [fill(`${entries.map((e) => e.name).join(' | ')}`.split(' '), `  ${label.padEnd(23)}`, ' '.repeat(25)).join('\n')]
+      : [];
   return [
     `Usage: ${groupLine(track, path)} [optional flags] <group | command>`,
     ...members('group may be', groups),
@@ -423,14 +474,20 @@ export function renderGroupHelp(track: Track, path: string[], commands: CommandD
     entries.length
       ? `${heading}\n    ${word} is one of the following:\n\n${entries.map((e) => `     ${e.name}\n${renderMarkdown(e.summary, '        ')}`).join('\n\n')}`
       : undefined;
-  const variants = path.length && track === 'GA' && path[0] !== 'mlflow'
-    ? [`$ ${groupLine('ALPHA', path)}`, `$ ${groupLine('BETA', path)}`]
-    : [];
+  const variants =
+    path.length && track === 'GA' && path[0] !== 'mlflow' ? [`$ ${groupLine('ALPHA', path)}`, `$ ${groupLine('BETA', path)}`] : [];
   const sections = [
     `NAME\n${fill(`${line} - ${info.brief}`.split(' '), '    ', '        ').join('\n')}`,
     `SYNOPSIS\n    ${line} GROUP | COMMAND [GCLOUD_WIDE_FLAG ...]`,
     info.description ? `DESCRIPTION\n${renderMarkdown(`${track === 'GA' ? '' : `(${track}) `}${info.description}`, '    ')}` : undefined,
-    `GCLOUD WIDE FLAGS\n${renderMarkdown(`These flags are available to all commands: ${GLOBAL_FLAGS.filter((f) => !f.hidden).map((f) => f.name).join(', ')}.${path.length ? '' : ' Also `--version` (this one only), which prints the versions of gcloud-aip, Node.js and the gcloud it mirrors.'}`, '    ')}`,
+    `GCLOUD WIDE FLAGS\n${renderMarkdown(
+      `These flags are available to all commands: ${GLOBAL_FLAGS.filter((f) => !f.hidden)
+        .map((f) => f.name)
+        .join(
+          ', ',
+        )}.${path.length ? '' : ' Also `--version` (this one only), which prints the versions of gcloud-aip, Node.js and the gcloud it mirrors.'}`,
+      '    ',
+    )}`,
     members('GROUPS', 'GROUP', groups),
     members('COMMANDS', 'COMMAND', leaves),
     variants.length ? `NOTES\n    These variants are also available:\n\n${variants.map((v) => `        ${v}`).join('\n\n')}` : undefined,

@@ -132,7 +132,11 @@ export function commandName(track: Track, command: CommandDefinition): string {
 }
 
 /** `signal`: aborted on Ctrl-C/SIGTERM (main() wires it); commands stop and say what they leave behind. */
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, signal: AbortSignal = new AbortController().signal): Promise<number> {
+export async function run(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
   let output = new Output({
     stdout: process.stdout,
     stderr: process.stderr,
@@ -228,7 +232,9 @@ export function main(argv: string[]): void {
   let finished = false;
   process.once('beforeExit', () => {
     if (finished) return;
-    process.stderr.write('ERROR: (gcloud) Internal error in gcloud-aip: the command stopped before it finished. This is a bug; please report it with the command you ran.\n');
+    process.stderr.write(
+      'ERROR: (gcloud) Internal error in gcloud-aip: the command stopped before it finished. This is a bug; please report it with the command you ran.\n',
+    );
     process.exitCode = 1;
   });
   run(argv, process.env, interrupt.signal).then(

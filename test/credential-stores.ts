@@ -145,7 +145,10 @@ export function serviceAccountCredential(key: Record<string, string>): Record<st
 }
 
 /** gcloud's JSON for a user login (`gcloud auth login`). */
-export function userCredential(login: { client_id: string; client_secret: string; refresh_token: string }, tokenUri: string): Record<string, unknown> {
+export function userCredential(
+  login: { client_id: string; client_secret: string; refresh_token: string },
+  tokenUri: string,
+): Record<string, unknown> {
   return {
     client_id: login.client_id,
     client_secret: login.client_secret,
@@ -159,13 +162,22 @@ export function userCredential(login: { client_id: string; client_secret: string
 }
 
 function sortedJson(value: Record<string, unknown>): string {
-  return JSON.stringify(Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]])), null, 2);
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, value[k]]),
+    ),
+    null,
+    2,
+  );
 }
 
 /** Writes credentials.db and access_tokens.db into a gcloud config directory, and optionally the active account. */
 export function writeStore(configDir: string, accounts: StoredAccount[], activeAccount?: string): void {
   fs.mkdirSync(configDir, { recursive: true });
-  const key = (a: StoredAccount) => (a.universeDomain && a.universeDomain !== 'googleapis.com' ? `${a.account}#${a.universeDomain}` : a.account);
+  const key = (a: StoredAccount) =>
+    a.universeDomain && a.universeDomain !== 'googleapis.com' ? `${a.account}#${a.universeDomain}` : a.account;
   writeSqlite(path.join(configDir, 'credentials.db'), [
     {
       name: 'credentials',
@@ -177,7 +189,9 @@ export function writeStore(configDir: string, accounts: StoredAccount[], activeA
     {
       name: 'access_tokens',
       sql: 'CREATE TABLE "access_tokens" (account_id TEXT PRIMARY KEY, access_token TEXT, token_expiry TIMESTAMP, rapt_token TEXT, id_token TEXT)',
-      rows: accounts.filter((a) => a.cachedToken).map((a) => [key(a), a.cachedToken!.token, pythonTimestamp(a.cachedToken!.expiresAt), null, null]),
+      rows: accounts
+        .filter((a) => a.cachedToken)
+        .map((a) => [key(a), a.cachedToken!.token, pythonTimestamp(a.cachedToken!.expiresAt), null, null]),
     },
   ]);
   if (activeAccount !== undefined) {

@@ -10,7 +10,9 @@ import { FIXTURES } from './helpers';
 export const OCI_FIXTURES = path.join(FIXTURES, 'oci');
 export const PASS_PHRASE = 'fixture-pass-phrase';
 export const PLAIN_FP = keyFingerprint(createPrivateKey(fs.readFileSync(path.join(OCI_FIXTURES, 'api_key.pem'))));
-export const ENCRYPTED_FP = keyFingerprint(createPrivateKey({ key: fs.readFileSync(path.join(OCI_FIXTURES, 'api_key_encrypted.pem')), passphrase: PASS_PHRASE }));
+export const ENCRYPTED_FP = keyFingerprint(
+  createPrivateKey({ key: fs.readFileSync(path.join(OCI_FIXTURES, 'api_key_encrypted.pem')), passphrase: PASS_PHRASE }),
+);
 
 /** A fresh HOME whose ~/.oci/ holds `config` and copies of the fixture keys (mode 600). */
 export function ociHome(config: string): { env: NodeJS.ProcessEnv; dir: string } {
@@ -29,5 +31,7 @@ export function sessionToken(claims: Record<string, unknown>, keyFile = path.joi
   const jwk = createPublicKey(createPrivateKey(fs.readFileSync(keyFile))).export({ format: 'jwk' });
   const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const signed = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ sub: 'ocid1.user.oc1..session', jwk, ...claims })}`;
-  return `${signed}.${createSign('RSA-SHA256').update(signed).sign(fs.readFileSync(path.join(OCI_FIXTURES, 'issuer_key.pem')), 'base64url')}`;
+  return `${signed}.${createSign('RSA-SHA256')
+    .update(signed)
+    .sign(fs.readFileSync(path.join(OCI_FIXTURES, 'issuer_key.pem')), 'base64url')}`;
 }

@@ -100,20 +100,38 @@ export class MlApi {
   constructor(private readonly options: MlApiOptions) {}
 
   /** `signal`: see HttpRequest (by default the HTTP client's, Ctrl-C). */
-  async call<T>(method: string, resourcePath: string, body?: unknown, signal?: AbortSignal | null, query: Record<string, string> = {}): Promise<T> {
+  async call<T>(
+    method: string,
+    resourcePath: string,
+    body?: unknown,
+    signal?: AbortSignal | null,
+    query: Record<string, string> = {},
+  ): Promise<T> {
     const { response, parsed } = await this.answer(method, resourcePath, body, signal, query);
     if (!isJsonObject(parsed)) throw new UserError(unexpectedAnswer(method, resourcePath, response, 'a JSON object'));
     return parsed as T;
   }
 
   /** A successful answer and its parsed body (undefined when not JSON); an error status throws. */
-  private async answer(method: string, resourcePath: string, body?: unknown, signal?: AbortSignal | null, query: Record<string, string> = {}) {
+  private async answer(
+    method: string,
+    resourcePath: string,
+    body?: unknown,
+    signal?: AbortSignal | null,
+    query: Record<string, string> = {},
+  ) {
     const response = await this.send(method, resourcePath, body, signal, query);
     if (response.status >= 300) throw this.httpError(response, resourcePath);
     return { response, parsed: parseJson(response) };
   }
 
-  private async send(method: string, resourcePath: string, body: unknown, signal: AbortSignal | null | undefined, query: Record<string, string> = {}): Promise<HttpResponse> {
+  private async send(
+    method: string,
+    resourcePath: string,
+    body: unknown,
+    signal: AbortSignal | null | undefined,
+    query: Record<string, string> = {},
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -123,7 +141,15 @@ export class MlApi {
     const search = new URLSearchParams({ ...query, alt: 'json' }).toString();
     const url = `${mlUrl(this.options.endpoint, resourcePath)}?${search}`;
     try {
-      return await this.options.http.request({ method, url, headers, body: payload, signal, credentials: this.options.credentials, google: true });
+      return await this.options.http.request({
+        method,
+        url,
+        headers,
+        body: payload,
+        signal,
+        credentials: this.options.credentials,
+        google: true,
+      });
     } catch (err) {
       if (err instanceof NetworkError) {
         throw new TransientApiError(
@@ -201,7 +227,8 @@ export class MlApi {
   /** Like getOperation: an answer that is not a version counts as a failed poll. */
   async getVersion(name: string): Promise<VersionResource> {
     const { response, parsed } = await this.answer('GET', name);
-    if (!isJsonObject(parsed) || typeof parsed.name !== 'string') throw new TransientApiError(unexpectedAnswer('GET', name, response, 'a version'), false);
+    if (!isJsonObject(parsed) || typeof parsed.name !== 'string')
+      throw new TransientApiError(unexpectedAnswer('GET', name, response, 'a version'), false);
     return parsed as VersionResource;
   }
 }
@@ -251,7 +278,11 @@ function isOperation(value: unknown): value is Operation {
 function unexpectedAnswer(method: string, resourcePath: string, response: HttpResponse, expected: string): string {
   const text = response.body.toString('utf8').trim();
   const json = parseJson(response);
-  const what = json === undefined ? `a body that is not JSON (${JSON.stringify(text.slice(0, 60))}${text.length > 60 ? '…' : ''})`
-    : isJsonObject(json) ? 'an object without the fields of one' : `JSON ${JSON.stringify(json)?.slice(0, 60) ?? ''}`;
+  const what =
+    json === undefined
+      ? `a body that is not JSON (${JSON.stringify(text.slice(0, 60))}${text.length > 60 ? '…' : ''})`
+      : isJsonObject(json)
+        ? 'an object without the fields of one'
+        : `JSON ${JSON.stringify(json)?.slice(0, 60) ?? ''}`;
   return `The server answered ${method} [${resourcePath}] (HTTP ${response.status}) with ${what}, not ${expected}.`;
 }

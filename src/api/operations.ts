@@ -102,7 +102,13 @@ async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Ou
   return current;
 }
 
-async function pollLoop<T>(target: Waitable<T>, tracker: Tracker, output: Output, sleep: NonNullable<WaitOptions['sleep']>, signal: AbortSignal | undefined): Promise<T> {
+async function pollLoop<T>(
+  target: Waitable<T>,
+  tracker: Tracker,
+  output: Output,
+  sleep: NonNullable<WaitOptions['sleep']>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
   const started = Date.now();
   let failedPolls = 0;
   for (;;) {
@@ -115,12 +121,16 @@ async function pollLoop<T>(target: Waitable<T>, tracker: Tracker, output: Output
     } catch (err) {
       if (!(err instanceof TransientApiError) || signal?.aborted) throw err;
       if (++failedPolls >= MAX_FAILED_POLLS) {
-        throw new UserError(`Lost contact with the server while waiting for ${target.subject}: ${err.message}\n${continuesOnServer(target.follow)}`);
+        throw new UserError(
+          `Lost contact with the server while waiting for ${target.subject}: ${err.message}\n${continuesOnServer(target.follow)}`,
+        );
       }
       output.info(`Polling ${target.subject} failed (${err.message}); polling again in ${POLL_INTERVAL_MS / 1000}s.`);
     }
     if (Date.now() - started > MAX_WAIT_MS) {
-      throw new UserError(`Waiting for ${target.subject} timed out after ${MAX_WAIT_MS / 1000} seconds. ${continuesOnServer(target.follow)}`);
+      throw new UserError(
+        `Waiting for ${target.subject} timed out after ${MAX_WAIT_MS / 1000} seconds. ${continuesOnServer(target.follow)}`,
+      );
     }
     await sleep(POLL_INTERVAL_MS, signal);
   }
@@ -130,14 +140,20 @@ async function pollLoop<T>(target: Waitable<T>, tracker: Tracker, output: Output
  * Waits for an operation (versions.create's, a deletion's) to finish; its error, if any, becomes a
  * UserError. An operation that is done already is reported at once, without a progress line.
  */
-export function waitForOperation(api: MlApi, operation: Operation, message: string, output: Output, options: WaitOptions = {}): Promise<Operation> {
+export function waitForOperation(
+  api: MlApi,
+  operation: Operation,
+  message: string,
+  output: Output,
+  options: WaitOptions = {},
+): Promise<Operation> {
   return pollUntilDone(
     {
       subject: `operation ${operation.name}`,
       follow: options.follow ?? `gcloud ai-platform operations describe ${operation.name}`,
       poll: () => api.getOperation(operation.name),
       isDone: (current) => Boolean(current.done),
-      failure: (current) => (current.error ? (current.error.message || `Operation [${operation.name}] failed.`) : undefined),
+      failure: (current) => (current.error ? current.error.message || `Operation [${operation.name}] failed.` : undefined),
     },
     message,
     output,
@@ -147,7 +163,13 @@ export function waitForOperation(api: MlApi, operation: Operation, message: stri
 }
 
 /** Waits for a version to leave CREATING (used when its create operation is not known: see MlApi.createVersion). */
-export function waitForVersion(api: MlApi, version: VersionResource, message: string, output: Output, options: WaitOptions = {}): Promise<VersionResource> {
+export function waitForVersion(
+  api: MlApi,
+  version: VersionResource,
+  message: string,
+  output: Output,
+  options: WaitOptions = {},
+): Promise<VersionResource> {
   return pollUntilDone(
     {
       subject: `version ${version.name}`,
@@ -155,7 +177,9 @@ export function waitForVersion(api: MlApi, version: VersionResource, message: st
       poll: () => api.getVersion(version.name),
       isDone: (current) => current.state !== 'CREATING',
       failure: (current) =>
-        current.state === 'READY' ? undefined : (current.errorMessage ?? `Version [${version.name}] is in state ${current.state ?? 'UNKNOWN'}.`),
+        current.state === 'READY'
+          ? undefined
+          : (current.errorMessage ?? `Version [${version.name}] is in state ${current.state ?? 'UNKNOWN'}.`),
     },
     message,
     output,

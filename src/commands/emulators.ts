@@ -53,7 +53,7 @@ const ENV_FILE = 'env.yaml';
 const LISTEN_ERRORS: Record<string, string> = {
   EADDRINUSE: 'the address is already in use (another emulator? pick a free port with --host-port, or port 0)',
   EACCES: 'permission denied (ports below 1024 need privileges)',
-  EADDRNOTAVAIL: 'the address is not one of this machine\'s',
+  EADDRNOTAVAIL: "the address is not one of this machine's",
   ENOTFOUND: 'the host name does not resolve',
   EAI_AGAIN: 'the host name could not be resolved now',
   EAI_NONAME: 'the host name does not resolve',
@@ -106,7 +106,12 @@ async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandCo
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${emulator.port}/`;
   // Written whole, then renamed: env-init never reads half a file.
   const partial = `${envFile}.${process.pid}`;
-  fs.writeFileSync(partial, Object.entries(envExports(url, tls?.caFile)).map(([k, v]) => `${k}: ${v}\n`).join(''));
+  fs.writeFileSync(
+    partial,
+    Object.entries(envExports(url, tls?.caFile))
+      .map(([k, v]) => `${k}: ${v}\n`)
+      .join(''),
+  );
   fs.renameSync(partial, envFile);
   ctx.output.raw(`[ai-platform] emulator listening on ${url}\n[ai-platform] data directory: ${dataDir}\n`);
   if (tls) ctx.output.raw(`[ai-platform] clients verify it with core/custom_ca_certs_file=${tls.caFile}\n`);
@@ -162,7 +167,11 @@ function checkedTrust(files: string[], OciTrust: typeof import('../emulator').Oc
   return files;
 }
 
-function checkedMetadataDir(dir: string | undefined, env: NodeJS.ProcessEnv, OciIdentityService: typeof import('../emulator').OciIdentityService): string | undefined {
+function checkedMetadataDir(
+  dir: string | undefined,
+  env: NodeJS.ProcessEnv,
+  OciIdentityService: typeof import('../emulator').OciIdentityService,
+): string | undefined {
   if (dir === undefined) return undefined;
   const expanded = expandHome(dir, env);
   try {
@@ -225,38 +234,95 @@ function bucketName(name: string): string {
   return name;
 }
 
-const dataDirFlag = flag({ name: '--data-dir', kind: 'value', metavar: 'DATA_DIR',
-  help: 'Directory where the emulator keeps its state (models, versions, operations, objects); it survives restarts.' });
+const dataDirFlag = flag({
+  name: '--data-dir',
+  kind: 'value',
+  metavar: 'DATA_DIR',
+  help: 'Directory where the emulator keeps its state (models, versions, operations, objects); it survives restarts.',
+});
 
 const START_FLAGS = [
-  flag({ name: '--host-port', kind: 'value', metavar: 'HOST:PORT', help: 'The host:port to listen on (default localhost:8089; port 0 picks a free port).' }),
+  flag({
+    name: '--host-port',
+    kind: 'value',
+    metavar: 'HOST:PORT',
+    help: 'The host:port to listen on (default localhost:8089; port 0 picks a free port).',
+  }),
   dataDirFlag,
-  flag({ name: '--operation-delay', kind: 'value', metavar: 'MILLISECONDS', parse: (raw) => plainInt(scalarToString(raw)),
-    help: 'How long a new version stays CREATING before it becomes READY or FAILED (default 2000).' }),
-  flag({ name: '--latency', kind: 'value', metavar: 'MILLISECONDS', parse: (raw) => plainInt(scalarToString(raw)),
-    help: 'Delay added before every response, to imitate a network round trip.' }),
-  flag({ name: '--tls', kind: 'bool',
-    help: 'Serve HTTPS. Without --tls-cert/--tls-key, a private CA and a certificate for the host are generated; the CA is written to DATA_DIR/ca.pem and env-init points core/custom_ca_certs_file at it.' }),
-  flag({ name: '--tls-cert', kind: 'value', metavar: 'PEM_FILE', help: 'Certificate (chain) to serve HTTPS with; implies --tls. Needs --tls-key.' }),
+  flag({
+    name: '--operation-delay',
+    kind: 'value',
+    metavar: 'MILLISECONDS',
+    parse: (raw) => plainInt(scalarToString(raw)),
+    help: 'How long a new version stays CREATING before it becomes READY or FAILED (default 2000).',
+  }),
+  flag({
+    name: '--latency',
+    kind: 'value',
+    metavar: 'MILLISECONDS',
+    parse: (raw) => plainInt(scalarToString(raw)),
+    help: 'Delay added before every response, to imitate a network round trip.',
+  }),
+  flag({
+    name: '--tls',
+    kind: 'bool',
+    help: 'Serve HTTPS. Without --tls-cert/--tls-key, a private CA and a certificate for the host are generated; the CA is written to DATA_DIR/ca.pem and env-init points core/custom_ca_certs_file at it.',
+  }),
+  flag({
+    name: '--tls-cert',
+    kind: 'value',
+    metavar: 'PEM_FILE',
+    help: 'Certificate (chain) to serve HTTPS with; implies --tls. Needs --tls-key.',
+  }),
   flag({ name: '--tls-key', kind: 'value', metavar: 'PEM_FILE', help: 'Private key of --tls-cert.' }),
-  flag({ name: '--buckets', kind: 'value', metavar: 'BUCKET', parse: (raw) => argList(raw, bucketName),
-    help: 'Cloud Storage buckets to create at start, if missing (e.g. the --staging-bucket of a deploy). Other buckets exist once created through the JSON API (buckets.insert); objects in any other bucket get the service\'s 404.' }),
-  flag({ name: '--faults', kind: 'value', metavar: 'SPEC',
-    help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.` }),
-  flag({ name: '--token-lifetime', kind: 'value', metavar: 'SECONDS', parse: (raw) => plainInt(scalarToString(raw)),
-    help: 'Lifetime of the access tokens its OAuth2 token endpoint (/token) issues (default 3600).' }),
-  flag({ name: '--require-issued-tokens', kind: 'bool',
-    help: 'Refuse (401) API requests whose bearer token was not issued by this emulator or has expired.' }),
-  flag({ name: '--metadata-service-account', kind: 'value', metavar: 'EMAIL',
-    help: 'Also serve a GCE metadata server (/computeMetadata/v1/, for GCE_METADATA_ROOT) whose default service account is EMAIL.' }),
-  flag({ name: '--oci-trust', kind: 'value', metavar: 'FILE', repeat: 'accumulate', parse: (raw) => [scalarToString(raw)],
-    help: 'Require OCI request signatures on the OCI AI Data Platform form of the MLflow registry, trusting the keys of this OCI config file (its API keys and session tokens) or this PEM key (API keys with its fingerprint, and the session tokens it signed). Repeatable.' }),
-  flag({ name: '--oci-metadata-dir', kind: 'value', metavar: 'DIR',
-    help: 'Serve an OCI instance metadata service (/opc/v2/…) from DIR (identity/cert.pem, identity/key.pem, identity/intermediate.pem, instance/canonicalRegionName) and a federation endpoint (/v1/x509) for that instance, for instance principals (point OCI_METADATA_BASE_URL and OCI_SDK_AUTH_CLIENT_REGION_URL at the emulator). The OCI registry form then requires signatures, and trusts the tokens it issued.' }),
+  flag({
+    name: '--buckets',
+    kind: 'value',
+    metavar: 'BUCKET',
+    parse: (raw) => argList(raw, bucketName),
+    help: "Cloud Storage buckets to create at start, if missing (e.g. the --staging-bucket of a deploy). Other buckets exist once created through the JSON API (buckets.insert); objects in any other bucket get the service's 404.",
+  }),
+  flag({
+    name: '--faults',
+    kind: 'value',
+    metavar: 'SPEC',
+    help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.`,
+  }),
+  flag({
+    name: '--token-lifetime',
+    kind: 'value',
+    metavar: 'SECONDS',
+    parse: (raw) => plainInt(scalarToString(raw)),
+    help: 'Lifetime of the access tokens its OAuth2 token endpoint (/token) issues (default 3600).',
+  }),
+  flag({
+    name: '--require-issued-tokens',
+    kind: 'bool',
+    help: 'Refuse (401) API requests whose bearer token was not issued by this emulator or has expired.',
+  }),
+  flag({
+    name: '--metadata-service-account',
+    kind: 'value',
+    metavar: 'EMAIL',
+    help: 'Also serve a GCE metadata server (/computeMetadata/v1/, for GCE_METADATA_ROOT) whose default service account is EMAIL.',
+  }),
+  flag({
+    name: '--oci-trust',
+    kind: 'value',
+    metavar: 'FILE',
+    repeat: 'accumulate',
+    parse: (raw) => [scalarToString(raw)],
+    help: 'Require OCI request signatures on the OCI AI Data Platform form of the MLflow registry, trusting the keys of this OCI config file (its API keys and session tokens) or this PEM key (API keys with its fingerprint, and the session tokens it signed). Repeatable.',
+  }),
+  flag({
+    name: '--oci-metadata-dir',
+    kind: 'value',
+    metavar: 'DIR',
+    help: 'Serve an OCI instance metadata service (/opc/v2/…) from DIR (identity/cert.pem, identity/key.pem, identity/intermediate.pem, instance/canonicalRegionName) and a federation endpoint (/v1/x509) for that instance, for instance principals (point OCI_METADATA_BASE_URL and OCI_SDK_AUTH_CLIENT_REGION_URL at the emulator). The OCI registry form then requires signatures, and trusts the tokens it issued.',
+  }),
 ] as const;
 
 const ENV_INIT_FLAGS = [dataDirFlag] as const;
-
 
 export const emulatorCommands: CommandDefinition[] = [
   defineCommand({
@@ -282,7 +348,8 @@ export const emulatorCommands: CommandDefinition[] = [
     flags: ENV_INIT_FLAGS,
     help: {
       brief: 'print the environment that points gcloud and gcloud-aip at the running emulator',
-      description: 'Prints `export` lines for the running emulator, e.g. `$(gcloud-aip emulators ai-platform env-init)`. An emulator still starting (`start … &` just before) is waited for, up to 10 seconds.',
+      description:
+        'Prints `export` lines for the running emulator, e.g. `$(gcloud-aip emulators ai-platform env-init)`. An emulator still starting (`start … &` just before) is waited for, up to 10 seconds.',
       examples: '    $ $({command})',
     },
     run: envInit,

@@ -8,5 +8,10 @@ import { versionsCommands } from './versions';
 import { versionsCreateCommand } from './versions-create';
 
 export const COMMANDS: CommandDefinition[] = [
-  versionsCreateCommand, ...versionsCommands, ...modelsCommands, ...operationsCommands, ...emulatorCommands, ...mlflowCommands,
+  versionsCreateCommand,
+  ...versionsCommands,
+  ...modelsCommands,
+  ...operationsCommands,
+  ...emulatorCommands,
+  ...mlflowCommands,
 ];

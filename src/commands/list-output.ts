@@ -33,15 +33,21 @@ export async function printList(
   // gcloud's display layer starts after the command's "Using endpoint" line, before the first page:
   // the printer (a bad --format), then the filter (a bad --filter), then the first page.
   formatErrorsAsUserErrors(() => renderFormat([], format, { defaultFormat: composeWith, isList: true }));
-  const filter = options.filter === undefined ? undefined : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message)));
+  const filter =
+    options.filter === undefined
+      ? undefined
+      : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message)));
   let records = await pull(load(), options, filter, serializer);
-  records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer)).resources as unknown[];
+  records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer))
+    .resources as unknown[];
   if (options.uri) records = records.map(uriOf).filter((u): u is string => Boolean(u));
 
   const isTable = parseProjection(composeFormat(format, composeWith), builtinTransforms()).getName() === 'table';
   const pages = isTable && options.pageSize && options.pageSize > 0 ? chunk(records, options.pageSize) : [records];
   // A table printer ends each page with its own table and a blank line.
-  const text = formatErrorsAsUserErrors(() => pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true })).join('\n'));
+  const text = formatErrorsAsUserErrors(() =>
+    pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true })).join('\n'),
+  );
   ctx.output.result(text);
   if (options.format === undefined && records.length === 0) ctx.output.status('Listed 0 items.');
 }
@@ -51,7 +57,12 @@ export async function printList(
  * paged list one at a time. With --limit N (and no --sort-by, which needs every record) gcloud's
  * limit tap stops at the record after the N-th, so no page beyond the one holding it is fetched.
  */
-async function pull(items: AsyncIterable<unknown>, options: ListOptions, filter: FilterTap | undefined, serializer: ReturnType<typeof parseProjection>): Promise<unknown[]> {
+async function pull(
+  items: AsyncIterable<unknown>,
+  options: ListOptions,
+  filter: FilterTap | undefined,
+  serializer: ReturnType<typeof parseProjection>,
+): Promise<unknown[]> {
   const stopAfter = options.limit !== undefined && options.limit >= 0 && !options.sortBy?.length ? options.limit + 1 : Infinity;
   const records: unknown[] = [];
   for await (const item of items) {

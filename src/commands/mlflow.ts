@@ -11,22 +11,51 @@ import { trackingServer } from '../mlflow/tracking';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
 const MODEL_VERSIONS_CREATE_FLAGS = [
-  flag({ name: '--name', kind: 'value', metavar: 'NAME', required: true,
-    help: 'The registered model (created if missing) to add the version to; 1 to 255 characters.' }),
-  flag({ name: '--source', kind: 'value', metavar: 'SOURCE', required: true,
-    help: "URI of the model's artifacts, e.g. the deploymentUri of an AI Platform version; 1 to 500 characters." }),
+  flag({
+    name: '--name',
+    kind: 'value',
+    metavar: 'NAME',
+    required: true,
+    help: 'The registered model (created if missing) to add the version to; 1 to 255 characters.',
+  }),
+  flag({
+    name: '--source',
+    kind: 'value',
+    metavar: 'SOURCE',
+    required: true,
+    help: "URI of the model's artifacts, e.g. the deploymentUri of an AI Platform version; 1 to 500 characters.",
+  }),
   flag({ name: '--run-id', kind: 'value', metavar: 'RUN_ID', help: 'The MLflow run that produced the model; 1 to 32 characters.' }),
   flag({ name: '--run-link', kind: 'value', metavar: 'RUN_LINK', help: 'Direct link to that run; at most 500 characters.' }),
   flag({ name: '--model-id', kind: 'value', metavar: 'MODEL_ID', help: 'The logged model the version links to; at most 36 characters.' }),
   flag({ name: '--description', kind: 'value', metavar: 'DESCRIPTION', help: 'Description of the version; at most 5000 characters.' }),
-  flag({ name: '--tags', kind: 'value', metavar: '[KEY=VALUE,...]', repeat: 'accumulate', parse: (raw) => argDict(raw),
-    help: 'Tags of the version: at most 20, keys of 1 to 250 characters, values of at most 8000.' }),
-  flag({ name: '--tracking-uri', kind: 'value', metavar: 'TRACKING_URI',
-    help: 'The MLflow tracking server (default: $MLFLOW_TRACKING_URI), e.g. http://localhost:5000, or https://HOST/20260430/aiDataPlatforms/ID/mlops for an OCI AI Data Platform.' }),
-  flag({ name: '--auth', kind: 'value', metavar: 'AUTH', choices: [...AUTH_MODES],
-    help: 'How requests sign in: bearer ($MLFLOW_TRACKING_TOKEN, or basic auth), or an OCI request signature with an API key (api_key), a session token (security_token), the compute instance (instance_principal) or a resource principal (resource_principal). Default: api_key for an OCI AI Data Platform when an OCI config file exists, bearer otherwise.' }),
-  flag({ name: '--oci-profile', kind: 'value', metavar: 'OCI_PROFILE',
-    help: 'The profile of the OCI config file that signs requests (default: $OCI_CLI_PROFILE, else DEFAULT).' }),
+  flag({
+    name: '--tags',
+    kind: 'value',
+    metavar: '[KEY=VALUE,...]',
+    repeat: 'accumulate',
+    parse: (raw) => argDict(raw),
+    help: 'Tags of the version: at most 20, keys of 1 to 250 characters, values of at most 8000.',
+  }),
+  flag({
+    name: '--tracking-uri',
+    kind: 'value',
+    metavar: 'TRACKING_URI',
+    help: 'The MLflow tracking server (default: $MLFLOW_TRACKING_URI), e.g. http://localhost:5000, or https://HOST/20260430/aiDataPlatforms/ID/mlops for an OCI AI Data Platform.',
+  }),
+  flag({
+    name: '--auth',
+    kind: 'value',
+    metavar: 'AUTH',
+    choices: [...AUTH_MODES],
+    help: 'How requests sign in: bearer ($MLFLOW_TRACKING_TOKEN, or basic auth), or an OCI request signature with an API key (api_key), a session token (security_token), the compute instance (instance_principal) or a resource principal (resource_principal). Default: api_key for an OCI AI Data Platform when an OCI config file exists, bearer otherwise.',
+  }),
+  flag({
+    name: '--oci-profile',
+    kind: 'value',
+    metavar: 'OCI_PROFILE',
+    help: 'The profile of the OCI config file that signs requests (default: $OCI_CLI_PROFILE, else DEFAULT).',
+  }),
 ] as const;
 
 type ModelVersionsCreateOptions = CommandOptions<typeof MODEL_VERSIONS_CREATE_FLAGS>;
@@ -43,11 +72,21 @@ async function createModelVersion(options: ModelVersionsCreateOptions, ctx: Comm
     tags: options.tags && tagsFromMap(options.tags),
   });
   checkCreateRequest(request, {
-    name: '--name', source: '--source', run_id: '--run-id', run_link: '--run-link', model_id: '--model-id', description: '--description', tags: '--tags',
+    name: '--name',
+    source: '--source',
+    run_id: '--run-id',
+    run_link: '--run-link',
+    model_id: '--model-id',
+    description: '--description',
+    tags: '--tags',
   });
   const signer = requestSigner({
-    mode: options.auth, profile: options.ociProfile, oci: server.aiDataPlatformId !== undefined,
-    env: ctx.env, warn: (message) => ctx.output.warning(message), authFlag: '--auth',
+    mode: options.auth,
+    profile: options.ociProfile,
+    oci: server.aiDataPlatformId !== undefined,
+    env: ctx.env,
+    warn: (message) => ctx.output.warning(message),
+    authFlag: '--auth',
   });
   announceSigner(signer, ctx);
   const registered = await registerModelVersion(new MlflowClient(server, ctx.http(), signer), request, ctx.output, { signal: ctx.signal });

@@ -11,7 +11,8 @@ import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG } fr
 import { commandRegion, confirmDeletion, connect, projectOf } from './ml-common';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
-const MANAGING_MODELS = 'For more details on managing AI Platform models and versions see https://cloud.google.com/ai-platform/prediction/docs/managing-models-jobs';
+const MANAGING_MODELS =
+  'For more details on managing AI Platform models and versions see https://cloud.google.com/ai-platform/prediction/docs/managing-models-jobs';
 
 // ---- create -------------------------------------------------------------------------------------
 
@@ -23,14 +24,31 @@ function parseRegions(raw: RawValue): string[] {
 
 const CREATE_FLAGS = [
   flag({ name: '--description', kind: 'value', metavar: 'DESCRIPTION', help: 'Description of the model.' }),
-  flag({ name: '--region', kind: 'value', metavar: 'REGION', choices: REGION_WITH_GLOBAL_FLAG.choices,
-    help: "Google Cloud region of the regional endpoint to use for this command. If you specify this flag, do not specify `--regions`.\n\nIf you specify `--region=global`, the model will be deployed to 'us-central1' by default using the global endpoint. Please use `--regions` only if you want to change the region where the model will be deployed against the global endpoint.\n\nIf both flags are unspecified and you don't set ``ai_platform/region'', you will be prompted for region of the regional endpoint.\n\nLearn more about regional endpoints and see a list of available regions: https://cloud.google.com/ai-platform/prediction/docs/regional-endpoints" }),
-  flag({ name: '--regions', kind: 'value', metavar: 'REGION', parse: parseRegions,
-    help: "The Google Cloud region where the model will be deployed (currently only a single region is supported) against the global endpoint.\n\nIf you specify this flag, do not specify `--region`.\n\nDefaults to 'us-central1' while using the global endpoint." }),
-  flag({ name: '--enable-logging', kind: 'bool',
-    help: 'If set, enables StackDriver Logging for online prediction. These logs are like standard server access logs, containing information such as timestamps and latency for each request.' }),
-  flag({ name: '--enable-console-logging', kind: 'bool', tracks: BETA_AND_ALPHA,
-    help: 'If set, enables StackDriver Logging of stderr and stdout streams for online prediction. These logs are more verbose than the standard access logs and can be helpful for debugging.' }),
+  flag({
+    name: '--region',
+    kind: 'value',
+    metavar: 'REGION',
+    choices: REGION_WITH_GLOBAL_FLAG.choices,
+    help: "Google Cloud region of the regional endpoint to use for this command. If you specify this flag, do not specify `--regions`.\n\nIf you specify `--region=global`, the model will be deployed to 'us-central1' by default using the global endpoint. Please use `--regions` only if you want to change the region where the model will be deployed against the global endpoint.\n\nIf both flags are unspecified and you don't set ``ai_platform/region'', you will be prompted for region of the regional endpoint.\n\nLearn more about regional endpoints and see a list of available regions: https://cloud.google.com/ai-platform/prediction/docs/regional-endpoints",
+  }),
+  flag({
+    name: '--regions',
+    kind: 'value',
+    metavar: 'REGION',
+    parse: parseRegions,
+    help: "The Google Cloud region where the model will be deployed (currently only a single region is supported) against the global endpoint.\n\nIf you specify this flag, do not specify `--region`.\n\nDefaults to 'us-central1' while using the global endpoint.",
+  }),
+  flag({
+    name: '--enable-logging',
+    kind: 'bool',
+    help: 'If set, enables StackDriver Logging for online prediction. These logs are like standard server access logs, containing information such as timestamps and latency for each request.',
+  }),
+  flag({
+    name: '--enable-console-logging',
+    kind: 'bool',
+    tracks: BETA_AND_ALPHA,
+    help: 'If set, enables StackDriver Logging of stderr and stdout streams for online prediction. These logs are more verbose than the standard access logs and can be helpful for debugging.',
+  }),
   LABELS_FLAG,
 ] as const;
 
@@ -72,7 +90,6 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   ctx.printResult(undefined);
 }
 
-
 // ---- describe / list / delete -------------------------------------------------------------------
 
 const MODEL_FLAGS = [REGION_WITH_GLOBAL_FLAG] as const;
@@ -98,13 +115,24 @@ async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: Comm
   const project = ctx.requireProject();
   // Models have a URI (gcloud's registry knows the collection); it names the global endpoint.
   const base = mlEndpoint(ctx.properties, 'global').replace(/\/?$/, '/');
-  await printList(() => client.listModels(project), options, ctx, LIST_FORMAT, (m) => `${base}v1/${String((m as { name: string }).name)}`);
+  await printList(
+    () => client.listModels(project),
+    options,
+    ctx,
+    LIST_FORMAT,
+    (m) => `${base}v1/${String((m as { name: string }).name)}`,
+  );
 }
 
 async function remove(options: ModelOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
   confirmDeletion(ctx, `This will delete model [${options.model}]...`);
-  const operation = await waitForOperation(client.api, await client.delete(modelName(options.model, projectOf(ctx))), `Deleting model [${options.model}]`, ctx.output);
+  const operation = await waitForOperation(
+    client.api,
+    await client.delete(modelName(options.model, projectOf(ctx))),
+    `Deleting model [${options.model}]`,
+    ctx.output,
+  );
   // gcloud returns the operation's response (google.protobuf.Empty) and prints it per --format.
   ctx.printResult(operation.response);
 }
@@ -119,7 +147,8 @@ export const modelsCommands: CommandDefinition[] = [
     help: {
       brief: 'create a new AI Platform model',
       description: `Creates a new AI Platform model.\n\n${MANAGING_MODELS}`,
-      examples: "To create a model named 'iris' that writes its online prediction access logs, run:\n\n    $ {command} iris --regions=us-central1 --enable-logging",
+      examples:
+        "To create a model named 'iris' that writes its online prediction access logs, run:\n\n    $ {command} iris --regions=us-central1 --enable-logging",
     },
     run: create,
   }),
@@ -158,7 +187,8 @@ export const modelsCommands: CommandDefinition[] = [
     help: {
       brief: 'delete an existing AI Platform model',
       description: 'Deletes an existing AI Platform model. A model can only be deleted once it has no versions.',
-      examples: "To delete all models whose names match the regular expression `vision[0-9]+`, run:\n\n    $ gcloud ai-platform models list --uri --filter='name ~ vision[0-9]+' | xargs -n 1 {command}",
+      examples:
+        "To delete all models whose names match the regular expression `vision[0-9]+`, run:\n\n    $ gcloud ai-platform models list --uri --filter='name ~ vision[0-9]+' | xargs -n 1 {command}",
     },
     run: remove,
   }),

@@ -56,7 +56,11 @@ export const operationsCommands: CommandDefinition[] = [
     positionals: [OPERATION_POSITIONAL],
     flags: OPERATION_FLAGS,
     defaultFormat: 'default',
-    help: { brief: 'describe an AI Platform operation', description: 'Describes an AI Platform operation.', examples: '    $ {command} create_iris_v1-1700000000000' },
+    help: {
+      brief: 'describe an AI Platform operation',
+      description: 'Describes an AI Platform operation.',
+      examples: '    $ {command} create_iris_v1-1700000000000',
+    },
     run: describe,
   }),
   defineCommand({
@@ -67,7 +71,8 @@ export const operationsCommands: CommandDefinition[] = [
     defaultFormat: 'none',
     help: {
       brief: 'wait for an AI Platform operation to complete',
-      description: 'Waits for an AI Platform operation to complete: polls the operation until it is done. A failed operation is reported as an error (exit 1). With --format, the finished operation (with its response) is printed.',
+      description:
+        'Waits for an AI Platform operation to complete: polls the operation until it is done. A failed operation is reported as an error (exit 1). With --format, the finished operation (with its response) is printed.',
       examples: '    $ {command} create_iris_v1-1700000000000',
     },
     run: wait,
@@ -78,7 +83,11 @@ export const operationsCommands: CommandDefinition[] = [
     positionals: [OPERATION_POSITIONAL],
     flags: OPERATION_FLAGS,
     defaultFormat: 'none',
-    help: { brief: 'cancel an AI Platform operation', description: 'Cancels an AI Platform operation that is still running.', examples: '    $ {command} create_iris_v1-1700000000000' },
+    help: {
+      brief: 'cancel an AI Platform operation',
+      description: 'Cancels an AI Platform operation that is still running.',
+      examples: '    $ {command} create_iris_v1-1700000000000',
+    },
     run: cancel,
   }),
   defineCommand({

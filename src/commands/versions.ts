@@ -64,7 +64,8 @@ export const versionsCommands: CommandDefinition[] = [
     help: {
       brief: 'list existing AI Platform versions',
       description: 'Lists the versions of an AI Platform model.',
-      examples: "To list the names of the model's versions that are READY, run:\n\n    $ {command} --model=iris --filter='state=READY' --format='value(name.basename())'",
+      examples:
+        "To list the names of the model's versions that are READY, run:\n\n    $ {command} --model=iris --filter='state=READY' --format='value(name.basename())'",
     },
     run: list,
   }),
@@ -89,7 +90,8 @@ export const versionsCommands: CommandDefinition[] = [
     defaultFormat: 'default',
     help: {
       brief: 'sets an existing AI Platform version as the default for its model',
-      description: 'Sets an existing AI Platform version as the default for its model. Only one version may be the default for a given model.',
+      description:
+        'Sets an existing AI Platform version as the default for its model. Only one version may be the default for a given model.',
       examples: '    $ {command} v2 --model=iris',
     },
     run: setDefault,

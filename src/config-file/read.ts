@@ -11,17 +11,49 @@ import { formatYamlProblem, loadYaml, YamlSyntaxError, type DuplicateKey } from 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export const ALLOWED_CONFIG_FIELDS = [
-  'autoScaling', 'deploymentUri', 'description', 'framework', 'labels', 'machineType', 'manualScaling',
-  'packageUris', 'predictionClass', 'pythonVersion', 'runtimeVersion', 'serviceAccount',
+  'autoScaling',
+  'deploymentUri',
+  'description',
+  'framework',
+  'labels',
+  'machineType',
+  'manualScaling',
+  'packageUris',
+  'predictionClass',
+  'pythonVersion',
+  'runtimeVersion',
+  'serviceAccount',
 ];
 export const CONTAINER_CONFIG_FIELDS = ['container', 'routes'];
 
 /** Every top-level field of the Version message (known to gcloud's generated client). */
 const VERSION_FIELDS = new Set([
-  'acceleratorConfig', 'autoScaling', 'container', 'createTime', 'deploymentUri', 'description', 'errorMessage',
-  'etag', 'explanationConfig', 'framework', 'isDefault', 'labels', 'lastMigrationModelId', 'lastMigrationTime',
-  'lastUseTime', 'machineType', 'manualScaling', 'name', 'packageUris', 'predictionClass', 'pythonVersion',
-  'requestLoggingConfig', 'routes', 'runtimeVersion', 'serviceAccount', 'state',
+  'acceleratorConfig',
+  'autoScaling',
+  'container',
+  'createTime',
+  'deploymentUri',
+  'description',
+  'errorMessage',
+  'etag',
+  'explanationConfig',
+  'framework',
+  'isDefault',
+  'labels',
+  'lastMigrationModelId',
+  'lastMigrationTime',
+  'lastUseTime',
+  'machineType',
+  'manualScaling',
+  'name',
+  'packageUris',
+  'predictionClass',
+  'pythonVersion',
+  'requestLoggingConfig',
+  'routes',
+  'runtimeVersion',
+  'serviceAccount',
+  'state',
 ]);
 const ENUMS: Record<string, string[]> = {
   framework: ['FRAMEWORK_UNSPECIFIED', 'TENSORFLOW', 'SCIKIT_LEARN', 'XGBOOST'],
@@ -38,8 +70,15 @@ export interface ConfigFile {
 }
 
 const isTruthy = (v: unknown) =>
-  !(v === undefined || v === null || v === false || v === 0 || v === '' ||
-    (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0));
+  !(
+    v === undefined ||
+    v === null ||
+    v === false ||
+    v === 0 ||
+    v === '' ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)
+  );
 
 function topLevelLines(text: string): Record<string, number> {
   const lines: Record<string, number> = {};
@@ -56,10 +95,16 @@ export function readConfigFile(path: string, allowContainerFields: boolean): Con
     text = readBounded(path, MAX_CONFIG_BYTES);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const reason = err instanceof FileTooLargeError ? `the file is ${err.message}, too large for a Version configuration`
-      : e.code === 'ENOENT' ? `[Errno 2] No such file or directory: '${path}'`
-      : e.code === 'EISDIR' ? `[Errno 21] Is a directory: '${path}'`
-      : e.code === 'EACCES' ? `[Errno 13] Permission denied: '${path}'` : e.message;
+    const reason =
+      err instanceof FileTooLargeError
+        ? `the file is ${err.message}, too large for a Version configuration`
+        : e.code === 'ENOENT'
+          ? `[Errno 2] No such file or directory: '${path}'`
+          : e.code === 'EISDIR'
+            ? `[Errno 21] Is a directory: '${path}'`
+            : e.code === 'EACCES'
+              ? `[Errno 13] Permission denied: '${path}'`
+              : e.message;
     throw new UserError(`Could not read Version configuration file [${path}]:\n\nUnable to read file [${path}]: ${reason}`);
   }
   let data: unknown;
@@ -77,7 +122,9 @@ export function readConfigFile(path: string, allowContainerFields: boolean): Con
     throw new UserError(`Version configuration file [${path}] is empty: it must contain a YAML mapping of Version fields.`);
   }
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new UserError(`Version configuration file [${path}] must contain a YAML mapping of Version fields, not ${Array.isArray(data) ? 'a list' : 'a single value'}.`);
+    throw new UserError(
+      `Version configuration file [${path}] must contain a YAML mapping of Version fields, not ${Array.isArray(data) ? 'a list' : 'a single value'}.`,
+    );
   }
   const version = data as Record<string, unknown>;
   const allowed = new Set(allowContainerFields ? [...ALLOWED_CONFIG_FIELDS, ...CONTAINER_CONFIG_FIELDS] : ALLOWED_CONFIG_FIELDS);
@@ -103,13 +150,27 @@ type Shape = 'string' | 'int' | 'stringMap' | 'stringList' | { object: Record<st
 
 const METRIC: Shape = { object: { name: 'string', target: 'int' } };
 const TOP_LEVEL_SHAPES: Record<string, Shape> = {
-  deploymentUri: 'string', description: 'string', framework: 'string', machineType: 'string',
-  predictionClass: 'string', pythonVersion: 'string', runtimeVersion: 'string', serviceAccount: 'string',
-  labels: 'stringMap', packageUris: 'stringList',
+  deploymentUri: 'string',
+  description: 'string',
+  framework: 'string',
+  machineType: 'string',
+  predictionClass: 'string',
+  pythonVersion: 'string',
+  runtimeVersion: 'string',
+  serviceAccount: 'string',
+  labels: 'stringMap',
+  packageUris: 'stringList',
   manualScaling: { object: { nodes: 'int' } },
   autoScaling: { object: { minNodes: 'int', maxNodes: 'int', metrics: { list: METRIC } } },
-  container: { object: { image: 'string', command: 'stringList', args: 'stringList',
-    env: { list: { object: { name: 'string', value: 'string' } } }, ports: { list: { object: { containerPort: 'int' } } } } },
+  container: {
+    object: {
+      image: 'string',
+      command: 'stringList',
+      args: 'stringList',
+      env: { list: { object: { name: 'string', value: 'string' } } },
+      ports: { list: { object: { containerPort: 'int' } } },
+    },
+  },
   routes: { object: { predict: 'string', health: 'string' } },
 };
 

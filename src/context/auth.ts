@@ -56,7 +56,7 @@ const GCE_CHECK_TIMEOUT_MS = 3000;
 
 /** The line that follows gcloud's "no credentials" errors: what gcloud-aip can use. */
 export const WHAT_WORKS =
-  'gcloud-aip uses gcloud\'s own credentials: run `gcloud auth login` or `gcloud auth activate-service-account --key-file=KEY_FILE` ' +
+  "gcloud-aip uses gcloud's own credentials: run `gcloud auth login` or `gcloud auth activate-service-account --key-file=KEY_FILE` " +
   '(then pick one with --account or `gcloud config set account`), or pass a token with --access-token-file or CLOUDSDK_AUTH_ACCESS_TOKEN, ' +
   'or a key or credential file with auth/credential_file_override.';
 
@@ -90,7 +90,12 @@ export interface TokenTransport {
 }
 
 /** `transport`: how token requests travel (the CLI passes its one HTTP client's); tests script it. */
-export function resolveCredentials(properties: Properties, env: NodeJS.ProcessEnv, output?: Output, transport?: TokenTransport): Credentials {
+export function resolveCredentials(
+  properties: Properties,
+  env: NodeJS.ProcessEnv,
+  output?: Output,
+  transport?: TokenTransport,
+): Credentials {
   if (properties.getBool('auth/disable_credentials', false)) {
     return {
       token: async () => undefined,
@@ -102,14 +107,24 @@ export function resolveCredentials(properties: Properties, env: NodeJS.ProcessEn
   const source = sourceCredentials(properties, env, tokens);
   const impersonate = properties.get('auth/impersonate_service_account');
   if (!impersonate) return source;
-  const accounts = impersonate.split(',').map((account) => account.trim()).filter(Boolean);
+  const accounts = impersonate
+    .split(',')
+    .map((account) => account.trim())
+    .filter(Boolean);
   const target = accounts[accounts.length - 1];
   const delegates = accounts.slice(0, -1);
   let warned = false;
   const cache = new TokenCache(async () => {
     if (!warned) output?.warning(`This command is using service account impersonation. All API calls will be executed as [${target}].`);
     warned = true;
-    return impersonatedToken(source, target, delegates, properties.get('api_endpoint_overrides/iamcredentials'), properties.universeDomain, tokens.library);
+    return impersonatedToken(
+      source,
+      target,
+      delegates,
+      properties.get('api_endpoint_overrides/iamcredentials'),
+      properties.universeDomain,
+      tokens.library,
+    );
   });
   return {
     token: (options) => cache.token(options),
@@ -163,14 +178,18 @@ function fixedToken(token: string, describe: string): Credentials {
 function sourceCredentials(properties: Properties, env: NodeJS.ProcessEnv, transport: TokenTransport): Credentials {
   const envToken = env.CLOUDSDK_AUTH_ACCESS_TOKEN;
   if (envToken) {
-    return fixedToken(envToken.trim(), 'This command is authenticated with an access token from the CLOUDSDK_AUTH_ACCESS_TOKEN environment variable.');
+    return fixedToken(
+      envToken.trim(),
+      'This command is authenticated with an access token from the CLOUDSDK_AUTH_ACCESS_TOKEN environment variable.',
+    );
   }
   const tokenFile = properties.get('auth/access_token_file');
   if (tokenFile) {
     let cached: string | undefined;
     return {
       token: async () => (cached ??= readTokenFile(tokenFile)),
-      describe: () => `This command is authenticated with an access token from ${tokenFile} specified by the [auth/access_token_file] property.`,
+      describe: () =>
+        `This command is authenticated with an access token from ${tokenFile} specified by the [auth/access_token_file] property.`,
       isUserAccount: () => false,
     };
   }
@@ -215,7 +234,7 @@ function activeAccountCredentials(properties: Properties, env: NodeJS.ProcessEnv
     if (credential) return credentialToken(credential.info, credential.account, { properties, env, transport, fromOverrideFile: false });
     if (account) {
       // gcloud's static providers: an account the GCE metadata server has.
-      if (await onGce(properties, env, transport) && (await metadataAccounts(env, transport)).includes(account)) {
+      if ((await onGce(properties, env, transport)) && (await metadataAccounts(env, transport)).includes(account)) {
         return gceToken(metadataHostOf(env), account, transport);
       }
       throw new UserError(noCredentialsForAccount(account));
@@ -227,7 +246,8 @@ function activeAccountCredentials(properties: Properties, env: NodeJS.ProcessEnv
 
   return {
     token: (options) => cache.token(options),
-    describe: () => `This command is authenticated as ${account ?? gceAccount ?? 'None'} which is the active account specified by the [core/account] property.`,
+    describe: () =>
+      `This command is authenticated as ${account ?? gceAccount ?? 'None'} which is the active account specified by the [core/account] property.`,
     isUserAccount: () => {
       const credential = load();
       return credential !== undefined && isUserCredential(credential.info);
@@ -238,13 +258,21 @@ function activeAccountCredentials(properties: Properties, env: NodeJS.ProcessEnv
 function isUserCredential(info: Record<string, unknown>): boolean {
   if (info.type === 'authorized_user' || info.type === 'external_account_authorized_user') return true;
   // A workforce-pool login without impersonation acts as its user.
-  return info.type === 'external_account' && /\/locations\/[^/]+\/workforcePools\//.test(String(info.audience ?? '')) && !info.service_account_impersonation_url;
+  return (
+    info.type === 'external_account' &&
+    /\/locations\/[^/]+\/workforcePools\//.test(String(info.audience ?? '')) &&
+    !info.service_account_impersonation_url
+  );
 }
 
 function usesSelfSignedJwt(info: Record<string, unknown>, properties: Properties): boolean {
   if (info.type !== 'service_account') return false;
   const credentialUniverse = typeof info.universe_domain === 'string' ? info.universe_domain : DEFAULT_UNIVERSE;
-  return credentialUniverse !== DEFAULT_UNIVERSE || properties.universeDomain !== DEFAULT_UNIVERSE || properties.getBool('auth/service_account_use_self_signed_jwt', false);
+  return (
+    credentialUniverse !== DEFAULT_UNIVERSE ||
+    properties.universeDomain !== DEFAULT_UNIVERSE ||
+    properties.getBool('auth/service_account_use_self_signed_jwt', false)
+  );
 }
 
 /**
@@ -269,7 +297,8 @@ interface TokenSetting {
 
 async function credentialToken(info: Record<string, unknown>, account: string | undefined, setting: TokenSetting): Promise<IssuedToken> {
   const { properties, transport, fromOverrideFile } = setting;
-  const serviceAccount = info.type === 'service_account' || info.type === 'external_account' || info.type === 'impersonated_service_account';
+  const serviceAccount =
+    info.type === 'service_account' || info.type === 'external_account' || info.type === 'impersonated_service_account';
   const who = account ?? (typeof info.client_email === 'string' ? info.client_email : undefined);
   try {
     switch (info.type) {
@@ -285,7 +314,9 @@ async function credentialToken(info: Record<string, unknown>, account: string | 
       case 'gce':
         return await gceToken(metadataHostOf(setting.env), String(info.service_account_email ?? 'default'), transport);
       default:
-        throw new UserError(`gcloud-aip cannot use credentials of type [${String(info.type)}]${who ? ` (account [${who}])` : ''}.\n${WHAT_WORKS}`);
+        throw new UserError(
+          `gcloud-aip cannot use credentials of type [${String(info.type)}]${who ? ` (account [${who}])` : ''}.\n${WHAT_WORKS}`,
+        );
     }
   } catch (err) {
     if (err instanceof GrantError || err instanceof NetworkError) throw new UserError(refreshFailed(who, err.message, serviceAccount));
@@ -327,18 +358,28 @@ async function onGce(properties: Properties, env: NodeJS.ProcessEnv, transport: 
   }
   const root = metadataRoot(env);
   try {
-    const res = await transport.get(`http://${root}/computeMetadata/v1/project/numeric-project-id`, { 'metadata-flavor': 'Google' }, GCE_CHECK_TIMEOUT_MS);
+    const res = await transport.get(
+      `http://${root}/computeMetadata/v1/project/numeric-project-id`,
+      { 'metadata-flavor': 'Google' },
+      GCE_CHECK_TIMEOUT_MS,
+    );
     return res.status === 200 && /^\d+$/.test(res.body.trim());
   } catch {
     return false;
   }
 }
 
-async function metadataDefaultAccount(properties: Properties, env: NodeJS.ProcessEnv, transport: TokenTransport): Promise<string | undefined> {
+async function metadataDefaultAccount(
+  properties: Properties,
+  env: NodeJS.ProcessEnv,
+  transport: TokenTransport,
+): Promise<string | undefined> {
   if (!(await onGce(properties, env, transport))) return undefined;
   const root = metadataRoot(env);
   try {
-    const res = await transport.get(`http://${root}/computeMetadata/v1/instance/service-accounts/default/email`, { 'metadata-flavor': 'Google' });
+    const res = await transport.get(`http://${root}/computeMetadata/v1/instance/service-accounts/default/email`, {
+      'metadata-flavor': 'Google',
+    });
     return res.status === 200 ? res.body.trim() || undefined : undefined;
   } catch {
     return undefined;
@@ -349,7 +390,12 @@ async function metadataAccounts(env: NodeJS.ProcessEnv, transport: TokenTranspor
   const root = metadataRoot(env);
   try {
     const res = await transport.get(`http://${root}/computeMetadata/v1/instance/service-accounts/`, { 'metadata-flavor': 'Google' });
-    return res.status === 200 ? res.body.split('\n').map((line) => line.replace(/\/$/, '').trim()).filter((a) => a && a !== 'default') : [];
+    return res.status === 200
+      ? res.body
+          .split('\n')
+          .map((line) => line.replace(/\/$/, '').trim())
+          .filter((a) => a && a !== 'default')
+      : [];
   } catch {
     return [];
   }
@@ -392,8 +438,15 @@ function readCredentialFile(file: string): Record<string, unknown> {
 function lazyTransport(properties: Properties, env: NodeJS.ProcessEnv, output: Output | undefined): TokenTransport {
   let made: TokenTransport | undefined;
   const transport = () => {
-    const quiet = output ?? new Output({ stdout: process.stdout, stderr: process.stderr, userOutputEnabled: false, verbosity: 'none', interactive: false });
-    return (made ??= tokenTransport(new HttpClient(quiet, { settings: netSettings(properties, env), headers: headerDefaults(properties, 'gcloud-aip (auth)', () => undefined) })));
+    const quiet =
+      output ??
+      new Output({ stdout: process.stdout, stderr: process.stderr, userOutputEnabled: false, verbosity: 'none', interactive: false });
+    return (made ??= tokenTransport(
+      new HttpClient(quiet, {
+        settings: netSettings(properties, env),
+        headers: headerDefaults(properties, 'gcloud-aip (auth)', () => undefined),
+      }),
+    ));
   };
   return {
     post: (url, form) => transport().post(url, form),

@@ -74,11 +74,19 @@ function checkProject(flagValue: string | undefined, env: NodeJS.ProcessEnv, pro
   const problem = projectProblem(project);
   if (problem) throw new UserError(`${problem}\n${SET_PROJECT_HELP}`);
   if (/^\d+$/.test(project)) {
-    throw new UserError("The value of ``core/project'' property is set to project number.To use this command, set ``--project'' flag to PROJECT ID or set ``core/project'' property to PROJECT ID.");
+    throw new UserError(
+      "The value of ``core/project'' property is set to project number.To use this command, set ``--project'' flag to PROJECT ID or set ``core/project'' property to PROJECT ID.",
+    );
   }
 }
 
-export function buildContext(args: { track: Track; command: CommandDefinition; parsed: ParsedArgs; env: NodeJS.ProcessEnv; signal: AbortSignal }): CommandContext {
+export function buildContext(args: {
+  track: Track;
+  command: CommandDefinition;
+  parsed: ParsedArgs;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}): CommandContext {
   const { track, command, parsed, env, signal } = args;
   const values = parsed.values;
   const properties = new Properties(env, values.configuration as string | undefined);
@@ -113,7 +121,9 @@ export function buildContext(args: { track: Track; command: CommandDefinition; p
   const httpClient = () =>
     (http ??= new HttpClient(output, {
       settings: netSettings(properties, env),
-      headers: headerDefaults(properties, `gcloud-aip/${VERSION} command/${command.path.join('.')}`, () => quotaProjectFor(properties, getCredentials)),
+      headers: headerDefaults(properties, `gcloud-aip/${VERSION} command/${command.path.join('.')}`, () =>
+        quotaProjectFor(properties, getCredentials),
+      ),
       logHttp: properties.getBool('core/log_http', false),
       signal,
     }));

@@ -9,18 +9,37 @@ import { UserError } from '../errors';
 import { pythonOsError } from '../flags/os-error';
 
 export type PropertyName =
-  | 'core/project' | 'core/account' | 'core/disable_color' | 'core/disable_prompts' | 'core/user_output_enabled' | 'core/verbosity'
-  | 'core/log_http' | 'core/trace_token' | 'core/request_reason'
+  | 'core/project'
+  | 'core/account'
+  | 'core/disable_color'
+  | 'core/disable_prompts'
+  | 'core/user_output_enabled'
+  | 'core/verbosity'
+  | 'core/log_http'
+  | 'core/trace_token'
+  | 'core/request_reason'
   | 'ai_platform/region'
-  | 'api_endpoint_overrides/ml' | 'api_endpoint_overrides/storage' | 'api_endpoint_overrides/iamcredentials'
-  | 'auth/access_token_file' | 'auth/disable_credentials' | 'auth/credential_file_override'
+  | 'api_endpoint_overrides/ml'
+  | 'api_endpoint_overrides/storage'
+  | 'api_endpoint_overrides/iamcredentials'
+  | 'auth/access_token_file'
+  | 'auth/disable_credentials'
+  | 'auth/credential_file_override'
   | 'auth/impersonate_service_account'
   | 'storage/upload_chunk_size'
   | 'billing/quota_project'
-  | 'core/http_timeout' | 'core/custom_ca_certs_file' | 'auth/disable_ssl_validation'
-  | 'proxy/type' | 'proxy/address' | 'proxy/port' | 'proxy/username' | 'proxy/password'
-  | 'core/universe_domain' | 'core/check_gce_metadata'
-  | 'auth/token_host' | 'auth/service_account_use_self_signed_jwt';
+  | 'core/http_timeout'
+  | 'core/custom_ca_certs_file'
+  | 'auth/disable_ssl_validation'
+  | 'proxy/type'
+  | 'proxy/address'
+  | 'proxy/port'
+  | 'proxy/username'
+  | 'proxy/password'
+  | 'core/universe_domain'
+  | 'core/check_gce_metadata'
+  | 'auth/token_host'
+  | 'auth/service_account_use_self_signed_jwt';
 
 type Ini = Record<string, Record<string, string>>;
 

@@ -59,7 +59,11 @@ function keyFields(key: ServiceAccountKey): { email: string; privateKey: string;
   if (typeof key.client_email !== 'string' || typeof key.private_key !== 'string') {
     throw new GrantError('the service account key has no client_email or private_key');
   }
-  return { email: key.client_email, privateKey: key.private_key, keyId: typeof key.private_key_id === 'string' ? key.private_key_id : undefined };
+  return {
+    email: key.client_email,
+    privateKey: key.private_key,
+    keyId: typeof key.private_key_id === 'string' ? key.private_key_id : undefined,
+  };
 }
 
 /** RFC 7523: a signed assertion exchanged at the token endpoint for an access token. */
@@ -120,7 +124,11 @@ function tokenResponse(response: { status: number; body: string }, now: number):
  * Credential files google-auth-library handles (external_account, external_account_authorized_user,
  * impersonated_service_account). Given the project, it never spawns gcloud to find one.
  */
-export async function libraryToken(info: Record<string, unknown>, projectId: string | undefined, transporterOptions?: GaxiosOptions): Promise<IssuedToken> {
+export async function libraryToken(
+  info: Record<string, unknown>,
+  projectId: string | undefined,
+  transporterOptions?: GaxiosOptions,
+): Promise<IssuedToken> {
   const { GoogleAuth } = require('google-auth-library') as typeof import('google-auth-library');
   const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], projectId, clientOptions: { transporterOptions } });
   let token: string | null | undefined;
@@ -137,7 +145,12 @@ export async function libraryToken(info: Record<string, unknown>, projectId: str
 }
 
 /** The GCE metadata server's token for one of the VM's service accounts. */
-export async function metadataToken(host: string, account: string, get: (url: string) => Promise<{ status: number; body: string }>, now = Date.now()): Promise<IssuedToken> {
+export async function metadataToken(
+  host: string,
+  account: string,
+  get: (url: string) => Promise<{ status: number; body: string }>,
+  now = Date.now(),
+): Promise<IssuedToken> {
   const url = `http://${host}/computeMetadata/v1/instance/service-accounts/${encodeURIComponent(account)}/token`;
   return tokenResponse(await get(url), now);
 }

@@ -113,24 +113,32 @@ export class SqliteDatabase {
     const info = this.schema().get(table.toLowerCase());
     if (!info) return undefined;
     const rows: Row[] = [];
-    this.walkTable(info.rootPage, (rowid, record) => {
-      const row: Row = {};
-      info.columns.forEach((column, i) => {
-        row[column.name] = column.rowidAlias ? rowid : (record[i] ?? null);
-      });
-      rows.push(row);
-    }, 0);
+    this.walkTable(
+      info.rootPage,
+      (rowid, record) => {
+        const row: Row = {};
+        info.columns.forEach((column, i) => {
+          row[column.name] = column.rowidAlias ? rowid : (record[i] ?? null);
+        });
+        rows.push(row);
+      },
+      0,
+    );
     return rows;
   }
 
   private schema(): Map<string, { rootPage: number; columns: Column[] }> {
     if (this.tables) return this.tables;
     const tables = new Map<string, { rootPage: number; columns: Column[] }>();
-    this.walkTable(1, (_rowid, [type, name, , rootPage, sql]) => {
-      if (type === 'table' && typeof name === 'string' && typeof sql === 'string') {
-        tables.set(name.toLowerCase(), { rootPage: Number(rootPage), columns: declaredColumns(sql) });
-      }
-    }, 0);
+    this.walkTable(
+      1,
+      (_rowid, [type, name, , rootPage, sql]) => {
+        if (type === 'table' && typeof name === 'string' && typeof sql === 'string') {
+          tables.set(name.toLowerCase(), { rootPage: Number(rootPage), columns: declaredColumns(sql) });
+        }
+      },
+      0,
+    );
     this.tables = tables;
     return tables;
   }
@@ -219,19 +227,28 @@ export class SqliteDatabase {
 
   private decodeValue(b: Buffer, at: number, type: number): [SqlValue, number] {
     switch (type) {
-      case 0: return [null, 0];
-      case 1: return [b.readInt8(at), 1];
-      case 2: return [b.readInt16BE(at), 2];
-      case 3: return [b.readIntBE(at, 3), 3];
-      case 4: return [b.readInt32BE(at), 4];
-      case 5: return [b.readIntBE(at, 6), 6];
+      case 0:
+        return [null, 0];
+      case 1:
+        return [b.readInt8(at), 1];
+      case 2:
+        return [b.readInt16BE(at), 2];
+      case 3:
+        return [b.readIntBE(at, 3), 3];
+      case 4:
+        return [b.readInt32BE(at), 4];
+      case 5:
+        return [b.readIntBE(at, 6), 6];
       case 6: {
         const v = b.readBigInt64BE(at);
         return [v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v, 8];
       }
-      case 7: return [b.readDoubleBE(at), 8];
-      case 8: return [0, 0];
-      case 9: return [1, 0];
+      case 7:
+        return [b.readDoubleBE(at), 8];
+      case 8:
+        return [0, 0];
+      case 9:
+        return [1, 0];
       default: {
         if (type < 12) throw this.corrupt(`reserved serial type ${type}`);
         const size = Math.floor((type - 12) / 2);

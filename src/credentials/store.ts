@@ -64,7 +64,9 @@ export class CredentialStore {
       info = undefined;
     }
     if (!info || typeof info !== 'object' || typeof (info as { type?: unknown }).type !== 'string') {
-      throw new UserError(`The credentials stored for [${account}] in [${path.join(this.configDir, 'credentials.db')}] are not valid JSON credentials.`);
+      throw new UserError(
+        `The credentials stored for [${account}] in [${path.join(this.configDir, 'credentials.db')}] are not valid JSON credentials.`,
+      );
     }
     return { account, universeDomain, storeKey: found.key, info: info as Record<string, unknown> };
   }

@@ -5,8 +5,7 @@ const BUCKET_CHARS = 'Bucket names must contain only lowercase letters, numbers,
 const BUCKET_START_END = 'Bucket names must start and end with a number or letter.';
 const BUCKET_LENGTH =
   'Bucket names must contain 3 to 63 characters. Names containing dots can contain up to 222 characters, but each dot-separated component can be no longer than 63 characters.';
-const BUCKET_DOTTED_DECIMAL =
-  'Bucket names cannot be represented as an IP address in dotted-decimal notation (for example, 192.168.5.4).';
+const BUCKET_DOTTED_DECIMAL = 'Bucket names cannot be represented as an IP address in dotted-decimal notation (for example, 192.168.5.4).';
 
 export function bucketNameProblem(name: string): string | undefined {
   const components = name.split('.');

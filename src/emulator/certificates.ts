@@ -18,7 +18,14 @@ export interface TlsMaterial {
 function der(tag: number, ...content: Buffer[]): Buffer {
   const body = Buffer.concat(content);
   const n = body.length;
-  const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : n < 0x10000 ? Buffer.from([0x82, n >> 8, n & 0xff]) : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
+  const length =
+    n < 0x80
+      ? Buffer.from([n])
+      : n < 0x100
+        ? Buffer.from([0x81, n])
+        : n < 0x10000
+          ? Buffer.from([0x82, n >> 8, n & 0xff])
+          : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
   return Buffer.concat([Buffer.from([tag]), length, body]);
 }
 const seq = (...content: Buffer[]) => der(0x30, ...content);
@@ -56,7 +63,9 @@ const extension = (id: string, critical: boolean, value: Buffer) => seq(oid(id),
 const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 
 function keyId(publicKey: KeyObject): Buffer {
-  return createHash('sha1').update(publicKey.export({ type: 'spki', format: 'der' })).digest();
+  return createHash('sha1')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest();
 }
 
 function certificate(options: {
@@ -121,8 +130,24 @@ export function generateTlsMaterial(hosts: string[] = []): TlsMaterial {
   const caName = 'gcloud-aip emulator CA';
   const names = [...new Set(['localhost', '127.0.0.1', '::1', ...hosts.filter((h) => h && h !== '0.0.0.0' && h !== '::')])];
   return {
-    ca: certificate({ subject: caName, issuer: caName, publicKey: caKeys.publicKey, signingKey: caKeys.privateKey, issuerKey: caKeys.publicKey, ca: true, hosts: [] }),
-    cert: certificate({ subject: 'localhost', issuer: caName, publicKey: serverKeys.publicKey, signingKey: caKeys.privateKey, issuerKey: caKeys.publicKey, ca: false, hosts: names }),
+    ca: certificate({
+      subject: caName,
+      issuer: caName,
+      publicKey: caKeys.publicKey,
+      signingKey: caKeys.privateKey,
+      issuerKey: caKeys.publicKey,
+      ca: true,
+      hosts: [],
+    }),
+    cert: certificate({
+      subject: 'localhost',
+      issuer: caName,
+      publicKey: serverKeys.publicKey,
+      signingKey: caKeys.privateKey,
+      issuerKey: caKeys.publicKey,
+      ca: false,
+      hosts: names,
+    }),
     key: serverKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
   };
 }

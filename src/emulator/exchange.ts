@@ -22,10 +22,7 @@ export interface Reply {
   file?: { path: string; start: number; end: number };
 }
 
-export type JsonBody =
-  | { kind: 'empty' }
-  | { kind: 'json'; value: unknown }
-  | { kind: 'invalid'; message: string };
+export type JsonBody = { kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'invalid'; message: string };
 
 export class Exchange {
   readonly method: string;

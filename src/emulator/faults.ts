@@ -43,7 +43,10 @@ function nonNegativeInt(key: string, value: string): number {
 
 export function parseFaultSpec(text: string): FaultSpec {
   const spec: FaultSpec = { seed: 1, rates: {} };
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = item.indexOf('=');
     if (eq < 0) throw new FaultSpecError(`Invalid fault spec item [${item}]: expected KEY=VALUE.`);
     const key = item.slice(0, eq).trim();
@@ -65,7 +68,9 @@ export function parseFaultSpec(text: string): FaultSpec {
         throw new FaultSpecError(`Invalid fault spec: match is not a regular expression: ${(err as Error).message}`);
       }
     } else {
-      throw new FaultSpecError(`Invalid fault spec key [${key}]: expected one of ${[...FAULT_KINDS, 'seed', 'slow-ms', 'retry-after', 'match', 'max'].join(', ')}.`);
+      throw new FaultSpecError(
+        `Invalid fault spec key [${key}]: expected one of ${[...FAULT_KINDS, 'seed', 'slow-ms', 'retry-after', 'match', 'max'].join(', ')}.`,
+      );
     }
   }
   const total = Object.values(spec.rates).reduce((sum, rate) => sum + rate, 0);

@@ -166,7 +166,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       if (log.length > MAX_RECORDED_REQUESTS) log.splice(0, log.length - MAX_RECORDED_REQUESTS);
     }
     if (ex?.connectionCut || (req.destroyed && !req.complete)) return; // a fault cut it, or the client went away mid-request
-    const delay = latencyMs + (fault?.kind === 'slow' ? injector?.slowMs ?? 0 : 0);
+    const delay = latencyMs + (fault?.kind === 'slow' ? (injector?.slowMs ?? 0) : 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref()); // never what keeps a closed emulator alive
     try {
       if (fault?.kind === 'lost') writeHalfAndCut(res, reply, fault.cutAt);
@@ -188,15 +188,24 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       const body = await ex.readJson();
       const email = body.kind === 'json' ? (body.value as { email?: unknown })?.email : undefined;
       if (typeof email !== 'string' || !email.includes('@')) throw httpError(400, 'Expected a JSON body {"email": "..."}.');
-      return { status: 200, json: ex.rawPath === KEYS_PATH ? oauth.createServiceAccountKey(email, baseUrl()) : oauth.createUserLogin(email) };
+      return {
+        status: 200,
+        json: ex.rawPath === KEYS_PATH ? oauth.createServiceAccountKey(email, baseUrl()) : oauth.createUserLogin(email),
+      };
     }
-    const reply = oauth.handles(ex.rawPath) ? await oauth.handle(ex)
-      : IamCredentialsService.handles(ex.rawPath) ? await iam.handle(ex)
-      : MlflowRegistryService.handles(ex.rawPath) ? await mlflow.handle(ex)
-      : ociIdentity && OciIdentityService.handles(ex.rawPath) ? await ociIdentity.handle(ex)
-      : MlService.handles(ex.rawPath) ? await ml.handle(ex)
-      : StorageService.handles(ex.rawPath) ? await storage.handle(ex)
-      : undefined;
+    const reply = oauth.handles(ex.rawPath)
+      ? await oauth.handle(ex)
+      : IamCredentialsService.handles(ex.rawPath)
+        ? await iam.handle(ex)
+        : MlflowRegistryService.handles(ex.rawPath)
+          ? await mlflow.handle(ex)
+          : ociIdentity && OciIdentityService.handles(ex.rawPath)
+            ? await ociIdentity.handle(ex)
+            : MlService.handles(ex.rawPath)
+              ? await ml.handle(ex)
+              : StorageService.handles(ex.rawPath)
+                ? await storage.handle(ex)
+                : undefined;
     if (reply) return reply;
     throw httpError(404, `The emulator has no handler for ${ex.method} ${ex.rawPath}`);
   }

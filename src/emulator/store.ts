@@ -275,7 +275,8 @@ export class Store {
       bucket.set(object.name, object);
     }
     for (const session of state.sessions) this.sessions.set(session.id, session);
-    const buckets = state.buckets ?? [...this.buckets.keys()].map((name) => ({ name, project: '', timeCreated: new Date(0).toISOString() }));
+    const buckets =
+      state.buckets ?? [...this.buckets.keys()].map((name) => ({ name, project: '', timeCreated: new Date(0).toISOString() }));
     for (const bucket of buckets) this.bucketRecords.set(bucket.name, bucket);
   }
 

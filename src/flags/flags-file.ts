@@ -60,8 +60,10 @@ interface Expansion {
 }
 
 function expandFile(file: string, stack: string[], expansion: Expansion): void {
-  if (stack.some((entry) => entry.slice(0, entry.lastIndexOf(':')) === file)) throw fail(`${FLAG} recursive reference (${stack.join(';')}).`);
-  if (++expansion.filesRead > MAX_FILES_READ) throw fail(`${FLAG} files name other flags files more than ${MAX_FILES_READ} times in all; refused.`);
+  if (stack.some((entry) => entry.slice(0, entry.lastIndexOf(':')) === file))
+    throw fail(`${FLAG} recursive reference (${stack.join(';')}).`);
+  if (++expansion.filesRead > MAX_FILES_READ)
+    throw fail(`${FLAG} files name other flags files more than ${MAX_FILES_READ} times in all; refused.`);
   const { out } = expansion;
   const text = readFlagsFile(file, expansion.readStdin);
   if (!text) throw fail(`${FLAG} [${file}] is empty.`);
@@ -81,7 +83,9 @@ function expandFile(file: string, stack: string[], expansion: Expansion): void {
   const members = Array.isArray(data) ? data : [data];
   members.forEach((member, index) => {
     if (member === null || typeof member !== 'object' || Array.isArray(member)) {
-      throw fail(`${file}:${Array.isArray(data) ? index + 1 : 1}: ${FLAG} file must contain a dictionary or list of dictionaries of flags.`);
+      throw fail(
+        `${file}:${Array.isArray(data) ? index + 1 : 1}: ${FLAG} file must contain a dictionary or list of dictionaries of flags.`,
+      );
     }
     for (const [name, value] of Object.entries(member as Record<string, RawValue>)) {
       const line = lines.find((l) => l.key === name && (l.item === index || !Array.isArray(data)))?.line ?? 1;

@@ -32,7 +32,6 @@ export interface ParserSpec {
   commandTracks?: Track[];
 }
 
-
 /** argparse's test for "this token is an option, not a value". */
 function looksLikeFlag(token: string, known: Map<string, FlagSpec>): boolean {
   if (!token.startsWith('-') || token === '-') return false;
@@ -158,7 +157,9 @@ function updateAction(previous: unknown, next: unknown): unknown {
     const merged = new Map(previous instanceof Map ? previous : []);
     for (const [key, value] of next) {
       if (merged.has(key)) {
-        throw new FlagValueError(`"${pyText(key)}" cannot be specified multiple times; received: ${pyText(merged.get(key))}, ${pyText(value)}`);
+        throw new FlagValueError(
+          `"${pyText(key)}" cannot be specified multiple times; received: ${pyText(merged.get(key))}, ${pyText(value)}`,
+        );
       }
       merged.set(key, value);
     }

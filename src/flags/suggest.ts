@@ -62,7 +62,11 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
 export function suggestCommands(words: string[], index: number, paths: string[][], limit = 10): string[][] {
   const scored = paths
     .filter((p) => p.length > index && words.slice(0, index).every((w, i) => p[i] === w))
-    .map((p) => ({ p, score: similarity(p[index], words[index]), agree: words.slice(index + 1).filter((w, i) => p[index + 1 + i] === w).length }))
+    .map((p) => ({
+      p,
+      score: similarity(p[index], words[index]),
+      agree: words.slice(index + 1).filter((w, i) => p[index + 1 + i] === w).length,
+    }))
     .filter((s) => s.score >= 0.6);
   scored.sort((a, b) => b.agree - a.agree || b.score - a.score || a.p.join(' ').localeCompare(b.p.join(' ')));
   return scored.slice(0, limit).map((s) => s.p);

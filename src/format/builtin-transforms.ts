@@ -7,16 +7,7 @@
  */
 import { transformDate } from './date-transform';
 import { parseKey } from './lexer';
-import {
-  comparePyStrings,
-  isObject,
-  pyFormatFixed,
-  pyFormatGeneral,
-  pyLen,
-  pyStr,
-  pyTruthy,
-  sortedKeys,
-} from './python';
+import { comparePyStrings, isObject, pyFormatFixed, pyFormatGeneral, pyLen, pyStr, pyTruthy, sortedKeys } from './python';
 import { getKey } from './resource';
 import { iterate, type TransformArgs, type TransformDefinition, type TransformKwargs, type TransformRegistry } from './transform';
 
@@ -184,7 +175,14 @@ const TRANSFORMS: Record<string, TransformDefinition> = {
     return counts;
   }),
   date: define(true, (r, a, k) =>
-    transformDate(r, param(a, k, 0, 'format', null), param(a, k, 1, 'unit', 1), param(a, k, 2, 'undefined', ''), param(a, k, 3, 'tz', null), param(a, k, 4, 'tz_default', null)),
+    transformDate(
+      r,
+      param(a, k, 0, 'format', null),
+      param(a, k, 1, 'unit', 1),
+      param(a, k, 2, 'undefined', ''),
+      param(a, k, 3, 'tz', null),
+      param(a, k, 4, 'tz_default', null),
+    ),
   ),
   extract: define(false, (r, a) => a.map((key) => keyValue(r, key)).filter(pyTruthy)),
   firstof: define(false, (r, a) => {

@@ -14,7 +14,12 @@ type Zone = { kind: 'utc' } | { kind: 'offset'; minutes: number } | { kind: 'ian
 
 /** A wall-clock time, naive (no zone) or aware. */
 interface WallTime {
-  year: number; month: number; day: number; hour: number; minute: number; second: number;
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
   micro: number;
   /** Milliseconds since the epoch of the instant (for naive times: as if UTC). */
   epochMs: number;
@@ -89,26 +94,46 @@ function zoneAt(zone: Zone, epochMs: number): { offsetMinutes: number; name: str
   if (zone.kind === 'utc') return { offsetMinutes: 0, name: 'UTC' };
   if (zone.kind === 'offset') return { offsetMinutes: zone.minutes, name: '' };
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone.name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', timeZoneName: 'short',
+    timeZone: zone.name,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    timeZoneName: 'short',
   }).formatToParts(new Date(Math.floor(epochMs / 1000) * 1000));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   const offsetMinutes = Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60000);
   const short = tzdataAbbreviation(zone.name, offsetMinutes) ?? parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
-  return { offsetMinutes, name: /^GMT[+-]/.test(short) || short === 'GMT' ? (offsetMinutes === 0 && zone.name.includes('UTC') ? 'UTC' : short) : short };
+  return {
+    offsetMinutes,
+    name: /^GMT[+-]/.test(short) || short === 'GMT' ? (offsetMinutes === 0 && zone.name.includes('UTC') ? 'UTC' : short) : short,
+  };
 }
 
 function wallTime(epochMs: number, micro: number, zone: { offsetMinutes: number; name: string } | undefined): WallTime {
   const shifted = new Date(epochMs + (zone?.offsetMinutes ?? 0) * 60000);
   return {
-    year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate(),
-    hour: shifted.getUTCHours(), minute: shifted.getUTCMinutes(), second: shifted.getUTCSeconds(),
-    micro, epochMs, zone,
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds(),
+    micro,
+    epochMs,
+    zone,
   };
 }
 
 /** A naive wall time read in `zone` (for naive strings given tz_default, and conversions). */
-function localize(naive: { year: number; month: number; day: number; hour: number; minute: number; second: number; micro: number }, zone: Zone): WallTime {
+function localize(
+  naive: { year: number; month: number; day: number; hour: number; minute: number; second: number; micro: number },
+  zone: Zone,
+): WallTime {
   const asUtc = Date.UTC(naive.year, naive.month - 1, naive.day, naive.hour, naive.minute, naive.second);
   let epochMs = asUtc - zoneAt(zone, asUtc).offsetMinutes * 60000;
   epochMs = asUtc - zoneAt(zone, epochMs).offsetMinutes * 60000;
@@ -168,47 +193,90 @@ function strftime(t: WallTime, format: string): string {
   const sundayWeekday = (weekday + 1) % 7;
   const directive = (c: string): string | undefined => {
     switch (c) {
-      case 'a': return DAYS[weekday].slice(0, 3);
-      case 'A': return DAYS[weekday];
-      case 'b': case 'h': return MONTHS[t.month - 1].slice(0, 3);
-      case 'B': return MONTHS[t.month - 1];
-      case 'c': return strftime(t, '%a %b %e %H:%M:%S %Y');
-      case 'C': return pad(Math.floor(t.year / 100));
-      case 'd': return pad(t.day);
-      case 'D': return strftime(t, '%m/%d/%y');
-      case 'e': return pad(t.day, 2, ' ');
-      case 'f': return pad(t.micro, 6);
-      case 'F': return strftime(t, '%Y-%m-%d');
-      case 'G': return String(isoWeek(t).year);
-      case 'g': return pad(isoWeek(t).year % 100);
-      case 'H': return pad(t.hour);
-      case 'I': return pad(hour12);
-      case 'j': return pad(yday, 3);
-      case 'k': return pad(t.hour, 2, ' ');
-      case 'l': return pad(hour12, 2, ' ');
-      case 'm': return pad(t.month);
-      case 'M': return pad(t.minute);
-      case 'n': return '\n';
-      case 'p': return t.hour < 12 ? 'AM' : 'PM';
-      case 'P': return t.hour < 12 ? 'am' : 'pm';
-      case 'r': return strftime(t, '%I:%M:%S %p');
-      case 'R': return strftime(t, '%H:%M');
-      case 's': return String(Math.floor(t.epochMs / 1000));
-      case 'S': return pad(t.second);
-      case 't': return '\t';
-      case 'T': case 'X': return strftime(t, '%H:%M:%S');
-      case 'u': return String(weekday + 1);
-      case 'U': return pad(Math.floor((yday + 6 - sundayWeekday) / 7));
-      case 'V': return pad(isoWeek(t).week);
-      case 'w': return String(sundayWeekday);
-      case 'W': return pad(Math.floor((yday + 6 - weekday) / 7));
-      case 'x': return strftime(t, '%m/%d/%y');
-      case 'y': return pad(t.year % 100);
-      case 'Y': return String(t.year);
-      case 'z': return offsetText(t);
-      case 'Z': return t.zone?.name ?? '';
-      case '%': return '%';
-      default: return undefined;
+      case 'a':
+        return DAYS[weekday].slice(0, 3);
+      case 'A':
+        return DAYS[weekday];
+      case 'b':
+      case 'h':
+        return MONTHS[t.month - 1].slice(0, 3);
+      case 'B':
+        return MONTHS[t.month - 1];
+      case 'c':
+        return strftime(t, '%a %b %e %H:%M:%S %Y');
+      case 'C':
+        return pad(Math.floor(t.year / 100));
+      case 'd':
+        return pad(t.day);
+      case 'D':
+        return strftime(t, '%m/%d/%y');
+      case 'e':
+        return pad(t.day, 2, ' ');
+      case 'f':
+        return pad(t.micro, 6);
+      case 'F':
+        return strftime(t, '%Y-%m-%d');
+      case 'G':
+        return String(isoWeek(t).year);
+      case 'g':
+        return pad(isoWeek(t).year % 100);
+      case 'H':
+        return pad(t.hour);
+      case 'I':
+        return pad(hour12);
+      case 'j':
+        return pad(yday, 3);
+      case 'k':
+        return pad(t.hour, 2, ' ');
+      case 'l':
+        return pad(hour12, 2, ' ');
+      case 'm':
+        return pad(t.month);
+      case 'M':
+        return pad(t.minute);
+      case 'n':
+        return '\n';
+      case 'p':
+        return t.hour < 12 ? 'AM' : 'PM';
+      case 'P':
+        return t.hour < 12 ? 'am' : 'pm';
+      case 'r':
+        return strftime(t, '%I:%M:%S %p');
+      case 'R':
+        return strftime(t, '%H:%M');
+      case 's':
+        return String(Math.floor(t.epochMs / 1000));
+      case 'S':
+        return pad(t.second);
+      case 't':
+        return '\t';
+      case 'T':
+      case 'X':
+        return strftime(t, '%H:%M:%S');
+      case 'u':
+        return String(weekday + 1);
+      case 'U':
+        return pad(Math.floor((yday + 6 - sundayWeekday) / 7));
+      case 'V':
+        return pad(isoWeek(t).week);
+      case 'w':
+        return String(sundayWeekday);
+      case 'W':
+        return pad(Math.floor((yday + 6 - weekday) / 7));
+      case 'x':
+        return strftime(t, '%m/%d/%y');
+      case 'y':
+        return pad(t.year % 100);
+      case 'Y':
+        return String(t.year);
+      case 'z':
+        return offsetText(t);
+      case 'Z':
+        return t.zone?.name ?? '';
+      case '%':
+        return '%';
+      default:
+        return undefined;
     }
   };
   return format.replace(/%(.)/gs, (whole, c: string) => directive(c) ?? whole);
@@ -216,29 +284,32 @@ function strftime(t: WallTime, format: string): string {
 
 /** times.FormatDateTime: strftime plus gcloud's %Nf, %Ez, %Oz and %s extensions. */
 function formatDateTime(t: WallTime, format: string): string {
-  return format.replace(/%%|%([1-9])?([EO])?([fsz])|%./gs, (whole, digits: string | undefined, alternate: string | undefined, spec: string | undefined) => {
-    if (!spec) return strftime(t, whole);
-    if (spec === 'f') {
-      let value = pad(t.micro, 6);
-      const n = digits ? Number(digits) : undefined;
-      if (n && n < value.length) {
-        let v = Number(value.slice(0, n));
-        if (Number(value[n]) >= 5) v += 1;
-        value = pad(v, n);
-        if (value.length > n) value = pad(v - 1, n);
+  return format.replace(
+    /%%|%([1-9])?([EO])?([fsz])|%./gs,
+    (whole, digits: string | undefined, alternate: string | undefined, spec: string | undefined) => {
+      if (!spec) return strftime(t, whole);
+      if (spec === 'f') {
+        let value = pad(t.micro, 6);
+        const n = digits ? Number(digits) : undefined;
+        if (n && n < value.length) {
+          let v = Number(value.slice(0, n));
+          if (Number(value[n]) >= 5) v += 1;
+          value = pad(v, n);
+          if (value.length > n) value = pad(v - 1, n);
+        }
+        return value;
       }
+      if (spec === 's') {
+        // Python's repr of the float timestamp: 1609459200.0, 1709231399.999999.
+        const seconds = Math.floor(t.epochMs / 1000) + t.micro / 1e6;
+        return Number.isInteger(seconds) ? `${seconds}.0` : String(seconds);
+      }
+      let value = offsetText(t);
+      if (alternate === 'E' && value === '+0000') value = 'Z';
+      else if (alternate && value.length === 5) value = `${value.slice(0, 3)}:${value.slice(3)}`;
       return value;
-    }
-    if (spec === 's') {
-      // Python's repr of the float timestamp: 1609459200.0, 1709231399.999999.
-      const seconds = Math.floor(t.epochMs / 1000) + t.micro / 1e6;
-      return Number.isInteger(seconds) ? `${seconds}.0` : String(seconds);
-    }
-    let value = offsetText(t);
-    if (alternate === 'E' && value === '+0000') value = 'Z';
-    else if (alternate && value.length === 5) value = `${value.slice(0, 3)}:${value.slice(3)}`;
-    return value;
-  });
+    },
+  );
 }
 
 function toNumber(r: unknown): number | undefined {
@@ -248,7 +319,14 @@ function toNumber(r: unknown): number | undefined {
   return undefined;
 }
 
-export function transformDate(r: unknown, format: unknown, unit: unknown, undefinedValue: unknown, tz: unknown, tzDefault: unknown): unknown {
+export function transformDate(
+  r: unknown,
+  format: unknown,
+  unit: unknown,
+  undefinedValue: unknown,
+  tz: unknown,
+  tzDefault: unknown,
+): unknown {
   const fmt = format === null || format === undefined || format === '' ? '%Y-%m-%dT%H:%M:%S' : String(format);
   const zoneIn = tzDefault ? zoneNamed(String(tzDefault)) : undefined;
   const number = toNumber(r);
@@ -259,7 +337,7 @@ export function transformDate(r: unknown, format: unknown, unit: unknown, undefi
     const whole = Math.floor(epochMs / 1000) * 1000;
     const micro = Math.round((number / divisor - whole / 1000) * 1e6);
     // fromtimestamp(ts, tz_in): aware in tz_default, else naive local time.
-    const zone = zoneIn ?? { kind: 'iana', name: localZoneName() } as Zone;
+    const zone = zoneIn ?? ({ kind: 'iana', name: localZoneName() } as Zone);
     const at = zoneAt(zone, whole);
     const t = wallTime(whole, micro, at);
     return formatDateTime(zoneIn ? t : { ...t, zone: undefined }, fmt);
@@ -277,7 +355,14 @@ export function transformDate(r: unknown, format: unknown, unit: unknown, undefi
   } else if (!parsed) {
     return undefinedValue;
   } else if (parsed.offsetMinutes !== undefined) {
-    const asUtc = Date.UTC(parsed.naive.year, parsed.naive.month - 1, parsed.naive.day, parsed.naive.hour, parsed.naive.minute, parsed.naive.second);
+    const asUtc = Date.UTC(
+      parsed.naive.year,
+      parsed.naive.month - 1,
+      parsed.naive.day,
+      parsed.naive.hour,
+      parsed.naive.minute,
+      parsed.naive.second,
+    );
     const epochMs = asUtc - parsed.offsetMinutes * 60000;
     t = wallTime(epochMs, parsed.naive.micro, { offsetMinutes: parsed.offsetMinutes, name: parsed.utcName ? 'UTC' : '' });
   } else {

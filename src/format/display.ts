@@ -40,9 +40,7 @@ function parseSortBy(sortBy: string[]): SortKey[] {
 export function composeFormat(format: string, defaultFormat = '', sortBy: string[] = []): string {
   let composed = format && defaultFormat ? `${defaultFormat} ${format}` : format || defaultFormat;
   if (!composed || !sortBy.length) return composed;
-  const orders = parseSortBy(sortBy).map(
-    ({ key, reverse }, i) => `${keyName(key)}:sort=${i + 1}${reverse ? ':reverse' : ''}`,
-  );
+  const orders = parseSortBy(sortBy).map(({ key, reverse }, i) => `${keyName(key)}:sort=${i + 1}${reverse ? ':reverse' : ''}`);
   composed += `:(${orders.join(',')})`;
   return composed;
 }

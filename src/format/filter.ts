@@ -69,7 +69,10 @@ export class FilterTap {
   private readonly filter: Filter;
   private missing: Key[];
 
-  constructor(expression: string, private readonly warn: Warn = () => undefined) {
+  constructor(
+    expression: string,
+    private readonly warn: Warn = () => undefined,
+  ) {
     const compiled = new FilterParser(expression, new MatchWarnings(warn)).parse();
     this.filter = compiled.filter;
     this.missing = uniqueKeys(compiled.keys);

@@ -40,15 +40,26 @@ export interface RenderOptions extends DisplayOptions {
 
 // Every printer name gcloud accepts, for its "Format must be one of" message.
 const GCLOUD_FORMATS = [
-  'config', 'csv', 'default', 'diff', 'disable', 'flattened', 'get', 'json',
-  'list', 'multi', 'none', 'object', 'table', 'text', 'value', 'yaml',
+  'config',
+  'csv',
+  'default',
+  'diff',
+  'disable',
+  'flattened',
+  'get',
+  'json',
+  'list',
+  'multi',
+  'none',
+  'object',
+  'table',
+  'text',
+  'value',
+  'yaml',
 ];
 
 function unknownFormat(name: string): FormatError {
-  return new FormatError(
-    `Format must be one of ${GCLOUD_FORMATS.join(', ')}; received [${name}].\n\n` +
-      FORMATS_ADVICE,
-  );
+  return new FormatError(`Format must be one of ${GCLOUD_FORMATS.join(', ')}; received [${name}].\n\n` + FORMATS_ADVICE);
 }
 
 function createPrinter(name: string, spec: ProjectionSpec, options: RenderOptions): ResourcePrinter {
@@ -98,11 +109,6 @@ export function renderFormat(resources: unknown, format: string, options: Render
   // A projection without a printer name prints nothing.
   if (!name) return '';
   const printer = createPrinter(name, spec, options);
-  const displayed = applyDisplayOptions(
-    resources,
-    options.isList ?? Array.isArray(resources),
-    options,
-    parseProjection('', symbols),
-  );
+  const displayed = applyDisplayOptions(resources, options.isList ?? Array.isArray(resources), options, parseProjection('', symbols));
   return printer.print(displayed.resources, !displayed.isList);
 }

@@ -16,11 +16,7 @@ const ESCAPES: Record<string, string> = {
 
 /** Only quotes, backslashes and control characters are escaped; other text is kept as is. */
 function quote(s: string): string {
-  return (
-    '"' +
-    s.replace(/[\x00-\x1f"\\]/g, (c) => ESCAPES[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) +
-    '"'
-  );
+  return '"' + s.replace(/[\x00-\x1f"\\]/g, (c) => ESCAPES[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '"';
 }
 
 function dumpNumber(n: number): string {

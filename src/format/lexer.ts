@@ -17,8 +17,24 @@ const ESCAPE = '\\';
 
 /** Transforms gcloud has but this implementation does not. */
 const UNSUPPORTED_TRANSFORMS = new Set([
-  'color', 'date', 'decode', 'duration', 'encode', 'enum', 'error', 'fatal', 'filter',
-  'format', 'if', 'iso', 'regex', 'resolution', 'scope', 'size', 'sub', 'synthesize',
+  'color',
+  'date',
+  'decode',
+  'duration',
+  'encode',
+  'enum',
+  'error',
+  'fatal',
+  'filter',
+  'format',
+  'if',
+  'iso',
+  'regex',
+  'resolution',
+  'scope',
+  'size',
+  'sub',
+  'synthesize',
 ]);
 
 export interface LexerContext {

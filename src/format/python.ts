@@ -158,7 +158,9 @@ export function pyFloatRepr(x: number): string {
 export function pyFormatFixed(x: number, decimals: number): string {
   const special = nonFinite(x);
   if (special) return special;
-  const digits = roundScaled(x, decimals).toString().padStart(decimals + 1, '0');
+  const digits = roundScaled(x, decimals)
+    .toString()
+    .padStart(decimals + 1, '0');
   const intPart = digits.slice(0, digits.length - decimals);
   const frac = digits.slice(digits.length - decimals);
   return sign(x) + intPart + (decimals > 0 ? '.' + frac : '');

@@ -17,16 +17,45 @@ const MIN_WRAP_WIDTH = 10;
 const DEFAULT_TERMINAL_WIDTH = 80;
 
 interface BoxCharacters {
-  dl: string; dr: string; h: string; hd: string; hu: string; ul: string; ur: string;
-  v: string; vh: string; vl: string; vr: string;
+  dl: string;
+  dr: string;
+  h: string;
+  hd: string;
+  hu: string;
+  ul: string;
+  ur: string;
+  v: string;
+  vh: string;
+  vl: string;
+  vr: string;
 }
 
 const UNICODE_BOX: BoxCharacters = {
-  dl: '┐', dr: '┌', h: '─', hd: '┬', hu: '┴', ul: '┘', ur: '└', v: '│', vh: '┼', vl: '┤', vr: '├',
+  dl: '┐',
+  dr: '┌',
+  h: '─',
+  hd: '┬',
+  hu: '┴',
+  ul: '┘',
+  ur: '└',
+  v: '│',
+  vh: '┼',
+  vl: '┤',
+  vr: '├',
 };
 
 const ASCII_BOX: BoxCharacters = {
-  dl: '+', dr: '+', h: '-', hd: '+', hu: '+', ul: '+', ur: '+', v: '|', vh: '+', vl: '+', vr: '+',
+  dl: '+',
+  dr: '+',
+  h: '-',
+  hd: '+',
+  hu: '+',
+  ul: '+',
+  ur: '+',
+  v: '|',
+  vh: '+',
+  vl: '+',
+  vr: '+',
 };
 
 /** Cell text: '' for null, 6-digit floats, Python str() for everything else. */

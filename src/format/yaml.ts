@@ -101,12 +101,7 @@ interface Analysis {
 }
 
 function isPrintableUnicode(code: number): boolean {
-  return (
-    code === 0x85 ||
-    (code >= 0xa0 && code <= 0xd7ff) ||
-    (code >= 0xe000 && code <= 0xfffd) ||
-    (code >= 0x10000 && code <= 0x10ffff)
-  );
+  return code === 0x85 || (code >= 0xa0 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
 }
 
 function analyze(text: string): Analysis {
@@ -517,13 +512,7 @@ class Emitter {
           start = end + 1;
         }
       }
-      if (
-        end > 0 &&
-        end < chars.length - 1 &&
-        (ch === ' ' || start >= end) &&
-        this.column + (end - start) > BEST_WIDTH &&
-        split
-      ) {
+      if (end > 0 && end < chars.length - 1 && (ch === ' ' || start >= end) && this.column + (end - start) > BEST_WIDTH && split) {
         // Fold with an escaped line break.
         const data = chars.slice(start, end).join('') + '\\';
         if (start < end) start = end;

@@ -76,7 +76,8 @@ export class MlflowClient {
     if (response.status !== 200) return undefined;
     const parsed = modelVersionListSchema.safeParse(this.parse(response, 'model-versions/search'));
     if (!parsed.success) return undefined;
-    const tagSet = (tags: { key: string; value?: string }[] | undefined) => JSON.stringify((tags ?? []).map((t) => [t.key, t.value ?? '']).sort());
+    const tagSet = (tags: { key: string; value?: string }[] | undefined) =>
+      JSON.stringify((tags ?? []).map((t) => [t.key, t.value ?? '']).sort());
     const wanted = tagSet(request.tags);
     return parsed.data.model_versions
       .filter((v) => v.source === request.source && (v.run_id || undefined) === request.run_id && tagSet(v.tags) === wanted)
@@ -122,7 +123,9 @@ export class MlflowClient {
         const meaning = OCI_STATUS_MEANING[response.status] ?? OCI_OTHER_STATUS;
         const hint = this.ociHint(response.status);
         const sentence = hint && !/[.!?]$/.test(said) ? `${said}.` : said;
-        throw new UserError(`The MLflow registry refused ${endpoint}: HTTP ${response.status} ${meaning}. ${code ? `${code}: ` : ''}${sentence}${hint}${id}`);
+        throw new UserError(
+          `The MLflow registry refused ${endpoint}: HTTP ${response.status} ${meaning}. ${code ? `${code}: ` : ''}${sentence}${hint}${id}`,
+        );
       }
       throw new UserError(`The MLflow registry refused ${endpoint} (HTTP ${response.status}${code ? ` ${code}` : ''}): ${said}${id}`);
     }
@@ -148,7 +151,9 @@ export class MlflowClient {
     const parsed = modelVersionResponseSchema.safeParse(this.parse(response, endpoint));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new UserError(`The MLflow registry's answer to ${endpoint} is not a model version: ${issue.path.join('.') || 'body'}: ${issue.message}`);
+      throw new UserError(
+        `The MLflow registry's answer to ${endpoint} is not a model version: ${issue.path.join('.') || 'body'}: ${issue.message}`,
+      );
     }
     return parsed.data.model_version;
   }
@@ -201,7 +206,8 @@ export async function registerModelVersion(
   const sleep = options.sleep ?? abortableSleep;
   const interval = options.pollIntervalMs ?? REGISTRATION_POLL_MS;
   const started = Date.now();
-  if (current.status === 'PENDING_REGISTRATION') output.status(`Waiting for version [${current.version}] of MLflow model [${request.name}] to be registered...`);
+  if (current.status === 'PENDING_REGISTRATION')
+    output.status(`Waiting for version [${current.version}] of MLflow model [${request.name}] to be registered...`);
   while (current.status === 'PENDING_REGISTRATION') {
     if (Date.now() - started > MAX_REGISTRATION_WAIT_MS) {
       throw new UserError(

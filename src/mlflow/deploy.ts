@@ -56,17 +56,26 @@ export function planDeployRegistration(
   source: string | undefined,
 ): DeployRegistration | undefined {
   if (options.mlflowModel === undefined) {
-    const orphan = (['mlflowRunId', 'mlflowTags', 'mlflowTrackingUri', 'mlflowAuth', 'mlflowOciProfile'] as const).find((dest) => ctx.specified.has(dest));
-    if (orphan) throw new ArgumentError(`argument --mlflow-model: Must be specified with --${orphan.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`);
+    const orphan = (['mlflowRunId', 'mlflowTags', 'mlflowTrackingUri', 'mlflowAuth', 'mlflowOciProfile'] as const).find((dest) =>
+      ctx.specified.has(dest),
+    );
+    if (orphan)
+      throw new ArgumentError(
+        `argument --mlflow-model: Must be specified with --${orphan.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`,
+      );
     return undefined;
   }
   const server = trackingServer(options.mlflowTrackingUri, ctx.env, '--mlflow-tracking-uri');
   const userTags = tagsFromMap(options.mlflowTags);
   const reserved = userTags.find((t) => t.key === VERSION_TAG || t.key === OPERATION_TAG);
-  if (reserved) throw new UserError(`--mlflow-tags: the tag [${reserved.key}] is set by gcloud-aip to name the deployed version and its operation.`);
+  if (reserved)
+    throw new UserError(`--mlflow-tags: the tag [${reserved.key}] is set by gcloud-aip to name the deployed version and its operation.`);
 
   // A container-only version (beta --image) has no model files to point the registry at.
-  if (!source) throw new UserError('--mlflow-model registers the version\'s deploymentUri, and this version has none (give --origin or deploymentUri).');
+  if (!source)
+    throw new UserError(
+      "--mlflow-model registers the version's deploymentUri, and this version has none (give --origin or deploymentUri).",
+    );
 
   const requestFor = (deploymentUri: string, operation: string | undefined): CreateModelVersionRequest =>
     withoutUnset({
@@ -84,8 +93,12 @@ export function planDeployRegistration(
   }
   // Credentials are read and keys loaded now, so a bad profile stops the command before the deploy.
   const signer = requestSigner({
-    mode: options.mlflowAuth, profile: options.mlflowOciProfile, oci: server.aiDataPlatformId !== undefined,
-    env: ctx.env, warn: (message) => ctx.output.warning(message), authFlag: '--mlflow-auth',
+    mode: options.mlflowAuth,
+    profile: options.mlflowOciProfile,
+    oci: server.aiDataPlatformId !== undefined,
+    env: ctx.env,
+    warn: (message) => ctx.output.warning(message),
+    authFlag: '--mlflow-auth',
   });
 
   return {

@@ -12,7 +12,16 @@ import * as path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { CommandContext } from '../cli/command';
 import { UserError } from '../errors';
-import { configFilePath, keyFingerprint, loadPrivateKey, privateKeyFromPem, profileName, readProfile, requireKeys, expandHome } from './oci-config';
+import {
+  configFilePath,
+  keyFingerprint,
+  loadPrivateKey,
+  privateKeyFromPem,
+  profileName,
+  readProfile,
+  requireKeys,
+  expandHome,
+} from './oci-config';
 import { instancePrincipalKey } from './oci-instance';
 import { signRequest, type SignableRequest, type SigningKey } from './oci-signer';
 
@@ -56,7 +65,9 @@ export function requestSigner(options: OciAuthOptions): RequestSigner | undefine
   const mode = chooseAuthMode(options);
   if (mode === 'bearer') return undefined;
   if (!options.oci) {
-    throw new UserError(`${options.authFlag}=${mode} signs requests to an OCI AI Data Platform (https://HOST/20260430/aiDataPlatforms/ID/mlops); this tracking URI is not one.`);
+    throw new UserError(
+      `${options.authFlag}=${mode} signs requests to an OCI AI Data Platform (https://HOST/20260430/aiDataPlatforms/ID/mlops); this tracking URI is not one.`,
+    );
   }
   switch (mode) {
     case 'api_key':
@@ -125,7 +136,8 @@ function securityTokenSigner(options: OciAuthOptions): RequestSigner {
 /** Resource principals, version 2.2 (what OCI Functions, Data Science jobs and the SDKs use). */
 function resourcePrincipalSigner(env: NodeJS.ProcessEnv, authFlag: string): RequestSigner {
   const version = env.OCI_RESOURCE_PRINCIPAL_VERSION;
-  if (!version) throw new UserError(`${authFlag}=resource_principal needs OCI_RESOURCE_PRINCIPAL_VERSION (set by the OCI service the job runs in).`);
+  if (!version)
+    throw new UserError(`${authFlag}=resource_principal needs OCI_RESOURCE_PRINCIPAL_VERSION (set by the OCI service the job runs in).`);
   if (version !== '2.2') throw new UserError(`OCI_RESOURCE_PRINCIPAL_VERSION [${version}] is not supported: gcloud-aip reads version 2.2.`);
   const missing = ['OCI_RESOURCE_PRINCIPAL_RPST', 'OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM'].filter((name) => !env[name]);
   if (missing.length) throw new UserError(`Resource principal version 2.2 needs ${missing.join(' and ')}.`);
@@ -137,7 +149,9 @@ function resourcePrincipalSigner(env: NodeJS.ProcessEnv, authFlag: string): Requ
   let key: KeyObject;
   if (path.isAbsolute(pem)) {
     if (passSetting && !path.isAbsolute(passSetting)) {
-      throw new UserError('OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM is a path, so OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE must be one too.');
+      throw new UserError(
+        'OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM is a path, so OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE must be one too.',
+      );
     }
     const passPhrase = passSetting ? readToken(passSetting, 'OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE') : undefined;
     key = loadPrivateKey(pem, passPhrase, 'OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM', () => undefined);

@@ -60,7 +60,9 @@ export function readProfile(file: string, name: string, warn: (message: string) 
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError(`The OCI config file [${file}] does not exist: create it with \`oci setup config\`, or point OCI_CLI_CONFIG_FILE at yours.`);
+      throw new UserError(
+        `The OCI config file [${file}] does not exist: create it with \`oci setup config\`, or point OCI_CLI_CONFIG_FILE at yours.`,
+      );
     }
     throw new UserError(`Unable to read the OCI config file [${file}]: ${(err as Error).message}`);
   }
@@ -78,7 +80,9 @@ export function readProfile(file: string, name: string, warn: (message: string) 
 export function requireKeys(profile: OciProfile, keys: string[], purpose: string): void {
   const missing = keys.filter((k) => !profile.values[k]);
   if (missing.length) {
-    throw new UserError(`Profile [${profile.name}] of the OCI config file [${profile.file}] lacks ${missing.join(', ')}, needed for ${purpose}.`);
+    throw new UserError(
+      `Profile [${profile.name}] of the OCI config file [${profile.file}] lacks ${missing.join(', ')}, needed for ${purpose}.`,
+    );
   }
 }
 
@@ -90,7 +94,8 @@ export function loadPrivateKey(file: string, passPhrase: string | undefined, ori
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`The key file [${file}] (${origin}) does not exist.`);
-    if (code === 'EACCES') throw new UserError(`The key file [${file}] (${origin}) is not readable by this user: check its owner and permissions.`);
+    if (code === 'EACCES')
+      throw new UserError(`The key file [${file}] (${origin}) is not readable by this user: check its owner and permissions.`);
     throw new UserError(`Unable to read the key file [${file}] (${origin}): ${(err as Error).message}`);
   }
   warnIfOpen(file, 'key file', warn);
@@ -107,7 +112,8 @@ export function privateKeyFromPem(pem: Buffer | string, passPhrase: string | und
   } catch {
     throw new UserError(encrypted ? `The pass phrase of ${what} is wrong.` : `${capitalise(what)} is not a PEM private key.`);
   }
-  if (key.asymmetricKeyType !== 'rsa') throw new UserError(`${capitalise(what)} is a ${key.asymmetricKeyType ?? 'non-RSA'} key: OCI signs with RSA keys.`);
+  if (key.asymmetricKeyType !== 'rsa')
+    throw new UserError(`${capitalise(what)} is a ${key.asymmetricKeyType ?? 'non-RSA'} key: OCI signs with RSA keys.`);
   return key;
 }
 
@@ -127,7 +133,9 @@ function warnIfOpen(file: string, what: string, warn: (message: string) => void)
     return;
   }
   if (mode & 0o077) {
-    warn(`Permissions on the OCI ${what} [${file}] are too open (${mode.toString(8).padStart(4, '0')}): only you should be able to read it (chmod 600 ${file}).`);
+    warn(
+      `Permissions on the OCI ${what} [${file}] are too open (${mode.toString(8).padStart(4, '0')}): only you should be able to read it (chmod 600 ${file}).`,
+    );
   }
 }
 

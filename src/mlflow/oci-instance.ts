@@ -27,13 +27,16 @@ export async function instancePrincipalKey(env: NodeJS.ProcessEnv): Promise<Sign
   const metadata = async (path: string) => {
     const url = `${base}/${path}`;
     const answer = await send(url, { headers: { authorization: 'Bearer Oracle' } }, 'the OCI instance metadata service');
-    if (answer.status !== 200) throw new UserError(`The OCI instance metadata service answered ${url} with HTTP ${answer.status}: ${describe(answer)}`);
+    if (answer.status !== 200)
+      throw new UserError(`The OCI instance metadata service answered ${url} with HTTP ${answer.status}: ${describe(answer)}`);
     return answer.text;
   };
   const certificatePem = await metadata('identity/cert.pem');
   const keyPem = await metadata('identity/key.pem');
   const intermediatePem = await metadata('identity/intermediate.pem');
-  const federation = (env.OCI_SDK_AUTH_CLIENT_REGION_URL || `https://auth.${(await metadata('instance/canonicalRegionName')).trim()}.oraclecloud.com`).replace(/\/+$/, '');
+  const federation = (
+    env.OCI_SDK_AUTH_CLIENT_REGION_URL || `https://auth.${(await metadata('instance/canonicalRegionName')).trim()}.oraclecloud.com`
+  ).replace(/\/+$/, '');
 
   let certificate: X509Certificate;
   let instanceKey: KeyObject;
@@ -54,7 +57,10 @@ export async function instancePrincipalKey(env: NodeJS.ProcessEnv): Promise<Sign
     purpose: 'DEFAULT',
   });
   const url = `${federation}/v1/x509`;
-  const headers = signRequest({ method: 'POST', url, headers: {}, body }, { keyId: `${tenancy}/fed-x509/${certificate.fingerprint}`, privateKey: instanceKey });
+  const headers = signRequest(
+    { method: 'POST', url, headers: {}, body },
+    { keyId: `${tenancy}/fed-x509/${certificate.fingerprint}`, privateKey: instanceKey },
+  );
   const response = await send(url, { method: 'POST', headers, body }, 'the OCI federation endpoint');
   let token: unknown;
   try {
@@ -63,7 +69,9 @@ export async function instancePrincipalKey(env: NodeJS.ProcessEnv): Promise<Sign
     token = undefined;
   }
   if (response.status !== 200 || typeof token !== 'string' || !token) {
-    throw new UserError(`The OCI federation endpoint [${url}] refused the instance principal (HTTP ${response.status}): ${describe(response)}`);
+    throw new UserError(
+      `The OCI federation endpoint [${url}] refused the instance principal (HTTP ${response.status}): ${describe(response)}`,
+    );
   }
   return { keyId: `ST$${token}`, privateKey: session.privateKey };
 }

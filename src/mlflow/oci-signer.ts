@@ -60,9 +60,10 @@ export function signRequest(request: SignableRequest, key: SigningKey, now: Date
     headers['content-length'] = String(body.length);
     headers['x-content-sha256'] = createHash('sha256').update(body).digest('base64');
   }
-  const signature = createSign('RSA-SHA256').update(signingString(request.method, request.url, names, headers)).sign(key.privateKey, 'base64');
-  headers.authorization =
-    `Signature version="1",keyId="${key.keyId}",algorithm="rsa-sha256",headers="${names.join(' ')}",signature="${signature}"`;
+  const signature = createSign('RSA-SHA256')
+    .update(signingString(request.method, request.url, names, headers))
+    .sign(key.privateKey, 'base64');
+  headers.authorization = `Signature version="1",keyId="${key.keyId}",algorithm="rsa-sha256",headers="${names.join(' ')}",signature="${signature}"`;
   return headers;
 }
 
@@ -109,10 +110,12 @@ export function signatureProblem(
   if (missing.length) return `the signature does not cover ${missing.join(', ')}`;
   const headers = lowerCaseKeys(request.headers);
   const date = Date.parse(headers['x-date'] ?? headers.date ?? '');
-  if (Number.isNaN(date) || Math.abs(now.getTime() - date) > maxSkewMs) return 'the date of the request is missing or more than 5 minutes off';
+  if (Number.isNaN(date) || Math.abs(now.getTime() - date) > maxSkewMs)
+    return 'the date of the request is missing or more than 5 minutes off';
   if (signed.has('x-content-sha256')) {
     const body = request.body === undefined ? Buffer.alloc(0) : Buffer.from(request.body);
-    if (headers['x-content-sha256'] !== createHash('sha256').update(body).digest('base64')) return 'x-content-sha256 does not match the body';
+    if (headers['x-content-sha256'] !== createHash('sha256').update(body).digest('base64'))
+      return 'x-content-sha256 does not match the body';
     if (headers['content-length'] !== String(body.length)) return 'content-length does not match the body';
   }
   let text: string;

@@ -12,8 +12,13 @@ export const MAX_RETRY_TOKEN_LENGTH = 64;
 export function retryTokenFor(request: CreateModelVersionRequest): string {
   // Field order fixed, so the same values always give the same token.
   const canonical = JSON.stringify([
-    request.name, request.source, request.run_id ?? null, request.run_link ?? null, request.description ?? null,
-    request.model_id ?? null, (request.tags ?? []).map((t) => [t.key, t.value]),
+    request.name,
+    request.source,
+    request.run_id ?? null,
+    request.run_link ?? null,
+    request.description ?? null,
+    request.model_id ?? null,
+    (request.tags ?? []).map((t) => [t.key, t.value]),
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, MAX_RETRY_TOKEN_LENGTH);
 }

@@ -18,10 +18,16 @@ export const LIMITS = {
 } as const;
 
 function text(limit: { min?: number; max: number }) {
-  const checks: z.core.$ZodCheck<string>[] = [z.maxLength(limit.max, { error: (issue) => `at most ${limit.max} characters (got ${(issue.input as string).length})` })];
+  const checks: z.core.$ZodCheck<string>[] = [
+    z.maxLength(limit.max, { error: (issue) => `at most ${limit.max} characters (got ${(issue.input as string).length})` }),
+  ];
   if (limit.min) {
     const min = limit.min;
-    checks.unshift(z.minLength(min, { error: (issue) => (min === 1 ? 'must not be empty' : `at least ${min} characters (got ${String((issue.input as string).length)})`) }));
+    checks.unshift(
+      z.minLength(min, {
+        error: (issue) => (min === 1 ? 'must not be empty' : `at least ${min} characters (got ${String((issue.input as string).length)})`),
+      }),
+    );
   }
   return z.string({ error: 'must be a string' }).check(...checks);
 }
@@ -37,9 +43,11 @@ export const createModelVersionRequestSchema = z.strictObject({
   description: z.optional(text(LIMITS.description)),
   model_id: z.optional(text(LIMITS.model_id)),
   tags: z.optional(
-    z.array(modelVersionTagSchema).check(
-      z.maxLength(LIMITS.tags.max, { error: (issue) => `at most ${LIMITS.tags.max} tags (got ${(issue.input as unknown[]).length})` }),
-    ),
+    z
+      .array(modelVersionTagSchema)
+      .check(
+        z.maxLength(LIMITS.tags.max, { error: (issue) => `at most ${LIMITS.tags.max} tags (got ${(issue.input as unknown[]).length})` }),
+      ),
   ),
 });
 export type CreateModelVersionRequest = z.infer<typeof createModelVersionRequestSchema>;

@@ -31,7 +31,9 @@ export function trackingServer(flagValue: string | undefined, env: NodeJS.Proces
     url = new URL('invalid:');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UserError(`The MLflow tracking URI [${uri}] (from ${from}) is not an http(s) URL: gcloud-aip registers through the registry's REST API.`);
+    throw new UserError(
+      `The MLflow tracking URI [${uri}] (from ${from}) is not an http(s) URL: gcloud-aip registers through the registry's REST API.`,
+    );
   }
   if (url.search || url.hash) throw new UserError(`The MLflow tracking URI [${uri}] (from ${from}) must not have a query or fragment.`);
   const base = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;

@@ -88,7 +88,9 @@ export interface HttpClientOptions {
 
 const REDACTED_RESPONSE = 'Body redacted: Contains oauth token.';
 
-type AttemptResult = { ok: true; status: number; headers: Record<string, string>; body: Buffer } | { ok: false; error: Error; requestSent: boolean };
+type AttemptResult =
+  | { ok: true; status: number; headers: Record<string, string>; body: Buffer }
+  | { ok: false; error: Error; requestSent: boolean };
 
 export class HttpClient {
   private readonly dispatchers: Dispatchers;
@@ -169,7 +171,13 @@ export class HttpClient {
   }
 
   /** One exchange; resolves with the answer or with what went wrong (never rejects). */
-  private attempt(request: HttpRequest, url: URL, route: Route, token: string | undefined, signal: AbortSignal | undefined): Promise<AttemptResult> {
+  private attempt(
+    request: HttpRequest,
+    url: URL,
+    route: Route,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<AttemptResult> {
     const headers = buildHeaders(this.options.headers, request, token);
     const raw = request.body;
     const streamed = raw !== undefined && typeof raw === 'object' && !Buffer.isBuffer(raw) ? raw : undefined;
@@ -274,8 +282,10 @@ export function describeFailure(err: Error, target: URL, route: Route, timeoutMs
   const seconds = `${Number((timeoutMs / 1000).toFixed(3))}s`;
   if (route.proxy) {
     const proxy = proxyLabel(route.proxy);
-    const answered = /Proxy response \((\d+)\)/.exec(err.message)?.[1] ?? (/Proxy Authentication Required/.test(err.message) ? '407' : undefined);
-    if (answered === '407') return `The proxy [${proxy}] requires authentication (HTTP 407): set proxy/username and proxy/password, or the credentials in the proxy URL.`;
+    const answered =
+      /Proxy response \((\d+)\)/.exec(err.message)?.[1] ?? (/Proxy Authentication Required/.test(err.message) ? '407' : undefined);
+    if (answered === '407')
+      return `The proxy [${proxy}] requires authentication (HTTP 407): set proxy/username and proxy/password, or the credentials in the proxy URL.`;
     if (answered) return `The proxy [${proxy}] refused the request (HTTP ${answered}).`;
     if (UNREACHABLE_CODES.has(code)) return `Could not connect to the proxy [${proxy}]: ${err.message}`;
   }

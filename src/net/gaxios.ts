@@ -12,7 +12,8 @@ export function gaxiosTransport(http: HttpClient): GaxiosOptions {
     adapter: async <T>(options: GaxiosOptions): Promise<GaxiosResponse<T>> => {
       const url = String(options.url);
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = String(value);
+      for (const [name, value] of Object.entries(options.headers ?? {}))
+        if (value !== undefined) headers[name.toLowerCase()] = String(value);
       const body = options.body as string | Buffer | undefined;
       const response = await http.request({
         method: options.method ?? 'GET',
@@ -31,7 +32,14 @@ export function gaxiosTransport(http: HttpClient): GaxiosOptions {
           data = text;
         }
       }
-      return { config: options, data: data as T, status: response.status, statusText: '', headers: response.headers, request: { responseURL: url } };
+      return {
+        config: options,
+        data: data as T,
+        status: response.status,
+        statusText: '',
+        headers: response.headers,
+        request: { responseURL: url },
+      };
     },
     // The client retries; the library's own retry would multiply its attempts.
     retry: false,

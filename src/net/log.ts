@@ -16,19 +16,39 @@ function headerLines(headers: Record<string, string>): string[] {
 
 /** `body`: the text to show, or a summary such as `Body redacted: …`. */
 export function requestBlock(method: string, url: string, headers: Record<string, string>, body: string): string {
-  return [
-    '=======================', '==== request start ====', `uri: ${url}`, `method: ${method}`,
-    '== headers start ==', ...headerLines(headers), '== headers end ==',
-    '== body start ==', body, '== body end ==', '==== request end ====',
-  ].join('\n') + '\n';
+  return (
+    [
+      '=======================',
+      '==== request start ====',
+      `uri: ${url}`,
+      `method: ${method}`,
+      '== headers start ==',
+      ...headerLines(headers),
+      '== headers end ==',
+      '== body start ==',
+      body,
+      '== body end ==',
+      '==== request end ====',
+    ].join('\n') + '\n'
+  );
 }
 
 export function responseBlock(status: number, headers: Record<string, string>, body: string, seconds: number): string {
-  return [
-    '---- response start ----', `status: ${status}`, '-- headers start --', ...headerLines(headers), '-- headers end --',
-    '-- body start --', body, '-- body end --',
-    `total round trip time (request+response): ${seconds.toFixed(3)} secs`, '---- response end ----', '----------------------',
-  ].join('\n') + '\n';
+  return (
+    [
+      '---- response start ----',
+      `status: ${status}`,
+      '-- headers start --',
+      ...headerLines(headers),
+      '-- headers end --',
+      '-- body start --',
+      body,
+      '-- body end --',
+      `total round trip time (request+response): ${seconds.toFixed(3)} secs`,
+      '---- response end ----',
+      '----------------------',
+    ].join('\n') + '\n'
+  );
 }
 
 /** What --log-http shows of an upload body. */

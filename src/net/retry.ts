@@ -87,8 +87,15 @@ const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOS
 
 /** The connection failed or stalled mid-exchange: the answer (if any) was lost. */
 const CUT_OFF = new Set([
-  'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
-  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 
 /** Statuses worth another attempt: the server or something on the way was briefly unable to answer. */
@@ -105,7 +112,8 @@ export function isCertificateError(err: unknown): boolean {
 export function classify(attempt: Attempt): Verdict {
   if ('status' in attempt) return { retry: isRetryableStatus(attempt.status), mayHaveActed: false };
   const code = (attempt.error as NodeJS.ErrnoException).code ?? '';
-  if (isCertificateError(attempt.error) || (attempt.error as { permanent?: boolean }).permanent) return { retry: false, mayHaveActed: false };
+  if (isCertificateError(attempt.error) || (attempt.error as { permanent?: boolean }).permanent)
+    return { retry: false, mayHaveActed: false };
   if (NEVER_CONNECTED.has(code)) return { retry: true, mayHaveActed: false };
   if (CUT_OFF.has(code)) return { retry: true, mayHaveActed: attempt.requestSent };
   // Anything else (a bad URL or header, a file that cannot be read) fails the same way every time.

@@ -88,7 +88,10 @@ function envProxy(env: NodeJS.ProcessEnv, scheme: 'http' | 'https'): ProxySettin
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UserError(`Unsupported proxy scheme in ${scheme}_proxy: [${url.protocol}//${url.host}]; use an http:// proxy.`);
   }
-  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').split(/[,\s]+/).map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '')
+    .split(/[,\s]+/)
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
   return { url, noProxy };
 }
 
@@ -120,7 +123,7 @@ function inCidr(ip: string, cidr: string): boolean {
   if (isIP(ip) !== 4 || isIP(base) !== 4 || !(bits >= 0 && bits <= 32)) return false;
   const toInt = (a: string) => a.split('.').reduce((n, part) => (n << 8) + Number(part), 0) >>> 0;
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((toInt(ip) & mask) >>> 0) === ((toInt(base) & mask) >>> 0);
+  return (toInt(ip) & mask) >>> 0 === (toInt(base) & mask) >>> 0;
 }
 
 function caBundle(file: string | undefined): string | undefined {

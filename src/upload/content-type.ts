@@ -44,8 +44,23 @@ type SeenPath = { kind: 'path'; path: string } | { kind: 'data'; type: string | 
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 // urllib.parse.uses_params: schemes whose last path segment loses its ';params'.
-const SCHEMES_WITH_PARAMS = new Set(['ftp', 'hdl', 'prospero', 'http', 'imap', 'https', 'shttp',
-  'rtsp', 'rtsps', 'rtspu', 'sip', 'sips', 'mms', 'sftp', 'tel']);
+const SCHEMES_WITH_PARAMS = new Set([
+  'ftp',
+  'hdl',
+  'prospero',
+  'http',
+  'imap',
+  'https',
+  'shttp',
+  'rtsp',
+  'rtsps',
+  'rtspu',
+  'sip',
+  'sips',
+  'mms',
+  'sftp',
+  'tel',
+]);
 
 /**
  * guess_type runs its argument through urllib.parse.urlparse and, when that finds a scheme of two

@@ -68,11 +68,14 @@ export class GcsClient {
       // An answer that is not a listing lists nothing: uploads never overwrite, so nothing is lost.
       const page = (parseJson(reply.body) ?? {}) as { items?: unknown; nextPageToken?: unknown };
       for (const item of (Array.isArray(page.items) ? page.items : []) as { name?: unknown; size?: unknown; md5Hash?: unknown }[]) {
-        if (typeof item?.name === 'string') found.set(item.name, { size: Number(item.size), md5Hash: typeof item.md5Hash === 'string' ? item.md5Hash : undefined });
+        if (typeof item?.name === 'string')
+          found.set(item.name, { size: Number(item.size), md5Hash: typeof item.md5Hash === 'string' ? item.md5Hash : undefined });
       }
       pageToken = typeof page.nextPageToken === 'string' && page.nextPageToken ? page.nextPageToken : undefined;
       if (pageToken !== undefined && seenTokens.has(pageToken)) {
-        throw new UserError(`Listing gs://${bucket}/${prefix} failed: the server gave a page token it had already given, so the listing would never end.`);
+        throw new UserError(
+          `Listing gs://${bucket}/${prefix} failed: the server gave a page token it had already given, so the listing would never end.`,
+        );
       }
       if (pageToken !== undefined) seenTokens.add(pageToken);
     } while (pageToken);
@@ -81,7 +84,10 @@ export class GcsClient {
 
   /** An object's size and md5, or undefined when there is none. */
   async getObject(bucket: string, name: string): Promise<ObjectInfo | undefined> {
-    const reply = await this.send('GET', `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?fields=size,md5Hash`);
+    const reply = await this.send(
+      'GET',
+      `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?fields=size,md5Hash`,
+    );
     if (reply.status === 404) return undefined;
     return objectInfo(expectOk(reply));
   }
@@ -131,7 +137,14 @@ export class GcsClient {
   }
 
   /** One request (retried per the connection's policy); `target` is a path on the endpoint's host, or an absolute URL (a session). */
-  private send(method: string, target: string, headers: Record<string, string> = {}, body?: string | Buffer | StreamedBody, bodySummary?: string, retry?: RetryPolicy): Promise<HttpResponse> {
+  private send(
+    method: string,
+    target: string,
+    headers: Record<string, string> = {},
+    body?: string | Buffer | StreamedBody,
+    bodySummary?: string,
+    retry?: RetryPolicy,
+  ): Promise<HttpResponse> {
     const { http, credentials, signal } = this.connection;
     return http.request({
       method,

@@ -11,10 +11,23 @@
 // so they can never match.
 
 /** mimetypes.suffix_map: suffixes that stand for two (looked up lowercased). */
-export const SUFFIX_MAP: Readonly<Record<string, string>> = { '.svgz': '.svg.gz', '.tgz': '.tar.gz', '.taz': '.tar.gz', '.tz': '.tar.gz', '.tbz2': '.tar.bz2', '.txz': '.tar.xz' };
+export const SUFFIX_MAP: Readonly<Record<string, string>> = {
+  '.svgz': '.svg.gz',
+  '.tgz': '.tar.gz',
+  '.taz': '.tar.gz',
+  '.tz': '.tar.gz',
+  '.tbz2': '.tar.bz2',
+  '.txz': '.tar.xz',
+};
 
 /** mimetypes.encodings_map: compression suffixes (matched case-sensitively). */
-export const ENCODINGS_MAP: Readonly<Record<string, string>> = { '.gz': 'gzip', '.Z': 'compress', '.bz2': 'bzip2', '.xz': 'xz', '.br': 'br' };
+export const ENCODINGS_MAP: Readonly<Record<string, string>> = {
+  '.gz': 'gzip',
+  '.Z': 'compress',
+  '.bz2': 'bzip2',
+  '.xz': 'xz',
+  '.br': 'br',
+};
 
 /** mimetypes.types_map (strict): lowercase extension -> content type. */
 export const TYPES_MAP: Readonly<Record<string, string>> = {

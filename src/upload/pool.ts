@@ -5,7 +5,12 @@
  * Runs `work` over `items`, at most `limit` at a time, in order. The first failure aborts `cancel`
  * (so nothing new starts and requests in flight are cut off) and is what this throws.
  */
-export async function runPool<T>(items: readonly T[], limit: number, cancel: AbortController, work: (item: T) => Promise<void>): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  cancel: AbortController,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let firstError: unknown;
   const worker = async () => {

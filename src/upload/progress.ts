@@ -58,10 +58,12 @@ export function progressLine(p: StageProgress, bucket: string, elapsed: number):
 
 /** The line left at the end: what was sent, what was skipped, how long it took. */
 export function summaryLine(p: StageProgress, seconds: number): string {
-  if (p.filesSkipped === p.filesTotal) return `Nothing to upload: all ${count(p.filesTotal, 'file')} (${bytes(p.bytesTotal)}) are already staged.`;
+  if (p.filesSkipped === p.filesTotal)
+    return `Nothing to upload: all ${count(p.filesTotal, 'file')} (${bytes(p.bytesTotal)}) are already staged.`;
   const uploaded = p.filesDone - p.filesSkipped;
   const sent = p.bytesDone - p.bytesSkipped;
-  const skipped = p.filesSkipped > 0 ? `; ${count(p.filesSkipped, 'file')} (${bytes(p.bytesSkipped)}) already there, not uploaded again` : '';
+  const skipped =
+    p.filesSkipped > 0 ? `; ${count(p.filesSkipped, 'file')} (${bytes(p.bytesSkipped)}) already there, not uploaded again` : '';
   return `Staged ${count(uploaded, 'file')} (${bytes(sent)}) in ${seconds.toFixed(1)}s${skipped}.`;
 }
 

@@ -24,9 +24,24 @@ import { ByteBudget, runPool } from './pool';
 import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { systemClock, UPLOAD_RETRY, type Clock, type HttpClient, type RetryPolicy, type TokenSource } from '../net';
-import { bucketMissingError, fileChangedError, fileMismatchError, stagedConflictError, StagingError, toUploadError, type UploadTarget } from './upload-errors';
+import {
+  bucketMissingError,
+  fileChangedError,
+  fileMismatchError,
+  stagedConflictError,
+  StagingError,
+  toUploadError,
+  type UploadTarget,
+} from './upload-errors';
 import { Md5Worker } from './md5-worker';
-import { gcloudLocalPath, listOriginFiles, unchangedSinceListed, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
+import {
+  gcloudLocalPath,
+  listOriginFiles,
+  unchangedSinceListed,
+  unreadableFileError,
+  type DirectoryListing,
+  type OriginFile,
+} from './walk';
 
 export { MULTIPART_MAX_BYTES } from './limits';
 
@@ -119,7 +134,13 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     folder = `gs://${opts.bucket}/${prefix}/`;
     cancel.signal.throwIfAborted();
     const retry = opts.retry ?? UPLOAD_RETRY;
-    const client = new GcsClient({ storageEndpoint: opts.storageEndpoint, http: opts.http, credentials: opts.credentials, retry, signal: cancel.signal });
+    const client = new GcsClient({
+      storageEndpoint: opts.storageEndpoint,
+      http: opts.http,
+      credentials: opts.credentials,
+      retry,
+      signal: cancel.signal,
+    });
     const targetOf = (file: OriginFile): UploadTarget => ({
       localPath: gcloudLocalPath(opts.origin, file.relPath),
       bucket: opts.bucket,
@@ -132,7 +153,9 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     const toUpload: OriginFile[] = [];
     // What the files' bytes are known to be: small files' md5 from the hash pass, big files' from the worker.
     const md5Known = (file: OriginFile): string | Promise<string> =>
-      hashedMd5.get(file) ?? bigMd5.get(file)?.catch((err: unknown) => Promise.reject(unreadableFileError(targetOf(file).localPath, err))) ?? md5OfFile(file, targetOf(file).localPath);
+      hashedMd5.get(file) ??
+      bigMd5.get(file)?.catch((err: unknown) => Promise.reject(unreadableFileError(targetOf(file).localPath, err))) ??
+      md5OfFile(file, targetOf(file).localPath);
     for (const file of listing.files) {
       const there = existing.get(targetOf(file).objectName);
       if (!there) {
@@ -174,7 +197,8 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         cancel.signal.throwIfAborted();
         const content = readSmallFile(file, target.localPath, readBuffer);
         const hashed = hashedMd5.get(file);
-        if (content.data.length !== file.size || (hashed !== undefined && content.md5Hash !== hashed)) throw fileChangedError(target.localPath);
+        if (content.data.length !== file.size || (hashed !== undefined && content.md5Hash !== hashed))
+          throw fileChangedError(target.localPath);
         const info = await client
           .uploadMultipart(opts.bucket, target.objectName, contentTypeFor(target.localPath), content.data, content.md5Hash)
           .catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
@@ -229,7 +253,10 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     const small = toUpload.filter((f) => f.size <= MULTIPART_MAX_BYTES);
     const big = toUpload.filter((f) => f.size > MULTIPART_MAX_BYTES);
     // Both pools share `cancel`: the first failure in either stops the other.
-    const results = await Promise.allSettled([runPool(small, smallConcurrency, cancel, uploadSmall), runPool(big, bigConcurrency, cancel, uploadBig)]);
+    const results = await Promise.allSettled([
+      runPool(small, smallConcurrency, cancel, uploadSmall),
+      runPool(big, bigConcurrency, cancel, uploadBig),
+    ]);
     for (const result of results) if (result.status === 'rejected') throw result.reason;
     cancel.signal.throwIfAborted(); // the pools stop quietly when the caller aborts
     progress.phase = 'done';
@@ -240,7 +267,10 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     const uploaded = uploadedSoFar();
     if (uploaded > 0 && failure instanceof UserError) {
       const objects = uploaded === 1 ? '1 object was' : `${uploaded} objects were`;
-      throw new StagingError(failure, `${objects} uploaded to ${folder} before staging stopped; they stay there, and a run with the same files skips them.`);
+      throw new StagingError(
+        failure,
+        `${objects} uploaded to ${folder} before staging stopped; they stay there, and a run with the same files skips them.`,
+      );
     }
     throw failure;
   } finally {
@@ -301,7 +331,11 @@ async function objectsUnder(client: GcsClient, bucket: string, prefix: string, s
 }
 
 /** Same size and md5 (the md5 is computed only when the size already matches). */
-async function sameContent(file: OriginFile, there: ObjectInfo, md5Known: (file: OriginFile) => string | Promise<string>): Promise<boolean> {
+async function sameContent(
+  file: OriginFile,
+  there: ObjectInfo,
+  md5Known: (file: OriginFile) => string | Promise<string>,
+): Promise<boolean> {
   return there.size === file.size && there.md5Hash !== undefined && there.md5Hash === (await md5Known(file));
 }
 

@@ -63,7 +63,10 @@ export function toUploadError(err: unknown, target: UploadTarget, file: OriginFi
   if (err instanceof GcsHttpError) {
     if (err.status === 404) return bucketMissingError(target.bucket);
     const message = errorMessageIn(err.body);
-    const shown = message && credentialInfo && [401, 403].includes(err.status) ? withCredentialInfo(message, credentialInfo()) : message ?? 'unknown error';
+    const shown =
+      message && credentialInfo && [401, 403].includes(err.status)
+        ? withCredentialInfo(message, credentialInfo())
+        : (message ?? 'unknown error');
     return new UserError(`${err.status} Could not upload file ${where(target)}: ${shown}`);
   }
   const e = (err ?? {}) as NodeJS.ErrnoException;

@@ -45,9 +45,7 @@ export async function listOriginFiles(origin: string): Promise<DirectoryListing>
   const linksOutside: { localPath: string; target: string }[] = [];
   walk(origin, root, '', files, realpathOrSelf(root), linksOutside);
   if (files.length === 0) {
-    throw new UserError(
-      `Cannot upload contents of directory [${origin}] to Google Cloud Storage; directory has no files.`,
-    );
+    throw new UserError(`Cannot upload contents of directory [${origin}] to Google Cloud Storage; directory has no files.`);
   }
   files.sort((a, b) => compareRelPaths(a.relPath, b.relPath));
   for (const file of files) checkObjectName(origin, file.relPath);
@@ -58,11 +56,15 @@ export async function listOriginFiles(origin: string): Promise<DirectoryListing>
 function checkObjectName(origin: string, relPath: string): void {
   const localPath = gcloudLocalPath(origin, relPath);
   if (/[\r\n]/.test(relPath)) {
-    throw new UserError(`Cannot stage [${JSON.stringify(localPath).slice(1, -1)}]: Cloud Storage object names cannot contain carriage returns or line feeds.`);
+    throw new UserError(
+      `Cannot stage [${JSON.stringify(localPath).slice(1, -1)}]: Cloud Storage object names cannot contain carriage returns or line feeds.`,
+    );
   }
   const bytes = Buffer.byteLength(relPath) + STAGING_PREFIX_BYTES;
   if (bytes > MAX_OBJECT_NAME_BYTES) {
-    throw new UserError(`Cannot stage [${localPath}]: its object name would be ${bytes} bytes of UTF-8, and Cloud Storage takes at most ${MAX_OBJECT_NAME_BYTES}.`);
+    throw new UserError(
+      `Cannot stage [${localPath}]: its object name would be ${bytes} bytes of UTF-8, and Cloud Storage takes at most ${MAX_OBJECT_NAME_BYTES}.`,
+    );
   }
 }
 
@@ -113,7 +115,14 @@ function isDirectory(p: string): boolean {
   }
 }
 
-function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[], realRoot: string, linksOutside: { localPath: string; target: string }[]): void {
+function walk(
+  origin: string,
+  dirAbs: string,
+  dirRel: string,
+  out: OriginFile[],
+  realRoot: string,
+  linksOutside: { localPath: string; target: string }[],
+): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -135,7 +144,9 @@ function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[],
     } catch (err) {
       // A name that is not UTF-8 reaches us with U+FFFD in it, so it cannot be opened: say why.
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && relPath.includes('\uFFFD')) {
-        throw new UserError(`Cannot stage [${gcloudLocalPath(origin, relPath)}]: its name is not valid UTF-8 (shown with U+FFFD), and Cloud Storage object names must be. Rename the file.`);
+        throw new UserError(
+          `Cannot stage [${gcloudLocalPath(origin, relPath)}]: its name is not valid UTF-8 (shown with U+FFFD), and Cloud Storage object names must be. Rename the file.`,
+        );
       }
       // A dangling (or looping) symlink: gcloud fails reading it too.
       throw unreadableFileError(gcloudLocalPath(origin, relPath), err);
@@ -143,7 +154,8 @@ function walk(origin: string, dirAbs: string, dirRel: string, out: OriginFile[],
     if (!stats.isFile()) continue;
     if (entry.isSymbolicLink()) {
       const target = realpathOrSelf(absPath);
-      if (target !== realRoot && !target.startsWith(`${realRoot}${path.sep}`)) linksOutside.push({ localPath: gcloudLocalPath(origin, relPath), target });
+      if (target !== realRoot && !target.startsWith(`${realRoot}${path.sep}`))
+        linksOutside.push({ localPath: gcloudLocalPath(origin, relPath), target });
     }
     out.push({ relPath, absPath, size: stats.size, identity: fileIdentity(stats) });
   }

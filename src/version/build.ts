@@ -50,7 +50,6 @@ export interface BuildOptions {
   containers: boolean;
 }
 
-
 /** gcloud checks --accelerator when the command runs (exit 1), not while parsing. */
 export function acceleratorConfig(accelerator: Map<string, unknown>): { count: string; type: string } {
   const type = accelerator.get('type') as string | undefined;
@@ -92,7 +91,10 @@ function containerSpec(flags: VersionFlags): Record<string, unknown> | undefined
   if (!given.some(([, v]) => v !== undefined)) return undefined;
   if (!flags.image) {
     // gcloud crashes here (ValueError); we say the same thing as a normal error.
-    const named = given.filter(([, v]) => v !== undefined).map(([k]) => `--${k}`).join(', ');
+    const named = given
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => `--${k}`)
+      .join(', ');
     throw new UserError(
       `--image was not provided, but other container related flags were specified. Please specify --image or remove the following flags: ${named}`,
     );
@@ -125,7 +127,9 @@ function withoutNullFields(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNullFields);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNullFields(v)]),
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNullFields(v)]),
   );
 }
 

@@ -15,22 +15,43 @@ const integratedGradients = message({ numIntegralSteps: int, blurBaselineConfig:
 
 // REST: the JSON representation of Version (and of each nested object) lists every field; nothing else is one.
 export const versionSchema = message({
-  name: str, description: str, isDefault: z.boolean(), deploymentUri: str, createTime: str, lastUseTime: str,
-  runtimeVersion: str, machineType: str, state: str, errorMessage: str, packageUris: z.array(str),
-  labels: z.record(str, z.nullable(str)), etag: str, framework: str, pythonVersion: str, serviceAccount: str,
-  predictionClass: str, imageUri: str, lastMigrationModelId: str, lastMigrationTime: str, modelClass: str,
+  name: str,
+  description: str,
+  isDefault: z.boolean(),
+  deploymentUri: str,
+  createTime: str,
+  lastUseTime: str,
+  runtimeVersion: str,
+  machineType: str,
+  state: str,
+  errorMessage: str,
+  packageUris: z.array(str),
+  labels: z.record(str, z.nullable(str)),
+  etag: str,
+  framework: str,
+  pythonVersion: str,
+  serviceAccount: str,
+  predictionClass: str,
+  imageUri: str,
+  lastMigrationModelId: str,
+  lastMigrationTime: str,
+  modelClass: str,
   acceleratorConfig: message({ count: z.union([str, int]), type: str }),
   requestLoggingConfig: message({ samplingPercentage: z.number(), bigqueryTableName: str }),
   explanationConfig: message({
     integratedGradientsAttribution: integratedGradients,
     xraiAttribution: integratedGradients,
     sampledShapleyAttribution: message({ numPaths: int }),
-    ablationAttribution: z.unknown(), saabasAttribution: z.unknown(), treeShapAttribution: z.unknown(),
+    ablationAttribution: z.unknown(),
+    saabasAttribution: z.unknown(),
+    treeShapAttribution: z.unknown(),
   }),
   autoScaling: message({ minNodes: int, maxNodes: int, metrics: z.array(message({ name: str, target: int })) }),
   manualScaling: message({ nodes: int }),
   container: message({
-    image: str, command: z.array(str), args: z.array(str),
+    image: str,
+    command: z.array(str),
+    args: z.array(str),
     env: z.array(message({ name: str, value: str })),
     ports: z.array(message({ containerPort: int })),
   }),
@@ -44,14 +65,19 @@ export const versionSchema = message({
 
     // REST Version: "Union field scaling … scaling can be only one of the following: autoScaling, manualScaling".
     if (v.manualScaling && v.autoScaling) {
-      ctx.addIssue({ code: 'custom', path: ['autoScaling'], message: 'only one of manualScaling or autoScaling may be set (manualScaling is set too)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['autoScaling'],
+        message: 'only one of manualScaling or autoScaling may be set (manualScaling is set too)',
+      });
     }
     // REST Version.pythonVersion: "Python '3.7' is available when runtimeVersion is set to '1.15' or later.
     // Python '3.5' is available when runtimeVersion is set to a version from '1.4' to '1.14'. Python '2.7'
     // is available when runtimeVersion is set to '1.15' or earlier."
     if (runtime && v.pythonVersion) {
       const rule = PYTHON_RUNTIMES[v.pythonVersion.trim()];
-      if (rule && !rule.ok(runtime)) problem('pythonVersion', `Python ${v.pythonVersion} needs runtimeVersion ${rule.text} (runtimeVersion is ${v.runtimeVersion})`);
+      if (rule && !rule.ok(runtime))
+        problem('pythonVersion', `Python ${v.pythonVersion} needs runtimeVersion ${rule.text} (runtimeVersion is ${v.runtimeVersion})`);
     }
     const before14 = runtime !== undefined && compare(runtime, [1, 4]) < 0;
     // REST Version.framework: "If you choose SCIKIT_LEARN or XGBOOST, you must also set the runtime version
@@ -62,7 +88,10 @@ export const versionSchema = message({
     // REST Version.framework: "If you specify a Compute Engine (N1) machine type in the machineType field,
     // you must specify TENSORFLOW for the framework."
     if (isN1 && v.framework && v.framework !== 'TENSORFLOW') {
-      problem('framework', `a Compute Engine (N1) machineType (${v.machineType}) requires framework TENSORFLOW (framework is ${v.framework})`);
+      problem(
+        'framework',
+        `a Compute Engine (N1) machineType (${v.machineType}) requires framework TENSORFLOW (framework is ${v.framework})`,
+      );
     }
     // REST Version.acceleratorConfig: "Only specify this field if you have specified a Compute Engine (N1)
     // machine type in the machineType field." Version.machineType: "If this field is not specified, it
@@ -87,7 +116,8 @@ export const versionSchema = message({
         problem('predictionClass', `requires a legacy (MLS1) machineType (machineType is ${v.machineType})`);
       }
       if (before14) problem('predictionClass', `requires runtimeVersion 1.4 or later (runtimeVersion is ${v.runtimeVersion})`);
-      if (v.framework) problem('framework', `must not be set for a custom prediction routine (predictionClass is set; framework is ${v.framework})`);
+      if (v.framework)
+        problem('framework', `must not be set for a custom prediction routine (predictionClass is set; framework is ${v.framework})`);
     }
     // REST Version.packageUris: "If you specify this field, you must also set runtimeVersion to 1.4 or greater."
     if (v.packageUris && before14) problem('packageUris', `requires runtimeVersion 1.4 or later (runtimeVersion is ${v.runtimeVersion})`);
@@ -96,10 +126,16 @@ export const versionSchema = message({
     // underscores (_), lowercase characters, and numbers." — applied to labels from --config as well.
     for (const [key, value] of Object.entries(v.labels ?? {})) {
       if (!isValidLabelKey(key)) {
-        problem('labels', `invalid key '${key}': keys start with a lowercase letter and hold only lowercase letters, digits, hyphens and underscores, at most 63 characters`);
+        problem(
+          'labels',
+          `invalid key '${key}': keys start with a lowercase letter and hold only lowercase letters, digits, hyphens and underscores, at most 63 characters`,
+        );
       }
       if (value !== null && !isValidLabelValue(value)) {
-        problem('labels', `invalid value '${value}' for key '${key}': only lowercase letters, digits, hyphens and underscores, at most 63 characters`);
+        problem(
+          'labels',
+          `invalid value '${value}' for key '${key}': only lowercase letters, digits, hyphens and underscores, at most 63 characters`,
+        );
       }
     }
     // REST ExplanationConfig: "Union field attribution_method … can be only one of the following".
@@ -138,9 +174,23 @@ export const MAX_MODEL_FILES = 1000;
 
 /** Machine types the documentation lists; others get a warning, not a refusal. */
 export const KNOWN_MACHINE_TYPES = [
-  'mls1-c1-m2', 'mls1-c4-m2', 'n1-standard-2', 'n1-standard-4', 'n1-standard-8', 'n1-standard-16', 'n1-standard-32',
-  'n1-highmem-2', 'n1-highmem-4', 'n1-highmem-8', 'n1-highmem-16', 'n1-highmem-32', 'n1-highcpu-2', 'n1-highcpu-4',
-  'n1-highcpu-8', 'n1-highcpu-16', 'n1-highcpu-32',
+  'mls1-c1-m2',
+  'mls1-c4-m2',
+  'n1-standard-2',
+  'n1-standard-4',
+  'n1-standard-8',
+  'n1-standard-16',
+  'n1-standard-32',
+  'n1-highmem-2',
+  'n1-highmem-4',
+  'n1-highmem-8',
+  'n1-highmem-16',
+  'n1-highmem-32',
+  'n1-highcpu-2',
+  'n1-highcpu-4',
+  'n1-highcpu-8',
+  'n1-highcpu-16',
+  'n1-highcpu-32',
 ];
 
 export interface VersionProblem {
@@ -156,7 +206,10 @@ export function versionProblems(body: unknown): VersionProblem[] {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
       const allowed = fieldNamesAt(path).join(', ');
-      return issue.keys.map((key) => ({ field: fieldPath([...path, key]), message: `unknown field of Version (known fields here: ${allowed})` }));
+      return issue.keys.map((key) => ({
+        field: fieldPath([...path, key]),
+        message: `unknown field of Version (known fields here: ${allowed})`,
+      }));
     }
     if (issue.code === 'invalid_type') return [{ field: fieldPath(path), message: `expected ${issue.expected}` }];
     return [{ field: fieldPath(path), message: issue.message }];

@@ -19,7 +19,10 @@ export function validateVersion(built: BuiltVersion, output: Output, skip: boole
   }
   const problems = versionProblems(built.body);
   if (built.localFileCount !== undefined && built.localFileCount > MAX_MODEL_FILES) {
-    problems.push({ field: 'deploymentUri', message: `the total number of model files can't exceed ${MAX_MODEL_FILES} (the origin directory holds ${built.localFileCount})` });
+    problems.push({
+      field: 'deploymentUri',
+      message: `the total number of model files can't exceed ${MAX_MODEL_FILES} (the origin directory holds ${built.localFileCount})`,
+    });
   }
   if (!problems.length) return;
   const lines = problems.map((p) => `${p.field}: ${p.message}${origin(built.sources[p.field.split(/[.[]/)[0]])}`);

@@ -55,7 +55,12 @@ export function describeSyntaxError(reason: string, mark: YamlMark | undefined, 
   }
   if (reason.startsWith('can not read a block mapping entry; a multiline key')) {
     const line = lineStart(text, Math.max(0, text.trimEnd().length - 1));
-    return { context: 'while scanning a simple key', contextMark: markAt(text, line), problem: "could not find expected ':'", problemMark: at };
+    return {
+      context: 'while scanning a simple key',
+      contextMark: markAt(text, line),
+      problem: "could not find expected ':'",
+      problemMark: at,
+    };
   }
   const alias = /^unidentified alias "(.*)"$/.exec(reason);
   if (alias) {
@@ -223,7 +228,12 @@ function unexpectedInBlock(text: string, at: YamlMark): YamlProblem {
     return { problem: 'mapping values are not allowed here', problemMark: markAt(text, at.position + restOfLine.indexOf(':')) };
   }
   if (atLineStart && !isKey && !isEntry && char !== ']' && char !== '}') {
-    return { context: 'while scanning a simple key', contextMark: at, problem: "could not find expected ':'", problemMark: markAt(text, lineEnd(text, at.position) + 1) };
+    return {
+      context: 'while scanning a simple key',
+      contextMark: at,
+      problem: "could not find expected ':'",
+      problemMark: markAt(text, lineEnd(text, at.position) + 1),
+    };
   }
   const parent = enclosingCollection(text, at.position, atLineStart);
   return {
@@ -235,7 +245,10 @@ function unexpectedInBlock(text: string, at: YamlMark): YamlProblem {
 }
 
 function previousContentLine(text: string, position: number): { text: string; indent: number } | undefined {
-  const lines = text.slice(0, lineStart(text, position)).split('\n').filter((line) => line.trim() && !line.trim().startsWith('#'));
+  const lines = text
+    .slice(0, lineStart(text, position))
+    .split('\n')
+    .filter((line) => line.trim() && !line.trim().startsWith('#'));
   const last = lines[lines.length - 1];
   return last === undefined ? undefined : { text: last, indent: /^ */.exec(last)![0].length };
 }

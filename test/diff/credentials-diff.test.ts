@@ -37,7 +37,10 @@ after(async () => {
 });
 
 /** Who the emulator saw on the ml API during one run of a CLI. */
-async function principalsOf(cli: 'gcloud' | 'gcloud-aip', args: string[]): Promise<{ code: number; principals: (string | undefined)[]; tokens: number }> {
+async function principalsOf(
+  cli: 'gcloud' | 'gcloud-aip',
+  args: string[],
+): Promise<{ code: number; principals: (string | undefined)[]; tokens: number }> {
   emulator.clearRequests();
   const r = cli === 'gcloud' ? await runCommand('gcloud', args, env) : await runCommand(process.execPath, [CLI, ...args], env);
   const requests = emulator.requests();
@@ -48,7 +51,9 @@ async function principalsOf(cli: 'gcloud' | 'gcloud-aip', args: string[]): Promi
   };
 }
 
-describe('gcloud and gcloud-aip act as the same principal from gcloud\'s credential store', { skip: !HAVE_GCLOUD && 'gcloud is not installed' }, () => {
+describe("gcloud and gcloud-aip act as the same principal from gcloud's credential store", {
+  skip: !HAVE_GCLOUD && 'gcloud is not installed',
+}, () => {
   test('the active account gcloud activated last', async () => {
     const theirs = await principalsOf('gcloud', ['ai-platform', 'models', 'list']);
     const ours = await principalsOf('gcloud-aip', ['ai-platform', 'models', 'list']);
@@ -83,13 +88,26 @@ describe('gcloud and gcloud-aip act as the same principal from gcloud\'s credent
     assert.equal(model.code, 0, model.stderr);
     const deploy = await runCommand(
       process.execPath,
-      [CLI, 'ai-platform', 'versions', 'create', 'v1', '--model=iris', `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`, '--staging-bucket=gs://staging-diff', '--format=value(state)'],
+      [
+        CLI,
+        'ai-platform',
+        'versions',
+        'create',
+        'v1',
+        '--model=iris',
+        `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`,
+        '--staging-bucket=gs://staging-diff',
+        '--format=value(state)',
+      ],
       env,
     );
     assert.equal(deploy.code, 0, deploy.stderr);
     assert.equal(deploy.stdout.trim(), 'READY');
     const api = emulator.requests().filter((q) => q.path !== '/token');
-    assert.ok(api.some((q) => q.path.startsWith('/upload/storage/')), 'nothing was staged');
+    assert.ok(
+      api.some((q) => q.path.startsWith('/upload/storage/')),
+      'nothing was staged',
+    );
     assert.deepEqual([...new Set(api.map((q) => q.principal))], [OTHER]);
   });
 
@@ -98,14 +116,17 @@ describe('gcloud and gcloud-aip act as the same principal from gcloud\'s credent
     const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     fs.writeFileSync(path.join(dir, 'subject.jwt'), `${encode({ alg: 'RS256' })}.${encode({ sub: 'ci-job-9' })}.signature`);
     const credFile = path.join(dir, 'external.json');
-    fs.writeFileSync(credFile, JSON.stringify({
-      type: 'external_account',
-      audience: '//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/ci/providers/ci',
-      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-      token_url: `${emulator.url}v1/token`,
-      token_info_url: `${emulator.url}v1/introspect`,
-      credential_source: { file: path.join(dir, 'subject.jwt') },
-    }));
+    fs.writeFileSync(
+      credFile,
+      JSON.stringify({
+        type: 'external_account',
+        audience: '//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/ci/providers/ci',
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        token_url: `${emulator.url}v1/token`,
+        token_info_url: `${emulator.url}v1/introspect`,
+        credential_source: { file: path.join(dir, 'subject.jwt') },
+      }),
+    );
     const wifEnv = { ...env, CLOUDSDK_CONFIG: path.join(dir, 'config') };
     const login = await runCommand('gcloud', ['auth', 'login', `--cred-file=${credFile}`], wifEnv);
     assert.equal(login.code, 0, login.stderr);
@@ -115,7 +136,14 @@ describe('gcloud and gcloud-aip act as the same principal from gcloud\'s credent
       const args = ['ai-platform', 'models', 'list'];
       const r = cli === 'gcloud' ? await runCommand('gcloud', args, wifEnv) : await runCommand(process.execPath, [CLI, ...args], wifEnv);
       assert.equal(r.code, 0, `${cli}: ${r.stderr}`);
-      assert.deepEqual(emulator.requests().filter((q) => q.path.startsWith('/v1/projects/')).map((q) => q.principal), [principal], cli);
+      assert.deepEqual(
+        emulator
+          .requests()
+          .filter((q) => q.path.startsWith('/v1/projects/'))
+          .map((q) => q.principal),
+        [principal],
+        cli,
+      );
     }
   });
 });

@@ -62,7 +62,9 @@ export const CASES: Record<string, Case[]> = {
     { args: ['ai-platform', 'models', 'list', '--format=json', '--flatten=regions', '--flatten=name'] },
     { args: ['ai-platform', 'models', 'list', '--sort-by=name,name', '--sort-by=~name'] },
   ],
-  'empty results': (['json', 'yaml', 'value', 'table', 'none', 'get', 'default', 'value(name)', 'table(name)', 'csv(name)'] as const).flatMap((format) => [
+  'empty results': (
+    ['json', 'yaml', 'value', 'table', 'none', 'get', 'default', 'value(name)', 'table(name)', 'csv(name)'] as const
+  ).flatMap((format) => [
     { args: ['ai-platform', 'models', 'create', 'm9', '--regions=us-east1', `--format=${format}`] },
     { args: ['ai-platform', 'models', 'delete', 'm3', `--format=${format}`] },
     { args: ['ai-platform', 'versions', 'delete', 'v2', '--model=m1', `--format=${format}`] },
@@ -98,7 +100,15 @@ export const CASES: Record<string, Case[]> = {
     { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=value(createTime.date("%Y %Z %z %Ez", tz=America/New_York))'] },
     { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=value(createTime.date(format="%Oz %Z %j", tz=Asia/Kolkata))'] },
     { args: ['ai-platform', 'versions', 'list', '--model=m1', '--format=value(name.date(undefined=none), state.date())'] },
-    { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(defaultVersion.createTime.date("%G-W%V", tz_default=Europe/Paris))'] },
+    {
+      args: [
+        'ai-platform',
+        'models',
+        'describe',
+        'm1',
+        '--format=value(defaultVersion.createTime.date("%G-W%V", tz_default=Europe/Paris))',
+      ],
+    },
     { args: ['ai-platform', 'models', 'list', '--format=value(name.basename().nosuch())'] },
     { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(name.nosuch())'] },
   ],
@@ -122,28 +132,37 @@ export const CASES: Record<string, Case[]> = {
 
 /** Made-up ids, times and etags differ between runs; progress dots depend on timing. */
 function normalize(text: string, project: string, dir: string): string {
-  return text
-    .split(dir).join('<DIR>')
-    .split(project).join('<PROJECT>')
-    .replace(/-\d{13}\b/g, '-<TIME>')
-    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>')
-    .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>')
-    .replace(/\.{2,}\n?\.*done\./g, '...done.')
-    .replace(/\.{2,}/g, '...')
-    // gcloud-aip's own flags (--dry-run, --mlflow-*) are in its usage block; gcloud's is compared
-    // by the help tests.
-    .replace(/\nUsage: [\s\S]*?\n  gcloud [^\n]*--help\n/g, '\n<USAGE>\n')
-    // gcloud's command-index search after a refused choice ("Maybe you meant: gcloud ai models …")
-    // lists commands of the whole SDK; it is not this project's to reproduce.
-    .replace(/Maybe you meant:\n(  .*\n)*\nTo search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS\n/g, '')
-    // Advice that points at gcloud commands gcloud-aip lacks names what works instead (deliberately).
-    .split(FORMATS_ADVICE).join(GCLOUD_FORMATS_ADVICE);
+  return (
+    text
+      .split(dir)
+      .join('<DIR>')
+      .split(project)
+      .join('<PROJECT>')
+      .replace(/-\d{13}\b/g, '-<TIME>')
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>')
+      .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>')
+      .replace(/\.{2,}\n?\.*done\./g, '...done.')
+      .replace(/\.{2,}/g, '...')
+      // gcloud-aip's own flags (--dry-run, --mlflow-*) are in its usage block; gcloud's is compared
+      // by the help tests.
+      .replace(/\nUsage: [\s\S]*?\n  gcloud [^\n]*--help\n/g, '\n<USAGE>\n')
+      // gcloud's command-index search after a refused choice ("Maybe you meant: gcloud ai models …")
+      // lists commands of the whole SDK; it is not this project's to reproduce.
+      .replace(/Maybe you meant:\n(  .*\n)*\nTo search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS\n/g, '')
+      // Advice that points at gcloud commands gcloud-aip lacks names what works instead (deliberately).
+      .split(FORMATS_ADVICE)
+      .join(GCLOUD_FORMATS_ADVICE)
+  );
 }
 
 const GCLOUD_FORMATS_ADVICE = 'For information on output formats:\n  $ gcloud topic formats\n';
 
 async function api(emulator: RunningEmulator, method: string, urlPath: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${emulator.url}${urlPath}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${emulator.url}${urlPath}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   assert.ok(res.ok, `${method} ${urlPath}: ${res.status}`);
   return res.json();
 }
@@ -163,7 +182,10 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
   before(async () => {
     normal = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] });
     paged = await startEmulator({ port: 0, operationDelayMs: 0, maxPageSize: 1 });
-    const res = await fetch(`${normal.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, { method: 'POST', body: 'model' });
+    const res = await fetch(`${normal.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, {
+      method: 'POST',
+      body: 'model',
+    });
     assert.equal(res.status, 200);
   });
   after(async () => {
@@ -184,14 +206,28 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
           await seed(emulator, project, c.models ?? ['m1', 'm2', 'm3']);
           for (const [name, text] of Object.entries(c.files ?? {})) fs.writeFileSync(path.join(s.dir, name), text);
           const args = c.args.map((a) => a.split('{PROJECT}').join(project).split('{DIR}').join(s.dir));
-          const env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_CORE_PROJECT: project, CLOUDSDK_AI_PLATFORM_REGION: 'global', TZ: 'UTC', ...c.env };
+          const env = {
+            ...s.env,
+            ...emulatorEnv(emulator.port),
+            CLOUDSDK_CORE_PROJECT: project,
+            CLOUDSDK_AI_PLATFORM_REGION: 'global',
+            TZ: 'UTC',
+            ...c.env,
+          };
           emulator.clearRequests();
           const [cmd, ...pre] = cli;
           const r = await runCommand(cmd, [...pre, ...args], env, s.dir);
-          const requests = emulator.requests().filter((q) => q.path.startsWith('/v1/'))
+          const requests = emulator
+            .requests()
+            .filter((q) => q.path.startsWith('/v1/'))
             .map((q) => ({ method: q.method, path: q.path, query: q.query, body: q.body, status: q.status }));
           const clean = (text: string) => normalize(text, project, s.dir);
-          observed.push({ code: r.code, requests: JSON.parse(clean(JSON.stringify(requests))), stdout: clean(r.stdout), stderr: clean(r.stderr) });
+          observed.push({
+            code: r.code,
+            requests: JSON.parse(clean(JSON.stringify(requests))),
+            stdout: clean(r.stdout),
+            stderr: clean(r.stderr),
+          });
           fs.rmSync(s.dir, { recursive: true, force: true });
         }
         const [gcloud, clone] = observed;

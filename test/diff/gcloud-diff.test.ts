@@ -24,8 +24,15 @@ const HEX = /[0-9a-f]{64}/g;
 function summarize(requests: RecordedRequest[], code: number): Observed {
   const ml = requests
     .filter((r) => r.path.startsWith('/v1/'))
-    .map((r) => ({ method: r.method, path: r.path, query: r.query, auth: r.headers.authorization, quota: r.headers['x-goog-user-project'],
-      body: JSON.parse(JSON.stringify(r.body ?? null).replace(HEX, '<SHA256>')), status: r.status }))
+    .map((r) => ({
+      method: r.method,
+      path: r.path,
+      query: r.query,
+      auth: r.headers.authorization,
+      quota: r.headers['x-goog-user-project'],
+      body: JSON.parse(JSON.stringify(r.body ?? null).replace(HEX, '<SHA256>')),
+      status: r.status,
+    }))
     // Operation ids end in the creation time.
     .map((r) => ({ ...r, path: r.path.replace(/-\d{13}$/, '-<TIME>') }));
   return { code, ml, objects: [] };
@@ -35,19 +42,87 @@ async function listObjects(port: number, bucket: string): Promise<unknown[]> {
   const res = await fetch(`http://127.0.0.1:${port}/storage/v1/b/${bucket}/o`);
   if (!res.ok) return [];
   const body = (await res.json()) as { items?: { name: string; contentType: string; size: string; md5Hash: string }[] };
-  return (body.items ?? []).map((o) => ({ name: o.name.replace(HEX, '<SHA256>'), contentType: o.contentType, size: o.size, md5Hash: o.md5Hash }))
+  return (body.items ?? [])
+    .map((o) => ({ name: o.name.replace(HEX, '<SHA256>'), contentType: o.contentType, size: o.size, md5Hash: o.md5Hash }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Record<string, string> }[] = [
   { name: 'gs origin, wait', args: ['v1', '--model', 'm1', '--origin', 'gs://fixture/iris/'] },
-  { name: 'gs origin, async, all GA value flags', args: ['v1', '--model', 'm1', '--origin', 'gs://fixture/iris/', '--async',
-    '--runtime-version', '2.11', '--python-version', '3.7', '--framework', 'scikit-learn', '--machine-type', 'mls1-c1-m2',
-    '--description', 'Modèle — "quoted"', '--labels', 'a=1,b=2', '--labels', 'c=3'] },
-  { name: 'autoscaling flags', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--min-nodes', '2', '--max-nodes', '5', '--metric-targets', 'gpu-duty-cycle=70,cpu-usage=60'] },
-  { name: 'accelerator', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--machine-type', 'n1-standard-4', '--accelerator', 'type=nvidia-tesla-t4,count=2'] },
-  { name: 'local origin upload', args: ['v1', '--model', 'm1', '--origin', path.join(FIXTURES, 'models', 'tf-saved-model'), '--staging-bucket', 'gs://{BUCKET}'] },
-  { name: 'config file', args: ['v1', '--model', 'm1', '--config', path.join(FIXTURES, 'config', 'manual-scaling.yaml'), '--description', 'flag wins', '--async'] },
+  {
+    name: 'gs origin, async, all GA value flags',
+    args: [
+      'v1',
+      '--model',
+      'm1',
+      '--origin',
+      'gs://fixture/iris/',
+      '--async',
+      '--runtime-version',
+      '2.11',
+      '--python-version',
+      '3.7',
+      '--framework',
+      'scikit-learn',
+      '--machine-type',
+      'mls1-c1-m2',
+      '--description',
+      'Modèle — "quoted"',
+      '--labels',
+      'a=1,b=2',
+      '--labels',
+      'c=3',
+    ],
+  },
+  {
+    name: 'autoscaling flags',
+    args: [
+      'v1',
+      '--model',
+      'm1',
+      '--origin',
+      'gs://f/',
+      '--async',
+      '--min-nodes',
+      '2',
+      '--max-nodes',
+      '5',
+      '--metric-targets',
+      'gpu-duty-cycle=70,cpu-usage=60',
+    ],
+  },
+  {
+    name: 'accelerator',
+    args: [
+      'v1',
+      '--model',
+      'm1',
+      '--origin',
+      'gs://f/',
+      '--async',
+      '--machine-type',
+      'n1-standard-4',
+      '--accelerator',
+      'type=nvidia-tesla-t4,count=2',
+    ],
+  },
+  {
+    name: 'local origin upload',
+    args: ['v1', '--model', 'm1', '--origin', path.join(FIXTURES, 'models', 'tf-saved-model'), '--staging-bucket', 'gs://{BUCKET}'],
+  },
+  {
+    name: 'config file',
+    args: [
+      'v1',
+      '--model',
+      'm1',
+      '--config',
+      path.join(FIXTURES, 'config', 'manual-scaling.yaml'),
+      '--description',
+      'flag wins',
+      '--async',
+    ],
+  },
   { name: 'flags file', args: ['v1', '--flags-file', path.join(FIXTURES, 'flags-files', 'deploy.yaml'), '--async'] },
   { name: 'full model resource name', args: ['v1', '--model', 'projects/{PROJECT}-other/models/m1', '--origin', 'gs://f/', '--async'] },
   { name: 'billing project', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--billing-project', 'payer'] },
@@ -57,11 +132,59 @@ const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Re
   { name: 'bad label', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--labels', 'A=b'] },
   { name: 'accelerator count zero', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--accelerator', 'type=nvidia-tesla-t4,count=0'] },
   { name: 'local origin without bucket', args: ['v1', '--model', 'm1', '--origin', 'nope'] },
-  { name: 'beta: container flags', args: ['beta', 'v1', '--model', 'm1', '--image', 'gcr.io/p/s:1', '--command', 'python,-m', '--command', 'server',
-    '--args=--port=8080', '--env-vars', 'A=1,B=2', '--ports', '8080', '--predict-route', '/p', '--health-route', '/h', '--async'] },
-  { name: 'beta: explanations and user code', args: ['beta', 'v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--explanation-method', 'xrai',
-    '--num-integral-steps', '7', '--package-uris', 'gs://p/a.tar.gz', '--package-uris', 'gs://p/b.tar.gz', '--prediction-class', 'm.P', '--service-account', 'sa@p.iam'] },
-  { name: 'alpha: sampled shapley', args: ['alpha', 'v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--explanation-method', 'sampled-shapley', '--num-paths', '9'] },
+  {
+    name: 'beta: container flags',
+    args: [
+      'beta',
+      'v1',
+      '--model',
+      'm1',
+      '--image',
+      'gcr.io/p/s:1',
+      '--command',
+      'python,-m',
+      '--command',
+      'server',
+      '--args=--port=8080',
+      '--env-vars',
+      'A=1,B=2',
+      '--ports',
+      '8080',
+      '--predict-route',
+      '/p',
+      '--health-route',
+      '/h',
+      '--async',
+    ],
+  },
+  {
+    name: 'beta: explanations and user code',
+    args: [
+      'beta',
+      'v1',
+      '--model',
+      'm1',
+      '--origin',
+      'gs://f/',
+      '--async',
+      '--explanation-method',
+      'xrai',
+      '--num-integral-steps',
+      '7',
+      '--package-uris',
+      'gs://p/a.tar.gz',
+      '--package-uris',
+      'gs://p/b.tar.gz',
+      '--prediction-class',
+      'm.P',
+      '--service-account',
+      'sa@p.iam',
+    ],
+  },
+  {
+    name: 'alpha: sampled shapley',
+    args: ['alpha', 'v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--explanation-method', 'sampled-shapley', '--num-paths', '9'],
+  },
   { name: 'alpha: no origin, no image', args: ['alpha', 'v1', '--model', 'm1'] },
   { name: 'beta: port out of range', args: ['beta', 'v1', '--model', 'm1', '--image', 'i', '--ports', '70000'] },
   { name: 'config with bad fields', args: ['v1', '--model', 'm1', '--config', path.join(FIXTURES, 'config', 'disallowed-fields.yaml')] },
@@ -89,7 +212,13 @@ describe('gcloud vs gcloud-aip on the emulator', { skip: HAVE_GCLOUD ? false : '
         await createBucket(emulator.port, project, bucket);
         const args = c.args.map((a) => a.replace('{PROJECT}', project).replace('{BUCKET}', bucket));
         emulator.clearRequests();
-        const env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_CORE_PROJECT: project, CLOUDSDK_AI_PLATFORM_REGION: 'global', ...c.env };
+        const env = {
+          ...s.env,
+          ...emulatorEnv(emulator.port),
+          CLOUDSDK_CORE_PROJECT: project,
+          CLOUDSDK_AI_PLATFORM_REGION: 'global',
+          ...c.env,
+        };
         const [cmd, ...pre] = cli;
         const track = args[0] === 'beta' || args[0] === 'alpha' ? [args.shift()!] : [];
         const r = await runCommand(cmd, [...pre, ...track, 'ai-platform', 'versions', 'create', ...args], env, s.dir);

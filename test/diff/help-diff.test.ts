@@ -23,7 +23,9 @@ function withoutOwnFlags(help: string): string {
 /** The SYNOPSIS is laid out around the flags it lists; compare its items, not its line breaks. */
 function synopsisItems(help: string): string[] {
   const synopsis = /SYNOPSIS\n([\s\S]*?)\n\n/.exec(help)?.[1] ?? '';
-  return (synopsis.match(/\[[^[\]]*(?:\[[^\]]*\][^[\]]*)*\]|\S+/g) ?? []).filter((item) => !(item.startsWith('[') && OUR_FLAGS.includes(flagName(item.slice(1, -1)))));
+  return (synopsis.match(/\[[^[\]]*(?:\[[^\]]*\][^[\]]*)*\]|\S+/g) ?? []).filter(
+    (item) => !(item.startsWith('[') && OUR_FLAGS.includes(flagName(item.slice(1, -1)))),
+  );
 }
 
 describe('help text is gcloud’s', { skip: !HAVE_GCLOUD && 'gcloud not installed' }, () => {
@@ -45,7 +47,11 @@ describe('help text is gcloud’s', { skip: !HAVE_GCLOUD && 'gcloud not installe
       const theirs = await runCommand('gcloud', [...args, '--bogus', '-h'], env);
       const ours = await runCli([...args, '--bogus', '-h'], env);
       assert.equal(ours.code, theirs.code);
-      const usageItems = (text: string) => text.replace(/\s+\|?\s*/g, ' ').split(' ').filter((w) => !OUR_FLAGS.includes(w));
+      const usageItems = (text: string) =>
+        text
+          .replace(/\s+\|?\s*/g, ' ')
+          .split(' ')
+          .filter((w) => !OUR_FLAGS.includes(w));
       assert.deepEqual(usageItems(ours.stdout), usageItems(plain(theirs.stdout)));
     });
   }

@@ -21,10 +21,16 @@ interface Case {
 
 const CASES: Case[] = [
   // models
-  { name: 'models create: all GA flags', args: ['models', 'create', 'm2', '--regions', 'us-central1', '--enable-logging', '--labels', 'b=2,a=1', '--description', 'Modèle "2"'] },
+  {
+    name: 'models create: all GA flags',
+    args: ['models', 'create', 'm2', '--regions', 'us-central1', '--enable-logging', '--labels', 'b=2,a=1', '--description', 'Modèle "2"'],
+  },
   { name: 'models create: region property global (warning, us-central1)', args: ['models', 'create', 'm2'] },
   { name: 'models create: --region global', args: ['models', 'create', 'm2', '--region=global'] },
-  { name: 'beta models create: console logging', args: ['beta', 'models', 'create', 'm2', '--enable-console-logging', '--regions=us-east1'] },
+  {
+    name: 'beta models create: console logging',
+    args: ['beta', 'models', 'create', 'm2', '--enable-console-logging', '--regions=us-east1'],
+  },
   { name: 'models create: console logging is not GA', args: ['models', 'create', 'm2', '--enable-console-logging'] },
   { name: 'models create: --region and --regions', args: ['models', 'create', 'm2', '--region', 'global', '--regions', 'us-east1'] },
   { name: 'models create: two regions refused by the service', args: ['models', 'create', 'm2', '--regions', 'us-east1,us-west1'] },
@@ -40,26 +46,43 @@ const CASES: Case[] = [
   { name: 'models list: nothing matches', args: ['models', 'list', '--filter=name=zzz'] },
   { name: 'models list: bad filter', args: ['models', 'list', '--filter=name:a*b*c'] },
   { name: 'models delete', args: ['models', 'delete', 'empty', '--quiet'] },
-  { name: 'models delete: prompt answered by end of input', args: ['models', 'delete', 'empty'], env: { CLOUDSDK_CORE_DISABLE_PROMPTS: '0' } },
+  {
+    name: 'models delete: prompt answered by end of input',
+    args: ['models', 'delete', 'empty'],
+    env: { CLOUDSDK_CORE_DISABLE_PROMPTS: '0' },
+  },
   { name: 'models delete: model with versions', args: ['models', 'delete', 'm1', '--quiet'] },
   // versions
   { name: 'versions describe', args: ['versions', 'describe', 'v1', '--model', 'm1'] },
-  { name: 'versions describe: relative name wins over --model', args: ['versions', 'describe', 'projects/{PROJECT}/models/m1/versions/v2', '--model', 'other'] },
+  {
+    name: 'versions describe: relative name wins over --model',
+    args: ['versions', 'describe', 'projects/{PROJECT}/models/m1/versions/v2', '--model', 'other'],
+  },
   { name: 'versions describe: not found', args: ['versions', 'describe', 'nope', '--model', 'm1'] },
   { name: 'versions describe: no --model', args: ['versions', 'describe', 'v1'] },
   { name: 'versions list', args: ['versions', 'list', '--model', 'm1'] },
   { name: 'versions list: pages of one', args: ['versions', 'list', '--model', 'm1', '--page-size', '1'] },
   { name: 'versions list: --uri lists nothing', args: ['versions', 'list', '--model', 'm1', '--uri'] },
-  { name: 'versions list: filter on the default', args: ['versions', 'list', '--model', 'm1', '--filter', 'isDefault:true', '--format', 'value(name)'] },
+  {
+    name: 'versions list: filter on the default',
+    args: ['versions', 'list', '--model', 'm1', '--filter', 'isDefault:true', '--format', 'value(name)'],
+  },
   { name: 'versions list: no such model', args: ['versions', 'list', '--model', 'nope'] },
   { name: 'versions set-default', args: ['versions', 'set-default', 'v2', '--model', 'm1'] },
   { name: 'alpha versions set-default', args: ['alpha', 'versions', 'set-default', 'v2', '--model', 'm1', '--format=value(isDefault)'] },
   { name: 'versions delete', args: ['versions', 'delete', 'v2', '--model', 'm1', '--quiet'] },
-  { name: 'versions delete: prompt answered by end of input', args: ['versions', 'delete', 'v2', '--model', 'm1'], env: { CLOUDSDK_CORE_DISABLE_PROMPTS: '0' } },
+  {
+    name: 'versions delete: prompt answered by end of input',
+    args: ['versions', 'delete', 'v2', '--model', 'm1'],
+    env: { CLOUDSDK_CORE_DISABLE_PROMPTS: '0' },
+  },
   { name: 'versions delete: the default while others exist', args: ['versions', 'delete', 'v1', '--model', 'm1', '--quiet'] },
   // operations
   { name: 'operations list', args: ['operations', 'list'] },
-  { name: 'operations list: filter, sort, value', args: ['operations', 'list', '--filter=metadata.operationType=CREATE_VERSION', '--sort-by=~name', '--format=value(name)'] },
+  {
+    name: 'operations list: filter, sort, value',
+    args: ['operations', 'list', '--filter=metadata.operationType=CREATE_VERSION', '--sort-by=~name', '--format=value(name)'],
+  },
   { name: 'operations list: global is not a region here', args: ['operations', 'list', '--region', 'global'] },
   { name: 'operations describe', args: ['operations', 'describe', '{OP}'] },
   { name: 'operations describe: not found', args: ['operations', 'describe', 'nope'] },
@@ -70,18 +93,26 @@ const CASES: Case[] = [
 
 /** Made-up ids, times and etags differ between runs; the project and scratch directory are per run. */
 function normalize(text: string, project: string, dir: string): string {
-  return text
-    .split(dir).join('<DIR>')
-    .split(project).join('<PROJECT>')
-    .replace(/-\d{13}\b/g, '-<TIME>')
-    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>')
-    .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>')
-    // Deliberate: gcloud-aip points at what it has instead of gcloud's help search.
-    .replace('To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS', HELP_SEARCH_ADVICE);
+  return (
+    text
+      .split(dir)
+      .join('<DIR>')
+      .split(project)
+      .join('<PROJECT>')
+      .replace(/-\d{13}\b/g, '-<TIME>')
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>')
+      .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>')
+      // Deliberate: gcloud-aip points at what it has instead of gcloud's help search.
+      .replace('To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS', HELP_SEARCH_ADVICE)
+  );
 }
 
 async function api(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${emulator.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   assert.ok(res.ok, `${method} ${path}: ${res.status}`);
   return res.json();
 }
@@ -90,7 +121,10 @@ async function api(emulator: RunningEmulator, method: string, path: string, body
 async function seed(emulator: RunningEmulator, project: string): Promise<string> {
   await createModel(emulator.port, project, 'm1');
   await createModel(emulator.port, project, 'empty');
-  const created = await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, { name: 'v1', deploymentUri: 'gs://fixture/iris/' });
+  const created = await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, {
+    name: 'v1',
+    deploymentUri: 'gs://fixture/iris/',
+  });
   await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, { name: 'v2', deploymentUri: 'gs://fixture/iris/' });
   await api(emulator, 'GET', `v1/projects/${project}/operations`); // settles both (no delay)
   return String(created.name).split('/').pop()!;
@@ -100,7 +134,10 @@ describe('gcloud vs gcloud-aip: models, versions, operations', { skip: HAVE_GCLO
   let emulator: RunningEmulator;
   before(async () => {
     emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] });
-    const res = await fetch(`${emulator.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, { method: 'POST', body: 'model' });
+    const res = await fetch(`${emulator.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, {
+      method: 'POST',
+      body: 'model',
+    });
     assert.equal(res.status, 200);
   });
   after(async () => {
@@ -116,14 +153,27 @@ describe('gcloud vs gcloud-aip: models, versions, operations', { skip: HAVE_GCLO
         const op = await seed(emulator, project);
         const args = c.args.map((a) => a.replace('{PROJECT}', project).replace('{OP}', op));
         const track = args[0] === 'beta' || args[0] === 'alpha' ? [args.shift()!] : [];
-        const env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_CORE_PROJECT: project, CLOUDSDK_AI_PLATFORM_REGION: 'global', ...c.env };
+        const env = {
+          ...s.env,
+          ...emulatorEnv(emulator.port),
+          CLOUDSDK_CORE_PROJECT: project,
+          CLOUDSDK_AI_PLATFORM_REGION: 'global',
+          ...c.env,
+        };
         emulator.clearRequests();
         const [cmd, ...pre] = cli;
         const r = await runCommand(cmd, [...pre, ...track, 'ai-platform', ...args], env, s.dir);
-        const requests = emulator.requests().filter((q) => q.path.startsWith('/v1/'))
+        const requests = emulator
+          .requests()
+          .filter((q) => q.path.startsWith('/v1/'))
           .map((q) => ({ method: q.method, path: q.path, query: q.query, body: q.body, status: q.status }));
         const clean = (text: string) => normalize(text, project, s.dir);
-        observed.push({ code: r.code, requests: JSON.parse(clean(JSON.stringify(requests))), stdout: clean(r.stdout), stderr: clean(r.stderr) });
+        observed.push({
+          code: r.code,
+          requests: JSON.parse(clean(JSON.stringify(requests))),
+          stdout: clean(r.stdout),
+          stderr: clean(r.stderr),
+        });
         fs.rmSync(s.dir, { recursive: true, force: true });
       }
       const [gcloud, clone] = observed;

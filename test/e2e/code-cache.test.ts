@@ -16,7 +16,8 @@ function copyOfDist(): string {
   return dir;
 }
 
-const run = (dir: string) => runCommand(process.execPath, ['-e', `require(${JSON.stringify(path.join(dir, 'cli.js'))}).main(['--version'])`], process.env);
+const run = (dir: string) =>
+  runCommand(process.execPath, ['-e', `require(${JSON.stringify(path.join(dir, 'cli.js'))}).main(['--version'])`], process.env);
 
 test('a missing cache is written by the first run; a foreign one is replaced; every run works', async () => {
   const dir = copyOfDist();

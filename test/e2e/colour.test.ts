@@ -8,14 +8,27 @@ import * as path from 'node:path';
 import { CLI, gcloudAvailable, runCli, runCommand, scratch } from '../helpers';
 
 const HAVE_SCRIPT = fs.existsSync('/usr/bin/script') || fs.existsSync('/bin/script');
-if (!HAVE_SCRIPT) process.stderr.write('\n*** SKIPPING terminal colour tests: util-linux `script` (a pseudo-terminal) is not installed ***\n\n');
+if (!HAVE_SCRIPT)
+  process.stderr.write('\n*** SKIPPING terminal colour tests: util-linux `script` (a pseudo-terminal) is not installed ***\n\n');
 const HAVE_GCLOUD = gcloudAvailable();
 
 const RED_ERROR = '\x1b[1;31mERROR:\x1b[0m';
 const YELLOW_WARNING = '\x1b[1;33mWARNING:\x1b[0m';
 const BAD_FLAG = ['ai-platform', 'versions', 'create', 'v1', '--model=m', '--bogus'];
 // A request that breaks a documented rule, sent anyway with --no-validate, is a warning; --dry-run sends nothing.
-const WARNS = ['ai-platform', 'versions', 'create', 'v1', '--model=m', '--origin=gs://b/x/', '--machine-type=n1-standard-4', '--framework=scikit-learn', '--no-validate', '--dry-run', '--project=p'];
+const WARNS = [
+  'ai-platform',
+  'versions',
+  'create',
+  'v1',
+  '--model=m',
+  '--origin=gs://b/x/',
+  '--machine-type=n1-standard-4',
+  '--framework=scikit-learn',
+  '--no-validate',
+  '--dry-run',
+  '--project=p',
+];
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 

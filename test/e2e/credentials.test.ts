@@ -14,7 +14,12 @@ import { serviceAccountCredential, userCredential, writeStore } from '../credent
 let emulator: RunningEmulator;
 
 before(async () => {
-  emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['staging-auth'], oauth: { requireIssuedTokens: true, metadataServiceAccount: 'vm@test-project.iam.gserviceaccount.com' } });
+  emulator = await startEmulator({
+    port: 0,
+    operationDelayMs: 0,
+    buckets: ['staging-auth'],
+    oauth: { requireIssuedTokens: true, metadataServiceAccount: 'vm@test-project.iam.gserviceaccount.com' },
+  });
   await createModel(emulator, 'iris');
 });
 
@@ -23,7 +28,11 @@ after(async () => {
 });
 
 const post = async (url: string, form: Record<string, string>) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form),
+  });
   return { status: res.status, body: await res.text() };
 };
 
@@ -54,7 +63,10 @@ function setup(emu: RunningEmulator): { dir: string; config: string; env: NodeJS
 const mlRequests = (emu: RunningEmulator): RecordedRequest[] => emu.requests().filter((r) => r.path.startsWith('/v1/'));
 const tokenRequests = (emu: RunningEmulator): RecordedRequest[] => emu.requests().filter((r) => r.path === '/token');
 
-async function listAs(env: NodeJS.ProcessEnv, extra: string[] = []): Promise<{ code: number; stderr: string; principal: string | undefined; request: RecordedRequest | undefined }> {
+async function listAs(
+  env: NodeJS.ProcessEnv,
+  extra: string[] = [],
+): Promise<{ code: number; stderr: string; principal: string | undefined; request: RecordedRequest | undefined }> {
   emulator.clearRequests();
   const r = await runCli(['ai-platform', 'models', 'list', ...extra], env);
   const request = mlRequests(emulator).at(-1);
@@ -65,7 +77,10 @@ describe('credential sources, in gcloud order', () => {
   test('access token env > access token file > credential file override > stored active account > GCE metadata', async () => {
     const { dir, config, env } = setup(emulator);
     fs.writeFileSync(path.join(dir, 'token.txt'), await issuedToken(emulator, 'file@test-project.iam.gserviceaccount.com'));
-    fs.writeFileSync(path.join(dir, 'key.json'), JSON.stringify(emulator.createServiceAccountKey('override@test-project.iam.gserviceaccount.com')));
+    fs.writeFileSync(
+      path.join(dir, 'key.json'),
+      JSON.stringify(emulator.createServiceAccountKey('override@test-project.iam.gserviceaccount.com')),
+    );
     const stored = emulator.createServiceAccountKey('stored@test-project.iam.gserviceaccount.com');
     writeStore(config, [{ account: stored.client_email, credential: serviceAccountCredential(stored) }]);
     const all: NodeJS.ProcessEnv = {
@@ -79,7 +94,12 @@ describe('credential sources, in gcloud order', () => {
       GCE_METADATA_ROOT: `127.0.0.1:${emulator.port}`,
     };
     const expected = ['env', 'file', 'override', 'stored', 'vm'];
-    const unset = ['CLOUDSDK_AUTH_ACCESS_TOKEN', 'CLOUDSDK_AUTH_ACCESS_TOKEN_FILE', 'CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE', 'CLOUDSDK_CORE_ACCOUNT'];
+    const unset = [
+      'CLOUDSDK_AUTH_ACCESS_TOKEN',
+      'CLOUDSDK_AUTH_ACCESS_TOKEN_FILE',
+      'CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE',
+      'CLOUDSDK_CORE_ACCOUNT',
+    ];
     const current = { ...all };
     for (const [i, who] of expected.entries()) {
       const r = await listAs(current);
@@ -104,7 +124,11 @@ describe('credential sources, in gcloud order', () => {
 
   test('a stored user login (refresh token) reaches the emulator as the user', async () => {
     const { config, env } = setup(emulator);
-    writeStore(config, [{ account: 'alice@example.com', credential: userCredential(emulator.createUserLogin('alice@example.com'), `${emulator.url}token`) }], 'alice@example.com');
+    writeStore(
+      config,
+      [{ account: 'alice@example.com', credential: userCredential(emulator.createUserLogin('alice@example.com'), `${emulator.url}token`) }],
+      'alice@example.com',
+    );
     const r = await listAs(env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.principal, 'alice@example.com');
@@ -137,7 +161,13 @@ describe('workload identity (external accounts)', () => {
     const stored = await listAs(env);
     assert.equal(stored.code, 0, stored.stderr);
     assert.equal(stored.principal, principal);
-    assert.deepEqual(emulator.requests().filter((q) => q.path === '/v1/token').map((q) => q.body), [{ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange' }]);
+    assert.deepEqual(
+      emulator
+        .requests()
+        .filter((q) => q.path === '/v1/token')
+        .map((q) => q.body),
+      [{ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange' }],
+    );
 
     fs.writeFileSync(path.join(dir, 'external.json'), JSON.stringify(externalAccount(emulator, dir, 'ci-job-8')));
     const override = await listAs({ ...env, CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: path.join(dir, 'external.json') });
@@ -151,7 +181,11 @@ describe('--account and core/account', () => {
     const { config, env } = setup(emulator);
     const first = emulator.createServiceAccountKey('first@test-project.iam.gserviceaccount.com');
     const second = emulator.createServiceAccountKey('second@test-project.iam.gserviceaccount.com');
-    writeStore(config, [first, second].map((key) => ({ account: key.client_email, credential: serviceAccountCredential(key) })), first.client_email);
+    writeStore(
+      config,
+      [first, second].map((key) => ({ account: key.client_email, credential: serviceAccountCredential(key) })),
+      first.client_email,
+    );
     assert.equal((await listAs(env)).principal, first.client_email);
     assert.equal((await listAs(env, [`--account=${second.client_email}`])).principal, second.client_email);
     assert.equal((await listAs({ ...env, CLOUDSDK_CORE_ACCOUNT: second.client_email })).principal, second.client_email);
@@ -164,14 +198,18 @@ describe('--account and core/account', () => {
     );
   });
 
-  test("Application Default Credentials in $HOME do not replace the stored login (and are not used without one)", async () => {
+  test('Application Default Credentials in $HOME do not replace the stored login (and are not used without one)', async () => {
     const { dir, config, env } = setup(emulator);
     const adc = JSON.stringify({ type: 'authorized_user', ...emulator.createUserLogin('mallory@example.com') });
     fs.mkdirSync(path.join(dir, '.config', 'gcloud'), { recursive: true });
     fs.writeFileSync(path.join(dir, '.config', 'gcloud', 'application_default_credentials.json'), adc);
     fs.writeFileSync(path.join(config, 'application_default_credentials.json'), adc);
     const withAdc = { ...env, GOOGLE_APPLICATION_CREDENTIALS: path.join(config, 'application_default_credentials.json') };
-    writeStore(config, [{ account: 'alice@example.com', credential: userCredential(emulator.createUserLogin('alice@example.com'), `${emulator.url}token`) }], 'alice@example.com');
+    writeStore(
+      config,
+      [{ account: 'alice@example.com', credential: userCredential(emulator.createUserLogin('alice@example.com'), `${emulator.url}token`) }],
+      'alice@example.com',
+    );
     const r = await listAs(withAdc);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.principal, 'alice@example.com');
@@ -187,7 +225,11 @@ describe('token endpoints and caches', () => {
   test("the key's token_uri, or auth/token_host over it", async () => {
     const { config, env } = setup(emulator);
     const key = emulator.createServiceAccountKey('tokenhost@test-project.iam.gserviceaccount.com');
-    writeStore(config, [{ account: key.client_email, credential: serviceAccountCredential({ ...key, token_uri: `${emulator.url}no-token-endpoint-here` }) }], key.client_email);
+    writeStore(
+      config,
+      [{ account: key.client_email, credential: serviceAccountCredential({ ...key, token_uri: `${emulator.url}no-token-endpoint-here` }) }],
+      key.client_email,
+    );
     const dead = await listAs(env);
     assert.equal(dead.code, 1);
     assert.match(dead.stderr, /There was a problem refreshing auth tokens for account tokenhost@test-project\.iam\.gserviceaccount\.com: /);
@@ -205,7 +247,17 @@ describe('token endpoints and caches', () => {
     assert.equal(fresh.principal, key.client_email);
     assert.equal(fresh.request?.headers.authorization, `Bearer ${cachedToken.token}`);
     assert.equal(tokenRequests(emulator).length, 0);
-    writeStore(config, [{ account: key.client_email, credential: serviceAccountCredential(key), cachedToken: { ...cachedToken, expiresAt: Date.now() + 60_000 } }], key.client_email);
+    writeStore(
+      config,
+      [
+        {
+          account: key.client_email,
+          credential: serviceAccountCredential(key),
+          cachedToken: { ...cachedToken, expiresAt: Date.now() + 60_000 },
+        },
+      ],
+      key.client_email,
+    );
     const refreshed = await listAs(env);
     assert.equal(refreshed.principal, key.client_email);
     assert.notEqual(refreshed.request?.headers.authorization, `Bearer ${cachedToken.token}`);
@@ -214,15 +266,25 @@ describe('token endpoints and caches', () => {
 
   test('core/universe_domain: a service account of that universe signs its own JWT; an account of another universe is refused', async () => {
     const { config, env } = setup(emulator);
-    const key: Record<string, string> = { ...emulator.createServiceAccountKey('uni@test-project.iam.gserviceaccount.com'), universe_domain: 'universe.example' };
-    writeStore(config, [{ account: key.client_email, universeDomain: 'universe.example', credential: serviceAccountCredential(key) }], key.client_email);
+    const key: Record<string, string> = {
+      ...emulator.createServiceAccountKey('uni@test-project.iam.gserviceaccount.com'),
+      universe_domain: 'universe.example',
+    };
+    writeStore(
+      config,
+      [{ account: key.client_email, universeDomain: 'universe.example', credential: serviceAccountCredential(key) }],
+      key.client_email,
+    );
     const r = await listAs({ ...env, CLOUDSDK_CORE_UNIVERSE_DOMAIN: 'universe.example' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.principal, key.client_email);
     assert.equal(tokenRequests(emulator).length, 0);
     const wrong = await listAs(env);
     assert.equal(wrong.code, 1);
-    assert.match(wrong.stderr, /The account \[uni@test-project\.iam\.gserviceaccount\.com\] is available in the following universe domain\(s\): \[universe\.example\], but it is not available in \[googleapis\.com\]/);
+    assert.match(
+      wrong.stderr,
+      /The account \[uni@test-project\.iam\.gserviceaccount\.com\] is available in the following universe domain\(s\): \[universe\.example\], but it is not available in \[googleapis\.com\]/,
+    );
   });
 
   test('billing/quota_project=CURRENT_PROJECT sends the project for a user login, not for a service account', async () => {
@@ -233,16 +295,34 @@ describe('token endpoints and caches', () => {
       { account: key.client_email, credential: serviceAccountCredential(key) },
     ]);
     const quota = { ...env, CLOUDSDK_BILLING_QUOTA_PROJECT: 'CURRENT_PROJECT' };
-    assert.equal((await listAs({ ...quota, CLOUDSDK_CORE_ACCOUNT: 'alice@example.com' })).request?.headers['x-goog-user-project'], 'test-project');
+    assert.equal(
+      (await listAs({ ...quota, CLOUDSDK_CORE_ACCOUNT: 'alice@example.com' })).request?.headers['x-goog-user-project'],
+      'test-project',
+    );
     assert.equal((await listAs({ ...quota, CLOUDSDK_CORE_ACCOUNT: key.client_email })).request?.headers['x-goog-user-project'], undefined);
-    assert.equal((await listAs({ ...env, CLOUDSDK_CORE_ACCOUNT: 'alice@example.com', CLOUDSDK_BILLING_QUOTA_PROJECT: 'LEGACY' })).request?.headers['x-goog-user-project'], undefined);
-    assert.equal((await listAs({ ...env, CLOUDSDK_CORE_ACCOUNT: key.client_email }, ['--billing-project=billed'])).request?.headers['x-goog-user-project'], 'billed');
+    assert.equal(
+      (await listAs({ ...env, CLOUDSDK_CORE_ACCOUNT: 'alice@example.com', CLOUDSDK_BILLING_QUOTA_PROJECT: 'LEGACY' })).request?.headers[
+        'x-goog-user-project'
+      ],
+      undefined,
+    );
+    assert.equal(
+      (await listAs({ ...env, CLOUDSDK_CORE_ACCOUNT: key.client_email }, ['--billing-project=billed'])).request?.headers[
+        'x-goog-user-project'
+      ],
+      'billed',
+    );
   });
 });
 
 describe('token refresh during long work', () => {
   test('5-second tokens, a 15-second operation: the version is created and waited for without a 401', async () => {
-    const emu = await startEmulator({ port: 0, operationDelayMs: 15_000, buckets: ['staging-auth'], oauth: { requireIssuedTokens: true, tokenLifetimeSeconds: 5 } });
+    const emu = await startEmulator({
+      port: 0,
+      operationDelayMs: 15_000,
+      buckets: ['staging-auth'],
+      oauth: { requireIssuedTokens: true, tokenLifetimeSeconds: 5 },
+    });
     try {
       await createModel(emu, 'iris');
       const { config, env } = setup(emu);
@@ -250,13 +330,25 @@ describe('token refresh during long work', () => {
       writeStore(config, [{ account: key.client_email, credential: serviceAccountCredential(key) }], key.client_email);
       emu.clearRequests();
       const r = await runCli(
-        ['ai-platform', 'versions', 'create', 'v1', '--model=iris', `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`, '--staging-bucket=gs://staging-auth', '--format=value(state)'],
+        [
+          'ai-platform',
+          'versions',
+          'create',
+          'v1',
+          '--model=iris',
+          `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`,
+          '--staging-bucket=gs://staging-auth',
+          '--format=value(state)',
+        ],
         env,
       );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout.trim(), 'READY');
       const api = emu.requests().filter((q) => q.path !== '/token');
-      assert.deepEqual(api.filter((q) => q.status === 401), []);
+      assert.deepEqual(
+        api.filter((q) => q.status === 401),
+        [],
+      );
       assert.ok(api.every((q) => q.principal === key.client_email));
       assert.ok(tokenRequests(emu).length >= 3, `only ${tokenRequests(emu).length} token grants in a 15 s wait with 5 s tokens`);
     } finally {
@@ -268,10 +360,23 @@ describe('token refresh during long work', () => {
 describe('emulators ai-platform start: OAuth flags', () => {
   test('--token-lifetime and --require-issued-tokens', async () => {
     const s = scratch();
-    const child = spawn(process.execPath, [CLI, 'emulators', 'ai-platform', 'start', '--host-port=127.0.0.1:0', `--data-dir=${path.join(s.dir, 'emu')}`, '--token-lifetime=7', '--require-issued-tokens'], {
-      env: s.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'emulators',
+        'ai-platform',
+        'start',
+        '--host-port=127.0.0.1:0',
+        `--data-dir=${path.join(s.dir, 'emu')}`,
+        '--token-lifetime=7',
+        '--require-issued-tokens',
+      ],
+      {
+        env: s.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -285,7 +390,12 @@ describe('emulators ai-platform start: OAuth flags', () => {
         child.on('close', () => reject(new Error(`emulator exited: ${out}`)));
       });
       assert.equal((await fetch(`${url}v1/projects/p/models`)).status, 401);
-      const key = await (await fetch(`${url}__emulator/service-account-keys`, { method: 'POST', body: JSON.stringify({ email: 'x@p.iam.gserviceaccount.com' }) })).json() as Record<string, string>;
+      const key = (await (
+        await fetch(`${url}__emulator/service-account-keys`, {
+          method: 'POST',
+          body: JSON.stringify({ email: 'x@p.iam.gserviceaccount.com' }),
+        })
+      ).json()) as Record<string, string>;
       const grant = await post(key.token_uri, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: 'not.a.jwt' });
       assert.equal(grant.status, 400);
       const issued = await jwtBearerGrant(key, key.token_uri, post);

@@ -24,7 +24,8 @@ interface Deployment {
 /** Ids, times and etags the server makes up differ between runs; the project is per run. */
 function normalize(text: string, project: string): string {
   return text
-    .split(project).join('<PROJECT>')
+    .split(project)
+    .join('<PROJECT>')
     .replace(/-\d{13}\b/g, '-<TIME>')
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>')
     .replace(/etag: \S+|"etag":"[^"]*"/g, '<ETAG>');
@@ -33,13 +34,22 @@ function normalize(text: string, project: string): string {
 function summarize(requests: RecordedRequest[], project: string): Deployment['requests'] {
   return requests
     .filter((r) => r.path.startsWith('/v1/'))
-    .map((r) => JSON.parse(normalize(JSON.stringify({ method: r.method, path: r.path, query: r.query, body: r.body, status: r.status }), project)));
+    .map((r) =>
+      JSON.parse(normalize(JSON.stringify({ method: r.method, path: r.path, query: r.query, body: r.body, status: r.status }), project)),
+    );
 }
 
 async function deployTwice(emulator: RunningEmulator, gcloud: string): Promise<Deployment> {
   const s = scratch();
   const project = `deploy-${Math.random().toString(36).slice(2, 8)}`;
-  const env = { ...s.env, ...emulatorEnv(emulator.port), CLOUDSDK_CORE_PROJECT: project, CLOUDSDK_AI_PLATFORM_REGION: 'global', GCLOUD: gcloud, MODEL: 'iris' };
+  const env = {
+    ...s.env,
+    ...emulatorEnv(emulator.port),
+    CLOUDSDK_CORE_PROJECT: project,
+    CLOUDSDK_AI_PLATFORM_REGION: 'global',
+    GCLOUD: gcloud,
+    MODEL: 'iris',
+  };
   const result: Deployment = { codes: [], stdout: '', requests: [] };
   emulator.clearRequests();
   for (const version of ['v1', 'v2']) {
@@ -60,7 +70,10 @@ describe('a whole deploy script against the emulator', () => {
     emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: [BUCKET] });
     // The versions' model files, so their creation succeeds.
     for (const version of ['v1', 'v2']) {
-      const res = await fetch(`${emulator.url}upload/storage/v1/b/${BUCKET}/o?uploadType=media&name=iris/${version}/saved_model.pb`, { method: 'POST', body: 'model' });
+      const res = await fetch(`${emulator.url}upload/storage/v1/b/${BUCKET}/o?uploadType=media&name=iris/${version}/saved_model.pb`, {
+        method: 'POST',
+        body: 'model',
+      });
       assert.equal(res.status, 200);
     }
     clone = await deployTwice(emulator, `${process.execPath} ${CLI}`);
@@ -92,7 +105,12 @@ describe('a whole deploy script against the emulator', () => {
         'GET /v1/projects/<PROJECT>/models 200',
       ],
     );
-    assert.deepEqual(clone.requests[1].body, { name: 'iris', regions: ['us-central1'], onlinePredictionLogging: true, onlinePredictionConsoleLogging: false });
+    assert.deepEqual(clone.requests[1].body, {
+      name: 'iris',
+      regions: ['us-central1'],
+      onlinePredictionLogging: true,
+      onlinePredictionConsoleLogging: false,
+    });
     assert.deepEqual(clone.requests[5].query, { pageSize: ['100'], alt: ['json'] });
     assert.equal(
       clone.stdout,
@@ -113,7 +131,9 @@ describe('a whole deploy script against the emulator', () => {
     );
   });
 
-  test('the real gcloud runs the same script with the same requests and output', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, async () => {
+  test('the real gcloud runs the same script with the same requests and output', {
+    skip: HAVE_GCLOUD ? false : 'gcloud is not installed',
+  }, async () => {
     const gcloud = await deployTwice(emulator, 'gcloud');
     assert.deepEqual(clone.requests, gcloud.requests);
     assert.equal(clone.stdout, gcloud.stdout);

@@ -9,8 +9,11 @@ import { CLI, createModel, runCli, scratch } from '../helpers';
 
 async function startEmulatorProcess(dataDir: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<ChildProcess> {
   fs.rmSync(path.join(dataDir, 'env.yaml'), { force: true });
-  const child = spawn(process.execPath, [CLI, 'emulators', 'ai-platform', 'start', '--host-port=127.0.0.1:0', `--data-dir=${dataDir}`, '--operation-delay=0', ...extra],
-    { env, stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'emulators', 'ai-platform', 'start', '--host-port=127.0.0.1:0', `--data-dir=${dataDir}`, '--operation-delay=0', ...extra],
+    { env, stdio: 'ignore' },
+  );
   for (let i = 0; i < 100 && !fs.existsSync(path.join(dataDir, 'env.yaml')); i++) await new Promise((r) => setTimeout(r, 50));
   return child;
 }
@@ -38,7 +41,23 @@ test('start, env-init, deploy, restart: state survives', async () => {
     const model = path.join(dir, 'model');
     fs.mkdirSync(model);
     fs.writeFileSync(path.join(model, 'model.pkl'), 'pickled');
-    const deploy = await runCli(['ai-platform', 'versions', 'create', 'v1', '--model', 'iris', '--origin', model, '--staging-bucket', 'gs://stage', '--format', 'value(state,deploymentUri)'], env);
+    const deploy = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v1',
+        '--model',
+        'iris',
+        '--origin',
+        model,
+        '--staging-bucket',
+        'gs://stage',
+        '--format',
+        'value(state,deploymentUri)',
+      ],
+      env,
+    );
     assert.equal(deploy.code, 0, deploy.stderr);
     const [state, uri] = deploy.stdout.trim().split('\t');
     assert.equal(state, 'READY');
@@ -47,7 +66,10 @@ test('start, env-init, deploy, restart: state survives', async () => {
     child = await startEmulatorProcess(dataDir, base);
     const again = await runCli(['emulators', 'ai-platform', 'env-init', `--data-dir=${dataDir}`], base);
     const newBase = /CLOUDSDK_API_ENDPOINT_OVERRIDES_ML=(.*)/.exec(again.stdout)![1];
-    const version = await (await fetch(`${newBase}v1/projects/test-project/models/iris/versions/v1`)).json() as { state: string; deploymentUri: string };
+    const version = (await (await fetch(`${newBase}v1/projects/test-project/models/iris/versions/v1`)).json()) as {
+      state: string;
+      deploymentUri: string;
+    };
     assert.equal(version.state, 'READY');
     assert.equal(version.deploymentUri, uri);
     const object = `${uri.slice('gs://stage/'.length)}model.pkl`;

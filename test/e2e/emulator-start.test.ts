@@ -32,7 +32,7 @@ describe('the README emulator lines', () => {
     const script = [
       `gcloud-aip emulators ai-platform start --host-port=localhost:0 --data-dir=${dataDir} --operation-delay=0 ${startArgs} 2>/dev/null &`,
       'emulator=$!',
-      'trap \'kill $emulator; wait $emulator\' EXIT',
+      "trap 'kill $emulator; wait $emulator' EXIT",
       `$(gcloud-aip emulators ai-platform env-init --data-dir=${dataDir})`,
       lines,
     ].join('\n');
@@ -41,17 +41,23 @@ describe('the README emulator lines', () => {
   }
 
   test('env-init right after start: points at the emulator (not Google), which has the --buckets bucket', async () => {
-    const r = await withEmulator('--buckets=my-staging', [
-      'echo "ML=$CLOUDSDK_API_ENDPOINT_OVERRIDES_ML"',
-      CREATE_MODEL,
-      `gcloud-aip ai-platform versions create v1 --model=iris --origin=${path.join(FIXTURES, 'models', 'tf-saved-model')} --staging-bucket=gs://my-staging --format='value(state)'`,
-      `gcloud-aip ai-platform versions create v2 --model=iris --origin=${path.join(FIXTURES, 'models', 'tf-saved-model')} --staging-bucket=gs://my-stagign`,
-      'echo "typo exit $?"',
-    ].join('\n'));
+    const r = await withEmulator(
+      '--buckets=my-staging',
+      [
+        'echo "ML=$CLOUDSDK_API_ENDPOINT_OVERRIDES_ML"',
+        CREATE_MODEL,
+        `gcloud-aip ai-platform versions create v1 --model=iris --origin=${path.join(FIXTURES, 'models', 'tf-saved-model')} --staging-bucket=gs://my-staging --format='value(state)'`,
+        `gcloud-aip ai-platform versions create v2 --model=iris --origin=${path.join(FIXTURES, 'models', 'tf-saved-model')} --staging-bucket=gs://my-stagign`,
+        'echo "typo exit $?"',
+      ].join('\n'),
+    );
     assert.match(r.stdout, /^ML=http:\/\/localhost:\d+\/$/m, r.stderr);
     assert.match(r.stdout, /^READY$/m, r.stderr);
     // The service's 404 for a bucket nobody created, in gcloud's words.
-    assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) Could not upload file: \[my-stagign\] bucket does not exist\.$/m);
+    assert.match(
+      r.stderr,
+      /^ERROR: \(gcloud\.ai-platform\.versions\.create\) Could not upload file: \[my-stagign\] bucket does not exist\.$/m,
+    );
     assert.match(r.stdout, /^typo exit 1$/m);
     // Stopped cleanly: no address left behind for a later env-init to trust.
     assert.equal(fs.existsSync(path.join(r.dataDir, 'env.yaml')), false);
@@ -65,7 +71,7 @@ describe('the README emulator lines', () => {
     const script = [
       `gcloud-aip emulators ai-platform start --host-port=127.0.0.1:0 --data-dir=${dataDir} 2>/dev/null &`,
       'emulator=$!',
-      'trap \'kill $emulator; wait $emulator\' EXIT',
+      "trap 'kill $emulator; wait $emulator' EXIT",
       `gcloud-aip emulators ai-platform env-init --data-dir=${dataDir}`,
     ].join('\n');
     const r = await runCommand('bash', ['-c', script], env, dir);
@@ -79,9 +85,15 @@ describe('the README emulator lines', () => {
     await new Promise((resolve) => busy.once('listening', resolve));
     const port = (busy.address() as net.AddressInfo).port;
     try {
-      const r = await runCli(['emulators', 'ai-platform', 'start', `--host-port=127.0.0.1:${port}`, `--data-dir=${path.join(dir, 'busy')}`], env);
+      const r = await runCli(
+        ['emulators', 'ai-platform', 'start', `--host-port=127.0.0.1:${port}`, `--data-dir=${path.join(dir, 'busy')}`],
+        env,
+      );
       assert.equal(r.code, 1);
-      assert.equal(r.stderr, `ERROR: (gcloud.emulators.ai-platform.start) Unable to start the emulator on [127.0.0.1:${port}]: the address is already in use (another emulator? pick a free port with --host-port, or port 0).\n`);
+      assert.equal(
+        r.stderr,
+        `ERROR: (gcloud.emulators.ai-platform.start) Unable to start the emulator on [127.0.0.1:${port}]: the address is already in use (another emulator? pick a free port with --host-port, or port 0).\n`,
+      );
     } finally {
       busy.close();
     }
@@ -94,12 +106,18 @@ describe('the README emulator lines', () => {
   });
 
   test('the real gcloud renders the missing bucket the same way', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, async () => {
-    const r = await withEmulator('', [
-      CREATE_MODEL,
-      `gcloud ai-platform versions create v1 --model=iris --origin=${path.join(FIXTURES, 'models', 'tf-saved-model')} --staging-bucket=gs://nobody-made-it`,
-      'echo "gcloud exit $?"',
-    ].join('\n'));
-    assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) Could not upload file: \[nobody-made-it\] bucket does not exist\.$/m);
+    const r = await withEmulator(
+      '',
+      [
+        CREATE_MODEL,
+        `gcloud ai-platform versions create v1 --model=iris --origin=${path.join(FIXTURES, 'models', 'tf-saved-model')} --staging-bucket=gs://nobody-made-it`,
+        'echo "gcloud exit $?"',
+      ].join('\n'),
+    );
+    assert.match(
+      r.stderr,
+      /^ERROR: \(gcloud\.ai-platform\.versions\.create\) Could not upload file: \[nobody-made-it\] bucket does not exist\.$/m,
+    );
     assert.match(r.stdout, /^gcloud exit 1$/m);
   });
 });

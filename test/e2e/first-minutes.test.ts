@@ -12,13 +12,19 @@ const HAVE_GCLOUD = gcloudAvailable();
 const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const env = scratch().env;
 
-describe('finding one\'s way', () => {
-  test('bare gcloud-aip: gcloud\'s error line, then the groups with their summaries (exit 2)', async () => {
+describe("finding one's way", () => {
+  test("bare gcloud-aip: gcloud's error line, then the groups with their summaries (exit 2)", async () => {
     const r = await runCli([], env);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^ERROR: \(gcloud\) Command name argument expected\.\n\nAvailable groups for gcloud-aip:\n\n/);
-    for (const [group, summary] of [['ai-platform', 'Manage AI Platform jobs and models.'], ['alpha', 'Alpha'], ['beta', 'Beta'], ['emulators', 'Set up'], ['mlflow', 'Record']]) {
+    for (const [group, summary] of [
+      ['ai-platform', 'Manage AI Platform jobs and models.'],
+      ['alpha', 'Alpha'],
+      ['beta', 'Beta'],
+      ['emulators', 'Set up'],
+      ['mlflow', 'Record'],
+    ]) {
       assert.match(r.stderr, new RegExp(`^ {6}${group} +${summary}`, 'm'));
     }
     assert.match(r.stderr, /run:\n {2}gcloud-aip --help\n$/);
@@ -27,14 +33,20 @@ describe('finding one\'s way', () => {
   test('--help: the top-level page with its groups; -h: the usage line', async () => {
     const help = await runCli(['--help'], env);
     assert.equal(help.code, 0, help.stderr);
-    assert.deepEqual(help.stdout.split('\n').filter((l) => /^[A-Z][A-Z ]+$/.test(l)), ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'GCLOUD WIDE FLAGS', 'GROUPS']);
+    assert.deepEqual(
+      help.stdout.split('\n').filter((l) => /^[A-Z][A-Z ]+$/.test(l)),
+      ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'GCLOUD WIDE FLAGS', 'GROUPS'],
+    );
     assert.match(help.stdout, /^ {5}ai-platform\n {8}Manage AI Platform jobs and models\.$/m);
     const usage = await runCli(['-h'], env);
     assert.equal(usage.code, 0);
-    assert.equal(usage.stdout, 'Usage: gcloud-aip [optional flags] <group | command>\n  group may be           ai-platform | alpha | beta | emulators | mlflow\n\nFor detailed information on this command and its flags, run:\n  gcloud-aip --help\n');
+    assert.equal(
+      usage.stdout,
+      'Usage: gcloud-aip [optional flags] <group | command>\n  group may be           ai-platform | alpha | beta | emulators | mlflow\n\nFor detailed information on this command and its flags, run:\n  gcloud-aip --help\n',
+    );
   });
 
-  test('--version: gcloud-aip\'s (from package.json), Node\'s, and the gcloud it mirrors', async () => {
+  test("--version: gcloud-aip's (from package.json), Node's, and the gcloud it mirrors", async () => {
     const r = await runCli(['--version'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `gcloud-aip ${version}\nNode.js ${process.version}\nmirrors Google Cloud SDK 528.0.0\n`);
@@ -43,25 +55,46 @@ describe('finding one\'s way', () => {
   test('group help as gcloud lays it out: ai-platform, a nested group, a track', async () => {
     const r = await runCli(['ai-platform', '--help'], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^NAME\n {4}gcloud-aip ai-platform - manage AI Platform jobs and models\n\nSYNOPSIS\n {4}gcloud-aip ai-platform GROUP \| COMMAND \[GCLOUD_WIDE_FLAG \.\.\.\]\n/);
-    assert.match(r.stdout, /^GROUPS\n {4}GROUP is one of the following:\n\n {5}models\n {8}AI Platform Models commands\.\n\n {5}operations\n {8}Manage AI Platform operations\.\n\n {5}versions\n {8}AI Platform Versions commands\.$/m);
+    assert.match(
+      r.stdout,
+      /^NAME\n {4}gcloud-aip ai-platform - manage AI Platform jobs and models\n\nSYNOPSIS\n {4}gcloud-aip ai-platform GROUP \| COMMAND \[GCLOUD_WIDE_FLAG \.\.\.\]\n/,
+    );
+    assert.match(
+      r.stdout,
+      /^GROUPS\n {4}GROUP is one of the following:\n\n {5}models\n {8}AI Platform Models commands\.\n\n {5}operations\n {8}Manage AI Platform operations\.\n\n {5}versions\n {8}AI Platform Versions commands\.$/m,
+    );
     const versions = await runCli(['beta', 'ai-platform', 'versions', '--help'], env);
-    assert.match(versions.stdout, /^COMMANDS\n {4}COMMAND is one of the following:\n\n {5}create\n {8}Create a new AI Platform version\.$/m);
+    assert.match(
+      versions.stdout,
+      /^COMMANDS\n {4}COMMAND is one of the following:\n\n {5}create\n {8}Create a new AI Platform version\.$/m,
+    );
     assert.match(versions.stdout, /^ {4}\(BETA\) AI Platform Versions commands\.$/m);
     const group = await runCli(['ai-platform', 'models'], env);
     assert.equal(group.code, 2);
-    assert.match(group.stderr, /^ERROR: \(gcloud\.ai-platform\.models\) Command name argument expected\.\n\nAvailable commands for gcloud-aip ai-platform models:\n\n {6}create +Create a new AI Platform model\.$/m);
+    assert.match(
+      group.stderr,
+      /^ERROR: \(gcloud\.ai-platform\.models\) Command name argument expected\.\n\nAvailable commands for gcloud-aip ai-platform models:\n\n {6}create +Create a new AI Platform model\.$/m,
+    );
   });
 
   test('a mistyped command word is the one blamed, with the commands it may have meant', async () => {
     const group = await runCli(['ai-platfrom', 'versions', 'create', 'v1'], env);
     assert.equal(group.code, 2);
-    assert.match(group.stderr, /^ERROR: \(gcloud\) Invalid choice: 'ai-platfrom'\.\nMaybe you meant:\n {2}gcloud-aip ai-platform versions create\n/);
+    assert.match(
+      group.stderr,
+      /^ERROR: \(gcloud\) Invalid choice: 'ai-platfrom'\.\nMaybe you meant:\n {2}gcloud-aip ai-platform versions create\n/,
+    );
     const leaf = await runCli(['beta', 'ai-platform', 'versions', 'craete', 'v1', '--model=m'], env);
     assert.equal(leaf.code, 2);
-    assert.match(leaf.stderr, /^ERROR: \(gcloud\.beta\.ai-platform\.versions\) Invalid choice: 'craete'\.\nMaybe you meant:\n {2}gcloud-aip beta ai-platform versions create\n\n/);
+    assert.match(
+      leaf.stderr,
+      /^ERROR: \(gcloud\.beta\.ai-platform\.versions\) Invalid choice: 'craete'\.\nMaybe you meant:\n {2}gcloud-aip beta ai-platform versions create\n\n/,
+    );
     const nothingClose = await runCli(['xyzzy'], env);
-    assert.match(nothingClose.stderr, /^ERROR: \(gcloud\) Invalid choice: 'xyzzy'\.\nUsage: gcloud-aip \[optional flags\] <group \| command>\n/);
+    assert.match(
+      nothingClose.stderr,
+      /^ERROR: \(gcloud\) Invalid choice: 'xyzzy'\.\nUsage: gcloud-aip \[optional flags\] <group \| command>\n/,
+    );
   });
 
   test('advice names what gcloud-aip has, not gcloud commands it lacks', async () => {
@@ -74,7 +107,7 @@ describe('finding one\'s way', () => {
     assert.match(format.stderr, /gcloud-aip has no `gcloud topic`/);
   });
 
-  test('the error lines are gcloud\'s', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, async () => {
+  test("the error lines are gcloud's", { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, async () => {
     for (const args of [[], ['ai-platform', 'versions', 'craete', 'v1'], ['ai-platfrom', 'versions', 'create', 'v1']]) {
       const ours = await runCli(args, env);
       const theirs = await runCommand('gcloud', args, { ...env, CLOUDSDK_CORE_DISABLE_COLOR: 'true' });

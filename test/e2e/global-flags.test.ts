@@ -13,7 +13,12 @@ let dir: string;
 before(async () => {
   emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
   ({ dir, env } = scratch());
-  env = { ...env, ...emulatorEnv(emulator.port), CLOUDSDK_AI_PLATFORM_REGION: 'global', CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS: `http://127.0.0.1:${emulator.port}/` };
+  env = {
+    ...env,
+    ...emulatorEnv(emulator.port),
+    CLOUDSDK_AI_PLATFORM_REGION: 'global',
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS: `http://127.0.0.1:${emulator.port}/`,
+  };
   for (const project of ['test-project', 'named-config-project', 'flag-project']) await createModel(emulator.port, project, 'iris');
 });
 
@@ -38,8 +43,22 @@ describe('gcloud-wide flags', () => {
     fs.writeFileSync(path.join(configurations, 'config_deploy'), '[core]\nproject = named-config-project\n');
     // Unset, not empty: gcloud refuses an empty CLOUDSDK_CORE_PROJECT.
     const { CLOUDSDK_CORE_PROJECT: _project, ...withoutProject } = env;
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-config', '--model', 'iris', '--origin', 'gs://b/model/', '--async', '--configuration', 'deploy'],
-      withoutProject);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-config',
+        '--model',
+        'iris',
+        '--origin',
+        'gs://b/model/',
+        '--async',
+        '--configuration',
+        'deploy',
+      ],
+      withoutProject,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(mlPosts()[0].path, '/v1/projects/named-config-project/models/iris/versions');
   });
@@ -57,28 +76,65 @@ describe('gcloud-wide flags', () => {
     emulator.clearRequests();
     const r = await create('v-impersonate', '--impersonate-service-account', 'deployer@test-project.iam.gserviceaccount.com');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^WARNING: This command is using service account impersonation\. All API calls will be executed as \[deployer@test-project\.iam\.gserviceaccount\.com\]\.$/m);
+    assert.match(
+      r.stderr,
+      /^WARNING: This command is using service account impersonation\. All API calls will be executed as \[deployer@test-project\.iam\.gserviceaccount\.com\]\.$/m,
+    );
     const [iam] = emulator.requests().filter((q) => q.path.endsWith(':generateAccessToken'));
     assert.equal(iam.path, '/v1/projects/-/serviceAccounts/deployer@test-project.iam.gserviceaccount.com:generateAccessToken');
     assert.equal(iam.headers.authorization, `Bearer ${TOKEN}`);
-    assert.match(String(mlPosts()[0].headers.authorization), /^Bearer ya29\.emulator-impersonated\.deployer@test-project\.iam\.gserviceaccount\.com\./);
+    assert.match(
+      String(mlPosts()[0].headers.authorization),
+      /^Bearer ya29\.emulator-impersonated\.deployer@test-project\.iam\.gserviceaccount\.com\./,
+    );
     assert.doesNotMatch(r.stderr + r.stdout, /ya29\./);
   });
 
   test('--impersonate-service-account with a delegate chain, and the impersonation named after an API error', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v1', '--model', 'no-such-model', '--origin', 'gs://b/model/', '--async',
-      '--impersonate-service-account', 'hop@p.iam.gserviceaccount.com,target@p.iam.gserviceaccount.com'], env);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v1',
+        '--model',
+        'no-such-model',
+        '--origin',
+        'gs://b/model/',
+        '--async',
+        '--impersonate-service-account',
+        'hop@p.iam.gserviceaccount.com,target@p.iam.gserviceaccount.com',
+      ],
+      env,
+    );
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /Impersonation is used to impersonate target@p\.iam\.gserviceaccount\.com via delegate chain: hop@p\.iam\.gserviceaccount\.com\.$/m);
+    assert.match(
+      r.stderr,
+      /Impersonation is used to impersonate target@p\.iam\.gserviceaccount\.com via delegate chain: hop@p\.iam\.gserviceaccount\.com\.$/m,
+    );
     const [iam] = emulator.requests().filter((q) => q.path.endsWith(':generateAccessToken'));
     assert.deepEqual((iam.body as { delegates: string[] }).delegates, ['hop@p.iam.gserviceaccount.com']);
   });
 
   test('--trace-token goes out as the Cookie header (and core/request_reason as X-Goog-Request-Reason), as gcloud sends them', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-trace', '--model', 'iris', '--origin', 'gs://b/model/', '--async', '--trace-token', 'token:abc'],
-      { ...env, CLOUDSDK_CORE_REQUEST_REASON: 'release-42' });
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-trace',
+        '--model',
+        'iris',
+        '--origin',
+        'gs://b/model/',
+        '--async',
+        '--trace-token',
+        'token:abc',
+      ],
+      { ...env, CLOUDSDK_CORE_REQUEST_REASON: 'release-42' },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(mlPosts()[0].headers.cookie, 'token:abc');
     assert.equal(mlPosts()[0].headers['x-goog-request-reason'], 'release-42');
@@ -94,8 +150,27 @@ describe('gcloud-wide flags', () => {
   test('--format and --flatten shape stdout; --no-user-output-enabled silences everything, as in gcloud', async () => {
     const yaml = await create('v-fmt1', '--format', 'value(metadata.version.name)');
     assert.equal(yaml.stdout, 'projects/test-project/models/iris/versions/v-fmt1\n');
-    const flattened = await runCli(['beta', 'ai-platform', 'versions', 'create', 'v-fmt2', '--model', 'iris', '--image', 'gcr.io/p/s:1', '--ports', '8080,9090', '--async',
-      '--flatten', 'metadata.version.container.ports', '--format', 'value(metadata.version.container.ports.containerPort)'], env);
+    const flattened = await runCli(
+      [
+        'beta',
+        'ai-platform',
+        'versions',
+        'create',
+        'v-fmt2',
+        '--model',
+        'iris',
+        '--image',
+        'gcr.io/p/s:1',
+        '--ports',
+        '8080,9090',
+        '--async',
+        '--flatten',
+        'metadata.version.container.ports',
+        '--format',
+        'value(metadata.version.container.ports.containerPort)',
+      ],
+      env,
+    );
     assert.equal(flattened.code, 0, flattened.stderr);
     assert.equal(flattened.stdout, '8080\n9090\n');
     const silent = await create('v-fmt3', '--no-user-output-enabled', '--format', 'value(name)');

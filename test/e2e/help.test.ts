@@ -7,8 +7,22 @@ import { VERSIONS_CREATE_FLAGS } from '../../src/commands/versions-create/flags'
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
 import type { Track } from '../../src/flags/spec';
 
-const SECTIONS = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'EXAMPLES', 'POSITIONAL ARGUMENTS', 'REQUIRED FLAGS', 'OPTIONAL FLAGS', 'GCLOUD WIDE FLAGS', 'NOTES'];
-const TRACKS: [Track, string[]][] = [['GA', []], ['BETA', ['beta']], ['ALPHA', ['alpha']]];
+const SECTIONS = [
+  'NAME',
+  'SYNOPSIS',
+  'DESCRIPTION',
+  'EXAMPLES',
+  'POSITIONAL ARGUMENTS',
+  'REQUIRED FLAGS',
+  'OPTIONAL FLAGS',
+  'GCLOUD WIDE FLAGS',
+  'NOTES',
+];
+const TRACKS: [Track, string[]][] = [
+  ['GA', []],
+  ['BETA', ['beta']],
+  ['ALPHA', ['alpha']],
+];
 
 describe('versions create --help', () => {
   for (const [track, words] of TRACKS) {
@@ -16,19 +30,28 @@ describe('versions create --help', () => {
       const r = await runCli([...words, 'ai-platform', 'versions', 'create', '--region=nowhere', '--help'], scratch().env);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
-      assert.deepEqual(r.stdout.split('\n').filter((line) => /^[A-Z][A-Z ]+$/.test(line)), SECTIONS);
+      assert.deepEqual(
+        r.stdout.split('\n').filter((line) => /^[A-Z][A-Z ]+$/.test(line)),
+        SECTIONS,
+      );
       for (const flag of VERSIONS_CREATE_FLAGS) {
         const listed = new RegExp(`^ +${flag.name}(=|$)`, 'm').test(r.stdout);
         assert.equal(listed, flag.tracks.includes(track), `${flag.name} on ${track}`);
       }
       for (const flag of GLOBAL_FLAGS.filter((f) => !f.hidden)) assert.match(r.stdout, new RegExp(`${flag.name}[,.]`));
-      assert.match(r.stdout, track === 'GA' ? /^NOTES\n {4}These variants are also available:/m : new RegExp(`currently in ${track.toLowerCase()}`));
+      assert.match(
+        r.stdout,
+        track === 'GA' ? /^NOTES\n {4}These variants are also available:/m : new RegExp(`currently in ${track.toLowerCase()}`),
+      );
     });
   }
 
   test('-h prints the usage summary, even after an unknown flag', async () => {
     const r = await runCli(['ai-platform', 'versions', 'create', '--bogus', '-h'], scratch().env);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^Usage: gcloud ai-platform versions create VERSION --model=MODEL \[optional flags\]\n {2}optional flags may be {2}--accelerator \|/);
+    assert.match(
+      r.stdout,
+      /^Usage: gcloud ai-platform versions create VERSION --model=MODEL \[optional flags\]\n {2}optional flags may be {2}--accelerator \|/,
+    );
   });
 });

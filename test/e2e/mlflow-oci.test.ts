@@ -53,15 +53,24 @@ before(async () => {
   process.env.HOME = home.dir;
   try {
     emulator = await startEmulator({
-    port: 0, operationDelayMs: 0, registrationDelayMs: 100, buckets: ['staging-oci'],
-    ociTrust: [trustFile, path.join(OCI_FIXTURES, 'issuer_key_public.pem')],
-    ociMetadataDir: path.join(OCI_FIXTURES, 'imds'),
-  });
+      port: 0,
+      operationDelayMs: 0,
+      registrationDelayMs: 100,
+      buckets: ['staging-oci'],
+      ociTrust: [trustFile, path.join(OCI_FIXTURES, 'issuer_key_public.pem')],
+      ociMetadataDir: path.join(OCI_FIXTURES, 'imds'),
+    });
   } finally {
     process.env.HOME = savedHome;
   }
   oci = `http://127.0.0.1:${emulator.port}/20260430/aiDataPlatforms/${PLATFORM}/mlops`;
-  env = { ...scratch().env, ...emulatorEnv(emulator.port), CLOUDSDK_AI_PLATFORM_REGION: 'global', HOME: home.dir, MLFLOW_TRACKING_URI: oci };
+  env = {
+    ...scratch().env,
+    ...emulatorEnv(emulator.port),
+    CLOUDSDK_AI_PLATFORM_REGION: 'global',
+    HOME: home.dir,
+    MLFLOW_TRACKING_URI: oci,
+  };
   await createModel(emulator.port, 'test-project', 'iris');
 });
 
@@ -73,7 +82,20 @@ const registryRequests = () => emulator.requests().filter((r) => r.path.includes
 const creates = () => registryRequests().filter((r) => r.path.endsWith('/model-versions/create'));
 const keyIdOf = (authorization: string | undefined) => /keyId="([^"]*)"/.exec(authorization ?? '')?.[1];
 const deploy = (version: string, mlflow: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-  runCli(['ai-platform', 'versions', 'create', version, '--model=iris', `--origin=${ORIGIN}`, '--staging-bucket=gs://staging-oci', '--format=json', ...mlflow], { ...env, ...extraEnv });
+  runCli(
+    [
+      'ai-platform',
+      'versions',
+      'create',
+      version,
+      '--model=iris',
+      `--origin=${ORIGIN}`,
+      '--staging-bucket=gs://staging-oci',
+      '--format=json',
+      ...mlflow,
+    ],
+    { ...env, ...extraEnv },
+  );
 
 /** A port nothing listens on (just released by the OS). */
 function closedPort(): Promise<number> {
@@ -119,22 +141,54 @@ describe('OCI request signing against the emulator', () => {
     assert.equal(posts[0].fault, 'lost');
     assert.equal(posts[1].headers['opc-retry-token'], posts[0].headers['opc-retry-token']);
     const versions = await search("name='iris-signed'");
-    assert.deepEqual(versions.map((v) => v.version), ['1']);
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      ['1'],
+    );
 
     // The same registration again, standalone with the same values (so the same retry token): no duplicate.
     const tags = versions[0].tags.map((t) => `${t.key}=${t.value}`).join(',');
     for (const run of [1, 2]) {
-      const again = await runCli(['mlflow', 'model-versions', 'create', '--name=iris-signed', `--source=${versions[0].source}`, `--tags=${tags}`, '--format=value(version)'], env);
+      const again = await runCli(
+        [
+          'mlflow',
+          'model-versions',
+          'create',
+          '--name=iris-signed',
+          `--source=${versions[0].source}`,
+          `--tags=${tags}`,
+          '--format=value(version)',
+        ],
+        env,
+      );
       assert.equal(again.code, 0, `run ${run}: ${again.stderr}`);
       assert.equal(again.stdout, '1\n');
     }
-    assert.deepEqual((await search("name='iris-signed'")).map((v) => v.version), ['1']);
+    assert.deepEqual(
+      (await search("name='iris-signed'")).map((v) => v.version),
+      ['1'],
+    );
   });
 
   test('--log-http (and --verbosity=debug): the authorization header is redacted, the keyId that signed is shown, no key material', async () => {
-    const r = await runCli(['mlflow', 'model-versions', 'create', '--name=iris-log', '--source=gs://staging-oci/', '--log-http', '--verbosity=debug', '--format=none'], env);
+    const r = await runCli(
+      [
+        'mlflow',
+        'model-versions',
+        'create',
+        '--name=iris-log',
+        '--source=gs://staging-oci/',
+        '--log-http',
+        '--verbosity=debug',
+        '--format=none',
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, new RegExp(`MLflow registry requests are signed \\(api_key\\) with keyId \\[${API_KEY_ID.replace(/[.]/g, '\\.')}\\]\\.`));
+    assert.match(
+      r.stderr,
+      new RegExp(`MLflow registry requests are signed \\(api_key\\) with keyId \\[${API_KEY_ID.replace(/[.]/g, '\\.')}\\]\\.`),
+    );
     assert.match(r.stderr, /\nauthorization: --- Token Redacted ---\n/);
     assert.match(r.stderr, /\nx-content-sha256: /);
     assert.doesNotMatch(r.stderr, /signature="|BEGIN|PRIVATE KEY/);
@@ -142,13 +196,21 @@ describe('OCI request signing against the emulator', () => {
 
   test('session token (security_token): keyId ST$TOKEN with the profile key; the token never printed', async () => {
     emulator.clearRequests();
-    const r = await deploy('v-session', ['--mlflow-model=iris-session', '--mlflow-auth=security_token', '--mlflow-oci-profile=SESSION', '--log-http']);
+    const r = await deploy('v-session', [
+      '--mlflow-model=iris-session',
+      '--mlflow-auth=security_token',
+      '--mlflow-oci-profile=SESSION',
+      '--log-http',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /signed \(security_token\) with keyId \[ST\$<session token of profile SESSION>\]/);
     assert.doesNotMatch(r.stderr + r.stdout, new RegExp(SESSION_TOKEN));
     assert.equal(creates().length, 1);
     assert.equal(keyIdOf(creates()[0].headers.authorization), `ST$${SESSION_TOKEN}`);
-    assert.deepEqual((await search("name='iris-session'")).map((v) => v.status), ['READY']);
+    assert.deepEqual(
+      (await search("name='iris-session'")).map((v) => v.status),
+      ['READY'],
+    );
   });
 
   test('resource principal 2.2: an RPST the trusted issuer signed', async () => {
@@ -158,7 +220,18 @@ describe('OCI request signing against the emulator', () => {
       OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: path.join(OCI_FIXTURES, 'session_key.pem'),
       OCI_RESOURCE_PRINCIPAL_REGION: 'us-ashburn-1',
     };
-    const r = await runCli(['mlflow', 'model-versions', 'create', '--name=iris-rp', '--source=gs://staging-oci/', '--auth=resource_principal', '--format=value(status)'], { ...env, ...rp });
+    const r = await runCli(
+      [
+        'mlflow',
+        'model-versions',
+        'create',
+        '--name=iris-rp',
+        '--source=gs://staging-oci/',
+        '--auth=resource_principal',
+        '--format=value(status)',
+      ],
+      { ...env, ...rp },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'READY\n');
   });
@@ -175,25 +248,44 @@ describe('OCI request signing against the emulator', () => {
     assert.equal(rest.length, 0, 'one token for the whole run');
     assert.equal(federation.status, 200);
     assert.match(keyIdOf(federation.headers.authorization) ?? '', /^ocid1\.tenancy\.oc1\.\.e2e\/fed-x509\/([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
-    assert.deepEqual(emulator.requests().filter((q) => q.path.startsWith('/opc/v2/')).map((q) => [q.path, q.status, q.headers.authorization]), [
-      ['/opc/v2/identity/cert.pem', 200, 'Bearer Oracle'],
-      ['/opc/v2/identity/key.pem', 200, 'Bearer Oracle'],
-      ['/opc/v2/identity/intermediate.pem', 200, 'Bearer Oracle'],
-    ]);
+    assert.deepEqual(
+      emulator
+        .requests()
+        .filter((q) => q.path.startsWith('/opc/v2/'))
+        .map((q) => [q.path, q.status, q.headers.authorization]),
+      [
+        ['/opc/v2/identity/cert.pem', 200, 'Bearer Oracle'],
+        ['/opc/v2/identity/key.pem', 200, 'Bearer Oracle'],
+        ['/opc/v2/identity/intermediate.pem', 200, 'Bearer Oracle'],
+      ],
+    );
     assert.equal(creates().length, 1);
     assert.match(keyIdOf(creates()[0].headers.authorization) ?? '', /^ST\$eyJ/);
-    assert.deepEqual((await search("name='iris-instance'")).map((v) => v.status), ['READY']);
+    assert.deepEqual(
+      (await search("name='iris-instance'")).map((v) => v.status),
+      ['READY'],
+    );
 
     // Off OCI (nothing listens at the metadata address): a clear error.
     const closed = await closedPort();
-    const off = await runCli(['mlflow', 'model-versions', 'create', '--name=iris-off', '--source=gs://staging-oci/', '--auth=instance_principal'], { ...env, OCI_METADATA_BASE_URL: `http://127.0.0.1:${closed}/opc/v2` });
+    const off = await runCli(
+      ['mlflow', 'model-versions', 'create', '--name=iris-off', '--source=gs://staging-oci/', '--auth=instance_principal'],
+      { ...env, OCI_METADATA_BASE_URL: `http://127.0.0.1:${closed}/opc/v2` },
+    );
     assert.equal(off.code, 1);
-    assert.match(off.stderr, new RegExp(`Could not reach the OCI instance metadata service at \\[http://127\\.0\\.0\\.1:${closed}/opc/v2/identity/cert\\.pem\\] \\(ECONNREFUSED\\): instance principals work on OCI compute instances`));
+    assert.match(
+      off.stderr,
+      new RegExp(
+        `Could not reach the OCI instance metadata service at \\[http://127\\.0\\.0\\.1:${closed}/opc/v2/identity/cert\\.pem\\] \\(ECONNREFUSED\\): instance principals work on OCI compute instances`,
+      ),
+    );
   });
 
-  test('refused with OCI\'s 401: no signature (bearer), an untrusted key; the deploy is kept and the message says why', async () => {
+  test("refused with OCI's 401: no signature (bearer), an untrusted key; the deploy is kept and the message says why", async () => {
     emulator.clearRequests();
-    const bearer = await deploy('v-bearer', ['--mlflow-model=iris-bearer', '--mlflow-auth=bearer'], { MLFLOW_TRACKING_TOKEN: 'not-a-signature' });
+    const bearer = await deploy('v-bearer', ['--mlflow-model=iris-bearer', '--mlflow-auth=bearer'], {
+      MLFLOW_TRACKING_TOKEN: 'not-a-signature',
+    });
     assert.equal(bearer.code, 3, bearer.stderr);
     assert.match(
       bearer.stderr,
@@ -202,7 +294,12 @@ describe('OCI request signing against the emulator', () => {
     assert.match(bearer.stderr, /--auth=bearer\n$/);
     const stranger = await deploy('v-stranger', ['--mlflow-model=iris-stranger', '--mlflow-oci-profile=STRANGER']);
     assert.equal(stranger.code, 3, stranger.stderr);
-    assert.match(stranger.stderr, new RegExp(`HTTP 401 Unauthorized .* The request was signed \\(api_key\\) with keyId \\[${TENANCY.replace(/[.]/g, '\\.')}/ocid1\\.user\\.oc1\\.\\.stranger/${ENCRYPTED_FP}\\]`));
+    assert.match(
+      stranger.stderr,
+      new RegExp(
+        `HTTP 401 Unauthorized .* The request was signed \\(api_key\\) with keyId \\[${TENANCY.replace(/[.]/g, '\\.')}/ocid1\\.user\\.oc1\\.\\.stranger/${ENCRYPTED_FP}\\]`,
+      ),
+    );
     assert.match(stranger.stderr, /--oci-profile=STRANGER\n$/);
     assert.equal(creates().length, 0);
     assert.deepEqual(await search("name LIKE 'iris-%r'"), []);
@@ -212,7 +309,10 @@ describe('OCI request signing against the emulator', () => {
     emulator.clearRequests();
     const missing = await deploy('v-nope', ['--mlflow-model=iris-nope', '--mlflow-oci-profile=NOPE']);
     assert.equal(missing.code, 1, missing.stderr);
-    assert.match(missing.stderr, /ERROR: \(gcloud\.ai-platform\.versions\.create\) The OCI config file \[.*\/\.oci\/config\] has no profile \[NOPE\] \(profiles: DEFAULT, SESSION, STRANGER\)\.\n/);
+    assert.match(
+      missing.stderr,
+      /ERROR: \(gcloud\.ai-platform\.versions\.create\) The OCI config file \[.*\/\.oci\/config\] has no profile \[NOPE\] \(profiles: DEFAULT, SESSION, STRANGER\)\.\n/,
+    );
     const orphan = await deploy('v-nope', ['--mlflow-auth=api_key']);
     assert.equal(orphan.code, 2);
     assert.match(orphan.stderr, /argument --mlflow-model: Must be specified with --mlflow-auth\./);
@@ -222,7 +322,7 @@ describe('OCI request signing against the emulator', () => {
     assert.equal(emulator.requests().length, 0);
   });
 
-  test('a tampered signature, body or date is refused with OCI\'s error body and an opc-request-id', async () => {
+  test("a tampered signature, body or date is refused with OCI's error body and an opc-request-id", async () => {
     const signer = requestSigner({ oci: true, env: { HOME: env.HOME }, warn: () => undefined, authFlag: '--auth' })!;
     const url = `${oci}/api/2.0/mlflow/registered-models/create`;
     const body = JSON.stringify({ name: 'iris-tampered' });
@@ -236,7 +336,11 @@ describe('OCI request signing against the emulator', () => {
     ] as const) {
       assert.equal(res.status, 401, what);
       assert.match(res.headers.get('opc-request-id') ?? '', /^[0-9A-F]{32}$/, what);
-      assert.deepEqual(await res.json(), { code: 'NotAuthenticated', message: 'The required information to complete authentication was not provided or was incorrect.' }, what);
+      assert.deepEqual(
+        await res.json(),
+        { code: 'NotAuthenticated', message: 'The required information to complete authentication was not provided or was incorrect.' },
+        what,
+      );
     }
     const good = await send(headers);
     assert.equal(good.status, 200);
@@ -246,7 +350,10 @@ describe('OCI request signing against the emulator', () => {
 describe('emulators ai-platform start --oci-trust', () => {
   test('a file that is neither an OCI config nor a PEM key is refused at start', async () => {
     const { env: startEnv, dir } = scratch();
-    const r = await runCli(['emulators', 'ai-platform', 'start', '--host-port=127.0.0.1:0', `--data-dir=${dir}/data`, `--oci-trust=${dir}/missing-config`], startEnv);
+    const r = await runCli(
+      ['emulators', 'ai-platform', 'start', '--host-port=127.0.0.1:0', `--data-dir=${dir}/data`, `--oci-trust=${dir}/missing-config`],
+      startEnv,
+    );
     assert.equal(r.code, 1);
     assert.match(r.stderr, /ERROR: \(gcloud\.emulators\.ai-platform\.start\) Invalid --oci-trust \[.*missing-config\]: ENOENT/);
   });

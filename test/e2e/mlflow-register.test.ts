@@ -43,7 +43,20 @@ async function registryGet(base: string, name: string, version: string): Promise
 const registryRequests = () => emulator.requests().filter((r) => r.path.includes('/api/2.0/mlflow/'));
 const creates = () => registryRequests().filter((r) => r.path.endsWith('/model-versions/create'));
 const deploy = (version: string, mlflow: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-  runCli(['ai-platform', 'versions', 'create', version, '--model=iris', `--origin=${ORIGIN}`, '--staging-bucket=gs://staging-mlflow', '--format=json', ...mlflow], { ...env, ...extraEnv });
+  runCli(
+    [
+      'ai-platform',
+      'versions',
+      'create',
+      version,
+      '--model=iris',
+      `--origin=${ORIGIN}`,
+      '--staging-bucket=gs://staging-mlflow',
+      '--format=json',
+      ...mlflow,
+    ],
+    { ...env, ...extraEnv },
+  );
 
 /** A deploy while the emulator injects `faults` (registry calls only, by their match=). */
 async function deployWithFaults(faults: string, version: string, mlflow: string[]) {
@@ -58,11 +71,16 @@ async function deployWithFaults(faults: string, version: string, mlflow: string[
 describe('versions create --mlflow-model', () => {
   test('registers the READY version (source = its deploymentUri, tags naming it); a re-run registers nothing more', async () => {
     emulator.clearRequests();
-    const first = await deploy('v-oss', ['--mlflow-model=iris-registry', '--mlflow-run-id=run42', '--mlflow-tags=team=ml,stage=canary'], { MLFLOW_TRACKING_URI: oss });
+    const first = await deploy('v-oss', ['--mlflow-model=iris-registry', '--mlflow-run-id=run42', '--mlflow-tags=team=ml,stage=canary'], {
+      MLFLOW_TRACKING_URI: oss,
+    });
     assert.equal(first.code, 0, first.stderr);
     const version = JSON.parse(first.stdout) as { name: string; state: string; deploymentUri: string };
     assert.equal(version.state, 'READY');
-    assert.match(first.stderr, /Waiting for version \[1\] of MLflow model \[iris-registry\] to be registered\.\.\.\nRegistered version \[1\] of MLflow model \[iris-registry\] \(READY\)\.\n$/);
+    assert.match(
+      first.stderr,
+      /Waiting for version \[1\] of MLflow model \[iris-registry\] to be registered\.\.\.\nRegistered version \[1\] of MLflow model \[iris-registry\] \(READY\)\.\n$/,
+    );
 
     const { modelVersion } = await registryGet(oss, 'iris-registry', '1');
     assert.equal(modelVersion?.status, 'READY');
@@ -83,7 +101,9 @@ describe('versions create --mlflow-model', () => {
     assert.doesNotMatch(first.stderr + first.stdout, /mlflow-secret/);
 
     // The same command again: the version exists, so nothing is deployed or registered twice.
-    const again = await deploy('v-oss', ['--mlflow-model=iris-registry', '--mlflow-run-id=run42', '--mlflow-tags=team=ml,stage=canary'], { MLFLOW_TRACKING_URI: oss });
+    const again = await deploy('v-oss', ['--mlflow-model=iris-registry', '--mlflow-run-id=run42', '--mlflow-tags=team=ml,stage=canary'], {
+      MLFLOW_TRACKING_URI: oss,
+    });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /ALREADY_EXISTS/);
     assert.equal(creates().length, 1);
@@ -92,7 +112,10 @@ describe('versions create --mlflow-model', () => {
 
   test('OCI form: opc-retry-token and opc-request-id; a lost answer is sent again and registers once', async () => {
     emulator.clearRequests();
-    const r = await deployWithFaults('lost=1,max=1,match=model-versions/create$', 'v-oci', ['--mlflow-model=iris-oci', `--mlflow-tracking-uri=${oci}`]);
+    const r = await deployWithFaults('lost=1,max=1,match=model-versions/create$', 'v-oci', [
+      '--mlflow-model=iris-oci',
+      `--mlflow-tracking-uri=${oci}`,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const posts = creates();
     assert.equal(posts.length, 2);
@@ -110,9 +133,15 @@ describe('versions create --mlflow-model', () => {
 
   test('a registry 5xx is retried', async () => {
     emulator.clearRequests();
-    const r = await deployWithFaults('503=1,max=1,retry-after=0,match=model-versions/create$', 'v-5xx', ['--mlflow-model=iris-5xx', `--mlflow-tracking-uri=${oci}`]);
+    const r = await deployWithFaults('503=1,max=1,retry-after=0,match=model-versions/create$', 'v-5xx', [
+      '--mlflow-model=iris-5xx',
+      `--mlflow-tracking-uri=${oci}`,
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(creates().map((q) => q.status), [503, 200]);
+    assert.deepEqual(
+      creates().map((q) => q.status),
+      [503, 200],
+    );
     assert.equal((await registryGet(oci, 'iris-5xx', '1')).modelVersion?.status, 'READY');
   });
 
@@ -130,7 +159,10 @@ describe('versions create --mlflow-model', () => {
 
   test('registration that fails after the deploy prints the command that retries it; that command registers once, however often it runs', async () => {
     // 429 on every attempt the CLI makes (Retry-After: 0 keeps it quick).
-    const failed = await deployWithFaults('429=1,max=5,retry-after=0,match=model-versions/create$', 'v-retry', ['--mlflow-model=iris-retry', `--mlflow-tracking-uri=${oci}`]);
+    const failed = await deployWithFaults('429=1,max=5,retry-after=0,match=model-versions/create$', 'v-retry', [
+      '--mlflow-model=iris-retry',
+      `--mlflow-tracking-uri=${oci}`,
+    ]);
     assert.equal(failed.code, 3, failed.stderr);
     const command = /To retry only the registration, run:\n {2}\$ gcloud-aip (.*)\n/.exec(failed.stderr)?.[1];
     assert.ok(command, failed.stderr);
@@ -145,7 +177,19 @@ describe('versions create --mlflow-model', () => {
 
   test('--async: nothing to register yet, and it says so', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-async', '--model=iris', '--origin=gs://staging-mlflow/', '--async', '--mlflow-model=iris-async'], { ...env, MLFLOW_TRACKING_URI: oss });
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-async',
+        '--model=iris',
+        '--origin=gs://staging-mlflow/',
+        '--async',
+        '--mlflow-model=iris-async',
+      ],
+      { ...env, MLFLOW_TRACKING_URI: oss },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /WARNING: Nothing is registered in MLflow with --async/);
     assert.equal(registryRequests().length, 0);
@@ -155,11 +199,24 @@ describe('versions create --mlflow-model', () => {
     emulator.clearRequests();
     const tooLong = await deploy('v-bad', ['--mlflow-model=iris', `--mlflow-run-id=${'r'.repeat(33)}`], { MLFLOW_TRACKING_URI: oss });
     assert.equal(tooLong.code, 1);
-    assert.match(tooLong.stderr, /ERROR: \(gcloud\.ai-platform\.versions\.create\) MLflow model version: run_id: at most 32 characters \(got 33\) \(from --mlflow-run-id\)\n/);
-    const tooMany = await deploy('v-bad', ['--mlflow-model=iris', `--mlflow-tags=${Array.from({ length: 19 }, (_, i) => `k${i}=v`).join(',')}`], { MLFLOW_TRACKING_URI: oss });
-    assert.match(tooMany.stderr, /tags: at most 20 tags \(got 21\) \(from --mlflow-tags, with the tags ai-platform\.version and ai-platform\.operation\)/);
+    assert.match(
+      tooLong.stderr,
+      /ERROR: \(gcloud\.ai-platform\.versions\.create\) MLflow model version: run_id: at most 32 characters \(got 33\) \(from --mlflow-run-id\)\n/,
+    );
+    const tooMany = await deploy(
+      'v-bad',
+      ['--mlflow-model=iris', `--mlflow-tags=${Array.from({ length: 19 }, (_, i) => `k${i}=v`).join(',')}`],
+      { MLFLOW_TRACKING_URI: oss },
+    );
+    assert.match(
+      tooMany.stderr,
+      /tags: at most 20 tags \(got 21\) \(from --mlflow-tags, with the tags ai-platform\.version and ai-platform\.operation\)/,
+    );
     const noServer = await deploy('v-bad', ['--mlflow-model=iris']);
-    assert.match(noServer.stderr, /ERROR: \(gcloud\.ai-platform\.versions\.create\) No MLflow tracking server: set MLFLOW_TRACKING_URI or pass --mlflow-tracking-uri\.\n/);
+    assert.match(
+      noServer.stderr,
+      /ERROR: \(gcloud\.ai-platform\.versions\.create\) No MLflow tracking server: set MLFLOW_TRACKING_URI or pass --mlflow-tracking-uri\.\n/,
+    );
     const orphan = await deploy('v-bad', ['--mlflow-run-id=r1']);
     assert.equal(orphan.code, 2);
     assert.match(orphan.stderr, /argument --mlflow-model: Must be specified with --mlflow-run-id\./);
@@ -170,17 +227,32 @@ describe('versions create --mlflow-model', () => {
 describe('mlflow model-versions create', () => {
   test('basic auth, a missing registered model created, FAILED_REGISTRATION reported', async () => {
     emulator.clearRequests();
-    const basic = { ...env, MLFLOW_TRACKING_TOKEN: '', MLFLOW_TRACKING_USERNAME: 'ci', MLFLOW_TRACKING_PASSWORD: 'pw', MLFLOW_TRACKING_URI: oss };
-    const r = await runCli(['mlflow', 'model-versions', 'create', '--name=elsewhere', '--source=gs://nothing-here/model/', '--description=from a script'], basic);
+    const basic = {
+      ...env,
+      MLFLOW_TRACKING_TOKEN: '',
+      MLFLOW_TRACKING_USERNAME: 'ci',
+      MLFLOW_TRACKING_PASSWORD: 'pw',
+      MLFLOW_TRACKING_URI: oss,
+    };
+    const r = await runCli(
+      ['mlflow', 'model-versions', 'create', '--name=elsewhere', '--source=gs://nothing-here/model/', '--description=from a script'],
+      basic,
+    );
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Created registered model \[elsewhere\] in the MLflow registry\.\n/);
-    assert.match(r.stderr, /ERROR: \(gcloud\.mlflow\.model-versions\.create\) Version \[1\] of MLflow model \[elsewhere\] failed to register: No model artifacts found at \[gs:\/\/nothing-here\/model\/\]\.\n/);
+    assert.match(
+      r.stderr,
+      /ERROR: \(gcloud\.mlflow\.model-versions\.create\) Version \[1\] of MLflow model \[elsewhere\] failed to register: No model artifacts found at \[gs:\/\/nothing-here\/model\/\]\.\n/,
+    );
     assert.equal(registryRequests()[0].headers.authorization, `Basic ${Buffer.from('ci:pw').toString('base64')}`);
   });
 
   test('every limit problem at once, with the flag it came from; nothing sent', async () => {
     emulator.clearRequests();
-    const r = await runCli(['mlflow', 'model-versions', 'create', '--name=m', `--source=gs://b/${'x'.repeat(500)}`, `--model-id=${'i'.repeat(37)}`], { ...env, MLFLOW_TRACKING_URI: oss });
+    const r = await runCli(
+      ['mlflow', 'model-versions', 'create', '--name=m', `--source=gs://b/${'x'.repeat(500)}`, `--model-id=${'i'.repeat(37)}`],
+      { ...env, MLFLOW_TRACKING_URI: oss },
+    );
     assert.equal(r.code, 1);
     assert.equal(
       r.stderr,

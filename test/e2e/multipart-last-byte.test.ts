@@ -11,7 +11,8 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, createModel, createBucket, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
 
 const HAVE_GCLOUD = gcloudAvailable();
-if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING the real gcloud upload of files ending in every byte: `gcloud` is not on PATH ***\n\n');
+if (!HAVE_GCLOUD)
+  process.stderr.write('\n*** SKIPPING the real gcloud upload of files ending in every byte: `gcloud` is not on PATH ***\n\n');
 
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('base64');
 
@@ -43,7 +44,13 @@ describe('multipart staging of files ending in every byte value', () => {
 
   async function deployAndCheck(command: string, args: string[], bucket: string) {
     await createBucket(emulator.port, 'test-project', bucket);
-    const r = await runCommand(command, [...args, '--model=m1', `--origin=${model}`, `--staging-bucket=gs://${bucket}`, '--async'], env, undefined, 120_000);
+    const r = await runCommand(
+      command,
+      [...args, '--model=m1', `--origin=${model}`, `--staging-bucket=gs://${bucket}`, '--async'],
+      env,
+      undefined,
+      120_000,
+    );
     assert.equal(r.code, 0, r.stderr);
     const res = await fetch(`http://127.0.0.1:${emulator.port}/storage/v1/b/${bucket}/o?maxResults=1000`);
     const listed = ((await res.json()) as { items: { name: string; size: string; md5Hash: string }[] }).items;
@@ -51,12 +58,16 @@ describe('multipart staging of files ending in every byte value', () => {
     for (const object of listed) {
       const data = files.get(path.basename(object.name));
       assert.ok(data, object.name);
-      assert.deepEqual({ name: object.name, size: object.size, md5Hash: object.md5Hash }, { name: object.name, size: String(data.length), md5Hash: md5(data) });
+      assert.deepEqual(
+        { name: object.name, size: object.size, md5Hash: object.md5Hash },
+        { name: object.name, size: String(data.length), md5Hash: md5(data) },
+      );
     }
   }
 
   test('gcloud-aip', () => deployAndCheck(process.execPath, [CLI, 'ai-platform', 'versions', 'create', 'v-aip'], 'staging-aip'));
 
   test('the real gcloud', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () =>
-    deployAndCheck('gcloud', ['ai-platform', 'versions', 'create', 'v-gcloud'], 'staging-gcloud'));
+    deployAndCheck('gcloud', ['ai-platform', 'versions', 'create', 'v-gcloud'], 'staging-gcloud'),
+  );
 });

@@ -21,7 +21,14 @@ let origin: string;
 before(async () => {
   const tls = generateTlsMaterial();
   // Buckets exist once created (as in Cloud Storage): each deploy below stages into its own.
-  const buckets = ['staging-tls-config', 'staging-via-env', 'staging-via-properties', 'staging-forwarded', 'staging-stalled', 'staging-logged'];
+  const buckets = [
+    'staging-tls-config',
+    'staging-via-env',
+    'staging-via-properties',
+    'staging-forwarded',
+    'staging-stalled',
+    'staging-logged',
+  ];
   tlsEmulator = await startEmulator({ operationDelayMs: 0, tls, buckets });
   plainEmulator = await startEmulator({ operationDelayMs: 0, buckets });
   const s = scratch();
@@ -56,7 +63,16 @@ async function deployAndList(env: NodeJS.ProcessEnv, model: string): Promise<voi
   const created = await runCli(['ai-platform', 'models', 'create', model], env);
   assert.equal(created.code, 0, created.stderr);
   const deployed = await runCli(
-    ['ai-platform', 'versions', 'create', 'v1', `--model=${model}`, `--origin=${origin}`, `--staging-bucket=gs://staging-${model.replace(/_/g, '-')}`, '--format=value(state)'],
+    [
+      'ai-platform',
+      'versions',
+      'create',
+      'v1',
+      `--model=${model}`,
+      `--origin=${origin}`,
+      `--staging-bucket=gs://staging-${model.replace(/_/g, '-')}`,
+      '--format=value(state)',
+    ],
     env,
   );
   assert.equal(deployed.code, 0, deployed.stderr);
@@ -73,8 +89,14 @@ function uploadsSeen(emulator: RunningEmulator, model: string) {
   assert.equal(create.headers.authorization, `Bearer ${TOKEN}`);
   assert.match(create.headers['user-agent'], /^gcloud-aip\/\S+ command\/ai-platform\.versions\.create$/);
   const uploads = requests.filter((r) => r.path.includes('/upload/storage/v1/'));
-  assert.ok(uploads.some((r) => r.query.uploadType?.[0] === 'multipart'), 'multipart uploads');
-  assert.ok(uploads.some((r) => r.method === 'PUT'), 'resumable chunks');
+  assert.ok(
+    uploads.some((r) => r.query.uploadType?.[0] === 'multipart'),
+    'multipart uploads',
+  );
+  assert.ok(
+    uploads.some((r) => r.method === 'PUT'),
+    'resumable chunks',
+  );
   for (const upload of uploads) {
     assert.equal(upload.headers.authorization, `Bearer ${TOKEN}`);
     assert.match(upload.headers['user-agent'], /^gcloud-aip\//);
@@ -85,7 +107,10 @@ describe('TLS with a private CA', () => {
   test('core/custom_ca_certs_file (from the configuration): deploy a local origin and list', async () => {
     const env = tlsEnv();
     fs.mkdirSync(path.join(String(env.CLOUDSDK_CONFIG), 'configurations'), { recursive: true });
-    fs.writeFileSync(path.join(String(env.CLOUDSDK_CONFIG), 'configurations', 'config_default'), `[core]\ncustom_ca_certs_file = ${caFile}\n`);
+    fs.writeFileSync(
+      path.join(String(env.CLOUDSDK_CONFIG), 'configurations', 'config_default'),
+      `[core]\ncustom_ca_certs_file = ${caFile}\n`,
+    );
     try {
       tlsEmulator.clearRequests();
       await deployAndList(env, 'tls_config');
@@ -97,24 +122,39 @@ describe('TLS with a private CA', () => {
 
   test('without the CA: a certificate error at once, not retried, nothing sent, no "may have been created"', async () => {
     tlsEmulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-nocert', '--model=m', '--origin=gs://b/m/', '--verbosity=info'], tlsEnv());
+    const r = await runCli(
+      ['ai-platform', 'versions', 'create', 'v-nocert', '--model=m', '--origin=gs://b/m/', '--verbosity=info'],
+      tlsEnv(),
+    );
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /ERROR: \(gcloud\.ai-platform\.versions\.create\) .*\([A-Z_]+\): the server's certificate could not be verified\. If a proxy re-signs TLS traffic, set core\/custom_ca_certs_file to its CA bundle\./);
+    assert.match(
+      r.stderr,
+      /ERROR: \(gcloud\.ai-platform\.versions\.create\) .*\([A-Z_]+\): the server's certificate could not be verified\. If a proxy re-signs TLS traffic, set core\/custom_ca_certs_file to its CA bundle\./,
+    );
     assert.doesNotMatch(r.stderr, /Retrying|may have been created/);
     assert.equal(tlsEmulator.requests().length, 0);
   });
 
   test('auth/disable_ssl_validation: no verification, with a warning per host', async () => {
-    const r = await runCli(['ai-platform', 'models', 'list', '--format=value(name)'], tlsEnv({ CLOUDSDK_AUTH_DISABLE_SSL_VALIDATION: 'true' }));
+    const r = await runCli(
+      ['ai-platform', 'models', 'list', '--format=value(name)'],
+      tlsEnv({ CLOUDSDK_AUTH_DISABLE_SSL_VALIDATION: 'true' }),
+    );
     assert.equal(r.code, 0, r.stderr);
     const warnings = r.stderr.match(/^WARNING: Unverified HTTPS request is being made to host '127\.0\.0\.1'.*$/gm) ?? [];
     assert.equal(warnings.length, 1, r.stderr);
   });
 
   test('a CA file that does not exist is a one-line error', async () => {
-    const r = await runCli(['ai-platform', 'models', 'list'], tlsEnv({ CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE: path.join(dir, 'missing.pem') }));
+    const r = await runCli(
+      ['ai-platform', 'models', 'list'],
+      tlsEnv({ CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE: path.join(dir, 'missing.pem') }),
+    );
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.models\.list\) Unable to read the CA certificates file \[.*missing\.pem\] \(core\/custom_ca_certs_file\): No such file or directory$/m);
+    assert.match(
+      r.stderr,
+      /^ERROR: \(gcloud\.ai-platform\.models\.list\) Unable to read the CA certificates file \[.*missing\.pem\] \(core\/custom_ca_certs_file\): No such file or directory$/m,
+    );
   });
 });
 
@@ -136,7 +176,8 @@ describe('proxies', () => {
     await deployAndList(tlsEnv({ CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE: caFile, HTTPS_PROXY: proxy.url }), 'via_env');
     uploadsSeen(tlsEmulator, 'via_env');
     assert.ok(proxy.seen.length > 0);
-    for (const seen of proxy.seen) assert.deepEqual([seen.method, seen.target, seen.status], ['CONNECT', `127.0.0.1:${tlsEmulator.port}`, 200]);
+    for (const seen of proxy.seen)
+      assert.deepEqual([seen.method, seen.target, seen.status], ['CONNECT', `127.0.0.1:${tlsEmulator.port}`, 200]);
   });
 
   test('proxy/* properties with credentials: CONNECT with Proxy-Authorization; the environment is ignored', async () => {
@@ -175,14 +216,27 @@ describe('proxies', () => {
     };
     await deployAndList(env, 'forwarded');
     uploadsSeen(plainEmulator, 'forwarded');
-    assert.ok(authProxy.seen.some((s) => s.method === 'PUT' && s.target.startsWith(`http://127.0.0.1:${plainEmulator.port}/resumable/upload/storage/v1/`)));
-    assert.ok(authProxy.seen.some((s) => s.method === 'GET' && s.target.startsWith(`http://127.0.0.1:${plainEmulator.port}/v1/projects/test-project/models/forwarded/versions?`)));
+    assert.ok(
+      authProxy.seen.some(
+        (s) => s.method === 'PUT' && s.target.startsWith(`http://127.0.0.1:${plainEmulator.port}/resumable/upload/storage/v1/`),
+      ),
+    );
+    assert.ok(
+      authProxy.seen.some(
+        (s) =>
+          s.method === 'GET' &&
+          s.target.startsWith(`http://127.0.0.1:${plainEmulator.port}/v1/projects/test-project/models/forwarded/versions?`),
+      ),
+    );
     for (const seen of authProxy.seen) assert.equal(seen.status < 400, true, `${seen.method} ${seen.target} ${seen.status}`);
   });
 
   test('wrong proxy credentials: a one-line error naming the proxy (never its password), not retried', async () => {
     authProxy.seen.length = 0;
-    for (const [endpoints, label] of [[httpsEndpoints(tlsEmulator.port), 'tunnel'], [emulatorEnv(plainEmulator.port), 'forward']] as const) {
+    for (const [endpoints, label] of [
+      [httpsEndpoints(tlsEmulator.port), 'tunnel'],
+      [emulatorEnv(plainEmulator.port), 'forward'],
+    ] as const) {
       const r = await runCli(['ai-platform', 'models', 'list'], {
         ...baseEnv,
         ...endpoints,
@@ -194,7 +248,14 @@ describe('proxies', () => {
         CLOUDSDK_PROXY_PASSWORD: 'wrong-password',
       });
       assert.equal(r.code, 1, label);
-      assert.match(r.stderr, new RegExp(`^ERROR: \\(gcloud\\.ai-platform\\.models\\.list\\) .*The proxy \\[http://127\\.0\\.0\\.1:${authProxy.port}\\] requires authentication \\(HTTP 407\\)`, 'm'), label);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^ERROR: \\(gcloud\\.ai-platform\\.models\\.list\\) .*The proxy \\[http://127\\.0\\.0\\.1:${authProxy.port}\\] requires authentication \\(HTTP 407\\)`,
+          'm',
+        ),
+        label,
+      );
       assert.doesNotMatch(r.stderr, /wrong-password/, label);
     }
     assert.equal(authProxy.seen.length, 2, 'one attempt each');
@@ -202,13 +263,23 @@ describe('proxies', () => {
 
   test('NO_PROXY: listed hosts go direct', async () => {
     proxy.seen.length = 0;
-    const r = await runCli(['ai-platform', 'models', 'list'], { ...baseEnv, ...emulatorEnv(plainEmulator.port), HTTP_PROXY: proxy.url, NO_PROXY: 'example.com,127.0.0.1' });
+    const r = await runCli(['ai-platform', 'models', 'list'], {
+      ...baseEnv,
+      ...emulatorEnv(plainEmulator.port),
+      HTTP_PROXY: proxy.url,
+      NO_PROXY: 'example.com,127.0.0.1',
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(proxy.seen.length, 0);
   });
 
   test('incomplete proxy/* properties are refused as gcloud refuses them', async () => {
-    const r = await runCli(['ai-platform', 'models', 'list'], { ...baseEnv, ...emulatorEnv(plainEmulator.port), CLOUDSDK_PROXY_TYPE: 'http', CLOUDSDK_PROXY_ADDRESS: '127.0.0.1' });
+    const r = await runCli(['ai-platform', 'models', 'list'], {
+      ...baseEnv,
+      ...emulatorEnv(plainEmulator.port),
+      CLOUDSDK_PROXY_TYPE: 'http',
+      CLOUDSDK_PROXY_ADDRESS: '127.0.0.1',
+    });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Please set all or none of the following properties: proxy\/type, proxy\/address and proxy\/port/);
   });
@@ -221,10 +292,25 @@ describe('timeouts', () => {
       const env = { ...baseEnv, ...emulatorEnv(plainEmulator.port), CLOUDSDK_CORE_HTTP_TIMEOUT: '1', CLOUDSDK_CORE_VERBOSITY: 'info' };
       const created = await runCli(['ai-platform', 'models', 'create', 'stalled'], env);
       assert.equal(created.code, 0, created.stderr);
-      const r = await runCli(['ai-platform', 'versions', 'create', 'v1', '--model=stalled', `--origin=${origin}`, '--staging-bucket=gs://staging-stalled', '--format=value(state)'], env);
+      const r = await runCli(
+        [
+          'ai-platform',
+          'versions',
+          'create',
+          'v1',
+          '--model=stalled',
+          `--origin=${origin}`,
+          '--staging-bucket=gs://staging-stalled',
+          '--format=value(state)',
+        ],
+        env,
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, 'READY\n');
-      assert.match(r.stderr, /^INFO: Retrying POST http:\/\/127\.0\.0\.1:\d+\/upload\/storage\/v1\/b\/staging-stalled\/o after no answer from \[127\.0\.0\.1:\d+\] for 1s \(core\/http_timeout; UND_ERR_HEADERS_TIMEOUT\) \(attempt 2 of 5, in \d+\.\ds\)\.$/m);
+      assert.match(
+        r.stderr,
+        /^INFO: Retrying POST http:\/\/127\.0\.0\.1:\d+\/upload\/storage\/v1\/b\/staging-stalled\/o after no answer from \[127\.0\.0\.1:\d+\] for 1s \(core\/http_timeout; UND_ERR_HEADERS_TIMEOUT\) \(attempt 2 of 5, in \d+\.\ds\)\.$/m,
+      );
     } finally {
       plainEmulator.setFaults(undefined);
     }
@@ -235,10 +321,28 @@ describe('--log-http', () => {
   test('uploads appear as request/response blocks, bodies summarised, tokens redacted', async () => {
     const env = { ...baseEnv, ...emulatorEnv(plainEmulator.port) };
     await runCli(['ai-platform', 'models', 'create', 'logged'], env);
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v1', '--model=logged', `--origin=${origin}`, '--staging-bucket=gs://staging-logged', '--log-http'], env);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v1',
+        '--model=logged',
+        `--origin=${origin}`,
+        '--staging-bucket=gs://staging-logged',
+        '--log-http',
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /uri: http:\/\/127\.0\.0\.1:\d+\/upload\/storage\/v1\/b\/staging-logged\/o\?uploadType=multipart&ifGenerationMatch=0&name=\S+\nmethod: POST\n== headers start ==\n(.+\n)*authorization: --- Token Redacted ---\n(.+\n)*== headers end ==\n== body start ==\nBody redacted: upload of \d+ bytes \(file contents are not logged\)\.\n== body end ==/);
-    assert.match(r.stderr, /method: PUT\n(.+\n)*content-range: bytes 0-1048575\/6291456\n(.+\n)*== body start ==\nBody redacted: upload of 1048576 bytes/);
+    assert.match(
+      r.stderr,
+      /uri: http:\/\/127\.0\.0\.1:\d+\/upload\/storage\/v1\/b\/staging-logged\/o\?uploadType=multipart&ifGenerationMatch=0&name=\S+\nmethod: POST\n== headers start ==\n(.+\n)*authorization: --- Token Redacted ---\n(.+\n)*== headers end ==\n== body start ==\nBody redacted: upload of \d+ bytes \(file contents are not logged\)\.\n== body end ==/,
+    );
+    assert.match(
+      r.stderr,
+      /method: PUT\n(.+\n)*content-range: bytes 0-1048575\/6291456\n(.+\n)*== body start ==\nBody redacted: upload of 1048576 bytes/,
+    );
     assert.doesNotMatch(r.stderr, new RegExp(TOKEN.replace(/\./g, '\\.')));
   });
 });

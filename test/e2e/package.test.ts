@@ -17,8 +17,17 @@ test('the packed tarball installs into a clean prefix and runs', async (t) => {
   const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   assert.equal(report.version, `gcloud-aip ${version}`);
   // Only what runs: the launcher, the bundle (+ its code cache and the spinner), the license.
-  assert.deepEqual([...report.contents].sort(), ['package/LICENSE', 'package/README.md', 'package/bin/gcloud-aip.js', 'package/dist/bundle.js',
-    'package/dist/bundle.js.cache', 'package/dist/cli.js', 'package/dist/emulator.js', 'package/dist/ora.js', 'package/package.json']);
+  assert.deepEqual([...report.contents].sort(), [
+    'package/LICENSE',
+    'package/README.md',
+    'package/bin/gcloud-aip.js',
+    'package/dist/bundle.js',
+    'package/dist/bundle.js.cache',
+    'package/dist/cli.js',
+    'package/dist/emulator.js',
+    'package/dist/ora.js',
+    'package/package.json',
+  ]);
   // google-auth-library loads from the install (its own message, not "Cannot find module").
   assert.equal(report.credentialsExit, 1);
   assert.match(report.credentials, /Failed to impersonate \[nobody@p\.iam\.gserviceaccount\.com\]/);

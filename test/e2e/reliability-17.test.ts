@@ -27,7 +27,10 @@ before(async () => {
   direct = { ...base, ...emulatorEnv(emulator.port) };
   await createModel(emulator.port, 'test-project', 'r17');
   // A model to deploy from (a version whose deploymentUri holds nothing fails).
-  const upload = await fetch(`${emulator.url}upload/storage/v1/b/r17-elsewhere/o?uploadType=media&name=model/saved_model.pb`, { method: 'POST', body: 'model' });
+  const upload = await fetch(`${emulator.url}upload/storage/v1/b/r17-elsewhere/o?uploadType=media&name=model/saved_model.pb`, {
+    method: 'POST',
+    body: 'model',
+  });
   assert.equal(upload.status, 200);
 });
 after(async () => {
@@ -41,7 +44,8 @@ beforeEach(() => {
   emulator.clearRequests();
 });
 
-const create = (id: string, ...extra: string[]) => runCli(['ai-platform', 'versions', 'create', id, '--model=r17', '--origin=gs://r17-elsewhere/model/', ...extra], env);
+const create = (id: string, ...extra: string[]) =>
+  runCli(['ai-platform', 'versions', 'create', id, '--model=r17', '--origin=gs://r17-elsewhere/model/', ...extra], env);
 const json = (body: unknown): { status: number; headers: Record<string, string>; body: string } => ({
   status: 200,
   headers: { 'content-type': 'application/json' },
@@ -53,7 +57,11 @@ describe('item 1: a create answered with a finished or unreadable operation', ()
   test('done with an error: exit 1 with the error, nothing on stdout', async () => {
     proxy.rules.push({
       match: CREATE_PATH,
-      reply: json({ name: 'projects/test-project/operations/create_r17_failed', done: true, error: { code: 3, message: 'Field: version.deployment_uri Error: nothing there.' } }),
+      reply: json({
+        name: 'projects/test-project/operations/create_r17_failed',
+        done: true,
+        error: { code: 3, message: 'Field: version.deployment_uri Error: nothing there.' },
+      }),
     });
     for (const format of [[], ['--format=json']]) {
       const r = await create('v-done-error', ...format);
@@ -65,14 +73,26 @@ describe('item 1: a create answered with a finished or unreadable operation', ()
   });
 
   test('done with a response: printed without polling', async () => {
-    proxy.rules.push({ match: CREATE_PATH, reply: json({ name: 'projects/test-project/operations/x', done: true, response: { name: 'projects/test-project/models/r17/versions/v-x', state: 'READY' } }) });
+    proxy.rules.push({
+      match: CREATE_PATH,
+      reply: json({
+        name: 'projects/test-project/operations/x',
+        done: true,
+        response: { name: 'projects/test-project/models/r17/versions/v-x', state: 'READY' },
+      }),
+    });
     const r = await create('v-done-ok', '--format=value(state)');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'READY\n');
     assert.equal(emulator.requests().filter((q) => q.path.includes('/operations/')).length, 0);
   });
 
-  for (const [what, body] of [['{}', '{}'], ['null', 'null'], ['an HTML page', '<html><body>Bad gateway</body></html>'], ['a truncated body', '{"name": "projects/test-project/oper']] as const) {
+  for (const [what, body] of [
+    ['{}', '{}'],
+    ['null', 'null'],
+    ['an HTML page', '<html><body>Bad gateway</body></html>'],
+    ['a truncated body', '{"name": "projects/test-project/oper'],
+  ] as const) {
     test(`${what} (HTTP 200): the version may exist, and the command that checks`, async () => {
       // The request reaches the service: the version is created although the answer is unreadable.
       proxy.rules.push({ match: CREATE_PATH, rewrite: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body }) });
@@ -80,30 +100,56 @@ describe('item 1: a create answered with a finished or unreadable operation', ()
       const r = await create(id);
       assert.equal(r.code, 1, r.stderr);
       noCrash(r);
-      assert.match(r.stderr, new RegExp(`${COMMAND.replace(/[.()]/g, '\\$&')} The server answered POST \\[projects/test-project/models/r17/versions\\] \\(HTTP 200\\) with .*, not an operation\\.\\n`));
-      assert.ok(r.stderr.endsWith(`The version may have been created all the same; check with:\n  $ gcloud ai-platform versions describe projects/test-project/models/r17/versions/${id} --model=r17\n`), r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `${COMMAND.replace(/[.()]/g, '\\$&')} The server answered POST \\[projects/test-project/models/r17/versions\\] \\(HTTP 200\\) with .*, not an operation\\.\\n`,
+        ),
+      );
+      assert.ok(
+        r.stderr.endsWith(
+          `The version may have been created all the same; check with:\n  $ gcloud ai-platform versions describe projects/test-project/models/r17/versions/${id} --model=r17\n`,
+        ),
+        r.stderr,
+      );
     });
   }
 
   test('a poll answered with HTML is a failed poll, tried again at the next interval', async () => {
-    proxy.rules.push({ match: /^GET \/v1\/projects\/test-project\/operations\//, times: 1, reply: { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>login</html>' } });
+    proxy.rules.push({
+      match: /^GET \/v1\/projects\/test-project\/operations\//,
+      times: 1,
+      reply: { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>login</html>' },
+    });
     const r = await create('v-html-poll', '--verbosity=info', '--format=value(state)');
     noCrash(r);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'READY\n');
-    assert.match(r.stderr, /INFO: Polling operation \S+ failed \(The server answered GET \[projects\/test-project\/operations\/\S+\] \(HTTP 200\) with a body that is not JSON \("<html>login<\/html>"\), not an operation\.\); polling again in 5s\./);
+    assert.match(
+      r.stderr,
+      /INFO: Polling operation \S+ failed \(The server answered GET \[projects\/test-project\/operations\/\S+\] \(HTTP 200\) with a body that is not JSON \("<html>login<\/html>"\), not an operation\.\); polling again in 5s\./,
+    );
   });
 
   test('a poll answered with a definite error: the wait stops, saying the operation goes on', async () => {
-    proxy.rules.push({ match: /^GET \/v1\/projects\/test-project\/operations\//, reply: { status: 403, body: JSON.stringify({ error: { code: 403, status: 'PERMISSION_DENIED', message: 'No.' } }) } });
+    proxy.rules.push({
+      match: /^GET \/v1\/projects\/test-project\/operations\//,
+      reply: { status: 403, body: JSON.stringify({ error: { code: 403, status: 'PERMISSION_DENIED', message: 'No.' } }) },
+    });
     const r = await create('v-403-poll');
     noCrash(r);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /\nfailed\.\nERROR: \(gcloud\.ai-platform\.versions\.create\) Waiting for operation (\S+) failed: PERMISSION_DENIED: No\. .*\nIt continues on the server; follow it with:\n {2}\$ gcloud ai-platform operations wait \1\n$/);
+    assert.match(
+      r.stderr,
+      /\nfailed\.\nERROR: \(gcloud\.ai-platform\.versions\.create\) Waiting for operation (\S+) failed: PERMISSION_DENIED: No\. .*\nIt continues on the server; follow it with:\n {2}\$ gcloud ai-platform operations wait \1\n$/,
+    );
   });
 
   test('operations wait and describe: a finished failed operation and odd bodies are clear errors', async () => {
-    proxy.rules.push({ match: /operations\/op-failed\?/, reply: json({ name: 'projects/test-project/operations/op-failed', done: true, error: { message: 'It broke.' } }) });
+    proxy.rules.push({
+      match: /operations\/op-failed\?/,
+      reply: json({ name: 'projects/test-project/operations/op-failed', done: true, error: { message: 'It broke.' } }),
+    });
     proxy.rules.push({ match: /operations\/op-null\?/, reply: { status: 200, body: 'null' } });
     proxy.rules.push({ match: /operations\/op-html\?/, reply: { status: 200, body: '<html></html>' } });
     const wait = await runCli(['ai-platform', 'operations', 'wait', 'op-failed'], env);
@@ -114,13 +160,21 @@ describe('item 1: a create answered with a finished or unreadable operation', ()
         const r = await runCli(['ai-platform', 'operations', command, op], env);
         assert.equal(r.code, 1, r.stderr);
         noCrash(r);
-        assert.match(r.stderr, new RegExp(`\\nERROR: \\(gcloud\\.ai-platform\\.operations\\.${command}\\) The server answered GET \\[projects/test-project/operations/${op}\\] \\(HTTP 200\\) with `));
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `\\nERROR: \\(gcloud\\.ai-platform\\.operations\\.${command}\\) The server answered GET \\[projects/test-project/operations/${op}\\] \\(HTTP 200\\) with `,
+          ),
+        );
       }
     }
   });
 
   test('versions delete answered with a failed finished operation, or {}: exit 1, no crash', async () => {
-    proxy.rules.push({ match: /^DELETE .*\/versions\/v-del-failed\?/, reply: json({ name: 'projects/test-project/operations/d', done: true, error: { message: 'Cannot delete.' } }) });
+    proxy.rules.push({
+      match: /^DELETE .*\/versions\/v-del-failed\?/,
+      reply: json({ name: 'projects/test-project/operations/d', done: true, error: { message: 'Cannot delete.' } }),
+    });
     proxy.rules.push({ match: /^DELETE .*\/versions\/v-del-empty\?/, reply: json({}) });
     const failed = await runCli(['ai-platform', 'versions', 'delete', 'v-del-failed', '--model=r17'], env);
     assert.equal(failed.code, 1, failed.stderr);
@@ -132,7 +186,10 @@ describe('item 1: a create answered with a finished or unreadable operation', ()
   });
 
   test('a list whose pages repeat their token stops with an error', async () => {
-    proxy.rules.push({ match: /^GET \/v1\/projects\/test-project\/models\?/, reply: json({ models: [{ name: 'projects/test-project/models/a' }], nextPageToken: 'again' }) });
+    proxy.rules.push({
+      match: /^GET \/v1\/projects\/test-project\/models\?/,
+      reply: json({ models: [{ name: 'projects/test-project/models/a' }], nextPageToken: 'again' }),
+    });
     const r = await runCli(['ai-platform', 'models', 'list'], env);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /with a page token it had already given; the listing stops here\.\n$/);
@@ -140,7 +197,7 @@ describe('item 1: a create answered with a finished or unreadable operation', ()
   });
 });
 
-describe('item 2: never adopt another run\'s version', () => {
+describe("item 2: never adopt another run's version", () => {
   test('two identical creates, the first POST answered 503: exactly one exits 0', async () => {
     // seed 2 sends Retry-After with the 503: the first run waits 4 s, the second creates meanwhile.
     emulator.setFaults('seed=2,503=1,retry-after=4,match=^POST .*/versions$,max=1');
@@ -162,7 +219,10 @@ describe('item 2: never adopt another run\'s version', () => {
     assert.match(firstResult.stderr, /ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.\n$/);
     assert.doesNotMatch(firstResult.stderr, /WARNING/);
     const posts = emulator.requests().filter((q) => q.method === 'POST' && q.path.endsWith('/versions'));
-    assert.deepEqual(posts.map((p) => p.status), [503, 200, 409]);
+    assert.deepEqual(
+      posts.map((p) => p.status),
+      [503, 200, 409],
+    );
   });
 });
 
@@ -181,10 +241,14 @@ const versionCreates = () => emulator.requests().filter((q) => q.method === 'POS
 /** Runs a deploy; `during(stderr)` is called while it runs, until it returns true. */
 function deployWhile(id: string, origin: string, during: () => boolean, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'ai-platform', 'versions', 'create', id, '--model=r17', `--origin=${origin}`, '--staging-bucket=gs://r17-staging'], {
-      env: { ...direct, CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(256 * 1024), ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'ai-platform', 'versions', 'create', id, '--model=r17', `--origin=${origin}`, '--staging-bucket=gs://r17-staging'],
+      {
+        env: { ...direct, CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(256 * 1024), ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     let done = false;
@@ -206,9 +270,18 @@ describe('item 3: a file that changes between the hash pass and the end of its u
   test('a small file overwritten (same size) after hashing: detected, named, nothing created', async () => {
     const dir = modelDir({ 'saved_model.pb': 'model v1', 'variables/vocab.txt': 'abc' });
     emulator.setFaults('slow=1,slow-ms=1500,match=^GET /storage/v1/b/r17-staging/o$');
-    const r = await deployWhile('v-small-changed', dir, () => listingStarted() && (fs.writeFileSync(path.join(dir, 'saved_model.pb'), 'model v2'), true));
+    const r = await deployWhile(
+      'v-small-changed',
+      dir,
+      () => listingStarted() && (fs.writeFileSync(path.join(dir, 'saved_model.pb'), 'model v2'), true),
+    );
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`ERROR: \\(gcloud\\.ai-platform\\.versions\\.create\\) File \\[${dir}/saved_model\\.pb\\] changed while the model was being staged`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `ERROR: \\(gcloud\\.ai-platform\\.versions\\.create\\) File \\[${dir}/saved_model\\.pb\\] changed while the model was being staged`,
+      ),
+    );
     assert.equal(versionCreates().length, 0);
   });
 
@@ -241,19 +314,31 @@ describe('item 3: a file that changes between the hash pass and the end of its u
     assert.equal(versionCreates().length, 0);
   });
 
-  for (const [kind, size] of [['multipart', 1000], ['resumable', 6 * 1024 * 1024]] as const) {
+  for (const [kind, size] of [
+    ['multipart', 1000],
+    ['resumable', 6 * 1024 * 1024],
+  ] as const) {
     test(`a server md5 that is not the md5 of the bytes sent (${kind}) fails the deploy`, async () => {
       const dir = modelDir({ 'saved_model.pb': randomBytesOf(size) });
       proxy.rules.push({
         match: kind === 'multipart' ? /^POST \/upload\/storage\/v1\/b\/r17-staging\/o\?uploadType=multipart/ : /^PUT \/resumable\/upload\//,
-        rewrite: (answer) => (answer.status === 200 ? { ...answer, body: answer.body.replace(/"md5Hash": "[^"]*"/, '"md5Hash": "AAAAAAAAAAAAAAAAAAAAAA=="') } : answer),
+        rewrite: (answer) =>
+          answer.status === 200
+            ? { ...answer, body: answer.body.replace(/"md5Hash": "[^"]*"/, '"md5Hash": "AAAAAAAAAAAAAAAAAAAAAA=="') }
+            : answer,
       });
-      const r = await runCli(['ai-platform', 'versions', 'create', `v-md5-${kind}`, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], {
-        ...env,
-        CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(1024 * 1024),
-      });
+      const r = await runCli(
+        ['ai-platform', 'versions', 'create', `v-md5-${kind}`, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+        {
+          ...env,
+          CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(1024 * 1024),
+        },
+      );
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, new RegExp(`Cloud storage upload failure\\. Uploaded file does not match local file: ${dir}/saved_model\\.pb\\. Please retry\\.`));
+      assert.match(
+        r.stderr,
+        new RegExp(`Cloud storage upload failure\\. Uploaded file does not match local file: ${dir}/saved_model\\.pb\\. Please retry\\.`),
+      );
       assert.ok(proxy.applied.length > 0);
       assert.equal(versionCreates().length, 0);
     });
@@ -262,21 +347,43 @@ describe('item 3: a file that changes between the hash pass and the end of its u
 
 describe('item 4: a staged object is never overwritten', () => {
   const stagedPrefix = async (dir: string) => {
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-dry', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging', '--dry-run', '--format=json'], direct);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-dry',
+        '--model=r17',
+        `--origin=${dir}`,
+        '--staging-bucket=gs://r17-staging',
+        '--dry-run',
+        '--format=json',
+      ],
+      direct,
+    );
     return /gs:\/\/r17-staging\/([0-9a-f]{64})\//.exec(r.stdout + r.stderr)![1];
   };
   const putObject = (name: string, body: string) =>
     fetch(`${emulator.url}upload/storage/v1/b/r17-staging/o?uploadType=media&name=${encodeURIComponent(name)}`, { method: 'POST', body });
-  const objectText = async (name: string) => (await fetch(`${emulator.url}storage/v1/b/r17-staging/o/${encodeURIComponent(name)}?alt=media`)).text();
+  const objectText = async (name: string) =>
+    (await fetch(`${emulator.url}storage/v1/b/r17-staging/o/${encodeURIComponent(name)}?alt=media`)).text();
 
   test('an object there with other content stops the deploy before any upload', async () => {
     const dir = modelDir({ 'saved_model.pb': 'mine', 'assets/a.txt': 'aaaa' });
     const prefix = await stagedPrefix(dir);
     assert.equal((await putObject(`${prefix}/assets/a.txt`, 'bbbb')).status, 200);
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-conflict', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], direct);
+    const r = await runCli(
+      ['ai-platform', 'versions', 'create', 'v-conflict', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+      direct,
+    );
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`gs://r17-staging/${prefix}/assets/a\\.txt already exists with other content than \\[${dir}/assets/a\\.txt\\], and staged objects are never overwritten`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `gs://r17-staging/${prefix}/assets/a\\.txt already exists with other content than \\[${dir}/assets/a\\.txt\\], and staged objects are never overwritten`,
+      ),
+    );
     assert.equal(await objectText(`${prefix}/assets/a.txt`), 'bbbb');
     assert.equal(emulator.requests().filter((q) => q.path.startsWith('/upload/')).length, 0);
     assert.equal(versionCreates().length, 0);
@@ -287,20 +394,35 @@ describe('item 4: a staged object is never overwritten', () => {
     const prefix = await stagedPrefix(dir);
     await putObject(`${prefix}/saved_model.pb`, 'mine too'); // the same bytes
     await putObject(`${prefix}/b.txt`, 'BBBB'); // other bytes
-    proxy.rules.push({ match: /^GET \/storage\/v1\/b\/r17-staging\/o\?/, rewrite: (answer) => ({ ...answer, body: '{"kind": "storage#objects"}' }) });
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-race-object', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], env);
+    proxy.rules.push({
+      match: /^GET \/storage\/v1\/b\/r17-staging\/o\?/,
+      rewrite: (answer) => ({ ...answer, body: '{"kind": "storage#objects"}' }),
+    });
+    const r = await runCli(
+      ['ai-platform', 'versions', 'create', 'v-race-object', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+      env,
+    );
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`gs://r17-staging/${prefix}/b\\.txt already exists with other content`));
     assert.equal(await objectText(`${prefix}/b.txt`), 'BBBB');
     const uploads = emulator.requests().filter((q) => q.path.startsWith('/upload/') && q.query.uploadType?.[0] !== 'media');
-    assert.ok(uploads.every((q) => q.status === 412 && q.query.ifGenerationMatch?.[0] === '0'), JSON.stringify(uploads.map((q) => [q.status, q.query])));
+    assert.ok(
+      uploads.every((q) => q.status === 412 && q.query.ifGenerationMatch?.[0] === '0'),
+      JSON.stringify(uploads.map((q) => [q.status, q.query])),
+    );
   });
 });
 
 test('item 5: a storage listing that repeats its page token stops with an error', async () => {
   const dir = modelDir({ 'saved_model.pb': 'loop' });
-  proxy.rules.push({ match: /^GET \/storage\/v1\/b\/r17-staging\/o\?/, reply: json({ kind: 'storage#objects', items: [], nextPageToken: 'same' }) });
-  const r = await runCli(['ai-platform', 'versions', 'create', 'v-loop', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], env);
+  proxy.rules.push({
+    match: /^GET \/storage\/v1\/b\/r17-staging\/o\?/,
+    reply: json({ kind: 'storage#objects', items: [], nextPageToken: 'same' }),
+  });
+  const r = await runCli(
+    ['ai-platform', 'versions', 'create', 'v-loop', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+    env,
+  );
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /Listing gs:\/\/r17-staging\/[0-9a-f]{64}\/ failed: the server gave a page token it had already given/);
   assert.equal(proxy.applied.length, 2);
@@ -313,9 +435,15 @@ test('issue 15 item 5: an upload failure says how many objects were left staged'
     delayMs: 1000,
     reply: { status: 403, body: JSON.stringify({ error: { code: 403, message: 'Access denied.' } }) },
   });
-  const r = await runCli(['ai-platform', 'versions', 'create', 'v-left', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], env);
+  const r = await runCli(
+    ['ai-platform', 'versions', 'create', 'v-left', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+    env,
+  );
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /403 Could not upload file \[.*f3\.txt\] to \[r17-staging\/[0-9a-f]{64}\/f3\.txt\]: Access denied\. This command is authenticated with [^\n]*\n4 objects were uploaded to gs:\/\/r17-staging\/[0-9a-f]{64}\/ before staging stopped; they stay there, and a run with the same files skips them\.\n$/);
+  assert.match(
+    r.stderr,
+    /403 Could not upload file \[.*f3\.txt\] to \[r17-staging\/[0-9a-f]{64}\/f3\.txt\]: Access denied\. This command is authenticated with [^\n]*\n4 objects were uploaded to gs:\/\/r17-staging\/[0-9a-f]{64}\/ before staging stopped; they stay there, and a run with the same files skips them\.\n$/,
+  );
 });
 
 describe('item 7: the emulator keeps secrets; closed pipes and bad hosts are quiet', () => {
@@ -334,21 +462,38 @@ describe('item 7: the emulator keeps secrets; closed pipes and bad hosts are qui
     const lines = Array.from({ length: 2000 }, (_, i) => `VAR_${i}: ${'x'.repeat(100)}\n`).join('');
     fs.writeFileSync(path.join(dataDir, 'env.yaml'), `CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: ${emulator.url}\n${lines}`);
     for (let i = 0; i < 10; i++) {
-      const r = await runCommand('bash', ['-c', `set -o pipefail; node ${CLI} emulators ai-platform env-init --data-dir=${dataDir} | head -1`], direct);
+      const r = await runCommand(
+        'bash',
+        ['-c', `set -o pipefail; node ${CLI} emulators ai-platform env-init --data-dir=${dataDir} | head -1`],
+        direct,
+      );
       assert.equal(r.stderr, '');
       assert.equal(r.stdout, `export CLOUDSDK_API_ENDPOINT_OVERRIDES_ML=${emulator.url}\n`);
     }
   });
 
   test("start --host-port='no such host:1' is a one-line user error", async () => {
-    const r = await runCli(['emulators', 'ai-platform', 'start', '--host-port=no such host:1', `--data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-'))}`], direct);
+    const r = await runCli(
+      [
+        'emulators',
+        'ai-platform',
+        'start',
+        '--host-port=no such host:1',
+        `--data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-'))}`,
+      ],
+      direct,
+    );
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'ERROR: (gcloud.emulators.ai-platform.start) Unable to start the emulator on [no such host:1]: the host name does not resolve.\n');
+    assert.equal(
+      r.stderr,
+      'ERROR: (gcloud.emulators.ai-platform.start) Unable to start the emulator on [no such host:1]: the host name does not resolve.\n',
+    );
   });
 });
 
 describe('item 6: names Cloud Storage refuses are refused before any upload', () => {
-  const deploy = (id: string, dir: string) => runCli(['ai-platform', 'versions', 'create', id, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], direct);
+  const deploy = (id: string, dir: string) =>
+    runCli(['ai-platform', 'versions', 'create', id, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], direct);
   const uploads = () => emulator.requests().filter((q) => q.path.startsWith('/upload/'));
 
   test('a line feed or carriage return in a name', async () => {
@@ -356,7 +501,10 @@ describe('item 6: names Cloud Storage refuses are refused before any upload', ()
       const dir = modelDir({ 'saved_model.pb': 'm', [name]: 'x' });
       const r = await deploy('v-crlf', dir);
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, /Cannot stage \[.*bad\\[nr]name\.txt\]: Cloud Storage object names cannot contain carriage returns or line feeds\.\n$/);
+      assert.match(
+        r.stderr,
+        /Cannot stage \[.*bad\\[nr]name\.txt\]: Cloud Storage object names cannot contain carriage returns or line feeds\.\n$/,
+      );
     }
     assert.equal(uploads().length, 0);
   });
@@ -366,7 +514,10 @@ describe('item 6: names Cloud Storage refuses are refused before any upload', ()
     const dir = modelDir({ 'saved_model.pb': 'm', [deep]: 'x' });
     const r = await deploy('v-long', dir);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /Cannot stage \[.*\.txt\]: its object name would be 1053 bytes of UTF-8, and Cloud Storage takes at most 1024\.\n$/);
+    assert.match(
+      r.stderr,
+      /Cannot stage \[.*\.txt\]: its object name would be 1053 bytes of UTF-8, and Cloud Storage takes at most 1024\.\n$/,
+    );
     assert.equal(uploads().length, 0);
   });
 
@@ -375,7 +526,10 @@ describe('item 6: names Cloud Storage refuses are refused before any upload', ()
     fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')]), 'latin-1 name');
     const r = await deploy('v-latin1', dir);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /Cannot stage \[.*\/caf\uFFFD\.txt\]: its name is not valid UTF-8 \(shown with U\+FFFD\), and Cloud Storage object names must be\. Rename the file\.\n$/);
+    assert.match(
+      r.stderr,
+      /Cannot stage \[.*\/caf\uFFFD\.txt\]: its name is not valid UTF-8 \(shown with U\+FFFD\), and Cloud Storage object names must be\. Rename the file\.\n$/,
+    );
     assert.equal(uploads().length, 0);
   });
 
@@ -385,15 +539,26 @@ describe('item 6: names Cloud Storage refuses are refused before any upload', ()
     fs.symlinkSync(path.join(outside, 'weights.bin'), path.join(dir, 'weights.bin'));
     const r = await deploy('v-link', dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.stderr.includes(`WARNING: [${dir}/weights.bin] is a symbolic link to [${fs.realpathSync(path.join(outside, 'weights.bin'))}], outside the origin directory; the file it points to is uploaded.\n`), r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `WARNING: [${dir}/weights.bin] is a symbolic link to [${fs.realpathSync(path.join(outside, 'weights.bin'))}], outside the origin directory; the file it points to is uploaded.\n`,
+      ),
+      r.stderr,
+    );
   });
 
   test('the emulator refuses such names as Cloud Storage does', async () => {
     for (const name of ['a\nb', 'a\rb', 'x'.repeat(1025), '%FF.txt']) {
-      const res = await fetch(`${emulator.url}upload/storage/v1/b/r17-staging/o?uploadType=media&name=${name.startsWith('%') ? name : encodeURIComponent(name)}`, { method: 'POST', body: 'x' });
+      const res = await fetch(
+        `${emulator.url}upload/storage/v1/b/r17-staging/o?uploadType=media&name=${name.startsWith('%') ? name : encodeURIComponent(name)}`,
+        { method: 'POST', body: 'x' },
+      );
       assert.equal(res.status, 400, name);
     }
-    const ok = await fetch(`${emulator.url}upload/storage/v1/b/r17-staging/o?uploadType=media&name=${encodeURIComponent('x'.repeat(1024))}`, { method: 'POST', body: 'x' });
+    const ok = await fetch(
+      `${emulator.url}upload/storage/v1/b/r17-staging/o?uploadType=media&name=${encodeURIComponent('x'.repeat(1024))}`,
+      { method: 'POST', body: 'x' },
+    );
     assert.equal(ok.status, 200);
   });
 });

@@ -36,7 +36,10 @@ const named = async (id: string) => (await versions()).filter((v) => v.name.ends
 const creates = () => emulator.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/versions'));
 
 const create = (id: string, ...extra: string[]) =>
-  runCli(['ai-platform', 'versions', 'create', id, '--model=rel', `--origin=${MODEL_DIR}`, '--staging-bucket=gs://rel-staging', ...extra], env);
+  runCli(
+    ['ai-platform', 'versions', 'create', id, '--model=rel', `--origin=${MODEL_DIR}`, '--staging-bucket=gs://rel-staging', ...extra],
+    env,
+  );
 
 describe('safe create', () => {
   test('a create whose answer is lost is retried, answered ALREADY_EXISTS, and followed: one READY version', async () => {
@@ -44,8 +47,17 @@ describe('safe create', () => {
     const r = await create('v-lost', '--format=value(state)');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'READY\n');
-    assert.match(r.stderr, /WARNING: An attempt of this create request was sent and got no answer, so it may have created version \[projects\/test-project\/models\/rel\/versions\/v-lost\]; that version exists with exactly the settings sent/);
-    assert.deepEqual(creates().map((c) => [c.status, c.fault]), [[200, 'lost'], [409, undefined]]);
+    assert.match(
+      r.stderr,
+      /WARNING: An attempt of this create request was sent and got no answer, so it may have created version \[projects\/test-project\/models\/rel\/versions\/v-lost\]; that version exists with exactly the settings sent/,
+    );
+    assert.deepEqual(
+      creates().map((c) => [c.status, c.fault]),
+      [
+        [200, 'lost'],
+        [409, undefined],
+      ],
+    );
     const found = await named('v-lost');
     assert.equal(found.length, 1);
     assert.equal(found[0].state, 'READY');
@@ -56,12 +68,18 @@ describe('safe create', () => {
     emulator.clearRequests();
     const r = await create('v-taken');
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`${escape(COMMAND)} ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.\\n$`));
+    assert.match(
+      r.stderr,
+      new RegExp(`${escape(COMMAND)} ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.\\n$`),
+    );
     assert.equal(emulator.requests().filter((q) => q.method === 'GET' && q.path.includes('/versions/')).length, 0, 'no look-up');
   });
 
-  test('a retried create that meets somebody else\'s version reports the conflict', async () => {
-    assert.equal((await runCli(['ai-platform', 'versions', 'create', 'v-other', '--model=rel', '--origin=gs://elsewhere/model/'], env)).code, 1);
+  test("a retried create that meets somebody else's version reports the conflict", async () => {
+    assert.equal(
+      (await runCli(['ai-platform', 'versions', 'create', 'v-other', '--model=rel', '--origin=gs://elsewhere/model/'], env)).code,
+      1,
+    );
     emulator.clearRequests();
     emulator.setFaults('503=1,retry-after=0,match=^POST .*/versions$,max=1');
     const r = await create('v-other');
@@ -77,7 +95,10 @@ test('polling resumes when the server cannot be reached for a while', async () =
   const r = await create('v-poll', '--verbosity=info', '--format=value(state)');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'READY\n');
-  assert.match(r.stderr, /INFO: Polling operation projects\/test-project\/operations\/\S+ failed \(RESOURCE_EXHAUSTED: Too many requests \(injected fault\)\.\); polling again in 5s\./);
+  assert.match(
+    r.stderr,
+    /INFO: Polling operation projects\/test-project\/operations\/\S+ failed \(RESOURCE_EXHAUSTED: Too many requests \(injected fault\)\.\); polling again in 5s\./,
+  );
   assert.equal(emulator.faultCounts()?.['429'], 7);
 });
 
@@ -129,7 +150,15 @@ describe('interrupts', () => {
     test(`${signal} during the upload: stops, creates nothing, exit 1`, async () => {
       emulator.setFaults('slow=1,slow-ms=60000,match=^(POST|PUT) /upload/');
       const r = await interrupted(
-        ['ai-platform', 'versions', 'create', `v-int-${signal}`, '--model=rel', `--origin=${freshModelDir()}`, '--staging-bucket=gs://rel-staging'],
+        [
+          'ai-platform',
+          'versions',
+          'create',
+          `v-int-${signal}`,
+          '--model=rel',
+          `--origin=${freshModelDir()}`,
+          '--staging-bucket=gs://rel-staging',
+        ],
         uploadStarted,
         signal,
       );
@@ -158,7 +187,10 @@ describe('interrupts', () => {
       await createModel(slow.port, 'test-project', 'rel');
       const slowEnv = { ...env, ...emulatorEnv(slow.port) };
       const r = await new Promise<RunResult>((resolve) => {
-        const child = spawn(process.execPath, [CLI, 'ai-platform', 'versions', 'create', 'v-wait', '--model=rel', '--origin=gs://x/y/'], { env: slowEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [CLI, 'ai-platform', 'versions', 'create', 'v-wait', '--model=rel', '--origin=gs://x/y/'], {
+          env: slowEnv,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stderr = '';
         child.stderr.on('data', (d) => {
           const before = stderr;
@@ -172,7 +204,9 @@ describe('interrupts', () => {
       assert.ok(operation, r.stderr);
       assert.match(r.stderr, /\n\.*aborted by ctrl-c\.\n/);
       assert.ok(
-        r.stderr.endsWith(`${COMMAND} Aborting wait for operation ${operation}.\nIt continues on the server; follow it with:\n  $ gcloud ai-platform operations wait ${operation}\n`),
+        r.stderr.endsWith(
+          `${COMMAND} Aborting wait for operation ${operation}.\nIt continues on the server; follow it with:\n  $ gcloud ai-platform operations wait ${operation}\n`,
+        ),
         r.stderr,
       );
       const state = await (await fetch(`http://127.0.0.1:${slow.port}/v1/projects/test-project/models/rel/versions/v-wait`)).json();

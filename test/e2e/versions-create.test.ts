@@ -31,7 +31,10 @@ describe('versions create (GA) against the emulator', () => {
     const r = await runCli(['ai-platform', 'versions', 'create', 'v-gcs', '--model', 'iris', '--origin', 'gs://fixture-models/iris/'], env);
     // The emulator fails versions whose deploymentUri holds no objects: the CLI must say so.
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /^Using endpoint \[http:\/\/127\.0\.0\.1:\d+\/\]\nCreating version \(this might take a few minutes\)\.\.\.\.\.\.\n\.*failed\.\nERROR: \(gcloud\.ai-platform\.versions\.create\) Create Version failed\./);
+    assert.match(
+      r.stderr,
+      /^Using endpoint \[http:\/\/127\.0\.0\.1:\d+\/\]\nCreating version \(this might take a few minutes\)\.\.\.\.\.\.\n\.*failed\.\nERROR: \(gcloud\.ai-platform\.versions\.create\) Create Version failed\./,
+    );
     assert.equal(r.stdout, '');
     const [post] = creates();
     assert.deepEqual(post.body, { name: 'v-gcs', deploymentUri: 'gs://fixture-models/iris/' });
@@ -42,8 +45,16 @@ describe('versions create (GA) against the emulator', () => {
   test('local origin: stages the directory, deploys it, prints the READY version as YAML', async () => {
     emulator.clearRequests();
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-local', '--model=iris', `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`,
-        '--staging-bucket=gs://staging-e2e', '--format=json'],
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-local',
+        '--model=iris',
+        `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`,
+        '--staging-bucket=gs://staging-e2e',
+        '--format=json',
+      ],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -51,20 +62,33 @@ describe('versions create (GA) against the emulator', () => {
     assert.equal(version.state, 'READY');
     assert.match(version.deploymentUri, /^gs:\/\/staging-e2e\/[0-9a-f]{64}\/$/);
     const prefix = version.deploymentUri.slice('gs://staging-e2e/'.length, -1);
-    const list = await (await fetch(`http://127.0.0.1:${emulator.port}/storage/v1/b/staging-e2e/o?prefix=${prefix}/`)).json() as { items: { name: string; contentType: string; size: string }[] };
+    const list = (await (await fetch(`http://127.0.0.1:${emulator.port}/storage/v1/b/staging-e2e/o?prefix=${prefix}/`)).json()) as {
+      items: { name: string; contentType: string; size: string }[];
+    };
     const objects = Object.fromEntries(list.items.map((o) => [o.name.slice(prefix.length + 1), o]));
-    assert.deepEqual(Object.keys(objects).sort(), ['assets/vocab.txt', 'saved_model.pb', 'variables/variables.data-00000-of-00001', 'variables/variables.index']);
+    assert.deepEqual(Object.keys(objects).sort(), [
+      'assets/vocab.txt',
+      'saved_model.pb',
+      'variables/variables.data-00000-of-00001',
+      'variables/variables.index',
+    ]);
     assert.equal(objects['assets/vocab.txt'].contentType, 'text/plain');
     assert.equal(objects['saved_model.pb'].contentType, 'application/octet-stream');
     assert.equal(objects['variables/variables.data-00000-of-00001'].size, '4096');
     // Uploads all come before the create call.
-    const order = emulator.requests().map((r) => (r.path.includes('/upload/') ? 'upload' : r.path.startsWith('/v1/') ? 'ml' : 'other')).filter((k) => k !== 'other');
+    const order = emulator
+      .requests()
+      .map((r) => (r.path.includes('/upload/') ? 'upload' : r.path.startsWith('/v1/') ? 'ml' : 'other'))
+      .filter((k) => k !== 'other');
     assert.equal(order.lastIndexOf('upload') < order.indexOf('ml'), true);
   });
 
   test('--async prints the operation with --format json and does not poll', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-async', '--model', 'iris', '--origin', 'gs://x/y/', '--async', '--format', 'json'], env);
+    const r = await runCli(
+      ['ai-platform', 'versions', 'create', 'v-async', '--model', 'iris', '--origin', 'gs://x/y/', '--async', '--format', 'json'],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     const op = JSON.parse(r.stdout);
     assert.match(op.name, /^projects\/test-project\/operations\/create_iris_v-async-\d+$/);
@@ -74,38 +98,113 @@ describe('versions create (GA) against the emulator', () => {
 
   test('--config file merged under flags: --labels replaces the file labels, flags win', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-config', '--model', 'iris', '--config', path.join(FIXTURES, 'config', 'manual-scaling.yaml'),
-      '--labels', 'env=prod', '--description', 'from flag', '--async'], env);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-config',
+        '--model',
+        'iris',
+        '--config',
+        path.join(FIXTURES, 'config', 'manual-scaling.yaml'),
+        '--labels',
+        'env=prod',
+        '--description',
+        'from flag',
+        '--async',
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(creates()[0].body, {
-      name: 'v-config', deploymentUri: 'gs://fixture-models/iris/', runtimeVersion: '2.11', pythonVersion: '3.7',
-      description: 'from flag', machineType: 'mls1-c1-m2', manualScaling: { nodes: 2 }, labels: { env: 'prod' },
+      name: 'v-config',
+      deploymentUri: 'gs://fixture-models/iris/',
+      runtimeVersion: '2.11',
+      pythonVersion: '3.7',
+      description: 'from flag',
+      machineType: 'mls1-c1-m2',
+      manualScaling: { nodes: 2 },
+      labels: { env: 'prod' },
     });
   });
 
   test('flags: accelerator on an N1 machine, repeated labels merge', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-flags', '--model', 'iris', '--origin', 'gs://x/y/', '--async',
-      '--machine-type', 'n1-standard-4', '--accelerator', 'type=nvidia-tesla-t4,count=2', '--labels', 'a=1', '--labels', 'b=2,c=3', '--framework', 'tensorflow'], env);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-flags',
+        '--model',
+        'iris',
+        '--origin',
+        'gs://x/y/',
+        '--async',
+        '--machine-type',
+        'n1-standard-4',
+        '--accelerator',
+        'type=nvidia-tesla-t4,count=2',
+        '--labels',
+        'a=1',
+        '--labels',
+        'b=2,c=3',
+        '--framework',
+        'tensorflow',
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(creates()[0].body, {
-      name: 'v-flags', deploymentUri: 'gs://x/y/', machineType: 'n1-standard-4', framework: 'TENSORFLOW',
-      acceleratorConfig: { count: '2', type: 'NVIDIA_TESLA_T4' }, labels: { a: '1', b: '2', c: '3' },
+      name: 'v-flags',
+      deploymentUri: 'gs://x/y/',
+      machineType: 'n1-standard-4',
+      framework: 'TENSORFLOW',
+      acceleratorConfig: { count: '2', type: 'NVIDIA_TESLA_T4' },
+      labels: { a: '1', b: '2', c: '3' },
     });
   });
 
   test('autoscaling flags: metrics in gcloud order (CPU first)', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-auto', '--model', 'iris', '--origin', 'gs://x/y/', '--async',
-      '--metric-targets', 'gpu-duty-cycle=10,cpu-usage=20', '--max-nodes', '4', '--min-nodes', '0'], env);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-auto',
+        '--model',
+        'iris',
+        '--origin',
+        'gs://x/y/',
+        '--async',
+        '--metric-targets',
+        'gpu-duty-cycle=10,cpu-usage=20',
+        '--max-nodes',
+        '4',
+        '--min-nodes',
+        '0',
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual((creates()[0].body as Record<string, unknown>).autoScaling, { maxNodes: 4, metrics: [{ name: 'CPU_USAGE', target: 20 }, { name: 'GPU_DUTY_CYCLE', target: 10 }] });
+    assert.deepEqual((creates()[0].body as Record<string, unknown>).autoScaling, {
+      maxNodes: 4,
+      metrics: [
+        { name: 'CPU_USAGE', target: 20 },
+        { name: 'GPU_DUTY_CYCLE', target: 10 },
+      ],
+    });
   });
 
   test('a regional endpoint goes to {region}-{host}', async () => {
     emulator.clearRequests();
     const regional = { ...env, ...emulatorEnv(emulator.port, 'ml.localhost'), CLOUDSDK_AI_PLATFORM_REGION: 'europe-west1' };
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-region', '--model', 'iris', '--origin', 'gs://x/y/', '--async'], regional);
+    const r = await runCli(
+      ['ai-platform', 'versions', 'create', 'v-region', '--model', 'iris', '--origin', 'gs://x/y/', '--async'],
+      regional,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^Using endpoint \[http:\/\/europe-west1-ml\.localhost:\d+\/\]/);
     assert.match(creates()[0].host, /^europe-west1-ml\.localhost:\d+$/);
@@ -114,8 +213,24 @@ describe('versions create (GA) against the emulator', () => {
   test('billing project header and the --project flag', async () => {
     emulator.clearRequests();
     await createModel(emulator.port, 'other-project', 'iris');
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-bill', '--model', 'iris', '--origin', 'gs://x/y/', '--async',
-      '--project', 'other-project', '--billing-project', 'payer'], env);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-bill',
+        '--model',
+        'iris',
+        '--origin',
+        'gs://x/y/',
+        '--async',
+        '--project',
+        'other-project',
+        '--billing-project',
+        'payer',
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     const [post] = creates();
     assert.equal(post.path, '/v1/projects/other-project/models/iris/versions');
@@ -124,8 +239,10 @@ describe('versions create (GA) against the emulator', () => {
 
   test('auth/disable_credentials sends no Authorization header', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-noauth', '--model', 'iris', '--origin', 'gs://x/y/', '--async'],
-      { ...env, CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true' });
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v-noauth', '--model', 'iris', '--origin', 'gs://x/y/', '--async'], {
+      ...env,
+      CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(creates()[0].headers.authorization, undefined);
   });
@@ -148,20 +265,75 @@ describe('versions create (GA) against the emulator', () => {
 
 describe('refusals that never reach the server', () => {
   const cases: [string, string[], number, RegExp][] = [
-    ['missing VERSION and --model', [], 2, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) argument VERSION --model: Must be specified\.\nUsage: gcloud ai-platform versions create VERSION --model=MODEL \[optional flags\]/],
-    ['unknown flag', ['v1', '--model', 'iris', '--bogus-flag'], 2, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) unrecognized arguments: --bogus-flag \n\ngcloud-aip has no `gcloud help` search; to list its commands and groups, run:\n {2}gcloud-aip --help\n$/],
-    ['beta-only flag on GA', ['v1', '--model', 'iris', '--image', 'gcr.io/p/i'], 2, /--image flag is available in one or more alternate release tracks/],
-    ['bad region', ['v1', '--model', 'iris', '--region', 'mars-central1'], 2, /argument --region: Invalid choice: 'mars-central1'\. Did you mean 'us-central1'\?/],
+    [
+      'missing VERSION and --model',
+      [],
+      2,
+      /^ERROR: \(gcloud\.ai-platform\.versions\.create\) argument VERSION --model: Must be specified\.\nUsage: gcloud ai-platform versions create VERSION --model=MODEL \[optional flags\]/,
+    ],
+    [
+      'unknown flag',
+      ['v1', '--model', 'iris', '--bogus-flag'],
+      2,
+      /^ERROR: \(gcloud\.ai-platform\.versions\.create\) unrecognized arguments: --bogus-flag \n\ngcloud-aip has no `gcloud help` search; to list its commands and groups, run:\n {2}gcloud-aip --help\n$/,
+    ],
+    [
+      'beta-only flag on GA',
+      ['v1', '--model', 'iris', '--image', 'gcr.io/p/i'],
+      2,
+      /--image flag is available in one or more alternate release tracks/,
+    ],
+    [
+      'bad region',
+      ['v1', '--model', 'iris', '--region', 'mars-central1'],
+      2,
+      /argument --region: Invalid choice: 'mars-central1'\. Did you mean 'us-central1'\?/,
+    ],
     ['bad label', ['v1', '--model', 'iris', '--labels', 'env=Prod'], 2, /argument --labels: Bad value \[Prod\]: Only hyphens/],
-    ['staging bucket without gs://', ['v1', '--model', 'iris', '--staging-bucket', 'nope'], 2, /argument --staging-bucket: Must be a valid Google Cloud Storage bucket/],
+    [
+      'staging bucket without gs://',
+      ['v1', '--model', 'iris', '--staging-bucket', 'nope'],
+      2,
+      /argument --staging-bucket: Must be a valid Google Cloud Storage bucket/,
+    ],
     ['value that looks like a flag', ['v1', '--model', '--origin', 'gs://x'], 2, /argument --model: expected one argument/],
-    ['metric target over 100', ['v1', '--model', 'iris', '--metric-targets', 'cpu-usage=101'], 1, /^ERROR: \(gcloud\) Metric target value 101 is not between 0 and 100\./],
-    ['accelerator count 0', ['v1', '--model', 'iris', '--origin', 'gs://x/', '--accelerator', 'type=nvidia-tesla-t4,count=0'], 1, /The count of the accelerator must be greater than 0\./],
-    ['local origin without staging bucket', ['v1', '--model', 'iris', '--origin', 'nope'], 1, /If --origin is provided as a local path, --staging-bucket must be given as well\./],
-    ['missing origin dir', ['v1', '--model', 'iris', '--origin', 'does-not-exist', '--staging-bucket', 'gs://bkt'], 1, /\[does-not-exist\] is not a valid directory\./],
+    [
+      'metric target over 100',
+      ['v1', '--model', 'iris', '--metric-targets', 'cpu-usage=101'],
+      1,
+      /^ERROR: \(gcloud\) Metric target value 101 is not between 0 and 100\./,
+    ],
+    [
+      'accelerator count 0',
+      ['v1', '--model', 'iris', '--origin', 'gs://x/', '--accelerator', 'type=nvidia-tesla-t4,count=0'],
+      1,
+      /The count of the accelerator must be greater than 0\./,
+    ],
+    [
+      'local origin without staging bucket',
+      ['v1', '--model', 'iris', '--origin', 'nope'],
+      1,
+      /If --origin is provided as a local path, --staging-bucket must be given as well\./,
+    ],
+    [
+      'missing origin dir',
+      ['v1', '--model', 'iris', '--origin', 'does-not-exist', '--staging-bucket', 'gs://bkt'],
+      1,
+      /\[does-not-exist\] is not a valid directory\./,
+    ],
     ['no origin, no config', ['v1', '--model', 'iris'], 1, /Either `--origin` must be provided or `deploymentUri` must be provided/],
-    ['config with disallowed fields', ['v1', '--model', 'iris', '--config', path.join(FIXTURES, 'config', 'disallowed-fields.yaml')], 1, /Invalid fields \[foo, state\] in configuration file/],
-    ['missing config file', ['v1', '--model', 'iris', '--config', 'nope.yaml'], 1, /Could not read Version configuration file \[nope\.yaml\]:\n\nUnable to read file \[nope\.yaml\]: \[Errno 2\] No such file or directory: 'nope\.yaml'/],
+    [
+      'config with disallowed fields',
+      ['v1', '--model', 'iris', '--config', path.join(FIXTURES, 'config', 'disallowed-fields.yaml')],
+      1,
+      /Invalid fields \[foo, state\] in configuration file/,
+    ],
+    [
+      'missing config file',
+      ['v1', '--model', 'iris', '--config', 'nope.yaml'],
+      1,
+      /Could not read Version configuration file \[nope\.yaml\]:\n\nUnable to read file \[nope\.yaml\]: \[Errno 2\] No such file or directory: 'nope\.yaml'/,
+    ],
   ];
   for (const [name, args, code, pattern] of cases) {
     test(name, async () => {
@@ -192,7 +364,22 @@ describe('refusals that never reach the server', () => {
   });
 
   test('the token never appears in --log-http output', async () => {
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-log', '--model', 'iris', '--origin', 'gs://x/y/', '--async', '--log-http', '--verbosity=debug'], env);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-log',
+        '--model',
+        'iris',
+        '--origin',
+        'gs://x/y/',
+        '--async',
+        '--log-http',
+        '--verbosity=debug',
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /authorization: --- Token Redacted ---/);
     assert.doesNotMatch(r.stderr + r.stdout, new RegExp(TOKEN.replace(/\./g, '\\.')));
@@ -204,10 +391,34 @@ describe('pre-flight validation', () => {
     emulator.clearRequests();
     const config = path.join(dir, 'bad-rules.yaml');
     fs.writeFileSync(config, 'manualScaling:\n  nodes: 1\nlabels:\n  Bad: x\n');
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-bad', '--model', 'iris', '--origin', path.join(FIXTURES, 'models', 'tf-saved-model'),
-      '--staging-bucket', 'gs://never-used', '--config', config, '--min-nodes', '2', '--python-version', '3.5', '--runtime-version', '2.11'], env);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-bad',
+        '--model',
+        'iris',
+        '--origin',
+        path.join(FIXTURES, 'models', 'tf-saved-model'),
+        '--staging-bucket',
+        'gs://never-used',
+        '--config',
+        config,
+        '--min-nodes',
+        '2',
+        '--python-version',
+        '3.5',
+        '--runtime-version',
+        '2.11',
+      ],
+      env,
+    );
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) autoScaling: only one of manualScaling or autoScaling may be set .*\(from --min-nodes\)$/m);
+    assert.match(
+      r.stderr,
+      /^ERROR: \(gcloud\.ai-platform\.versions\.create\) autoScaling: only one of manualScaling or autoScaling may be set .*\(from --min-nodes\)$/m,
+    );
     assert.match(r.stderr, /^pythonVersion: Python 3\.5 needs runtimeVersion from 1\.4 to 1\.14 .*\(from --python-version\)$/m);
     assert.match(r.stderr, new RegExp(`^labels: invalid key 'Bad'.*\\(from ${config.replace(/[.]/g, '\\.')}, line 3\\)$`, 'm'));
     assert.equal(emulator.requests().length, 0);
@@ -215,10 +426,28 @@ describe('pre-flight validation', () => {
 
   test('--no-validate sends it anyway (the emulator then refuses it like the service)', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-force', '--model', 'iris', '--origin', 'gs://x/y/', '--accelerator', 'type=nvidia-tesla-t4', '--no-validate'], env);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-force',
+        '--model',
+        'iris',
+        '--origin',
+        'gs://x/y/',
+        '--accelerator',
+        'type=nvidia-tesla-t4',
+        '--no-validate',
+      ],
+      env,
+    );
     assert.equal(r.code, 1);
     assert.match(r.stderr, /WARNING: --no-validate: sending a request/);
-    assert.match(r.stderr, /ERROR: \(gcloud\.ai-platform\.versions\.create\) INVALID_ARGUMENT: Field: version\.acceleratorConfig Error: only allowed with a Compute Engine/);
+    assert.match(
+      r.stderr,
+      /ERROR: \(gcloud\.ai-platform\.versions\.create\) INVALID_ARGUMENT: Field: version\.acceleratorConfig Error: only allowed with a Compute Engine/,
+    );
     assert.equal(creates().length, 1);
   });
 });
@@ -227,12 +456,30 @@ describe('--dry-run and the model file limit', () => {
   test('--dry-run prints the exact body (with the staging folder a real run uses) and sends nothing', async () => {
     emulator.clearRequests();
     const origin = path.join(FIXTURES, 'models', 'tf-saved-model');
-    const args = ['ai-platform', 'versions', 'create', 'v-dry', '--model', 'iris', '--origin', origin, '--staging-bucket', 'gs://staging-dry', '--runtime-version', '2.11', '--labels', 'team=ml'];
+    const args = [
+      'ai-platform',
+      'versions',
+      'create',
+      'v-dry',
+      '--model',
+      'iris',
+      '--origin',
+      origin,
+      '--staging-bucket',
+      'gs://staging-dry',
+      '--runtime-version',
+      '2.11',
+      '--labels',
+      'team=ml',
+    ];
     const dry = await runCli([...args, '--dry-run'], env);
     assert.equal(dry.code, 0, dry.stderr);
     assert.equal(emulator.requests().length, 0);
     const body = JSON.parse(dry.stdout);
-    assert.match(dry.stderr, /^Would upload 4 file\(s\) \(4475 bytes\) from \[.*tf-saved-model\] to \[gs:\/\/staging-dry\/[0-9a-f]{64}\/\]:$/m);
+    assert.match(
+      dry.stderr,
+      /^Would upload 4 file\(s\) \(4475 bytes\) from \[.*tf-saved-model\] to \[gs:\/\/staging-dry\/[0-9a-f]{64}\/\]:$/m,
+    );
     assert.match(dry.stderr, /^ {2}saved_model\.pb -> gs:\/\/staging-dry\/[0-9a-f]{64}\/saved_model\.pb \(29 bytes\)$/m);
     assert.match(dry.stderr, /^Would POST http:\/\/127\.0\.0\.1:\d+\/v1\/projects\/test-project\/models\/iris\/versions$/m);
 
@@ -243,9 +490,27 @@ describe('--dry-run and the model file limit', () => {
 
   test('a --dry-run that breaks a rule fails like the real run, before anything is read or sent', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-dry2', '--model', 'iris', '--origin', 'gs://x/y/', '--accelerator', 'type=nvidia-tesla-t4', '--dry-run'], env);
+    const r = await runCli(
+      [
+        'ai-platform',
+        'versions',
+        'create',
+        'v-dry2',
+        '--model',
+        'iris',
+        '--origin',
+        'gs://x/y/',
+        '--accelerator',
+        'type=nvidia-tesla-t4',
+        '--dry-run',
+      ],
+      env,
+    );
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) acceleratorConfig: only allowed with a Compute Engine \(N1\) machineType/m);
+    assert.match(
+      r.stderr,
+      /^ERROR: \(gcloud\.ai-platform\.versions\.create\) acceleratorConfig: only allowed with a Compute Engine \(N1\) machineType/m,
+    );
     assert.equal(r.stdout, '');
     assert.equal(emulator.requests().length, 0);
   });
@@ -255,9 +520,15 @@ describe('--dry-run and the model file limit', () => {
     const origin = path.join(dir, 'too-many-files');
     fs.mkdirSync(origin, { recursive: true });
     for (let i = 0; i <= 1000; i++) fs.writeFileSync(path.join(origin, `f${i}.txt`), `${i}`);
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-many', '--model', 'iris', '--origin', origin, '--staging-bucket', 'gs://never-used'], env);
+    const r = await runCli(
+      ['ai-platform', 'versions', 'create', 'v-many', '--model', 'iris', '--origin', origin, '--staging-bucket', 'gs://never-used'],
+      env,
+    );
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) deploymentUri: the total number of model files can't exceed 1000 \(the origin directory holds 1001\) \(from --origin\)$/m);
+    assert.match(
+      r.stderr,
+      /^ERROR: \(gcloud\.ai-platform\.versions\.create\) deploymentUri: the total number of model files can't exceed 1000 \(the origin directory holds 1001\) \(from --origin\)$/m,
+    );
     assert.equal(emulator.requests().length, 0);
   });
 
@@ -265,7 +536,10 @@ describe('--dry-run and the model file limit', () => {
     emulator.clearRequests();
     const config = path.join(dir, 'repeated.yaml');
     fs.writeFileSync(config, 'runtimeVersion: "1.15"\ndescription: first\nruntimeVersion: "2.11"\n');
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-rep', '--model', 'iris', '--origin', 'gs://x/y/', '--config', config, '--async'], env);
+    const r = await runCli(
+      ['ai-platform', 'versions', 'create', 'v-rep', '--model', 'iris', '--origin', 'gs://x/y/', '--config', config, '--async'],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /found duplicate key "runtimeVersion" in \[.*repeated\.yaml\], line 3; the first value is used\./);
     assert.doesNotMatch(r.stderr, /^WARNING:/m);
@@ -276,24 +550,83 @@ describe('--dry-run and the model file limit', () => {
 describe('beta and alpha tracks', () => {
   test('beta container flags build container and routes; the prefix follows the track', async () => {
     emulator.clearRequests();
-    const r = await runCli(['beta', 'ai-platform', 'versions', 'create', 'v-ctr', '--model', 'iris', '--image', 'gcr.io/p/s:1', '--command', 'a', '--command', 'b',
-      '--env-vars', 'X=1', '--env-vars', 'Y=2', '--ports', '8080,9090', '--predict-route', '/p', '--async'], env);
+    const r = await runCli(
+      [
+        'beta',
+        'ai-platform',
+        'versions',
+        'create',
+        'v-ctr',
+        '--model',
+        'iris',
+        '--image',
+        'gcr.io/p/s:1',
+        '--command',
+        'a',
+        '--command',
+        'b',
+        '--env-vars',
+        'X=1',
+        '--env-vars',
+        'Y=2',
+        '--ports',
+        '8080,9090',
+        '--predict-route',
+        '/p',
+        '--async',
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(creates()[0].body, {
       name: 'v-ctr',
-      container: { image: 'gcr.io/p/s:1', command: ['a', 'b'], env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }], ports: [{ containerPort: 8080 }, { containerPort: 9090 }] },
+      container: {
+        image: 'gcr.io/p/s:1',
+        command: ['a', 'b'],
+        env: [
+          { name: 'X', value: '1' },
+          { name: 'Y', value: '2' },
+        ],
+        ports: [{ containerPort: 8080 }, { containerPort: 9090 }],
+      },
       routes: { predict: '/p' },
     });
-    const bad = await runCli(['alpha', 'ai-platform', 'versions', 'create', 'v1', '--model', 'iris', '--command', 'serve', '--origin', 'gs://x/'], env);
+    const bad = await runCli(
+      ['alpha', 'ai-platform', 'versions', 'create', 'v1', '--model', 'iris', '--command', 'serve', '--origin', 'gs://x/'],
+      env,
+    );
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^ERROR: \(gcloud\.alpha\.ai-platform\.versions\.create\) --image was not provided, but other container related flags were specified\. Please specify --image or remove the following flags: --command$/m);
+    assert.match(
+      bad.stderr,
+      /^ERROR: \(gcloud\.alpha\.ai-platform\.versions\.create\) --image was not provided, but other container related flags were specified\. Please specify --image or remove the following flags: --command$/m,
+    );
   });
 
   test('explanations: the notice, and the attribution the method names', async () => {
     emulator.clearRequests();
-    const r = await runCli(['alpha', 'ai-platform', 'versions', 'create', 'v-xai', '--model', 'iris', '--origin', 'gs://x/y/', '--explanation-method', 'integrated-gradients', '--num-paths', '3', '--async'], env);
+    const r = await runCli(
+      [
+        'alpha',
+        'ai-platform',
+        'versions',
+        'create',
+        'v-xai',
+        '--model',
+        'iris',
+        '--origin',
+        'gs://x/y/',
+        '--explanation-method',
+        'integrated-gradients',
+        '--num-paths',
+        '3',
+        '--async',
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^Explanations reflect patterns in your model/m);
-    assert.deepEqual((creates()[0].body as Record<string, unknown>).explanationConfig, { integratedGradientsAttribution: { numIntegralSteps: 50 } });
+    assert.deepEqual((creates()[0].body as Record<string, unknown>).explanationConfig, {
+      integratedGradientsAttribution: { numIntegralSteps: 50 },
+    });
   });
 });

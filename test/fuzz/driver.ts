@@ -84,7 +84,14 @@ async function main(): Promise<void> {
   const exitCodes: Record<string, number> = {};
   const fail = (why: string, code: number | undefined, stderr: string) => {
     if (!current) return;
-    failures.push({ index: current.index, why, argv: current.input.argv, files: describeFiles(current.input), code, stderr: stderr.slice(-4000) });
+    failures.push({
+      index: current.index,
+      why,
+      argv: current.input.argv,
+      files: describeFiles(current.input),
+      code,
+      stderr: stderr.slice(-4000),
+    });
   };
   process.on('unhandledRejection', (reason) => fail(`unhandled rejection: ${String((reason as Error)?.stack ?? reason)}`, undefined, ''));
   process.on('uncaughtException', (err) => fail(`uncaught exception: ${err.stack}`, undefined, ''));
@@ -117,7 +124,14 @@ async function main(): Promise<void> {
     }
   }
   current = undefined;
-  const results: FuzzResults = { seed, from, inputs: Object.values(exitCodes).reduce((a, b) => a + b, 0), exitCodes, failures, millis: Date.now() - started };
+  const results: FuzzResults = {
+    seed,
+    from,
+    inputs: Object.values(exitCodes).reduce((a, b) => a + b, 0),
+    exitCodes,
+    failures,
+    millis: Date.now() - started,
+  };
   fs.writeFileSync(out, JSON.stringify(results, null, 2));
   await emulator.close();
   fs.rmSync(root, { recursive: true, force: true });

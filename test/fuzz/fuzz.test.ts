@@ -39,7 +39,9 @@ test(`fuzz in-process: ${INPUTS} generated inputs`, { timeout: 30 * 60 * 1000 },
   );
   assert.equal(driver.code, 0, driver.stderr);
   const results = JSON.parse(fs.readFileSync(out, 'utf8')) as FuzzResults;
-  t.diagnostic(`fuzz (in-process, seed ${SEED}): ${results.inputs} inputs in ${(results.millis / 1000).toFixed(1)}s; exit codes ${JSON.stringify(results.exitCodes)}; ${results.failures.length} failures`);
+  t.diagnostic(
+    `fuzz (in-process, seed ${SEED}): ${results.inputs} inputs in ${(results.millis / 1000).toFixed(1)}s; exit codes ${JSON.stringify(results.exitCodes)}; ${results.failures.length} failures`,
+  );
   assert.deepEqual(results.failures, []);
   assert.equal(results.inputs, INPUTS);
 });
@@ -71,7 +73,9 @@ test(`fuzz through the built CLI: ${SUBPROCESS_INPUTS} generated inputs`, { time
       const problem = result.code === -1 ? 'killed after the time limit (hang)' : judge(input, result);
       if (problem) failures.push(`${problem}: ${JSON.stringify(input.argv)}\n${result.stderr.slice(-2000)}`);
     }
-    t.diagnostic(`fuzz (subprocess, seed ${SEED}): ${SUBPROCESS_INPUTS} inputs; exit codes ${JSON.stringify(codes)}; ${failures.length} failures`);
+    t.diagnostic(
+      `fuzz (subprocess, seed ${SEED}): ${SUBPROCESS_INPUTS} inputs; exit codes ${JSON.stringify(codes)}; ${failures.length} failures`,
+    );
     assert.deepEqual(failures, []);
   } finally {
     await emulator.close();

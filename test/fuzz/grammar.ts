@@ -46,15 +46,101 @@ export interface FuzzInput {
 }
 
 const STRANGE_TEXT = [
-  '', ' ', 'x', 'v1', 'V1', '1', '0', '-1', '+1', '1.5', '1e9', '99999999999999999999999', 'NaN', 'null', 'true', 'False',
-  'a=b', 'a=b,c=d', 'a=', '=b', ',', ',,', 'a,b', 'a:b', '[a]', '{a: b}', '"', "'", '\\', '\t', '\n', 'a\nb', '%s%n', '${HOME}',
-  '$(id)', '`id`', 'üñï©ødé', '模型', '🙂', '\u202e', '\uFEFF', 'a'.repeat(300), 'b'.repeat(10_000), '--', '-', '--x', '-x',
-  'gs://', 'gs://b', 'gs://b/o', 'gs://b/o/', 'gs://B_a-d/..//', 'gs://bucket/' + 'p/'.repeat(200), 'http://x', '/', '.', '..',
-  '/dev/null', '/nonexistent/path', 'projects/p/models/m', 'projects//models/', 'mls1-c1-m2', 'n1-standard-4', 'TENSORFLOW',
-  'scikit-learn', 'xgboost', '2.11', '3.7', 'us-central1', 'global', 'europe-west1', 'a@b.iam.gserviceaccount.com',
-  'nvidia-tesla-t4', 'count=1,type=nvidia-tesla-k80', 'count=0', 'type=', 'cpu-usage=60', 'gpu-duty-cycle=101',
-  'integrated-gradients', 'sampled-shapley', 'xrai', 'gcr.io/p/i:1', '8080', '65536', 'json', 'yaml', 'value(name)', 'table(',
-  'value(', '[box]', 'csv[no-heading](name,state)', 'none', 'debug', 'info', 'critical',
+  '',
+  ' ',
+  'x',
+  'v1',
+  'V1',
+  '1',
+  '0',
+  '-1',
+  '+1',
+  '1.5',
+  '1e9',
+  '99999999999999999999999',
+  'NaN',
+  'null',
+  'true',
+  'False',
+  'a=b',
+  'a=b,c=d',
+  'a=',
+  '=b',
+  ',',
+  ',,',
+  'a,b',
+  'a:b',
+  '[a]',
+  '{a: b}',
+  '"',
+  "'",
+  '\\',
+  '\t',
+  '\n',
+  'a\nb',
+  '%s%n',
+  '${HOME}',
+  '$(id)',
+  '`id`',
+  'üñï©ødé',
+  '模型',
+  '🙂',
+  '\u202e',
+  '\uFEFF',
+  'a'.repeat(300),
+  'b'.repeat(10_000),
+  '--',
+  '-',
+  '--x',
+  '-x',
+  'gs://',
+  'gs://b',
+  'gs://b/o',
+  'gs://b/o/',
+  'gs://B_a-d/..//',
+  'gs://bucket/' + 'p/'.repeat(200),
+  'http://x',
+  '/',
+  '.',
+  '..',
+  '/dev/null',
+  '/nonexistent/path',
+  'projects/p/models/m',
+  'projects//models/',
+  'mls1-c1-m2',
+  'n1-standard-4',
+  'TENSORFLOW',
+  'scikit-learn',
+  'xgboost',
+  '2.11',
+  '3.7',
+  'us-central1',
+  'global',
+  'europe-west1',
+  'a@b.iam.gserviceaccount.com',
+  'nvidia-tesla-t4',
+  'count=1,type=nvidia-tesla-k80',
+  'count=0',
+  'type=',
+  'cpu-usage=60',
+  'gpu-duty-cycle=101',
+  'integrated-gradients',
+  'sampled-shapley',
+  'xrai',
+  'gcr.io/p/i:1',
+  '8080',
+  '65536',
+  'json',
+  'yaml',
+  'value(name)',
+  'table(',
+  'value(',
+  '[box]',
+  'csv[no-heading](name,state)',
+  'none',
+  'debug',
+  'info',
+  'critical',
 ];
 
 const COMMAND_PREFIXES = [[], [], [], ['beta'], ['alpha'], ['gamma'], ['ai-platform'], ['ml-engine']];
@@ -87,7 +173,8 @@ export function generateArgv(rng: Rng, paths: Paths): string[] {
   const words = [...rng.pick(COMMAND_PREFIXES), ...command.path];
   if (rng.chance(0.05)) words.splice(rng.int(words.length + 1), rng.int(2), rng.pick(STRANGE_TEXT));
   const argv = [...words];
-  for (let i = 0; i < command.positionals.length; i++) if (rng.chance(0.9)) argv.push(rng.chance(0.7) ? rng.pick(['v1', 'm', 'iris', 'op-1']) : rng.pick(STRANGE_TEXT));
+  for (let i = 0; i < command.positionals.length; i++)
+    if (rng.chance(0.9)) argv.push(rng.chance(0.7) ? rng.pick(['v1', 'm', 'iris', 'op-1']) : rng.pick(STRANGE_TEXT));
   const flags = [...command.flags, ...GLOBAL_FLAGS];
   const count = rng.int(7);
   for (let i = 0; i < count; i++) argv.push(...flagTokens(rng, paths, rng.pick(flags)));
@@ -99,8 +186,16 @@ export function generateArgv(rng: Rng, paths: Paths): string[] {
 /** A command line that gets far enough to read its --config / --flags-file. */
 function createArgv(rng: Rng, paths: Paths): string[] {
   const track = rng.pick([[], ['beta'], ['alpha']]);
-  const argv = [...track, 'ai-platform', 'versions', 'create', rng.pick(['v1', 'v2', 'x y']), `--model=${rng.pick(['m', 'iris', 'missing'])}`];
-  if (rng.chance(0.6)) argv.push(rng.chance(0.5) ? '--origin=gs://fuzz-models/m/' : `--origin=${rng.pick(paths.models)}`, '--staging-bucket=fuzz-staging');
+  const argv = [
+    ...track,
+    'ai-platform',
+    'versions',
+    'create',
+    rng.pick(['v1', 'v2', 'x y']),
+    `--model=${rng.pick(['m', 'iris', 'missing'])}`,
+  ];
+  if (rng.chance(0.6))
+    argv.push(rng.chance(0.5) ? '--origin=gs://fuzz-models/m/' : `--origin=${rng.pick(paths.models)}`, '--staging-bucket=fuzz-staging');
   if (rng.chance(0.3)) argv.push('--dry-run');
   if (rng.chance(0.2)) argv.push('--async');
   return argv;
@@ -120,25 +215,85 @@ function randomValue(rng: Rng, depth = 0): unknown {
   const roll = rng.float();
   if (depth > 3 || roll < 0.55) return randomScalar(rng);
   if (roll < 0.75) return Array.from({ length: rng.int(4) }, () => randomValue(rng, depth + 1));
-  const keys = ['name', 'target', 'image', 'args', 'env', 'value', 'containerPort', 'minNodes', 'maxNodes', 'nodes', 'metrics', 'predict', 'health', rng.pick(STRANGE_TEXT)];
+  const keys = [
+    'name',
+    'target',
+    'image',
+    'args',
+    'env',
+    'value',
+    'containerPort',
+    'minNodes',
+    'maxNodes',
+    'nodes',
+    'metrics',
+    'predict',
+    'health',
+    rng.pick(STRANGE_TEXT),
+  ];
   return Object.fromEntries(Array.from({ length: rng.int(4) }, () => [rng.pick(keys), randomValue(rng, depth + 1)]));
 }
 
-const CONFIG_FIELDS = [...ALLOWED_CONFIG_FIELDS, ...CONTAINER_CONFIG_FIELDS, 'name', 'state', 'acceleratorConfig', 'explanationConfig', 'createTime', 'bogusField'];
+const CONFIG_FIELDS = [
+  ...ALLOWED_CONFIG_FIELDS,
+  ...CONTAINER_CONFIG_FIELDS,
+  'name',
+  'state',
+  'acceleratorConfig',
+  'explanationConfig',
+  'createTime',
+  'bogusField',
+];
 
 /** Nine references to nine references to …: small text, a billion values if walked naively. */
 function aliasBomb(rng: Rng, key: string): string {
   const levels = 4 + rng.int(6);
   const lines = [`${key}: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
-  for (let i = 1; i < levels; i++) lines.push(`${key}${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < levels; i++)
+    lines.push(
+      `${key}${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n${rng.pick(['labels', 'description', key])}: *l${levels - 1}\n`;
 }
 
-const STRAY = [':', '- ', '[', ']', '{', '}', '"', "'", '\t', '\n', '&a ', '*a', '!!binary ', '!!python/object ', '%YAML 1.1\n', '@', '`', '|', '>', '#', '? ', ',', '\u0000', '\uFEFF', '\r', '\u00a0', '---\n', '...\n', '<<: *a\n', '~'];
+const STRAY = [
+  ':',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '\t',
+  '\n',
+  '&a ',
+  '*a',
+  '!!binary ',
+  '!!python/object ',
+  '%YAML 1.1\n',
+  '@',
+  '`',
+  '|',
+  '>',
+  '#',
+  '? ',
+  ',',
+  '\u0000',
+  '\uFEFF',
+  '\r',
+  '\u00a0',
+  '---\n',
+  '...\n',
+  '<<: *a\n',
+  '~',
+];
 
 /** Serialises as YAML or JSON, then damages it in one of many ways (or not at all). */
 function mutateDocument(rng: Rng, value: unknown, bombKey: string): string | Buffer {
-  let text = rng.chance(0.25) ? JSON.stringify(value, null, rng.chance(0.5) ? 2 : undefined) ?? '' : yaml.dump(value, { lineWidth: -1 });
+  let text = rng.chance(0.25) ? (JSON.stringify(value, null, rng.chance(0.5) ? 2 : undefined) ?? '') : yaml.dump(value, { lineWidth: -1 });
   const mutations = rng.chance(0.4) ? 0 : 1 + rng.int(3);
   for (let i = 0; i < mutations; i++) {
     const at = rng.int(text.length + 1);
@@ -148,7 +303,8 @@ function mutateDocument(rng: Rng, value: unknown, bombKey: string): string | Buf
     else if (roll < 0.55) text = text.slice(0, at) + text.slice(at + rng.int(20));
     else if (roll < 0.62) text = aliasBomb(rng, bombKey) + text;
     else if (roll < 0.68) text = `a: &a [*a]\n${text}`;
-    else if (roll < 0.74) text = text + text; // every key twice
+    else if (roll < 0.74)
+      text = text + text; // every key twice
     else if (roll < 0.8) text = `${text}---\n${text}`;
     else if (roll < 0.85) text = `\uFEFF${text}`;
     else if (roll < 0.9) text = text.replace(/\n/g, '\r\n');
@@ -160,16 +316,26 @@ function mutateDocument(rng: Rng, value: unknown, bombKey: string): string | Buf
 
 /** A Version the service accepts; inputs start from parts of it, then go wrong. */
 const GOOD_VERSION: Record<string, unknown> = {
-  deploymentUri: 'gs://fuzz-models/m/', runtimeVersion: '2.11', framework: 'TENSORFLOW', pythonVersion: '3.7',
-  machineType: 'mls1-c1-m2', labels: { team: 'fuzz' }, autoScaling: { minNodes: 1 }, description: 'fuzzed',
-  container: { image: 'gcr.io/p/i:1', ports: [{ containerPort: 8080 }] }, routes: { predict: '/p', health: '/h' },
+  deploymentUri: 'gs://fuzz-models/m/',
+  runtimeVersion: '2.11',
+  framework: 'TENSORFLOW',
+  pythonVersion: '3.7',
+  machineType: 'mls1-c1-m2',
+  labels: { team: 'fuzz' },
+  autoScaling: { minNodes: 1 },
+  description: 'fuzzed',
+  container: { image: 'gcr.io/p/i:1', ports: [{ containerPort: 8080 }] },
+  routes: { predict: '/p', health: '/h' },
 };
 
 export function generateConfigInput(rng: Rng, paths: Paths): FuzzInput {
   const version: Record<string, unknown> = Object.fromEntries(Object.entries(GOOD_VERSION).filter(() => rng.chance(0.5)));
   for (let i = rng.int(4); i > 0; i--) version[rng.pick(CONFIG_FIELDS)] = randomValue(rng);
   const document = rng.chance(0.05) ? randomValue(rng) : version;
-  return { argv: [...createArgv(rng, paths), '--config=config.yaml'], files: [{ name: 'config.yaml', content: mutateDocument(rng, document, 'x') }] };
+  return {
+    argv: [...createArgv(rng, paths), '--config=config.yaml'],
+    files: [{ name: 'config.yaml', content: mutateDocument(rng, document, 'x') }],
+  };
 }
 
 export function generateFlagsFileInput(rng: Rng, paths: Paths): FuzzInput {
@@ -179,10 +345,13 @@ export function generateFlagsFileInput(rng: Rng, paths: Paths): FuzzInput {
     if (spec.name === '--flags-file') return rng.pick(['flags.yaml', 'nested.yaml', 'missing.yaml', '-', ['nested.yaml', 'nested.yaml']]);
     return rng.chance(0.6) ? flagValue(rng, paths, spec.choices) : randomValue(rng);
   };
-  const mapping = () => Object.fromEntries(Array.from({ length: 1 + rng.int(4) }, () => {
-    const spec = rng.pick(specs);
-    return [spec.name, value(spec)];
-  }));
+  const mapping = () =>
+    Object.fromEntries(
+      Array.from({ length: 1 + rng.int(4) }, () => {
+        const spec = rng.pick(specs);
+        return [spec.name, value(spec)];
+      }),
+    );
   const document = rng.chance(0.3) ? Array.from({ length: 1 + rng.int(3) }, mapping) : rng.chance(0.05) ? randomValue(rng) : mapping();
   const files: FuzzFile[] = [
     { name: 'flags.yaml', content: mutateDocument(rng, document, '--x') },
@@ -195,8 +364,16 @@ export function generateFlagsFileInput(rng: Rng, paths: Paths): FuzzInput {
 
 export function generateTokenInput(rng: Rng, paths: Paths): FuzzInput {
   const token = rng.pick<string | Buffer>([
-    '', '\n', '  ya29.token-with-spaces-around \n\n', 'ya29.a\nya29.b', 'ya29.a b', 'ya29.\u0000x', '\uFEFFya29.bom',
-    'ya29.' + 'x'.repeat(100_000), Buffer.from([0xff, 0xfe, 0x00, 0x41]), 'ya29.üñï',
+    '',
+    '\n',
+    '  ya29.token-with-spaces-around \n\n',
+    'ya29.a\nya29.b',
+    'ya29.a b',
+    'ya29.\u0000x',
+    '\uFEFFya29.bom',
+    'ya29.' + 'x'.repeat(100_000),
+    Buffer.from([0xff, 0xfe, 0x00, 0x41]),
+    'ya29.üñï',
   ]);
   return { argv: [...createArgv(rng, paths), '--access-token-file=token-file.txt'], files: [{ name: 'token-file.txt', content: token }] };
 }

@@ -16,7 +16,16 @@ function makePaths(root: string): Paths {
 
   const odd = path.join(models, 'odd names ü');
   fs.mkdirSync(path.join(odd, 'sub dir'), { recursive: true });
-  for (const name of ['ü ñ.txt', 'with space.bin', 'new\nline.txt', 'tab\there', '模型.json', '#hash?.txt', '%41%2F.bin', 'x'.repeat(255)]) {
+  for (const name of [
+    'ü ñ.txt',
+    'with space.bin',
+    'new\nline.txt',
+    'tab\there',
+    '模型.json',
+    '#hash?.txt',
+    '%41%2F.bin',
+    'x'.repeat(255),
+  ]) {
     fs.writeFileSync(path.join(odd, name), name);
   }
   let deep = path.join(odd, 'deep');

@@ -58,8 +58,14 @@ function faultSpec(seed: number): string {
   const random = seededRandom(seed * 7919);
   const rate = (max: number) => (random() * max).toFixed(3);
   return [
-    `seed=${seed}`, `503=${rate(0.04)}`, `429=${rate(0.03)}`, `reset=${rate(0.04)}`, `lost=${rate(0.04)}`,
-    `slow=${rate(0.1)}`, `slow-ms=${Math.floor(random() * 400)}`, `retry-after=${random() < 0.5 ? 0 : 1}`,
+    `seed=${seed}`,
+    `503=${rate(0.04)}`,
+    `429=${rate(0.03)}`,
+    `reset=${rate(0.04)}`,
+    `lost=${rate(0.04)}`,
+    `slow=${rate(0.1)}`,
+    `slow-ms=${Math.floor(random() * 400)}`,
+    `retry-after=${random() < 0.5 ? 0 : 1}`,
   ].join(',');
 }
 
@@ -83,7 +89,9 @@ async function stagedObjects(port: number, prefix: string): Promise<Map<string, 
   const objects = new Map<string, string>();
   let pageToken = '';
   do {
-    const page = await json(`http://127.0.0.1:${port}/storage/v1/b/${BUCKET}/o?prefix=${encodeURIComponent(prefix)}${pageToken ? `&pageToken=${pageToken}` : ''}`);
+    const page = await json(
+      `http://127.0.0.1:${port}/storage/v1/b/${BUCKET}/o?prefix=${encodeURIComponent(prefix)}${pageToken ? `&pageToken=${pageToken}` : ''}`,
+    );
     for (const item of page.items ?? []) objects.set(item.name.slice(prefix.length), item.md5Hash);
     pageToken = page.nextPageToken ?? '';
   } while (pageToken);
@@ -100,8 +108,24 @@ async function oneRun(seed: number): Promise<RunReport> {
     const { env } = scratch();
     const result = await runCommand(
       process.execPath,
-      [CLI, 'ai-platform', 'versions', 'create', 'v1', '--model=m', `--origin=${modelDir}`, `--staging-bucket=gs://${BUCKET}`, '--format=json'],
-      { ...env, ...emulatorEnv(emulator.port), CLOUDSDK_CORE_PROJECT: 'fault-project', CLOUDSDK_AI_PLATFORM_REGION: 'global', CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(CHUNK_BYTES) },
+      [
+        CLI,
+        'ai-platform',
+        'versions',
+        'create',
+        'v1',
+        '--model=m',
+        `--origin=${modelDir}`,
+        `--staging-bucket=gs://${BUCKET}`,
+        '--format=json',
+      ],
+      {
+        ...env,
+        ...emulatorEnv(emulator.port),
+        CLOUDSDK_CORE_PROJECT: 'fault-project',
+        CLOUDSDK_AI_PLATFORM_REGION: 'global',
+        CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(CHUNK_BYTES),
+      },
       undefined,
       RUN_TIMEOUT_MS,
     );
@@ -171,7 +195,9 @@ test(`fault suite: ${RUNS} seeded deploys of ${FILES} files under random faults`
     `fault suite: ${RUNS} runs of ${FILES} files (seeds ${FIRST_SEED}–${FIRST_SEED + RUNS - 1}): ` +
       `${succeeded} succeeded (one READY version, every object matching), ${reports.length - succeeded} failed cleanly (one ERROR line, no version), ` +
       `${violations.length} violations`,
-    `faults injected: ${Object.entries(faults).map(([k, n]) => `${k}=${n}`).join(' ')}`,
+    `faults injected: ${Object.entries(faults)
+      .map(([k, n]) => `${k}=${n}`)
+      .join(' ')}`,
     ...[...errors].map(([line, seeds]) => `  ${seeds.length}× ${line} (seeds ${seeds.join(', ')})`),
   ];
   for (const line of summary) t.diagnostic(line);

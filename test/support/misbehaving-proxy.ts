@@ -68,7 +68,13 @@ export async function startMisbehavingProxy(upstreamPort: number): Promise<Misbe
   function forward(req: IncomingMessage, body: Buffer): Promise<ProxyAnswer> {
     return new Promise((resolve, reject) => {
       const upstream = request(
-        { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${upstreamPort}` } },
+        {
+          host: '127.0.0.1',
+          port: upstreamPort,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: `127.0.0.1:${upstreamPort}` },
+        },
         async (res) => {
           try {
             resolve({ status: res.statusCode ?? 502, headers: flatHeaders(res.headers), body: (await readAll(res)).toString('utf8') });

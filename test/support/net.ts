@@ -6,7 +6,10 @@ import { DEFAULT_TIMEOUT_MS, HttpClient, type Clock, type HttpClientOptions, typ
 export function silentOutput(verbosity = 'warning'): { output: Output; text: () => string } {
   let text = '';
   const stream = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream;
-  return { output: new Output({ stdout: stream, stderr: stream, userOutputEnabled: true, verbosity, interactive: false }), text: () => text };
+  return {
+    output: new Output({ stdout: stream, stderr: stream, userOutputEnabled: true, verbosity, interactive: false }),
+    text: () => text,
+  };
 }
 
 /** Waits are recorded, not waited; `now` advances by them. */
@@ -26,7 +29,11 @@ export function fakeClock(random = 0.5): Clock & { sleeps: number[] } {
 }
 
 export function testHttp(
-  extra: Partial<Omit<HttpClientOptions, 'settings' | 'headers'>> & { settings?: Partial<NetSettings>; quotaProject?: string; output?: Output } = {},
+  extra: Partial<Omit<HttpClientOptions, 'settings' | 'headers'>> & {
+    settings?: Partial<NetSettings>;
+    quotaProject?: string;
+    output?: Output;
+  } = {},
 ): HttpClient {
   const { settings, quotaProject, output, ...options } = extra;
   return new HttpClient(output ?? silentOutput().output, {

@@ -24,11 +24,17 @@ export interface TestProxy {
 export async function startProxy(options: { username?: string; password?: string } = {}): Promise<TestProxy> {
   const seen: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
-  const expected = options.username !== undefined ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}` : undefined;
+  const expected =
+    options.username !== undefined ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}` : undefined;
   const authorized = (req: IncomingMessage) => !expected || req.headers['proxy-authorization'] === expected;
 
   const server: Server = createServer((req, res) => {
-    const record: ProxiedRequest = { method: req.method ?? '', target: req.url ?? '', proxyAuthorization: req.headers['proxy-authorization'], status: 0 };
+    const record: ProxiedRequest = {
+      method: req.method ?? '',
+      target: req.url ?? '',
+      proxyAuthorization: req.headers['proxy-authorization'],
+      status: 0,
+    };
     seen.push(record);
     if (!authorized(req)) {
       record.status = 407;
@@ -47,17 +53,25 @@ export async function startProxy(options: { username?: string; password?: string
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const upstream = httpRequest({ host: target.hostname, port: target.port || 80, method: req.method, path: `${target.pathname}${target.search}`, headers }, (answer) => {
-      record.status = answer.statusCode ?? 0;
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port || 80, method: req.method, path: `${target.pathname}${target.search}`, headers },
+      (answer) => {
+        record.status = answer.statusCode ?? 0;
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
 
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
-    const record: ProxiedRequest = { method: 'CONNECT', target: req.url ?? '', proxyAuthorization: req.headers['proxy-authorization'], status: 0 };
+    const record: ProxiedRequest = {
+      method: 'CONNECT',
+      target: req.url ?? '',
+      proxyAuthorization: req.headers['proxy-authorization'],
+      status: 0,
+    };
     seen.push(record);
     if (!authorized(req)) {
       record.status = 407;

@@ -36,12 +36,21 @@ test('config: where gcloud crashes we refuse cleanly', () => {
     ['type.yaml', 'manualScaling:\n  nodes: abc\n', /type\.yaml:1\]: manualScaling\.nodes: expected an integer, found 'abc'/],
     ['yaml.yaml', 'deploymentUri: [\n', /^Could not read Version configuration file \[.*yaml\.yaml\]:\n\n/],
   ] as const) {
-    assert.throws(() => readConfigFile(write(name, text), false), (e: unknown) => e instanceof UserError && pattern.test(e.message), name);
+    assert.throws(
+      () => readConfigFile(write(name, text), false),
+      (e: unknown) => e instanceof UserError && pattern.test(e.message),
+      name,
+    );
   }
 });
 
 test('build: flags override config; autoscaling flags replace; --min-nodes 0 sends nothing', () => {
-  const config = { path: 'c.yaml', version: { deploymentUri: 'gs://c/', autoScaling: { minNodes: 1 }, labels: { from: 'config' }, description: 'c' }, lines: {}, duplicates: [] };
+  const config = {
+    path: 'c.yaml',
+    version: { deploymentUri: 'gs://c/', autoScaling: { minNodes: 1 }, labels: { from: 'config' }, description: 'c' },
+    lines: {},
+    duplicates: [],
+  };
   const v = buildVersion({ name: 'v1', config, flags: { maxNodes: 3, labels: new Map([['x', 'y']]) }, containers: false });
   assert.deepEqual(v.body, { deploymentUri: 'gs://c/', autoScaling: { maxNodes: 3 }, labels: { x: 'y' }, description: 'c', name: 'v1' });
   assert.equal(v.sources.labels, '--labels');
@@ -53,9 +62,17 @@ test('build: flags override config; autoscaling flags replace; --min-nodes 0 sen
 test('build: explanation config and containers (beta/alpha)', () => {
   const ig = buildVersion({ name: 'v', flags: { explanationMethod: 'integrated-gradients', numPaths: 3 }, containers: true });
   assert.deepEqual(ig.body.explanationConfig, { integratedGradientsAttribution: { numIntegralSteps: 50 } });
-  const shap = buildVersion({ name: 'v', flags: { explanationMethod: 'sampled-shapley', numPaths: 9, numIntegralSteps: 4 }, containers: true });
+  const shap = buildVersion({
+    name: 'v',
+    flags: { explanationMethod: 'sampled-shapley', numPaths: 9, numIntegralSteps: 4 },
+    containers: true,
+  });
   assert.deepEqual(shap.body.explanationConfig, { sampledShapleyAttribution: { numPaths: 9 } });
-  const c = buildVersion({ name: 'v', flags: { image: 'i', ports: [1, 2], envVars: new Map([['A', '1']]), predictRoute: '/p' }, containers: true });
+  const c = buildVersion({
+    name: 'v',
+    flags: { image: 'i', ports: [1, 2], envVars: new Map([['A', '1']]), predictRoute: '/p' },
+    containers: true,
+  });
   assert.deepEqual(c.body.container, { image: 'i', ports: [{ containerPort: 1 }, { containerPort: 2 }], env: [{ name: 'A', value: '1' }] });
   assert.deepEqual(c.body.routes, { predict: '/p' });
   assert.throws(() => buildVersion({ name: 'v', flags: { command: ['serve'] }, containers: true }), /--image was not provided.*--command$/);
@@ -64,14 +81,26 @@ test('build: explanation config and containers (beta/alpha)', () => {
 test('accelerator: count defaults to "1", enum names upper-cased, checks at run time', () => {
   assert.deepEqual(acceleratorConfig(new Map([['type', 'tpu-v2']])), { count: '1', type: 'TPU_V2' });
   assert.throws(() => acceleratorConfig(new Map([['type', 'foo']])), /can only be one of the following: 'nvidia-tesla-a100'/);
-  assert.throws(() => acceleratorConfig(new Map<string, unknown>([['type', 'nvidia-tesla-t4'], ['count', 0]])), /greater than 0/);
+  assert.throws(
+    () =>
+      acceleratorConfig(
+        new Map<string, unknown>([
+          ['type', 'nvidia-tesla-t4'],
+          ['count', 0],
+        ]),
+      ),
+    /greater than 0/,
+  );
 });
 
 test('properties: flag > env > active configuration', () => {
   const config = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-config-'));
   fs.mkdirSync(path.join(config, 'configurations'));
   fs.writeFileSync(path.join(config, 'active_config'), 'work\n');
-  fs.writeFileSync(path.join(config, 'configurations', 'config_work'), '[core]\nproject = from-file\naccount = a@b\n[ai_platform]\nregion = europe-west4\n');
+  fs.writeFileSync(
+    path.join(config, 'configurations', 'config_work'),
+    '[core]\nproject = from-file\naccount = a@b\n[ai_platform]\nregion = europe-west4\n',
+  );
   fs.writeFileSync(path.join(config, 'configurations', 'config_other'), '[core]\nproject = other-file\n');
   const p = new Properties({ CLOUDSDK_CONFIG: config, CLOUDSDK_CORE_ACCOUNT: 'env@b' });
   assert.equal(p.get('core/project'), 'from-file');

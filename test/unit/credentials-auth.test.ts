@@ -15,7 +15,16 @@ const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 function saKey(email: string, tokenUri = 'http://key-token-uri.test/token', universe?: string): Record<string, string> {
-  return { type: 'service_account', client_email: email, client_id: '1', private_key: PEM, private_key_id: 'kid', project_id: 'p', token_uri: tokenUri, ...(universe ? { universe_domain: universe } : {}) };
+  return {
+    type: 'service_account',
+    client_email: email,
+    client_id: '1',
+    private_key: PEM,
+    private_key_id: 'kid',
+    project_id: 'p',
+    token_uri: tokenUri,
+    ...(universe ? { universe_domain: universe } : {}),
+  };
 }
 
 interface Posted {
@@ -30,7 +39,9 @@ function scriptedTransport(lifetimeSeconds = 3600): TokenTransport & { posts: Po
     posts,
     post: async (url, form) => {
       posts.push({ url, form });
-      const principal = form.assertion ? JSON.parse(Buffer.from(form.assertion.split('.')[1], 'base64url').toString()).iss : `refresh:${form.refresh_token}`;
+      const principal = form.assertion
+        ? JSON.parse(Buffer.from(form.assertion.split('.')[1], 'base64url').toString()).iss
+        : `refresh:${form.refresh_token}`;
       return { status: 200, body: JSON.stringify({ access_token: `tok-${principal}-${posts.length}`, expires_in: lifetimeSeconds }) };
     },
     get: async () => {
@@ -51,8 +62,15 @@ const noChecks = { CLOUDSDK_CORE_CHECK_GCE_METADATA: 'false' };
 
 describe('sources in gcloud order', () => {
   test('access token env > token file > credential file override > stored active account', async () => {
-    const { dir, config } = setup({ 'token.txt': 'tok-from-file\n', 'key.json': JSON.stringify(saKey('override@p.iam.gserviceaccount.com')) });
-    writeStore(config, [{ account: 'stored@p.iam.gserviceaccount.com', credential: serviceAccountCredential(saKey('stored@p.iam.gserviceaccount.com')) }], 'stored@p.iam.gserviceaccount.com');
+    const { dir, config } = setup({
+      'token.txt': 'tok-from-file\n',
+      'key.json': JSON.stringify(saKey('override@p.iam.gserviceaccount.com')),
+    });
+    writeStore(
+      config,
+      [{ account: 'stored@p.iam.gserviceaccount.com', credential: serviceAccountCredential(saKey('stored@p.iam.gserviceaccount.com')) }],
+      'stored@p.iam.gserviceaccount.com',
+    );
     const all = {
       ...noChecks,
       CLOUDSDK_CONFIG: config,
@@ -60,10 +78,14 @@ describe('sources in gcloud order', () => {
       CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: path.join(dir, 'token.txt'),
       CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: path.join(dir, 'key.json'),
     };
-    const tokenWith = async (env: NodeJS.ProcessEnv) => resolveCredentials(new Properties(env), env, undefined, scriptedTransport()).token();
+    const tokenWith = async (env: NodeJS.ProcessEnv) =>
+      resolveCredentials(new Properties(env), env, undefined, scriptedTransport()).token();
     assert.equal(await tokenWith(all), 'tok-from-env');
     assert.equal(await tokenWith({ ...all, CLOUDSDK_AUTH_ACCESS_TOKEN: undefined }), 'tok-from-file');
-    assert.equal(await tokenWith({ ...all, CLOUDSDK_AUTH_ACCESS_TOKEN: undefined, CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: undefined }), 'tok-override@p.iam.gserviceaccount.com-1');
+    assert.equal(
+      await tokenWith({ ...all, CLOUDSDK_AUTH_ACCESS_TOKEN: undefined, CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: undefined }),
+      'tok-override@p.iam.gserviceaccount.com-1',
+    );
     assert.equal(await tokenWith({ ...noChecks, CLOUDSDK_CONFIG: config }), 'tok-stored@p.iam.gserviceaccount.com-1');
   });
 
@@ -76,7 +98,10 @@ describe('sources in gcloud order', () => {
     const { config } = setup();
     writeStore(
       config,
-      ['a@p.iam.gserviceaccount.com', 'b@p.iam.gserviceaccount.com', 'c@p.iam.gserviceaccount.com'].map((account) => ({ account, credential: serviceAccountCredential(saKey(account)) })),
+      ['a@p.iam.gserviceaccount.com', 'b@p.iam.gserviceaccount.com', 'c@p.iam.gserviceaccount.com'].map((account) => ({
+        account,
+        credential: serviceAccountCredential(saKey(account)),
+      })),
       'c@p.iam.gserviceaccount.com',
     );
     const run = async (env: NodeJS.ProcessEnv, flag?: string) => {
@@ -86,25 +111,53 @@ describe('sources in gcloud order', () => {
     };
     assert.equal(await run({}), 'tok-c@p.iam.gserviceaccount.com-1');
     assert.equal(await run({ CLOUDSDK_CORE_ACCOUNT: 'b@p.iam.gserviceaccount.com' }), 'tok-b@p.iam.gserviceaccount.com-1');
-    assert.equal(await run({ CLOUDSDK_CORE_ACCOUNT: 'b@p.iam.gserviceaccount.com' }, 'a@p.iam.gserviceaccount.com'), 'tok-a@p.iam.gserviceaccount.com-1');
-    await assert.rejects(run({}, 'z@example.com'), (err: unknown) =>
-      err instanceof UserError && err.message.startsWith('Your current active account [z@example.com] does not have any valid credentials\nPlease run:') && err.message.endsWith(`\n${WHAT_WORKS}`));
+    assert.equal(
+      await run({ CLOUDSDK_CORE_ACCOUNT: 'b@p.iam.gserviceaccount.com' }, 'a@p.iam.gserviceaccount.com'),
+      'tok-a@p.iam.gserviceaccount.com-1',
+    );
+    await assert.rejects(
+      run({}, 'z@example.com'),
+      (err: unknown) =>
+        err instanceof UserError &&
+        err.message.startsWith('Your current active account [z@example.com] does not have any valid credentials\nPlease run:') &&
+        err.message.endsWith(`\n${WHAT_WORKS}`),
+    );
   });
 
-  test('Application Default Credentials are never used, so no account means gcloud\'s error', async () => {
+  test("Application Default Credentials are never used, so no account means gcloud's error", async () => {
     const { dir, config } = setup({ 'adc.json': JSON.stringify(saKey('someone-else@p.iam.gserviceaccount.com')) });
-    fs.writeFileSync(path.join(config, 'application_default_credentials.json'), JSON.stringify(saKey('someone-else@p.iam.gserviceaccount.com')));
+    fs.writeFileSync(
+      path.join(config, 'application_default_credentials.json'),
+      JSON.stringify(saKey('someone-else@p.iam.gserviceaccount.com')),
+    );
     const env = { ...noChecks, CLOUDSDK_CONFIG: config, GOOGLE_APPLICATION_CREDENTIALS: path.join(dir, 'adc.json'), HOME: dir };
     const transport = scriptedTransport();
-    await assert.rejects(resolveCredentials(new Properties(env), env, undefined, transport).token(), (err: unknown) =>
-      err instanceof UserError && err.message.startsWith('You do not currently have an active account selected.\n') && err.message.endsWith(`\n${WHAT_WORKS}`));
+    await assert.rejects(
+      resolveCredentials(new Properties(env), env, undefined, transport).token(),
+      (err: unknown) =>
+        err instanceof UserError &&
+        err.message.startsWith('You do not currently have an active account selected.\n') &&
+        err.message.endsWith(`\n${WHAT_WORKS}`),
+    );
     assert.equal(transport.posts.length, 0);
   });
 
   test("token_uri: the key's own, unless auth/token_host says otherwise", async () => {
     const { config } = setup();
-    writeStore(config, [{ account: 'sa@p.iam.gserviceaccount.com', credential: serviceAccountCredential(saKey('sa@p.iam.gserviceaccount.com', 'http://own.test/token')) }], 'sa@p.iam.gserviceaccount.com');
-    for (const [extra, expected] of [[{}, 'http://own.test/token'], [{ CLOUDSDK_AUTH_TOKEN_HOST: 'http://host.test/token' }, 'http://host.test/token']] as const) {
+    writeStore(
+      config,
+      [
+        {
+          account: 'sa@p.iam.gserviceaccount.com',
+          credential: serviceAccountCredential(saKey('sa@p.iam.gserviceaccount.com', 'http://own.test/token')),
+        },
+      ],
+      'sa@p.iam.gserviceaccount.com',
+    );
+    for (const [extra, expected] of [
+      [{}, 'http://own.test/token'],
+      [{ CLOUDSDK_AUTH_TOKEN_HOST: 'http://host.test/token' }, 'http://host.test/token'],
+    ] as const) {
       const env = { ...noChecks, CLOUDSDK_CONFIG: config, ...extra };
       const transport = scriptedTransport();
       await resolveCredentials(new Properties(env), env, undefined, transport).token();
@@ -117,18 +170,43 @@ describe('sources in gcloud order', () => {
 
   test('a user login is refreshed with its refresh token', async () => {
     const { config } = setup();
-    writeStore(config, [{ account: 'alice@example.com', credential: userCredential({ client_id: 'cid', client_secret: 'cs', refresh_token: '1//alice' }, 'http://own.test/token') }], 'alice@example.com');
+    writeStore(
+      config,
+      [
+        {
+          account: 'alice@example.com',
+          credential: userCredential({ client_id: 'cid', client_secret: 'cs', refresh_token: '1//alice' }, 'http://own.test/token'),
+        },
+      ],
+      'alice@example.com',
+    );
     const env = { ...noChecks, CLOUDSDK_CONFIG: config };
     const transport = scriptedTransport();
     assert.equal(await resolveCredentials(new Properties(env), env, undefined, transport).token(), 'tok-refresh:1//alice-1');
-    assert.deepEqual(transport.posts[0], { url: 'http://own.test/token', form: { grant_type: 'refresh_token', client_id: 'cid', client_secret: 'cs', refresh_token: '1//alice' } });
+    assert.deepEqual(transport.posts[0], {
+      url: 'http://own.test/token',
+      form: { grant_type: 'refresh_token', client_id: 'cid', client_secret: 'cs', refresh_token: '1//alice' },
+    });
   });
 
   test("gcloud's cached token is used while it has more than 5 minutes left, then refreshed", async () => {
     const { config } = setup();
     const account = 'sa@p.iam.gserviceaccount.com';
-    for (const [leftMs, expected] of [[3600_000, 'ya29.cached'], [200_000, `tok-${account}-1`]] as const) {
-      writeStore(config, [{ account, credential: serviceAccountCredential(saKey(account)), cachedToken: { token: 'ya29.cached', expiresAt: Date.now() + leftMs } }], account);
+    for (const [leftMs, expected] of [
+      [3600_000, 'ya29.cached'],
+      [200_000, `tok-${account}-1`],
+    ] as const) {
+      writeStore(
+        config,
+        [
+          {
+            account,
+            credential: serviceAccountCredential(saKey(account)),
+            cachedToken: { token: 'ya29.cached', expiresAt: Date.now() + leftMs },
+          },
+        ],
+        account,
+      );
       const env = { ...noChecks, CLOUDSDK_CONFIG: config };
       assert.equal(await resolveCredentials(new Properties(env), env, undefined, scriptedTransport()).token(), expected);
     }
@@ -137,7 +215,18 @@ describe('sources in gcloud order', () => {
   test('outside googleapis.com a service account signs its own JWT and no token endpoint is called', async () => {
     const { config } = setup();
     const account = 'sa@p.iam.gserviceaccount.com';
-    writeStore(config, [{ account, universeDomain: 'universe.example', credential: serviceAccountCredential(saKey(account, 'http://own.test/token', 'universe.example')), cachedToken: { token: 'stale', expiresAt: Date.now() + 3600_000 } }], account);
+    writeStore(
+      config,
+      [
+        {
+          account,
+          universeDomain: 'universe.example',
+          credential: serviceAccountCredential(saKey(account, 'http://own.test/token', 'universe.example')),
+          cachedToken: { token: 'stale', expiresAt: Date.now() + 3600_000 },
+        },
+      ],
+      account,
+    );
     const env = { ...noChecks, CLOUDSDK_CONFIG: config, CLOUDSDK_CORE_UNIVERSE_DOMAIN: 'universe.example' };
     const transport = scriptedTransport();
     const token = (await resolveCredentials(new Properties(env), env, undefined, transport).token())!;
@@ -150,15 +239,24 @@ describe('sources in gcloud order', () => {
 
   test('a refused grant is reported as gcloud reports it, naming the account', async () => {
     const { config } = setup();
-    writeStore(config, [{ account: 'sa@p.iam.gserviceaccount.com', credential: serviceAccountCredential(saKey('sa@p.iam.gserviceaccount.com')) }], 'sa@p.iam.gserviceaccount.com');
+    writeStore(
+      config,
+      [{ account: 'sa@p.iam.gserviceaccount.com', credential: serviceAccountCredential(saKey('sa@p.iam.gserviceaccount.com')) }],
+      'sa@p.iam.gserviceaccount.com',
+    );
     const env = { ...noChecks, CLOUDSDK_CONFIG: config };
     const transport: TokenTransport = {
       post: async () => ({ status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }) }),
       get: async () => ({ status: 404, body: '' }),
     };
-    await assert.rejects(resolveCredentials(new Properties(env), env, undefined, transport).token(), (err: unknown) =>
-      err instanceof UserError &&
-      err.message.startsWith('There was a problem refreshing auth tokens for account sa@p.iam.gserviceaccount.com: invalid_grant: Invalid JWT Signature.\nPlease run:\n\n  $ gcloud auth activate-service-account --key-file='));
+    await assert.rejects(
+      resolveCredentials(new Properties(env), env, undefined, transport).token(),
+      (err: unknown) =>
+        err instanceof UserError &&
+        err.message.startsWith(
+          'There was a problem refreshing auth tokens for account sa@p.iam.gserviceaccount.com: invalid_grant: Invalid JWT Signature.\nPlease run:\n\n  $ gcloud auth activate-service-account --key-file=',
+        ),
+    );
   });
 });
 
@@ -166,7 +264,10 @@ describe('TokenCache', () => {
   test('refreshes before expiry: 5 minutes ahead, or half the lifetime of a short token', async () => {
     let now = 0;
     let fetched = 0;
-    const cache = new TokenCache(async () => ({ accessToken: `t${++fetched}`, expiresAt: now + 5000 }), () => now);
+    const cache = new TokenCache(
+      async () => ({ accessToken: `t${++fetched}`, expiresAt: now + 5000 }),
+      () => now,
+    );
     assert.equal(await cache.token(), 't1');
     now = 2000;
     assert.equal(await cache.token(), 't1');
@@ -198,7 +299,10 @@ describe('billing/quota_project (the ai-platform group defaults to LEGACY)', () 
   test('unset and LEGACY send nothing; CURRENT_PROJECT sends the project for a user login only; a project id is sent as is', () => {
     const { config } = setup();
     writeStore(config, [
-      { account: 'alice@example.com', credential: userCredential({ client_id: 'c', client_secret: 's', refresh_token: 'r' }, 'http://t/token') },
+      {
+        account: 'alice@example.com',
+        credential: userCredential({ client_id: 'c', client_secret: 's', refresh_token: 'r' }, 'http://t/token'),
+      },
       { account: 'sa@p.iam.gserviceaccount.com', credential: serviceAccountCredential(saKey('sa@p.iam.gserviceaccount.com')) },
     ]);
     const quota = (env: NodeJS.ProcessEnv) => {
@@ -209,9 +313,15 @@ describe('billing/quota_project (the ai-platform group defaults to LEGACY)', () 
     assert.equal(quota({ CLOUDSDK_CORE_ACCOUNT: 'alice@example.com' }), undefined);
     assert.equal(quota({ CLOUDSDK_CORE_ACCOUNT: 'alice@example.com', CLOUDSDK_BILLING_QUOTA_PROJECT: 'LEGACY' }), undefined);
     assert.equal(quota({ CLOUDSDK_CORE_ACCOUNT: 'alice@example.com', CLOUDSDK_BILLING_QUOTA_PROJECT: 'CURRENT_PROJECT' }), 'proj');
-    assert.equal(quota({ CLOUDSDK_CORE_ACCOUNT: 'sa@p.iam.gserviceaccount.com', CLOUDSDK_BILLING_QUOTA_PROJECT: 'CURRENT_PROJECT' }), undefined);
+    assert.equal(
+      quota({ CLOUDSDK_CORE_ACCOUNT: 'sa@p.iam.gserviceaccount.com', CLOUDSDK_BILLING_QUOTA_PROJECT: 'CURRENT_PROJECT' }),
+      undefined,
+    );
     assert.equal(quota({ CLOUDSDK_AUTH_ACCESS_TOKEN: 'tok', CLOUDSDK_BILLING_QUOTA_PROJECT: 'CURRENT_PROJECT' }), undefined);
-    assert.equal(quota({ CLOUDSDK_CORE_ACCOUNT: 'sa@p.iam.gserviceaccount.com', CLOUDSDK_BILLING_QUOTA_PROJECT: 'billed-proj' }), 'billed-proj');
+    assert.equal(
+      quota({ CLOUDSDK_CORE_ACCOUNT: 'sa@p.iam.gserviceaccount.com', CLOUDSDK_BILLING_QUOTA_PROJECT: 'billed-proj' }),
+      'billed-proj',
+    );
     assert.equal(quota({ CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true', CLOUDSDK_BILLING_QUOTA_PROJECT: 'billed-proj' }), undefined);
   });
 });

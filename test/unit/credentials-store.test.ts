@@ -22,7 +22,13 @@ describe('SQLite reader', () => {
     const rows = db.rows('access_tokens')!;
     assert.equal(rows.length, 151);
     const row = rows.find((r) => r.account_id === 'account-120@example.com')!;
-    assert.deepEqual(row, { account_id: 'account-120@example.com', access_token: `ya29.${'x'.repeat(240)}`, token_expiry: '2026-01-01 12:00:00.123456', rapt_token: null, id_token: null });
+    assert.deepEqual(row, {
+      account_id: 'account-120@example.com',
+      access_token: `ya29.${'x'.repeat(240)}`,
+      token_expiry: '2026-01-01 12:00:00.123456',
+      rapt_token: null,
+      id_token: null,
+    });
     const big = rows.find((r) => r.account_id === 'overflow@example.com')!;
     assert.equal(big.access_token, 'Ü'.repeat(12000));
     assert.equal(big.id_token, 'idtok');
@@ -39,8 +45,14 @@ describe('SQLite reader', () => {
 
   test('reads column names from CREATE TABLE, quoted or not, skipping table constraints', () => {
     assert.deepEqual(
-      declaredColumns('CREATE TABLE "t" ("account id" TEXT, b BLOB DEFAULT (1, 2), [c] INTEGER PRIMARY KEY, PRIMARY KEY (b), UNIQUE (c))').map((c) => [c.name, c.rowidAlias]),
-      [['account id', false], ['b', false], ['c', true]],
+      declaredColumns(
+        'CREATE TABLE "t" ("account id" TEXT, b BLOB DEFAULT (1, 2), [c] INTEGER PRIMARY KEY, PRIMARY KEY (b), UNIQUE (c))',
+      ).map((c) => [c.name, c.rowidAlias]),
+      [
+        ['account id', false],
+        ['b', false],
+        ['c', true],
+      ],
     );
   });
 
@@ -49,18 +61,25 @@ describe('SQLite reader', () => {
     assert.equal(readDatabaseSnapshot(path.join(dir, 'absent.db')), undefined);
     fs.writeFileSync(path.join(dir, 'empty.db'), '');
     assert.equal(readDatabaseSnapshot(path.join(dir, 'empty.db'))!.rows('credentials'), undefined);
-    fs.writeFileSync(path.join(dir, 'junk.db'), 'not a database at all, just some text that is long enough to have a header of a hundred bytes......');
+    fs.writeFileSync(
+      path.join(dir, 'junk.db'),
+      'not a database at all, just some text that is long enough to have a header of a hundred bytes......',
+    );
     assert.throws(() => readDatabaseSnapshot(path.join(dir, 'junk.db')), /junk\.db\] is not a readable SQLite database: bad header/);
   });
 
   test('waits while a writer holds a rollback journal, and never writes', async () => {
     const dir = tmp();
     const file = path.join(dir, 'credentials.db');
-    writeSqlite(file, [{ name: 'credentials', sql: 'CREATE TABLE "credentials" (account_id TEXT PRIMARY KEY, value BLOB)', rows: [['a@example.com', '{}']] }]);
+    writeSqlite(file, [
+      { name: 'credentials', sql: 'CREATE TABLE "credentials" (account_id TEXT PRIMARY KEY, value BLOB)', rows: [['a@example.com', '{}']] },
+    ]);
     fs.writeFileSync(`${file}-journal`, 'a writer is mid-transaction');
     const before = fs.readFileSync(file);
     // Another process ends the "transaction" a moment later; the read blocks until then.
-    const child = spawn(process.execPath, ['-e', `setTimeout(() => require('fs').unlinkSync(${JSON.stringify(`${file}-journal`)}), 300)`], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', `setTimeout(() => require('fs').unlinkSync(${JSON.stringify(`${file}-journal`)}), 300)`], {
+      stdio: 'ignore',
+    });
     const started = Date.now();
     const rows = readDatabaseSnapshot(file)!.rows('credentials');
     assert.ok(Date.now() - started >= 250, 'returned before the journal went away');
@@ -111,10 +130,21 @@ describe("gcloud's credential store", () => {
 
   test('hand-built store: service account and user logins, cached tokens', () => {
     const dir = tmp();
-    const key = { client_email: 'sa@p.iam.gserviceaccount.com', client_id: '1', private_key: 'PEM', private_key_id: 'k1', project_id: 'p', token_uri: 'http://t/token' };
+    const key = {
+      client_email: 'sa@p.iam.gserviceaccount.com',
+      client_id: '1',
+      private_key: 'PEM',
+      private_key_id: 'k1',
+      project_id: 'p',
+      token_uri: 'http://t/token',
+    };
     const expiresAt = Date.UTC(2030, 0, 2, 3, 4, 5, 678);
     writeStore(dir, [
-      { account: 'sa@p.iam.gserviceaccount.com', credential: serviceAccountCredential(key), cachedToken: { token: 'ya29.cached', expiresAt } },
+      {
+        account: 'sa@p.iam.gserviceaccount.com',
+        credential: serviceAccountCredential(key),
+        cachedToken: { token: 'ya29.cached', expiresAt },
+      },
       ...Array.from({ length: 12 }, (_, i) => ({
         account: `user${i}@example.com`,
         credential: userCredential({ client_id: 'cid', client_secret: 'cs', refresh_token: `1//r${i}` }, 'http://t/token'),

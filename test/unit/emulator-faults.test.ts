@@ -25,7 +25,11 @@ describe('fault spec', () => {
     ['seed=-1', /whole number/],
     ['match=(', /not a regular expression/],
   ] as const) {
-    test(`refuses ${text}`, () => assert.throws(() => parseFaultSpec(text), (err: Error) => err instanceof FaultSpecError && message.test(err.message)));
+    test(`refuses ${text}`, () =>
+      assert.throws(
+        () => parseFaultSpec(text),
+        (err: Error) => err instanceof FaultSpecError && message.test(err.message),
+      ));
   }
 
   test('the same seed gives the same decisions; another seed others', () => {
@@ -60,7 +64,11 @@ describe('faults on the wire', () => {
   });
 
   const createModel = (name: string) =>
-    fetch(new URL('/v1/projects/p/models', emu.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+    fetch(new URL('/v1/projects/p/models', emu.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name }),
+    });
   const modelExists = async (name: string) => (await fetch(new URL(`/v1/projects/p/models/${name}`, emu.url))).status === 200;
 
   test('503 and 429 answer before anything is done, 429 with Retry-After', async () => {
@@ -75,7 +83,16 @@ describe('faults on the wire', () => {
     emu.setFaults(undefined);
     assert.equal(await modelExists('m503'), false);
     assert.equal(await modelExists('m429'), false);
-    assert.deepEqual(emu.requests().slice(0, 2).map((r) => [r.status, r.fault]), [[503, '503'], [429, '429']]);
+    assert.deepEqual(
+      emu
+        .requests()
+        .slice(0, 2)
+        .map((r) => [r.status, r.fault]),
+      [
+        [503, '503'],
+        [429, '429'],
+      ],
+    );
   });
 
   test('reset cuts the connection mid-body: the client sees an error, nothing is created', async () => {

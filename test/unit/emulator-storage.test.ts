@@ -46,7 +46,8 @@ async function send(emu: RunningEmulator, method: string, path: string, body?: B
   const payload = typeof body === 'string' || body === undefined ? body : new Uint8Array(body);
   const res = await fetch(path.startsWith('http') ? path : new URL(path, emu.url), { method, headers, body: payload });
   const raw = Buffer.from(await res.arrayBuffer());
-  const json = (res.headers.get('content-type') ?? '').startsWith('application/json') && raw.length ? JSON.parse(raw.toString()) : undefined;
+  const json =
+    (res.headers.get('content-type') ?? '').startsWith('application/json') && raw.length ? JSON.parse(raw.toString()) : undefined;
   return { status: res.status, headers: res.headers, raw, json };
 }
 
@@ -116,9 +117,13 @@ describe('emulator: storage uploads', () => {
       const media = bytes(70_000, label.length);
       const boundary = '===============7330845974216740156==';
       const name = `multi/${label.length}/file.bin`;
-      const res = await send(emu, 'POST', `/upload/storage/v1/b/bkt/o?alt=json&name=${encodeURIComponent(name)}&uploadType=multipart`,
+      const res = await send(
+        emu,
+        'POST',
+        `/upload/storage/v1/b/bkt/o?alt=json&name=${encodeURIComponent(name)}&uploadType=multipart`,
         multipartBody(boundary, eol, { size: String(media.length) }, media, 'application/x-thing'),
-        { 'Content-Type': `multipart/related; boundary=${quote}${boundary}${quote}` });
+        { 'Content-Type': `multipart/related; boundary=${quote}${boundary}${quote}` },
+      );
       assert.equal(res.status, 200, res.raw.toString());
       const object = res.json;
       assert.equal(object.kind, 'storage#object');
@@ -151,34 +156,66 @@ describe('emulator: storage uploads', () => {
     const boundary = 'b0undary';
     const path = '/upload/storage/v1/b/bkt/o?uploadType=multipart';
     const headers = { 'Content-Type': `multipart/related; boundary=${boundary}` };
-    const good = await send(emu, 'POST', path,
-      multipartBody(boundary, '\r\n', { name: 'sum/ok.txt', contentType: 'text/x-meta', md5Hash: md5(media), crc32c: crc32cBase64(crc32c(media)), metadata: { k: 'v' } }, media, 'text/plain'),
-      headers);
+    const good = await send(
+      emu,
+      'POST',
+      path,
+      multipartBody(
+        boundary,
+        '\r\n',
+        { name: 'sum/ok.txt', contentType: 'text/x-meta', md5Hash: md5(media), crc32c: crc32cBase64(crc32c(media)), metadata: { k: 'v' } },
+        media,
+        'text/plain',
+      ),
+      headers,
+    );
     assert.equal(good.status, 200);
     assert.equal(good.json.name, 'sum/ok.txt');
     assert.equal(good.json.contentType, 'text/x-meta');
     assert.deepEqual(good.json.metadata, { k: 'v' });
 
-    const badMd5 = await send(emu, 'POST', path, multipartBody(boundary, '\r\n', { name: 'sum/bad.txt', md5Hash: md5(Buffer.from('other')) }, media, 'text/plain'), headers);
+    const badMd5 = await send(
+      emu,
+      'POST',
+      path,
+      multipartBody(boundary, '\r\n', { name: 'sum/bad.txt', md5Hash: md5(Buffer.from('other')) }, media, 'text/plain'),
+      headers,
+    );
     assert.equal(badMd5.status, 400);
     assert.equal(badMd5.json.error.code, 400);
     assert.equal(badMd5.json.error.errors[0].domain, 'global');
-    const badCrc = await send(emu, 'POST', path, multipartBody(boundary, '\r\n', { name: 'sum/bad.txt', crc32c: 'AAAAAA==' }, media, 'text/plain'), headers);
+    const badCrc = await send(
+      emu,
+      'POST',
+      path,
+      multipartBody(boundary, '\r\n', { name: 'sum/bad.txt', crc32c: 'AAAAAA==' }, media, 'text/plain'),
+      headers,
+    );
     assert.equal(badCrc.status, 400);
     assert.equal((await send(emu, 'GET', '/storage/v1/b/bkt/o/sum%2Fbad.txt')).status, 404);
   });
 
   test('bad multipart bodies are 400s and the server keeps answering', async () => {
     const path = '/upload/storage/v1/b/bkt/o?uploadType=multipart&name=broken';
-    const unterminated = await send(emu, 'POST', path, '--x\r\nContent-Type: application/json\r\n\r\n{}\r\n--x\r\n\r\nabc', { 'Content-Type': 'multipart/related; boundary=x' });
+    const unterminated = await send(emu, 'POST', path, '--x\r\nContent-Type: application/json\r\n\r\n{}\r\n--x\r\n\r\nabc', {
+      'Content-Type': 'multipart/related; boundary=x',
+    });
     assert.equal(unterminated.status, 400);
     const noBoundary = await send(emu, 'POST', path, 'whatever', { 'Content-Type': 'multipart/related' });
     assert.equal(noBoundary.status, 400);
     const wrongBoundary = await send(emu, 'POST', path, '--y\r\n\r\n{}\r\n--y--', { 'Content-Type': 'multipart/related; boundary=x' });
     assert.equal(wrongBoundary.status, 400);
-    const onePart = await send(emu, 'POST', path, '--x\r\nContent-Type: application/json\r\n\r\n{}\r\n--x--\r\n', { 'Content-Type': 'multipart/related; boundary=x' });
+    const onePart = await send(emu, 'POST', path, '--x\r\nContent-Type: application/json\r\n\r\n{}\r\n--x--\r\n', {
+      'Content-Type': 'multipart/related; boundary=x',
+    });
     assert.equal(onePart.status, 400);
-    const notJson = await send(emu, 'POST', path, multipartBody('x', '\n', {}, Buffer.from('a'), 'text/plain').toString().replace('{}', 'nope'), { 'Content-Type': 'multipart/related; boundary=x' });
+    const notJson = await send(
+      emu,
+      'POST',
+      path,
+      multipartBody('x', '\n', {}, Buffer.from('a'), 'text/plain').toString().replace('{}', 'nope'),
+      { 'Content-Type': 'multipart/related; boundary=x' },
+    );
     assert.equal(notJson.status, 400);
     assert.equal((await send(emu, 'GET', '/storage/v1/b/bkt/o/broken')).status, 404);
     assert.equal((await send(emu, 'GET', '/storage/v1/b/bkt')).status, 200);
@@ -186,7 +223,9 @@ describe('emulator: storage uploads', () => {
 
   test('media upload', async () => {
     const data = bytes(1234);
-    const res = await send(emu, 'POST', '/upload/storage/v1/b/media-bkt/o?uploadType=media&name=raw%2Fdata.bin', data, { 'Content-Type': 'image/png' });
+    const res = await send(emu, 'POST', '/upload/storage/v1/b/media-bkt/o?uploadType=media&name=raw%2Fdata.bin', data, {
+      'Content-Type': 'image/png',
+    });
     assert.equal(res.status, 200);
     assert.equal(res.json.contentType, 'image/png');
     assert.equal(res.json.md5Hash, md5(data));
@@ -197,15 +236,25 @@ describe('emulator: storage uploads', () => {
   test('resumable upload in 3 chunks with status queries (gcloud path, absolute Location from Host)', async () => {
     const data = bytes(300_000, 9);
     const location = await new Promise<string>((resolve, reject) => {
-      const req = request({
-        host: '127.0.0.1', port: emu.port, method: 'POST',
-        path: '/resumable/upload/storage/v1/b/bkt/o?alt=json&name=res%2Fthree.bin&uploadType=resumable',
-        headers: { Host: `storage.example.test:${emu.port}`, 'Content-Type': 'application/json', 'X-Upload-Content-Type': 'application/x-res', 'X-Upload-Content-Length': String(data.length) },
-      }, (res) => {
-        res.resume();
-        assert.equal(res.statusCode, 200);
-        resolve(String(res.headers.location));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: emu.port,
+          method: 'POST',
+          path: '/resumable/upload/storage/v1/b/bkt/o?alt=json&name=res%2Fthree.bin&uploadType=resumable',
+          headers: {
+            Host: `storage.example.test:${emu.port}`,
+            'Content-Type': 'application/json',
+            'X-Upload-Content-Type': 'application/x-res',
+            'X-Upload-Content-Length': String(data.length),
+          },
+        },
+        (res) => {
+          res.resume();
+          assert.equal(res.statusCode, 200);
+          resolve(String(res.headers.location));
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ size: String(data.length) }));
     });
@@ -248,7 +297,13 @@ describe('emulator: storage uploads', () => {
 
   test('resumable: open-ended chunk then the final one; streaming and whole-body PUTs', async () => {
     const data = bytes(150, 3);
-    const start = await send(emu, 'POST', '/upload/storage/v1/b/bkt/o?uploadType=resumable&name=open.bin', '{"contentType":"text/x-open"}', { 'Content-Type': 'application/json' });
+    const start = await send(
+      emu,
+      'POST',
+      '/upload/storage/v1/b/bkt/o?uploadType=resumable&name=open.bin',
+      '{"contentType":"text/x-open"}',
+      { 'Content-Type': 'application/json' },
+    );
     const location = start.headers.get('location') ?? '';
     const first = await send(emu, 'PUT', location, data.subarray(0, 100), { 'Content-Range': 'bytes 0-99/*' });
     assert.equal(first.status, 308);
@@ -259,7 +314,10 @@ describe('emulator: storage uploads', () => {
     assert.equal(last.json.contentType, 'text/x-open');
     assert.equal(last.json.md5Hash, md5(data));
 
-    for (const [label, headers] of [['bytes 0-*/*', { 'Content-Range': 'bytes 0-*/*' }], ['no Content-Range', {}]] as const) {
+    for (const [label, headers] of [
+      ['bytes 0-*/*', { 'Content-Range': 'bytes 0-*/*' }],
+      ['no Content-Range', {}],
+    ] as const) {
       const session = await send(emu, 'POST', `/upload/storage/v1/b/bkt/o?uploadType=resumable&name=${encodeURIComponent(label)}`, '');
       const put = await send(emu, 'PUT', session.headers.get('location') ?? '', data, headers);
       assert.equal(put.status, 200, label);
@@ -267,12 +325,21 @@ describe('emulator: storage uploads', () => {
     }
 
     const session = await send(emu, 'POST', '/upload/storage/v1/b/bkt/o?uploadType=resumable&name=mismatch', '{}');
-    const wrongLength = await send(emu, 'PUT', session.headers.get('location') ?? '', data.subarray(0, 10), { 'Content-Range': 'bytes 0-19/150' });
+    const wrongLength = await send(emu, 'PUT', session.headers.get('location') ?? '', data.subarray(0, 10), {
+      'Content-Range': 'bytes 0-19/150',
+    });
     assert.equal(wrongLength.status, 400);
-    const badHash = await send(emu, 'PUT', session.headers.get('location') ?? '', data, { 'Content-Range': 'bytes 0-149/150', 'X-Goog-Hash': `crc32c=AAAAAA==,md5=${md5(data)}` });
+    const badHash = await send(emu, 'PUT', session.headers.get('location') ?? '', data, {
+      'Content-Range': 'bytes 0-149/150',
+      'X-Goog-Hash': `crc32c=AAAAAA==,md5=${md5(data)}`,
+    });
     assert.equal(badHash.status, 400);
     assert.equal((await send(emu, 'PUT', `${emu.url}upload/storage/v1/b/bkt/o?uploadType=resumable&upload_id=nope`, 'x')).status, 404);
-    assert.equal((await send(emu, 'PUT', session.headers.get('location') ?? '', 'x', { 'Content-Range': 'bits 1-2' })).status, 404, 'failed sessions are gone');
+    assert.equal(
+      (await send(emu, 'PUT', session.headers.get('location') ?? '', 'x', { 'Content-Range': 'bits 1-2' })).status,
+      404,
+      'failed sessions are gone',
+    );
   });
 });
 
@@ -282,7 +349,13 @@ describe('emulator: storage objects', () => {
   before(async () => {
     emu = await startEmulator({ buckets: ['list', 'empty-bucket'] });
     for (const name of names.slice().reverse()) {
-      const res = await send(emu, 'POST', `/upload/storage/v1/b/list/o?uploadType=media&name=${encodeURIComponent(name)}`, `content of ${name}`, { 'Content-Type': 'text/plain' });
+      const res = await send(
+        emu,
+        'POST',
+        `/upload/storage/v1/b/list/o?uploadType=media&name=${encodeURIComponent(name)}`,
+        `content of ${name}`,
+        { 'Content-Type': 'text/plain' },
+      );
       assert.equal(res.status, 200);
     }
   });
@@ -299,7 +372,11 @@ describe('emulator: storage objects', () => {
     const missing = await send(emu, 'GET', '/storage/v1/b/list/o/nope');
     assert.equal(missing.status, 404);
     assert.deepEqual(missing.json, {
-      error: { code: 404, message: 'No such object: list/nope', errors: [{ message: 'No such object: list/nope', domain: 'global', reason: 'notFound' }] },
+      error: {
+        code: 404,
+        message: 'No such object: list/nope',
+        errors: [{ message: 'No such object: list/nope', domain: 'global', reason: 'notFound' }],
+      },
     });
 
     const media = await send(emu, 'GET', '/storage/v1/b/list/o/top.txt?alt=media');
@@ -313,7 +390,10 @@ describe('emulator: storage objects', () => {
     const part = await send(emu, 'GET', '/storage/v1/b/list/o/top.txt?alt=media', undefined, { Range: 'bytes=3-6' });
     assert.equal(part.status, 206);
     assert.equal(part.raw.toString(), 'tent');
-    assert.equal((await send(emu, 'GET', new URL(meta.json.mediaLink).pathname + new URL(meta.json.mediaLink).search)).raw.toString(), 'content of d/sub/c.txt');
+    assert.equal(
+      (await send(emu, 'GET', new URL(meta.json.mediaLink).pathname + new URL(meta.json.mediaLink).search)).raw.toString(),
+      'content of d/sub/c.txt',
+    );
 
     const bucket = await send(emu, 'GET', '/storage/v1/b/list');
     assert.equal(bucket.json.kind, 'storage#bucket');
@@ -328,13 +408,22 @@ describe('emulator: storage objects', () => {
   test('list: sorted, prefix, delimiter, pagination', async () => {
     const all = await send(emu, 'GET', '/storage/v1/b/list/o');
     assert.equal(all.json.kind, 'storage#objects');
-    assert.deepEqual(all.json.items.map((o: any) => o.name), names);
+    assert.deepEqual(
+      all.json.items.map((o: any) => o.name),
+      names,
+    );
 
     const prefixed = await send(emu, 'GET', '/storage/v1/b/list/o?prefix=d%2F');
-    assert.deepEqual(prefixed.json.items.map((o: any) => o.name), ['d/a.txt', 'd/b.txt', 'd/sub/c.txt', 'd/sub/deeper/e.txt']);
+    assert.deepEqual(
+      prefixed.json.items.map((o: any) => o.name),
+      ['d/a.txt', 'd/b.txt', 'd/sub/c.txt', 'd/sub/deeper/e.txt'],
+    );
 
     const dirs = await send(emu, 'GET', '/storage/v1/b/list/o?prefix=d%2F&delimiter=%2F');
-    assert.deepEqual(dirs.json.items.map((o: any) => o.name), ['d/a.txt', 'd/b.txt']);
+    assert.deepEqual(
+      dirs.json.items.map((o: any) => o.name),
+      ['d/a.txt', 'd/b.txt'],
+    );
     assert.deepEqual(dirs.json.prefixes, ['d/sub/']);
 
     const seen: string[] = [];
@@ -360,9 +449,13 @@ describe('emulator: buckets exist once created', () => {
   });
   after(() => emu.close());
 
-  const missing = { code: 404, message: 'The specified bucket does not exist.', errors: [{ message: 'The specified bucket does not exist.', domain: 'global', reason: 'notFound' }] };
+  const missing = {
+    code: 404,
+    message: 'The specified bucket does not exist.',
+    errors: [{ message: 'The specified bucket does not exist.', domain: 'global', reason: 'notFound' }],
+  };
 
-  test('a bucket nobody created is the service\'s 404 for every call naming it', async () => {
+  test("a bucket nobody created is the service's 404 for every call naming it", async () => {
     for (const [method, path] of [
       ['GET', '/storage/v1/b/typo-bucket'],
       ['GET', '/storage/v1/b/typo-bucket/o'],
@@ -378,7 +471,8 @@ describe('emulator: buckets exist once created', () => {
   });
 
   test('buckets.insert: created once (409 after), then usable; the start-up list exists', async () => {
-    const insert = (body: string, query = '?project=p') => send(emu, 'POST', `/storage/v1/b${query}`, body, { 'Content-Type': 'application/json' });
+    const insert = (body: string, query = '?project=p') =>
+      send(emu, 'POST', `/storage/v1/b${query}`, body, { 'Content-Type': 'application/json' });
     const created = await insert('{"name":"new-bucket"}');
     assert.equal(created.status, 200, created.raw.toString());
     assert.equal(created.json.name, 'new-bucket');
@@ -401,7 +495,12 @@ describe('emulator: @google-cloud/storage v7 against it', () => {
   test('uploads (multipart and chunked resumable), lists and downloads with md5/crc32c validation', async () => {
     const authClient = new OAuth2Client();
     authClient.setCredentials({ access_token: 'test-token' });
-    const storage = new Storage({ apiEndpoint: `http://127.0.0.1:${emu.port}`, projectId: 'p', useAuthWithCustomEndpoint: true, authClient });
+    const storage = new Storage({
+      apiEndpoint: `http://127.0.0.1:${emu.port}`,
+      projectId: 'p',
+      useAuthWithCustomEndpoint: true,
+      authClient,
+    });
     const [bucket] = await storage.createBucket('lib-bucket');
     const small = bytes(5000, 5);
     const large = bytes(3 * 256 * 1024 + 12345, 6);
@@ -412,7 +511,10 @@ describe('emulator: @google-cloud/storage v7 against it', () => {
     await bucket.file('lib/stream.bin').save(large, { resumable: true, validation: 'md5' });
 
     const [files] = await bucket.getFiles({ prefix: 'lib/' });
-    assert.deepEqual(files.map((f) => f.name), ['lib/crc.bin', 'lib/large.bin', 'lib/small.bin', 'lib/stream.bin']);
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['lib/crc.bin', 'lib/large.bin', 'lib/small.bin', 'lib/stream.bin'],
+    );
     const [metadata] = await bucket.file('lib/large.bin').getMetadata();
     assert.equal(metadata.size, String(large.length));
     assert.equal(metadata.md5Hash, md5(large));

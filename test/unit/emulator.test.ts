@@ -17,7 +17,13 @@ interface Answer {
   body: any;
 }
 
-async function call(emu: RunningEmulator, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function call(
+  emu: RunningEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const res = await fetch(new URL(path, emu.url), {
     method,
     headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
@@ -88,10 +94,16 @@ describe('emulator: ml v1 models', () => {
   test('list paginates', async () => {
     for (const name of ['pa', 'pb', 'pc']) assert.equal((await call(emu, 'POST', '/v1/projects/pages/models', { name })).status, 200);
     const first = await call(emu, 'GET', '/v1/projects/pages/models?pageSize=2');
-    assert.deepEqual(first.body.models.map((m: any) => m.name), ['projects/pages/models/pa', 'projects/pages/models/pb']);
+    assert.deepEqual(
+      first.body.models.map((m: any) => m.name),
+      ['projects/pages/models/pa', 'projects/pages/models/pb'],
+    );
     assert.ok(first.body.nextPageToken);
     const second = await call(emu, 'GET', `/v1/projects/pages/models?pageSize=2&pageToken=${first.body.nextPageToken}`);
-    assert.deepEqual(second.body.models.map((m: any) => m.name), ['projects/pages/models/pc']);
+    assert.deepEqual(
+      second.body.models.map((m: any) => m.name),
+      ['projects/pages/models/pc'],
+    );
     assert.equal(second.body.nextPageToken, undefined);
     assert.deepEqual((await call(emu, 'GET', '/v1/projects/empty/models')).body, {});
     assert.equal((await call(emu, 'GET', '/v1/projects/pages/models?pageToken=garbage')).status, 400);
@@ -173,19 +185,28 @@ describe('emulator: ml v1 versions and operations', () => {
     const done = await waitForOperation(emu, created.body.name);
     assert.equal(done.response, undefined);
     assert.equal(done.error.code, 3);
-    assert.match(done.error.message, /^Create Version failed\. Bad model detected with error: "Failed to load model: .*gs:\/\/bkt\/nothing\/here\/.*"$/);
+    assert.match(
+      done.error.message,
+      /^Create Version failed\. Bad model detected with error: "Failed to load model: .*gs:\/\/bkt\/nothing\/here\/.*"$/,
+    );
     const version = await call(emu, 'GET', '/v1/projects/p/models/m/versions/empty');
     assert.equal(version.body.state, 'FAILED');
     assert.equal(version.body.errorMessage, done.error.message);
     assert.equal(version.body.isDefault, undefined);
 
-    const unknownBucket = await call(emu, 'POST', '/v1/projects/p/models/m/versions', { name: 'nobucket', deploymentUri: 'gs://never-seen/x/' });
+    const unknownBucket = await call(emu, 'POST', '/v1/projects/p/models/m/versions', {
+      name: 'nobucket',
+      deploymentUri: 'gs://never-seen/x/',
+    });
     assert.equal((await waitForOperation(emu, unknownBucket.body.name)).error.code, 3);
   });
 
   test('version names are not syntax-checked; paths are percent-decoded', async () => {
     for (const name of ['v1.2_3', 'v 1']) {
-      const created = await call(emu, 'POST', '/v1/projects/p/models/m/versions', { name, container: { image: 'us-docker.pkg.dev/p/r/i:1' } });
+      const created = await call(emu, 'POST', '/v1/projects/p/models/m/versions', {
+        name,
+        container: { image: 'us-docker.pkg.dev/p/r/i:1' },
+      });
       assert.equal(created.status, 200, name);
       assert.equal(created.body.name.startsWith(`projects/p/operations/create_m_${name}-`), true);
       const done = await waitForOperation(emu, created.body.name);
@@ -215,9 +236,15 @@ describe('emulator: ml v1 versions and operations', () => {
       await waitForOperation(emu, op.body.name);
     }
     const page = await call(emu, 'GET', '/v1/projects/p/models/life/versions?pageSize=2');
-    assert.deepEqual(page.body.versions.map((v: any) => v.name.split('/').pop()), ['a', 'b']);
+    assert.deepEqual(
+      page.body.versions.map((v: any) => v.name.split('/').pop()),
+      ['a', 'b'],
+    );
     const rest = await call(emu, 'GET', `/v1/projects/p/models/life/versions?pageSize=2&pageToken=${page.body.nextPageToken}`);
-    assert.deepEqual(rest.body.versions.map((v: any) => v.name.split('/').pop()), ['c']);
+    assert.deepEqual(
+      rest.body.versions.map((v: any) => v.name.split('/').pop()),
+      ['c'],
+    );
     assert.equal((await call(emu, 'GET', '/v1/projects/p/models/ghost/versions')).status, 404);
 
     const refused = await call(emu, 'DELETE', '/v1/projects/p/models/life/versions/a');
@@ -248,7 +275,10 @@ describe('emulator: ml v1 versions and operations', () => {
       const refused = await call(slow, 'DELETE', '/v1/projects/ops/models/m/versions/v');
       assert.equal(refused.status, 400, 'a CREATING version cannot be deleted');
       const listed = await call(slow, 'GET', '/v1/projects/ops/operations');
-      assert.deepEqual(listed.body.operations.map((o: any) => o.name), [op.body.name]);
+      assert.deepEqual(
+        listed.body.operations.map((o: any) => o.name),
+        [op.body.name],
+      );
       const cancelled = await call(slow, 'POST', `/v1/${op.body.name}:cancel`, {});
       assert.equal(cancelled.status, 200);
       assert.deepEqual(cancelled.body, {});
@@ -359,7 +389,13 @@ describe('emulator: request log and robustness', () => {
   test('accepts chunked bodies and keeps the connection alive; ignores Host for routing', async () => {
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port: emu.port, method: 'POST', path: '/v1/projects/p/models', headers: { Host: `us-central1-ml.example:${emu.port}`, 'Content-Type': 'application/json' } },
+        {
+          host: '127.0.0.1',
+          port: emu.port,
+          method: 'POST',
+          path: '/v1/projects/p/models',
+          headers: { Host: `us-central1-ml.example:${emu.port}`, 'Content-Type': 'application/json' },
+        },
         (res) => {
           let body = '';
           res.on('data', (d) => (body += d));
@@ -398,7 +434,10 @@ describe('emulator: options', () => {
       await uploadText(first, 'bkt', 'kept/model.pb', 'persisted bytes');
       const ready = await call(first, 'POST', '/v1/projects/p/models/kept/versions', { name: 'ready', deploymentUri: 'gs://bkt/kept/' });
       await waitForOperation(first, ready.body.name);
-      const pending = await call(first, 'POST', '/v1/projects/p/models/kept/versions', { name: 'pending', deploymentUri: 'gs://bkt/kept/' });
+      const pending = await call(first, 'POST', '/v1/projects/p/models/kept/versions', {
+        name: 'pending',
+        deploymentUri: 'gs://bkt/kept/',
+      });
       // A resumable session with its first bytes in.
       const start = await fetch(new URL('/upload/storage/v1/b/bkt/o?uploadType=resumable&name=later.bin', first.url), {
         method: 'POST',
@@ -412,7 +451,10 @@ describe('emulator: options', () => {
 
       const second = await startEmulator({ dataDir, operationDelayMs: 300 });
       try {
-        assert.equal((await call(second, 'GET', '/v1/projects/p/models/kept')).body.defaultVersion.name, 'projects/p/models/kept/versions/ready');
+        assert.equal(
+          (await call(second, 'GET', '/v1/projects/p/models/kept')).body.defaultVersion.name,
+          'projects/p/models/kept/versions/ready',
+        );
         assert.equal((await call(second, 'GET', '/v1/projects/p/models/kept/versions/ready')).body.state, 'READY');
         assert.equal((await waitForOperation(second, pending.body.name)).response.state, 'READY');
         const media = await fetch(new URL('/storage/v1/b/bkt/o/kept%2Fmodel.pb?alt=media', second.url));
@@ -454,10 +496,21 @@ describe('emulator: options', () => {
 test('the emulator refuses what the service documents as invalid (shared version schema)', async () => {
   const emu = await startEmulator({ port: 0, operationDelayMs: 0 });
   try {
-    await fetch(`${emu.url}v1/projects/p/models`, { method: 'POST', body: JSON.stringify({ name: 'm' }), headers: { 'content-type': 'application/json' } });
+    await fetch(`${emu.url}v1/projects/p/models`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'm' }),
+      headers: { 'content-type': 'application/json' },
+    });
     const res = await fetch(`${emu.url}v1/projects/p/models/m/versions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'v', deploymentUri: 'gs://b/x/', manualScaling: { nodes: 1 }, autoScaling: { minNodes: 1 }, someFutureField: 1 }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'v',
+        deploymentUri: 'gs://b/x/',
+        manualScaling: { nodes: 1 },
+        autoScaling: { minNodes: 1 },
+        someFutureField: 1,
+      }),
     });
     assert.equal(res.status, 400);
     const body = (await res.json()) as { error: { status: string; message: string } };

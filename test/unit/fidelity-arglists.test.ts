@@ -28,7 +28,16 @@ interface Rule {
 // From command_lib/ml_engine/flags.py, labels_util, calliope/base.py and surface/ai_platform.
 const RULES: Record<string, Rule> = {
   '--labels': { action: 'update', kind: 'dict', a: 'k=one', b: 'k=two', repeated: 'k', shownA: 'one', shownB: 'two', other: 'j=3' },
-  '--metric-targets': { action: 'update', kind: 'dict', a: 'cpu-usage=50', b: 'cpu-usage=060', repeated: 'cpu-usage', shownA: '50', shownB: '60', other: 'gpu-duty-cycle=7' },
+  '--metric-targets': {
+    action: 'update',
+    kind: 'dict',
+    a: 'cpu-usage=50',
+    b: 'cpu-usage=060',
+    repeated: 'cpu-usage',
+    shownA: '50',
+    shownB: '60',
+    other: 'gpu-duty-cycle=7',
+  },
   '--env-vars': { action: 'update', kind: 'dict', a: 'K=1', b: 'K=2', repeated: 'K', shownA: '1', shownB: '2', other: 'J=3' },
   '--command': { action: 'update', kind: 'list', a: 'a,b', b: 'b', repeated: 'b' },
   '--args': { action: 'update', kind: 'list', a: 'x,y', b: 'y', repeated: 'y' },
@@ -48,14 +57,17 @@ const LIST_OR_DICT = /^\[.*,\.\.\.\]$|^\[count=COUNT\]/;
 function parse(command: CommandDefinition, track: Track, args: string[]) {
   const positionals = command.positionals.map((p) => p.name.toLowerCase());
   const required = command.flags.filter((f) => f.required && f.tracks.includes(track)).flatMap((f) => [f.name, 'x']);
-  return parseArgs([...positionals, ...required, ...args].map((value) => ({ value })), {
-    commandWords: command.path,
-    track,
-    positionals: command.positionals,
-    flags: [...command.flags.filter((f) => f.tracks.includes(track)), ...GLOBAL_FLAGS],
-    otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
-    commandTracks: command.tracks,
-  });
+  return parseArgs(
+    [...positionals, ...required, ...args].map((value) => ({ value })),
+    {
+      commandWords: command.path,
+      track,
+      positionals: command.positionals,
+      flags: [...command.flags.filter((f) => f.tracks.includes(track)), ...GLOBAL_FLAGS],
+      otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
+      commandTracks: command.tracks,
+    },
+  );
 }
 
 const plain = (value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value);
@@ -70,7 +82,11 @@ const cases = COMMANDS.filter((c) => !c.standalone).flatMap((command) =>
 
 test('every list or dict flag has a known gcloud rule', () => {
   for (const { flag } of cases) assert.ok(RULES[flag.name], `no rule recorded for ${flag.name}`);
-  for (const name of Object.keys(RULES)) assert.ok(cases.some((c) => c.flag.name === name), `${name} is on no command`);
+  for (const name of Object.keys(RULES))
+    assert.ok(
+      cases.some((c) => c.flag.name === name),
+      `${name} is on no command`,
+    );
 });
 
 for (const { command, track, flag } of cases) {

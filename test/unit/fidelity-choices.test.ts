@@ -25,19 +25,28 @@ const RULES: Record<string, 'normalized' | 'exact'> = {
 function parse(command: CommandDefinition, track: Track, args: string[]) {
   const flags = [...command.flags.filter((f) => f.tracks.includes(track)), ...GLOBAL_FLAGS];
   const positionals = command.positionals.map((p) => p.name.toLowerCase());
-  return parseArgs([...positionals, ...command.flags.filter((f) => f.required).flatMap((f) => [f.name, 'x']), ...args].map((value) => ({ value })), {
-    commandWords: command.path,
-    track,
-    positionals: command.positionals,
-    flags,
-    otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
-    commandTracks: command.tracks,
-  });
+  return parseArgs(
+    [...positionals, ...command.flags.filter((f) => f.required).flatMap((f) => [f.name, 'x']), ...args].map((value) => ({ value })),
+    {
+      commandWords: command.path,
+      track,
+      positionals: command.positionals,
+      flags,
+      otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
+      commandTracks: command.tracks,
+    },
+  );
 }
 
 /** Spellings of a listed choice a user might type. */
 function spellings(choice: string): string[] {
-  return [choice, choice.toUpperCase(), choice.replace(/-/g, '_'), choice.replace(/-/g, '_').toUpperCase(), choice[0].toUpperCase() + choice.slice(1)];
+  return [
+    choice,
+    choice.toUpperCase(),
+    choice.replace(/-/g, '_'),
+    choice.replace(/-/g, '_').toUpperCase(),
+    choice[0].toUpperCase() + choice.slice(1),
+  ];
 }
 
 const cases: { command: CommandDefinition; track: Track; flag: FlagSpec }[] = [];
@@ -65,7 +74,10 @@ for (const { command, track, flag } of cases) {
           assert.equal(parsed.values[flag.dest], choice, `${where} ${spelling}`);
         } else {
           const error = refusal(() => parse(command, track, [flag.name, spelling]));
-          assert.match(error.message, new RegExp(`^argument ${flag.name}: Invalid choice: '${spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'\\.`));
+          assert.match(
+            error.message,
+            new RegExp(`^argument ${flag.name}: Invalid choice: '${spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'\\.`),
+          );
           assert.equal(error.exitCode, 2);
         }
       }
@@ -85,12 +97,18 @@ for (const { command, track, flag } of cases) {
     }
     assert.equal(lines[0], "Invalid choice: ''.");
     assert.equal(lines[1], 'This command is available in one or more alternate release tracks.  Try:');
-    const prefixes = command.tracks.filter((t) => t !== track).map((t) => (t === 'GA' ? '' : `${t.toLowerCase()} `)).sort();
-    assert.deepEqual(lines.slice(2), prefixes.map((p) => `  gcloud ${p}${command.path.join(' ')}`));
+    const prefixes = command.tracks
+      .filter((t) => t !== track)
+      .map((t) => (t === 'GA' ? '' : `${t.toLowerCase()} `))
+      .sort();
+    assert.deepEqual(
+      lines.slice(2),
+      prefixes.map((p) => `  gcloud ${p}${command.path.join(' ')}`),
+    );
   });
 }
 
-test('normalizeChoice is calliope\'s _ChoiceValueType', () => {
+test("normalizeChoice is calliope's _ChoiceValueType", () => {
   assert.equal(normalizeChoice('SCIKIT_LEARN'), 'scikit-learn');
   assert.equal(normalizeChoice('TensorFlow'), 'tensorflow');
   assert.equal(normalizeChoice('Integrated_Gradients'), 'integrated-gradients');

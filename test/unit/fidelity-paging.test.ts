@@ -62,16 +62,30 @@ for (const row of ROWS) {
   test(`${JSON.stringify(row.options)} over ${row.items} items, ${row.perPage} a page: ${row.pages} page(s)`, async () => {
     const fetched = { pages: 0 };
     const out: string[] = [];
-    await printList(() => pager(row.items, row.perPage, fetched), { ...row.options, format: row.options.uri ? undefined : 'value(name)' }, fakeContext(out, []), 'table(name)', (m) => `https://x/${(m as { name: string }).name}`);
+    await printList(
+      () => pager(row.items, row.perPage, fetched),
+      { ...row.options, format: row.options.uri ? undefined : 'value(name)' },
+      fakeContext(out, []),
+      'table(name)',
+      (m) => `https://x/${(m as { name: string }).name}`,
+    );
     assert.equal(fetched.pages, row.pages);
     assert.deepEqual(out.join('').split('\n').filter(Boolean), row.printed);
   });
 }
 
 test('keys no record had are reported once the list is exhausted, never when --limit cut it short', async () => {
-  for (const [limit, expected] of [[undefined, 1], [1, 0]] as const) {
+  for (const [limit, expected] of [
+    [undefined, 1],
+    [1, 0],
+  ] as const) {
     const warnings: string[] = [];
-    await printList(() => pager(3, 1, { pages: 0 }), { filter: 'name:m* OR nokey:x', limit, format: 'value(name)' }, fakeContext([], warnings), 'table(name)');
+    await printList(
+      () => pager(3, 1, { pages: 0 }),
+      { filter: 'name:m* OR nokey:x', limit, format: 'value(name)' },
+      fakeContext([], warnings),
+      'table(name)',
+    );
     assert.equal(warnings.length, expected, `limit ${limit}`);
     if (expected) assert.equal(warnings[0], 'The following filter keys were not present in any resource : nokey');
   }

@@ -28,8 +28,10 @@ for (const [format, nothing, empty] of ROWS) {
 
 test('printers that need a projection refuse a bare name even for an empty result', () => {
   for (const format of ['value', 'get', 'csv', 'table']) {
-    assert.throws(() => renderFormat(undefined, format, { defaultFormat: 'none' }), (err: Error) =>
-      err instanceof FormatError && err.message.startsWith(`Format [${format}] requires a non-empty projection.`));
+    assert.throws(
+      () => renderFormat(undefined, format, { defaultFormat: 'none' }),
+      (err: Error) => err instanceof FormatError && err.message.startsWith(`Format [${format}] requires a non-empty projection.`),
+    );
   }
 });
 

@@ -23,7 +23,11 @@ const body = (message?: string) => JSON.stringify({ error: { code: 403, message 
 const ROWS: [status: number, body: string, expected: string][] = [
   [403, body('denied'), `403 Could not upload file [model/a.bin] to [stage/p/a.bin]: denied. ${INFO.replace(/\.$/, '')}`],
   [403, body('Access denied.'), `403 Could not upload file [model/a.bin] to [stage/p/a.bin]: Access denied. ${INFO}`],
-  [401, body('Invalid Credentials'), `401 Could not upload file [model/a.bin] to [stage/p/a.bin]: Invalid Credentials. ${INFO.replace(/\.$/, '')}`],
+  [
+    401,
+    body('Invalid Credentials'),
+    `401 Could not upload file [model/a.bin] to [stage/p/a.bin]: Invalid Credentials. ${INFO.replace(/\.$/, '')}`,
+  ],
   [403, body(), '403 Could not upload file [model/a.bin] to [stage/p/a.bin]: unknown error'],
   [400, body('bad'), '400 Could not upload file [model/a.bin] to [stage/p/a.bin]: bad'],
   [404, body('nope'), 'Could not upload file: [stage] bucket does not exist.'],

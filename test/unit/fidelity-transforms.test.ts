@@ -19,7 +19,9 @@ const HAVE_TZDATA = fs.existsSync('/usr/share/zoneinfo/Asia/Kolkata');
 for (const [r, format, tz, tzDefault, expected] of DATE_CASES) {
   // Zone abbreviations come from the system's tzdata; without it only the offsets are comparable.
   const needsNames = format?.includes('%Z') && !HAVE_TZDATA;
-  test(`date(${JSON.stringify(format)}, tz=${tz}, tz_default=${tzDefault}) of ${JSON.stringify(r)}`, { skip: needsNames ? 'no tzdata on this system' : false }, () => {
+  test(`date(${JSON.stringify(format)}, tz=${tz}, tz_default=${tzDefault}) of ${JSON.stringify(r)}`, {
+    skip: needsNames ? 'no tzdata on this system' : false,
+  }, () => {
     assert.equal(transformDate(r, format, 1, 'UNDEF', tz, tzDefault), expected);
   });
 }
@@ -32,6 +34,8 @@ test('date() in a --format projection, with positional and keyword arguments', (
   assert.equal(renderFormat({ t: 1700000000000 }, 'value(t.date(unit=1000))'), '2023-11-14T22:13:20\n');
 });
 
-test('an unknown transform is refused with gcloud\'s message', () => {
-  assert.throws(() => renderFormat({}, 'value(name.nosuch())'), { message: 'Unknown transform function nosuch [value(name.nosuch( *HERE* ))].' });
+test("an unknown transform is refused with gcloud's message", () => {
+  assert.throws(() => renderFormat({}, 'value(name.nosuch())'), {
+    message: 'Unknown transform function nosuch [value(name.nosuch( *HERE* ))].',
+  });
 });

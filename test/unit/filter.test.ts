@@ -6,9 +6,17 @@ import { applyFilter, compileFilter } from '../../src/format/filter';
 import { FormatError } from '../../src/format/errors';
 
 const OPERATIONS = [
-  { name: 'projects/p/operations/create_iris_v1-1', metadata: { operationType: 'CREATE_VERSION', createTime: '2024-05-01T10:00:00Z' }, done: true },
+  {
+    name: 'projects/p/operations/create_iris_v1-1',
+    metadata: { operationType: 'CREATE_VERSION', createTime: '2024-05-01T10:00:00Z' },
+    done: true,
+  },
   { name: 'projects/p/operations/create_iris_v2-2', metadata: { operationType: 'CREATE_VERSION', createTime: '2024-05-02T10:00:00Z' } },
-  { name: 'projects/p/operations/delete_iris_v1-3', metadata: { operationType: 'DELETE_VERSION', createTime: '2024-05-03T10:00:00Z' }, done: true },
+  {
+    name: 'projects/p/operations/delete_iris_v1-3',
+    metadata: { operationType: 'DELETE_VERSION', createTime: '2024-05-03T10:00:00Z' },
+    done: true,
+  },
   { name: 'projects/p/operations/delete_model_Tulip-4', metadata: { operationType: 'DELETE_MODEL', labels: { team: 'ml' } }, done: true },
 ];
 
@@ -73,14 +81,20 @@ describe('--filter warnings and errors', () => {
   });
 
   for (const [expression, message] of [
-    ['name:iris OR name:v1 AND done:true', 'Parenthesis grouping is required when AND and OR are are combined [name:iris OR name:v1 AND *HERE* done:true].'],
+    [
+      'name:iris OR name:v1 AND done:true',
+      'Parenthesis grouping is required when AND and OR are are combined [name:iris OR name:v1 AND *HERE* done:true].',
+    ],
     ['name:a*b*c', 'At most one * expected in : patterns [a*b*c].'],
     ['name:', 'Term operand expected [name: *HERE*].'],
     ['name!=x AND', 'Term expected [name!=x AND *HERE*].'],
     ['name=>x', 'Malformed operator [name *HERE* =>x].'],
   ]) {
     test(`syntax error: ${expression}`, () => {
-      assert.throws(() => compileFilter(expression), (err: unknown) => err instanceof FormatError && err.message === message);
+      assert.throws(
+        () => compileFilter(expression),
+        (err: unknown) => err instanceof FormatError && err.message === message,
+      );
     });
   }
 });

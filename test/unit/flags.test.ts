@@ -44,8 +44,18 @@ test('--flag value, --flag=value and the positional anywhere', () => {
 test('repeated flags: store keeps the last, ArgDict/ArgList update flags accumulate', () => {
   const a = parse(['v1', '--model', 'a', '--model', 'b', '--labels', 'x=1', '--labels', 'y=2,z=3']);
   assert.equal(a.values.model, 'b');
-  assert.deepEqual([...(a.values.labels as Map<string, string>)], [['x', '1'], ['y', '2'], ['z', '3']]);
-  const beta = parse(['v1', '--model', 'm', '--package-uris', 'gs://a/1', '--package-uris', 'gs://a/2', '--command', 'a', '--command', 'b,c'], 'BETA');
+  assert.deepEqual(
+    [...(a.values.labels as Map<string, string>)],
+    [
+      ['x', '1'],
+      ['y', '2'],
+      ['z', '3'],
+    ],
+  );
+  const beta = parse(
+    ['v1', '--model', 'm', '--package-uris', 'gs://a/1', '--package-uris', 'gs://a/2', '--command', 'a', '--command', 'b,c'],
+    'BETA',
+  );
   assert.deepEqual(beta.values.packageUris, ['gs://a/2']);
   assert.deepEqual(beta.values.command, ['a', 'b', 'c']);
 });
@@ -53,7 +63,10 @@ test('repeated flags: store keeps the last, ArgDict/ArgList update flags accumul
 test('an empty value is a value; a flag-looking value is refused', () => {
   assert.equal(parse(['v1', '--model', 'm', '--description', '']).values.description, '');
   assert.equal(argError(() => parse(['v1', '--model', '--origin', 'x'])).message, 'argument --model: expected one argument');
-  assert.equal(argError(() => parse(['v1', '--model', 'm', '--args', '--port=1'], 'BETA')).message, 'argument --args: expected one argument');
+  assert.equal(
+    argError(() => parse(['v1', '--model', 'm', '--args', '--port=1'], 'BETA')).message,
+    'argument --args: expected one argument',
+  );
   assert.equal(parse(['v1', '--model', 'm', '--description', '-a b']).values.description, '-a b');
 });
 
@@ -68,13 +81,22 @@ test('unknown arguments win over missing required ones and get hints', () => {
   const typo = argError(() => parse(['v1', '--modle', 'm']));
   assert.match(typo.message, /^unrecognized arguments:\n {2}--modle \(did you mean '--model'\?\)\n {2}m\n/);
   const track = argError(() => parse(['v1', '--model', 'm', '--image', 'i']));
-  assert.match(track.message, /^unrecognized arguments:\n {2}\n --image flag is available in one or more alternate release tracks\. Try:\n\n {2}gcloud alpha ai-platform versions create --image\n {2}gcloud beta ai-platform versions create --image\n/);
+  assert.match(
+    track.message,
+    /^unrecognized arguments:\n {2}\n --image flag is available in one or more alternate release tracks\. Try:\n\n {2}gcloud alpha ai-platform versions create --image\n {2}gcloud beta ai-platform versions create --image\n/,
+  );
   assert.equal(argError(() => parse(['v1', 'v2', '--model', 'm'])).message.split('\n')[0], 'unrecognized arguments: v2 ');
 });
 
 test('choices: suggestion when close, the list otherwise', () => {
-  assert.equal(argError(() => parse(['v1', '--model', 'm', '--region', 'us-centrl1'])).message, "argument --region: Invalid choice: 'us-centrl1'. Did you mean 'us-central1'?");
-  assert.match(argError(() => parse(['v1', '--model', 'm', '--region', 'mars'])).message, /Invalid choice: 'mars'\.\n\nValid choices are \[asia-east1, .*us-west1\]\./);
+  assert.equal(
+    argError(() => parse(['v1', '--model', 'm', '--region', 'us-centrl1'])).message,
+    "argument --region: Invalid choice: 'us-centrl1'. Did you mean 'us-central1'?",
+  );
+  assert.match(
+    argError(() => parse(['v1', '--model', 'm', '--region', 'mars'])).message,
+    /Invalid choice: 'mars'\.\n\nValid choices are \[asia-east1, .*us-west1\]\./,
+  );
 });
 
 test('bool flags refuse explicit values; --no- forms negate', () => {
@@ -83,34 +105,74 @@ test('bool flags refuse explicit values; --no- forms negate', () => {
 });
 
 test('type errors: ints, bounded ints, dict syntax, accelerator keys', () => {
-  assert.equal(argError(() => parse(['v1', '--model', 'm', '--min-nodes', 'abc'])).message, "argument --min-nodes: invalid int value: 'abc'");
-  assert.equal(argError(() => parse(['v1', '--model', 'm', '--ports', '8080,70000'], 'BETA')).message, 'argument --ports: Value must be less than or equal to 65535; received: 70000');
-  assert.equal(argError(() => parse(['v1', '--model', 'm', '--accelerator', 'count=2'])).message, 'argument --accelerator: Key [type] required in dict arg but not provided');
-  assert.equal(argError(() => parse(['v1', '--model', 'm', '--accelerator', 'type=t,foo=1'])).message, 'argument --accelerator: valid keys are [count, type]; received: foo');
-  assert.match(argError(() => parse(['v1', '--model', 'm', '--env-vars', 'NOVALUE'], 'BETA')).message, /^argument --env-vars: Bad syntax for dict arg: \[NOVALUE\]/);
+  assert.equal(
+    argError(() => parse(['v1', '--model', 'm', '--min-nodes', 'abc'])).message,
+    "argument --min-nodes: invalid int value: 'abc'",
+  );
+  assert.equal(
+    argError(() => parse(['v1', '--model', 'm', '--ports', '8080,70000'], 'BETA')).message,
+    'argument --ports: Value must be less than or equal to 65535; received: 70000',
+  );
+  assert.equal(
+    argError(() => parse(['v1', '--model', 'm', '--accelerator', 'count=2'])).message,
+    'argument --accelerator: Key [type] required in dict arg but not provided',
+  );
+  assert.equal(
+    argError(() => parse(['v1', '--model', 'm', '--accelerator', 'type=t,foo=1'])).message,
+    'argument --accelerator: valid keys are [count, type]; received: foo',
+  );
+  assert.match(
+    argError(() => parse(['v1', '--model', 'm', '--env-vars', 'NOVALUE'], 'BETA')).message,
+    /^argument --env-vars: Bad syntax for dict arg: \[NOVALUE\]/,
+  );
 });
 
 test('--metric-targets problems are gcloud-level errors (exit 1)', () => {
-  assert.throws(() => parse(['v1', '--model', 'm', '--metric-targets', 'cpu-usage=abc']), (e: unknown) =>
-    e instanceof UserError && e.options.command === 'gcloud' && e.message === 'Metric target percentage value abc is not an integer.');
+  assert.throws(
+    () => parse(['v1', '--model', 'm', '--metric-targets', 'cpu-usage=abc']),
+    (e: unknown) =>
+      e instanceof UserError && e.options.command === 'gcloud' && e.message === 'Metric target percentage value abc is not an integer.',
+  );
 });
 
 test('lexed --flags-file values feed ArgList/ArgDict flags directly', () => {
-  const a = parse([{ value: 'v1' }, { value: '--model=m' }, { value: '--labels' }, { value: { a: 'b' } }, { value: '--accelerator' }, { value: { type: 'nvidia-tesla-t4', count: 2 } }]);
+  const a = parse([
+    { value: 'v1' },
+    { value: '--model=m' },
+    { value: '--labels' },
+    { value: { a: 'b' } },
+    { value: '--accelerator' },
+    { value: { type: 'nvidia-tesla-t4', count: 2 } },
+  ]);
   assert.deepEqual([...(a.values.labels as Map<string, string>)], [['a', 'b']]);
-  assert.deepEqual([...(a.values.accelerator as Map<string, unknown>)], [['type', 'nvidia-tesla-t4'], ['count', 2]]);
+  assert.deepEqual(
+    [...(a.values.accelerator as Map<string, unknown>)],
+    [
+      ['type', 'nvidia-tesla-t4'],
+      ['count', 2],
+    ],
+  );
 });
 
 test('ArgList escapes and ArgDict parsing', () => {
   assert.deepEqual(splitList('^:^a,b:c'), ['a,b', 'c']);
   assert.deepEqual(splitList(''), []);
   assert.deepEqual(argList('a,b,'), ['a', 'b']);
-  assert.deepEqual([...argDict('k=v=w,x=')], [['k', 'v=w'], ['x', '']]);
+  assert.deepEqual(
+    [...argDict('k=v=w,x=')],
+    [
+      ['k', 'v=w'],
+      ['x', ''],
+    ],
+  );
 });
 
 test('bucket references', () => {
   assert.equal(bucketReference('gs://my.dotted.bucket/'), 'my.dotted.bucket');
-  assert.throws(() => bucketReference('gs://Bad_Bucket!'), /Invalid bucket name \[Bad_Bucket!\]: Bucket names must contain only lowercase letters/);
+  assert.throws(
+    () => bucketReference('gs://Bad_Bucket!'),
+    /Invalid bucket name \[Bad_Bucket!\]: Bucket names must contain only lowercase letters/,
+  );
   assert.throws(() => bucketReference('gs://b/some/path'), /Invalid bucket name \[b\/some\/path\]/);
   assert.throws(() => bucketReference('gs://ab'), /must contain 3 to 63 characters/);
   assert.throws(() => bucketReference('gs://1.2.3.4'), /dotted-decimal/);
@@ -136,9 +198,16 @@ test('difflib-compatible suggestions', () => {
 });
 
 test('a bad --flags-file value keeps gcloud’s first line; the file and line follow on the next', () => {
-  const fromFile = (flag: string, value: string, location: string): ArgToken[] => [{ value: 'v1' }, { value: '--model=m' }, { value: `${flag}=${value}`, location }];
+  const fromFile = (flag: string, value: string, location: string): ArgToken[] => [
+    { value: 'v1' },
+    { value: '--model=m' },
+    { value: `${flag}=${value}`, location },
+  ];
   const typed = argError(() => parse(fromFile('--num-paths', 'abc', 'f.yaml:2'), 'BETA'));
   assert.equal(typed.message, 'argument --num-paths: Value must be an integer; received: abc\n(from --flags-file f.yaml:2)');
   const choice = argError(() => parse(fromFile('--region', 'mars', 'outer.yaml:1;inner.yaml:3')));
-  assert.match(choice.message, /^argument --region: Invalid choice: 'mars'\.\n\nValid choices are \[.*\]\.\n\(from --flags-file inner\.yaml:3, included from outer\.yaml:1\)$/);
+  assert.match(
+    choice.message,
+    /^argument --region: Invalid choice: 'mars'\.\n\nValid choices are \[.*\]\.\n\(from --flags-file inner\.yaml:3, included from outer\.yaml:1\)$/,
+  );
 });

@@ -51,7 +51,10 @@ describe('float formatting', () => {
 
 describe('str() and repr()', () => {
   test('containers use Python repr', () => {
-    assert.equal(pyStr({ a: [1, 'x', null, true, 1.5], "it's": { b: 'say "hi"' } }), `{'a': [1, 'x', None, True, 1.5], "it's": {'b': 'say "hi"'}}`);
+    assert.equal(
+      pyStr({ a: [1, 'x', null, true, 1.5], "it's": { b: 'say "hi"' } }),
+      `{'a': [1, 'x', None, True, 1.5], "it's": {'b': 'say "hi"'}}`,
+    );
     assert.equal(pyRepr('tab\there\u0001é\u200b'), "'tab\\there\\x01é\\u200b'");
   });
 });

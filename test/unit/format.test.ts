@@ -260,7 +260,10 @@ describe('value, get, csv', () => {
   });
 
   test('value attributes: separator, terminator, quote', () => {
-    assert.equal(renderFormat(VERSIONS, "value[separator=','](name.basename(), state)"), lines('v1,READY', 'v2_with_a_longer_name,CREATING', 'v0,FAILED'));
+    assert.equal(
+      renderFormat(VERSIONS, "value[separator=','](name.basename(), state)"),
+      lines('v1,READY', 'v2_with_a_longer_name,CREATING', 'v0,FAILED'),
+    );
     assert.equal(renderFormat(VERSION, "value[terminator=';'](state)"), 'READY;');
     assert.equal(renderFormat({ a: 'x\ty', b: 'p;q' }, 'value[quote](a, b)'), '"x\ty"\t"p;q"\n');
   });
@@ -305,7 +308,13 @@ describe('table', () => {
   test('labels, sort, reverse and multi-line cells', () => {
     assert.equal(
       renderFormat(VERSIONS, 'table(name.basename():label=ID:sort=1:reverse, errorMessage)'),
-      lines('ID                     ERROR_MESSAGE', 'v2_with_a_longer_name', 'v1', 'v0                     Bad model:', '                       line 2'),
+      lines(
+        'ID                     ERROR_MESSAGE',
+        'v2_with_a_longer_name',
+        'v1',
+        'v0                     Bad model:',
+        '                       line 2',
+      ),
     );
   });
 
@@ -325,7 +334,16 @@ describe('table', () => {
   });
 
   test('no-heading, wide characters, empty list', () => {
-    assert.equal(renderFormat([{ n: '日本', v: 1 }, { n: 'abc', v: 22 }], 'table[no-heading](n, v)'), lines('日本  1', 'abc   22'));
+    assert.equal(
+      renderFormat(
+        [
+          { n: '日本', v: 1 },
+          { n: 'abc', v: 22 },
+        ],
+        'table[no-heading](n, v)',
+      ),
+      lines('日本  1', 'abc   22'),
+    );
     assert.equal(renderFormat([], 'table(name)'), '');
   });
 });
@@ -366,7 +384,17 @@ describe('--flatten', () => {
   });
 
   test('an empty list drops the resource; a non-list key replaces it', () => {
-    assert.equal(renderFormat([{ a: [], n: 1 }, { a: [2], n: 3 }], 'value(a, n)', { flatten: ['a'] }), '2\t3\n');
+    assert.equal(
+      renderFormat(
+        [
+          { a: [], n: 1 },
+          { a: [2], n: 3 },
+        ],
+        'value(a, n)',
+        { flatten: ['a'] },
+      ),
+      '2\t3\n',
+    );
     assert.equal(renderFormat(VERSION, 'json', { flatten: ['state'] }), lines('[', '  "READY"', ']'));
   });
 });
@@ -410,18 +438,18 @@ describe('other printers and errors', () => {
     ['json(a b)', 'Expected ) in projection expression [json(a *HERE* b)].'],
     ['value[x', 'More tokens expected [value[x *HERE*].'],
     ['12json', 'Name expected [*HERE* 12json].'],
-    [
-      'table',
-      'Format [table] requires a non-empty projection. Use key parameters to specify a projection like so `table(foo, bar.baz)`',
-    ],
+    ['table', 'Format [table] requires a non-empty projection. Use key parameters to specify a projection like so `table(foo, bar.baz)`'],
   ];
   for (const [format, message] of errors) {
     test(`--format=${JSON.stringify(format)} fails like gcloud`, () => {
-      assert.throws(() => renderFormat(VERSION, format), (error: unknown) => {
-        assert.ok(error instanceof FormatError);
-        assert.equal(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => renderFormat(VERSION, format),
+        (error: unknown) => {
+          assert.ok(error instanceof FormatError);
+          assert.equal(error.message, message);
+          return true;
+        },
+      );
     });
   }
 

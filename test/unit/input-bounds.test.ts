@@ -24,7 +24,12 @@ const write = (name: string, text: string) => {
 /** Nine references to nine references to …, `levels` deep: 9^levels values if copied out. */
 function bomb(key: string, levels: number): string {
   const lines = [`${key}0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
-  for (let i = 1; i < levels; i++) lines.push(`${key}${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < levels; i++)
+    lines.push(
+      `${key}${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   return lines.join('\n');
 }
 
@@ -44,8 +49,12 @@ test('expandedSize counts every alias as a copy, without copying', () => {
 
 test('--flags-file: an alias bomb is refused', () => {
   const file = write('bomb-flags.yaml', `${bomb('--x', 9)}\n--labels: *l8\n`.replace(/^--x(\d)/gm, "'--x$1'"));
-  assert.throws(() => expandFlagsFiles(['--flags-file', file]), (err: Error) =>
-    err instanceof UserError && err.message === `--flags-file [${file}] refused: the document expands to more than ${MAX_YAML_VALUES} values through its aliases.`);
+  assert.throws(
+    () => expandFlagsFiles(['--flags-file', file]),
+    (err: Error) =>
+      err instanceof UserError &&
+      err.message === `--flags-file [${file}] refused: the document expands to more than ${MAX_YAML_VALUES} values through its aliases.`,
+  );
 });
 
 test('--flags-file: a value that contains itself is refused', () => {
@@ -54,7 +63,8 @@ test('--flags-file: a value that contains itself is refused', () => {
 });
 
 test('--flags-file: files that include each other many times are refused', () => {
-  for (let i = 0; i < 12; i++) write(`fan-${i}.yaml`, `--flags-file: [${path.join(dir, `fan-${i + 1}.yaml`)}, ${path.join(dir, `fan-${i + 1}.yaml`)}]\n`);
+  for (let i = 0; i < 12; i++)
+    write(`fan-${i}.yaml`, `--flags-file: [${path.join(dir, `fan-${i + 1}.yaml`)}, ${path.join(dir, `fan-${i + 1}.yaml`)}]\n`);
   write('fan-12.yaml', '--async: true\n');
   assert.throws(() => expandFlagsFiles(['--flags-file', path.join(dir, 'fan-0.yaml')]), /more than 100 times in all; refused/);
 });
@@ -65,8 +75,12 @@ test('--flags-file: an endless file is refused, not read into memory', () => {
 
 test('--config: an alias bomb under a known field is refused', () => {
   const file = write('bomb-config.yaml', `${bomb('x', 9)}\ndescription: *l8\n`);
-  assert.throws(() => readConfigFile(file, true), (err: Error) =>
-    err instanceof UserError && err.message.endsWith(`Refused: the document expands to more than ${MAX_YAML_VALUES} values through its aliases.`));
+  assert.throws(
+    () => readConfigFile(file, true),
+    (err: Error) =>
+      err instanceof UserError &&
+      err.message.endsWith(`Refused: the document expands to more than ${MAX_YAML_VALUES} values through its aliases.`),
+  );
 });
 
 test('--config: a huge file or a device is refused', () => {
@@ -76,7 +90,10 @@ test('--config: a huge file or a device is refused', () => {
 test('readBounded reads pipes and files, and stops past the bound', () => {
   assert.equal(readBounded(write('small.txt', 'héllo'), 10), 'héllo');
   assert.throws(() => readBounded(write('big.txt', 'x'.repeat(11)), 10), FileTooLargeError);
-  assert.throws(() => readBounded(path.join(dir, 'missing'), 10), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+  assert.throws(
+    () => readBounded(path.join(dir, 'missing'), 10),
+    (err: NodeJS.ErrnoException) => err.code === 'ENOENT',
+  );
 });
 
 test('the access-token file is whitespace-stripped; a token with inner whitespace is refused without being shown', async () => {
@@ -85,5 +102,8 @@ test('the access-token file is whitespace-stripped; a token with inner whitespac
     return resolveCredentials(new Properties({ CLOUDSDK_CONFIG: dir, CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: file }), {});
   };
   assert.equal(await credentials('\n  ya29.abc-def \r\n\n').token(), 'ya29.abc-def');
-  await assert.rejects(credentials('ya29.secret part-two\n').token(), (err: Error) => err instanceof UserError && !err.message.includes('ya29.secret'));
+  await assert.rejects(
+    credentials('ya29.secret part-two\n').token(),
+    (err: Error) => err instanceof UserError && !err.message.includes('ya29.secret'),
+  );
 });

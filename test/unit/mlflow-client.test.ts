@@ -34,7 +34,10 @@ describe('tracking server', () => {
 
   test('missing or not http(s): a clear error naming where the value came from', () => {
     assert.throws(() => trackingServer(undefined, {}, '--tracking-uri'), /set MLFLOW_TRACKING_URI or pass --tracking-uri\./);
-    assert.throws(() => trackingServer(undefined, { MLFLOW_TRACKING_URI: 'databricks' }, '--f'), /\[databricks\] \(from MLFLOW_TRACKING_URI\) is not an http\(s\) URL/);
+    assert.throws(
+      () => trackingServer(undefined, { MLFLOW_TRACKING_URI: 'databricks' }, '--f'),
+      /\[databricks\] \(from MLFLOW_TRACKING_URI\) is not an http\(s\) URL/,
+    );
     assert.throws(() => trackingServer('http://h/?x=1', {}, '--f'), /must not have a query/);
   });
 });
@@ -45,15 +48,34 @@ describe('retry token and retry command', () => {
   test('the token is a 64-character digest of the request: same request, same token', () => {
     assert.match(retryTokenFor(request), /^[0-9a-f]{64}$/);
     assert.equal(retryTokenFor({ ...request, tags: [...request.tags] }), retryTokenFor(request));
-    assert.notEqual(retryTokenFor({ ...request, tags: [{ key: 'ai-platform.operation', value: 'projects/p/operations/op-2' }] }), retryTokenFor(request));
+    assert.notEqual(
+      retryTokenFor({ ...request, tags: [{ key: 'ai-platform.operation', value: 'projects/p/operations/op-2' }] }),
+      retryTokenFor(request),
+    );
   });
 
   test('the retry command quotes for the shell and escapes commas in tags', () => {
-    const tricky = { ...request, description: "it's new", tags: [{ key: 'a', value: 'x,y' }, { key: 'b', value: '' }] };
+    const tricky = {
+      ...request,
+      description: "it's new",
+      tags: [
+        { key: 'a', value: 'x,y' },
+        { key: 'b', value: '' },
+      ],
+    };
     const command = standaloneCommand(tricky, 'http://h:5000');
-    assert.equal(command, `gcloud-aip mlflow model-versions create --name=iris --source=gs://b/p/ '--description=it'\\''s new' '--tags=^|^a=x,y|b=' --tracking-uri=http://h:5000`);
+    assert.equal(
+      command,
+      `gcloud-aip mlflow model-versions create --name=iris --source=gs://b/p/ '--description=it'\\''s new' '--tags=^|^a=x,y|b=' --tracking-uri=http://h:5000`,
+    );
     const tagsValue = /'--tags=(.*?)'/.exec(command)![1];
-    assert.deepEqual([...argDict(tagsValue)], [['a', 'x,y'], ['b', '']]);
+    assert.deepEqual(
+      [...argDict(tagsValue)],
+      [
+        ['a', 'x,y'],
+        ['b', ''],
+      ],
+    );
   });
 });
 
@@ -75,10 +97,15 @@ function capturedOutput(): { output: Output; stderr: () => string } {
   const stderr = new PassThrough();
   let text = '';
   stderr.on('data', (d) => (text += d));
-  return { output: new Output({ stdout: new PassThrough(), stderr, userOutputEnabled: true, verbosity: 'warning', interactive: false }), stderr: () => text };
+  return {
+    output: new Output({ stdout: new PassThrough(), stderr, userOutputEnabled: true, verbosity: 'warning', interactive: false }),
+    stderr: () => text,
+  };
 }
 
-const version = (status: string, extra: Record<string, unknown> = {}) => ({ model_version: { name: 'iris', version: '4', status, ...extra } });
+const version = (status: string, extra: Record<string, unknown> = {}) => ({
+  model_version: { name: 'iris', version: '4', status, ...extra },
+});
 const noSleep = async () => undefined;
 
 describe('registerModelVersion', () => {
@@ -93,15 +120,20 @@ describe('registerModelVersion', () => {
       { status: 200, body: version('READY') },
     ]);
     const { output } = capturedOutput();
-    const done = await registerModelVersion(new MlflowClient(trackingServer('http://h/', {}, '--f'), http), request, output, { sleep: noSleep });
+    const done = await registerModelVersion(new MlflowClient(trackingServer('http://h/', {}, '--f'), http), request, output, {
+      sleep: noSleep,
+    });
     assert.equal(done.status, 'READY');
-    assert.deepEqual(sent.map((r) => `${r.method} ${r.url}`), [
-      'GET http://h/api/2.0/mlflow/registered-models/get?name=iris',
-      'POST http://h/api/2.0/mlflow/registered-models/create',
-      'POST http://h/api/2.0/mlflow/model-versions/create',
-      'GET http://h/api/2.0/mlflow/model-versions/get?name=iris&version=4',
-      'GET http://h/api/2.0/mlflow/model-versions/get?name=iris&version=4',
-    ]);
+    assert.deepEqual(
+      sent.map((r) => `${r.method} ${r.url}`),
+      [
+        'GET http://h/api/2.0/mlflow/registered-models/get?name=iris',
+        'POST http://h/api/2.0/mlflow/registered-models/create',
+        'POST http://h/api/2.0/mlflow/model-versions/create',
+        'GET http://h/api/2.0/mlflow/model-versions/get?name=iris&version=4',
+        'GET http://h/api/2.0/mlflow/model-versions/get?name=iris&version=4',
+      ],
+    );
     assert.equal(sent[2].body, JSON.stringify(request));
     assert.equal(sent[2].headers?.['opc-retry-token'], undefined);
   });
@@ -124,8 +156,11 @@ describe('registerModelVersion', () => {
       { status: 200, body: version('FAILED_REGISTRATION', { status_message: 'artifacts unreadable' }) },
     ]);
     await assert.rejects(
-      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, capturedOutput().output, { sleep: noSleep }),
-      (err: Error) => err instanceof UserError && err.message === 'Version [4] of MLflow model [iris] failed to register: artifacts unreadable',
+      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, capturedOutput().output, {
+        sleep: noSleep,
+      }),
+      (err: Error) =>
+        err instanceof UserError && err.message === 'Version [4] of MLflow model [iris] failed to register: artifacts unreadable',
     );
   });
 
@@ -135,7 +170,9 @@ describe('registerModelVersion', () => {
       { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'no access to iris' } },
     ]);
     await assert.rejects(
-      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, capturedOutput().output, { sleep: noSleep }),
+      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, capturedOutput().output, {
+        sleep: noSleep,
+      }),
       { message: 'The MLflow registry refused model-versions/create (HTTP 403 PERMISSION_DENIED): no access to iris' },
     );
   });
@@ -146,7 +183,9 @@ describe('registerModelVersion', () => {
       { status: 200, body: { model_version: { name: 'iris', version: '4', status: 'DONE' } } },
     ]);
     await assert.rejects(
-      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, capturedOutput().output, { sleep: noSleep }),
+      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, capturedOutput().output, {
+        sleep: noSleep,
+      }),
       /answer to model-versions\/create is not a model version: model_version\.status/,
     );
   });

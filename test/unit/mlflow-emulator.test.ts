@@ -32,7 +32,10 @@ describe('emulator MLflow registry', () => {
   test('open-source form: MLflow error bodies; a version needs its registered model', async () => {
     await withEmulator({ registrationDelayMs: 0 }, async (emu) => {
       const missing = await call(emu, 'POST', `${OSS}/model-versions/create`, { name: 'm', source: 's3://b/m' });
-      assert.deepEqual([missing.status, missing.body], [404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Registered Model with name=m not found' }]);
+      assert.deepEqual(
+        [missing.status, missing.body],
+        [404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Registered Model with name=m not found' }],
+      );
       assert.equal((await call(emu, 'POST', `${OSS}/registered-models/create`, { name: 'm' })).status, 200);
       const again = await call(emu, 'POST', `${OSS}/registered-models/create`, { name: 'm' });
       assert.deepEqual([again.status, again.body.error_code], [400, 'RESOURCE_ALREADY_EXISTS']);
@@ -48,8 +51,17 @@ describe('emulator MLflow registry', () => {
   test('the CLI limits and MLflow tag names are enforced (400); OCI answers {code, message} with opc-request-id', async () => {
     await withEmulator({ registrationDelayMs: 0 }, async (emu) => {
       await call(emu, 'POST', `${OCI}/registered-models/create`, { name: 'm' });
-      const tooLong = await call(emu, 'POST', `${OCI}/model-versions/create`, { name: 'm', source: 's', run_id: 'r'.repeat(33) }, { 'opc-request-id': 'REQ-1' });
-      assert.deepEqual([tooLong.status, tooLong.body], [400, { code: 'InvalidParameter', message: 'run_id: at most 32 characters (got 33)' }]);
+      const tooLong = await call(
+        emu,
+        'POST',
+        `${OCI}/model-versions/create`,
+        { name: 'm', source: 's', run_id: 'r'.repeat(33) },
+        { 'opc-request-id': 'REQ-1' },
+      );
+      assert.deepEqual(
+        [tooLong.status, tooLong.body],
+        [400, { code: 'InvalidParameter', message: 'run_id: at most 32 characters (got 33)' }],
+      );
       assert.equal(tooLong.headers.get('opc-request-id'), 'REQ-1');
       const badTag = await call(emu, 'POST', `${OCI}/model-versions/create`, { name: 'm', source: 's', tags: [{ key: 'a*b', value: '' }] });
       assert.equal(badTag.status, 400);
@@ -88,7 +100,10 @@ describe('emulator MLflow registry', () => {
         assert.equal(still.body.model_version.status, 'PENDING_REGISTRATION');
         await call(emu, 'POST', `${OSS}/model-versions/create`, { name: 'm', source: 'gs://empty/model/' });
         const failed = await call(emu, 'GET', `${OSS}/model-versions/get?name=m&version=2`);
-        assert.deepEqual([failed.body.model_version.status, failed.body.model_version.status_message], ['FAILED_REGISTRATION', 'No model artifacts found at [gs://empty/model/].']);
+        assert.deepEqual(
+          [failed.body.model_version.status, failed.body.model_version.status_message],
+          ['FAILED_REGISTRATION', 'No model artifacts found at [gs://empty/model/].'],
+        );
       });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -20,7 +20,9 @@ describe('model-versions/create request limits', () => {
   for (const [field, min, max] of stringLimits) {
     test(`${field}: ${min ?? 0} to ${max} characters`, () => {
       assert.deepEqual(createRequestProblems({ ...base, [field]: chars(max) }), []);
-      assert.deepEqual(createRequestProblems({ ...base, [field]: chars(max + 1) }), [{ field, message: `at most ${max} characters (got ${max + 1})` }]);
+      assert.deepEqual(createRequestProblems({ ...base, [field]: chars(max + 1) }), [
+        { field, message: `at most ${max} characters (got ${max + 1})` },
+      ]);
       if (min === 1) {
         assert.deepEqual(createRequestProblems({ ...base, [field]: chars(1) }), []);
         assert.deepEqual(createRequestProblems({ ...base, [field]: '' }), [{ field, message: 'must not be empty' }]);
@@ -41,24 +43,47 @@ describe('model-versions/create request limits', () => {
   });
 
   test('tag key: 1 to 250 characters; value: at most 8000', () => {
-    assert.deepEqual(createRequestProblems({ ...base, tags: [{ key: chars(1), value: '' }, { key: chars(250), value: chars(8000) }] }), []);
-    assert.deepEqual(createRequestProblems({ ...base, tags: [{ key: '', value: 'v' }, { key: chars(251), value: chars(8001) }] }), [
-      { field: 'tags[0].key', message: 'must not be empty' },
-      { field: 'tags[1].key', message: 'at most 250 characters (got 251)' },
-      { field: 'tags[1].value', message: 'at most 8000 characters (got 8001)' },
-    ]);
+    assert.deepEqual(
+      createRequestProblems({
+        ...base,
+        tags: [
+          { key: chars(1), value: '' },
+          { key: chars(250), value: chars(8000) },
+        ],
+      }),
+      [],
+    );
+    assert.deepEqual(
+      createRequestProblems({
+        ...base,
+        tags: [
+          { key: '', value: 'v' },
+          { key: chars(251), value: chars(8001) },
+        ],
+      }),
+      [
+        { field: 'tags[0].key', message: 'must not be empty' },
+        { field: 'tags[1].key', message: 'at most 250 characters (got 251)' },
+        { field: 'tags[1].value', message: 'at most 8000 characters (got 8001)' },
+      ],
+    );
   });
 
   test('every problem is reported at once; unknown fields and wrong types too', () => {
     assert.deepEqual(fields({ name: '', source: chars(501), run_id: chars(33), tags: [{ key: 'k', value: 3 }], bogus: true }), [
-      'name', 'source', 'run_id', 'tags[0].value', 'request',
+      'name',
+      'source',
+      'run_id',
+      'tags[0].value',
+      'request',
     ]);
     assert.equal(createRequestProblems({ ...base, bogus: 1 })[0].message, 'unknown field(s) bogus');
   });
 });
 
 describe('model version in the answer', () => {
-  const answer = (modelVersion: Record<string, unknown>) => modelVersionResponseSchema.safeParse({ model_version: { name: 'iris', version: '1', ...modelVersion } });
+  const answer = (modelVersion: Record<string, unknown>) =>
+    modelVersionResponseSchema.safeParse({ model_version: { name: 'iris', version: '1', ...modelVersion } });
 
   test('status is one of the documented values; unknown fields are kept', () => {
     for (const status of ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY']) assert.equal(answer({ status }).success, true);

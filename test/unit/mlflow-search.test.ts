@@ -9,7 +9,11 @@ const OCI = '/20260430/aiDataPlatforms/ocid1.search/mlops/api/2.0/mlflow';
 let emu: RunningEmulator;
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(new URL(path, emu.url), { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(new URL(path, emu.url), {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
@@ -27,8 +31,18 @@ before(async () => {
   emu = await startEmulator({ port: 0, registrationDelayMs: 0 });
   for (const prefix of [OSS, OCI]) {
     for (const name of ['iris', 'wine', 'iris-large']) await call('POST', `${prefix}/registered-models/create`, { name });
-    await call('POST', `${prefix}/model-versions/create`, { name: 'iris', source: 's3://b/iris/1', run_id: 'r1', tags: [{ key: 'stage', value: 'canary' }] });
-    await call('POST', `${prefix}/model-versions/create`, { name: 'iris', source: 's3://b/iris/2', run_id: 'r2', tags: [{ key: 'stage', value: 'prod' }] });
+    await call('POST', `${prefix}/model-versions/create`, {
+      name: 'iris',
+      source: 's3://b/iris/1',
+      run_id: 'r1',
+      tags: [{ key: 'stage', value: 'canary' }],
+    });
+    await call('POST', `${prefix}/model-versions/create`, {
+      name: 'iris',
+      source: 's3://b/iris/2',
+      run_id: 'r2',
+      tags: [{ key: 'stage', value: 'prod' }],
+    });
     await call('POST', `${prefix}/model-versions/create`, { name: 'wine', source: 's3://b/wine/1', run_id: 'r1' });
   }
 });
@@ -37,37 +51,67 @@ after(async () => {
   await emu.close();
 });
 
-for (const [form, prefix] of [['open-source', OSS], ['OCI', OCI]] as const) {
+for (const [form, prefix] of [
+  ['open-source', OSS],
+  ['OCI', OCI],
+] as const) {
   describe(`MLflow searches, ${form} form`, () => {
     test('registered-models/search: all by name; a LIKE filter; pages with next_page_token', async () => {
       const all = await search(prefix, 'registered-models/search', {});
-      assert.deepEqual(all.body.registered_models.map((m: { name: string }) => m.name), ['iris', 'iris-large', 'wine']);
+      assert.deepEqual(
+        all.body.registered_models.map((m: { name: string }) => m.name),
+        ['iris', 'iris-large', 'wine'],
+      );
       assert.equal(all.body.registered_models[0].latest_versions[0].version, '2');
       const like = await search(prefix, 'registered-models/search', { filter: "name LIKE 'iris%'", order_by: ['name DESC'] });
-      assert.deepEqual(like.body.registered_models.map((m: { name: string }) => m.name), ['iris-large', 'iris']);
+      assert.deepEqual(
+        like.body.registered_models.map((m: { name: string }) => m.name),
+        ['iris-large', 'iris'],
+      );
       const first = await search(prefix, 'registered-models/search', { max_results: 2 });
       assert.equal(first.body.registered_models.length, 2);
       const second = await search(prefix, 'registered-models/search', { max_results: 2, page_token: first.body.next_page_token });
       assert.deepEqual(second.body, { registered_models: [all.body.registered_models[2]] });
     });
 
-    test("model-versions/search: by name, run_id, tag, IN; newest first by default; order_by", async () => {
+    test('model-versions/search: by name, run_id, tag, IN; newest first by default; order_by', async () => {
       const iris = await search(prefix, 'model-versions/search', { filter: "name='iris'" });
-      assert.deepEqual(iris.body.model_versions.map((v: { version: string }) => v.version), ['2', '1']);
+      assert.deepEqual(
+        iris.body.model_versions.map((v: { version: string }) => v.version),
+        ['2', '1'],
+      );
       assert.equal(iris.body.model_versions[0].status, 'READY');
       const byRun = await search(prefix, 'model-versions/search', { filter: "run_id = 'r1'", order_by: ['name ASC'] });
-      assert.deepEqual(byRun.body.model_versions.map((v: { name: string }) => v.name), ['iris', 'wine']);
+      assert.deepEqual(
+        byRun.body.model_versions.map((v: { name: string }) => v.name),
+        ['iris', 'wine'],
+      );
       const tagged = await search(prefix, 'model-versions/search', { filter: "name = 'iris' AND tags.stage = 'prod'" });
-      assert.deepEqual(tagged.body.model_versions.map((v: { source: string }) => v.source), ['s3://b/iris/2']);
+      assert.deepEqual(
+        tagged.body.model_versions.map((v: { source: string }) => v.source),
+        ['s3://b/iris/2'],
+      );
       const inList = await search(prefix, 'model-versions/search', { filter: "run_id IN ('r2', 'r9')" });
-      assert.deepEqual(inList.body.model_versions.map((v: { run_id: string }) => v.run_id), ['r2']);
+      assert.deepEqual(
+        inList.body.model_versions.map((v: { run_id: string }) => v.run_id),
+        ['r2'],
+      );
       const ordered = await search(prefix, 'model-versions/search', { filter: "name ILIKE 'IRIS'", order_by: ['version_number ASC'] });
-      assert.deepEqual(ordered.body.model_versions.map((v: { version: string }) => v.version), ['1', '2']);
+      assert.deepEqual(
+        ordered.body.model_versions.map((v: { version: string }) => v.version),
+        ['1', '2'],
+      );
       assert.deepEqual((await search(prefix, 'model-versions/search', { filter: "name='none'" })).body, { model_versions: [] });
     });
 
-    test('a bad filter, order_by, max_results or page_token is refused in the form\'s error shape', async () => {
-      const bad: Record<string, string | number | string[]>[] = [{ filter: "flavour='x'" }, { filter: 'name=' }, { order_by: ['colour ASC'] }, { max_results: 0 }, { page_token: 'nonsense' }];
+    test("a bad filter, order_by, max_results or page_token is refused in the form's error shape", async () => {
+      const bad: Record<string, string | number | string[]>[] = [
+        { filter: "flavour='x'" },
+        { filter: 'name=' },
+        { order_by: ['colour ASC'] },
+        { max_results: 0 },
+        { page_token: 'nonsense' },
+      ];
       for (const params of bad) {
         const r = await search(prefix, 'model-versions/search', params);
         assert.equal(r.status, 400, JSON.stringify(params));

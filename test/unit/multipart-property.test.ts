@@ -6,7 +6,6 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMultipart } from '../../src/emulator/storage/multipart';
 
-
 /** Random bytes, biased towards the ones that matter to delimiters (CR, LF, '-'), ending in `last`. */
 function part(rand: () => number, last: number): Buffer {
   const length = Math.floor(rand() * 200);
@@ -45,7 +44,10 @@ async function parse(input: AsyncIterable<Buffer>, boundary: string): Promise<{ 
 const SEED = Number(process.env.MULTIPART_SEED ?? Date.now() % 1_000_000);
 
 describe(`multipart parser: random parts ending in every byte value (seed ${SEED}; MULTIPART_SEED replays)`, () => {
-  for (const [label, eol] of [['LF (gcloud)', '\n'], ['CRLF', '\r\n']] as const) {
+  for (const [label, eol] of [
+    ['LF (gcloud)', '\n'],
+    ['CRLF', '\r\n'],
+  ] as const) {
     test(`${label} delimiters`, async () => {
       const rand = seededRandom(SEED);
       const boundary = '===============1234567890123456789==';

@@ -38,10 +38,20 @@ function capture(verbosity = 'info') {
   return silentOutput(verbosity);
 }
 
-function client(output: Output, retry: Partial<RetryPolicy> = {}, extra: { signal?: AbortSignal; logHttp?: boolean; timeoutMs?: number } = {}) {
+function client(
+  output: Output,
+  retry: Partial<RetryPolicy> = {},
+  extra: { signal?: AbortSignal; logHttp?: boolean; timeoutMs?: number } = {},
+) {
   const clock = fakeClock(); // no jitter: delays are exactly base·2^n
   const { timeoutMs, ...rest } = extra;
-  const http = testHttp({ output, clock, retry: { ...DEFAULT_RETRY, ...retry }, ...(timeoutMs ? { settings: { timeoutMs } } : {}), ...rest });
+  const http = testHttp({
+    output,
+    clock,
+    retry: { ...DEFAULT_RETRY, ...retry },
+    ...(timeoutMs ? { settings: { timeoutMs } } : {}),
+    ...rest,
+  });
   return { http, sleeps: clock.sleeps };
 }
 
@@ -229,7 +239,10 @@ describe('tokens', () => {
     const { http } = client(capture().output);
     assert.equal((await http.request({ method: 'GET', url: base, credentials })).status, 200);
     assert.deepEqual(asked, [undefined, undefined, true]);
-    assert.deepEqual(received.map((r) => r.headers.authorization), ['Bearer t1', 'Bearer t2', 'Bearer t3']);
+    assert.deepEqual(
+      received.map((r) => r.headers.authorization),
+      ['Bearer t1', 'Bearer t2', 'Bearer t3'],
+    );
   });
 
   test('a second 401 is the answer', async () => {
@@ -309,7 +322,12 @@ describe('--log-http of uploads', () => {
     const res = await http.request({
       method: 'PUT',
       url: base,
-      body: { length: 20, chunks: async function* () { yield* pieces; } },
+      body: {
+        length: 20,
+        chunks: async function* () {
+          yield* pieces;
+        },
+      },
       bodySummary: uploadSummary(20),
     });
     assert.equal(res.status, 200);

@@ -10,8 +10,10 @@ const errno = (code: string) => Object.assign(new Error(code), { code });
 
 describe('classification', () => {
   test('every HTTP status is a definite answer: retried when 408/429/5xx, never "may have acted"', () => {
-    for (const status of [408, 429, 500, 502, 503, 504]) assert.deepEqual(classify({ status }), { retry: true, mayHaveActed: false }, String(status));
-    for (const status of [200, 308, 400, 401, 403, 404, 409, 412]) assert.deepEqual(classify({ status }), { retry: false, mayHaveActed: false }, String(status));
+    for (const status of [408, 429, 500, 502, 503, 504])
+      assert.deepEqual(classify({ status }), { retry: true, mayHaveActed: false }, String(status));
+    for (const status of [200, 308, 400, 401, 403, 404, 409, 412])
+      assert.deepEqual(classify({ status }), { retry: false, mayHaveActed: false }, String(status));
   });
 
   test('a connection never made is retried and proves nothing was done', () => {
@@ -28,7 +30,14 @@ describe('classification', () => {
   });
 
   test('certificate failures are neither retried nor "may have acted"', () => {
-    for (const code of ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER']) {
+    for (const code of [
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+    ]) {
       assert.deepEqual(classify({ error: errno(code), requestSent: true }), { retry: false, mayHaveActed: false }, code);
     }
   });

@@ -11,7 +11,8 @@ import { DEFAULT_TIMEOUT_MS, netSettings } from '../../src/net';
 import { bypassesProxy } from '../../src/net/settings';
 
 const config = fs.mkdtempSync(path.join(os.tmpdir(), 'net-settings-'));
-const settings = (env: NodeJS.ProcessEnv) => netSettings(new Properties({ CLOUDSDK_CONFIG: config, ...env }), { CLOUDSDK_CONFIG: config, ...env });
+const settings = (env: NodeJS.ProcessEnv) =>
+  netSettings(new Properties({ CLOUDSDK_CONFIG: config, ...env }), { CLOUDSDK_CONFIG: config, ...env });
 const proxyProps = { CLOUDSDK_PROXY_TYPE: 'http', CLOUDSDK_PROXY_ADDRESS: 'proxy.corp', CLOUDSDK_PROXY_PORT: '3128' };
 
 describe('proxies', () => {
@@ -22,7 +23,13 @@ describe('proxies', () => {
   });
 
   test('proxy/* properties serve both schemes, with credentials; the environment (no_proxy too) is ignored', () => {
-    const s = settings({ ...proxyProps, CLOUDSDK_PROXY_USERNAME: 'me', CLOUDSDK_PROXY_PASSWORD: 'p@ss:word', HTTPS_PROXY: 'http://other:1', NO_PROXY: '*' });
+    const s = settings({
+      ...proxyProps,
+      CLOUDSDK_PROXY_USERNAME: 'me',
+      CLOUDSDK_PROXY_PASSWORD: 'p@ss:word',
+      HTTPS_PROXY: 'http://other:1',
+      NO_PROXY: '*',
+    });
     assert.equal(s.httpsProxy, s.httpProxy);
     assert.equal(s.httpsProxy!.url.host, 'proxy.corp:3128');
     assert.equal(decodeURIComponent(s.httpsProxy!.url.username), 'me');
@@ -31,8 +38,14 @@ describe('proxies', () => {
   });
 
   test('proxy/* must be all or none; socks is refused with a clear error', () => {
-    assert.throws(() => settings({ CLOUDSDK_PROXY_TYPE: 'http' }), /Please set all or none of the following properties: proxy\/type, proxy\/address and proxy\/port/);
-    assert.throws(() => settings({ ...proxyProps, CLOUDSDK_PROXY_TYPE: 'socks5' }), (err: Error) => err instanceof UserError && /socks5 proxy .* is not supported/.test(err.message));
+    assert.throws(
+      () => settings({ CLOUDSDK_PROXY_TYPE: 'http' }),
+      /Please set all or none of the following properties: proxy\/type, proxy\/address and proxy\/port/,
+    );
+    assert.throws(
+      () => settings({ ...proxyProps, CLOUDSDK_PROXY_TYPE: 'socks5' }),
+      (err: Error) => err instanceof UserError && /socks5 proxy .* is not supported/.test(err.message),
+    );
     assert.throws(() => settings({ ...proxyProps, CLOUDSDK_PROXY_TYPE: 'ftp' }), /Invalid value for \[proxy\/type\]/);
     assert.throws(() => settings({ ...proxyProps, CLOUDSDK_PROXY_PORT: 'eighty' }), /Invalid value for \[proxy\/port\]/);
   });

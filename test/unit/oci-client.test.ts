@@ -23,18 +23,32 @@ function ociHttp(answers: { status: number; body: unknown }[]): { http: HttpClie
     sent.push(req);
     const answer = answers.shift();
     if (!answer) throw new Error(`unexpected ${req.method} ${req.url}`);
-    return { status: answer.status, headers: { 'opc-request-id': REQUEST_ID }, body: Buffer.from(JSON.stringify(answer.body)), retried: false };
+    return {
+      status: answer.status,
+      headers: { 'opc-request-id': REQUEST_ID },
+      body: Buffer.from(JSON.stringify(answer.body)),
+      retried: false,
+    };
   };
   return { http: { request } as unknown as HttpClient, sent };
 }
 
-const quiet = () => new Output({ stdout: new PassThrough(), stderr: new PassThrough(), userOutputEnabled: true, verbosity: 'warning', interactive: false });
+const quiet = () =>
+  new Output({ stdout: new PassThrough(), stderr: new PassThrough(), userOutputEnabled: true, verbosity: 'warning', interactive: false });
 const exists = { status: 200, body: { registered_model: { name: 'iris' } } };
 
 describe('OCI error wording', () => {
   const cases: [number, string, RegExp][] = [
-    [401, 'NotAuthenticated', /HTTP 401 Unauthorized \(missing or expired credentials, and so on\)\. NotAuthenticated: m\. The request carried no OCI signature: /],
-    [404, 'NotAuthorizedOrNotFound', /HTTP 404 Not Found\. The requested resource was not found\. NotAuthorizedOrNotFound: m\. Check the aiDataPlatformId in the tracking URI/],
+    [
+      401,
+      'NotAuthenticated',
+      /HTTP 401 Unauthorized \(missing or expired credentials, and so on\)\. NotAuthenticated: m\. The request carried no OCI signature: /,
+    ],
+    [
+      404,
+      'NotAuthorizedOrNotFound',
+      /HTTP 404 Not Found\. The requested resource was not found\. NotAuthorizedOrNotFound: m\. Check the aiDataPlatformId in the tracking URI/,
+    ],
     [409, 'Conflict', /HTTP 409 Conflict\. Request conflicts with the current state of the resource\. Conflict: m \(/],
     [429, 'TooManyRequests', /HTTP 429 Too Many Requests\. Too many requests sent to the server in a short period\. TooManyRequests: m \(/],
   ];
@@ -64,7 +78,14 @@ describe('OCI error wording', () => {
 });
 
 describe('a create retried with its opc-retry-token', () => {
-  const made = (version: string, extra: Record<string, unknown> = {}) => ({ name: 'iris', version, source: REQUEST.source, status: 'READY', tags: REQUEST.tags, ...extra });
+  const made = (version: string, extra: Record<string, unknown> = {}) => ({
+    name: 'iris',
+    version,
+    source: REQUEST.source,
+    status: 'READY',
+    tags: REQUEST.tags,
+    ...extra,
+  });
 
   test('answered 409: the version the first attempt made is the result, found by model-versions/search', async () => {
     const { http, sent } = ociHttp([

@@ -74,26 +74,53 @@ describe('the config file', () => {
 
   test('the signature verifies with the public half of the key', async () => {
     const { env } = home(PROFILES);
-    const signed = await requestSigner(options(env, { profile: 'CI' }))!.sign({ method: 'POST', url: URL_, headers: {}, body: '{"name":"iris"}' });
+    const signed = await requestSigner(options(env, { profile: 'CI' }))!.sign({
+      method: 'POST',
+      url: URL_,
+      headers: {},
+      body: '{"name":"iris"}',
+    });
     const publicKey = createPublicKey(fs.readFileSync(path.join(OCI, 'api_key_encrypted_public.pem')));
-    assert.equal(signatureProblem({ method: 'POST', url: URL_, headers: signed, body: '{"name":"iris"}' }, parseSignatureHeader(signed.authorization)!, publicKey), undefined);
+    assert.equal(
+      signatureProblem(
+        { method: 'POST', url: URL_, headers: signed, body: '{"name":"iris"}' },
+        parseSignatureHeader(signed.authorization)!,
+        publicKey,
+      ),
+      undefined,
+    );
   });
 
   test('a missing file, profile or key is named, every missing key at once', () => {
     const { env, dir } = home(PROFILES);
-    assert.throws(() => requestSigner(options({ ...env, OCI_CLI_CONFIG_FILE: path.join(dir, 'nope') }, { mode: 'api_key' })), /The OCI config file \[.*nope\] does not exist: create it with `oci setup config`/);
+    assert.throws(
+      () => requestSigner(options({ ...env, OCI_CLI_CONFIG_FILE: path.join(dir, 'nope') }, { mode: 'api_key' })),
+      /The OCI config file \[.*nope\] does not exist: create it with `oci setup config`/,
+    );
     assert.throws(() => requestSigner(options(env, { profile: 'PROD' })), /has no profile \[PROD\] \(profiles: DEFAULT, CI, BROKEN\)/);
     const { env: bare } = home('[DEFAULT]\nregion=us-ashburn-1\n');
-    assert.throws(() => requestSigner(options(bare)), /Profile \[DEFAULT\] of the OCI config file \[.*\] lacks tenancy, user, fingerprint, key_file, needed for API key signing\./);
+    assert.throws(
+      () => requestSigner(options(bare)),
+      /Profile \[DEFAULT\] of the OCI config file \[.*\] lacks tenancy, user, fingerprint, key_file, needed for API key signing\./,
+    );
     const { env: noKey } = home(PROFILES.replace('key_file=~/.oci/api_key.pem', 'key_file=~/.oci/missing.pem'));
-    assert.throws(() => requestSigner(options(noKey)), /The key file \[.*\/\.oci\/missing\.pem\] \(key_file of profile \[DEFAULT\]\) does not exist\./);
+    assert.throws(
+      () => requestSigner(options(noKey)),
+      /The key file \[.*\/\.oci\/missing\.pem\] \(key_file of profile \[DEFAULT\]\) does not exist\./,
+    );
   });
 
   test('an encrypted key: without pass_phrase, or with a wrong one, a clear error (no key material in it)', () => {
     const { env } = home(PROFILES.replace('pass_phrase = fixture-pass-phrase\n', ''));
-    assert.throws(() => requestSigner(options(env, { profile: 'CI' })), (err: Error) => /is encrypted, and no pass phrase was given \(pass_phrase\)\./.test(err.message) && !err.message.includes('BEGIN'));
+    assert.throws(
+      () => requestSigner(options(env, { profile: 'CI' })),
+      (err: Error) => /is encrypted, and no pass phrase was given \(pass_phrase\)\./.test(err.message) && !err.message.includes('BEGIN'),
+    );
     const { env: wrong } = home(PROFILES.replace('pass_phrase = fixture-pass-phrase', 'pass_phrase = not-it'));
-    assert.throws(() => requestSigner(options(wrong, { profile: 'CI' })), /The pass phrase of the key file \[.*api_key_encrypted\.pem\] \(key_file of profile \[CI\]\) is wrong\./);
+    assert.throws(
+      () => requestSigner(options(wrong, { profile: 'CI' })),
+      /The pass phrase of the key file \[.*api_key_encrypted\.pem\] \(key_file of profile \[CI\]\) is wrong\./,
+    );
   });
 
   test('a key file others can read: a warning as the OCI CLI gives, and it still signs', async () => {
@@ -101,13 +128,15 @@ describe('the config file', () => {
     fs.chmodSync(path.join(dir, '.oci', 'api_key.pem'), 0o644);
     const opts = options(env);
     await keyIdOf(opts);
-    assert.deepEqual(opts.warnings, [`Permissions on the OCI key file [${dir}/.oci/api_key.pem] are too open (0644): only you should be able to read it (chmod 600 ${dir}/.oci/api_key.pem).`]);
+    assert.deepEqual(opts.warnings, [
+      `Permissions on the OCI key file [${dir}/.oci/api_key.pem] are too open (0644): only you should be able to read it (chmod 600 ${dir}/.oci/api_key.pem).`,
+    ]);
     const tight = options(home(PROFILES).env);
     await keyIdOf(tight);
     assert.deepEqual(tight.warnings, []);
   });
 
-  test('a fingerprint that is not the key file\'s is refused before anything is sent', () => {
+  test("a fingerprint that is not the key file's is refused before anything is sent", () => {
     const { env } = home(PROFILES.replace(`fingerprint=${PLAIN_FP}`, `fingerprint=${ENCRYPTED_FP}`));
     assert.throws(() => requestSigner(options(env)), /The fingerprint \[.*\] of profile \[DEFAULT\] is not the one of its key_file \[.*\]/);
   });
@@ -125,12 +154,16 @@ describe('the mode', () => {
 
   test('a signing mode for a tracking URI that is not the OCI form is refused', () => {
     const { env } = home(PROFILES);
-    assert.throws(() => requestSigner(options(env, { oci: false, mode: 'api_key' })), /--mlflow-auth=api_key signs requests to an OCI AI Data Platform/);
+    assert.throws(
+      () => requestSigner(options(env, { oci: false, mode: 'api_key' })),
+      /--mlflow-auth=api_key signs requests to an OCI AI Data Platform/,
+    );
   });
 });
 
 describe('session tokens and resource principals', () => {
-  const sessionProfile = '[DEFAULT]\nregion=us-ashburn-1\ntenancy=ocid1.tenancy.oc1..t\nkey_file=~/.oci/session_key.pem\nsecurity_token_file=~/.oci/token\n';
+  const sessionProfile =
+    '[DEFAULT]\nregion=us-ashburn-1\ntenancy=ocid1.tenancy.oc1..t\nkey_file=~/.oci/session_key.pem\nsecurity_token_file=~/.oci/token\n';
 
   test('security_token: keyId ST$TOKEN, signed with the profile key; the token is never shown', async () => {
     const { env, dir } = home(sessionProfile);
@@ -144,25 +177,56 @@ describe('session tokens and resource principals', () => {
   test('security_token: an expired token, or none, says what to run', () => {
     const { env, dir } = home(sessionProfile);
     fs.writeFileSync(path.join(dir, '.oci', 'token'), sessionToken({ exp: 1_000_000 }));
-    assert.throws(() => requestSigner(options(env, { mode: 'security_token' })), /The session token of profile \[DEFAULT\] expired at 1970-01-12T13:46:40\.000Z: refresh it with `oci session refresh --profile DEFAULT`\./);
+    assert.throws(
+      () => requestSigner(options(env, { mode: 'security_token' })),
+      /The session token of profile \[DEFAULT\] expired at 1970-01-12T13:46:40\.000Z: refresh it with `oci session refresh --profile DEFAULT`\./,
+    );
     const { env: noFile } = home('[DEFAULT]\nkey_file=~/.oci/session_key.pem\n');
-    assert.throws(() => requestSigner(options(noFile, { mode: 'security_token' })), /lacks security_token_file, needed for --mlflow-auth=security_token\./);
+    assert.throws(
+      () => requestSigner(options(noFile, { mode: 'security_token' })),
+      /lacks security_token_file, needed for --mlflow-auth=security_token\./,
+    );
   });
 
   test('resource_principal 2.2: the RPST and key as values or as absolute paths', async () => {
     const pem = fs.readFileSync(path.join(OCI, 'session_key.pem'), 'utf8');
     const base = { OCI_RESOURCE_PRINCIPAL_VERSION: '2.2', OCI_RESOURCE_PRINCIPAL_REGION: 'us-ashburn-1' };
-    assert.equal(await keyIdOf(options({ ...base, OCI_RESOURCE_PRINCIPAL_RPST: 'rpst-value', OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: pem }, { mode: 'resource_principal' })), 'ST$rpst-value');
+    assert.equal(
+      await keyIdOf(
+        options(
+          { ...base, OCI_RESOURCE_PRINCIPAL_RPST: 'rpst-value', OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: pem },
+          { mode: 'resource_principal' },
+        ),
+      ),
+      'ST$rpst-value',
+    );
     const { dir } = home('');
     fs.writeFileSync(path.join(dir, 'rpst'), 'rpst-from-file\n');
-    const fromFiles = { ...base, OCI_RESOURCE_PRINCIPAL_RPST: path.join(dir, 'rpst'), OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: path.join(dir, '.oci', 'session_key.pem') };
+    const fromFiles = {
+      ...base,
+      OCI_RESOURCE_PRINCIPAL_RPST: path.join(dir, 'rpst'),
+      OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: path.join(dir, '.oci', 'session_key.pem'),
+    };
     assert.equal(await keyIdOf(options(fromFiles, { mode: 'resource_principal' })), 'ST$rpst-from-file');
-    assert.throws(() => requestSigner(options({ ...fromFiles, OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE: 'inline' }, { mode: 'resource_principal' })), /must be one too/);
+    assert.throws(
+      () =>
+        requestSigner(options({ ...fromFiles, OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE: 'inline' }, { mode: 'resource_principal' })),
+      /must be one too/,
+    );
   });
 
   test('resource_principal: a missing or unsupported version, or missing settings', () => {
-    assert.throws(() => requestSigner(options({}, { mode: 'resource_principal' })), /--mlflow-auth=resource_principal needs OCI_RESOURCE_PRINCIPAL_VERSION/);
-    assert.throws(() => requestSigner(options({ OCI_RESOURCE_PRINCIPAL_VERSION: '1.1' }, { mode: 'resource_principal' })), /\[1\.1\] is not supported: gcloud-aip reads version 2\.2\./);
-    assert.throws(() => requestSigner(options({ OCI_RESOURCE_PRINCIPAL_VERSION: '2.2' }, { mode: 'resource_principal' })), /needs OCI_RESOURCE_PRINCIPAL_RPST and OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM\./);
+    assert.throws(
+      () => requestSigner(options({}, { mode: 'resource_principal' })),
+      /--mlflow-auth=resource_principal needs OCI_RESOURCE_PRINCIPAL_VERSION/,
+    );
+    assert.throws(
+      () => requestSigner(options({ OCI_RESOURCE_PRINCIPAL_VERSION: '1.1' }, { mode: 'resource_principal' })),
+      /\[1\.1\] is not supported: gcloud-aip reads version 2\.2\./,
+    );
+    assert.throws(
+      () => requestSigner(options({ OCI_RESOURCE_PRINCIPAL_VERSION: '2.2' }, { mode: 'resource_principal' })),
+      /needs OCI_RESOURCE_PRINCIPAL_RPST and OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM\./,
+    );
   });
 });

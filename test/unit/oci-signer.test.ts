@@ -18,7 +18,8 @@ const ENCRYPTED_KEY = createPrivateKey({ key: ENCRYPTED_PEM, passphrase: PASS_PH
 const KEY_ID = 'ocid1.tenancy.oc1..aaaa/ocid1.user.oc1..bbbb/11:22:33:44:55:66:77:88:99:00:aa:bb:cc:dd:ee:ff';
 const DATE = 'Sun, 05 Jan 2014 21:31:40 GMT';
 const NOW = new Date(DATE);
-const URL_ = 'https://mlops.example.com:8443/20260430/aiDataPlatforms/ocid1.x/mlops/api/2.0/mlflow/model-versions/get?name=iris%20v&version=2';
+const URL_ =
+  'https://mlops.example.com:8443/20260430/aiDataPlatforms/ocid1.x/mlops/api/2.0/mlflow/model-versions/get?name=iris%20v&version=2';
 const EMPTY_SHA = '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
 
 describe('the signing string', () => {
@@ -49,7 +50,12 @@ describe('the signing string', () => {
         `x-date: ${DATE}\n(request-target): ${method.toLowerCase()} /a/b\nhost: h.example.com\n` +
           `content-type: application/json\ncontent-length: 18\nx-content-sha256: ${headers['x-content-sha256']}`,
       );
-      assert.match(headers.authorization, new RegExp(`^Signature version="1",keyId="${KEY_ID}",algorithm="rsa-sha256",headers="x-date \\(request-target\\) host content-type content-length x-content-sha256",signature="[A-Za-z0-9+/]+=*"$`));
+      assert.match(
+        headers.authorization,
+        new RegExp(
+          `^Signature version="1",keyId="${KEY_ID}",algorithm="rsa-sha256",headers="x-date \\(request-target\\) host content-type content-length x-content-sha256",signature="[A-Za-z0-9+/]+=*"$`,
+        ),
+      );
     });
 
     test(`${method} without a body: content-length 0 and the digest of nothing`, () => {
@@ -60,7 +66,11 @@ describe('the signing string', () => {
   }
 
   test('a content-type the caller set is kept and signed', () => {
-    const headers = signRequest({ method: 'POST', url: 'https://h/a', headers: { 'Content-Type': 'text/plain' }, body: 'x' }, { keyId: KEY_ID, privateKey: KEY }, NOW);
+    const headers = signRequest(
+      { method: 'POST', url: 'https://h/a', headers: { 'Content-Type': 'text/plain' }, body: 'x' },
+      { keyId: KEY_ID, privateKey: KEY },
+      NOW,
+    );
     assert.match(signingString('POST', 'https://h/a', headersToSign('POST'), headers), /\ncontent-type: text\/plain\n/);
   });
 });
@@ -68,7 +78,14 @@ describe('the signing string', () => {
 describe("equal to Oracle's signer (oci-common DefaultRequestSigner), byte for byte", () => {
   async function ociCommon(method: string, url: string, body: string | undefined, pem: string, passPhrase: string | null) {
     const [tenancy, user, fingerprint] = KEY_ID.split('/');
-    const provider = new common.SimpleAuthenticationDetailsProvider(tenancy, user, fingerprint, pem, passPhrase, common.Region.US_ASHBURN_1);
+    const provider = new common.SimpleAuthenticationDetailsProvider(
+      tenancy,
+      user,
+      fingerprint,
+      pem,
+      passPhrase,
+      common.Region.US_ASHBURN_1,
+    );
     const headers = new Headers({ 'x-date': DATE });
     await new common.DefaultRequestSigner(provider).signHttpRequest({ method, uri: url, headers, body } as never);
     return Object.fromEntries(headers.entries());
@@ -83,7 +100,10 @@ describe("equal to Oracle's signer (oci-common DefaultRequestSigner), byte for b
     ['PUT', 'https://h.example.com/x?y=z', ''],
   ];
   for (const [method, url, body] of cases) {
-    for (const [label, pem, passPhrase, key] of [['plain key', KEY_PEM, null, KEY], ['encrypted key', ENCRYPTED_PEM, PASS_PHRASE, ENCRYPTED_KEY]] as const) {
+    for (const [label, pem, passPhrase, key] of [
+      ['plain key', KEY_PEM, null, KEY],
+      ['encrypted key', ENCRYPTED_PEM, PASS_PHRASE, ENCRYPTED_KEY],
+    ] as const) {
       test(`${method} ${url.slice(0, 40)}… ${body === undefined ? 'no body' : `body of ${body.length}`}, ${label}`, async () => {
         const theirs = await ociCommon(method, url, body, pem, passPhrase);
         const ours = signRequest({ method, url, headers: {}, body }, { keyId: KEY_ID, privateKey: key }, NOW);
@@ -92,8 +112,12 @@ describe("equal to Oracle's signer (oci-common DefaultRequestSigner), byte for b
         assert.equal(ourParams.signature, theirParams.signature);
         // The whole header too, but for the case of the header names: the spec writes them in
         // lower case, oci-common writes Content-Type and Content-Length.
-        assert.equal(ours.authorization, theirs.authorization.replace(/headers="[^"]*"/, (h) => h.toLowerCase()));
-        for (const name of ['x-date', 'host', 'content-type', 'content-length', 'x-content-sha256']) assert.equal(ours[name], theirs[name], name);
+        assert.equal(
+          ours.authorization,
+          theirs.authorization.replace(/headers="[^"]*"/, (h) => h.toLowerCase()),
+        );
+        for (const name of ['x-date', 'host', 'content-type', 'content-length', 'x-content-sha256'])
+          assert.equal(ours[name], theirs[name], name);
       });
     }
   }
@@ -122,7 +146,12 @@ describe('verification (what the emulator checks)', () => {
     assert.equal(check(headers, { body: '{"name":"iriS"}' }), 'x-content-sha256 does not match the body');
     assert.equal(check(headers, { url: 'http://127.0.0.1:9/a?b=d' }), 'the signature does not verify');
     assert.equal(
-      signatureProblem({ method: 'POST', url, headers, body }, parseSignatureHeader(headers.authorization)!, createPublicKey(ENCRYPTED_KEY), NOW),
+      signatureProblem(
+        { method: 'POST', url, headers, body },
+        parseSignatureHeader(headers.authorization)!,
+        createPublicKey(ENCRYPTED_KEY),
+        NOW,
+      ),
       'the signature does not verify',
     );
   });

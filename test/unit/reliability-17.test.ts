@@ -39,7 +39,12 @@ test('an earlier attempt "may have acted" only when its whole request was sent a
   // Streamed, and far more than the socket buffers hold: still being sent when the server hangs up
   // at once. (A Buffer body is handed to the socket in one write, so it counts as sent at once.)
   const piece = Buffer.alloc(1024 * 1024, 1);
-  const big = { length: 64 * piece.length, async *chunks() { for (let i = 0; i < 64; i++) yield piece; } };
+  const big = {
+    length: 64 * piece.length,
+    async *chunks() {
+      for (let i = 0; i < 64; i++) yield piece;
+    },
+  };
   const cases: [typeof steps, boolean][] = [
     [['503', 'ok'], false],
     [['503', '503', 'ok'], false],

@@ -52,7 +52,13 @@ describe('contentTypeFor', () => {
   });
 
   test('leading dots do not start an extension', () => {
-    check({ 'm/.txt': 'application/octet-stream', 'm/..txt': 'application/octet-stream', 'm/a..txt': 'text/plain', 'm/.hidden.json': 'application/json', 'm/a.': 'application/octet-stream' });
+    check({
+      'm/.txt': 'application/octet-stream',
+      'm/..txt': 'application/octet-stream',
+      'm/a..txt': 'text/plain',
+      'm/.hidden.json': 'application/json',
+      'm/a.': 'application/octet-stream',
+    });
   });
 
   test('only the last path component counts', () => {

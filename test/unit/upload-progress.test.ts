@@ -23,7 +23,15 @@ function outputOn(isTTY: boolean, extra: { verbosity?: string; userOutputEnabled
   return { output, written: err.chunks };
 }
 
-const base: StageProgress = { phase: 'hashing', filesTotal: 1000, bytesTotal: 8_192_000, filesDone: 0, bytesDone: 0, filesSkipped: 0, bytesSkipped: 0 };
+const base: StageProgress = {
+  phase: 'hashing',
+  filesTotal: 1000,
+  bytesTotal: 8_192_000,
+  filesDone: 0,
+  bytesDone: 0,
+  filesSkipped: 0,
+  bytesSkipped: 0,
+};
 const uploading = (filesDone: number): StageProgress => ({ ...base, phase: 'uploading', filesDone, bytesDone: filesDone * 8192 });
 const done: StageProgress = { ...base, phase: 'done', filesDone: 1000, bytesDone: 8_192_000 };
 
@@ -73,8 +81,14 @@ describe('staging progress view', () => {
   test('lines say what was skipped', () => {
     const partly = { ...done, filesSkipped: 400, bytesSkipped: 400 * 8192 };
     assert.equal(summaryLine(partly, 1.25), 'Staged 600 files (4.7 MiB) in 1.3s; 400 files (3.1 MiB) already there, not uploaded again.');
-    assert.equal(summaryLine({ ...done, filesSkipped: 1000, bytesSkipped: 8_192_000 }, 0.2), 'Nothing to upload: all 1000 files (7.8 MiB) are already staged.');
-    assert.match(progressLine({ ...uploading(450), filesSkipped: 400, bytesSkipped: 400 * 8192 }, 'b', 1), /450\/1000 files, 400 already there,/);
+    assert.equal(
+      summaryLine({ ...done, filesSkipped: 1000, bytesSkipped: 8_192_000 }, 0.2),
+      'Nothing to upload: all 1000 files (7.8 MiB) are already staged.',
+    );
+    assert.match(
+      progressLine({ ...uploading(450), filesSkipped: 400, bytesSkipped: 400 * 8192 }, 'b', 1),
+      /450\/1000 files, 400 already there,/,
+    );
     assert.equal(progressLine({ ...base, phase: 'listing' }, 'b', 0), 'Checking what is already in gs://b/...');
   });
 

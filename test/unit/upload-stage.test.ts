@@ -30,10 +30,7 @@ interface RecordedRequest {
 }
 
 /** How the fake answers an upload of `name` into `bucket`. */
-type Behaviour = (
-  bucket: string,
-  name: string,
-) => 'store' | 'bad-size' | 'bad-md5' | 'hang' | { status: number; message: string };
+type Behaviour = (bucket: string, name: string) => 'store' | 'bad-size' | 'bad-md5' | 'hang' | { status: number; message: string };
 
 /** How the fake answers a resumable PUT: store it all, or keep only part of it and fail. */
 type ChunkBehaviour = (putNumber: number) => 'store' | { keepBytes: number; status: number };
@@ -117,7 +114,9 @@ class FakeGcs {
       name,
       contentType,
       size: String(data.length + (behaviour === 'bad-size' ? 1 : 0)),
-      md5Hash: createHash('md5').update(behaviour === 'bad-md5' ? 'other' : data).digest('base64'),
+      md5Hash: createHash('md5')
+        .update(behaviour === 'bad-md5' ? 'other' : data)
+        .digest('base64'),
     });
   }
 
@@ -134,7 +133,11 @@ class FakeGcs {
       const data = this.objects.get(`${bucket}/${name}`)!.data;
       return { name, size: String(data.length), md5Hash: md5(data) };
     });
-    send(res, 200, { kind: 'storage#objects', items, ...(from + page.length < names.length ? { nextPageToken: String(from + page.length) } : {}) });
+    send(res, 200, {
+      kind: 'storage#objects',
+      items,
+      ...(from + page.length < names.length ? { nextPageToken: String(from + page.length) } : {}),
+    });
   }
 
   private multipart(req: http.IncomingMessage, res: http.ServerResponse, bucket: string, url: URL, body: Buffer): void {
@@ -368,7 +371,10 @@ describe('stageLocalOrigin', () => {
   test('a file of exactly 5 MiB still goes multipart', async () => {
     const origin = makeModel({ 'edge.bin': bytes(MULTIPART_MAX_BYTES, 4) });
     await stageLocalOrigin(options(origin));
-    assert.deepEqual(fake.uploads.map((r) => r.query.get('uploadType')), ['multipart']);
+    assert.deepEqual(
+      fake.uploads.map((r) => r.query.get('uploadType')),
+      ['multipart'],
+    );
   });
 
   test('no token: no Authorization header on any request, multipart or resumable', async () => {
@@ -384,7 +390,10 @@ describe('stageLocalOrigin', () => {
   });
 
   test('validation comes first: a bad origin fails before any request', async () => {
-    await rejectsWithUserError(stageLocalOrigin(options(path.join(scratch, 'missing'))), `[${path.join(scratch, 'missing')}] is not a valid directory.`);
+    await rejectsWithUserError(
+      stageLocalOrigin(options(path.join(scratch, 'missing'))),
+      `[${path.join(scratch, 'missing')}] is not a valid directory.`,
+    );
     const empty = path.join(scratch, `empty${dirCount++}`);
     mkdirSync(path.join(empty, 'sub'), { recursive: true });
     await rejectsWithUserError(
@@ -467,7 +476,11 @@ describe('stageLocalOrigin', () => {
     );
     assert.ok(Date.now() - started < 5000, 'the hanging uploads were not waited for');
     assert.ok(fake.uploads.length <= 4, 'nothing new starts after the failure');
-    await waitFor(() => fake.abandoned === fake.uploads.length - 1, 2000, () => `abandoned ${fake.abandoned}`);
+    await waitFor(
+      () => fake.abandoned === fake.uploads.length - 1,
+      2000,
+      () => `abandoned ${fake.abandoned}`,
+    );
     assert.equal(fake.objects.size, 0);
   });
 
@@ -479,7 +492,11 @@ describe('stageLocalOrigin', () => {
     });
     fake.behaviour = (_bucket, name) => (name.endsWith('/c.txt') ? { status: 403, message: 'nope' } : 'hang');
     await rejectsWithUserError(stageLocalOrigin(options(origin, { concurrency: 3 })), /c\.txt\]: nope$/);
-    await waitFor(() => fake.abandoned === 2, 2000, () => `abandoned ${fake.abandoned}`);
+    await waitFor(
+      () => fake.abandoned === 2,
+      2000,
+      () => `abandoned ${fake.abandoned}`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 200)); // longer than the retry back-off
     assert.equal(fake.uploads.length, 3, 'no request after the failure');
   });
@@ -488,8 +505,14 @@ describe('stageLocalOrigin', () => {
     const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}.txt`, `${i}`]));
     const origin = makeModel(files);
     fake.behaviour = (_bucket, name) => (name.endsWith('/f1.txt') ? { status: 400, message: 'bad' } : 'store');
-    await rejectsWithUserError(stageLocalOrigin(options(origin, { concurrency: 1 })), /f1\.txt\]: bad\n1 object was uploaded to gs:\/\/staging-bucket\/[0-9a-f]{64}\/ before staging stopped; they stay there/);
-    assert.deepEqual(fake.uploads.map((r) => r.query.get('name')!.split('/')[1]), ['f0.txt', 'f1.txt']);
+    await rejectsWithUserError(
+      stageLocalOrigin(options(origin, { concurrency: 1 })),
+      /f1\.txt\]: bad\n1 object was uploaded to gs:\/\/staging-bucket\/[0-9a-f]{64}\/ before staging stopped; they stay there/,
+    );
+    assert.deepEqual(
+      fake.uploads.map((r) => r.query.get('name')!.split('/')[1]),
+      ['f0.txt', 'f1.txt'],
+    );
   });
 
   test('a network failure is one clean line naming the file', async () => {
@@ -497,7 +520,9 @@ describe('stageLocalOrigin', () => {
     const closedPort = await unusedPort();
     await rejectsWithUserError(
       stageLocalOrigin(options(origin, { storageEndpoint: `http://127.0.0.1:${closedPort}/storage/v1/` })),
-      new RegExp(`^Could not upload file \\[${escapeRegExp(origin)}/model\\.pkl\\] to \\[staging-bucket/[0-9a-f]{64}/model\\.pkl\\]: connect ECONNREFUSED 127\\.0\\.0\\.1:${closedPort}$`),
+      new RegExp(
+        `^Could not upload file \\[${escapeRegExp(origin)}/model\\.pkl\\] to \\[staging-bucket/[0-9a-f]{64}/model\\.pkl\\]: connect ECONNREFUSED 127\\.0\\.0\\.1:${closedPort}$`,
+      ),
     );
   });
 
@@ -509,7 +534,11 @@ describe('stageLocalOrigin', () => {
     await waitFor(() => fake.uploads.length === 3); // the two small files and the big one
     controller.abort();
     await rejectsWithUserError(staging, 'Aborted by user.');
-    await waitFor(() => fake.abandoned === 3, 2000, () => `abandoned ${fake.abandoned}`);
+    await waitFor(
+      () => fake.abandoned === 3,
+      2000,
+      () => `abandoned ${fake.abandoned}`,
+    );
     assert.equal(fake.uploads.length, 3);
   });
 
@@ -554,9 +583,21 @@ describe('stageLocalOrigin', () => {
     const progress: StageProgress[] = [];
     const second = await stageLocalOrigin(options(origin, { onProgress: (p) => progress.push(p) }));
     assert.equal(second, first);
-    assert.deepEqual(fake.requests.map((r) => r.method), ['GET'], 'one listing, no upload');
+    assert.deepEqual(
+      fake.requests.map((r) => r.method),
+      ['GET'],
+      'one listing, no upload',
+    );
     const total = 1 + 3000 + big.length;
-    assert.deepEqual(progress.at(-1), { phase: 'done', filesTotal: 3, bytesTotal: total, filesDone: 3, bytesDone: total, filesSkipped: 3, bytesSkipped: total });
+    assert.deepEqual(progress.at(-1), {
+      phase: 'done',
+      filesTotal: 3,
+      bytesTotal: total,
+      filesDone: 3,
+      bytesDone: total,
+      filesSkipped: 3,
+      bytesSkipped: total,
+    });
   });
 
   for (const which of ['other.txt', 'big.bin']) {
@@ -568,7 +609,12 @@ describe('stageLocalOrigin', () => {
       const stored = fake.objects.get(`staging-bucket/${hex}/${which}`)!;
       stored.data = Buffer.from(stored.data).fill(0x20, 0, 4);
       fake.requests.length = 0;
-      await rejectsWithUserError(stageLocalOrigin(options(origin)), new RegExp(`^gs://staging-bucket/${hex}/${which.replace('.', '\\.')} already exists with other content than \\[.*/${which.replace('.', '\\.')}\\], and staged objects are never overwritten`));
+      await rejectsWithUserError(
+        stageLocalOrigin(options(origin)),
+        new RegExp(
+          `^gs://staging-bucket/${hex}/${which.replace('.', '\\.')} already exists with other content than \\[.*/${which.replace('.', '\\.')}\\], and staged objects are never overwritten`,
+        ),
+      );
       assert.deepEqual(fake.uploads, [], 'nothing uploaded');
       assert.deepEqual(fake.objects.get(`staging-bucket/${hex}/${which}`)!.data, stored.data);
     });
@@ -582,7 +628,10 @@ describe('stageLocalOrigin', () => {
     fake.listPageSize = 3;
     const progress: StageProgress[] = [];
     await stageLocalOrigin(options(origin, { onProgress: (p) => progress.push(p) }));
-    assert.deepEqual(fake.requests.map((r) => r.query.get('pageToken')), [null, '3', '6']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.query.get('pageToken')),
+      [null, '3', '6'],
+    );
     assert.equal(progress.at(-1)!.filesSkipped, 7);
   });
 

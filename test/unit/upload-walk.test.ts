@@ -78,7 +78,10 @@ describe('listOriginFiles: validation', () => {
     const typed = path.relative(process.cwd(), dir);
     const listing = await listOriginFiles(typed);
     assert.equal(listing.origin, typed);
-    assert.deepEqual(listing.files.map((f) => [f.relPath, f.absPath]), [['model.pkl', path.join(dir, 'model.pkl')]]);
+    assert.deepEqual(
+      listing.files.map((f) => [f.relPath, f.absPath]),
+      [['model.pkl', path.join(dir, 'model.pkl')]],
+    );
   });
 
   test('--origin . lists relative to the working directory', async () => {
@@ -88,10 +91,13 @@ describe('listOriginFiles: validation', () => {
     try {
       const listing = await listOriginFiles('.');
       assert.equal(listing.origin, '.');
-      assert.deepEqual(listing.files.map((f) => [f.relPath, f.absPath]), [
-        ['model.pkl', path.join(dir, 'model.pkl')],
-        ['sub/a.txt', path.join(dir, 'sub', 'a.txt')],
-      ]);
+      assert.deepEqual(
+        listing.files.map((f) => [f.relPath, f.absPath]),
+        [
+          ['model.pkl', path.join(dir, 'model.pkl')],
+          ['sub/a.txt', path.join(dir, 'sub', 'a.txt')],
+        ],
+      );
     } finally {
       process.chdir(cwd);
     }
@@ -102,7 +108,10 @@ describe('listOriginFiles: validation', () => {
     const link = path.join(scratch, `link${dirCount++}`);
     symlinkSync(target, link);
     const listing = await listOriginFiles(link);
-    assert.deepEqual(listing.files.map((f) => f.relPath), ['saved_model.pb']);
+    assert.deepEqual(
+      listing.files.map((f) => f.relPath),
+      ['saved_model.pb'],
+    );
   });
 });
 
@@ -131,7 +140,10 @@ describe('listOriginFiles: walk', () => {
   test('unicode and spaces in names', async () => {
     const dir = makeDir({ 'my model/é t.txt': 'e', '日本語/ファイル.json': '{}', ' lead': 'x' });
     const listing = await listOriginFiles(dir);
-    assert.deepEqual(listing.files.map((f) => f.relPath), [' lead', 'my model/é t.txt', '日本語/ファイル.json']);
+    assert.deepEqual(
+      listing.files.map((f) => f.relPath),
+      [' lead', 'my model/é t.txt', '日本語/ファイル.json'],
+    );
   });
 
   test('sorted by UTF-8 bytes, not UTF-16 code units', async () => {
@@ -140,13 +152,30 @@ describe('listOriginFiles: walk', () => {
     const dir = makeDir(Object.fromEntries(names.map((n) => [n, n])));
     const listing = await listOriginFiles(dir);
     const expected = ['Z', 'a', 'ab.c', 'ab/c', 'é', 'Ａ', '😀'];
-    assert.deepEqual(listing.files.map((f) => f.relPath), expected);
+    assert.deepEqual(
+      listing.files.map((f) => f.relPath),
+      expected,
+    );
     assert.notDeepEqual([...expected].sort(), expected, 'the test names must tell the two orders apart');
   });
 
   test('compareRelPaths orders as the UTF-8 bytes do, across the code point ranges UTF-16 reorders', () => {
     // One character from each range whose UTF-16 order differs from its UTF-8 order, and around them.
-    const samples = ['', 'a', '~', '\u00e9', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uff21', '\uffff', '\u{10000}', '\u{1f600}', '\u{10ffff}'];
+    const samples = [
+      '',
+      'a',
+      '~',
+      '\u00e9',
+      '\u07ff',
+      '\u0800',
+      '\ud7ff',
+      '\ue000',
+      '\uff21',
+      '\uffff',
+      '\u{10000}',
+      '\u{1f600}',
+      '\u{10ffff}',
+    ];
     const names = samples.flatMap((x) => samples.map((y) => x + y));
     const byBytes = [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     assert.deepEqual([...names].sort(compareRelPaths), byBytes);
@@ -158,7 +187,13 @@ describe('listOriginFiles: walk', () => {
     const dir = makeDir({ 'model.pkl': 'm' });
     symlinkSync(path.join(outside, 'weights.bin'), path.join(dir, 'linked.bin'));
     const listing = await listOriginFiles(dir);
-    assert.deepEqual(listing.files.map((f) => [f.relPath, f.size]), [['linked.bin', 10], ['model.pkl', 1]]);
+    assert.deepEqual(
+      listing.files.map((f) => [f.relPath, f.size]),
+      [
+        ['linked.bin', 10],
+        ['model.pkl', 1],
+      ],
+    );
   });
 
   test('a symlinked directory is not followed', async () => {
@@ -166,7 +201,10 @@ describe('listOriginFiles: walk', () => {
     const dir = makeDir({ 'model.pkl': 'm' });
     symlinkSync(outside, path.join(dir, 'linked-dir'));
     const listing = await listOriginFiles(dir);
-    assert.deepEqual(listing.files.map((f) => f.relPath), ['model.pkl']);
+    assert.deepEqual(
+      listing.files.map((f) => f.relPath),
+      ['model.pkl'],
+    );
   });
 
   test('a directory holding only a symlinked directory has no files', async () => {
@@ -185,7 +223,10 @@ describe('listOriginFiles: walk', () => {
     await new Promise<void>((resolve) => server.listen(path.join(dir, 'agent.sock'), resolve));
     try {
       const listing = await listOriginFiles(dir);
-      assert.deepEqual(listing.files.map((f) => f.relPath), ['model.pkl']);
+      assert.deepEqual(
+        listing.files.map((f) => f.relPath),
+        ['model.pkl'],
+      );
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -194,10 +235,7 @@ describe('listOriginFiles: walk', () => {
   test('a dangling symlink is an unreadable file, named as gcloud names it', async () => {
     const dir = makeDir({ 'model.pkl': 'm' });
     symlinkSync(path.join(dir, 'gone'), path.join(dir, 'broken.bin'));
-    await rejectsWith(
-      listOriginFiles(dir),
-      `Unable to read file [${dir}/broken.bin]: [Errno 2] No such file or directory`,
-    );
+    await rejectsWith(listOriginFiles(dir), `Unable to read file [${dir}/broken.bin]: [Errno 2] No such file or directory`);
   });
 
   const isRoot = process.getuid?.() === 0;
@@ -211,7 +249,7 @@ describe('listOriginFiles: walk', () => {
 
 describe('computeStagingPrefix', () => {
   test('sha256 of the contents concatenated in UTF-8 byte order of the paths', async () => {
-    const contents: Record<string, string> = { Z: 'zed', a: 'ay', 'é': 'e-acute', 'ab/c': 'abc', '😀': 'smile', 'Ａ': 'wide' };
+    const contents: Record<string, string> = { Z: 'zed', a: 'ay', é: 'e-acute', 'ab/c': 'abc', '😀': 'smile', Ａ: 'wide' };
     const dir = makeDir(contents);
     const expected = sha256(...['Z', 'a', 'ab/c', 'é', 'Ａ', '😀'].map((n) => contents[n]));
     assert.equal(await computeStagingPrefix(await listOriginFiles(dir)), expected);

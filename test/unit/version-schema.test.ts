@@ -100,7 +100,12 @@ const RULES: Record<string, Row[]> = {
     refused({ explanationConfig: { xraiAttribution: {}, sampledShapleyAttribution: {} } }, 'explanationConfig'),
   ],
   'field names of the resource and its nested messages': [
-    accepted({ name: 'v', deploymentUri: 'gs://b/m/', container: { image: 'i', ports: [{ containerPort: 8080 }] }, routes: { predict: '/p' } }),
+    accepted({
+      name: 'v',
+      deploymentUri: 'gs://b/m/',
+      container: { image: 'i', ports: [{ containerPort: 8080 }] },
+      routes: { predict: '/p' },
+    }),
     refused({ manualScaling: { nodes: 1, extra: 2 }, foo: 1 }, 'manualScaling.extra', 'foo'),
     refused({ container: { image: 'i', ports: [{ containerPort: 1, hostPort: 2 }] } }, 'container.ports[0].hostPort'),
   ],

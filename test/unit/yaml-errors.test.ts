@@ -38,7 +38,9 @@ describe('YAML syntax errors use ruamel’s first line', () => {
     });
   }
 
-  test('the recording still matches the installed SDK', { skip: existsSync(SDK_LIB) ? false : `gcloud SDK not installed at ${SDK_LIB}` }, () => {
+  test('the recording still matches the installed SDK', {
+    skip: existsSync(SDK_LIB) ? false : `gcloud SDK not installed at ${SDK_LIB}`,
+  }, () => {
     const run = spawnSync('python3', [join(__dirname, 'ruamel-errors.py')], {
       input: JSON.stringify(RECORDED.map((r) => r.yaml)),
       encoding: 'utf8',
@@ -46,7 +48,10 @@ describe('YAML syntax errors use ruamel’s first line', () => {
     });
     assert.equal(run.status, 0, run.stderr);
     const live = JSON.parse(run.stdout) as { message?: string }[];
-    assert.deepEqual(live.map((r) => r.message), RECORDED.map((r) => r.ruamel));
+    assert.deepEqual(
+      live.map((r) => r.message),
+      RECORDED.map((r) => r.ruamel),
+    );
   });
 });
 
@@ -55,7 +60,13 @@ describe('duplicate keys', () => {
     const text = 'a: 1\nb:\n  c: x\n  c: y\n"a": 2\n';
     const loaded = loadYaml(text, { duplicates: 'first-wins' });
     assert.deepEqual(loaded.value, { a: 1, b: { c: 'x' } });
-    assert.deepEqual(loaded.duplicates.map((d) => [d.key, d.mark.line]), [['c', 4], ['a', 5]]);
+    assert.deepEqual(
+      loaded.duplicates.map((d) => [d.key, d.mark.line]),
+      [
+        ['c', 4],
+        ['a', 5],
+      ],
+    );
   });
 
   test('refuse names the repeated key where gcloud crashes on it', () => {
@@ -72,7 +83,19 @@ describe('YAML 1.1 scalars, as gcloud reads them', () => {
   test('booleans, octal, underscores, base 60 (values recorded from the SDK’s loader)', () => {
     const text = 'a: yes\nb: on\nc: y\nd: 0777\ne: 1_000\nf: 0x1F\nh: ~\ni: Off\nj: 1:30\nl: 0b101\nm: +12\nq: "yes"\nr: 1.15\n';
     assert.deepEqual(loadYaml(text, { duplicates: 'refuse' }).value, {
-      a: true, b: true, c: true, d: 511, e: 1000, f: 31, h: null, i: false, j: 90, l: 5, m: 12, q: 'yes', r: 1.15,
+      a: true,
+      b: true,
+      c: true,
+      d: 511,
+      e: 1000,
+      f: 31,
+      h: null,
+      i: false,
+      j: 90,
+      l: 5,
+      m: 12,
+      q: 'yes',
+      r: 1.15,
     });
   });
 });

@@ -19,7 +19,8 @@ export const versionsCreateCommand = defineCommand({
       container: 'Configure the container to be deployed.',
       routes: 'Flags to control the paths that requests and health checks are sent to.',
       autoscaling: 'Configure the autoscaling settings to be deployed.',
-      'user-code': 'Configure user code in prediction.\n\nAI Platform allows a model to have user-provided prediction code; these options configure that code.',
+      'user-code':
+        'Configure user code in prediction.\n\nAI Platform allows a model to have user-provided prediction code; these options configure that code.',
     },
   },
   run: versionsCreate,

@@ -49,7 +49,9 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   const config = options.config ? readConfigFile(options.config, containers) : undefined;
   for (const duplicate of config?.duplicates ?? []) {
     // Not a WARNING: line: gcloud's parser reports this as a Python warning, not a gcloud warning.
-    output.status(`DuplicateKeyWarning: found duplicate key "${duplicate.key}" in [${config!.path}], line ${duplicate.mark.line}; the first value is used.`);
+    output.status(
+      `DuplicateKeyWarning: found duplicate key "${duplicate.key}" in [${config!.path}], line ${duplicate.mark.line}; the first value is used.`,
+    );
   }
   // The body is built (and checked) before anything is uploaded; the staged URI is filled in after.
   const placeholderUri = localOrigin ? `gs://${options.stagingBucket}/` : deploymentUri;
@@ -66,12 +68,19 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   // the file count is part of what the service accepts.
   const listing = localOrigin ? await listOriginFiles(localOrigin) : undefined;
   for (const link of listing?.linksOutside ?? []) {
-    output.warning(`[${link.localPath}] is a symbolic link to [${link.target}], outside the origin directory; the file it points to is uploaded.`);
+    output.warning(
+      `[${link.localPath}] is a symbolic link to [${link.target}], outside the origin directory; the file it points to is uploaded.`,
+    );
   }
   built.localFileCount = listing?.files.length;
   validateVersion(built, output, Boolean(options.noValidate));
   // gcloud-aip only (--mlflow-*): checked now, registered once the version is READY.
-  const registration = planDeployRegistration(options, ctx, `${model}/versions/${options.version}`, built.body.deploymentUri as string | undefined);
+  const registration = planDeployRegistration(
+    options,
+    ctx,
+    `${model}/versions/${options.version}`,
+    built.body.deploymentUri as string | undefined,
+  );
 
   if (options.dryRun) {
     const staging = listing && { listing, bucket: options.stagingBucket!, prefix: await computeStagingPrefix(listing) };
@@ -102,7 +111,9 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
     } catch (err) {
       if (!ctx.signal.aborted) throw err;
       const { StagingError } = await import('../../upload/upload-errors');
-      throw new InterruptedError(err instanceof StagingError ? `${INTERRUPTED_BEFORE_CREATE}\n${err.leftStaged}` : INTERRUPTED_BEFORE_CREATE);
+      throw new InterruptedError(
+        err instanceof StagingError ? `${INTERRUPTED_BEFORE_CREATE}\n${err.leftStaged}` : INTERRUPTED_BEFORE_CREATE,
+      );
     }
   }
   if (ctx.signal.aborted) throw new InterruptedError(INTERRUPTED_BEFORE_CREATE);
@@ -119,7 +130,9 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
     const check = `check with:\n  $ ${describeVersion}`;
     if (err instanceof UnknownOutcomeError) throw new UserError(`${err.message}\nThe version may have been created all the same; ${check}`);
     if (!(err instanceof TransientApiError && err.maybeActed)) throw err;
-    throw new UserError(`${err.message}\nAn attempt was sent and got no answer, so the version may have been created all the same; ${check}`);
+    throw new UserError(
+      `${err.message}\nAn attempt was sent and got no answer, so the version may have been created all the same; ${check}`,
+    );
   }
   const waitOptions = { signal: ctx.signal };
   if (created.kind === 'adopted') {

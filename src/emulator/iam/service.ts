@@ -19,7 +19,8 @@ export class IamCredentialsService {
       throw rpcError(401, 'UNAUTHENTICATED', 'Request is missing required authentication credential.');
     }
     if (!/^[^@\s]+@[^@\s]+$/.test(target)) throw rpcError(400, 'INVALID_ARGUMENT', `Invalid service account email [${target}].`);
-    const lifetime = body.kind === 'json' ? Number(/^(\d+)s$/.exec(String((body.value as { lifetime?: unknown })?.lifetime))?.[1] ?? 3600) : 3600;
+    const lifetime =
+      body.kind === 'json' ? Number(/^(\d+)s$/.exec(String((body.value as { lifetime?: unknown })?.lifetime))?.[1] ?? 3600) : 3600;
     return {
       status: 200,
       json: {

@@ -128,7 +128,11 @@ export class MlService {
     const image = typeof container === 'object' && container !== null ? (container as JsonObject).image : undefined;
     const hasDeploymentUri = typeof body.deploymentUri === 'string' && body.deploymentUri !== '';
     if (!hasDeploymentUri && !(typeof image === 'string' && image !== '')) {
-      throw rpcError(400, 'INVALID_ARGUMENT', 'Field: version.deployment_uri Error: A deployment URI (deploymentUri) or a container image (container.image) is required.');
+      throw rpcError(
+        400,
+        'INVALID_ARGUMENT',
+        'Field: version.deployment_uri Error: A deployment URI (deploymentUri) or a container image (container.image) is required.',
+      );
     }
     // The same documented rules the CLI checks before uploading (src/version/schema.ts).
     const problems = versionProblems(body);
@@ -179,11 +183,18 @@ export class MlService {
     const model = this.model(project, modelId, 'name');
     const version = this.version(model, id);
     if (version.resource.state === 'CREATING') {
-      throw rpcError(400, 'FAILED_PRECONDITION', 'Field: name Error: A version in state CREATING cannot be deleted; wait for its creation to finish.');
+      throw rpcError(
+        400,
+        'FAILED_PRECONDITION',
+        'Field: name Error: A version in state CREATING cannot be deleted; wait for its creation to finish.',
+      );
     }
     if (model.defaultVersion === id && model.versions.size > 1) {
-      throw rpcError(400, 'FAILED_PRECONDITION',
-        'Field: name Error: Cannot delete the default version while the model has other versions. Set another version as the default first.');
+      throw rpcError(
+        400,
+        'FAILED_PRECONDITION',
+        'Field: name Error: Cannot delete the default version while the model has other versions. Set another version as the default first.',
+      );
     }
     const view = versionView(model, version);
     model.versions.delete(id);
@@ -299,9 +310,12 @@ export class MlService {
   private model(project: string, id: string, field: string): ModelRecord {
     const model = this.store.models.get(Store.modelKey(project, id));
     if (!model) {
-      throw rpcError(404, 'NOT_FOUND',
+      throw rpcError(
+        404,
+        'NOT_FOUND',
         `Field: ${field} Error: The model resource: "${id}" was not found. ` +
-        `Please create the Cloud ML model resource first by using 'gcloud ml-engine models create ${id}'.`);
+          `Please create the Cloud ML model resource first by using 'gcloud ml-engine models create ${id}'.`,
+      );
     }
     return model;
   }
@@ -393,7 +407,10 @@ async function readJsonObject(ex: Exchange): Promise<JsonObject> {
 /** Like proto3 JSON, the service leaves out fields holding their default (false, '', [], {}). */
 function withoutDefaults(object: JsonObject): JsonObject {
   const isDefault = (v: unknown) =>
-    v === false || v === '' || v === null || (Array.isArray(v) && v.length === 0) ||
+    v === false ||
+    v === '' ||
+    v === null ||
+    (Array.isArray(v) && v.length === 0) ||
     (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
   return Object.fromEntries(Object.entries(object).filter(([, v]) => !isDefault(v)));
 }

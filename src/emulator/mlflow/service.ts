@@ -26,9 +26,15 @@ const RETRY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 const VALID_TAG_NAME = /^[\p{L}\p{N}_/.\- :]*$/u;
 const STATE_FILE = 'mlflow-registry.json';
 /** MLflow's page sizes for the searches: default and most. */
-const SEARCH_LIMITS = { 'registered-models/search': { default: 100, max: 1000 }, 'model-versions/search': { default: 10_000, max: 200_000 } };
+const SEARCH_LIMITS = {
+  'registered-models/search': { default: 100, max: 1000 },
+  'model-versions/search': { default: 10_000, max: 200_000 },
+};
 /** OCI's answer to a request it cannot authenticate. */
-const NOT_AUTHENTICATED = { code: 'NotAuthenticated', message: 'The required information to complete authentication was not provided or was incorrect.' };
+const NOT_AUTHENTICATED = {
+  code: 'NotAuthenticated',
+  message: 'The required information to complete authentication was not provided or was incorrect.',
+};
 
 interface VersionRecord extends CreateModelVersionRequest {
   version: string;
@@ -62,7 +68,13 @@ interface Registry {
   retryTokens: RetryTokenRecord[];
 }
 
-type ErrorKind = 'INVALID_PARAMETER_VALUE' | 'MALFORMED_REQUEST' | 'RESOURCE_DOES_NOT_EXIST' | 'RESOURCE_ALREADY_EXISTS' | 'RETRY_TOKEN_CONFLICT' | 'ENDPOINT_NOT_FOUND';
+type ErrorKind =
+  | 'INVALID_PARAMETER_VALUE'
+  | 'MALFORMED_REQUEST'
+  | 'RESOURCE_DOES_NOT_EXIST'
+  | 'RESOURCE_ALREADY_EXISTS'
+  | 'RETRY_TOKEN_CONFLICT'
+  | 'ENDPOINT_NOT_FOUND';
 
 /** HTTP status and OCI error code of each MLflow error code. */
 const ERRORS: Record<ErrorKind, { status: number; ociStatus: number; ociCode: string }> = {
@@ -75,7 +87,10 @@ const ERRORS: Record<ErrorKind, { status: number; ociStatus: number; ociCode: st
 };
 
 class RegistryFailure extends Error {
-  constructor(readonly kind: ErrorKind, message: string) {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -137,7 +152,8 @@ export class MlflowRegistryService {
   private route(call: Call): unknown {
     const { ex, endpoint } = call;
     const wants = (...methods: string[]) => {
-      if (!methods.includes(ex.method)) throw new RegistryFailure('ENDPOINT_NOT_FOUND', `${endpoint} takes ${methods.join(' or ')}, not ${ex.method}.`);
+      if (!methods.includes(ex.method))
+        throw new RegistryFailure('ENDPOINT_NOT_FOUND', `${endpoint} takes ${methods.join(' or ')}, not ${ex.method}.`);
     };
     switch (endpoint) {
       case 'registered-models/get':
@@ -165,7 +181,8 @@ export class MlflowRegistryService {
 
   private createRegisteredModel(call: Call, body: Record<string, unknown>): unknown {
     const name = body.name;
-    if (typeof name !== 'string' || name === '') throw new RegistryFailure('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'name'.");
+    if (typeof name !== 'string' || name === '')
+      throw new RegistryFailure('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'name'.");
     if (call.registry.models[name]) throw new RegistryFailure('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
     const now = Date.now();
     const model = (call.registry.models[name] = { name, creation_timestamp: now, last_updated_timestamp: now, versions: [] });
@@ -193,7 +210,8 @@ export class MlflowRegistryService {
     call.registry.retryTokens = call.registry.retryTokens.filter((t) => now - t.at < RETRY_TOKEN_TTL_MS);
     const earlier = token ? call.registry.retryTokens.find((t) => t.token === token) : undefined;
     if (earlier) {
-      if (earlier.request !== digest) throw new RegistryFailure('RETRY_TOKEN_CONFLICT', 'The opc-retry-token was already used for a different request.');
+      if (earlier.request !== digest)
+        throw new RegistryFailure('RETRY_TOKEN_CONFLICT', 'The opc-retry-token was already used for a different request.');
       return { model_version: this.versionView(this.model(call, earlier.name), earlier.version) };
     }
     const record: VersionRecord = {
@@ -227,7 +245,8 @@ export class MlflowRegistryService {
     }
     const offset = pageOffset(param('page_token'));
     const filter = param('filter');
-    if (filter !== undefined && typeof filter !== 'string') throw new RegistryFailure('INVALID_PARAMETER_VALUE', 'filter must be a string.');
+    if (filter !== undefined && typeof filter !== 'string')
+      throw new RegistryFailure('INVALID_PARAMETER_VALUE', 'filter must be a string.');
     if (orderBy !== undefined && !(Array.isArray(orderBy) && orderBy.every((o) => typeof o === 'string'))) {
       throw new RegistryFailure('INVALID_PARAMETER_VALUE', 'order_by must be a list of strings.');
     }
@@ -238,10 +257,14 @@ export class MlflowRegistryService {
         : models.flatMap((m) => m.versions.map((v) => this.versionView(m, v.version)));
     const attributes = endpoint === 'registered-models/search' ? ['name'] : ['name', 'run_id', 'source', 'version_number'];
     const clauses = parseFilter(filter ?? '', attributes);
-    const defaultOrder = endpoint === 'registered-models/search' ? ['name ASC'] : ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'];
-    const matching = rows.filter((row) => clauses.every((c) => c.matches(row))).sort(ordering([...(orderBy ?? []), ...defaultOrder], attributes));
+    const defaultOrder =
+      endpoint === 'registered-models/search' ? ['name ASC'] : ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'];
+    const matching = rows
+      .filter((row) => clauses.every((c) => c.matches(row)))
+      .sort(ordering([...(orderBy ?? []), ...defaultOrder], attributes));
     const page = matching.slice(offset, offset + maxResults);
-    const next = offset + maxResults < matching.length ? Buffer.from(JSON.stringify({ offset: offset + maxResults })).toString('base64') : undefined;
+    const next =
+      offset + maxResults < matching.length ? Buffer.from(JSON.stringify({ offset: offset + maxResults })).toString('base64') : undefined;
     const key = endpoint === 'registered-models/search' ? 'registered_models' : 'model_versions';
     return { [key]: page, ...(next && { next_page_token: next }) };
   }
@@ -350,7 +373,8 @@ function pageOffset(token: unknown): number {
 /** A row's value for a filter or order_by attribute (`version_number` is the version, as a number). */
 function attribute(row: Record<string, unknown>, name: string): unknown {
   if (name === 'version_number') return Number(row.version);
-  if (name.startsWith('tags.')) return (row.tags as { key: string; value?: string }[] | undefined)?.find((t) => t.key === name.slice(5))?.value;
+  if (name.startsWith('tags.'))
+    return (row.tags as { key: string; value?: string }[] | undefined)?.find((t) => t.key === name.slice(5))?.value;
   return row[name];
 }
 
@@ -359,37 +383,58 @@ function attribute(row: Record<string, unknown>, name: string): unknown {
  * (and IN for a list), values quoted; attributes as listed, plus tags.KEY (backquoted when needed).
  */
 function parseFilter(filter: string, attributes: string[]): { matches(row: Record<string, unknown>): boolean }[] {
-  const clause = /^\s*(tags\.(?:`[^`]+`|"[^"]+"|[\w.]+)|\w+)\s*(!=|=|NOT\s+LIKE|LIKE|ILIKE|IN)\s*('(?:[^']|'')*'|"[^"]*"|\([^)]*\)|\d+)\s*(AND\b|$)/i;
+  const clause =
+    /^\s*(tags\.(?:`[^`]+`|"[^"]+"|[\w.]+)|\w+)\s*(!=|=|NOT\s+LIKE|LIKE|ILIKE|IN)\s*('(?:[^']|'')*'|"[^"]*"|\([^)]*\)|\d+)\s*(AND\b|$)/i;
   const clauses: { matches(row: Record<string, unknown>): boolean }[] = [];
   let rest = filter.trim();
   while (rest !== '') {
     const m = clause.exec(rest);
-    if (!m) throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid filter '${filter}': expected clauses like name='x' or tags.key LIKE 'v%' joined by AND.`);
+    if (!m)
+      throw new RegistryFailure(
+        'INVALID_PARAMETER_VALUE',
+        `Invalid filter '${filter}': expected clauses like name='x' or tags.key LIKE 'v%' joined by AND.`,
+      );
     const name = m[1].replace(/^tags\.[`"]?(.*?)[`"]?$/, 'tags.$1');
     if (!name.startsWith('tags.') && !attributes.includes(name)) {
-      throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid attribute '${name}' in the filter: expected one of ${attributes.join(', ')} or tags.KEY.`);
+      throw new RegistryFailure(
+        'INVALID_PARAMETER_VALUE',
+        `Invalid attribute '${name}' in the filter: expected one of ${attributes.join(', ')} or tags.KEY.`,
+      );
     }
     const op = m[2].toUpperCase().replace(/\s+/, ' ');
     const unquote = (v: string) => (/^'.*'$|^".*"$/s.test(v) ? v.slice(1, -1).replace(/''/g, "'") : v);
     const values = op === 'IN' ? [...m[3].slice(1, -1).matchAll(/'(?:[^']|'')*'|"[^"]*"/g)].map((v) => unquote(v[0])) : [unquote(m[3])];
     const like = (pattern: string, flags: string) =>
-      new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, flags);
+      new RegExp(
+        `^${pattern
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/%/g, '.*')
+          .replace(/_/g, '.')}$`,
+        flags,
+      );
     clauses.push({
       matches(row) {
         const actual = attribute(row, name);
         const text = actual === undefined ? undefined : String(actual);
         switch (op) {
-          case '=': return text === values[0];
-          case '!=': return text !== undefined && text !== values[0];
-          case 'IN': return text !== undefined && values.includes(text);
-          case 'LIKE': return text !== undefined && like(values[0], 's').test(text);
-          case 'NOT LIKE': return text !== undefined && !like(values[0], 's').test(text);
-          default: return text !== undefined && like(values[0], 'is').test(text);
+          case '=':
+            return text === values[0];
+          case '!=':
+            return text !== undefined && text !== values[0];
+          case 'IN':
+            return text !== undefined && values.includes(text);
+          case 'LIKE':
+            return text !== undefined && like(values[0], 's').test(text);
+          case 'NOT LIKE':
+            return text !== undefined && !like(values[0], 's').test(text);
+          default:
+            return text !== undefined && like(values[0], 'is').test(text);
         }
       },
     });
     rest = rest.slice(m[0].length).trim();
-    if (/AND$/i.test(m[0].trim()) && rest === '') throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid filter '${filter}': it ends with AND.`);
+    if (/AND$/i.test(m[0].trim()) && rest === '')
+      throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid filter '${filter}': it ends with AND.`);
   }
   return clauses;
 }
@@ -400,7 +445,10 @@ function ordering(orderBy: string[], attributes: string[]): (a: Record<string, u
     const m = /^\s*(\w+)(?:\s+(ASC|DESC))?\s*$/i.exec(spec);
     const allowed = [...attributes.filter((a) => a !== 'run_id' && a !== 'source'), 'creation_timestamp', 'last_updated_timestamp'];
     if (!m || !allowed.includes(m[1])) {
-      throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid order_by '${spec}': expected one of ${allowed.join(', ')}, then ASC or DESC.`);
+      throw new RegistryFailure(
+        'INVALID_PARAMETER_VALUE',
+        `Invalid order_by '${spec}': expected one of ${allowed.join(', ')}, then ASC or DESC.`,
+      );
     }
     return { name: m[1], sign: m[2]?.toUpperCase() === 'DESC' ? -1 : 1 };
   });

@@ -84,7 +84,11 @@ export class OAuthService {
 
   /** What `gcloud auth login` would have stored for a user: an OAuth client and a refresh token. */
   createUserLogin(email: string): { client_id: string; client_secret: string; refresh_token: string } {
-    const login = { email, clientId: `${randomBytes(6).toString('hex')}.apps.googleusercontent.com`, clientSecret: randomBytes(12).toString('hex') };
+    const login = {
+      email,
+      clientId: `${randomBytes(6).toString('hex')}.apps.googleusercontent.com`,
+      clientSecret: randomBytes(12).toString('hex'),
+    };
     const refreshToken = `1//emulator-${randomBytes(16).toString('hex')}`;
     this.refreshTokens.set(refreshToken, login);
     return { client_id: login.clientId, client_secret: login.clientSecret, refresh_token: refreshToken };
@@ -115,7 +119,9 @@ export class OAuthService {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const verified = this.verifyJwt(parts);
-    return verified && typeof verified.claims.exp === 'number' ? { principal: verified.email, expiresAt: verified.claims.exp * 1000 } : undefined;
+    return verified && typeof verified.claims.exp === 'number'
+      ? { principal: verified.email, expiresAt: verified.claims.exp * 1000 }
+      : undefined;
   }
 
   /** The signer of an RS256 JWT signed by a known key (by kid, else by iss), with its claims. */
@@ -159,8 +165,18 @@ export class OAuthService {
     if (!verified) return oauthError(400, 'invalid_grant', 'Invalid JWT Signature.');
     const { email, claims } = verified;
     const now = Date.now() / 1000;
-    if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number' || claims.iat > now + SKEW_SECONDS || claims.exp < now - SKEW_SECONDS || claims.exp - claims.iat > 3600) {
-      return oauthError(400, 'invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.');
+    if (
+      typeof claims.iat !== 'number' ||
+      typeof claims.exp !== 'number' ||
+      claims.iat > now + SKEW_SECONDS ||
+      claims.exp < now - SKEW_SECONDS ||
+      claims.exp - claims.iat > 3600
+    ) {
+      return oauthError(
+        400,
+        'invalid_grant',
+        'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.',
+      );
     }
     return this.issue(email, claims.scope);
   }
@@ -208,7 +224,11 @@ export class OAuthService {
     const account = this.options.metadataServiceAccount!;
     const rest = ex.rawPath.slice(METADATA_PREFIX.length);
     const sa = /^instance\/service-accounts\/([^/]+)\/(email|token|scopes)$/.exec(rest);
-    const text = (body: string): Reply => ({ status: 200, headers: { 'Content-Type': 'application/text', 'Metadata-Flavor': 'Google' }, text: body });
+    const text = (body: string): Reply => ({
+      status: 200,
+      headers: { 'Content-Type': 'application/text', 'Metadata-Flavor': 'Google' },
+      text: body,
+    });
     if (rest === 'project/numeric-project-id') return text('123456789012');
     if (rest === 'project/project-id') return text('emulator-project');
     if (rest === 'universe/universe-domain') return text('googleapis.com');

@@ -45,10 +45,15 @@ export class OciIdentityService {
 
   /** IMDS v2: a file of the directory, as it is; the header is required, as IMDS v2 requires it. */
   private metadata(ex: Exchange): Reply {
-    if (ex.header('authorization') !== 'Bearer Oracle') return { status: 401, json: { code: 'NotAuthenticated', message: 'IMDS v2 requires the header Authorization: Bearer Oracle.' } };
+    if (ex.header('authorization') !== 'Bearer Oracle')
+      return { status: 401, json: { code: 'NotAuthenticated', message: 'IMDS v2 requires the header Authorization: Bearer Oracle.' } };
     const relative = decodeURIComponent(ex.rawPath.slice(METADATA_PREFIX.length));
     const file = path.resolve(this.metadataDir, relative);
-    if (ex.method !== 'GET' || !file.startsWith(path.resolve(this.metadataDir) + path.sep) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+    if (
+      ex.method !== 'GET' ||
+      !file.startsWith(path.resolve(this.metadataDir) + path.sep) ||
+      !fs.statSync(file, { throwIfNoEntry: false })?.isFile()
+    ) {
       return { status: 404, json: { code: 'NotFound', message: `No metadata at ${ex.rawPath}.` } };
     }
     return { status: 200, file: { path: file, start: 0, end: fs.statSync(file).size - 1 } };
@@ -75,8 +80,16 @@ export class OciIdentityService {
         ? `keyId is not ${expectedKeyId}`
         : body.certificate !== pemBody(this.certificate.toString())
           ? 'not the certificate of this instance'
-          : signatureProblem({ method: ex.method, url: `http://${ex.host}${ex.req.url}`, headers: ex.headerRecord(), body: raw }, params, this.certificate.publicKey);
-    if (problem) return { ...refuse(401, 'NotAuthenticated', 'The required information to complete authentication was not provided or was incorrect.'), headers: { 'x-emulator-auth-problem': problem } };
+          : signatureProblem(
+              { method: ex.method, url: `http://${ex.host}${ex.req.url}`, headers: ex.headerRecord(), body: raw },
+              params,
+              this.certificate.publicKey,
+            );
+    if (problem)
+      return {
+        ...refuse(401, 'NotAuthenticated', 'The required information to complete authentication was not provided or was incorrect.'),
+        headers: { 'x-emulator-auth-problem': problem },
+      };
     let jwk: unknown;
     try {
       jwk = createPublicKey({ key: Buffer.from(String(body.publicKey), 'base64'), format: 'der', type: 'spki' }).export({ format: 'jwk' });
@@ -86,6 +99,9 @@ export class OciIdentityService {
     const now = Math.floor(Date.now() / 1000);
     const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const signed = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ sub: /CN=([^\n]+)/.exec(this.certificate.subject)?.[1], tenant: this.tenancy, ptype: 'instance', iat: now, exp: now + TOKEN_TTL_S, jwk })}`;
-    return { status: 200, json: { token: `${signed}.${createSign('RSA-SHA256').update(signed).sign(this.issuer.privateKey, 'base64url')}` } };
+    return {
+      status: 200,
+      json: { token: `${signed}.${createSign('RSA-SHA256').update(signed).sign(this.issuer.privateKey, 'base64url')}` },
+    };
   }
 }

@@ -36,10 +36,15 @@ export class OciTrust {
     for (const [name, own] of sections) {
       const values = { ...(name === DEFAULT_PROFILE ? {} : sections.get(DEFAULT_PROFILE)), ...own };
       if (!values.key_file) continue;
-      const privateKey = privateKeyFromPem(fs.readFileSync(expandHome(values.key_file, env)), values.pass_phrase || undefined, `key_file of profile [${name}]`);
+      const privateKey = privateKeyFromPem(
+        fs.readFileSync(expandHome(values.key_file, env)),
+        values.pass_phrase || undefined,
+        `key_file of profile [${name}]`,
+      );
       const key = createPublicKey(privateKey);
       if (values.security_token_file) this.tokens.set(fs.readFileSync(expandHome(values.security_token_file, env), 'utf8').trim(), key);
-      else if (values.tenancy && values.user && values.fingerprint) this.apiKeys.set(`${values.tenancy}/${values.user}/${values.fingerprint}`, key);
+      else if (values.tenancy && values.user && values.fingerprint)
+        this.apiKeys.set(`${values.tenancy}/${values.user}/${values.fingerprint}`, key);
     }
   }
 

@@ -33,8 +33,14 @@ export function crc32cUpdate(crc: number, data: Uint8Array): number {
     const lo = (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) ^ c;
     const hi = data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24);
     c =
-      T7[lo & 0xff] ^ T6[(lo >>> 8) & 0xff] ^ T5[(lo >>> 16) & 0xff] ^ T4[lo >>> 24] ^
-      T3[hi & 0xff] ^ T2[(hi >>> 8) & 0xff] ^ T1[(hi >>> 16) & 0xff] ^ T0[hi >>> 24];
+      T7[lo & 0xff] ^
+      T6[(lo >>> 8) & 0xff] ^
+      T5[(lo >>> 16) & 0xff] ^
+      T4[lo >>> 24] ^
+      T3[hi & 0xff] ^
+      T2[(hi >>> 8) & 0xff] ^
+      T1[(hi >>> 16) & 0xff] ^
+      T0[hi >>> 24];
   }
   for (; i < n; i++) c = T0[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;

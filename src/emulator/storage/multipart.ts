@@ -26,10 +26,7 @@ export function parseContentType(value: string | undefined): ContentType {
 
 export class MultipartError extends Error {}
 
-export type MultipartEvent =
-  | { kind: 'partStart'; headers: Record<string, string> }
-  | { kind: 'data'; data: Buffer }
-  | { kind: 'partEnd' };
+export type MultipartEvent = { kind: 'partStart'; headers: Record<string, string> } | { kind: 'data'; data: Buffer } | { kind: 'partEnd' };
 
 const MAX_HEADER_BYTES = 64 * 1024;
 
@@ -44,10 +41,7 @@ type ParserState = 'preamble' | 'afterDelimiter' | 'headers' | 'body' | 'epilogu
  * and a part ending in LF or CRLF keeps those bytes in a CRLF body.
  * Throws MultipartError when the body is not well formed (e.g. no closing delimiter).
  */
-export async function* parseMultipart(
-  body: AsyncIterable<Buffer>,
-  boundary: string,
-): AsyncGenerator<MultipartEvent> {
+export async function* parseMultipart(body: AsyncIterable<Buffer>, boundary: string): AsyncGenerator<MultipartEvent> {
   if (!boundary) throw new MultipartError('missing multipart boundary');
   // Until the first delimiter's line break is seen, its own start is found with a bare LF.
   let delimiter = Buffer.from(`\n--${boundary}`, 'latin1');

@@ -63,7 +63,8 @@ export class StorageService {
       return undefined;
     }
     if ((match = OBJECTS_PATH.exec(path)) && ex.method === 'GET') return this.listObjects(ex, decode(match[1]));
-    if ((match = BUCKET_PATH.exec(path)) && ex.method === 'GET') return { status: 200, json: bucketResource(this.store.bucketRecords.get(decode(match[1]))!, ex.host) };
+    if ((match = BUCKET_PATH.exec(path)) && ex.method === 'GET')
+      return { status: 200, json: bucketResource(this.store.bucketRecords.get(decode(match[1]))!, ex.host) };
     return undefined;
   }
 
@@ -134,7 +135,13 @@ export class StorageService {
       const metadataPart = recordedParts[0] as { json: unknown };
       const metadata = metadataPart.json === '' ? {} : metadataPart.json;
       if (!isObject(metadata)) throw storageError(400, 'invalid', 'The metadata part of a multipart upload must be a JSON object.');
-      return { bucket, name: objectName(ex, metadata), checksums: digest.result(), contentType: stringField(metadata, 'contentType') ?? mediaType, metadata };
+      return {
+        bucket,
+        name: objectName(ex, metadata),
+        checksums: digest.result(),
+        contentType: stringField(metadata, 'contentType') ?? mediaType,
+        metadata,
+      };
     });
   }
 
@@ -158,14 +165,22 @@ export class StorageService {
    * is; the file becomes that object (with the request's x-goog-hash and ifGenerationMatch
    * checked), or is removed.
    */
-  private async storeUpload(ex: Exchange, receive: (file: FileHandle) => Promise<Omit<CommitRequest, 'file' | 'xGoogHash' | 'ifGenerationMatch'>>): Promise<Reply> {
+  private async storeUpload(
+    ex: Exchange,
+    receive: (file: FileHandle) => Promise<Omit<CommitRequest, 'file' | 'xGoogHash' | 'ifGenerationMatch'>>,
+  ): Promise<Reply> {
     const temp = this.store.tempPath();
     const file = await open(temp, 'w');
     let kept = false;
     try {
       const upload = await receive(file);
       await file.close();
-      const object = this.commitObject({ ...upload, file: temp, xGoogHash: ex.header('x-goog-hash'), ifGenerationMatch: ex.param('ifGenerationMatch') });
+      const object = this.commitObject({
+        ...upload,
+        file: temp,
+        xGoogHash: ex.header('x-goog-hash'),
+        ifGenerationMatch: ex.param('ifGenerationMatch'),
+      });
       kept = true;
       await this.store.save();
       return { status: 200, json: objectResource(object, ex.host) };
@@ -185,7 +200,8 @@ export class StorageService {
     this.checkGeneration(bucket, name, ifGenerationMatch);
     const declaredLength = ex.header('x-upload-content-length');
     const total = declaredLength !== undefined && /^\d+$/.test(declaredLength.trim()) ? Number(declaredLength) : null;
-    if (total !== null && total > UPLOAD_BODY_LIMIT) throw storageError(400, 'invalid', `Objects larger than ${UPLOAD_BODY_LIMIT} bytes are not supported.`);
+    if (total !== null && total > UPLOAD_BODY_LIMIT)
+      throw storageError(400, 'invalid', `Objects larger than ${UPLOAD_BODY_LIMIT} bytes are not supported.`);
     const session: UploadSession = {
       id: randomBytes(16).toString('hex'),
       bucket,
@@ -340,7 +356,8 @@ export class StorageService {
    */
   private checkGeneration(bucket: string, name: string, ifGenerationMatch: string | undefined): void {
     if (ifGenerationMatch === undefined) return;
-    if (!/^\d+$/.test(ifGenerationMatch)) throw storageError(400, 'invalid', `Invalid argument for ifGenerationMatch: ${JSON.stringify(ifGenerationMatch)}.`);
+    if (!/^\d+$/.test(ifGenerationMatch))
+      throw storageError(400, 'invalid', `Invalid argument for ifGenerationMatch: ${JSON.stringify(ifGenerationMatch)}.`);
     const live = this.store.getObject(bucket, name);
     const holds = ifGenerationMatch === '0' ? live === undefined : live?.generation === ifGenerationMatch;
     if (!holds) throw storageError(412, 'conditionNotMet', 'At least one of the pre-conditions you specified did not hold.');
@@ -585,7 +602,11 @@ function objectName(ex: Exchange, metadata: JsonObject): string {
   if (!name) throw storageError(400, 'required', 'Required object name.');
   // Bytes that were not UTF-8 reach us as U+FFFD (or as lone surrogates from JSON escapes).
   if (/[\r\n\uFFFD]|\p{Surrogate}/u.test(name) || Buffer.byteLength(name) > MAX_OBJECT_NAME_BYTES) {
-    throw storageError(400, 'invalid', `The object name ${JSON.stringify(name.slice(0, 100))} is not valid: object names are 1-${MAX_OBJECT_NAME_BYTES} bytes of UTF-8 without carriage returns or line feeds.`);
+    throw storageError(
+      400,
+      'invalid',
+      `The object name ${JSON.stringify(name.slice(0, 100))} is not valid: object names are 1-${MAX_OBJECT_NAME_BYTES} bytes of UTF-8 without carriage returns or line feeds.`,
+    );
   }
   return name;
 }
