@@ -4,6 +4,7 @@
 // the emulator as dist/emulator.js.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const common = {
@@ -32,13 +33,32 @@ const besideBundle = {
   },
 };
 
+/**
+ * undici's HTTP/1.1 client requires its HTTP/2 module at load, and that loads node:http2 (with
+ * node:fs/promises and readline behind it): about a third of undici's start-up, for a protocol this
+ * client never offers (no `allowH2`). The module stays in the bundle and loads only if a connection
+ * ever negotiates h2. The build fails if undici's text changes under it, rather than silently not
+ * deferring.
+ */
+const deferUndiciH2 = {
+  name: 'defer-undici-h2',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/ }, async (args) => {
+      const eager = "const connectH2 = require('./client-h2.js')";
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes(eager)) throw new Error(`${args.path}: expected "${eager}" (undici changed; update scripts/build.mjs)`);
+      return { contents: text.replace(eager, "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)"), loader: 'js' };
+    });
+  },
+};
+
 await build({
   ...common,
   entryPoints: ['src/main.ts'],
   outfile: 'dist/bundle.js',
   sourcemap: 'linked',
   external: ['google-auth-library'],
-  plugins: [besideBundle],
+  plugins: [besideBundle, deferUndiciH2],
   // import() becomes require(): see above.
   supported: { 'dynamic-import': false },
 });
