@@ -47,7 +47,10 @@ const deferUndiciH2 = {
       const eager = "const connectH2 = require('./client-h2.js')";
       const text = await readFile(args.path, 'utf8');
       if (!text.includes(eager)) throw new Error(`${args.path}: expected "${eager}" (undici changed; update scripts/build.mjs)`);
-      return { contents: text.replace(eager, "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)"), loader: 'js' };
+      return {
+        contents: text.replace(eager, "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)"),
+        loader: 'js',
+      };
     });
   },
 };
