@@ -1,8 +1,7 @@
 // undici dispatchers for the settings: one Agent for direct connections and one ProxyAgent per
 // proxy, made on first use. Only the dispatcher classes used are loaded (not undici's fetch,
 // WebSocket or cache), which keeps them out of the start-up path.
-import * as dns from 'node:dns';
-import { rootCertificates } from 'node:tls';
+import type * as dns from 'node:dns';
 import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
 import { bypassesProxy, type NetSettings, type ProxySettings } from './settings';
@@ -13,14 +12,15 @@ export function localhostLookup(hostname: string, options: dns.LookupOptions, ca
     const cb = callback as unknown as (err: null, address: string | dns.LookupAddress[], family?: number) => void;
     return options.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4);
   }
-  dns.lookup(hostname, options, callback as never);
+  // Required here: node:dns (like node:tls below) loads only if a command connects to a named host.
+  (require('node:dns') as typeof dns).lookup(hostname, options, callback as never);
 }
 
 /** TLS options of every connection (to servers, and to an https:// proxy). */
 export function tlsOptions(settings: NetSettings): { ca?: string[]; rejectUnauthorized: boolean } {
   return {
     // The custom bundle is trusted besides the system's roots, so a proxy's CA does not shut out the rest.
-    ...(settings.extraCa ? { ca: [...rootCertificates, settings.extraCa] } : {}),
+    ...(settings.extraCa ? { ca: [...(require('node:tls') as typeof import('node:tls')).rootCertificates, settings.extraCa] } : {}),
     rejectUnauthorized: !settings.insecure,
   };
 }
@@ -59,6 +59,8 @@ export class Dispatchers {
     const { timeoutMs } = this.settings;
     return {
       connections: this.connections,
+      // Node's default (--max-http-header-size), given here so that undici need not load node:http to ask.
+      maxHeaderSize: 16 * 1024,
       connectTimeout: timeoutMs,
       // Both count silence: the wait for an answer restarts with every body write, the body timer with every chunk.
       headersTimeout: timeoutMs,

@@ -16,7 +16,7 @@ test('the packed tarball installs into a clean prefix and runs', async (t) => {
   t.diagnostic(lines.filter((l) => /^(packed|installed|runs):/.test(l)).join('; '));
   const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   assert.equal(report.version, `gcloud-aip ${version}`);
-  // Only what runs: the launcher, the bundle (+ its code cache and the spinner), the license.
+  // Only what runs: the launcher, the bundle (+ its code cache, the spinner and undici's HTTP parser), the license.
   assert.deepEqual([...report.contents].sort(), [
     'package/LICENSE',
     'package/README.md',
@@ -25,6 +25,8 @@ test('the packed tarball installs into a clean prefix and runs', async (t) => {
     'package/dist/bundle.js.cache',
     'package/dist/cli.js',
     'package/dist/emulator.js',
+    'package/dist/llhttp-wasm.js',
+    'package/dist/llhttp_simd-wasm.js',
     'package/dist/ora.js',
     'package/package.json',
   ]);
