@@ -25,6 +25,8 @@ export function tlsOptions(settings: NetSettings): { ca?: string[]; rejectUnauth
   };
 }
 
+type Connector = import('undici').buildConnector.connector;
+
 export interface Route {
   dispatcher: Dispatcher;
   /** The proxy the request goes through, if any. */
@@ -61,6 +63,7 @@ export class Dispatchers {
       connections: this.connections,
       // Node's default (--max-http-header-size), given here so that undici need not load node:http to ask.
       maxHeaderSize: 16 * 1024,
+      // (Direct connections time their connecting in connector() below.)
       connectTimeout: timeoutMs,
       // Both count silence: the wait for an answer restarts with every body write, the body timer with every chunk.
       headersTimeout: timeoutMs,
@@ -71,7 +74,26 @@ export class Dispatchers {
   private agent(): Dispatcher {
     keepWasmOnBaselineTier();
     const Agent = require('undici/lib/dispatcher/agent') as typeof import('undici').Agent;
-    return new Agent({ ...this.common(), connect: { lookup: localhostLookup as never, ...tlsOptions(this.settings) } });
+    return new Agent({ ...this.common(), connect: this.connector() });
+  }
+
+  /**
+   * Opens the sockets of direct connections. The TLS options (and node:tls, and a CA bundle's
+   * parsing) are made on the first https:// connection, so a command that talks to a local http://
+   * emulator does not pay for them.
+   */
+  private connector(): Connector {
+    const buildConnector = require('undici/lib/core/connect') as typeof import('undici').buildConnector;
+    const common = { lookup: localhostLookup, timeout: this.settings.timeoutMs };
+    let plain: Connector | undefined;
+    let secure: Connector | undefined;
+    return (options, callback) => {
+      const connect =
+        options.protocol === 'https:'
+          ? (secure ??= buildConnector({ ...common, ...tlsOptions(this.settings) }))
+          : (plain ??= buildConnector(common));
+      return connect(options, callback);
+    };
   }
 
   /** CONNECT tunnels for https:// targets, absolute-URI forwarding for http:// ones (as Python's requests does). */
