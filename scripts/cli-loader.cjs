@@ -1,5 +1,5 @@
 'use strict';
-// dist/cli.js: loads the bundle (dist/bundle.js) through V8's code cache. Compiling the ~750 KB
+// dist/cli.js: loads the bundle (dist/bundle.js) through V8's code cache. Compiling the ~570 KB
 // bundle is most of the CLI's start-up; with the cache (dist/bundle.js.cache, written by the build
 // and rewritten by any run that finds it missing or made by another Node) it is a quick read.
 // Without a usable cache the bundle is compiled as usual: the cache only ever saves time.
