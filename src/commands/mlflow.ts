@@ -85,6 +85,7 @@ async function createModelVersion(options: ModelVersionsCreateOptions, ctx: Comm
     profile: options.ociProfile,
     oci: server.aiDataPlatformId !== undefined,
     env: ctx.env,
+    http: ctx.http(),
     warn: (message) => ctx.output.warning(message),
     authFlag: '--auth',
   });

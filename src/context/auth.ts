@@ -12,7 +12,7 @@ import { readBounded } from './bounded-read';
 import { pythonOsError } from '../flags/os-error';
 import { UserError } from '../errors';
 import type { GaxiosOptions } from 'gaxios';
-import { gaxiosTransport, headerDefaults, HttpClient, netSettings, NetworkError } from '../net';
+import { gaxiosTransport, headerDefaults, HttpClient, netSettings, NetworkError, NO_RETRY } from '../net';
 import { Output } from './output';
 import type { Properties } from './properties';
 import { CredentialStore, DEFAULT_UNIVERSE, type StoredCredential } from '../credentials/store';
@@ -476,13 +476,11 @@ export function tokenTransport(http: HttpClient): TokenTransport {
         }),
       ),
     get: async (url, headers, timeoutMs) => {
-      // A short bound for probes (the metadata server on a laptop does not answer): one attempt, and
-      // no proxy, as gcloud reads the metadata server.
-      if (timeoutMs !== undefined) {
-        const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
-        return { status: res.status, body: await res.text() };
-      }
-      return text(await http.request({ method: 'GET', url, headers, ...secret }));
+      // A short bound for probes (the metadata server on a laptop does not answer): one attempt, no
+      // proxy and no --log-http, as gcloud probes the metadata server.
+      const probe =
+        timeoutMs === undefined ? {} : { retry: NO_RETRY, signal: AbortSignal.timeout(timeoutMs), direct: true, unlogged: true };
+      return text(await http.request({ method: 'GET', url, headers, ...secret, ...probe }));
     },
     library: gaxiosTransport(http),
   };

@@ -97,6 +97,7 @@ export function planDeployRegistration(
     profile: options.mlflowOciProfile,
     oci: server.aiDataPlatformId !== undefined,
     env: ctx.env,
+    http: ctx.http(),
     warn: (message) => ctx.output.warning(message),
     authFlag: '--mlflow-auth',
   });

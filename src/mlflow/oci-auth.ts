@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { CommandContext } from '../cli/command';
 import { UserError } from '../errors';
+import type { HttpClient } from '../net';
 import {
   configFilePath,
   keyFingerprint,
@@ -44,6 +45,8 @@ export interface OciAuthOptions {
   /** Whether the tracking URI is the OCI AI Data Platform form. */
   oci: boolean;
   env: NodeJS.ProcessEnv;
+  /** The CLI's HTTP client (instance principals ask the metadata service and the federation endpoint). */
+  http: HttpClient;
   warn: (message: string) => void;
   /** The flag names, for messages (`--mlflow-auth`, or `--auth` on the standalone command). */
   authFlag: string;
@@ -75,19 +78,19 @@ export function requestSigner(options: OciAuthOptions): RequestSigner | undefine
     case 'security_token':
       return securityTokenSigner(options);
     case 'instance_principal':
-      return instancePrincipalSigner(options.env);
+      return instancePrincipalSigner(options.env, options.http);
     case 'resource_principal':
       return resourcePrincipalSigner(options.env, options.authFlag);
   }
 }
 
 /** The token is fetched on the first request (the metadata service is only there on OCI) and kept. */
-function instancePrincipalSigner(env: NodeJS.ProcessEnv): RequestSigner {
+function instancePrincipalSigner(env: NodeJS.ProcessEnv, http: HttpClient): RequestSigner {
   let key: Promise<SigningKey> | undefined;
   return {
     mode: 'instance_principal',
     keyIdForDisplay: 'ST$<instance principal session token>',
-    sign: async (request) => signRequest(request, await (key ??= instancePrincipalKey(env))),
+    sign: async (request) => signRequest(request, await (key ??= instancePrincipalKey(env, http))),
   };
 }
 

@@ -6,10 +6,12 @@
 // Both addresses can be moved, with the variables OCI's Go SDK reads, so the emulator serves them
 // in tests: OCI_METADATA_BASE_URL (default http://169.254.169.254/opc/v2) and
 // OCI_SDK_AUTH_CLIENT_REGION_URL (default https://auth.REGION.oraclecloud.com).
-// These few calls bypass the CLI's HTTP client on purpose: its --log-http prints bodies, and these
-// bodies are the instance's private key and the session token.
+// The calls go through the CLI's one HTTP client (the federation endpoint through the proxy and CA
+// settings; the link-local metadata service directly), one attempt each, with their answers (the
+// instance's private key, the session token) kept out of --log-http.
 import { createPrivateKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { UserError } from '../errors';
+import { type HttpClient, NO_RETRY } from '../net';
 import { signRequest, type SigningKey } from './oci-signer';
 
 export const DEFAULT_METADATA_BASE_URL = 'http://169.254.169.254/opc/v2';
@@ -22,11 +24,15 @@ interface Answer {
 }
 
 /** Fetches the instance's identity and exchanges it for a session token and its key. */
-export async function instancePrincipalKey(env: NodeJS.ProcessEnv): Promise<SigningKey> {
+export async function instancePrincipalKey(env: NodeJS.ProcessEnv, http: HttpClient): Promise<SigningKey> {
   const base = (env.OCI_METADATA_BASE_URL || DEFAULT_METADATA_BASE_URL).replace(/\/+$/, '');
   const metadata = async (path: string) => {
     const url = `${base}/${path}`;
-    const answer = await send(url, { headers: { authorization: 'Bearer Oracle' } }, 'the OCI instance metadata service');
+    const answer = await send(
+      http,
+      { method: 'GET', url, headers: { authorization: 'Bearer Oracle' }, direct: true },
+      'the OCI instance metadata service',
+    );
     if (answer.status !== 200)
       throw new UserError(`The OCI instance metadata service answered ${url} with HTTP ${answer.status}: ${describe(answer)}`);
     return answer.text;
@@ -61,7 +67,7 @@ export async function instancePrincipalKey(env: NodeJS.ProcessEnv): Promise<Sign
     { method: 'POST', url, headers: {}, body },
     { keyId: `${tenancy}/fed-x509/${certificate.fingerprint}`, privateKey: instanceKey },
   );
-  const response = await send(url, { method: 'POST', headers, body }, 'the OCI federation endpoint');
+  const response = await send(http, { method: 'POST', url, headers, body }, 'the OCI federation endpoint');
   let token: unknown;
   try {
     token = (JSON.parse(response.text) as { token?: unknown }).token;
@@ -76,10 +82,15 @@ export async function instancePrincipalKey(env: NodeJS.ProcessEnv): Promise<Sign
   return { keyId: `ST$${token}`, privateKey: session.privateKey };
 }
 
-async function send(url: string, init: RequestInit, what: string): Promise<Answer> {
+async function send(
+  http: HttpClient,
+  request: { method: string; url: string; headers: Record<string, string>; body?: string; direct?: boolean },
+  what: string,
+): Promise<Answer> {
+  const { url } = request;
   try {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    return { status: response.status, text: await response.text() };
+    const response = await http.request({ ...request, retry: NO_RETRY, signal: AbortSignal.timeout(TIMEOUT_MS), redactResponse: true });
+    return { status: response.status, text: response.body.toString('utf8') };
   } catch (err) {
     const reason = (err as Error)?.name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000}s` : describeFailure(err as Error);
     throw new UserError(
@@ -88,7 +99,7 @@ async function send(url: string, init: RequestInit, what: string): Promise<Answe
   }
 }
 
-/** fetch's "fetch failed" says little; its cause has the errno. */
+/** The client's message says little of a refused connection; its cause has the errno. */
 function describeFailure(err: Error): string {
   const cause = (err as Error & { cause?: NodeJS.ErrnoException }).cause;
   return cause?.code ?? cause?.message ?? err.message;

@@ -37,6 +37,10 @@ export interface HttpRequest {
   google?: boolean;
   /** Default: the client's (API_RETRY). */
   retry?: RetryPolicy;
+  /** Never through a proxy: the link-local metadata servers (GCE's, OCI's), which gcloud and OCI's SDKs reach directly. */
+  direct?: boolean;
+  /** Left out of --log-http, as gcloud leaves out its GCE metadata-server probe. */
+  unlogged?: boolean;
   /** What --log-http shows instead of the body (uploads, token requests). */
   bodySummary?: string;
   /** --log-http does not show the answer's body either (it holds a token). */
@@ -119,7 +123,7 @@ export class HttpClient {
     } catch (err) {
       throw new NetworkError(request.url, `Invalid URL [${request.url}]`, err as Error, false);
     }
-    const route = this.dispatchers.route(url);
+    const route = this.dispatchers.route(url, request.direct);
     if (this.options.settings.insecure && url.protocol === 'https:' && !this.unverifiedHosts.has(url.hostname)) {
       this.unverifiedHosts.add(url.hostname);
       this.output.warning(
@@ -183,7 +187,7 @@ export class HttpClient {
     const streamed = raw !== undefined && typeof raw === 'object' && !Buffer.isBuffer(raw) ? raw : undefined;
     const body = streamed ? { [Symbol.asyncIterator]: () => streamed.chunks()[Symbol.asyncIterator]() } : raw;
     if (raw !== undefined) headers['content-length'] = String(streamed ? streamed.length : Buffer.byteLength(raw as string | Buffer));
-    const logHttp = this.options.logHttp;
+    const logHttp = this.options.logHttp && !request.unlogged;
     if (logHttp) {
       const shown = request.bodySummary ?? (raw === undefined || streamed ? '' : raw.toString());
       this.output.raw(requestBlock(request.method, request.url, headers, shown));

@@ -43,9 +43,10 @@ export class Dispatchers {
     private readonly connections: number,
   ) {}
 
-  route(url: URL): Route {
+  /** `direct`: no proxy, whatever the settings. */
+  route(url: URL, direct = false): Route {
     const proxy = url.protocol === 'https:' ? this.settings.httpsProxy : this.settings.httpProxy;
-    if (!proxy || bypassesProxy(url, proxy.noProxy)) return { dispatcher: (this.direct ??= this.agent()) };
+    if (direct || !proxy || bypassesProxy(url, proxy.noProxy)) return { dispatcher: (this.direct ??= this.agent()) };
     let dispatcher = this.viaProxy.get(proxy);
     if (!dispatcher) this.viaProxy.set(proxy, (dispatcher = this.proxyAgent(proxy)));
     return { dispatcher, proxy };

@@ -12,6 +12,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { requestSigner } from '../../src/mlflow/oci-auth';
 import { createModel, emulatorEnv, FIXTURES, runCli, scratch } from '../helpers';
 import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PASS_PHRASE, PLAIN_FP, sessionToken } from '../oci-helpers';
+import { testHttp } from '../support/net';
 
 const PLATFORM = 'ocid1.aidataplatform.oc1.iad.signed';
 const ORIGIN = path.join(FIXTURES, 'models', 'tf-saved-model');
@@ -116,7 +117,7 @@ interface ModelVersion {
 
 async function search(filter: string): Promise<ModelVersion[]> {
   // The emulator's own route for inspecting the registry, signed as any OCI client would sign it.
-  const signer = requestSigner({ oci: true, env: { HOME: env.HOME }, warn: () => undefined, authFlag: '--auth' })!;
+  const signer = requestSigner({ oci: true, env: { HOME: env.HOME }, http: testHttp(), warn: () => undefined, authFlag: '--auth' })!;
   const url = `${oci}/api/2.0/mlflow/model-versions/search?filter=${encodeURIComponent(filter)}`;
   const res = await fetch(url, { headers: await signer.sign({ method: 'GET', url, headers: {} }) });
   assert.equal(res.status, 200);
@@ -244,6 +245,9 @@ describe('OCI request signing against the emulator', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /signed \(instance_principal\) with keyId \[ST\$<instance principal session token>\]/);
     assert.doesNotMatch(r.stderr + r.stdout, /PRIVATE KEY|eyJ/);
+    // Through the CLI's one client: the metadata and federation requests are in --log-http, answers redacted.
+    assert.match(r.stderr, /^uri: http:\/\/127\.0\.0\.1:\d+\/opc\/v2\/identity\/key\.pem$/m);
+    assert.match(r.stderr, /^uri: http:\/\/127\.0\.0\.1:\d+\/v1\/x509$/m);
     const [federation, ...rest] = emulator.requests().filter((q) => q.path === '/v1/x509');
     assert.equal(rest.length, 0, 'one token for the whole run');
     assert.equal(federation.status, 200);
@@ -323,7 +327,7 @@ describe('OCI request signing against the emulator', () => {
   });
 
   test("a tampered signature, body or date is refused with OCI's error body and an opc-request-id", async () => {
-    const signer = requestSigner({ oci: true, env: { HOME: env.HOME }, warn: () => undefined, authFlag: '--auth' })!;
+    const signer = requestSigner({ oci: true, env: { HOME: env.HOME }, http: testHttp(), warn: () => undefined, authFlag: '--auth' })!;
     const url = `${oci}/api/2.0/mlflow/registered-models/create`;
     const body = JSON.stringify({ name: 'iris-tampered' });
     const headers = await signer.sign({ method: 'POST', url, headers: {}, body });

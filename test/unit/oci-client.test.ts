@@ -67,8 +67,8 @@ describe('OCI error wording', () => {
 
   test('401 on a signed request names the keyId that signed', async () => {
     const { env } = ociHome(`[DEFAULT]\ntenancy=t\nuser=u\nfingerprint=${PLAIN_FP}\nkey_file=~/.oci/api_key.pem\n`);
-    const signer = requestSigner({ oci: true, env, warn: () => undefined, authFlag: '--auth' });
     const { http, sent } = ociHttp([{ status: 401, body: { code: 'NotAuthenticated', message: 'm' } }]);
+    const signer = requestSigner({ oci: true, env, http, warn: () => undefined, authFlag: '--auth' });
     await assert.rejects(
       registerModelVersion(new MlflowClient(SERVER, http, signer), REQUEST, quiet()),
       new RegExp(`The request was signed \\(api_key\\) with keyId \\[t/u/${PLAIN_FP}\\]: check that OCI knows this key`),

@@ -10,6 +10,7 @@ import { chooseAuthMode, requestSigner, type OciAuthOptions } from '../../src/ml
 import { configFilePath, parseConfigText, profileName, readProfile } from '../../src/mlflow/oci-config';
 import { parseSignatureHeader, signatureProblem } from '../../src/mlflow/oci-signer';
 import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PLAIN_FP, sessionToken } from '../oci-helpers';
+import { testHttp } from '../support/net';
 
 const OCI = OCI_FIXTURES;
 const home = ociHome;
@@ -17,7 +18,7 @@ const URL_ = 'https://adp.example.com/20260430/aiDataPlatforms/ocid1.p/mlops/api
 
 function options(env: NodeJS.ProcessEnv, extra: Partial<OciAuthOptions> = {}): OciAuthOptions & { warnings: string[] } {
   const warnings: string[] = [];
-  return { oci: true, env, warn: (m) => warnings.push(m), authFlag: '--mlflow-auth', warnings, ...extra };
+  return { oci: true, env, http: testHttp(), warn: (m) => warnings.push(m), authFlag: '--mlflow-auth', warnings, ...extra };
 }
 
 const PROFILES = `# written by oci setup config
