@@ -49,15 +49,20 @@ function commandWords(tokens: ArgToken[]): { words: string[]; rest: ArgToken[] }
   return { words, rest };
 }
 
-/** Routes the command words through a commander tree built from the registry. */
+/**
+ * Routes the command words through a commander tree built from the registry: only the part of it
+ * the words can reach (their release track, their first group), which is all a run needs.
+ */
 async function route(tokens: ArgToken[]): Promise<Route | GroupRoute> {
   const { words, rest } = commandWords(tokens);
   let found: Route | undefined;
   const program = new Command('gcloud').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  for (const track of ['GA', 'BETA', 'ALPHA'] as Track[]) {
+  const wordTrack = TRACK_WORDS[words[0]] ?? 'GA';
+  const firstGroup = wordTrack === 'GA' ? words[0] : words[1];
+  for (const track of [wordTrack]) {
     const root = track === 'GA' ? program : program.command(track.toLowerCase());
     const groups = new Map<string, Command>();
-    for (const command of COMMANDS.filter((c) => c.tracks.includes(track))) {
+    for (const command of COMMANDS.filter((c) => c.tracks.includes(track) && c.path[0] === firstGroup)) {
       let parent = root;
       command.path.forEach((word, i) => {
         const key = command.path.slice(0, i + 1).join(' ');
