@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { HELP_SEARCH_ADVICE } from '../../src/flags/suggest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, createModel, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
+import { readAnswer, type MlAnswer } from '../support/json';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING models/versions/operations differential tests: `gcloud` is not on PATH ***\n\n');
@@ -107,14 +108,14 @@ function normalize(text: string, project: string, dir: string): string {
   );
 }
 
-async function api(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<any> {
+async function api(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<MlAnswer> {
   const res = await fetch(`${emulator.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-  return res.json();
+  return readAnswer<MlAnswer>(res);
 }
 
 /** Models m1 (versions v1 — the default — and v2, both READY) and empty; returns v1's create operation id. */
