@@ -2,11 +2,10 @@
 // emulator; exit codes, ml API requests (method, path, query, body, auth) and staged objects must
 // match. Skipped — loudly — where gcloud is not installed (CI machines have only Node).
 import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
-import { CLI, createBucket, createModel, emulatorEnv, FIXTURES, gcloudAvailable, runCommand, scratch } from '../helpers';
+import { createBucket, createModel, FIXTURES, gcloudAvailable } from '../helpers';
+import { assertSameAsGcloud, type DiffRun } from '../support/differential';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) {
@@ -190,6 +189,9 @@ const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Re
   { name: 'config with bad fields', args: ['v1', '--model', 'm1', '--config', path.join(FIXTURES, 'config', 'disallowed-fields.yaml')] },
 ];
 
+/** Each run stages into a bucket of its own project. */
+const bucketOf = (run: DiffRun) => `staging-${run.project}`;
+
 describe('gcloud vs gcloud-aip on the emulator', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
   let emulator: RunningEmulator;
   before(async () => {
@@ -200,37 +202,26 @@ describe('gcloud vs gcloud-aip on the emulator', { skip: HAVE_GCLOUD ? false : '
   });
 
   for (const c of CASES) {
-    test(c.name, async () => {
-      const observed: Observed[] = [];
-      for (const cli of [['gcloud'], [process.execPath, CLI]]) {
+    test(c.name, () =>
+      assertSameAsGcloud(emulator, {
+        env: c.env,
         // A fresh model per run so both see the same server state.
-        const s = scratch();
-        const project = `p-${Math.random().toString(36).slice(2, 8)}`;
-        await createModel(emulator.port, project, 'm1');
-        await createModel(emulator.port, `${project}-other`, 'm1');
-        const bucket = `staging-${project}`;
-        await createBucket(emulator.port, project, bucket);
-        const args = c.args.map((a) => a.replace('{PROJECT}', project).replace('{BUCKET}', bucket));
-        emulator.clearRequests();
-        const env = {
-          ...s.env,
-          ...emulatorEnv(emulator.port),
-          CLOUDSDK_CORE_PROJECT: project,
-          CLOUDSDK_AI_PLATFORM_REGION: 'global',
-          ...c.env,
-        };
-        const [cmd, ...pre] = cli;
-        const track = args[0] === 'beta' || args[0] === 'alpha' ? [args.shift()!] : [];
-        const r = await runCommand(cmd, [...pre, ...track, 'ai-platform', 'versions', 'create', ...args], env, s.dir);
-        const summary = summarize(emulator.requests(), r.code);
-        summary.ml = JSON.parse(JSON.stringify(summary.ml).split(project).join('<PROJECT>'));
-        summary.objects = await listObjects(emulator.port, bucket);
-        summary.ml = JSON.parse(JSON.stringify(summary.ml).split(bucket).join('<BUCKET>'));
-        observed.push(summary);
-        fs.rmSync(s.dir, { recursive: true, force: true });
-      }
-      const [gcloud, clone] = observed;
-      assert.deepEqual(clone, gcloud);
-    });
+        prepare: async (run) => {
+          await createModel(emulator.port, run.project, 'm1');
+          await createModel(emulator.port, `${run.project}-other`, 'm1');
+          await createBucket(emulator.port, run.project, bucketOf(run));
+          const args = c.args.map((a) => a.replace('{PROJECT}', run.project).replace('{BUCKET}', bucketOf(run)));
+          const track = args[0] === 'beta' || args[0] === 'alpha' ? [args.shift()!] : [];
+          return [...track, 'ai-platform', 'versions', 'create', ...args];
+        },
+        observe: async (run, result) => {
+          const summary = summarize(emulator.requests(), result.code);
+          summary.ml = JSON.parse(JSON.stringify(summary.ml).split(run.project).join('<PROJECT>'));
+          summary.objects = await listObjects(emulator.port, bucketOf(run));
+          summary.ml = JSON.parse(JSON.stringify(summary.ml).split(bucketOf(run)).join('<BUCKET>'));
+          return summary;
+        },
+      }),
+    );
   }
 });
