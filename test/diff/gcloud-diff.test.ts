@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import * as path from 'node:path';
 import { startEmulator, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
 import { createBucket, createModel, FIXTURES, gcloudAvailable } from '../helpers';
-import { assertSameAsGcloud, type DiffRun } from '../support/differential';
+import { aiPlatformArgs, assertSameAsGcloud, type DiffRun } from '../support/differential';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) {
@@ -211,8 +211,7 @@ describe('gcloud vs gcloud-aip on the emulator', { skip: HAVE_GCLOUD ? false : '
           await createModel(emulator.port, `${run.project}-other`, 'm1');
           await createBucket(emulator.port, run.project, bucketOf(run));
           const args = c.args.map((a) => a.replace('{PROJECT}', run.project).replace('{BUCKET}', bucketOf(run)));
-          const track = args[0] === 'beta' || args[0] === 'alpha' ? [args.shift()!] : [];
-          return [...track, 'ai-platform', 'versions', 'create', ...args];
+          return aiPlatformArgs(args, 'versions', 'create');
         },
         observe: async (run, result) => {
           const summary = summarize(emulator.requests(), result.code);

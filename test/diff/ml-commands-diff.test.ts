@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { HELP_SEARCH_ADVICE } from '../../src/flags/suggest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { createModel, gcloudAvailable } from '../helpers';
-import { assertSameAsGcloud, type DiffRun, normalizeRun, observeMl, seedVersions } from '../support/differential';
+import { aiPlatformArgs, assertSameAsGcloud, type DiffRun, normalizeRun, observeMl, seedVersions } from '../support/differential';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING models/versions/operations differential tests: `gcloud` is not on PATH ***\n\n');
@@ -127,8 +127,7 @@ describe('gcloud vs gcloud-aip: models, versions, operations', { skip: HAVE_GCLO
         prepare: async (run) => {
           const op = await seed(emulator, run.project);
           const args = c.args.map((a) => a.replace('{PROJECT}', run.project).replace('{OP}', op));
-          const track = args[0] === 'beta' || args[0] === 'alpha' ? [args.shift()!] : [];
-          return [...track, 'ai-platform', ...args];
+          return aiPlatformArgs(args);
         },
         observe: (run, result) => observeMl(emulator, result, (text) => normalize(text, run)),
       }),

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { createModel, emulatorEnv, FIXTURES, runCli, scratch, TOKEN } from '../helpers';
+import { deployIris } from '../support/deploy';
 
 let emulator: RunningEmulator;
 let env: NodeJS.ProcessEnv;
@@ -44,19 +45,7 @@ describe('versions create (GA) against the emulator', () => {
 
   test('local origin: stages the directory, deploys it, prints the READY version as YAML', async () => {
     emulator.clearRequests();
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-local',
-        '--model=iris',
-        `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`,
-        '--staging-bucket=gs://staging-e2e',
-        '--format=json',
-      ],
-      env,
-    );
+    const r = await deployIris('v-local', 'staging-e2e', ['--format=json'], env);
     assert.equal(r.code, 0, r.stderr);
     const version = JSON.parse(r.stdout);
     assert.equal(version.state, 'READY');

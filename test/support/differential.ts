@@ -92,3 +92,10 @@ export async function seedVersions(emulator: RunningEmulator, project: string): 
   await callMl(emulator, 'GET', `v1/projects/${project}/operations`); // settles both (no delay)
   return created.name.split('/').pop()!;
 }
+
+/** `[track] ai-platform COMMAND… ARGS…`: a case's arguments may start with its release track (beta, alpha), which goes first. */
+export function aiPlatformArgs(args: string[], ...command: string[]): string[] {
+  const [first, ...rest] = args;
+  if (first === 'beta' || first === 'alpha') return [first, 'ai-platform', ...command, ...rest];
+  return ['ai-platform', ...command, ...args];
+}
