@@ -11,3 +11,8 @@ export function deployIris(version: string, bucket: string, flags: string[], env
   const argv = ['ai-platform', 'versions', 'create', version, '--model=iris', `--origin=${TF_MODEL}`, `--staging-bucket=gs://${bucket}`];
   return runCli([...argv, ...flags], env);
 }
+
+/** `ai-platform versions create VERSION --model iris FLAGS…`. */
+export function createIrisVersion(version: string, flags: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return runCli(['ai-platform', 'versions', 'create', version, '--model', 'iris', ...flags], env);
+}
