@@ -2,12 +2,12 @@
 // run the same command against the same emulator state (a fresh project each); exit code, ml API
 // requests (method, path, query, body), stdout and stderr must match. Skipped — loudly — where
 // gcloud is not installed.
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe } from 'node:test';
 import { HELP_SEARCH_ADVICE } from '../../src/flags/suggest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import type { RunningEmulator } from '../../src/emulator';
 import { createModel, gcloudAvailable } from '../helpers';
-import { aiPlatformArgs, assertSameAsGcloud, type DiffRun, normalizeRun, observeMl, seedVersions } from '../support/differential';
+import { suiteEmulator, uploadIrisFixture } from '../support/emulator';
+import { aiPlatformArgs, type DiffRun, normalizeRun, observeMl, seedVersions, testEachAgainstGcloud } from '../support/differential';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING models/versions/operations differential tests: `gcloud` is not on PATH ***\n\n');
@@ -107,30 +107,13 @@ async function seed(emulator: RunningEmulator, project: string): Promise<string>
 }
 
 describe('gcloud vs gcloud-aip: models, versions, operations', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
-  let emulator: RunningEmulator;
-  before(async () => {
-    emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] });
-    const res = await fetch(`${emulator.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, {
-      method: 'POST',
-      body: 'model',
-    });
-    assert.equal(res.status, 200);
-  });
-  after(async () => {
-    await emulator?.close();
-  });
-
-  for (const c of CASES) {
-    test(c.name, () =>
-      assertSameAsGcloud(emulator, {
-        env: c.env,
-        prepare: async (run) => {
-          const op = await seed(emulator, run.project);
-          const args = c.args.map((a) => a.replace('{PROJECT}', run.project).replace('{OP}', op));
-          return aiPlatformArgs(args);
-        },
-        observe: (run, result) => observeMl(emulator, result, (text) => normalize(text, run)),
-      }),
-    );
-  }
+  const suite = suiteEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] }, uploadIrisFixture);
+  testEachAgainstGcloud(CASES, suite, (c, emulator) => ({
+    prepare: async (run) => {
+      const op = await seed(emulator, run.project);
+      const args = c.args.map((a) => a.replace('{PROJECT}', run.project).replace('{OP}', op));
+      return aiPlatformArgs(args);
+    },
+    observe: (run, result) => observeMl(emulator, result, (text) => normalize(text, run)),
+  }));
 });

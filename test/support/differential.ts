@@ -3,6 +3,7 @@
 // points both at the emulator, the ml requests and output as compared, and what differs between runs.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator';
 import { CLI, emulatorEnv, runCommand, scratch, type RunResult } from '../helpers';
 import { readAnswer, type MlAnswer } from './json';
@@ -43,6 +44,20 @@ export async function assertSameAsGcloud(emulator: RunningEmulator, c: DiffCase)
   }
   const [gcloud, clone] = observed;
   assert.deepEqual(clone, gcloud);
+}
+
+/** Declares a test per case, comparing gcloud and gcloud-aip (with the case's env) on the suite's emulator as `diff` says. */
+export function testEachAgainstGcloud<C extends { name: string; env?: NodeJS.ProcessEnv }>(
+  cases: C[],
+  suite: () => RunningEmulator,
+  diff: (c: C, emulator: RunningEmulator) => Omit<DiffCase, 'env'>,
+): void {
+  for (const c of cases) {
+    test(c.name, () => {
+      const emulator = suite();
+      return assertSameAsGcloud(emulator, { env: c.env, ...diff(c, emulator) });
+    });
+  }
 }
 
 /** Exit code, ml v1 requests (method, path, query, body, status), stdout and stderr, each passed through `clean`. */
