@@ -58,7 +58,7 @@ function leafPage(kind: 0x0d | 0x0a, cells: Buffer[], first: boolean): Buffer {
   page[headerAt] = kind;
   page.writeUInt16BE(cells.length, headerAt + 3);
   page.writeUInt16BE(contentStart === PAGE ? 0 : contentStart, headerAt + 5);
-  pointers.forEach((p, i) => page.writeUInt16BE(p, headerAt + 8 + 2 * i));
+  for (const [i, p] of pointers.entries()) page.writeUInt16BE(p, headerAt + 8 + 2 * i);
   return page;
 }
 

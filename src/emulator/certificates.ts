@@ -114,7 +114,7 @@ function ipv6Bytes(address: string): Buffer {
   const missing = 8 - groups(head).length - groups(tail).length;
   const all = address.includes('::') ? [...groups(head), ...Array(missing).fill('0'), ...groups(tail)] : groups(head);
   const out = Buffer.alloc(16);
-  all.forEach((group, i) => out.writeUInt16BE(parseInt(group, 16), i * 2));
+  for (const [i, group] of all.entries()) out.writeUInt16BE(parseInt(group, 16), i * 2);
   return out;
 }
 

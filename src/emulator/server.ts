@@ -272,7 +272,10 @@ function writeHalfAndCut(res: ServerResponse, reply: Reply, cutAt: number): void
   const cut = () => {
     res.socket?.destroy();
   };
-  if (payload.length === 0 || res.headersSent) return cut();
+  if (payload.length === 0 || res.headersSent) {
+    cut();
+    return;
+  }
   res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': String(payload.length) });
   res.write(payload.subarray(0, Math.floor(cutAt * payload.length)), cut);
 }

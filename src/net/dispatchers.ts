@@ -10,7 +10,9 @@ import { bypassesProxy, type NetSettings, type ProxySettings } from './settings'
 export function localhostLookup(hostname: string, options: dns.LookupOptions, callback: (...args: never[]) => void): void {
   if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
     const cb = callback as unknown as (err: null, address: string | dns.LookupAddress[], family?: number) => void;
-    return options.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4);
+    if (options.all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
+    else cb(null, '127.0.0.1', 4);
+    return;
   }
   // Required here: node:dns (like node:tls below) loads only if a command connects to a named host.
   (require('node:dns') as typeof dns).lookup(hostname, options, callback as never);

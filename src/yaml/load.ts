@@ -130,7 +130,7 @@ function withoutPlaceholders(value: unknown, placeholder: string, seen = new Set
   if (value === null || typeof value !== 'object' || seen.has(value)) return value;
   seen.add(value);
   if (Array.isArray(value)) {
-    value.forEach((item) => withoutPlaceholders(item, placeholder, seen));
+    for (const item of value) withoutPlaceholders(item, placeholder, seen);
     return value;
   }
   const record = value as Record<string, unknown>;

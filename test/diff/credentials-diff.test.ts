@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { CLI, emulatorEnv, FIXTURES, gcloudAvailable, runCommand, scratch } from '../helpers';
+import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
+import { deployIris } from '../support/deploy';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING credential differential tests: `gcloud` is not on PATH ***\n\n');
@@ -86,21 +87,7 @@ describe("gcloud and gcloud-aip act as the same principal from gcloud's credenti
     emulator.clearRequests();
     const model = await runCommand(process.execPath, [CLI, 'ai-platform', 'models', 'create', 'iris', '--region=global'], env);
     assert.equal(model.code, 0, model.stderr);
-    const deploy = await runCommand(
-      process.execPath,
-      [
-        CLI,
-        'ai-platform',
-        'versions',
-        'create',
-        'v1',
-        '--model=iris',
-        `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`,
-        '--staging-bucket=gs://staging-diff',
-        '--format=value(state)',
-      ],
-      env,
-    );
+    const deploy = await deployIris('v1', 'staging-diff', ['--format=value(state)'], env);
     assert.equal(deploy.code, 0, deploy.stderr);
     assert.equal(deploy.stdout.trim(), 'READY');
     const api = emulator.requests().filter((q) => q.path !== '/token');

@@ -1,12 +1,12 @@
 // Differential tests: the real gcloud and gcloud-aip run the same GA commands against the same
 // emulator; exit codes, ml API requests (method, path, query, body, auth) and staged objects must
 // match. Skipped — loudly — where gcloud is not installed (CI machines have only Node).
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
+import { describe } from 'node:test';
 import * as path from 'node:path';
-import { startEmulator, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
-import { CLI, createBucket, createModel, emulatorEnv, FIXTURES, gcloudAvailable, runCommand, scratch } from '../helpers';
+import type { RecordedRequest } from '../../src/emulator';
+import { createBucket, createModel, FIXTURES, gcloudAvailable } from '../helpers';
+import { suiteEmulator } from '../support/emulator';
+import { aiPlatformArgs, type DiffRun, testEachAgainstGcloud } from '../support/differential';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) {
@@ -47,6 +47,9 @@ async function listObjects(port: number, bucket: string): Promise<unknown[]> {
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
+/** v1 of m1 from a gs:// origin, without waiting for the operation. */
+const ASYNC_V1 = ['v1', '--model', 'm1', '--origin', 'gs://f/', '--async'];
+
 const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Record<string, string> }[] = [
   { name: 'gs origin, wait', args: ['v1', '--model', 'm1', '--origin', 'gs://fixture/iris/'] },
   {
@@ -76,35 +79,11 @@ const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Re
   },
   {
     name: 'autoscaling flags',
-    args: [
-      'v1',
-      '--model',
-      'm1',
-      '--origin',
-      'gs://f/',
-      '--async',
-      '--min-nodes',
-      '2',
-      '--max-nodes',
-      '5',
-      '--metric-targets',
-      'gpu-duty-cycle=70,cpu-usage=60',
-    ],
+    args: [...ASYNC_V1, '--min-nodes', '2', '--max-nodes', '5', '--metric-targets', 'gpu-duty-cycle=70,cpu-usage=60'],
   },
   {
     name: 'accelerator',
-    args: [
-      'v1',
-      '--model',
-      'm1',
-      '--origin',
-      'gs://f/',
-      '--async',
-      '--machine-type',
-      'n1-standard-4',
-      '--accelerator',
-      'type=nvidia-tesla-t4,count=2',
-    ],
+    args: [...ASYNC_V1, '--machine-type', 'n1-standard-4', '--accelerator', 'type=nvidia-tesla-t4,count=2'],
   },
   {
     name: 'local origin upload',
@@ -125,7 +104,7 @@ const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Re
   },
   { name: 'flags file', args: ['v1', '--flags-file', path.join(FIXTURES, 'flags-files', 'deploy.yaml'), '--async'] },
   { name: 'full model resource name', args: ['v1', '--model', 'projects/{PROJECT}-other/models/m1', '--origin', 'gs://f/', '--async'] },
-  { name: 'billing project', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--billing-project', 'payer'] },
+  { name: 'billing project', args: [...ASYNC_V1, '--billing-project', 'payer'] },
   { name: 'missing model: 404', args: ['v1', '--model', 'nope', '--origin', 'gs://f/'] },
   { name: 'unknown flag', args: ['v1', '--model', 'm1', '--origin', 'gs://f/', '--bogus'] },
   { name: 'missing version', args: ['--model', 'm1'] },
@@ -161,12 +140,7 @@ const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Re
     name: 'beta: explanations and user code',
     args: [
       'beta',
-      'v1',
-      '--model',
-      'm1',
-      '--origin',
-      'gs://f/',
-      '--async',
+      ...ASYNC_V1,
       '--explanation-method',
       'xrai',
       '--num-integral-steps',
@@ -183,54 +157,33 @@ const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Re
   },
   {
     name: 'alpha: sampled shapley',
-    args: ['alpha', 'v1', '--model', 'm1', '--origin', 'gs://f/', '--async', '--explanation-method', 'sampled-shapley', '--num-paths', '9'],
+    args: ['alpha', ...ASYNC_V1, '--explanation-method', 'sampled-shapley', '--num-paths', '9'],
   },
   { name: 'alpha: no origin, no image', args: ['alpha', 'v1', '--model', 'm1'] },
   { name: 'beta: port out of range', args: ['beta', 'v1', '--model', 'm1', '--image', 'i', '--ports', '70000'] },
   { name: 'config with bad fields', args: ['v1', '--model', 'm1', '--config', path.join(FIXTURES, 'config', 'disallowed-fields.yaml')] },
 ];
 
-describe('gcloud vs gcloud-aip on the emulator', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
-  let emulator: RunningEmulator;
-  before(async () => {
-    emulator = await startEmulator({ port: 0, operationDelayMs: 0 });
-  });
-  after(async () => {
-    await emulator?.close();
-  });
+/** Each run stages into a bucket of its own project. */
+const bucketOf = (run: DiffRun) => `staging-${run.project}`;
 
-  for (const c of CASES) {
-    test(c.name, async () => {
-      const observed: Observed[] = [];
-      for (const cli of [['gcloud'], [process.execPath, CLI]]) {
-        // A fresh model per run so both see the same server state.
-        const s = scratch();
-        const project = `p-${Math.random().toString(36).slice(2, 8)}`;
-        await createModel(emulator.port, project, 'm1');
-        await createModel(emulator.port, `${project}-other`, 'm1');
-        const bucket = `staging-${project}`;
-        await createBucket(emulator.port, project, bucket);
-        const args = c.args.map((a) => a.replace('{PROJECT}', project).replace('{BUCKET}', bucket));
-        emulator.clearRequests();
-        const env = {
-          ...s.env,
-          ...emulatorEnv(emulator.port),
-          CLOUDSDK_CORE_PROJECT: project,
-          CLOUDSDK_AI_PLATFORM_REGION: 'global',
-          ...c.env,
-        };
-        const [cmd, ...pre] = cli;
-        const track = args[0] === 'beta' || args[0] === 'alpha' ? [args.shift()!] : [];
-        const r = await runCommand(cmd, [...pre, ...track, 'ai-platform', 'versions', 'create', ...args], env, s.dir);
-        const summary = summarize(emulator.requests(), r.code);
-        summary.ml = JSON.parse(JSON.stringify(summary.ml).split(project).join('<PROJECT>'));
-        summary.objects = await listObjects(emulator.port, bucket);
-        summary.ml = JSON.parse(JSON.stringify(summary.ml).split(bucket).join('<BUCKET>'));
-        observed.push(summary);
-        fs.rmSync(s.dir, { recursive: true, force: true });
-      }
-      const [gcloud, clone] = observed;
-      assert.deepEqual(clone, gcloud);
-    });
-  }
+describe('gcloud vs gcloud-aip on the emulator', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
+  const suite = suiteEmulator({ port: 0, operationDelayMs: 0 });
+  testEachAgainstGcloud(CASES, suite, (c, emulator) => ({
+    // A fresh model per run so both see the same server state.
+    prepare: async (run) => {
+      await createModel(emulator.port, run.project, 'm1');
+      await createModel(emulator.port, `${run.project}-other`, 'm1');
+      await createBucket(emulator.port, run.project, bucketOf(run));
+      const args = c.args.map((a) => a.replace('{PROJECT}', run.project).replace('{BUCKET}', bucketOf(run)));
+      return aiPlatformArgs(args, 'versions', 'create');
+    },
+    observe: async (run, result) => {
+      const summary = summarize(emulator.requests(), result.code);
+      summary.ml = JSON.parse(JSON.stringify(summary.ml).split(run.project).join('<PROJECT>'));
+      summary.objects = await listObjects(emulator.port, bucketOf(run));
+      summary.ml = JSON.parse(JSON.stringify(summary.ml).split(bucketOf(run)).join('<BUCKET>'));
+      return summary;
+    },
+  }));
 });

@@ -2,12 +2,12 @@
 // run the same command against the same emulator state (a fresh project each); exit code, ml API
 // requests (method, path, query, body), stdout and stderr must match. Skipped — loudly — where
 // gcloud is not installed.
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
+import { describe } from 'node:test';
 import { HELP_SEARCH_ADVICE } from '../../src/flags/suggest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { CLI, createModel, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
+import type { RunningEmulator } from '../../src/emulator';
+import { createModel, gcloudAvailable } from '../helpers';
+import { suiteEmulator, uploadIrisFixture } from '../support/emulator';
+import { aiPlatformArgs, type DiffRun, normalizeRun, observeMl, seedVersions, testEachAgainstGcloud } from '../support/differential';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING models/versions/operations differential tests: `gcloud` is not on PATH ***\n\n');
@@ -91,93 +91,29 @@ const CASES: Case[] = [
   { name: 'beta operations cancel: already done', args: ['beta', 'operations', 'cancel', '{OP}'] },
 ];
 
-/** Made-up ids, times and etags differ between runs; the project and scratch directory are per run. */
-function normalize(text: string, project: string, dir: string): string {
-  return (
-    text
-      .split(dir)
-      .join('<DIR>')
-      .split(project)
-      .join('<PROJECT>')
-      .replace(/-\d{13}\b/g, '-<TIME>')
-      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>')
-      .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>')
-      // Deliberate: gcloud-aip points at what it has instead of gcloud's help search.
-      .replace('To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS', HELP_SEARCH_ADVICE)
+/** What differs between runs made alike; and, deliberately, gcloud-aip points at what it has instead of gcloud's help search. */
+function normalize(text: string, run: DiffRun): string {
+  return normalizeRun(text, run).replace(
+    'To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS',
+    HELP_SEARCH_ADVICE,
   );
-}
-
-async function api(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${emulator.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-  return res.json();
 }
 
 /** Models m1 (versions v1 — the default — and v2, both READY) and empty; returns v1's create operation id. */
 async function seed(emulator: RunningEmulator, project: string): Promise<string> {
   await createModel(emulator.port, project, 'm1');
   await createModel(emulator.port, project, 'empty');
-  const created = await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, {
-    name: 'v1',
-    deploymentUri: 'gs://fixture/iris/',
-  });
-  await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, { name: 'v2', deploymentUri: 'gs://fixture/iris/' });
-  await api(emulator, 'GET', `v1/projects/${project}/operations`); // settles both (no delay)
-  return String(created.name).split('/').pop()!;
+  return seedVersions(emulator, project);
 }
 
 describe('gcloud vs gcloud-aip: models, versions, operations', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
-  let emulator: RunningEmulator;
-  before(async () => {
-    emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] });
-    const res = await fetch(`${emulator.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, {
-      method: 'POST',
-      body: 'model',
-    });
-    assert.equal(res.status, 200);
-  });
-  after(async () => {
-    await emulator?.close();
-  });
-
-  for (const c of CASES) {
-    test(c.name, async () => {
-      const observed: unknown[] = [];
-      for (const cli of [['gcloud'], [process.execPath, CLI]]) {
-        const s = scratch();
-        const project = `p-${Math.random().toString(36).slice(2, 8)}`;
-        const op = await seed(emulator, project);
-        const args = c.args.map((a) => a.replace('{PROJECT}', project).replace('{OP}', op));
-        const track = args[0] === 'beta' || args[0] === 'alpha' ? [args.shift()!] : [];
-        const env = {
-          ...s.env,
-          ...emulatorEnv(emulator.port),
-          CLOUDSDK_CORE_PROJECT: project,
-          CLOUDSDK_AI_PLATFORM_REGION: 'global',
-          ...c.env,
-        };
-        emulator.clearRequests();
-        const [cmd, ...pre] = cli;
-        const r = await runCommand(cmd, [...pre, ...track, 'ai-platform', ...args], env, s.dir);
-        const requests = emulator
-          .requests()
-          .filter((q) => q.path.startsWith('/v1/'))
-          .map((q) => ({ method: q.method, path: q.path, query: q.query, body: q.body, status: q.status }));
-        const clean = (text: string) => normalize(text, project, s.dir);
-        observed.push({
-          code: r.code,
-          requests: JSON.parse(clean(JSON.stringify(requests))),
-          stdout: clean(r.stdout),
-          stderr: clean(r.stderr),
-        });
-        fs.rmSync(s.dir, { recursive: true, force: true });
-      }
-      const [gcloud, clone] = observed;
-      assert.deepEqual(clone, gcloud);
-    });
-  }
+  const suite = suiteEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] }, uploadIrisFixture);
+  testEachAgainstGcloud(CASES, suite, (c, emulator) => ({
+    prepare: async (run) => {
+      const op = await seed(emulator, run.project);
+      const args = c.args.map((a) => a.replace('{PROJECT}', run.project).replace('{OP}', op));
+      return aiPlatformArgs(args);
+    },
+    observe: (run, result) => observeMl(emulator, result, (text) => normalize(text, run)),
+  }));
 });

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator, type RecordedRequest } from '../../src/emulator';
 import { jwtBearerGrant } from '../../src/credentials/grants';
-import { CLI, emulatorEnv, FIXTURES, runCli, scratch } from '../helpers';
+import { CLI, emulatorEnv, runCli, scratch } from '../helpers';
+import { deployIris } from '../support/deploy';
 import { serviceAccountCredential, userCredential, writeStore } from '../credential-stores';
 
 let emulator: RunningEmulator;
@@ -329,19 +330,7 @@ describe('token refresh during long work', () => {
       const key = emu.createServiceAccountKey('deployer@test-project.iam.gserviceaccount.com');
       writeStore(config, [{ account: key.client_email, credential: serviceAccountCredential(key) }], key.client_email);
       emu.clearRequests();
-      const r = await runCli(
-        [
-          'ai-platform',
-          'versions',
-          'create',
-          'v1',
-          '--model=iris',
-          `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`,
-          '--staging-bucket=gs://staging-auth',
-          '--format=value(state)',
-        ],
-        env,
-      );
+      const r = await deployIris('v1', 'staging-auth', ['--format=value(state)'], env);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout.trim(), 'READY');
       const api = emu.requests().filter((q) => q.path !== '/token');

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { createModel, emulatorEnv, runCli, scratch, TOKEN } from '../helpers';
+import { createIrisVersion } from '../support/deploy';
 
 let emulator: RunningEmulator;
 let env: NodeJS.ProcessEnv;
@@ -24,8 +25,7 @@ before(async () => {
 
 after(() => emulator.close());
 
-const create = (name: string, ...extra: string[]) =>
-  runCli(['ai-platform', 'versions', 'create', name, '--model', 'iris', '--origin', 'gs://b/model/', '--async', ...extra], env);
+const create = (name: string, ...extra: string[]) => createIrisVersion(name, ['--origin', 'gs://b/model/', '--async', ...extra], env);
 const mlPosts = () => emulator.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/versions'));
 
 describe('gcloud-wide flags', () => {
@@ -43,22 +43,7 @@ describe('gcloud-wide flags', () => {
     fs.writeFileSync(path.join(configurations, 'config_deploy'), '[core]\nproject = named-config-project\n');
     // Unset, not empty: gcloud refuses an empty CLOUDSDK_CORE_PROJECT.
     const { CLOUDSDK_CORE_PROJECT: _project, ...withoutProject } = env;
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-config',
-        '--model',
-        'iris',
-        '--origin',
-        'gs://b/model/',
-        '--async',
-        '--configuration',
-        'deploy',
-      ],
-      withoutProject,
-    );
+    const r = await createIrisVersion('v-config', ['--origin', 'gs://b/model/', '--async', '--configuration', 'deploy'], withoutProject);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(mlPosts()[0].path, '/v1/projects/named-config-project/models/iris/versions');
   });
@@ -119,22 +104,10 @@ describe('gcloud-wide flags', () => {
 
   test('--trace-token goes out as the Cookie header (and core/request_reason as X-Goog-Request-Reason), as gcloud sends them', async () => {
     emulator.clearRequests();
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-trace',
-        '--model',
-        'iris',
-        '--origin',
-        'gs://b/model/',
-        '--async',
-        '--trace-token',
-        'token:abc',
-      ],
-      { ...env, CLOUDSDK_CORE_REQUEST_REASON: 'release-42' },
-    );
+    const r = await createIrisVersion('v-trace', ['--origin', 'gs://b/model/', '--async', '--trace-token', 'token:abc'], {
+      ...env,
+      CLOUDSDK_CORE_REQUEST_REASON: 'release-42',
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(mlPosts()[0].headers.cookie, 'token:abc');
     assert.equal(mlPosts()[0].headers['x-goog-request-reason'], 'release-42');

@@ -10,12 +10,13 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { requestSigner } from '../../src/mlflow/oci-auth';
-import { createModel, emulatorEnv, FIXTURES, runCli, scratch } from '../helpers';
+import { createModel, emulatorEnv, runCli, scratch } from '../helpers';
+import { deployIris } from '../support/deploy';
+import { registryCreates, registryRequests } from '../support/mlflow';
 import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PASS_PHRASE, PLAIN_FP, sessionToken } from '../oci-helpers';
 import { testHttp } from '../support/net';
 
 const PLATFORM = 'ocid1.aidataplatform.oc1.iad.signed';
-const ORIGIN = path.join(FIXTURES, 'models', 'tf-saved-model');
 const TENANCY = 'ocid1.tenancy.oc1..e2e';
 const API_KEY_ID = `${TENANCY}/ocid1.user.oc1..deployer/${PLAIN_FP}`;
 const TRUSTED = `[DEFAULT]
@@ -79,24 +80,9 @@ after(async () => {
   await emulator.close();
 });
 
-const registryRequests = () => emulator.requests().filter((r) => r.path.includes('/api/2.0/mlflow/'));
-const creates = () => registryRequests().filter((r) => r.path.endsWith('/model-versions/create'));
 const keyIdOf = (authorization: string | undefined) => /keyId="([^"]*)"/.exec(authorization ?? '')?.[1];
 const deploy = (version: string, mlflow: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-  runCli(
-    [
-      'ai-platform',
-      'versions',
-      'create',
-      version,
-      '--model=iris',
-      `--origin=${ORIGIN}`,
-      '--staging-bucket=gs://staging-oci',
-      '--format=json',
-      ...mlflow,
-    ],
-    { ...env, ...extraEnv },
-  );
+  deployIris(version, 'staging-oci', ['--format=json', ...mlflow], { ...env, ...extraEnv });
 
 /** A port nothing listens on (just released by the OS). */
 function closedPort(): Promise<number> {
@@ -131,13 +117,13 @@ describe('OCI request signing against the emulator', () => {
     const r = await deploy('v-key', ['--mlflow-model=iris-signed']).finally(() => emulator.setFaults(undefined));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /Registered version \[1\] of MLflow model \[iris-signed\] \(READY\)\./);
-    const requests = registryRequests();
+    const requests = registryRequests(emulator);
     assert.ok(requests.length >= 4);
     for (const q of requests) {
       assert.equal(keyIdOf(q.headers.authorization), API_KEY_ID, `${q.method} ${q.path}`);
       assert.notEqual(q.status, 401, `${q.method} ${q.path}`);
     }
-    const posts = creates();
+    const posts = registryCreates(emulator);
     assert.equal(posts.length, 2);
     assert.equal(posts[0].fault, 'lost');
     assert.equal(posts[1].headers['opc-retry-token'], posts[0].headers['opc-retry-token']);
@@ -206,8 +192,8 @@ describe('OCI request signing against the emulator', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /signed \(security_token\) with keyId \[ST\$<session token of profile SESSION>\]/);
     assert.doesNotMatch(r.stderr + r.stdout, new RegExp(SESSION_TOKEN));
-    assert.equal(creates().length, 1);
-    assert.equal(keyIdOf(creates()[0].headers.authorization), `ST$${SESSION_TOKEN}`);
+    assert.equal(registryCreates(emulator).length, 1);
+    assert.equal(keyIdOf(registryCreates(emulator)[0].headers.authorization), `ST$${SESSION_TOKEN}`);
     assert.deepEqual(
       (await search("name='iris-session'")).map((v) => v.status),
       ['READY'],
@@ -263,8 +249,8 @@ describe('OCI request signing against the emulator', () => {
         ['/opc/v2/identity/intermediate.pem', 200, 'Bearer Oracle'],
       ],
     );
-    assert.equal(creates().length, 1);
-    assert.match(keyIdOf(creates()[0].headers.authorization) ?? '', /^ST\$eyJ/);
+    assert.equal(registryCreates(emulator).length, 1);
+    assert.match(keyIdOf(registryCreates(emulator)[0].headers.authorization) ?? '', /^ST\$eyJ/);
     assert.deepEqual(
       (await search("name='iris-instance'")).map((v) => v.status),
       ['READY'],
@@ -305,7 +291,7 @@ describe('OCI request signing against the emulator', () => {
       ),
     );
     assert.match(stranger.stderr, /--oci-profile=STRANGER\n$/);
-    assert.equal(creates().length, 0);
+    assert.equal(registryCreates(emulator).length, 0);
     assert.deepEqual(await search("name LIKE 'iris-%r'"), []);
   });
 

@@ -2,16 +2,16 @@
 // against the emulator's AI Platform and MLflow registry, in both URL forms (open-source, OCI).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { createModel, emulatorEnv, FIXTURES, runCli, scratch } from '../helpers';
+import { createModel, emulatorEnv, runCli, scratch } from '../helpers';
+import { deployIris } from '../support/deploy';
+import { registryCreates, registryRequests } from '../support/mlflow';
 
 let emulator: RunningEmulator;
 let env: NodeJS.ProcessEnv;
 let oss: string;
 let oci: string;
 const PLATFORM = 'ocid1.aidataplatform.oc1.iad.test';
-const ORIGIN = path.join(FIXTURES, 'models', 'tf-saved-model');
 
 before(async () => {
   // A short PENDING_REGISTRATION, so the CLI has to wait for READY.
@@ -40,23 +40,8 @@ async function registryGet(base: string, name: string, version: string): Promise
   return { status: res.status, modelVersion: body.model_version };
 }
 
-const registryRequests = () => emulator.requests().filter((r) => r.path.includes('/api/2.0/mlflow/'));
-const creates = () => registryRequests().filter((r) => r.path.endsWith('/model-versions/create'));
 const deploy = (version: string, mlflow: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-  runCli(
-    [
-      'ai-platform',
-      'versions',
-      'create',
-      version,
-      '--model=iris',
-      `--origin=${ORIGIN}`,
-      '--staging-bucket=gs://staging-mlflow',
-      '--format=json',
-      ...mlflow,
-    ],
-    { ...env, ...extraEnv },
-  );
+  deployIris(version, 'staging-mlflow', ['--format=json', ...mlflow], { ...env, ...extraEnv });
 
 /** A deploy while the emulator injects `faults` (registry calls only, by their match=). */
 async function deployWithFaults(faults: string, version: string, mlflow: string[]) {
@@ -86,7 +71,7 @@ describe('versions create --mlflow-model', () => {
     assert.equal(modelVersion?.status, 'READY');
     assert.equal(modelVersion?.source, version.deploymentUri);
     assert.equal(modelVersion?.run_id, 'run42');
-    const [post] = creates();
+    const [post] = registryCreates(emulator);
     const operation = post.body && (post.body as ModelVersion).tags.find((t) => t.key === 'ai-platform.operation')?.value;
     assert.match(String(operation), /^projects\/test-project\/operations\/create_iris_v-oss-\d+$/);
     assert.deepEqual(modelVersion?.tags, [
@@ -106,7 +91,7 @@ describe('versions create --mlflow-model', () => {
     });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /ALREADY_EXISTS/);
-    assert.equal(creates().length, 1);
+    assert.equal(registryCreates(emulator).length, 1);
     assert.equal((await registryGet(oss, 'iris-registry', '2')).status, 404);
   });
 
@@ -117,7 +102,7 @@ describe('versions create --mlflow-model', () => {
       `--mlflow-tracking-uri=${oci}`,
     ]);
     assert.equal(r.code, 0, r.stderr);
-    const posts = creates();
+    const posts = registryCreates(emulator);
     assert.equal(posts.length, 2);
     assert.equal(posts[0].fault, 'lost');
     assert.match(posts[0].headers['opc-retry-token'], /^[0-9a-f]{64}$/);
@@ -139,7 +124,7 @@ describe('versions create --mlflow-model', () => {
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(
-      creates().map((q) => q.status),
+      registryCreates(emulator).map((q) => q.status),
       [503, 200],
     );
     assert.equal((await registryGet(oci, 'iris-5xx', '1')).modelVersion?.status, 'READY');
@@ -192,7 +177,7 @@ describe('versions create --mlflow-model', () => {
     );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /WARNING: Nothing is registered in MLflow with --async/);
-    assert.equal(registryRequests().length, 0);
+    assert.equal(registryRequests(emulator).length, 0);
   });
 
   test('checked before anything is sent: limits, a missing tracking server, --mlflow-* without --mlflow-model', async () => {
@@ -244,7 +229,7 @@ describe('mlflow model-versions create', () => {
       r.stderr,
       /ERROR: \(gcloud\.mlflow\.model-versions\.create\) Version \[1\] of MLflow model \[elsewhere\] failed to register: No model artifacts found at \[gs:\/\/nothing-here\/model\/\]\.\n/,
     );
-    assert.equal(registryRequests()[0].headers.authorization, `Basic ${Buffer.from('ci:pw').toString('base64')}`);
+    assert.equal(registryRequests(emulator)[0].headers.authorization, `Basic ${Buffer.from('ci:pw').toString('base64')}`);
   });
 
   test('every limit problem at once, with the flag it came from; nothing sent', async () => {

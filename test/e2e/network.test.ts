@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateTlsMaterial } from '../../src/emulator/certificates';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { emulatorEnv, FIXTURES, runCli, scratch, TOKEN } from '../helpers';
+import { emulatorEnv, FIXTURES, runCli, type RunResult, scratch, TOKEN } from '../helpers';
 import { startProxy, type TestProxy } from '../support/proxy';
 
 let tlsEmulator: RunningEmulator;
@@ -58,23 +58,17 @@ function httpsEndpoints(port: number): NodeJS.ProcessEnv {
   };
 }
 
-/** models create, versions create from the local origin (waiting for the operation), versions list. */
-async function deployAndList(env: NodeJS.ProcessEnv, model: string): Promise<void> {
+/** models create MODEL, then versions create v1 of it from the local origin, staged in BUCKET, with `flags`. */
+async function createAndDeploy(env: NodeJS.ProcessEnv, model: string, bucket: string, flags: string[]): Promise<RunResult> {
   const created = await runCli(['ai-platform', 'models', 'create', model], env);
   assert.equal(created.code, 0, created.stderr);
-  const deployed = await runCli(
-    [
-      'ai-platform',
-      'versions',
-      'create',
-      'v1',
-      `--model=${model}`,
-      `--origin=${origin}`,
-      `--staging-bucket=gs://staging-${model.replace(/_/g, '-')}`,
-      '--format=value(state)',
-    ],
-    env,
-  );
+  const argv = ['ai-platform', 'versions', 'create', 'v1', `--model=${model}`, `--origin=${origin}`, `--staging-bucket=gs://${bucket}`];
+  return runCli([...argv, ...flags], env);
+}
+
+/** models create, versions create from the local origin (waiting for the operation), versions list. */
+async function deployAndList(env: NodeJS.ProcessEnv, model: string): Promise<void> {
+  const deployed = await createAndDeploy(env, model, `staging-${model.replace(/_/g, '-')}`, ['--format=value(state)']);
   assert.equal(deployed.code, 0, deployed.stderr);
   assert.equal(deployed.stdout, 'READY\n');
   const listed = await runCli(['ai-platform', 'versions', 'list', `--model=${model}`, '--format=value(name)'], env);
@@ -290,21 +284,7 @@ describe('timeouts', () => {
     plainEmulator.setFaults('slow=1,slow-ms=4000,max=1,match=^POST /upload/');
     try {
       const env = { ...baseEnv, ...emulatorEnv(plainEmulator.port), CLOUDSDK_CORE_HTTP_TIMEOUT: '1', CLOUDSDK_CORE_VERBOSITY: 'info' };
-      const created = await runCli(['ai-platform', 'models', 'create', 'stalled'], env);
-      assert.equal(created.code, 0, created.stderr);
-      const r = await runCli(
-        [
-          'ai-platform',
-          'versions',
-          'create',
-          'v1',
-          '--model=stalled',
-          `--origin=${origin}`,
-          '--staging-bucket=gs://staging-stalled',
-          '--format=value(state)',
-        ],
-        env,
-      );
+      const r = await createAndDeploy(env, 'stalled', 'staging-stalled', ['--format=value(state)']);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, 'READY\n');
       assert.match(
@@ -320,20 +300,7 @@ describe('timeouts', () => {
 describe('--log-http', () => {
   test('uploads appear as request/response blocks, bodies summarised, tokens redacted', async () => {
     const env = { ...baseEnv, ...emulatorEnv(plainEmulator.port) };
-    await runCli(['ai-platform', 'models', 'create', 'logged'], env);
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v1',
-        '--model=logged',
-        `--origin=${origin}`,
-        '--staging-bucket=gs://staging-logged',
-        '--log-http',
-      ],
-      env,
-    );
+    const r = await createAndDeploy(env, 'logged', 'staging-logged', ['--log-http']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stderr,

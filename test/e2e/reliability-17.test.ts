@@ -270,11 +270,11 @@ describe('item 3: a file that changes between the hash pass and the end of its u
   test('a small file overwritten (same size) after hashing: detected, named, nothing created', async () => {
     const dir = modelDir({ 'saved_model.pb': 'model v1', 'variables/vocab.txt': 'abc' });
     emulator.setFaults('slow=1,slow-ms=1500,match=^GET /storage/v1/b/r17-staging/o$');
-    const r = await deployWhile(
-      'v-small-changed',
-      dir,
-      () => listingStarted() && (fs.writeFileSync(path.join(dir, 'saved_model.pb'), 'model v2'), true),
-    );
+    const r = await deployWhile('v-small-changed', dir, () => {
+      if (!listingStarted()) return false;
+      fs.writeFileSync(path.join(dir, 'saved_model.pb'), 'model v2');
+      return true;
+    });
     assert.equal(r.code, 1, r.stderr);
     assert.match(
       r.stderr,

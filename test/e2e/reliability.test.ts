@@ -70,7 +70,7 @@ describe('safe create', () => {
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
-      new RegExp(`${escape(COMMAND)} ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.\\n$`),
+      new RegExp(`${escapeRegExp(COMMAND)} ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.\\n$`),
     );
     assert.equal(emulator.requests().filter((q) => q.method === 'GET' && q.path.includes('/versions/')).length, 0, 'no look-up');
   });
@@ -163,7 +163,10 @@ describe('interrupts', () => {
         signal,
       );
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, new RegExp(`${escape(COMMAND)} Aborted by user: the upload was stopped and no version was created.\\n$`));
+      assert.match(
+        r.stderr,
+        new RegExp(`${escapeRegExp(COMMAND)} Aborted by user: the upload was stopped and no version was created.\\n$`),
+      );
       assert.equal(creates().length, 0);
       assert.deepEqual(await named(`v-int-${signal}`), []);
     });
@@ -217,6 +220,6 @@ describe('interrupts', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { createModel, emulatorEnv, FIXTURES, runCli, scratch, TOKEN } from '../helpers';
+import { createIrisVersion, deployIris } from '../support/deploy';
 
 let emulator: RunningEmulator;
 let env: NodeJS.ProcessEnv;
@@ -44,19 +45,7 @@ describe('versions create (GA) against the emulator', () => {
 
   test('local origin: stages the directory, deploys it, prints the READY version as YAML', async () => {
     emulator.clearRequests();
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-local',
-        '--model=iris',
-        `--origin=${path.join(FIXTURES, 'models', 'tf-saved-model')}`,
-        '--staging-bucket=gs://staging-e2e',
-        '--format=json',
-      ],
-      env,
-    );
+    const r = await deployIris('v-local', 'staging-e2e', ['--format=json'], env);
     assert.equal(r.code, 0, r.stderr);
     const version = JSON.parse(r.stdout);
     assert.equal(version.state, 'READY');
@@ -98,22 +87,9 @@ describe('versions create (GA) against the emulator', () => {
 
   test('--config file merged under flags: --labels replaces the file labels, flags win', async () => {
     emulator.clearRequests();
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-config',
-        '--model',
-        'iris',
-        '--config',
-        path.join(FIXTURES, 'config', 'manual-scaling.yaml'),
-        '--labels',
-        'env=prod',
-        '--description',
-        'from flag',
-        '--async',
-      ],
+    const r = await createIrisVersion(
+      'v-config',
+      ['--config', path.join(FIXTURES, 'config', 'manual-scaling.yaml'), '--labels', 'env=prod', '--description', 'from flag', '--async'],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -131,14 +107,9 @@ describe('versions create (GA) against the emulator', () => {
 
   test('flags: accelerator on an N1 machine, repeated labels merge', async () => {
     emulator.clearRequests();
-    const r = await runCli(
+    const r = await createIrisVersion(
+      'v-flags',
       [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-flags',
-        '--model',
-        'iris',
         '--origin',
         'gs://x/y/',
         '--async',
@@ -168,24 +139,9 @@ describe('versions create (GA) against the emulator', () => {
 
   test('autoscaling flags: metrics in gcloud order (CPU first)', async () => {
     emulator.clearRequests();
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-auto',
-        '--model',
-        'iris',
-        '--origin',
-        'gs://x/y/',
-        '--async',
-        '--metric-targets',
-        'gpu-duty-cycle=10,cpu-usage=20',
-        '--max-nodes',
-        '4',
-        '--min-nodes',
-        '0',
-      ],
+    const r = await createIrisVersion(
+      'v-auto',
+      ['--origin', 'gs://x/y/', '--async', '--metric-targets', 'gpu-duty-cycle=10,cpu-usage=20', '--max-nodes', '4', '--min-nodes', '0'],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -213,22 +169,9 @@ describe('versions create (GA) against the emulator', () => {
   test('billing project header and the --project flag', async () => {
     emulator.clearRequests();
     await createModel(emulator.port, 'other-project', 'iris');
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-bill',
-        '--model',
-        'iris',
-        '--origin',
-        'gs://x/y/',
-        '--async',
-        '--project',
-        'other-project',
-        '--billing-project',
-        'payer',
-      ],
+    const r = await createIrisVersion(
+      'v-bill',
+      ['--origin', 'gs://x/y/', '--async', '--project', 'other-project', '--billing-project', 'payer'],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -364,22 +307,7 @@ describe('refusals that never reach the server', () => {
   });
 
   test('the token never appears in --log-http output', async () => {
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-log',
-        '--model',
-        'iris',
-        '--origin',
-        'gs://x/y/',
-        '--async',
-        '--log-http',
-        '--verbosity=debug',
-      ],
-      env,
-    );
+    const r = await createIrisVersion('v-log', ['--origin', 'gs://x/y/', '--async', '--log-http', '--verbosity=debug'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /authorization: --- Token Redacted ---/);
     assert.doesNotMatch(r.stderr + r.stdout, new RegExp(TOKEN.replace(/\./g, '\\.')));
@@ -426,22 +354,7 @@ describe('pre-flight validation', () => {
 
   test('--no-validate sends it anyway (the emulator then refuses it like the service)', async () => {
     emulator.clearRequests();
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-force',
-        '--model',
-        'iris',
-        '--origin',
-        'gs://x/y/',
-        '--accelerator',
-        'type=nvidia-tesla-t4',
-        '--no-validate',
-      ],
-      env,
-    );
+    const r = await createIrisVersion('v-force', ['--origin', 'gs://x/y/', '--accelerator', 'type=nvidia-tesla-t4', '--no-validate'], env);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /WARNING: --no-validate: sending a request/);
     assert.match(
@@ -490,22 +403,7 @@ describe('--dry-run and the model file limit', () => {
 
   test('a --dry-run that breaks a rule fails like the real run, before anything is read or sent', async () => {
     emulator.clearRequests();
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v-dry2',
-        '--model',
-        'iris',
-        '--origin',
-        'gs://x/y/',
-        '--accelerator',
-        'type=nvidia-tesla-t4',
-        '--dry-run',
-      ],
-      env,
-    );
+    const r = await createIrisVersion('v-dry2', ['--origin', 'gs://x/y/', '--accelerator', 'type=nvidia-tesla-t4', '--dry-run'], env);
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,

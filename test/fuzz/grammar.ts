@@ -79,6 +79,7 @@ const STRANGE_TEXT = [
   '\n',
   'a\nb',
   '%s%n',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${HOME} is meant: strange text the CLI must take as it is
   '${HOME}',
   '$(id)',
   '`id`',

@@ -16,6 +16,7 @@ import { after, before, test } from 'node:test';
 import { seededRandom } from '../../src/emulator/faults';
 import { startEmulator } from '../../src/emulator';
 import { CLI, createModel, emulatorEnv, runCommand, scratch } from '../helpers';
+import { readAnswer, type MlAnswer, type StorageAnswer } from '../support/json';
 
 const SOAK = process.env.GCLOUD_AIP_SOAK === '1';
 const RUNS = Number(process.env.FAULT_SUITE_RUNS ?? (SOAK ? 200 : 3));
@@ -79,17 +80,17 @@ interface RunReport {
 
 class Violation extends Error {}
 
-async function json(url: string): Promise<any> {
+async function json<T>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return res.json();
+  return readAnswer<T>(res);
 }
 
 async function stagedObjects(port: number, prefix: string): Promise<Map<string, string>> {
   const objects = new Map<string, string>();
   let pageToken = '';
   do {
-    const page = await json(
+    const page = await json<StorageAnswer>(
       `http://127.0.0.1:${port}/storage/v1/b/${BUCKET}/o?prefix=${encodeURIComponent(prefix)}${pageToken ? `&pageToken=${pageToken}` : ''}`,
     );
     for (const item of page.items ?? []) objects.set(item.name.slice(prefix.length), item.md5Hash);
@@ -135,7 +136,7 @@ async function oneRun(seed: number): Promise<RunReport> {
       throw new Violation(`seed ${seed} (--faults '${spec}'): ${why}\nexit ${result.code}\nstderr:\n${result.stderr.slice(-3000)}`);
     };
     if (/Internal error|\n\s+at \S.*:\d+:\d+\)?\n/.test(result.stderr)) fail('a crash report or stack trace');
-    const { versions = [] } = await json(`http://127.0.0.1:${emulator.port}/v1/projects/fault-project/models/m/versions`);
+    const { versions = [] } = await json<MlAnswer>(`http://127.0.0.1:${emulator.port}/v1/projects/fault-project/models/m/versions`);
 
     if (result.code === 0) {
       const printed = JSON.parse(result.stdout);

@@ -5,7 +5,11 @@ import { DEFAULT_TIMEOUT_MS, HttpClient, type Clock, type HttpClientOptions, typ
 
 export function silentOutput(verbosity = 'warning'): { output: Output; text: () => string } {
   let text = '';
-  const stream = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream;
+  const write = (s: string) => {
+    text += s;
+    return true;
+  };
+  const stream = { write } as unknown as NodeJS.WritableStream;
   return {
     output: new Output({ stdout: stream, stderr: stream, userOutputEnabled: true, verbosity, interactive: false }),
     text: () => text,

@@ -27,15 +27,15 @@ export async function startProxy(options: { username?: string; password?: string
   const expected =
     options.username !== undefined ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}` : undefined;
   const authorized = (req: IncomingMessage) => !expected || req.headers['proxy-authorization'] === expected;
+  /** Logs a request as it arrives; its status is filled in once known. */
+  const recorded = (req: IncomingMessage, method: string): ProxiedRequest => {
+    const record = { method, target: req.url ?? '', proxyAuthorization: req.headers['proxy-authorization'], status: 0 };
+    seen.push(record);
+    return record;
+  };
 
   const server: Server = createServer((req, res) => {
-    const record: ProxiedRequest = {
-      method: req.method ?? '',
-      target: req.url ?? '',
-      proxyAuthorization: req.headers['proxy-authorization'],
-      status: 0,
-    };
-    seen.push(record);
+    const record = recorded(req, req.method ?? '');
     if (!authorized(req)) {
       record.status = 407;
       res.writeHead(407, { 'proxy-authenticate': 'Basic realm="test"', 'content-length': '0' });
@@ -66,13 +66,7 @@ export async function startProxy(options: { username?: string; password?: string
   });
 
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
-    const record: ProxiedRequest = {
-      method: 'CONNECT',
-      target: req.url ?? '',
-      proxyAuthorization: req.headers['proxy-authorization'],
-      status: 0,
-    };
-    seen.push(record);
+    const record = recorded(req, 'CONNECT');
     if (!authorized(req)) {
       record.status = 407;
       client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');

@@ -23,6 +23,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { crc32c, crc32cBase64, crc32cUpdate } from '../../src/emulator/storage/crc32c';
 import { parseContentType, parseMultipart, type MultipartEvent } from '../../src/emulator/storage/multipart';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { parseAnswer, type StorageAnswer } from '../support/json';
 
 function md5(data: Buffer): string {
   return createHash('md5').update(data).digest('base64');
@@ -46,8 +47,8 @@ async function send(emu: RunningEmulator, method: string, path: string, body?: B
   const payload = typeof body === 'string' || body === undefined ? body : new Uint8Array(body);
   const res = await fetch(path.startsWith('http') ? path : new URL(path, emu.url), { method, headers, body: payload });
   const raw = Buffer.from(await res.arrayBuffer());
-  const json =
-    (res.headers.get('content-type') ?? '').startsWith('application/json') && raw.length ? JSON.parse(raw.toString()) : undefined;
+  const isJson = (res.headers.get('content-type') ?? '').startsWith('application/json');
+  const json = parseAnswer<StorageAnswer>(isJson ? raw.toString() : '');
   return { status: res.status, headers: res.headers, raw, json };
 }
 
@@ -137,7 +138,7 @@ describe('emulator: storage uploads', () => {
       assert.equal(object.storageClass, 'STANDARD');
       assert.match(object.generation, /^\d+$/);
       assert.equal(object.id, `bkt/${name}/${object.generation}`);
-      for (const field of ['selfLink', 'mediaLink', 'etag', 'timeCreated', 'updated']) assert.ok(object[field], field);
+      for (const field of ['selfLink', 'mediaLink', 'etag', 'timeCreated', 'updated'] as const) assert.ok(object[field], field);
 
       const logged = emu.requests().at(-1);
       assert.deepEqual(logged?.body, {
@@ -409,19 +410,19 @@ describe('emulator: storage objects', () => {
     const all = await send(emu, 'GET', '/storage/v1/b/list/o');
     assert.equal(all.json.kind, 'storage#objects');
     assert.deepEqual(
-      all.json.items.map((o: any) => o.name),
+      all.json.items.map((o) => o.name),
       names,
     );
 
     const prefixed = await send(emu, 'GET', '/storage/v1/b/list/o?prefix=d%2F');
     assert.deepEqual(
-      prefixed.json.items.map((o: any) => o.name),
+      prefixed.json.items.map((o) => o.name),
       ['d/a.txt', 'd/b.txt', 'd/sub/c.txt', 'd/sub/deeper/e.txt'],
     );
 
     const dirs = await send(emu, 'GET', '/storage/v1/b/list/o?prefix=d%2F&delimiter=%2F');
     assert.deepEqual(
-      dirs.json.items.map((o: any) => o.name),
+      dirs.json.items.map((o) => o.name),
       ['d/a.txt', 'd/b.txt'],
     );
     assert.deepEqual(dirs.json.prefixes, ['d/sub/']);
@@ -431,7 +432,7 @@ describe('emulator: storage objects', () => {
     let pages = 0;
     do {
       const page = await send(emu, 'GET', `/storage/v1/b/list/o?maxResults=2${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`);
-      seen.push(...page.json.items.map((o: any) => o.name));
+      seen.push(...page.json.items.map((o) => o.name));
       token = page.json.nextPageToken;
       pages++;
     } while (token);

@@ -9,28 +9,29 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { startEmulator, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
+import { parseAnswer, readAnswer, type MlAnswer, type StorageAnswer } from '../support/json';
 
-interface Answer {
+interface Answer<T> {
   status: number;
   headers: Headers;
-  body: any;
+  body: T;
 }
 
-async function call(
+async function call<T = MlAnswer>(
   emu: RunningEmulator,
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<Answer> {
+): Promise<Answer<T>> {
   const res = await fetch(new URL(path, emu.url), {
     method,
     headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  return { status: res.status, headers: res.headers, body: parseAnswer<T>(text) };
 }
 
 async function uploadText(emu: RunningEmulator, bucket: string, name: string, text: string): Promise<void> {
@@ -43,7 +44,7 @@ async function uploadText(emu: RunningEmulator, bucket: string, name: string, te
   await res.arrayBuffer();
 }
 
-async function waitForOperation(emu: RunningEmulator, name: string): Promise<any> {
+async function waitForOperation(emu: RunningEmulator, name: string): Promise<MlAnswer> {
   for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
     const op = await call(emu, 'GET', `/v1/${name}?alt=json`);
     assert.equal(op.status, 200);
@@ -95,13 +96,13 @@ describe('emulator: ml v1 models', () => {
     for (const name of ['pa', 'pb', 'pc']) assert.equal((await call(emu, 'POST', '/v1/projects/pages/models', { name })).status, 200);
     const first = await call(emu, 'GET', '/v1/projects/pages/models?pageSize=2');
     assert.deepEqual(
-      first.body.models.map((m: any) => m.name),
+      first.body.models.map((m) => m.name),
       ['projects/pages/models/pa', 'projects/pages/models/pb'],
     );
     assert.ok(first.body.nextPageToken);
     const second = await call(emu, 'GET', `/v1/projects/pages/models?pageSize=2&pageToken=${first.body.nextPageToken}`);
     assert.deepEqual(
-      second.body.models.map((m: any) => m.name),
+      second.body.models.map((m) => m.name),
       ['projects/pages/models/pc'],
     );
     assert.equal(second.body.nextPageToken, undefined);
@@ -237,12 +238,12 @@ describe('emulator: ml v1 versions and operations', () => {
     }
     const page = await call(emu, 'GET', '/v1/projects/p/models/life/versions?pageSize=2');
     assert.deepEqual(
-      page.body.versions.map((v: any) => v.name.split('/').pop()),
+      page.body.versions.map((v) => v.name.split('/').pop()),
       ['a', 'b'],
     );
     const rest = await call(emu, 'GET', `/v1/projects/p/models/life/versions?pageSize=2&pageToken=${page.body.nextPageToken}`);
     assert.deepEqual(
-      rest.body.versions.map((v: any) => v.name.split('/').pop()),
+      rest.body.versions.map((v) => v.name.split('/').pop()),
       ['c'],
     );
     assert.equal((await call(emu, 'GET', '/v1/projects/p/models/ghost/versions')).status, 404);
@@ -276,7 +277,7 @@ describe('emulator: ml v1 versions and operations', () => {
       assert.equal(refused.status, 400, 'a CREATING version cannot be deleted');
       const listed = await call(slow, 'GET', '/v1/projects/ops/operations');
       assert.deepEqual(
-        listed.body.operations.map((o: any) => o.name),
+        listed.body.operations.map((o) => o.name),
         [op.body.name],
       );
       const cancelled = await call(slow, 'POST', `/v1/${op.body.name}:cancel`, {});
@@ -313,7 +314,7 @@ describe('emulator: request log and robustness', () => {
     assert.equal(entry.status, 200);
 
     // Over HTTP (any local process may ask) the token is a fingerprint, never the token.
-    const overHttp = await call(emu, 'GET', '/__emulator/requests');
+    const overHttp = await call<RecordedRequest[]>(emu, 'GET', '/__emulator/requests');
     assert.ok(!JSON.stringify(overHttp.body).includes('ya29.secret'));
     assert.equal(overHttp.body[0].headers.authorization, credentialFingerprint('Bearer ya29.secret'));
     assert.match(overHttp.body[0].headers.authorization, /^Bearer <redacted sha256:[0-9a-f]{8}>$/);
@@ -342,7 +343,7 @@ describe('emulator: request log and robustness', () => {
       rmSync(join(dataDir, 'tmp'), { recursive: true }); // uploads can no longer be received
       const res = await fetch(new URL('/upload/storage/v1/b/b/o?uploadType=media&name=x', broken.url), { method: 'POST', body: 'x' });
       assert.equal(res.status, 500);
-      const body = await res.json();
+      const body = await readAnswer<StorageAnswer>(res);
       assert.equal(body.error.code, 500);
       assert.equal(body.error.status, 'INTERNAL');
       assert.equal((await call(broken, 'GET', '/v1/projects/p/models')).status, 200);
@@ -476,7 +477,7 @@ describe('emulator: options', () => {
       // A third start still sees everything, including what the second one changed.
       const third = await startEmulator({ dataDir });
       try {
-        assert.equal((await call(third, 'GET', '/storage/v1/b/bkt/o/later.bin')).body.size, '10');
+        assert.equal((await call<StorageAnswer>(third, 'GET', '/storage/v1/b/bkt/o/later.bin')).body.size, '10');
         assert.equal((await call(third, 'GET', '/v1/projects/p/models/kept/versions/pending')).body.state, 'READY');
       } finally {
         await third.close();
@@ -513,7 +514,7 @@ test('the emulator refuses what the service documents as invalid (shared version
       }),
     });
     assert.equal(res.status, 400);
-    const body = (await res.json()) as { error: { status: string; message: string } };
+    const body = await readAnswer<MlAnswer>(res);
     assert.equal(body.error.status, 'INVALID_ARGUMENT');
     assert.match(body.error.message, /Field: version\.someFutureField Error: unknown field of Version/);
     assert.match(body.error.message, /Field: version\.autoScaling Error: only one of manualScaling or autoScaling/);

@@ -75,7 +75,7 @@ export const ODD = {
   null: null,
   zero: 0,
   negative: -7,
-  pi: 3.14159265,
+  pi: Math.PI,
   big: 12345678901,
   tiny: 0.00001,
   flag: false,

@@ -471,7 +471,7 @@ if (!existsSync(SDK_LIB) || !existsSync(ORACLE_SCRIPT)) {
     }
   };
   describe(`renderFormat matches gcloud's printer (${CASES.length} cases)`, () => {
-    CASES.forEach((c, index) => test(caseName(c, index), () => check(c, expected[index])));
+    for (const [index, c] of CASES.entries()) test(caseName(c, index), () => check(c, expected[index]));
   });
   test(`renderFormat matches gcloud's printer on ${FUZZ_CASES.length} generated cases`, () => {
     FUZZ_CASES.forEach((c, index) => {

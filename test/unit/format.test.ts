@@ -118,7 +118,7 @@ describe('json', () => {
         '  "emptyDict": {},',
         '  "emptyList": [],',
         '  "null": null,',
-        '  "pi": 3.14159265,',
+        '  "pi": 3.141592653589793,',
         '  "tab": "a\\tb",',
         '  "tiny": 1e-05,',
         '  "unicode": "café ☕ 日本語 😀"',

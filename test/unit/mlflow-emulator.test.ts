@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { readAnswer, type MlflowAnswer } from '../support/json';
 
 const OSS = '/api/2.0/mlflow';
 const OCI = '/20260430/aiDataPlatforms/ocid1.platform/mlops/api/2.0/mlflow';
@@ -16,7 +17,7 @@ async function call(emu: RunningEmulator, method: string, path: string, body?: u
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: await readAnswer<MlflowAnswer>(res) };
 }
 
 async function withEmulator(options: { registrationDelayMs: number; dataDir?: string }, use: (emu: RunningEmulator) => Promise<void>) {

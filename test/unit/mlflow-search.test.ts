@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { readAnswer, type MlflowAnswer } from '../support/json';
 
 const OSS = '/api/2.0/mlflow';
 const OCI = '/20260430/aiDataPlatforms/ocid1.search/mlops/api/2.0/mlflow';
@@ -14,7 +15,7 @@ async function call(method: string, path: string, body?: unknown) {
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: await readAnswer<MlflowAnswer>(res) };
 }
 
 /** The same search by GET (query) and by POST (JSON body): both must answer alike. */
@@ -59,13 +60,13 @@ for (const [form, prefix] of [
     test('registered-models/search: all by name; a LIKE filter; pages with next_page_token', async () => {
       const all = await search(prefix, 'registered-models/search', {});
       assert.deepEqual(
-        all.body.registered_models.map((m: { name: string }) => m.name),
+        all.body.registered_models.map((m) => m.name),
         ['iris', 'iris-large', 'wine'],
       );
       assert.equal(all.body.registered_models[0].latest_versions[0].version, '2');
       const like = await search(prefix, 'registered-models/search', { filter: "name LIKE 'iris%'", order_by: ['name DESC'] });
       assert.deepEqual(
-        like.body.registered_models.map((m: { name: string }) => m.name),
+        like.body.registered_models.map((m) => m.name),
         ['iris-large', 'iris'],
       );
       const first = await search(prefix, 'registered-models/search', { max_results: 2 });
@@ -77,28 +78,28 @@ for (const [form, prefix] of [
     test('model-versions/search: by name, run_id, tag, IN; newest first by default; order_by', async () => {
       const iris = await search(prefix, 'model-versions/search', { filter: "name='iris'" });
       assert.deepEqual(
-        iris.body.model_versions.map((v: { version: string }) => v.version),
+        iris.body.model_versions.map((v) => v.version),
         ['2', '1'],
       );
       assert.equal(iris.body.model_versions[0].status, 'READY');
       const byRun = await search(prefix, 'model-versions/search', { filter: "run_id = 'r1'", order_by: ['name ASC'] });
       assert.deepEqual(
-        byRun.body.model_versions.map((v: { name: string }) => v.name),
+        byRun.body.model_versions.map((v) => v.name),
         ['iris', 'wine'],
       );
       const tagged = await search(prefix, 'model-versions/search', { filter: "name = 'iris' AND tags.stage = 'prod'" });
       assert.deepEqual(
-        tagged.body.model_versions.map((v: { source: string }) => v.source),
+        tagged.body.model_versions.map((v) => v.source),
         ['s3://b/iris/2'],
       );
       const inList = await search(prefix, 'model-versions/search', { filter: "run_id IN ('r2', 'r9')" });
       assert.deepEqual(
-        inList.body.model_versions.map((v: { run_id: string }) => v.run_id),
+        inList.body.model_versions.map((v) => v.run_id),
         ['r2'],
       );
       const ordered = await search(prefix, 'model-versions/search', { filter: "name ILIKE 'IRIS'", order_by: ['version_number ASC'] });
       assert.deepEqual(
-        ordered.body.model_versions.map((v: { version: string }) => v.version),
+        ordered.body.model_versions.map((v) => v.version),
         ['1', '2'],
       );
       assert.deepEqual((await search(prefix, 'model-versions/search', { filter: "name='none'" })).body, { model_versions: [] });

@@ -235,7 +235,11 @@ describe('tokens', () => {
   test('the token is asked for on every attempt; after a 401 once more, fresh, and the request is retried', async () => {
     script = [{ status: 503 }, { status: 401 }, { status: 200 }];
     const asked: (boolean | undefined)[] = [];
-    const credentials = { token: async (options?: { forceRefresh?: boolean }) => (asked.push(options?.forceRefresh), `t${asked.length}`) };
+    const token = async (options?: { forceRefresh?: boolean }) => {
+      asked.push(options?.forceRefresh);
+      return `t${asked.length}`;
+    };
+    const credentials = { token };
     const { http } = client(capture().output);
     assert.equal((await http.request({ method: 'GET', url: base, credentials })).status, 200);
     assert.deepEqual(asked, [undefined, undefined, true]);

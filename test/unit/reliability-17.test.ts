@@ -62,7 +62,11 @@ test('an earlier attempt "may have acted" only when its whole request was sent a
 
 test('issue 15 item 5: anything written to stderr after a live progress line starts on a line of its own', () => {
   let text = '';
-  const stream = { write: (s: string) => ((text += s), true), isTTY: true } as unknown as NodeJS.WritableStream;
+  const write = (s: string) => {
+    text += s;
+    return true;
+  };
+  const stream = { write, isTTY: true } as unknown as NodeJS.WritableStream;
   const output = new Output({ stdout: stream, stderr: stream, userOutputEnabled: true, verbosity: 'warning', interactive: true });
   output.liveLine('Uploading to gs://b/: 3/9 files, ETA 0:03');
   output.error('ERROR: (gcloud.ai-platform.versions.create) Aborted by user.');

@@ -106,7 +106,10 @@ class FakeGcs {
   private finish(res: http.ServerResponse, bucket: string, name: string, data: Buffer, contentType: string): void {
     const behaviour = this.behaviour(bucket, name);
     if (behaviour === 'hang') return;
-    if (typeof behaviour === 'object') return sendError(res, behaviour.status, behaviour.message);
+    if (typeof behaviour === 'object') {
+      sendError(res, behaviour.status, behaviour.message);
+      return;
+    }
     this.objects.set(`${bucket}/${name}`, { data, contentType });
     send(res, 200, {
       kind: 'storage#object',
@@ -121,7 +124,10 @@ class FakeGcs {
   }
 
   private list(res: http.ServerResponse, bucket: string, url: URL): void {
-    if (this.listStatus !== undefined) return sendError(res, this.listStatus, 'listing refused');
+    if (this.listStatus !== undefined) {
+      sendError(res, this.listStatus, 'listing refused');
+      return;
+    }
     const prefix = url.searchParams.get('prefix') ?? '';
     const names = [...this.objects.keys()]
       .filter((key) => key.startsWith(`${bucket}/${prefix}`))
@@ -142,9 +148,15 @@ class FakeGcs {
 
   private multipart(req: http.IncomingMessage, res: http.ServerResponse, bucket: string, url: URL, body: Buffer): void {
     const boundary = /boundary=(?:"([^"]+)"|'([^']+)'|([^;\s]+))/.exec(req.headers['content-type'] ?? '');
-    if (!boundary) return sendError(res, 400, 'Malformed multipart upload body.');
+    if (!boundary) {
+      sendError(res, 400, 'Malformed multipart upload body.');
+      return;
+    }
     const parts = splitMultipart(body, boundary[1] ?? boundary[2] ?? boundary[3]);
-    if (parts.length < 2) return sendError(res, 400, 'Malformed multipart upload body.');
+    if (parts.length < 2) {
+      sendError(res, 400, 'Malformed multipart upload body.');
+      return;
+    }
     const metadata = JSON.parse(parts[0].body.toString('utf8')) as { name?: string; contentType?: string };
     const name = url.searchParams.get('name') ?? metadata.name ?? '';
     this.finish(res, bucket, name, parts[1].body, metadata.contentType ?? parts[1].headers['content-type'] ?? '');
@@ -153,7 +165,10 @@ class FakeGcs {
   private resumableStart(req: http.IncomingMessage, res: http.ServerResponse, bucket: string, url: URL, body: Buffer): void {
     const behaviour = this.behaviour(bucket, url.searchParams.get('name') ?? '');
     if (behaviour === 'hang') return;
-    if (typeof behaviour === 'object') return sendError(res, behaviour.status, behaviour.message);
+    if (typeof behaviour === 'object') {
+      sendError(res, behaviour.status, behaviour.message);
+      return;
+    }
     const metadata = (body.length ? JSON.parse(body.toString('utf8')) : {}) as { name?: string; contentType?: string };
     const id = `session-${this.nextSession++}`;
     const total = req.headers['x-upload-content-length'];
@@ -170,20 +185,30 @@ class FakeGcs {
 
   private resumablePut(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer): void {
     const session = this.sessions.get(url.searchParams.get('upload_id') ?? '');
-    if (!session) return sendError(res, 404, 'No such upload session.');
+    if (!session) {
+      sendError(res, 404, 'No such upload session.');
+      return;
+    }
     // bytes a-b/N | bytes a-b/* | bytes a-*/* (the rest, open-ended) | bytes */N (status query)
     const range = /^bytes (\*|(\d+)-(\d+|\*))\/(\d+|\*)$/.exec(String(req.headers['content-range'] ?? ''));
-    if (!range) return sendError(res, 400, 'Bad Content-Range.');
+    if (!range) {
+      sendError(res, 400, 'Bad Content-Range.');
+      return;
+    }
     if (range[4] !== '*') session.total = Number(range[4]);
     if (range[2] !== undefined) {
       const behaviour = this.chunkBehaviour(this.puts++);
       const kept = behaviour === 'store' ? body : body.subarray(0, behaviour.keepBytes);
       session.data = Buffer.concat([session.data.subarray(0, Number(range[2])), kept]);
-      if (behaviour !== 'store') return sendError(res, behaviour.status, 'chunk lost');
+      if (behaviour !== 'store') {
+        sendError(res, behaviour.status, 'chunk lost');
+        return;
+      }
       if (range[3] === '*') session.total = session.data.length;
     }
     if (session.total !== undefined && session.data.length >= session.total) {
-      return this.finish(res, session.bucket, session.name, session.data, session.contentType);
+      this.finish(res, session.bucket, session.name, session.data, session.contentType);
+      return;
     }
     send(res, 308, undefined, session.data.length ? { Range: `bytes=0-${session.data.length - 1}` } : {});
   }
