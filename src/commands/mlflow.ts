@@ -5,7 +5,7 @@
 import { argDict } from '../flags/arg-types';
 import { flag } from '../flags/spec';
 import { MlflowClient, registerModelVersion } from '../mlflow/client';
-import { AUTH_MODES, announceSigner, requestSigner } from '../mlflow/oci-auth';
+import { AUTH_MODES, announceSigner, commandSigner } from '../mlflow/oci-auth';
 import { checkCreateRequest, tagsFromMap, withoutUnset } from '../mlflow/request';
 import { trackingServer } from '../mlflow/tracking';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
@@ -80,15 +80,7 @@ async function createModelVersion(options: ModelVersionsCreateOptions, ctx: Comm
     description: '--description',
     tags: '--tags',
   });
-  const signer = requestSigner({
-    mode: options.auth,
-    profile: options.ociProfile,
-    oci: server.aiDataPlatformId !== undefined,
-    env: ctx.env,
-    http: ctx.http(),
-    warn: (message) => ctx.output.warning(message),
-    authFlag: '--auth',
-  });
+  const signer = commandSigner(ctx, server, { mode: options.auth, profile: options.ociProfile, authFlag: '--auth' });
   announceSigner(signer, ctx);
   const registered = await registerModelVersion(new MlflowClient(server, ctx.http(), signer), request, ctx.output, { signal: ctx.signal });
   ctx.printResult(registered);

@@ -8,7 +8,7 @@ import type { CommandContext } from '../cli/command';
 import { MlflowClient, registerModelVersion } from './client';
 import { checkCreateRequest, standaloneCommand, tagsFromMap, withoutUnset, type FieldOrigins } from './request';
 import type { CreateModelVersionRequest } from './schema';
-import { announceSigner, requestSigner } from './oci-auth';
+import { announceSigner, commandSigner } from './oci-auth';
 import { trackingServer } from './tracking';
 
 export interface MlflowDeployFlags {
@@ -92,15 +92,7 @@ export function planDeployRegistration(
     return undefined;
   }
   // Credentials are read and keys loaded now, so a bad profile stops the command before the deploy.
-  const signer = requestSigner({
-    mode: options.mlflowAuth,
-    profile: options.mlflowOciProfile,
-    oci: server.aiDataPlatformId !== undefined,
-    env: ctx.env,
-    http: ctx.http(),
-    warn: (message) => ctx.output.warning(message),
-    authFlag: '--mlflow-auth',
-  });
+  const signer = commandSigner(ctx, server, { mode: options.mlflowAuth, profile: options.mlflowOciProfile, authFlag: '--mlflow-auth' });
 
   return {
     async register(version, operation) {

@@ -25,6 +25,7 @@ import {
 } from './oci-config';
 import { instancePrincipalKey } from './oci-instance';
 import { signRequest, type SignableRequest, type SigningKey } from './oci-signer';
+import type { TrackingServer } from './tracking';
 
 export const AUTH_MODES = ['bearer', 'api_key', 'security_token', 'instance_principal', 'resource_principal'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -82,6 +83,21 @@ export function requestSigner(options: OciAuthOptions): RequestSigner | undefine
     case 'resource_principal':
       return resourcePrincipalSigner(options.env, options.authFlag);
   }
+}
+
+/** The signer a command's flags select for requests to `server`, with the command's environment, client and warnings. */
+export function commandSigner(
+  ctx: CommandContext,
+  server: TrackingServer,
+  flags: { mode?: string; profile?: string; authFlag: string },
+): RequestSigner | undefined {
+  return requestSigner({
+    ...flags,
+    oci: server.aiDataPlatformId !== undefined,
+    env: ctx.env,
+    http: ctx.http(),
+    warn: (message) => ctx.output.warning(message),
+  });
 }
 
 /** The token is fetched on the first request (the metadata service is only there on OCI) and kept. */
