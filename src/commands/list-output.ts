@@ -19,7 +19,7 @@ export async function printList(
   options: ListOptions,
   ctx: CommandContext,
   defaultFormat: string,
-  uriOf: (item: unknown) => string | undefined = () => undefined,
+  uriOf?: (item: unknown) => string | undefined,
 ): Promise<void> {
   const serializer = parseProjection('', builtinTransforms());
   if (!ctx.properties.getBool('core/user_output_enabled', true)) {
@@ -32,7 +32,7 @@ export async function printList(
   const composeWith = options.format && !options.uri ? defaultFormat : undefined;
   // gcloud's display layer starts after the command's "Using endpoint" line, before the first page:
   // the printer (a bad --format), then the filter (a bad --filter), then the first page.
-  formatErrorsAsUserErrors(() => renderFormat([], format, { defaultFormat: composeWith, isList: true }));
+  formatErrorsAsUserErrors(() => renderFormat([], format, { defaultFormat: composeWith, isList: true, uriOf }));
   const filter =
     options.filter === undefined
       ? undefined
@@ -40,13 +40,13 @@ export async function printList(
   let records = await pull(load(), options, filter, serializer);
   records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer))
     .resources as unknown[];
-  if (options.uri) records = records.map(uriOf).filter((u): u is string => Boolean(u));
+  if (options.uri) records = records.map((item) => uriOf?.(item)).filter((u): u is string => Boolean(u));
 
   const isTable = parseProjection(composeFormat(format, composeWith), builtinTransforms()).getName() === 'table';
   const pages = isTable && options.pageSize && options.pageSize > 0 ? chunk(records, options.pageSize) : [records];
   // A table printer ends each page with its own table and a blank line.
   const text = formatErrorsAsUserErrors(() =>
-    pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true })).join('\n'),
+    pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true, uriOf })).join('\n'),
   );
   ctx.output.result(text);
   if (options.format === undefined && records.length === 0) ctx.output.status('Listed 0 items.');

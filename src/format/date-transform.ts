@@ -376,3 +376,12 @@ export function transformDate(
   }
   return formatDateTime(t, fmt);
 }
+
+/** times.ParseDateTime of an RFC 3339 time: its instant in milliseconds (a time without a zone is local). */
+export function parseTimestamp(text: string): number | undefined {
+  const parsed = parseIso(text);
+  if (!parsed) return undefined;
+  const { year, month, day, hour, minute, second, micro } = parsed.naive;
+  if (parsed.offsetMinutes === undefined) return localize(parsed.naive, { kind: 'iana', name: localZoneName() }).epochMs + micro / 1000;
+  return Date.UTC(year, month - 1, day, hour, minute, second) - parsed.offsetMinutes * 60000 + micro / 1000;
+}

@@ -8,3 +8,17 @@ export class FormatError extends Error {
     this.name = 'FormatError';
   }
 }
+
+/**
+ * A Python exception that gcloud lets escape from a transform (a wrong argument count, `fatal()`,
+ * a bad `format()` string): gcloud reports it as `ERROR: gcloud crashed (<pythonType>): <message>`.
+ */
+export class TransformCrash extends Error {
+  constructor(
+    readonly pythonType: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransformCrash';
+  }
+}

@@ -12,7 +12,7 @@
  * non-empty value); `=` / `!=` compare whole values case-insensitively; numbers compare as numbers
  * (`true` / `false` as 1 / 0); `~` is an unanchored regular expression.
  */
-import { builtinTransforms } from './builtin-transforms';
+import { basicTransforms } from './builtin-transforms';
 import { FormatError } from './errors';
 import { Lexer, keyName, type Token } from './lexer';
 import { pyStr } from './python';
@@ -45,8 +45,12 @@ interface Compiled {
 }
 
 /** Compiles a --filter expression; throws FormatError with gcloud's wording for syntax errors. */
-export function compileFilter(expression: string, warn: Warn = () => undefined): Filter {
-  return new FilterParser(expression, new MatchWarnings(warn)).parse().filter;
+export function compileFilter(
+  expression: string,
+  warn: Warn = () => undefined,
+  bareWord: (word: string) => Filter = globalRestriction,
+): Filter {
+  return new FilterParser(expression, new MatchWarnings(warn), bareWord).parse().filter;
 }
 
 /**
@@ -111,8 +115,10 @@ class FilterParser {
   constructor(
     expression: string,
     private readonly warnings: MatchWarnings,
+    /** What a bare word means: by default, "some value of the resource contains it". */
+    private readonly bareWord: (word: string) => Filter = globalRestriction,
   ) {
-    this.lex = new Lexer(expression, { aliases: new Map(), symbols: builtinTransforms() });
+    this.lex = new Lexer(expression, { aliases: new Map(), symbols: basicTransforms() });
   }
 
   parse(): Compiled {
@@ -165,7 +171,7 @@ class FilterParser {
       if (transform) throw new FormatError(`Operator expected [${this.lex.annotate(opStart)}].`);
       if (restriction === 'AND' || restriction === 'OR') throw new FormatError(`Term expected [${this.lex.annotate()}].`);
       const word = restriction ?? keyName(key ?? []);
-      const tree = globalRestriction(word);
+      const tree = this.bareWord(word);
       return invert ? not(tree) : tree;
     }
     if (syntaxError) throw syntaxError;

@@ -11,7 +11,8 @@
  * command's default format with --format, are applied like gcloud's display
  * layer does.
  */
-import { builtinTransforms } from './builtin-transforms';
+import { uriTransform } from './builtin-transforms';
+import { builtinTransforms } from './builtins';
 import { applyDisplayOptions, composeFormat, type DisplayOptions } from './display';
 import { FormatError } from './errors';
 import { FORMATS_ADVICE } from '../flags/suggest';
@@ -21,7 +22,7 @@ import { CsvPrinter, FlattenedPrinter, JsonPrinter, ListPrinter, ValuePrinter, Y
 import type { ProjectionSpec } from './spec';
 import { TablePrinter } from './table';
 
-export { FormatError } from './errors';
+export { FormatError, TransformCrash } from './errors';
 
 export interface RenderOptions extends DisplayOptions {
   /**
@@ -36,6 +37,10 @@ export interface RenderOptions extends DisplayOptions {
   isList?: boolean;
   /** Terminal width for `:wrap` table columns (gcloud asks the terminal; default 80). */
   terminalWidth?: number;
+  /** The command's resource URI, for a command whose resources have one (uri() then gives it). */
+  uriOf?: (resource: unknown) => string | undefined;
+  /** The command's flag values by name (`limit`, `uri`, …), which `key.if(expr)` conditions test. */
+  conditionals?: Record<string, unknown>;
 }
 
 // Every printer name gcloud accepts, for its "Format must be one of" message.
@@ -104,7 +109,8 @@ function createPrinter(name: string, spec: ProjectionSpec, options: RenderOption
  */
 export function renderFormat(resources: unknown, format: string, options: RenderOptions = {}): string {
   const symbols = builtinTransforms();
-  const spec = parseProjection(composeFormat(format, options.defaultFormat, options.sortBy), symbols);
+  if (options.uriOf) symbols.set('uri', uriTransform(options.uriOf));
+  const spec = parseProjection(composeFormat(format, options.defaultFormat, options.sortBy), symbols, options.conditionals);
   const name = spec.getName();
   // A projection without a printer name prints nothing.
   if (!name) return '';

@@ -250,3 +250,20 @@ export function pyStr(value: unknown): string {
   if (typeof value === 'number') return pyNumberString(value);
   return pyRepr(value);
 }
+
+/** gcloud's GetBooleanArgValue: false for false, empty, "false" (any case) and numeric zero; true otherwise. */
+export function getBooleanArg(arg: unknown): boolean {
+  if (typeof arg === 'boolean') return arg;
+  if (!pyTruthy(arg)) return false;
+  const text = String(arg);
+  if (text.toLowerCase() === 'false') return false;
+  const trimmed = text.trim().replace(/(?<=\d)_(?=\d)/g, '');
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed)) return Number(trimmed) !== 0;
+  return true;
+}
+
+/** Python's urllib.parse.unquote: %XX escapes decoded as UTF-8 (bad sequences become U+FFFD). */
+export function pyUnquote(text: string): string {
+  if (!text.includes('%')) return text;
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
+}
