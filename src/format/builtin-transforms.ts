@@ -383,12 +383,12 @@ function size(r: unknown, zero: unknown, precisionArg: unknown, unitsIn: unknown
 
 /** Python's re.sub replacement template: \1, \g<name>, \g<1> and the usual escapes. */
 function expandTemplate(template: string, match: RegExpExecArray): string {
-  return template.replace(/\\(g<([^>]*)>|\d{1,2}|.)/gs, (whole, escape: string, groupName: string | undefined) => {
+  return template.replace(/\\(g<([^>]*)>|\d{1,2}|.)/gs, (whole, code: string, groupName: string | undefined) => {
     if (groupName !== undefined) return (/^\d+$/.test(groupName) ? match[Number(groupName)] : match.groups?.[groupName]) ?? '';
-    if (/^\d/.test(escape)) return match[Number(escape)] ?? '';
+    if (/^\d/.test(code)) return match[Number(code)] ?? '';
     const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
-    if (escape in escapes) return escapes[escape];
-    if (/[A-Za-z]/.test(escape)) throw new TransformCrash('error', `bad escape ${whole}`);
+    if (code in escapes) return escapes[code];
+    if (/[A-Za-z]/.test(code)) throw new TransformCrash('error', `bad escape ${whole}`);
     return whole;
   });
 }

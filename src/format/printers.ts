@@ -199,7 +199,9 @@ export class FlattenedPrinter extends ResourcePrinter {
     const walk = (obj: unknown, name: string): void => {
       if (Array.isArray(obj)) {
         if (!obj.length) append(name, []);
-        obj.forEach((item, i) => walk(item, `${name}[${i}]`));
+        obj.forEach((item, i) => {
+          walk(item, `${name}[${i}]`);
+        });
       } else if (isObject(obj)) {
         const keys = sortedKeys(obj).filter((k) => obj[k] !== undefined);
         if (!keys.length) append(name, {});

@@ -145,10 +145,10 @@ function normalize(text: string, project: string, dir: string): string {
       .replace(/\.{2,}/g, '...')
       // gcloud-aip's own flags (--dry-run, --mlflow-*) are in its usage block; gcloud's is compared
       // by the help tests.
-      .replace(/\nUsage: [\s\S]*?\n  gcloud [^\n]*--help\n/g, '\n<USAGE>\n')
+      .replace(/\nUsage: [\s\S]*?\n {2}gcloud [^\n]*--help\n/g, '\n<USAGE>\n')
       // gcloud's command-index search after a refused choice ("Maybe you meant: gcloud ai models …")
       // lists commands of the whole SDK; it is not this project's to reproduce.
-      .replace(/Maybe you meant:\n(  .*\n)*\nTo search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS\n/g, '')
+      .replace(/Maybe you meant:\n( {2}.*\n)*\nTo search the help text of gcloud commands, run:\n {2}gcloud help -- SEARCH_TERMS\n/g, '')
       // Advice that points at gcloud commands gcloud-aip lacks names what works instead (deliberately).
       .split(FORMATS_ADVICE)
       .join(GCLOUD_FORMATS_ADVICE)
@@ -157,7 +157,7 @@ function normalize(text: string, project: string, dir: string): string {
 
 const GCLOUD_FORMATS_ADVICE = 'For information on output formats:\n  $ gcloud topic formats\n';
 
-async function api(emulator: RunningEmulator, method: string, urlPath: string, body?: unknown): Promise<any> {
+async function api(emulator: RunningEmulator, method: string, urlPath: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${emulator.url}${urlPath}`, {
     method,
     headers: { 'content-type': 'application/json' },
