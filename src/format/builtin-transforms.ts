@@ -230,19 +230,13 @@ function color(r: unknown, patterns: unknown[], kwargs: TransformKwargs): unknow
   return text;
 }
 
-/** Python's printed form of bytes: b'...' with escapes. */
-function bytesRepr(bytes: Buffer): string {
-  let body = '';
-  for (const byte of bytes) {
-    const c = String.fromCharCode(byte);
-    if (c === "'" || c === '\\') body += '\\' + c;
-    else if (c === '\n') body += '\\n';
-    else if (c === '\r') body += '\\r';
-    else if (c === '\t') body += '\\t';
-    else if (byte < 0x20 || byte >= 0x7f) body += '\\x' + byte.toString(16).padStart(2, '0');
-    else body += c;
+/** Decoded bytes as gcloud prints them: as UTF-8 text, else one character per byte. */
+function printedBytes(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
   }
-  return `b'${body}'`;
 }
 
 /** base64 (URL-safe or standard) to bytes, shown as Python prints bytes; other decodings need bytes, which a resource never holds. */
@@ -254,7 +248,7 @@ function decode(r: unknown, encoding: unknown, undefinedValue: unknown): unknown
   const body = data.replace(/=.*$/s, '').replace(/[^A-Za-z0-9+/]/g, '');
   const padding = (data.match(/=/g) ?? []).length;
   if (body.length % 4 === 1 || (body.length % 4 && padding < 4 - (body.length % 4))) return undefinedValue;
-  return bytesRepr(Buffer.from(body, 'base64'));
+  return printedBytes(Buffer.from(body, 'base64'));
 }
 
 function encode(r: unknown, encoding: unknown, undefinedValue: unknown): unknown {

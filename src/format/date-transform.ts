@@ -333,7 +333,8 @@ export function transformDate(
   const divisor = toNumber(unit ?? 1);
   if (number !== undefined && divisor) {
     const epochMs = (number / divisor) * 1000;
-    if (!Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) return undefinedValue;
+    // Python's datetime holds years 1 to 9999.
+    if (!Number.isFinite(epochMs) || epochMs < -62135596800000 || epochMs >= 253402300800000) return undefinedValue;
     const whole = Math.floor(epochMs / 1000) * 1000;
     const micro = Math.round((number / divisor - whole / 1000) * 1e6);
     // fromtimestamp(ts, tz_in): aware in tz_default, else naive local time.

@@ -69,6 +69,8 @@ function pad(body: string, prefix: string, spec: Spec, defaultAlign: string): st
 
 function group(digits: string, separator: string, size: number): string {
   if (!separator) return digits;
+  const exponent = digits.search(/e/i);
+  if (exponent >= 0) return group(digits.slice(0, exponent), separator, size) + digits.slice(exponent);
   const [whole, fraction] = digits.split('.');
   const parts: string[] = [];
   for (let end = whole.length; end > 0; end -= size) parts.unshift(whole.slice(Math.max(0, end - size), end));

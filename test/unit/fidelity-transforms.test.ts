@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { transformDate } from '../../src/format/date-transform';
-import { renderFormat } from '../../src/format/format';
+import { FormatError, renderFormat, TransformCrash } from '../../src/format/format';
 
 process.env.TZ = 'UTC';
 
@@ -39,3 +39,51 @@ test("an unknown transform is refused with gcloud's message", () => {
     message: 'Unknown transform function nosuch [value(name.nosuch( *HERE* ))].',
   });
 });
+
+// Every builtin transform of gcloud's table over a table of values and argument spellings: each case of
+// transform-cases.json is { data, format } and what gcloud 528's own printer gave (`out`), or the exception it
+// raised (`errorType`, `error`). Regenerate with `node scripts/transform-fixture.mjs` (needs the gcloud SDK).
+interface TransformCase {
+  data: unknown;
+  format: string;
+  out?: string;
+  error?: string;
+  errorType?: string;
+}
+const TRANSFORM_CASES = JSON.parse(fs.readFileSync(path.join(__dirname, 'transform-cases.json'), 'utf8')) as TransformCase[];
+
+/** gcloud's own error classes (printed as `ERROR: (gcloud.…) message`); anything else is a Python crash. */
+const GCLOUD_ERRORS = new Set(['Error', 'ExpressionSyntaxError', 'UnknownTransformError', 'ProjectionRequiredError']);
+
+function outcome(c: TransformCase): { out: string } | { error: string; errorType?: string } {
+  try {
+    return { out: renderFormat(c.data, c.format, { isList: false }) };
+  } catch (error) {
+    if (error instanceof TransformCrash) return { error: error.message, errorType: error.pythonType };
+    if (error instanceof FormatError) return { error: error.message };
+    throw error;
+  }
+}
+
+const byTransform = new Map<string, TransformCase[]>();
+for (const c of TRANSFORM_CASES) {
+  const name = /\.?(\w+)\(/.exec(c.format.replace(/^\w+\((x\.)?/, ''))?.[1] ?? c.format;
+  byTransform.set(name, [...(byTransform.get(name) ?? []), c]);
+}
+for (const [name, cases] of byTransform) {
+  test(`${name}(): ${cases.length} cases as gcloud's printer gave them`, () => {
+    const wrong = cases.flatMap((c) => {
+      const want =
+        c.errorType === undefined
+          ? { out: c.out }
+          : GCLOUD_ERRORS.has(c.errorType)
+            ? { error: c.error }
+            : { error: c.error, errorType: c.errorType };
+      const got = outcome(c);
+      return JSON.stringify(got) === JSON.stringify(want)
+        ? []
+        : [`--format=${c.format} on ${JSON.stringify(c.data)}\n   gcloud: ${JSON.stringify(want)}\n   ours:   ${JSON.stringify(got)}`];
+    });
+    assert.equal(wrong.length, 0, `${wrong.length} of ${cases.length} differ:\n${wrong.slice(0, 15).join('\n')}`);
+  });
+}
