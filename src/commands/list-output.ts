@@ -2,7 +2,16 @@
 // --sort-by, --uri; declared in flags.ts), applied in gcloud's order — flatten, filter, sort,
 // limit, page, URI — to a list fetched page by page only as far as they need, then the command's
 // table (or --format), and "Listed 0 items." on stderr when the default format printed nothing.
-import { applyDisplayOptions, builtinTransforms, composeFormat, FilterTap, FormatError, parseProjection, renderFormat } from '../format';
+import {
+  applyDisplayOptions,
+  builtinTransforms,
+  composeFormat,
+  FilterTap,
+  flagConditionals,
+  FormatError,
+  parseProjection,
+  renderFormat,
+} from '../format';
 import { UserError } from '../errors';
 import type { CommandContext, CommandOptions } from '../cli/command';
 import type { LIST_FLAGS } from './flags';
@@ -27,12 +36,13 @@ export async function printList(
     await pull(load(), {}, undefined, serializer);
     return;
   }
+  const conditionals = flagConditionals(options);
   // With --uri and no --format, gcloud prints the URIs one per line.
   const format = options.format ?? (options.uri ? 'value(.)' : defaultFormat);
   const composeWith = options.format && !options.uri ? defaultFormat : undefined;
   // gcloud's display layer starts after the command's "Using endpoint" line, before the first page:
   // the printer (a bad --format), then the filter (a bad --filter), then the first page.
-  formatErrorsAsUserErrors(() => renderFormat([], format, { defaultFormat: composeWith, isList: true, uriOf }));
+  formatErrorsAsUserErrors(() => renderFormat([], format, { defaultFormat: composeWith, isList: true, uriOf, conditionals }));
   const filter =
     options.filter === undefined
       ? undefined
@@ -46,7 +56,7 @@ export async function printList(
   const pages = isTable && options.pageSize && options.pageSize > 0 ? chunk(records, options.pageSize) : [records];
   // A table printer ends each page with its own table and a blank line.
   const text = formatErrorsAsUserErrors(() =>
-    pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true, uriOf })).join('\n'),
+    pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true, uriOf, conditionals })).join('\n'),
   );
   ctx.output.result(text);
   if (options.format === undefined && records.length === 0) ctx.output.status('Listed 0 items.');

@@ -39,6 +39,8 @@ export interface RenderOptions extends DisplayOptions {
   terminalWidth?: number;
   /** The command's resource URI, for a command whose resources have one (uri() then gives it). */
   uriOf?: (resource: unknown) => string | undefined;
+  /** `resources` is one API message (printed even when it has no fields, as gcloud prints `{}`). */
+  message?: boolean;
   /** The command's flag values by name (`limit`, `uri`, …), which `key.if(expr)` conditions test. */
   conditionals?: Record<string, unknown>;
 }
@@ -116,5 +118,5 @@ export function renderFormat(resources: unknown, format: string, options: Render
   if (!name) return '';
   const printer = createPrinter(name, spec, options);
   const displayed = applyDisplayOptions(resources, options.isList ?? Array.isArray(resources), options, parseProjection('', symbols));
-  return printer.print(displayed.resources, !displayed.isList);
+  return printer.print(displayed.resources, !displayed.isList, options.message);
 }

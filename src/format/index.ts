@@ -4,6 +4,6 @@
 export { FormatError, TransformCrash } from './errors';
 export { renderFormat, type RenderOptions } from './format';
 export { applyFilter, compileFilter, FilterTap, type Filter } from './filter';
-export { applyDisplayOptions, composeFormat } from './display';
+export { applyDisplayOptions, composeFormat, flagConditionals } from './display';
 export { parseProjection } from './parser';
 export { builtinTransforms } from './builtins';
