@@ -14,6 +14,7 @@ import {
   comparePyStrings,
   getBooleanArg,
   isObject,
+  PyBytes,
   pyFormatFixed,
   pyFormatGeneral,
   pyLen,
@@ -114,6 +115,7 @@ function pyLength(r: unknown): number {
   if (typeof r === 'string') return pyLen(r);
   if (Array.isArray(r)) return r.length;
   if (isObject(r)) return Object.keys(r).length;
+  if (r instanceof PyBytes) return r.bytes.length;
   return 0;
 }
 
@@ -230,15 +232,6 @@ function color(r: unknown, patterns: unknown[], kwargs: TransformKwargs): unknow
   return text;
 }
 
-/** Decoded bytes as gcloud prints them: as UTF-8 text, else one character per byte. */
-function printedBytes(bytes: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return bytes.toString('latin1');
-  }
-}
-
 /** base64 (URL-safe or standard) to bytes, shown as Python prints bytes; other decodings need bytes, which a resource never holds. */
 function decode(r: unknown, encoding: unknown, undefinedValue: unknown): unknown {
   if (encoding !== 'base64') return undefinedValue;
@@ -248,7 +241,7 @@ function decode(r: unknown, encoding: unknown, undefinedValue: unknown): unknown
   const body = data.replace(/=.*$/s, '').replace(/[^A-Za-z0-9+/]/g, '');
   const padding = (data.match(/=/g) ?? []).length;
   if (body.length % 4 === 1 || (body.length % 4 && padding < 4 - (body.length % 4))) return undefinedValue;
-  return printedBytes(Buffer.from(body, 'base64'));
+  return new PyBytes(Buffer.from(body, 'base64'));
 }
 
 function encode(r: unknown, encoding: unknown, undefinedValue: unknown): unknown {
