@@ -10,6 +10,7 @@ import {
   flagConditionals,
   FormatError,
   parseProjection,
+  printedBeforeError,
   renderFormat,
 } from '../format';
 import { UserError } from '../errors';
@@ -55,9 +56,17 @@ export async function printList(
   const isTable = parseProjection(composeFormat(format, composeWith), builtinTransforms()).getName() === 'table';
   const pages = isTable && options.pageSize && options.pageSize > 0 ? chunk(records, options.pageSize) : [records];
   // A table printer ends each page with its own table and a blank line.
-  const text = formatErrorsAsUserErrors(() =>
-    pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true, uriOf, conditionals })).join('\n'),
-  );
+  let text = '';
+  try {
+    for (const [i, page] of pages.entries()) {
+      text += (i ? '\n' : '') + renderFormat(page, format, { defaultFormat: composeWith, isList: true, uriOf, conditionals });
+    }
+  } catch (err) {
+    // What gcloud printed before the record that failed is printed first.
+    ctx.output.result(text + printedBeforeError(err));
+    if (err instanceof FormatError) throw new UserError(err.message);
+    throw err;
+  }
   ctx.output.result(text);
   if (options.format === undefined && records.length === 0) ctx.output.status('Listed 0 items.');
 }

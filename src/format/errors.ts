@@ -3,6 +3,8 @@
  * after its `ERROR: (gcloud.…) ` prefix.
  */
 export class FormatError extends Error {
+  /** What the printer had printed when the error came (gcloud's printer finishes its output first). */
+  printed = '';
   constructor(message: string) {
     super(message);
     this.name = 'FormatError';
@@ -14,6 +16,8 @@ export class FormatError extends Error {
  * a bad `format()` string): gcloud reports it as `ERROR: gcloud crashed (<pythonType>): <message>`.
  */
 export class TransformCrash extends Error {
+  /** What the printer had printed when the error came (gcloud's printer finishes its output first). */
+  printed = '';
   constructor(
     readonly pythonType: string,
     message: string,
@@ -21,4 +25,9 @@ export class TransformCrash extends Error {
     super(message);
     this.name = 'TransformCrash';
   }
+}
+
+/** The output printed before a failed record, for the errors that carry it. */
+export function printedBeforeError(error: unknown): string {
+  return error instanceof FormatError || error instanceof TransformCrash ? error.printed : '';
 }

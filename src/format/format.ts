@@ -5,8 +5,8 @@
  * csv, get, table, list, none, disable. Projections `name(key, a.b, list[0],
  * key:label=X:sort=1:reverse:align=right:width=N:optional:wrap)`, `:(...)`
  * key-attribute-only projections, printer attributes (`[no-heading]`,
- * `[separator=',']`, `[box]`, ...) and a subset of transforms
- * (`.basename()`, `.yesno()`, `.list()`, ...) follow gcloud's semantics.
+ * `[separator=',']`, `[box]`, ...) and every builtin transform of gcloud's
+ * table (`.basename()`, `.date()`, `.size()`, `format()`, ...) follow gcloud's semantics.
  * The display flags --flatten, --sort-by and --limit, and the composition of a
  * command's default format with --format, are applied like gcloud's display
  * layer does.
@@ -22,7 +22,7 @@ import { CsvPrinter, FlattenedPrinter, JsonPrinter, ListPrinter, ValuePrinter, Y
 import type { ProjectionSpec } from './spec';
 import { TablePrinter } from './table';
 
-export { FormatError, TransformCrash } from './errors';
+export { FormatError, printedBeforeError, TransformCrash } from './errors';
 
 export interface RenderOptions extends DisplayOptions {
   /**

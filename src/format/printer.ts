@@ -5,7 +5,7 @@
  * nothing (JSON prints `[]`), a single resource is printed undelimited and a
  * list prints each item delimited.
  */
-import { FormatError } from './errors';
+import { FormatError, TransformCrash } from './errors';
 import { Projector, type ProjectorOptions } from './projector';
 import { isObject, pyTruthy } from './python';
 import type { AttributeValue, ProjectionSpec } from './spec';
@@ -43,12 +43,21 @@ export abstract class ResourcePrinter {
           `Use key parameters to specify a projection like so \`${this.name}(foo, bar.baz)\``,
       );
     }
-    if (pyTruthy(resources) || (single && message && isObject(resources))) {
-      if (single || !Array.isArray(resources)) {
-        this.addRecord(resources, false);
-      } else {
-        for (const resource of resources) this.addRecord(resource, true);
+    try {
+      if (pyTruthy(resources) || (single && message && isObject(resources))) {
+        if (single || !Array.isArray(resources)) {
+          this.addRecord(resources, false);
+        } else {
+          for (const resource of resources) this.addRecord(resource, true);
+        }
       }
+    } catch (error) {
+      // gcloud's printer still finishes (a table prints its rows so far, json closes its list).
+      if (error instanceof FormatError || error instanceof TransformCrash) {
+        this.finish();
+        error.printed = this.out;
+      }
+      throw error;
     }
     this.finish();
     return this.out;

@@ -144,6 +144,9 @@ export const CASES: Record<string, Case[]> = {
     { args: ['ai-platform', 'models', 'list', '--format=value(name.sub(a))'] },
     { args: ['ai-platform', 'models', 'list', '--format=value(format("{1}", name))'] },
     { args: ['ai-platform', 'models', 'list', '--format=value(name.resolution())'] },
+    // A record that fails after others were printed: gcloud's printer finishes what it has first.
+    { args: ['ai-platform', 'models', 'list', '--sort-by=~name', '--format=table(name.basename(), defaultVersion.name.segment(x))'] },
+    { args: ['ai-platform', 'models', 'list', '--sort-by=~name', '--format=json(name.basename(), defaultVersion.name.error())'] },
     { args: ['ai-platform', 'models', 'list', '--limit=1', '--format=value(name.basename(), regions.if(limit), name.if(NOT limit))'] },
     { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(name.error())'] },
     { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(name.error("stop: {x}"))'] },
