@@ -2,9 +2,10 @@
 // Regenerates test/unit/transform-cases.json: every builtin transform of gcloud's table over a table of
 // resource values and argument spellings, rendered by the installed gcloud SDK's own printer (through
 // test/unit/format-oracle.py, the differential oracle of test/unit/format-oracle.test.ts), with TZ=UTC.
-// The unit test replays the fixture without gcloud. Usage: node scripts/transform-fixture.mjs
+// The unit test replays the fixture without gcloud. It also redoes the outputs of
+// test/unit/fidelity-date-cases.json (date() called directly). Usage: node scripts/transform-fixture.mjs && npm run format
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,7 +173,7 @@ for (const value of VALUES) {
 
 const python = join(SDK_ROOT, 'platform', 'bundledpythonunix', 'bin', 'python3');
 
-function runOracle() {
+function runOracle(cases) {
   const config = mkdtempSync(join(tmpdir(), 'gcloud-aip-oracle-'));
   try {
     const run = spawnSync(existsSync(python) ? python : 'python3', [join(ROOT, 'test', 'unit', 'format-oracle.py')], {
@@ -196,8 +197,23 @@ function runOracle() {
 }
 
 // And only the cases a second run repeats are kept (in case some other value is read relative to now).
-const first = runOracle();
-const second = runOracle();
+const first = runOracle(cases);
+const second = runOracle(cases);
 const fixture = cases.map((c, i) => ({ ...c, ...first[i] })).filter((_, i) => JSON.stringify(first[i]) === JSON.stringify(second[i]));
 writeFileSync(join(ROOT, 'test', 'unit', 'transform-cases.json'), `${JSON.stringify(fixture, null, 1)}\n`);
 console.log(`${fixture.length} of ${cases.length} cases written to test/unit/transform-cases.json`);
+
+// test/unit/fidelity-date-cases.json: [r, format, tz, tz_default, gcloud's TransformDate(...)] with
+// undefined='UNDEF' (an argument left null is not passed); the inputs are kept, the outputs redone.
+const DATE_FILE = join(ROOT, 'test', 'unit', 'fidelity-date-cases.json');
+const dateInputs = JSON.parse(readFileSync(DATE_FILE, 'utf8')).map(([r, format, tz, tzDefault]) => [r, format, tz, tzDefault]);
+const dateCalls = dateInputs.map(([r, format, tz, tzDefault]) => ({
+  transform: 'date',
+  r,
+  kwargs: Object.fromEntries(Object.entries({ format, tz, tz_default: tzDefault, undefined: 'UNDEF' }).filter(([, v]) => v !== null)),
+}));
+const dates = runOracle(dateCalls);
+const failed = dates.find((d) => d.error !== undefined);
+if (failed) throw new Error(`TransformDate raised ${failed.errorType}: ${failed.error}`);
+writeFileSync(DATE_FILE, `${JSON.stringify(dateInputs.map((input, i) => [...input, dates[i].value]))}\n`);
+console.log(`${dateInputs.length} date() cases written to test/unit/fidelity-date-cases.json`);
