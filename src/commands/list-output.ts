@@ -47,7 +47,7 @@ export async function printList(
   const filter =
     options.filter === undefined
       ? undefined
-      : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message)));
+      : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message), builtinTransforms()));
   let records = await pull(load(), options, filter, serializer);
   records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer))
     .resources as unknown[];

@@ -2,7 +2,7 @@
  * The whole builtin transform table: the basic transforms plus format() and filter(), which evaluate a
  * nested projection or a filter expression (so they live above the parser and the filter).
  */
-import { basicTransforms, define } from './builtin-transforms';
+import { basicTransforms, define, uriTransform } from './builtin-transforms';
 import { compileFilter } from './filter';
 import { parseNestedProjection } from './parser';
 import { Projector } from './projector';
@@ -30,6 +30,13 @@ function filterValue(r: unknown, expression: string): unknown {
   const filter = compileFilter(expression);
   if (!Array.isArray(r)) return filter.matches(r) ? r : '';
   return r.filter((item) => filter.matches(item));
+}
+
+/** The transforms of a command: the builtins, with uri() giving the command's resource URI where it has one. */
+export function commandTransforms(uriOf?: (resource: unknown) => string | undefined): TransformRegistry {
+  const transforms = builtinTransforms();
+  if (uriOf) transforms.set('uri', uriTransform(uriOf));
+  return transforms;
 }
 
 export function builtinTransforms(): TransformRegistry {

@@ -11,6 +11,9 @@ export class FormatError extends Error {
   }
 }
 
+/** A call of a transform gcloud does not have (gcloud's UnknownTransformError: never read as a filter term). */
+export class UnknownTransformError extends FormatError {}
+
 /**
  * A Python exception that gcloud lets escape from a transform (a wrong argument count, `fatal()`,
  * a bad `format()` string): gcloud reports it as `ERROR: gcloud crashed (<pythonType>): <message>`.

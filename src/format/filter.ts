@@ -13,12 +13,12 @@
  * (`true` / `false` as 1 / 0); `~` is an unanchored regular expression.
  */
 import { basicTransforms } from './builtin-transforms';
-import { FormatError } from './errors';
+import { FormatError, UnknownTransformError } from './errors';
 import { Lexer, keyName, type Token } from './lexer';
 import { pyStr } from './python';
 import { getKey } from './resource';
 import type { Key } from './spec';
-import type { Transform } from './transform';
+import type { Transform, TransformRegistry } from './transform';
 
 export interface Filter {
   matches(resource: unknown): boolean;
@@ -73,11 +73,13 @@ export class FilterTap {
   private readonly filter: Filter;
   private missing: Key[];
 
+  /** `symbols`: the transforms a key may call (by default all but format() and filter()). */
   constructor(
     expression: string,
     private readonly warn: Warn = () => undefined,
+    symbols?: TransformRegistry,
   ) {
-    const compiled = new FilterParser(expression, new MatchWarnings(warn)).parse();
+    const compiled = new FilterParser(expression, new MatchWarnings(warn), globalRestriction, symbols).parse();
     this.filter = compiled.filter;
     this.missing = uniqueKeys(compiled.keys);
   }
@@ -117,8 +119,9 @@ class FilterParser {
     private readonly warnings: MatchWarnings,
     /** What a bare word means: by default, "some value of the resource contains it". */
     private readonly bareWord: (word: string) => Filter = globalRestriction,
+    symbols: TransformRegistry = basicTransforms(),
   ) {
-    this.lex = new Lexer(expression, { aliases: new Map(), symbols: basicTransforms() });
+    this.lex = new Lexer(expression, { aliases: new Map(), symbols });
   }
 
   parse(): Compiled {
@@ -159,7 +162,7 @@ class FilterParser {
     try {
       [key, transform] = this.key();
     } catch (err) {
-      if (!(err instanceof FormatError)) throw err;
+      if (!(err instanceof FormatError) || err instanceof UnknownTransformError) throw err;
       syntaxError = err;
       this.lex.setPosition(keyStart);
       const token = this.lex.token(RESTRICTION_TERMINATORS, false, false);

@@ -11,8 +11,7 @@
  * command's default format with --format, are applied like gcloud's display
  * layer does.
  */
-import { uriTransform } from './builtin-transforms';
-import { builtinTransforms } from './builtins';
+import { commandTransforms } from './builtins';
 import { applyDisplayOptions, composeFormat, type DisplayOptions } from './display';
 import { FormatError } from './errors';
 import { FORMATS_ADVICE } from '../flags/suggest';
@@ -110,8 +109,7 @@ function createPrinter(name: string, spec: ProjectionSpec, options: RenderOption
  * Throws FormatError for a bad expression, with gcloud's message.
  */
 export function renderFormat(resources: unknown, format: string, options: RenderOptions = {}): string {
-  const symbols = builtinTransforms();
-  if (options.uriOf) symbols.set('uri', uriTransform(options.uriOf));
+  const symbols = commandTransforms(options.uriOf);
   const spec = parseProjection(composeFormat(format, options.defaultFormat, options.sortBy), symbols, options.conditionals);
   const name = spec.getName();
   // A projection without a printer name prints nothing.

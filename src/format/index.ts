@@ -6,4 +6,4 @@ export { renderFormat, type RenderOptions } from './format';
 export { applyFilter, compileFilter, FilterTap, type Filter } from './filter';
 export { applyDisplayOptions, composeFormat, flagConditionals } from './display';
 export { parseProjection } from './parser';
-export { builtinTransforms } from './builtins';
+export { builtinTransforms, commandTransforms } from './builtins';

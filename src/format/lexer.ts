@@ -4,7 +4,7 @@
  * [N] / [] indices, and transform call chains. Error messages and the
  * `*HERE*` position marker follow gcloud's wording.
  */
-import { FormatError } from './errors';
+import { FormatError, UnknownTransformError } from './errors';
 import { isObject, pyIsSpace } from './python';
 import { getKey } from './resource';
 import type { Alias, Key, KeyAttribute } from './spec';
@@ -233,7 +233,7 @@ export class Lexer {
   private transformCall(name: string, active: number | null, mapDepth: number): TransformCall {
     const here = this.position;
     const definition = this.context.symbols.get(name);
-    if (!definition) throw this.error(`Unknown transform function ${name}`, here);
+    if (!definition) throw new UnknownTransformError(`Unknown transform function ${name} [${this.annotate(here)}].`);
     // format() and enum() get the projection they belong to as their first argument.
     const args: unknown[] = definition.signature.projection ? [this.context] : [];
     const kwargs: TransformKwargs = {};
@@ -273,7 +273,7 @@ export class Lexer {
       const next = this.key();
       here = this.position;
       if (!this.isCharacter('(')) throw this.error('Transform function expected', here);
-      if (next.length !== 1) throw this.error(`Unknown transform function ${next.join('.')}`, here);
+      if (next.length !== 1) throw new UnknownTransformError(`Unknown transform function ${next.join('.')} [${this.annotate(here)}].`);
       currentName = String(next[0]);
     }
     return calls;
