@@ -145,7 +145,7 @@ export const CASES: Record<string, Case[]> = {
     { args: ['ai-platform', 'models', 'list', '--format=value(format("{1}", name))'] },
     { args: ['ai-platform', 'models', 'list', '--format=value(name.resolution())'] },
     // Transforms in --filter keys: all of gcloud's table; an unknown one is refused as such.
-    { args: ['ai-platform', 'models', 'list', '--filter=name.format("<{}>"):m1', '--format=value(name)'] },
+    { args: ['ai-platform', 'models', 'list', '--filter=name.format("{}x"):m1', '--format=value(name)'] },
     { args: ['ai-platform', 'models', 'list', '--filter=name.nosuch():x'] },
     { args: ['ai-platform', 'models', 'list', '--filter=uri():m2', '--format=value(name)'] },
     // A record that fails after others were printed: gcloud's printer finishes what it has first.
