@@ -15,6 +15,7 @@ import {
   getBooleanArg,
   isObject,
   PyBytes,
+  pyFloat,
   pyFormatFixed,
   pyFormatGeneral,
   pyLen,
@@ -56,22 +57,9 @@ export function basename(r: unknown, undefinedValue: unknown = ''): unknown {
   return s || undefinedValue;
 }
 
-/** Python float(r) for a transform input, or undefined when it would raise. */
-function toFloat(r: unknown): number | undefined {
-  if (typeof r === 'number') return r;
-  if (typeof r === 'boolean') return r ? 1 : 0;
-  if (typeof r === 'string' && r.trim() !== '') {
-    const n = Number(r.trim().replace(/_/g, ''));
-    if (!Number.isNaN(n)) return n;
-    if (/^\s*[+-]?(inf|infinity)\s*$/i.test(r)) return r.includes('-') ? -Infinity : Infinity;
-    if (/^\s*[+-]?nan\s*$/i.test(r)) return NaN;
-  }
-  return undefined;
-}
-
 /** gcloud's float formatting: 6 significant digits, no exponent below 1e9. */
 export function formatFloat(r: unknown, precision: unknown = 6, spec: unknown = null, undefinedValue: unknown = ''): unknown {
-  const number = toFloat(r);
+  const number = pyFloat(r);
   if (number === undefined) return undefinedValue;
   const digits = Number(precision);
   if (spec === 'f') return pyFormatFixed(number, digits);
@@ -191,18 +179,6 @@ function pyIntArg(value: unknown): number {
   if (!/^[+-]?\d+$/.test(text))
     throw new TransformCrash('ValueError', `invalid literal for int() with base 10: ${pyStrRepr(String(value))}`);
   return Number(text);
-}
-
-/** Python's float() of a value: undefined where it raises. */
-function pyFloatOf(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim().replace(/(?<=\d)_(?=\d)/g, '');
-  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return Number(text);
-  const word = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
-  if (word) return word[2].toLowerCase() === 'nan' ? NaN : word[1] === '-' ? -Infinity : Infinity;
-  return undefined;
 }
 
 /** A Python regular expression as a JavaScript one (named groups and \A, \Z spelled the JavaScript way). */
@@ -329,7 +305,7 @@ const UNIT_SIZES: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30,
 
 /** A unit argument: a number of bytes, or a suffix whose first letter names a power of 1024. */
 function unitSize(unit: unknown): [suffix: string, size: number] {
-  const number = unit === null ? undefined : pyFloatOf(unit);
+  const number = unit === null ? undefined : pyFloat(unit);
   if (number !== undefined) return ['', number || 1];
   const first = typeof unit === 'string' && unit ? unit[0].toUpperCase() : '';
   return first in UNIT_SIZES ? [first, UNIT_SIZES[first]] : ['', 1];
@@ -338,8 +314,8 @@ function unitSize(unit: unknown): [suffix: string, size: number] {
 /** A size in bytes for people: 1.5 KiB, 3 MiB, or in units_out without a unit name. */
 function size(r: unknown, zero: unknown, precisionArg: unknown, unitsIn: unknown, unitsOut: unknown, min: unknown): unknown {
   if (!pyTruthy(r) && zero !== null) return zero;
-  let value = pyFloatOf(r) ?? 0;
-  const minSize = pyFloatOf(min);
+  let value = pyFloat(r) ?? 0;
+  const minSize = pyFloat(min);
   if (minSize === undefined) throw new TransformCrash('ValueError', `could not convert string to float: ${pyStrRepr(String(min))}`);
   let prefix = '';
   if (value < minSize) {

@@ -6,7 +6,7 @@
  */
 import { parseTimestamp } from './date-transform';
 import { TransformCrash } from './errors';
-import { getBooleanArg, pyFloatRepr, pyFormatFixed } from './python';
+import { getBooleanArg, pyFloat, pyFloatRepr, pyFormatFixed } from './python';
 import { parseKey } from './lexer';
 import { getKey } from './resource';
 
@@ -134,7 +134,7 @@ class Duration {
       } else if (amount === sign) {
         return undefined;
       } else {
-        const number = pyFloat(amount);
+        const number = parsedAmount(amount);
         if (number === undefined) return undefined;
         amount = sign;
         if (c === 'Y') this.years += number;
@@ -200,8 +200,8 @@ function formatNumber(out: string[], n: number, suffix: string, precision: numbe
   if (s && s !== '0') out.push(s + suffix);
 }
 
-/** Python's float() of the digits the duration parser collected. */
-function pyFloat(text: string): number | undefined {
+/** The number the duration parser collected (digits, one point, a sign). */
+function parsedAmount(text: string): number | undefined {
   return /^-?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : undefined;
 }
 
@@ -218,18 +218,6 @@ function pyInt(value: unknown): number | undefined {
     .trim()
     .replace(/(?<=\d)_(?=\d)/g, '');
   return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
-}
-
-/** Python float() of a resource value, or undefined where it raises. */
-function pyFloatOf(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim().replace(/(?<=\d)_(?=\d)/g, '');
-  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return Number(text);
-  const word = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
-  if (word) return word[2].toLowerCase() === 'nan' ? NaN : word[1] === '-' ? -Infinity : Infinity;
-  return undefined;
 }
 
 function secondsSince(time: string, now: number): number | undefined {
@@ -265,8 +253,8 @@ export function transformDuration(
     }
     return fromSeconds((endMs - startMs) / 1000, calendar).format(parts, precision);
   }
-  const number = pyFloatOf(r);
-  const divisor = pyFloatOf(unit);
+  const number = pyFloat(r);
+  const divisor = pyFloat(unit);
   if (number !== undefined && divisor !== undefined) {
     if (divisor === 0) throw new TransformCrash('ZeroDivisionError', 'float division by zero');
     // gcloud reads the seconds back from Python's repr ("PT3600.0S"); an exponent or a sign does not parse.
