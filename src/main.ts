@@ -11,7 +11,8 @@ import { COMMANDS } from './commands';
 import { buildContext } from './context/context';
 import { colourAllowed, Output } from './context/output';
 import { disableColor, groupListing, groupUsage, isGroup, renderGroupHelp, renderHelp, showHelp, usageFooter, versionText } from './help';
-import { HELP_SEARCH_ADVICE, suggestCommands } from './flags/suggest';
+import { HELP_SEARCH_ADVICE, suggestCommands, TRANSFORM_CRASH_ADVICE } from './flags/suggest';
+import { TransformCrash } from './format';
 import { VERSION } from './context/context';
 
 const TRACK_WORDS: Record<string, Track> = { alpha: 'ALPHA', beta: 'BETA' };
@@ -199,6 +200,11 @@ function reportError(err: unknown, output: Output, name: string, routed: Route |
     if (err.footer === 'usage' && routed) text += `\n${usageFooter(routed.track, routed.command).trimEnd()}`;
     output.error(text);
     return err.exitCode;
+  }
+  if (err instanceof TransformCrash) {
+    // gcloud does not catch a transform's Python error: it reports a crash (exit 1).
+    output.error(`ERROR: gcloud crashed (${err.pythonType}): ${err.message}\n\n${TRANSFORM_CRASH_ADVICE}`);
+    return 1;
   }
   if (err instanceof UserError) {
     output.error(`ERROR: (${err.options.command ?? name}) ${err.message}`);

@@ -2,7 +2,17 @@
 // --sort-by, --uri; declared in flags.ts), applied in gcloud's order — flatten, filter, sort,
 // limit, page, URI — to a list fetched page by page only as far as they need, then the command's
 // table (or --format), and "Listed 0 items." on stderr when the default format printed nothing.
-import { applyDisplayOptions, builtinTransforms, composeFormat, FilterTap, FormatError, parseProjection, renderFormat } from '../format';
+import {
+  applyDisplayOptions,
+  builtinTransforms,
+  composeFormat,
+  FilterTap,
+  flagConditionals,
+  FormatError,
+  parseProjection,
+  printedBeforeError,
+  renderFormat,
+} from '../format';
 import { UserError } from '../errors';
 import type { CommandContext, CommandOptions } from '../cli/command';
 import type { LIST_FLAGS } from './flags';
@@ -19,7 +29,7 @@ export async function printList(
   options: ListOptions,
   ctx: CommandContext,
   defaultFormat: string,
-  uriOf: (item: unknown) => string | undefined = () => undefined,
+  uriOf?: (item: unknown) => string | undefined,
 ): Promise<void> {
   const serializer = parseProjection('', builtinTransforms());
   if (!ctx.properties.getBool('core/user_output_enabled', true)) {
@@ -27,27 +37,36 @@ export async function printList(
     await pull(load(), {}, undefined, serializer);
     return;
   }
+  const conditionals = flagConditionals(options);
   // With --uri and no --format, gcloud prints the URIs one per line.
   const format = options.format ?? (options.uri ? 'value(.)' : defaultFormat);
   const composeWith = options.format && !options.uri ? defaultFormat : undefined;
   // gcloud's display layer starts after the command's "Using endpoint" line, before the first page:
   // the printer (a bad --format), then the filter (a bad --filter), then the first page.
-  formatErrorsAsUserErrors(() => renderFormat([], format, { defaultFormat: composeWith, isList: true }));
+  formatErrorsAsUserErrors(() => renderFormat([], format, { defaultFormat: composeWith, isList: true, uriOf, conditionals }));
   const filter =
     options.filter === undefined
       ? undefined
-      : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message)));
+      : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message), builtinTransforms()));
   let records = await pull(load(), options, filter, serializer);
   records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer))
     .resources as unknown[];
-  if (options.uri) records = records.map(uriOf).filter((u): u is string => Boolean(u));
+  if (options.uri) records = records.map((item) => uriOf?.(item)).filter((u): u is string => Boolean(u));
 
   const isTable = parseProjection(composeFormat(format, composeWith), builtinTransforms()).getName() === 'table';
   const pages = isTable && options.pageSize && options.pageSize > 0 ? chunk(records, options.pageSize) : [records];
   // A table printer ends each page with its own table and a blank line.
-  const text = formatErrorsAsUserErrors(() =>
-    pages.map((page) => renderFormat(page, format, { defaultFormat: composeWith, isList: true })).join('\n'),
-  );
+  let text = '';
+  try {
+    for (const [i, page] of pages.entries()) {
+      text += (i ? '\n' : '') + renderFormat(page, format, { defaultFormat: composeWith, isList: true, uriOf, conditionals });
+    }
+  } catch (err) {
+    // What gcloud printed before the record that failed is printed first.
+    ctx.output.result(text + printedBeforeError(err));
+    if (err instanceof FormatError) throw new UserError(err.message);
+    throw err;
+  }
   ctx.output.result(text);
   if (options.format === undefined && records.length === 0) ctx.output.status('Listed 0 items.');
 }

@@ -120,7 +120,11 @@ async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: Comm
     options,
     ctx,
     LIST_FORMAT,
-    (m) => `${base}v1/${String((m as { name: string }).name)}`,
+    // Something without a name (a string a transform made, say) has no URI, as gcloud's registry finds none.
+    (m) => {
+      const name = (m as { name?: unknown } | null)?.name;
+      return typeof name === 'string' ? `${base}v1/${name}` : undefined;
+    },
   );
 }
 

@@ -31,7 +31,8 @@ async function wait(options: OperationOptions, ctx: CommandContext): Promise<voi
 
 async function cancel(options: OperationOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, options.region);
-  await client.cancelOperation(operationName(options.operation, projectOf(ctx)));
+  // gcloud prints the (empty) response: nothing by default, `{}` with --format json.
+  ctx.printResult(await client.cancelOperation(operationName(options.operation, projectOf(ctx))));
 }
 
 // Verbatim, as gcloud's error messages quote the default format composed with --format.

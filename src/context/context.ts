@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import type { ParsedArgs } from '../flags/parser';
 import type { Track } from '../flags/spec';
 import type { CommandContext, CommandDefinition } from '../cli/command';
-import { renderFormat, FormatError } from '../format';
+import { flagConditionals, printedBeforeError, renderFormat, FormatError } from '../format';
 import { quotaProjectFor, resolveCredentials, tokenTransport, type Credentials } from './auth';
 import { HttpClient, headerDefaults, netSettings } from '../net';
 import { colourAllowed, Output } from './output';
@@ -148,8 +148,11 @@ export function buildContext(args: {
     printResult: (resource) => {
       if (!properties.getBool('core/user_output_enabled', true)) return;
       try {
-        output.result(renderFormat(resource, format, { flatten, defaultFormat: composeWith }));
+        output.result(
+          renderFormat(resource, format, { flatten, defaultFormat: composeWith, message: true, conditionals: flagConditionals(values) }),
+        );
       } catch (err) {
+        output.result(printedBeforeError(err));
         if (err instanceof FormatError) throw new UserError(err.message);
         throw err;
       }

@@ -76,3 +76,6 @@ export function suggestCommands(words: string[], index: number, paths: string[][
 export const HELP_SEARCH_ADVICE = 'gcloud-aip has no `gcloud help` search; to list its commands and groups, run:\n  gcloud-aip --help';
 export const FORMATS_ADVICE =
   'For information on output formats (gcloud-aip has no `gcloud topic`), see:\n  https://cloud.google.com/sdk/gcloud/reference/topic/formats\n';
+/** After gcloud's "gcloud crashed" line for a transform's Python error, gcloud-aip points at the transforms' reference (gcloud: `gcloud feedback`). */
+export const TRANSFORM_CRASH_ADVICE =
+  'The --format or --filter expression called a transform in a way gcloud cannot run either; the transforms and their arguments:\n  https://cloud.google.com/sdk/gcloud/reference/topic/projections';

@@ -1,15 +1,39 @@
 /**
- * The subset of gcloud's builtin projection transforms that gcloud-aip
- * implements (e.g. `name.basename()`, `labels.list()`, `done.yesno()`).
- * Each follows gcloud's argument conventions: args arrive as strings,
- * `name=value` args are keyword args, and bad input yields `undefined=`
- * rather than an error.
+ * gcloud's builtin projection transforms (core/resource/resource_transform.py GetTransforms), e.g.
+ * `name.basename()`, `labels.list()`, `createTime.date("%Y")`, `size()`, `format("{0}/{1}", a, b)`.
+ * Each follows gcloud's argument conventions: args arrive as strings, `name=value` args are keyword
+ * args of transforms whose Python signature has defaults, a call that does not fit the signature fails
+ * with Python's TypeError (see checkCall), and bad resource values yield `undefined=` rather than an error.
  */
 import { transformDate } from './date-transform';
+import { transformDuration } from './duration';
+import { FormatError, TransformCrash } from './errors';
 import { parseKey } from './lexer';
-import { comparePyStrings, isObject, pyFormatFixed, pyFormatGeneral, pyLen, pyStr, pyTruthy, sortedKeys } from './python';
+import { pyTypeName } from './py-format';
+import {
+  comparePyStrings,
+  getBooleanArg,
+  isObject,
+  PyBytes,
+  pyFloat,
+  pyFormatFixed,
+  pyFormatGeneral,
+  pyLen,
+  pyStr,
+  pyStrRepr,
+  pyTruthy,
+  pyUnquote,
+  sortedKeys,
+} from './python';
 import { getKey } from './resource';
-import { iterate, type TransformArgs, type TransformDefinition, type TransformKwargs, type TransformRegistry } from './transform';
+import {
+  iterate,
+  type Signature,
+  type TransformArgs,
+  type TransformDefinition,
+  type TransformKwargs,
+  type TransformRegistry,
+} from './transform';
 
 /** Positional-or-keyword parameter lookup, like a Python call binding. */
 function param(args: TransformArgs, kwargs: TransformKwargs, index: number, name: string, fallback: unknown): unknown {
@@ -33,22 +57,9 @@ export function basename(r: unknown, undefinedValue: unknown = ''): unknown {
   return s || undefinedValue;
 }
 
-/** Python float(r) for a transform input, or undefined when it would raise. */
-function toFloat(r: unknown): number | undefined {
-  if (typeof r === 'number') return r;
-  if (typeof r === 'boolean') return r ? 1 : 0;
-  if (typeof r === 'string' && r.trim() !== '') {
-    const n = Number(r.trim().replace(/_/g, ''));
-    if (!Number.isNaN(n)) return n;
-    if (/^\s*[+-]?(inf|infinity)\s*$/i.test(r)) return r.includes('-') ? -Infinity : Infinity;
-    if (/^\s*[+-]?nan\s*$/i.test(r)) return NaN;
-  }
-  return undefined;
-}
-
 /** gcloud's float formatting: 6 significant digits, no exponent below 1e9. */
 export function formatFloat(r: unknown, precision: unknown = 6, spec: unknown = null, undefinedValue: unknown = ''): unknown {
-  const number = toFloat(r);
+  const number = pyFloat(r);
   if (number === undefined) return undefinedValue;
   const digits = Number(precision);
   if (spec === 'f') return pyFormatFixed(number, digits);
@@ -92,6 +103,7 @@ function pyLength(r: unknown): number {
   if (typeof r === 'string') return pyLen(r);
   if (Array.isArray(r)) return r.length;
   if (isObject(r)) return Object.keys(r).length;
+  if (r instanceof PyBytes) return r.bytes.length;
   return 0;
 }
 
@@ -107,7 +119,7 @@ function sliceValue(r: unknown, op: unknown, undefinedValue: unknown): unknown {
   if (!items) return undefinedValue;
   const [start, end, step = null] = ops;
   const result = pySlice(items, start, end, step ?? 1);
-  return result && result.length ? result : undefinedValue;
+  return result?.length ? result : undefinedValue;
 }
 
 function pySlice<T>(items: T[], start: number | null, end: number | null, step: number): T[] | undefined {
@@ -158,23 +170,253 @@ function uri(r: unknown, undefinedValue: unknown): unknown {
   return undefinedValue;
 }
 
+/** Python's int() of a transform argument; its ValueError escapes, as it does in gcloud. */
+function pyIntArg(value: unknown): number {
+  if (typeof value === 'number') return Math.trunc(value);
+  const text = String(value)
+    .trim()
+    .replace(/(?<=\d)_(?=\d)/g, '');
+  if (!/^[+-]?\d+$/.test(text))
+    throw new TransformCrash('ValueError', `invalid literal for int() with base 10: ${pyStrRepr(String(value))}`);
+  return Number(text);
+}
+
+/** A Python regular expression as a JavaScript one (named groups and \A, \Z spelled the JavaScript way). */
+function pyRegExp(pattern: string, flags: string): RegExp {
+  const source = pattern
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
+    .replace(/\\A/g, '(?<![\\s\\S])')
+    .replace(/\\Z/g, '(?![\\s\\S])');
+  try {
+    return new RegExp(source, flags + 'u');
+  } catch (error) {
+    throw new TransformCrash('error', (error as Error).message);
+  }
+}
+
+const COLORS = ['red', 'yellow', 'green', 'blue'];
+
+/** The resource as text; gcloud colours the first matching pattern's text only on a terminal, which machine output never is. */
+function color(r: unknown, patterns: unknown[], kwargs: TransformKwargs): unknown {
+  const text = pyStr(r);
+  const matched = patterns.some((pattern) => pyTruthy(pattern) && pyRegExp(String(pattern), '').test(text));
+  if (matched) {
+    const unexpected = Object.keys(kwargs).find((k) => !COLORS.includes(k) && k !== 'justify');
+    if (unexpected) throw new TransformCrash('TypeError', `Colorizer.__init__() got an unexpected keyword argument '${unexpected}'`);
+  }
+  return text;
+}
+
+/** base64 (URL-safe or standard) to bytes, shown as Python prints bytes; other decodings need bytes, which a resource never holds. */
+function decode(r: unknown, encoding: unknown, undefinedValue: unknown): unknown {
+  if (encoding !== 'base64') return undefinedValue;
+  const text = pyStr(r);
+  if (/[^\x00-\x7f]/.test(text)) return undefinedValue;
+  const data = text.replace(/-/g, '+').replace(/_/g, '/');
+  const body = data.replace(/=.*$/s, '').replace(/[^A-Za-z0-9+/]/g, '');
+  const padding = (data.match(/=/g) ?? []).length;
+  if (body.length % 4 === 1 || (body.length % 4 && padding < 4 - (body.length % 4))) return undefinedValue;
+  return new PyBytes(Buffer.from(body, 'base64'));
+}
+
+function encode(r: unknown, encoding: unknown, undefinedValue: unknown): unknown {
+  if (encoding === 'base64') {
+    if (r === null || r === undefined) return '';
+    const text = pyStr(r);
+    const latin1 = Array.from(text).every((c) => c.codePointAt(0)! < 256);
+    return Buffer.from(text, latin1 ? 'latin1' : 'utf8').toString('base64');
+  }
+  const name = String(encoding).toLowerCase().replace(/_/g, '-');
+  if (!['utf-8', 'utf8', 'ascii', 'us-ascii', 'latin-1', 'latin1', 'iso-8859-1'].includes(name)) return undefinedValue;
+  const text = pyStr(r);
+  const limit = name.includes('ascii') ? 0x80 : name.startsWith('utf') ? Infinity : 0x100;
+  // Characters the encoding lacks are escaped, as gcloud's SafeText does.
+  return Array.from(text)
+    .map((c) => {
+      const code = c.codePointAt(0)!;
+      if (code < limit) return c;
+      if (code < 0x100) return '\\x' + code.toString(16).padStart(2, '0');
+      return code < 0x10000 ? '\\u' + code.toString(16).padStart(4, '0') : '\\U' + code.toString(16).padStart(8, '0');
+    })
+    .join('');
+}
+
+function regexValue(r: unknown, expression: unknown, doesMatch: unknown, nomatch: unknown): unknown {
+  if (!pyTruthy(r)) return nomatch;
+  if (pyTruthy(expression)) {
+    const re = pyRegExp(String(expression), 'y');
+    if (typeof r === 'string' && re.test(r)) return pyTruthy(doesMatch) ? doesMatch : r;
+  }
+  return nomatch;
+}
+
+/** Public attribute names of Python's str, list and float that hold an "x" (which gcloud then fails to look up). */
+const HAS_X_MEMBER = new Set(['str', 'list', 'float']);
+
+function resolution(r: unknown, undefinedValue: unknown, transpose: unknown): unknown {
+  if (!isObject(r)) {
+    // gcloud looks through dir(r): an "x" in a method name (index, extend, hex) fails the lookup.
+    if (HAS_X_MEMBER.has(pyTypeName(r))) throw new TransformCrash('KeyError', "'x'");
+    return undefinedValue;
+  }
+  const members = new Map<string, string>();
+  for (const name of Object.keys(r)) if (!name.startsWith('__') && !name.endsWith('__')) members.set(name.toLowerCase(), name);
+  const dimension = (d: string): unknown => {
+    for (const m of members.keys()) {
+      if (m.includes(d)) {
+        if (!members.has(d)) throw new TransformCrash('KeyError', pyStrRepr(d));
+        return getKey(r, [members.get(d)!], null);
+      }
+    }
+    return null;
+  };
+  const pairs = [
+    ['width', 'height'],
+    ['screenx', 'screeny'],
+    ['col', 'row'],
+    ['col', 'line'],
+    ['x', 'y'],
+  ];
+  for (const [nameX, nameY] of pairs) {
+    const x = dimension(nameX);
+    if (x === null) continue;
+    const y = dimension(nameY);
+    if (y === null) continue;
+    return getBooleanArg(transpose) ? `${pyStr(y)} x ${pyStr(x)}` : `${pyStr(x)} x ${pyStr(y)}`;
+  }
+  return undefinedValue;
+}
+
+/** The part of a URI after the first /regions/ or /zones/ (or the named segments); else its last component. */
+function scope(r: unknown, names: string[]): unknown {
+  if (!pyTruthy(r)) return '';
+  const text = pyUnquote(pyStr(r));
+  if (!text.includes('/')) return text;
+  for (const name of names.length ? names : ['regions', 'zones']) {
+    const segment = `/${name}/`;
+    if (text.includes(segment)) return text.split(segment).pop();
+  }
+  if (text.startsWith('https://')) return text.split('/').pop();
+  return text;
+}
+
+const UNIT_SIZES: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40, P: 2 ** 50 };
+
+/** A unit argument: a number of bytes, or a suffix whose first letter names a power of 1024. */
+function unitSize(unit: unknown): [suffix: string, size: number] {
+  const number = unit === null ? undefined : pyFloat(unit);
+  if (number !== undefined) return ['', number || 1];
+  const first = typeof unit === 'string' && unit ? unit[0].toUpperCase() : '';
+  return first in UNIT_SIZES ? [first, UNIT_SIZES[first]] : ['', 1];
+}
+
+/** A size in bytes for people: 1.5 KiB, 3 MiB, or in units_out without a unit name. */
+function size(r: unknown, zero: unknown, precisionArg: unknown, unitsIn: unknown, unitsOut: unknown, min: unknown): unknown {
+  if (!pyTruthy(r) && zero !== null) return zero;
+  let value = pyFloat(r) ?? 0;
+  const minSize = pyFloat(min);
+  if (minSize === undefined) throw new TransformCrash('ValueError', `could not convert string to float: ${pyStrRepr(String(min))}`);
+  let prefix = '';
+  if (value < minSize) {
+    value = minSize;
+    prefix = '< ';
+  }
+  const precision = (): number => {
+    const text = String(precisionArg);
+    if (!/^\d+$/.test(text)) throw new TransformCrash('ValueError', `Format specifier missing precision`);
+    return Number(text);
+  };
+  value *= unitSize(unitsIn)[1];
+  const [outSuffix, outSize] = unitSize(unitsOut);
+  if (outSuffix) return pyFormatFixed(value / outSize, precision());
+  let unit = 'PiB';
+  for (const name of ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']) {
+    if (value < 1024) {
+      unit = name;
+      break;
+    }
+    value /= 1024;
+  }
+  if (Number.isNaN(value)) throw new TransformCrash('ValueError', 'cannot convert float NaN to integer');
+  if (!Number.isFinite(value)) throw new TransformCrash('OverflowError', 'cannot convert float infinity to integer');
+  if (Number.isInteger(value)) return `${prefix}${BigInt(value)} ${unit}`;
+  return `${prefix}${pyFormatFixed(value, precision())} ${unit}`;
+}
+
+/** Python's re.sub replacement template: \1, \g<name>, \g<1> and the usual escapes. */
+function expandTemplate(template: string, match: RegExpExecArray): string {
+  return template.replace(/\\(g<([^>]*)>|\d{1,2}|.)/gs, (whole, code: string, groupName: string | undefined) => {
+    if (groupName !== undefined) return (/^\d+$/.test(groupName) ? match[Number(groupName)] : match.groups?.[groupName]) ?? '';
+    if (/^\d/.test(code)) return match[Number(code)] ?? '';
+    const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
+    if (code in escapes) return escapes[code];
+    if (/[A-Za-z]/.test(code)) throw new TransformCrash('error', `bad escape ${whole}`);
+    return whole;
+  });
+}
+
+function substitute(r: unknown, pattern: unknown, replacement: unknown, countArg: unknown, ignorecase: unknown): unknown {
+  const countText = String(countArg).trim();
+  if (!/^[+-]?\d+$/.test(countText)) return r;
+  const count = Number(countText);
+  let re: RegExp;
+  try {
+    re = pyRegExp(String(pattern), `gms${getBooleanArg(ignorecase) ? 'i' : ''}`);
+  } catch (error) {
+    if (error instanceof TransformCrash) return r;
+    throw error;
+  }
+  if (typeof r !== 'string') throw new TransformCrash('TypeError', `expected string or bytes-like object, got '${pyTypeName(r)}'`);
+  if (count < 0) return r;
+  let done = 0;
+  return r.replace(re, (...found) => {
+    if (count && done >= count) return found[0];
+    done++;
+    const groups = typeof found[found.length - 1] === 'object' ? found[found.length - 1] : undefined;
+    const match = Object.assign(found.slice(0, groups ? -3 : -2), { groups }) as unknown as RegExpExecArray;
+    return expandTemplate(String(replacement), match);
+  });
+}
+
 type Apply = TransformDefinition['apply'];
 
-function define(keywordArgs: boolean, apply: Apply): TransformDefinition {
-  return { keywordArgs, apply };
+/**
+ * A transform with its Python signature: `params` are the parameters after the resource, the first
+ * `required` of them without a default; `*args`/`**kwargs` and the projection argument as flagged.
+ */
+export function define(
+  name: string,
+  params: string[],
+  required: number,
+  apply: Apply,
+  extra: Partial<Pick<Signature, 'varargs' | 'varkwargs' | 'projection'>> = {},
+): TransformDefinition {
+  return { signature: { name, params, required, ...extra }, apply };
 }
 
 const TRANSFORMS: Record<string, TransformDefinition> = {
-  always: define(false, (r) => r),
-  map: define(true, (r) => r),
-  basename: define(true, (r, a, k) => basename(r, param(a, k, 0, 'undefined', ''))),
-  collection: define(true, (_r, a, k) => param(a, k, 0, 'undefined', '')),
-  count: define(false, (r) => {
+  always: define('TransformAlways', [], 0, (r) => r),
+  basename: define('TransformBaseName', ['undefined'], 0, (r, a, k) => basename(r, param(a, k, 0, 'undefined', ''))),
+  collection: define('TransformCollection', ['undefined'], 0, (_r, a, k) => param(a, k, 0, 'undefined', '')),
+  color: define(
+    'TransformColor',
+    ['red', 'yellow', 'green', 'blue'],
+    0,
+    (r, a, k) =>
+      color(
+        r,
+        [0, 1, 2, 3].map((i) => param(a, k, i, ['red', 'yellow', 'green', 'blue'][i], null)),
+        k,
+      ),
+    { varkwargs: true },
+  ),
+  count: define('TransformCount', [], 0, (r) => {
     const counts: Record<string, number> = {};
     for (const item of iterate(r) ?? []) counts[pyStr(item)] = (counts[pyStr(item)] ?? 0) + 1;
     return counts;
   }),
-  date: define(true, (r, a, k) =>
+  date: define('TransformDate', ['format', 'unit', 'undefined', 'tz', 'tz_default'], 0, (r, a, k) =>
     transformDate(
       r,
       param(a, k, 0, 'format', null),
@@ -184,61 +426,127 @@ const TRANSFORMS: Record<string, TransformDefinition> = {
       param(a, k, 4, 'tz_default', null),
     ),
   ),
-  extract: define(false, (r, a) => a.map((key) => keyValue(r, key)).filter(pyTruthy)),
-  firstof: define(false, (r, a) => {
-    for (const key of a) {
-      const value = keyValue(r, key);
-      if (value !== null && value !== undefined) return value;
-    }
-    return '';
+  decode: define('TransformDecode', ['encoding', 'undefined'], 1, (r, a, k) =>
+    decode(r, param(a, k, 0, 'encoding', null), param(a, k, 1, 'undefined', '')),
+  ),
+  duration: define('TransformDuration', ['start', 'end', 'parts', 'precision', 'calendar', 'unit', 'undefined'], 0, (r, a, k) =>
+    transformDuration(
+      r,
+      param(a, k, 0, 'start', ''),
+      param(a, k, 1, 'end', ''),
+      param(a, k, 2, 'parts', 3),
+      param(a, k, 3, 'precision', 3),
+      param(a, k, 4, 'calendar', true),
+      param(a, k, 5, 'unit', 1),
+      param(a, k, 6, 'undefined', ''),
+    ),
+  ),
+  encode: define('TransformEncode', ['encoding', 'undefined'], 1, (r, a, k) =>
+    encode(r, param(a, k, 0, 'encoding', null), param(a, k, 1, 'undefined', '')),
+  ),
+  // gcloud looks the value up in the command's enum tables; no ai-platform command has any.
+  enum: define('TransformEnum', ['projection', 'enums', 'inverse', 'undefined'], 2, (_r, a, k) => param(a, k, 3, 'undefined', ''), {
+    projection: true,
   }),
-  flatten: define(true, (r, a, k) =>
+  error: define('TransformError', ['message'], 0, (r, a, k) => {
+    const message = param(a, k, 0, 'message', null);
+    throw new FormatError(message === null ? pyStr(r) : String(message));
+  }),
+  extract: define('TransformExtract', [], 0, (r, a) => a.map((key) => keyValue(r, key)).filter(pyTruthy), { varargs: true }),
+  fatal: define('TransformFatal', ['message'], 0, (r, a, k) => {
+    const message = param(a, k, 0, 'message', null);
+    throw new TransformCrash('InternalError', message === null ? pyStr(r) : String(message));
+  }),
+  firstof: define(
+    'TransformFirstOf',
+    [],
+    0,
+    (r, a) => {
+      for (const key of a) {
+        const value = keyValue(r, key);
+        if (value !== null && value !== undefined) return value;
+      }
+      return '';
+    },
+    { varargs: true },
+  ),
+  flatten: define('TransformFlatten', ['show', 'undefined', 'separator'], 0, (r, a, k) =>
     flattenValue(r, String(param(a, k, 0, 'show', '')), param(a, k, 1, 'undefined', ''), String(param(a, k, 2, 'separator', ','))),
   ),
-  float: define(true, (r, a, k) =>
+  float: define('TransformFloat', ['precision', 'spec', 'undefined'], 0, (r, a, k) =>
     formatFloat(r, param(a, k, 0, 'precision', 6), param(a, k, 1, 'spec', null), param(a, k, 2, 'undefined', '')),
   ),
-  group: define(false, (r, a) => group(r, a)),
-  join: define(true, (r, a, k) => {
+  group: define('TransformGroup', [], 0, (r, a) => group(r, a), { varargs: true }),
+  // Taken apart by the parser (a condition on the command's flags); never called.
+  if: define('TransformIf', ['expr'], 1, (r) => r),
+  iso: define('TransformIso', ['undefined'], 0, (r, a, k) =>
+    transformDate(r, '%Y-%m-%dT%H:%M:%S.%3f%Oz', 1, param(a, k, 0, 'undefined', 'T'), null, null),
+  ),
+  join: define('TransformJoin', ['sep', 'undefined'], 0, (r, a, k) => {
     const undefinedValue = param(a, k, 1, 'undefined', '');
     const items = iterate(r);
     if (!items) return undefinedValue;
     return items.map(pyStr).join(String(param(a, k, 0, 'sep', '/'))) || undefinedValue;
   }),
-  len: define(false, (r) => pyLength(r)),
-  list: define(true, (r, a, k) =>
+  len: define('TransformLen', [], 0, (r) => pyLength(r)),
+  list: define('TransformList', ['show', 'undefined', 'separator'], 0, (r, a, k) =>
     listValue(r, String(param(a, k, 0, 'show', '')), param(a, k, 1, 'undefined', ''), String(param(a, k, 2, 'separator', ','))),
   ),
-  lower: define(false, (r) => (typeof r === 'string' && r ? r.toLowerCase() : r)),
-  notnull: define(false, (r) => (iterate(r) ?? []).filter((x) => x !== null && x !== undefined)),
-  segment: define(true, (r, a, k) => {
+  lower: define('TransformLower', [], 0, (r) => (typeof r === 'string' && r ? r.toLowerCase() : r)),
+  map: define('TransformMap', ['depth'], 0, (r) => r),
+  notnull: define('TransformNotNull', [], 0, (r) => (iterate(r) ?? []).filter((x) => x !== null && x !== undefined)),
+  regex: define('TransformRegex', ['expression', 'does_match', 'nomatch'], 1, (r, a, k) =>
+    regexValue(r, param(a, k, 0, 'expression', null), param(a, k, 1, 'does_match', null), param(a, k, 2, 'nomatch', '')),
+  ),
+  resolution: define('TransformResolution', ['undefined', 'transpose'], 0, (r, a, k) =>
+    resolution(r, param(a, k, 0, 'undefined', ''), param(a, k, 1, 'transpose', false)),
+  ),
+  scope: define('TransformScope', [], 0, (r, a) => scope(r, a.map(String)), { varargs: true }),
+  segment: define('TransformSegment', ['index', 'undefined'], 0, (r, a, k) => {
     const undefinedValue = param(a, k, 1, 'undefined', '');
     if (!pyTruthy(r)) return undefinedValue;
-    let text = pyStr(r);
-    try {
-      text = decodeURIComponent(text);
-    } catch {
-      // Leave malformed escapes as they are.
-    }
-    const segments = text.split('/');
-    const index = parseInt(String(param(a, k, 0, 'index', -1)), 10);
+    const segments = pyUnquote(pyStr(r)).split('/');
+    const index = pyIntArg(param(a, k, 0, 'index', -1));
     const i = index < 0 ? index + segments.length : index;
     return i >= 0 && i < segments.length && segments[i] ? segments[i] : undefinedValue;
   }),
-  slice: define(true, (r, a, k) => sliceValue(r, param(a, k, 0, 'op', ':'), param(a, k, 1, 'undefined', ''))),
-  sort: define(true, (r, a, k) => {
+  size: define('TransformSize', ['zero', 'precision', 'units_in', 'units_out', 'min'], 0, (r, a, k) =>
+    size(
+      r,
+      param(a, k, 0, 'zero', '0'),
+      param(a, k, 1, 'precision', 1),
+      param(a, k, 2, 'units_in', null),
+      param(a, k, 3, 'units_out', null),
+      param(a, k, 4, 'min', 0),
+    ),
+  ),
+  slice: define('TransformSlice', ['op', 'undefined'], 0, (r, a, k) =>
+    sliceValue(r, param(a, k, 0, 'op', ':'), param(a, k, 1, 'undefined', '')),
+  ),
+  sort: define('TransformSort', ['attr'], 0, (r, a, k) => {
     if (!pyTruthy(r)) return [];
     const attr = String(param(a, k, 0, 'attr', ''));
     const sortKey = (item: unknown): unknown => (attr ? keyValue(item, attr) : item);
     return [...(iterate(r) ?? [])].sort((x, y) => comparePy(sortKey(x), sortKey(y)));
   }),
-  split: define(true, (r, a, k) => {
+  split: define('TransformSplit', ['sep', 'undefined'], 0, (r, a, k) => {
     const undefinedValue = param(a, k, 1, 'undefined', '');
     const separator = String(param(a, k, 0, 'sep', '/'));
     if (!pyTruthy(r) || typeof r !== 'string' || !separator) return undefinedValue;
     return r.split(separator);
   }),
-  trailoff: define(true, (r, a, k) => {
+  sub: define('TransformSub', ['pattern', 'replacement', 'count', 'ignorecase'], 2, (r, a, k) =>
+    substitute(
+      r,
+      param(a, k, 0, 'pattern', ''),
+      param(a, k, 1, 'replacement', ''),
+      param(a, k, 2, 'count', 0),
+      param(a, k, 3, 'ignorecase', true),
+    ),
+  ),
+  // Replaced by the parser with the schema its arguments spell; never called as such.
+  synthesize: define('TransformSynthesize', [], 0, (r) => r, { varargs: true }),
+  trailoff: define('TransformTrailOff', ['character_limit', 'undefined'], 1, (r, a, k) => {
     const undefinedValue = param(a, k, 1, 'undefined', '');
     const limit = parseInt(String(param(a, k, 0, 'character_limit', '')), 10);
     if (Number.isNaN(limit) || limit <= 3) return undefinedValue;
@@ -247,14 +555,28 @@ const TRANSFORMS: Record<string, TransformDefinition> = {
     if (items.length < limit) return r;
     return typeof r === 'string' ? items.slice(0, limit - 3).join('') + '...' : undefinedValue;
   }),
-  upper: define(false, (r) => (typeof r === 'string' && r ? r.toUpperCase() : r)),
-  uri: define(true, (r, a, k) => uri(r, param(a, k, 0, 'undefined', '.'))),
-  yesno: define(true, (r, a, k) => {
+  upper: define('TransformUpper', [], 0, (r) => (typeof r === 'string' && r ? r.toUpperCase() : r)),
+  uri: define('TransformUri', ['undefined'], 0, (r, a, k) => uri(r, param(a, k, 0, 'undefined', '.'))),
+  yesno: define('TransformYesNo', ['yes', 'no'], 0, (r, a, k) => {
     const yes = param(a, k, 0, 'yes', null);
     return pyTruthy(r) ? (yes === null ? r : yes) : param(a, k, 1, 'no', 'No');
   }),
 };
 
-export function builtinTransforms(): TransformRegistry {
+/**
+ * The uri() of a command whose resources have URIs (gcloud's display layer replaces the builtin with the
+ * command's own: a resource's URI, else `undefined`, which defaults to None).
+ */
+export function uriTransform(uriOf: (resource: unknown) => string | undefined): TransformDefinition {
+  return define(
+    'DisplayInfo.AddUriFunc.<locals>._TransformUri',
+    ['undefined'],
+    0,
+    (r, a, k) => uriOf(r) || param(a, k, 0, 'undefined', null),
+  );
+}
+
+/** The builtin transforms but format() and filter(), which need the projection parser and the filter (see builtins.ts). */
+export function basicTransforms(): TransformRegistry {
   return new Map(Object.entries(TRANSFORMS));
 }

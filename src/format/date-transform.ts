@@ -333,7 +333,8 @@ export function transformDate(
   const divisor = toNumber(unit ?? 1);
   if (number !== undefined && divisor) {
     const epochMs = (number / divisor) * 1000;
-    if (!Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) return undefinedValue;
+    // Python's datetime holds years 1 to 9999.
+    if (!Number.isFinite(epochMs) || epochMs < -62135596800000 || epochMs >= 253402300800000) return undefinedValue;
     const whole = Math.floor(epochMs / 1000) * 1000;
     const micro = Math.round((number / divisor - whole / 1000) * 1e6);
     // fromtimestamp(ts, tz_in): aware in tz_default, else naive local time.
@@ -375,4 +376,13 @@ export function transformDate(
     t = t.zone ? wallTime(t.epochMs, t.micro, zoneAt(zoneOut, t.epochMs)) : localize(t, zoneOut);
   }
   return formatDateTime(t, fmt);
+}
+
+/** times.ParseDateTime of an RFC 3339 time: its instant in milliseconds (a time without a zone is local). */
+export function parseTimestamp(text: string): number | undefined {
+  const parsed = parseIso(text);
+  if (!parsed) return undefined;
+  const { year, month, day, hour, minute, second, micro } = parsed.naive;
+  if (parsed.offsetMinutes === undefined) return localize(parsed.naive, { kind: 'iana', name: localZoneName() }).epochMs + micro / 1000;
+  return Date.UTC(year, month - 1, day, hour, minute, second) - parsed.offsetMinutes * 60000 + micro / 1000;
 }

@@ -98,3 +98,11 @@ export function applyDisplayOptions(
   if (listLike && hasLimit) items = (items as unknown[]).slice(0, options.limit);
   return { resources: items, isList: listLike };
 }
+
+/**
+ * The flags as if() conditions see them: gcloud's parsed-args namespace, each flag under its
+ * snake_case destination (`page_size`, `sort_by`), unset ones absent.
+ */
+export function flagConditionals(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([dest, value]) => [dest.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]));
+}

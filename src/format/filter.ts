@@ -12,13 +12,13 @@
  * non-empty value); `=` / `!=` compare whole values case-insensitively; numbers compare as numbers
  * (`true` / `false` as 1 / 0); `~` is an unanchored regular expression.
  */
-import { builtinTransforms } from './builtin-transforms';
-import { FormatError } from './errors';
+import { basicTransforms } from './builtin-transforms';
+import { FormatError, UnknownTransformError } from './errors';
 import { Lexer, keyName, type Token } from './lexer';
 import { pyStr } from './python';
 import { getKey } from './resource';
 import type { Key } from './spec';
-import type { Transform } from './transform';
+import type { Transform, TransformRegistry } from './transform';
 
 export interface Filter {
   matches(resource: unknown): boolean;
@@ -45,8 +45,12 @@ interface Compiled {
 }
 
 /** Compiles a --filter expression; throws FormatError with gcloud's wording for syntax errors. */
-export function compileFilter(expression: string, warn: Warn = () => undefined): Filter {
-  return new FilterParser(expression, new MatchWarnings(warn)).parse().filter;
+export function compileFilter(
+  expression: string,
+  warn: Warn = () => undefined,
+  bareWord: (word: string) => Filter = globalRestriction,
+): Filter {
+  return new FilterParser(expression, new MatchWarnings(warn), bareWord).parse().filter;
 }
 
 /**
@@ -69,11 +73,13 @@ export class FilterTap {
   private readonly filter: Filter;
   private missing: Key[];
 
+  /** `symbols`: the transforms a key may call (by default all but format() and filter()). */
   constructor(
     expression: string,
     private readonly warn: Warn = () => undefined,
+    symbols?: TransformRegistry,
   ) {
-    const compiled = new FilterParser(expression, new MatchWarnings(warn)).parse();
+    const compiled = new FilterParser(expression, new MatchWarnings(warn), globalRestriction, symbols).parse();
     this.filter = compiled.filter;
     this.missing = uniqueKeys(compiled.keys);
   }
@@ -111,8 +117,11 @@ class FilterParser {
   constructor(
     expression: string,
     private readonly warnings: MatchWarnings,
+    /** What a bare word means: by default, "some value of the resource contains it". */
+    private readonly bareWord: (word: string) => Filter = globalRestriction,
+    symbols: TransformRegistry = basicTransforms(),
   ) {
-    this.lex = new Lexer(expression, { aliases: new Map(), symbols: builtinTransforms() });
+    this.lex = new Lexer(expression, { aliases: new Map(), symbols });
   }
 
   parse(): Compiled {
@@ -153,7 +162,7 @@ class FilterParser {
     try {
       [key, transform] = this.key();
     } catch (err) {
-      if (!(err instanceof FormatError)) throw err;
+      if (!(err instanceof FormatError) || err instanceof UnknownTransformError) throw err;
       syntaxError = err;
       this.lex.setPosition(keyStart);
       const token = this.lex.token(RESTRICTION_TERMINATORS, false, false);
@@ -165,7 +174,7 @@ class FilterParser {
       if (transform) throw new FormatError(`Operator expected [${this.lex.annotate(opStart)}].`);
       if (restriction === 'AND' || restriction === 'OR') throw new FormatError(`Term expected [${this.lex.annotate()}].`);
       const word = restriction ?? keyName(key ?? []);
-      const tree = globalRestriction(word);
+      const tree = this.bareWord(word);
       return invert ? not(tree) : tree;
     }
     if (syntaxError) throw syntaxError;

@@ -5,13 +5,13 @@
  * csv, get, table, list, none, disable. Projections `name(key, a.b, list[0],
  * key:label=X:sort=1:reverse:align=right:width=N:optional:wrap)`, `:(...)`
  * key-attribute-only projections, printer attributes (`[no-heading]`,
- * `[separator=',']`, `[box]`, ...) and a subset of transforms
- * (`.basename()`, `.yesno()`, `.list()`, ...) follow gcloud's semantics.
+ * `[separator=',']`, `[box]`, ...) and every builtin transform of gcloud's
+ * table (`.basename()`, `.date()`, `.size()`, `format()`, ...) follow gcloud's semantics.
  * The display flags --flatten, --sort-by and --limit, and the composition of a
  * command's default format with --format, are applied like gcloud's display
  * layer does.
  */
-import { builtinTransforms } from './builtin-transforms';
+import { commandTransforms } from './builtins';
 import { applyDisplayOptions, composeFormat, type DisplayOptions } from './display';
 import { FormatError } from './errors';
 import { FORMATS_ADVICE } from '../flags/suggest';
@@ -21,7 +21,7 @@ import { CsvPrinter, FlattenedPrinter, JsonPrinter, ListPrinter, ValuePrinter, Y
 import type { ProjectionSpec } from './spec';
 import { TablePrinter } from './table';
 
-export { FormatError } from './errors';
+export { FormatError, printedBeforeError, TransformCrash } from './errors';
 
 export interface RenderOptions extends DisplayOptions {
   /**
@@ -36,6 +36,12 @@ export interface RenderOptions extends DisplayOptions {
   isList?: boolean;
   /** Terminal width for `:wrap` table columns (gcloud asks the terminal; default 80). */
   terminalWidth?: number;
+  /** The command's resource URI, for a command whose resources have one (uri() then gives it). */
+  uriOf?: (resource: unknown) => string | undefined;
+  /** `resources` is one API message (printed even when it has no fields, as gcloud prints `{}`). */
+  message?: boolean;
+  /** The command's flag values by name (`limit`, `uri`, …), which `key.if(expr)` conditions test. */
+  conditionals?: Record<string, unknown>;
 }
 
 // Every printer name gcloud accepts, for its "Format must be one of" message.
@@ -103,12 +109,12 @@ function createPrinter(name: string, spec: ProjectionSpec, options: RenderOption
  * Throws FormatError for a bad expression, with gcloud's message.
  */
 export function renderFormat(resources: unknown, format: string, options: RenderOptions = {}): string {
-  const symbols = builtinTransforms();
-  const spec = parseProjection(composeFormat(format, options.defaultFormat, options.sortBy), symbols);
+  const symbols = commandTransforms(options.uriOf);
+  const spec = parseProjection(composeFormat(format, options.defaultFormat, options.sortBy), symbols, options.conditionals);
   const name = spec.getName();
   // A projection without a printer name prints nothing.
   if (!name) return '';
   const printer = createPrinter(name, spec, options);
   const displayed = applyDisplayOptions(resources, options.isList ?? Array.isArray(resources), options, parseProjection('', symbols));
-  return printer.print(displayed.resources, !displayed.isList);
+  return printer.print(displayed.resources, !displayed.isList, options.message);
 }

@@ -2,7 +2,8 @@
  * JSON text exactly as Python's
  * `json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, separators=(',', ': '))`.
  */
-import { isObject, pyNumberString, sortedKeys } from './python';
+import { TransformCrash } from './errors';
+import { isObject, PyBytes, pyNumberString, sortedKeys } from './python';
 
 const ESCAPES: Record<string, string> = {
   '"': '\\"',
@@ -27,6 +28,7 @@ function dumpNumber(n: number): string {
 
 function dump(value: unknown, indent: string, level: number): string {
   if (value === null || value === undefined) return 'null';
+  if (value instanceof PyBytes) throw new TransformCrash('TypeError', 'Object of type bytes is not JSON serializable');
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return dumpNumber(value);

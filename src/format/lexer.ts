@@ -4,38 +4,17 @@
  * [N] / [] indices, and transform call chains. Error messages and the
  * `*HERE*` position marker follow gcloud's wording.
  */
-import { FormatError } from './errors';
-import { pyIsSpace } from './python';
+import { FormatError, UnknownTransformError } from './errors';
+import { isObject, pyIsSpace } from './python';
+import { getKey } from './resource';
 import type { Alias, Key, KeyAttribute } from './spec';
-import { Transform, TransformCall, type TransformKwargs, type TransformRegistry } from './transform';
+import { takesKeywordArgs, Transform, TransformCall, type TransformKwargs, type TransformRegistry } from './transform';
 
 // Key names cannot contain these unless quoted.
 const OPERATOR_CHARS = ':=!<>~()';
 const RESERVED_OPERATOR_CHARS = OPERATOR_CHARS + '[].{},+*/%&|^#;?';
 const QUOTES = `'"`;
 const ESCAPE = '\\';
-
-/** Transforms gcloud has but this implementation does not. */
-const UNSUPPORTED_TRANSFORMS = new Set([
-  'color',
-  'date',
-  'decode',
-  'duration',
-  'encode',
-  'enum',
-  'error',
-  'fatal',
-  'filter',
-  'format',
-  'if',
-  'iso',
-  'regex',
-  'resolution',
-  'scope',
-  'size',
-  'sub',
-  'synthesize',
-]);
 
 export interface LexerContext {
   aliases: Map<string, Alias>;
@@ -254,18 +233,15 @@ export class Lexer {
   private transformCall(name: string, active: number | null, mapDepth: number): TransformCall {
     const here = this.position;
     const definition = this.context.symbols.get(name);
-    if (!definition) {
-      if (UNSUPPORTED_TRANSFORMS.has(name)) {
-        throw this.error(`Transform function ${name}() is not supported by gcloud-aip`, here);
-      }
-      throw this.error(`Unknown transform function ${name}`, here);
-    }
-    const args: Token[] = [];
+    if (!definition) throw new UnknownTransformError(`Unknown transform function ${name} [${this.annotate(here)}].`);
+    // format() and enum() get the projection they belong to as their first argument.
+    const args: unknown[] = definition.signature.projection ? [this.context] : [];
     const kwargs: TransformKwargs = {};
+    const keywords = takesKeywordArgs(definition.signature);
     for (const arg of this.args()) {
       const text = String(arg);
       const eq = text.indexOf('=');
-      if (definition.keywordArgs && eq >= 0) kwargs[text.slice(0, eq)] = text.slice(eq + 1);
+      if (keywords && eq >= 0) kwargs[text.slice(0, eq)] = text.slice(eq + 1);
       else args.push(arg);
     }
     return new TransformCall(name, definition, active, mapDepth, args, kwargs);
@@ -273,6 +249,7 @@ export class Lexer {
 
   /** A `.`-chained list of transform calls starting with `name(`. */
   transform(name: string, active: number | null): Transform {
+    let here = this.position;
     const calls = new Transform();
     let mapDepth = 0;
     let currentActive = active;
@@ -283,19 +260,57 @@ export class Lexer {
         currentActive = null;
       } else if (call.name === 'map') {
         mapDepth = call.args.length ? parseInt(String(call.args[0]), 10) : 1;
+      } else if (call.name === 'if') {
+        if (call.args.length !== 1) throw this.error('Conditional filter expression expected', here);
+        calls.conditional = String(call.args[0]);
+      } else if (call.name === 'synthesize') {
+        calls.calls.push(synthesizeCall(call));
       } else {
         mapDepth = 0;
         calls.calls.push(call);
       }
       if (!this.isCharacter('.', false, true)) break;
       const next = this.key();
-      const here = this.position;
+      here = this.position;
       if (!this.isCharacter('(')) throw this.error('Transform function expected', here);
-      if (next.length !== 1) throw this.error(`Unknown transform function ${next.join('.')}`, here);
+      if (next.length !== 1) throw new UnknownTransformError(`Unknown transform function ${next.join('.')} [${this.annotate(here)}].`);
       currentName = String(next[0]);
     }
     return calls;
   }
+}
+
+/**
+ * synthesize((name:literal, name=key, key), ...): one new resource per schema, each attribute a literal, a
+ * key's value, or (for a bare key) every attribute of that key's dict value.
+ */
+function synthesizeCall(call: TransformCall): TransformCall {
+  const schemas = call.args.map((arg) => {
+    const lexer = new Lexer(String(arg));
+    if (!lexer.isCharacter('(')) throw new FormatError('(...) args expected in synthesize() transform');
+    return lexer.args().map((item) => {
+      const attr = String(item);
+      const colon = attr.indexOf(':');
+      const eq = attr.indexOf('=');
+      if (colon >= 0) return { name: attr.slice(0, colon), key: null, literal: attr.slice(colon + 1) };
+      if (eq >= 0) return { name: attr.slice(0, eq), key: new Lexer(attr.slice(eq + 1)).key(), literal: null };
+      return { name: null, key: new Lexer(attr).key(), literal: null };
+    });
+  });
+  const definition = {
+    signature: call.definition.signature,
+    apply: (r: unknown) =>
+      schemas.map((schema) => {
+        const synthesized: Record<string, unknown> = {};
+        for (const { name, key, literal } of schema) {
+          const value = key ? getKey(r, key, null) : literal;
+          if (name) synthesized[name] = value;
+          else if (isObject(value)) Object.assign(synthesized, value);
+        }
+        return synthesized;
+      }),
+  };
+  return new TransformCall(call.name, definition, call.active, call.mapDepth, [], {});
 }
 
 const INT_RE = /^[+-]?\d+(?:_\d+)*$/;

@@ -7,7 +7,8 @@
  */
 import { FormatError } from './errors';
 import { Lexer } from './lexer';
-import { pyIsAlpha } from './python';
+import { compileFilter } from './filter';
+import { pyIsAlpha, pyTruthy } from './python';
 import {
   ALIGNMENTS,
   DEFAULT,
@@ -38,13 +39,24 @@ class Parser {
   private keyOrderOffset = 0;
   private readonly snakeHeadings = new Set<string>();
 
-  constructor(symbols: TransformRegistry) {
+  constructor(
+    symbols: TransformRegistry,
+    private readonly defaults?: ProjectionSpec,
+    private readonly conditionals: Record<string, unknown> = {},
+  ) {
     this.spec = new ProjectionSpec(symbols);
   }
 
   parse(expression: string): ProjectionSpec {
-    this.root = new ProjectionTree(new KeyAttribute(DEFAULT));
+    const inherited = this.defaults?.getRoot();
+    this.root = inherited ? inherited.deepClone() : new ProjectionTree(new KeyAttribute(DEFAULT));
     this.spec.setRoot(this.root);
+    if (this.defaults) {
+      // A nested projection (format()'s keys) starts from its parent's keys, aliases and transforms, as defaults.
+      this.spec.active = this.defaults.active;
+      this.spec.toDefaults();
+      for (const [name, alias] of this.defaults.aliases) this.spec.aliases.set(name, alias);
+    }
     this.spec.setEmpty(new ProjectionTree(new KeyAttribute(PROJECT)));
     if (!expression) return this.spec;
     this.lexer = new Lexer(expression, this.spec);
@@ -253,11 +265,21 @@ class Parser {
     else if (addTransform) attribute.transform.calls.push(...addTransform.calls);
     this.lexer.skipSpace();
     if (this.lexer.isCharacter(':')) this.parseKeyAttributes(key, attribute);
+    // key.if(expr): the key is left out unless expr, over the command's flags, holds.
+    if (attribute.transform?.conditional && !this.conditionHolds(attribute.transform.conditional)) return;
     if (attribute.label === null && !key.length && attribute.transform) {
       const transform = attribute.transform;
-      attribute.label = this.angrySnakeCase([transform.name, ...(transform.calls[0]?.args ?? []).map(String)]);
+      // The projection argument of format() and enum() is no name part.
+      const names = (transform.calls[0]?.args ?? []).filter((a): a is string => typeof a === 'string');
+      attribute.label = this.angrySnakeCase([transform.name, ...names]);
     }
     this.addKey(key, attribute);
+  }
+
+  /** An if() condition: a filter expression over the command's flags, where a bare flag name is true if the flag is set. */
+  private conditionHolds(expression: string): boolean {
+    const flags = this.conditionals;
+    return compileFilter(expression, undefined, (word) => ({ matches: () => pyTruthy(flags[word]) })).matches(flags);
   }
 
   /** `key, key, ...)`; the `(` is already consumed. */
@@ -290,9 +312,20 @@ class Parser {
   }
 }
 
-export function parseProjection(expression: string, symbols: TransformRegistry): ProjectionSpec {
+/** `conditionals`: the command's flag values by name, which if() conditions test. */
+export function parseProjection(expression: string, symbols: TransformRegistry, conditionals?: Record<string, unknown>): ProjectionSpec {
+  return parseNestedProjection(expression, symbols, undefined, conditionals);
+}
+
+/** parseProjection with another projection's keys, aliases and transforms as defaults. */
+export function parseNestedProjection(
+  expression: string,
+  symbols: TransformRegistry,
+  defaults?: ProjectionSpec,
+  conditionals?: Record<string, unknown>,
+): ProjectionSpec {
   try {
-    return new Parser(symbols).parse(expression);
+    return new Parser(symbols, defaults, conditionals).parse(expression);
   } catch (error) {
     if (error instanceof FormatError) throw error;
     throw new FormatError(`Invalid format expression [${expression}].`);

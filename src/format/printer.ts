@@ -5,9 +5,9 @@
  * nothing (JSON prints `[]`), a single resource is printed undelimited and a
  * list prints each item delimited.
  */
-import { FormatError } from './errors';
+import { FormatError, TransformCrash } from './errors';
 import { Projector, type ProjectorOptions } from './projector';
-import { pyTruthy } from './python';
+import { isObject, pyTruthy } from './python';
 import type { AttributeValue, ProjectionSpec } from './spec';
 
 export interface PrinterOptions extends ProjectorOptions {
@@ -31,8 +31,11 @@ export abstract class ResourcePrinter {
     this.nonEmptyProjectionRequired = options.nonEmptyProjectionRequired ?? false;
   }
 
-  /** Prints a single resource (`single`) or each item of a list; returns the text. */
-  print(resources: unknown, single: boolean): string {
+  /**
+   * Prints a single resource (`single`) or each item of a list; returns the text. `message`: the single
+   * resource is an API message, which Python holds true even when it has no fields (`{}`).
+   */
+  print(resources: unknown, single: boolean, message = false): string {
     if (this.attributes.has('disable')) return '';
     if (this.nonEmptyProjectionRequired && !this.spec.getColumns().length) {
       throw new FormatError(
@@ -40,12 +43,21 @@ export abstract class ResourcePrinter {
           `Use key parameters to specify a projection like so \`${this.name}(foo, bar.baz)\``,
       );
     }
-    if (pyTruthy(resources)) {
-      if (single || !Array.isArray(resources)) {
-        this.addRecord(resources, false);
-      } else {
-        for (const resource of resources) this.addRecord(resource, true);
+    try {
+      if (pyTruthy(resources) || (single && message && isObject(resources))) {
+        if (single || !Array.isArray(resources)) {
+          this.addRecord(resources, false);
+        } else {
+          for (const resource of resources) this.addRecord(resource, true);
+        }
       }
+    } catch (error) {
+      // gcloud's printer still finishes (a table prints its rows so far, json closes its list).
+      if (error instanceof FormatError || error instanceof TransformCrash) {
+        this.finish();
+        error.printed = this.out;
+      }
+      throw error;
     }
     this.finish();
     return this.out;

@@ -6,7 +6,7 @@ import { formatFloat } from './builtin-transforms';
 import { pyJsonDumps } from './json';
 import { keyName } from './lexer';
 import { ResourcePrinter } from './printer';
-import { isObject, isPyFloat, pyIsSpace, pyLen, pyStr, pyTruthy, sortedKeys } from './python';
+import { isObject, isPyFloat, pyDecode, pyIsSpace, pyLen, pyStr, pyTruthy, sortedKeys } from './python';
 import type { ProjectionSpec } from './spec';
 import { dumpYamlDocument } from './yaml';
 
@@ -118,14 +118,14 @@ export class CsvPrinter extends ResourcePrinter {
     if (cell === null || cell === undefined) return '';
     if (isObject(cell)) {
       return sortedKeys(cell)
-        .map((k) => this.quoteField(`${k}=${pyStr(cell[k])}`))
+        .map((k) => this.quoteField(`${k}=${pyDecode(cell[k])}`))
         .join(delimiter);
     }
     if (Array.isArray(cell)) {
-      return cell.map((x) => (pyTruthy(x) ? this.quoteField(pyStr(x)) : '')).join(delimiter);
+      return cell.map((x) => (pyTruthy(x) ? this.quoteField(pyDecode(x)) : '')).join(delimiter);
     }
     if (isPyFloat(cell)) return this.quoteField(String(formatFloat(cell)));
-    return this.quoteField(pyStr(cell));
+    return this.quoteField(pyDecode(cell));
   }
 
   private visible<T>(row: T[]): T[] {
@@ -199,7 +199,9 @@ export class FlattenedPrinter extends ResourcePrinter {
     const walk = (obj: unknown, name: string): void => {
       if (Array.isArray(obj)) {
         if (!obj.length) append(name, []);
-        obj.forEach((item, i) => walk(item, `${name}[${i}]`));
+        obj.forEach((item, i) => {
+          walk(item, `${name}[${i}]`);
+        });
       } else if (isObject(obj)) {
         const keys = sortedKeys(obj).filter((k) => obj[k] !== undefined);
         if (!keys.length) append(name, {});

@@ -80,7 +80,7 @@ export class Projector {
     if (Array.isArray(obj) || isObject(obj)) {
       const transform = node?.attribute.transform;
       if (transform && this.isEnabled(transform)) return transform.evaluate(obj);
-      if (flag >= PROJECT || (node && node.tree.size)) {
+      if (flag >= PROJECT || node?.tree.size) {
         return Array.isArray(obj) ? this.projectList(obj, node!, flag) : this.projectDict(obj, node!, flag);
       }
       return obj;

@@ -7,8 +7,46 @@
 
 export type JsonObject = { [key: string]: unknown };
 
+/** A JSON object (a Python dict); class instances such as PyBytes are not. */
 export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Python bytes, as decode() returns them: printers show them as text, `b'...'` or `!!binary` each their own way. */
+export class PyBytes {
+  constructor(readonly bytes: Buffer) {}
+
+  /** Python's repr (and str) of bytes: b'...' with escapes. */
+  toString(): string {
+    const quote = this.bytes.includes(0x27) && !this.bytes.includes(0x22) ? '"' : "'";
+    let body = '';
+    for (const byte of this.bytes) {
+      const c = String.fromCharCode(byte);
+      if (c === quote || c === '\\') body += `\\${c}`;
+      else if (c === '\n') body += '\\n';
+      else if (c === '\r') body += '\\r';
+      else if (c === '\t') body += '\\t';
+      else if (byte < 0x20 || byte >= 0x7f) body += `\\x${byte.toString(16).padStart(2, '0')}`;
+      else body += c;
+    }
+    return `b${quote}${body}${quote}`;
+  }
+
+  /** gcloud's encoding.Decode: UTF-8 text, else one character per byte. */
+  decoded(): string {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(this.bytes);
+    } catch {
+      return this.bytes.toString('latin1');
+    }
+  }
+}
+
+/** gcloud's encoding.Decode of a printed value: bytes as text, anything else as str(). */
+export function pyDecode(value: unknown): string {
+  return value instanceof PyBytes ? value.decoded() : pyStr(value);
 }
 
 /**
@@ -33,6 +71,7 @@ export function pyTruthy(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.length > 0;
   if (isObject(value)) return Object.keys(value).length > 0;
+  if (value instanceof PyBytes) return value.bytes.length > 0;
   return true;
 }
 
@@ -234,6 +273,7 @@ function pyHexEscape(code: number): string {
 /** Python repr() of a JSON value. */
 export function pyRepr(value: unknown): string {
   if (typeof value === 'string') return pyStrRepr(value);
+  if (value instanceof PyBytes) return value.toString();
   if (Array.isArray(value)) return '[' + value.map(pyRepr).join(', ') + ']';
   if (isObject(value)) {
     const items = Object.entries(value).map(([k, v]) => pyStrRepr(k) + ': ' + pyRepr(v));
@@ -248,5 +288,35 @@ export function pyStr(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return pyNumberString(value);
+  if (value instanceof PyBytes) return value.toString();
   return pyRepr(value);
+}
+
+/** gcloud's GetBooleanArgValue: false for false, empty, "false" (any case) and numeric zero; true otherwise. */
+export function getBooleanArg(arg: unknown): boolean {
+  if (typeof arg === 'boolean') return arg;
+  if (!pyTruthy(arg)) return false;
+  const text = String(arg);
+  if (text.toLowerCase() === 'false') return false;
+  const trimmed = text.trim().replace(/(?<=\d)_(?=\d)/g, '');
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed)) return Number(trimmed) !== 0;
+  return true;
+}
+
+/** Python's urllib.parse.unquote: %XX escapes decoded as UTF-8 (bad sequences become U+FFFD). */
+export function pyUnquote(text: string): string {
+  if (!text.includes('%')) return text;
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
+}
+
+/** Python's float() of a value (a number, a bool, or number text): undefined where it raises. */
+export function pyFloat(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().replace(/(?<=\d)_(?=\d)/g, '');
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return Number(text);
+  const word = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
+  if (word) return word[2].toLowerCase() === 'nan' ? NaN : word[1] === '-' ? -Infinity : Infinity;
+  return undefined;
 }

@@ -240,7 +240,11 @@ export class TablePrinter extends ResourcePrinter {
         widths = pick(widths);
       }
     }
-    if (heading) heading.forEach((cell, i) => (widths[i] = Math.max(widths[i], displayWidth(cell))));
+    if (heading) {
+      heading.forEach((cell, i) => {
+        widths[i] = Math.max(widths[i], displayWidth(cell));
+      });
+    }
     columns.forEach((col, i) => {
       const fixed = col.attribute.width;
       if (typeof fixed === 'number' && fixed && i < widths.length && widths[i] < fixed) widths[i] = fixed;
@@ -267,7 +271,11 @@ export class TablePrinter extends ResourcePrinter {
   private columnWidths(rows: string[][], heading: string[] | null): number[] {
     const count = Math.max(...[...rows, ...(heading ? [heading] : [])].map((r) => r.length));
     const widths = new Array<number>(count).fill(0);
-    for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i], displayWidth(cell))));
+    for (const row of rows) {
+      row.forEach((cell, i) => {
+        widths[i] = Math.max(widths[i], displayWidth(cell));
+      });
+    }
     return widths;
   }
 
@@ -315,7 +323,9 @@ export class TablePrinter extends ResourcePrinter {
       const extra = Math.floor((titleWidth + widths.length - 1) / widths.length);
       width += widths.length * extra;
       if (box) line += box.h.repeat(widths.length * extra);
-      widths.forEach((_, i) => (widths[i] += extra));
+      widths.forEach((_, i) => {
+        widths[i] += extra;
+      });
     }
     if (box) {
       width += 3 * widths.length - 1;
@@ -348,7 +358,9 @@ export class TablePrinter extends ResourcePrinter {
     this.out += rules.top + '\n';
     if (heading) {
       const parts: string[] = [];
-      heading.forEach((cell, i) => parts.push(box.v, pyCenter(cell, widths[i])));
+      heading.forEach((cell, i) => {
+        parts.push(box.v, pyCenter(cell, widths[i]));
+      });
       parts.push(box.v);
       this.out += parts.join(' ') + '\n' + rules.middle + '\n';
     }

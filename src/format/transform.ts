@@ -2,15 +2,67 @@
  * Projection transforms: the `.basename()`-style function calls that can follow
  * a key. A key's transform is a chain of calls applied left to right.
  */
+import { TransformCrash } from './errors';
 import { isObject, pyTruthy } from './python';
 
 export type TransformArgs = unknown[];
 export type TransformKwargs = Record<string, string>;
 
+/** A transform's Python signature: how gcloud binds the call's arguments, and what it says when they do not fit. */
+export interface Signature {
+  /** The Python function's name, as its TypeErrors quote it (e.g. `TransformBaseName`). */
+  name: string;
+  /** The parameters after the resource, in order. */
+  params: readonly string[];
+  /** How many leading params have no default. */
+  required: number;
+  /** Takes any number of further positional args (`*args`). */
+  varargs?: boolean;
+  /** Takes any keyword args (`**kwargs`). */
+  varkwargs?: boolean;
+  /** The projection being parsed is passed as the first positional arg (gcloud's `projection` parameter). */
+  projection?: boolean;
+}
+
 export interface TransformDefinition {
+  signature: Signature;
   apply(r: unknown, args: TransformArgs, kwargs: TransformKwargs): unknown;
-  /** Like a Python signature with defaults: `name=value` args become keyword args. */
-  keywordArgs: boolean;
+}
+
+/** A function with defaults takes `name=value` args as keyword args; others take them as text. */
+export function takesKeywordArgs(signature: Signature): boolean {
+  return signature.params.length > signature.required;
+}
+
+function quotedList(names: string[]): string {
+  const quoted = names.map((n) => `'${n}'`);
+  if (quoted.length < 3) return quoted.join(' and ');
+  return `${quoted.slice(0, -1).join(', ')}, and ${quoted[quoted.length - 1]}`;
+}
+
+/** Python's call binding of f(r, *args, **kwargs): its TypeError, in CPython's order and words, when they do not fit. */
+export function checkCall(signature: Signature, args: TransformArgs, kwargs: TransformKwargs): void {
+  const fail = (message: string): never => {
+    throw new TransformCrash('TypeError', `${signature.name}() ${message}`);
+  };
+  const names = ['r', ...signature.params];
+  const given = 1 + args.length;
+  for (const keyword of Object.keys(kwargs)) {
+    const index = names.indexOf(keyword);
+    if (index < 0 && !signature.varkwargs) fail(`got an unexpected keyword argument '${keyword}'`);
+    if (index >= 0 && index < given) fail(`got multiple values for argument '${keyword}'`);
+  }
+  if (given > names.length && !signature.varargs) {
+    const defaults = signature.params.length - signature.required;
+    const takes = defaults
+      ? `from ${names.length - defaults} to ${names.length} positional arguments`
+      : `${names.length} positional argument${names.length === 1 ? '' : 's'}`;
+    fail(`takes ${takes} but ${given} ${given === 1 ? 'was' : 'were'} given`);
+  }
+  const missing = names.slice(given, 1 + signature.required).filter((n) => !Object.hasOwn(kwargs, n));
+  if (missing.length) {
+    fail(`missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${quotedList(missing)}`);
+  }
 }
 
 export type TransformRegistry = Map<string, TransformDefinition>;
@@ -28,6 +80,7 @@ export class TransformCall {
   ) {}
 
   call(r: unknown): unknown {
+    checkCall(this.definition.signature, this.args, this.kwargs);
     return this.definition.apply(r, this.args, this.kwargs);
   }
 }

@@ -8,9 +8,9 @@
  * decides where spaces and line breaks go.
  */
 import { formatFloat } from './builtin-transforms';
-import { isObject, isPyInt, pyNumberString, sortedKeys } from './python';
+import { isObject, isPyInt, PyBytes, pyNumberString, sortedKeys } from './python';
 
-type Tag = 'str' | 'int' | 'float' | 'bool' | 'null';
+type Tag = 'str' | 'int' | 'float' | 'bool' | 'null' | 'binary';
 
 type YamlNode =
   | { kind: 'scalar'; tag: Tag; value: string; literal: boolean }
@@ -37,6 +37,9 @@ function represent(value: unknown, options: YamlOptions, isKey = false): YamlNod
     return text === null || text === undefined || text === 'null' ? scalar('null', 'null') : scalar('str', text);
   }
   if (typeof value === 'string') return scalar('str', value, !isKey && value.includes('\n'));
+  // ruamel writes bytes as a tagged literal block of base64 lines (76 characters each).
+  if (value instanceof PyBytes)
+    return scalar('binary', `${value.bytes.toString('base64').replace(/.{76}/g, '$&\n')}\n`.replace(/\n\n$/, '\n'), true);
   if (typeof value === 'boolean') return scalar('bool', value ? 'true' : 'false');
   if (typeof value === 'number') {
     return isPyInt(value) ? scalar('int', pyNumberString(value)) : scalar('float', String(formatFloat(value)));
@@ -388,6 +391,7 @@ class Emitter {
     const split = !context.simpleKey;
     const root = !!context.root;
     if (context.sequence && !this.flowLevel) this.writeIndent();
+    if (node.tag === 'binary') this.writeIndicator('!!binary', true);
     if (style === '"') this.writeDoubleQuoted(node.value, split, root);
     else if (style === "'") this.writeSingleQuoted(node.value, split, root);
     else if (style === '|') this.writeLiteral(node.value, root);

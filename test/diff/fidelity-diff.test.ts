@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FORMATS_ADVICE } from '../../src/flags/suggest';
+import { FORMATS_ADVICE, TRANSFORM_CRASH_ADVICE } from '../../src/flags/suggest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
 
@@ -24,6 +24,8 @@ interface Case {
   models?: string[];
   /** Run against an emulator that answers lists one item per page. */
   smallPages?: boolean;
+  /** Start a version create (v3 of m1) that stays running; {OP} is its operation's id. */
+  pending?: boolean;
 }
 
 const VC = ['ai-platform', 'versions', 'create', 'v9', '--model', 'm1', '--origin', 'gs://fixture/iris/'];
@@ -62,15 +64,20 @@ export const CASES: Record<string, Case[]> = {
     { args: ['ai-platform', 'models', 'list', '--format=json', '--flatten=regions', '--flatten=name'] },
     { args: ['ai-platform', 'models', 'list', '--sort-by=name,name', '--sort-by=~name'] },
   ],
-  'empty results': (
-    ['json', 'yaml', 'value', 'table', 'none', 'get', 'default', 'value(name)', 'table(name)', 'csv(name)'] as const
-  ).flatMap((format) => [
-    { args: ['ai-platform', 'models', 'create', 'm9', '--regions=us-east1', `--format=${format}`] },
-    { args: ['ai-platform', 'models', 'delete', 'm3', `--format=${format}`] },
-    { args: ['ai-platform', 'versions', 'delete', 'v2', '--model=m1', `--format=${format}`] },
-    { args: ['ai-platform', 'models', 'list', '--filter=name:zzz', `--format=${format}`] },
-    { args: ['ai-platform', 'versions', 'list', '--model=m2', `--format=${format}`] },
-  ]),
+  'empty results': [
+    // operations cancel without --format: its default (none) prints nothing.
+    { pending: true, args: ['ai-platform', 'operations', 'cancel', '{OP}'] },
+    ...(['json', 'yaml', 'value', 'table', 'none', 'get', 'default', 'value(name)', 'table(name)', 'csv(name)'] as const).flatMap(
+      (format) => [
+        { args: ['ai-platform', 'models', 'create', 'm9', '--regions=us-east1', `--format=${format}`] },
+        { args: ['ai-platform', 'models', 'delete', 'm3', `--format=${format}`] },
+        { args: ['ai-platform', 'versions', 'delete', 'v2', '--model=m1', `--format=${format}`] },
+        { args: ['ai-platform', 'models', 'list', '--filter=name:zzz', `--format=${format}`] },
+        { args: ['ai-platform', 'versions', 'list', '--model=m2', `--format=${format}`] },
+        { pending: true, args: ['ai-platform', 'operations', 'cancel', '{OP}', `--format=${format}`] },
+      ],
+    ),
+  ],
   'early errors': [
     { args: ['ai-platform', 'models', 'list', '--format=value(name.nosuch())'] },
     { args: ['ai-platform', 'operations', 'list', '--format=table(name.nosuch())'] },
@@ -111,6 +118,125 @@ export const CASES: Record<string, Case[]> = {
     },
     { args: ['ai-platform', 'models', 'list', '--format=value(name.basename().nosuch())'] },
     { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(name.nosuch())'] },
+    // The rest of gcloud's table (resource_transform.py GetTransforms), on the ml resources.
+    {
+      args: [
+        'ai-platform',
+        'models',
+        'list',
+        '--format=value(name.basename(), name.len().duration(), name.len().size(units_in=K), regions.list().scope())',
+      ],
+    },
+    {
+      args: ['ai-platform', 'models', 'list', '--format=table(name.scope(models), uri(), format("{0}@{1}", name.basename(), regions[0]))'],
+    },
+    { args: ['ai-platform', 'models', 'list', '--format=json(name.uri(undefined=none), name.format("<{:>30}>"))'] },
+    {
+      args: [
+        'ai-platform',
+        'models',
+        'list',
+        '--format=value(name.size(), name.iso(), name.duration(undefined=no), name.enum(states, undefined=E))',
+      ],
+    },
+    { args: ['ai-platform', 'models', 'list', '--format=value(name.basename(a,b,c))'] },
+    { args: ['ai-platform', 'models', 'list', '--format=value(name.basename(foo=1))'] },
+    { args: ['ai-platform', 'models', 'list', '--format=value(name.sub(a))'] },
+    { args: ['ai-platform', 'models', 'list', '--format=value(format("{1}", name))'] },
+    { args: ['ai-platform', 'models', 'list', '--format=value(name.resolution())'] },
+    // Transforms in --filter keys: all of gcloud's table; an unknown one is refused as such.
+    { args: ['ai-platform', 'models', 'list', '--filter=name.format("{}x"):m1', '--format=value(name)'] },
+    { args: ['ai-platform', 'models', 'list', '--filter=name.nosuch():x'] },
+    { args: ['ai-platform', 'models', 'list', '--filter=uri():m2', '--format=value(name)'] },
+    // A record that fails after others were printed: gcloud's printer finishes what it has first.
+    { args: ['ai-platform', 'models', 'list', '--sort-by=~name', '--format=table(name.basename(), defaultVersion.name.segment(x))'] },
+    { args: ['ai-platform', 'models', 'list', '--sort-by=~name', '--format=json(name.basename(), defaultVersion.name.error())'] },
+    { args: ['ai-platform', 'models', 'list', '--limit=1', '--format=value(name.basename(), regions.if(limit), name.if(NOT limit))'] },
+    { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(name.error())'] },
+    { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(name.error("stop: {x}"))'] },
+    { args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(name.fatal())'] },
+    {
+      args: [
+        'ai-platform',
+        'models',
+        'describe',
+        'm1',
+        '--format=value(synthesize((kind:model, name=name), (kind:default, v=defaultVersion.name, defaultVersion.nosuch)))',
+      ],
+    },
+    {
+      args: [
+        'ai-platform',
+        'models',
+        'describe',
+        'm1',
+        '--format=value(defaultVersion.name.scope(models), defaultVersion.deploymentUri.regex("^gs://", does_match=gcs), defaultVersion.state.sub("(RE)(A)", "\\2\\1"))',
+      ],
+    },
+    {
+      args: [
+        'ai-platform',
+        'versions',
+        'list',
+        '--model=m1',
+        '--format=table(name.basename(), deploymentUri.encode(base64), deploymentUri.encode(base64).decode(base64), state.color(green=READY), isDefault.filter("true"))',
+      ],
+    },
+    {
+      args: [
+        'ai-platform',
+        'versions',
+        'list',
+        '--model=m1',
+        '--format=value(format("{0}:{1:>8}", name.basename(), state), duration(start=createTime, end=createTime))',
+      ],
+    },
+    {
+      args: [
+        'ai-platform',
+        'versions',
+        'describe',
+        'v1',
+        '--model=m1',
+        '--format=json(name.basename().format("<{}>"), deploymentUri.scope(fixture), createTime.date("%Y").size())',
+      ],
+    },
+    {
+      args: [
+        'ai-platform',
+        'versions',
+        'describe',
+        'v1',
+        '--model=m1',
+        '--format=yaml(name.regex(v2, nomatch=other), state.resolution(undefined=none))',
+      ],
+    },
+    {
+      args: [
+        'ai-platform',
+        'operations',
+        'list',
+        '--format=value(name.basename().split(-).slice(0).join(), metadata.operationType.lower(), metadata.modelName.scope(projects))',
+      ],
+    },
+    {
+      args: [
+        'ai-platform',
+        'operations',
+        'list',
+        '--format=value(metadata.version.name.basename(), duration(start=metadata.createTime, end=metadata.createTime, parts=1))',
+      ],
+    },
+    {
+      pending: true,
+      args: [
+        'ai-platform',
+        'operations',
+        'describe',
+        '{OP}',
+        '--format=value(done.yesno(no=running), metadata.operationType.enum(ops), name.basename().len().size())',
+      ],
+    },
   ],
   paging: [
     { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit', '1'] },
@@ -145,19 +271,23 @@ function normalize(text: string, project: string, dir: string): string {
       .replace(/\.{2,}/g, '...')
       // gcloud-aip's own flags (--dry-run, --mlflow-*) are in its usage block; gcloud's is compared
       // by the help tests.
-      .replace(/\nUsage: [\s\S]*?\n  gcloud [^\n]*--help\n/g, '\n<USAGE>\n')
+      .replace(/\nUsage: [\s\S]*?\n {2}gcloud [^\n]*--help\n/g, '\n<USAGE>\n')
       // gcloud's command-index search after a refused choice ("Maybe you meant: gcloud ai models …")
       // lists commands of the whole SDK; it is not this project's to reproduce.
-      .replace(/Maybe you meant:\n(  .*\n)*\nTo search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS\n/g, '')
+      .replace(/Maybe you meant:\n( {2}.*\n)*\nTo search the help text of gcloud commands, run:\n {2}gcloud help -- SEARCH_TERMS\n/g, '')
       // Advice that points at gcloud commands gcloud-aip lacks names what works instead (deliberately).
       .split(FORMATS_ADVICE)
       .join(GCLOUD_FORMATS_ADVICE)
+      .split(TRANSFORM_CRASH_ADVICE)
+      .join(GCLOUD_CRASH_ADVICE)
   );
 }
 
 const GCLOUD_FORMATS_ADVICE = 'For information on output formats:\n  $ gcloud topic formats\n';
+const GCLOUD_CRASH_ADVICE =
+  'If you would like to report this issue, please run the following command:\n  gcloud feedback\n\nTo check gcloud for common problems, please run the following command:\n  gcloud info --run-diagnostics';
 
-async function api(emulator: RunningEmulator, method: string, urlPath: string, body?: unknown): Promise<any> {
+async function api(emulator: RunningEmulator, method: string, urlPath: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${emulator.url}${urlPath}`, {
     method,
     headers: { 'content-type': 'application/json' },
@@ -179,9 +309,11 @@ async function seed(emulator: RunningEmulator, project: string, models: string[]
 describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () => {
   let normal: RunningEmulator;
   let paged: RunningEmulator;
+  let slow: RunningEmulator;
   before(async () => {
     normal = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] });
     paged = await startEmulator({ port: 0, operationDelayMs: 0, maxPageSize: 1 });
+    slow = await startEmulator({ port: 0, operationDelayMs: 3_600_000 });
     const res = await fetch(`${normal.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, {
       method: 'POST',
       body: 'model',
@@ -191,6 +323,7 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
   after(async () => {
     await normal?.close();
     await paged?.close();
+    await slow?.close();
   });
 
   // FIDELITY_GROUP=duplicates (comma-separated) runs some classes only.
@@ -199,13 +332,23 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
     for (const c of cases) {
       test(`${group}: ${c.args.join(' ')}`, async () => {
         const observed: unknown[] = [];
-        const emulator = c.smallPages ? paged : normal;
+        const emulator = c.smallPages ? paged : c.pending ? slow : normal;
         for (const cli of [['gcloud'], [process.execPath, CLI]]) {
           const s = scratch();
           const project = `p-${Math.random().toString(36).slice(2, 8)}`;
           await seed(emulator, project, c.models ?? ['m1', 'm2', 'm3']);
+          let operation = '';
+          if (c.pending) {
+            const started = (await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, {
+              name: 'v3',
+              deploymentUri: 'gs://x/',
+            })) as {
+              name: string;
+            };
+            operation = started.name.split('/').pop() ?? '';
+          }
           for (const [name, text] of Object.entries(c.files ?? {})) fs.writeFileSync(path.join(s.dir, name), text);
-          const args = c.args.map((a) => a.split('{PROJECT}').join(project).split('{DIR}').join(s.dir));
+          const args = c.args.map((a) => a.split('{PROJECT}').join(project).split('{DIR}').join(s.dir).split('{OP}').join(operation));
           const env = {
             ...s.env,
             ...emulatorEnv(emulator.port),

@@ -8,6 +8,8 @@ and writes a JSON list of {"out": text} or {"error": message, "errorType": name}
 Cases go through calliope's Displayer, as a command's result would (display
 taps for --flatten/--sort-by/--limit, default format composition). A list
 that must be printed as one resource ("single") goes to the printer directly.
+A case {"transform": name, "r": ..., "kwargs": {...}} instead calls that builtin
+transform function itself and gives {"value": its result}.
 """
 import io
 import json
@@ -22,6 +24,7 @@ from googlecloudsdk.calliope import display_info  # noqa: E402
 from googlecloudsdk.core import log  # noqa: E402
 from googlecloudsdk.core.console import console_attr  # noqa: E402
 from googlecloudsdk.core.resource import resource_printer  # noqa: E402
+from googlecloudsdk.core.resource import resource_transform  # noqa: E402
 
 
 class Args(object):
@@ -47,7 +50,17 @@ class Command(object):
     pass
 
 
+def call(case):
+  transform = resource_transform.GetTransforms()[case['transform']]
+  try:
+    return {'value': transform(case['r'], **case.get('kwargs', {}))}
+  except Exception as e:  # pylint: disable=broad-except
+    return {'error': str(e), 'errorType': type(e).__name__}
+
+
 def render(case):
+  if 'transform' in case:
+    return call(case)
   out = io.StringIO()
   # Each gcloud run starts with fresh console attributes (table[ascii] changes them).
   console_attr.ResetConsoleAttr()
