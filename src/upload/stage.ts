@@ -123,11 +123,11 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     const spareBuffers = [newBufferPair()];
     // Every file's md5 is taken in the hash pass, except when big files add up to more than
     // WORKER_MD5_MIN_BYTES: theirs is then taken on a worker meanwhile (a failure surfaces where
-    // it is awaited). The worker costs ~10-16 MB; hashing 128 MiB twice on this thread ~0.2 s.
+    // it is awaited). The worker costs ~10 MB while it runs; hashing 128 MiB twice on this thread ~0.2 s.
     const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
     const onWorker = bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_MD5_MIN_BYTES;
-    md5Worker = onWorker ? new Md5Worker() : undefined;
-    const bigMd5 = new Map(onWorker ? bigFiles.map((file) => [file, md5Worker!.md5(file.absPath)]) : []);
+    md5Worker = onWorker ? new Md5Worker(bigFiles.map((file) => file.absPath)) : undefined;
+    const bigMd5 = new Map(md5Worker ? bigFiles.map((file, i) => [file, md5Worker!.md5s[i]]) : []);
     for (const pending of bigMd5.values()) pending.catch(() => undefined);
     const hashedMd5 = new Map<OriginFile, string>();
     const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal, hashedMd5, (file) => !bigMd5.has(file));
@@ -182,27 +182,30 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
       progress.filesDone += 1;
       report();
     };
-    // Each small upload reads its file into a buffer of its own, reused by the next upload; a file
-    // too big for it gets a bigger buffer, bounded by the in-flight budget and kept for reuse too
-    // (up to the same budget): a fresh buffer per file would pile up as garbage until a GC.
+    // Each small upload lays its request out in a buffer of its own, reused by the next upload, and
+    // reads the file straight into it; a request too big for it gets a bigger buffer, bounded by
+    // the in-flight budget and kept for reuse too (up to the same budget): a fresh buffer per file
+    // would pile up as garbage until a GC.
     const readBuffers: Buffer[] = [];
     const largeBuffers = new SpareBuffers(IN_FLIGHT_BUDGET_BYTES);
     const inFlight = new ByteBudget(IN_FLIGHT_BUDGET_BYTES);
     const uploadSmall = async (file: OriginFile) => {
       const target = targetOf(file);
-      const bytes = file.size <= SMALL_READ_BUFFER_BYTES ? 0 : file.size;
+      // The md5 of the hash pass goes in the request, and the bytes read now must have it.
+      const hashed = hashedMd5.get(file)!;
+      const request = client.multipartRequest(target.objectName, contentTypeFor(target.localPath), hashed, file.size);
+      const bytes = request.length <= SMALL_READ_BUFFER_BYTES ? 0 : request.length;
       await inFlight.acquire(bytes);
       const readBuffer = bytes === 0 ? (readBuffers.pop() ?? Buffer.allocUnsafeSlow(SMALL_READ_BUFFER_BYTES)) : largeBuffers.take(bytes);
       try {
         cancel.signal.throwIfAborted();
-        const content = readSmallFile(file, target.localPath, readBuffer);
-        const hashed = hashedMd5.get(file);
-        if (content.data.length !== file.size || (hashed !== undefined && content.md5Hash !== hashed))
-          throw fileChangedError(target.localPath);
+        const { body, media } = request.layOut(readBuffer);
+        const content = readSmallFile(file, target.localPath, media);
+        if (content.data.length !== file.size || content.md5Hash !== hashed) throw fileChangedError(target.localPath);
         const info = await client
-          .uploadMultipart(opts.bucket, target.objectName, contentTypeFor(target.localPath), content.data, content.md5Hash)
+          .uploadMultipart(opts.bucket, request, body)
           .catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
-        checkUploaded(info, file, target, content.md5Hash);
+        checkUploaded(info, file, target, hashed);
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
       } finally {
@@ -275,7 +278,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     throw failure;
   } finally {
     opts.signal?.removeEventListener('abort', forwardCallerAbort);
-    md5Worker?.close();
+    md5Worker?.stop();
   }
 }
 
