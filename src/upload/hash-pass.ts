@@ -9,7 +9,7 @@
 // the wall time of the md5 on a worker beside the sha256 pass; but that worker (a second V8
 // isolate and Node environment, ~10 MB of RSS whatever its limits) was still hashing when the
 // uploads began, and their connections' memory came on top of it: 71-75 MB. Here the worker is
-// done, and its memory given back, before the first request: 63-67 MB, at about the same wall
+// done, and its memory given back, before the first request: 63-65 MiB, at about the same wall
 // time in interleaved runs on a busy machine.
 // Small models stay on the main thread: a worker takes 40-100 ms to start and leaves ~2 MB behind.
 import * as crypto from 'node:crypto';
