@@ -37,6 +37,38 @@ export class GcsHttpError extends Error {
   }
 }
 
+/**
+ * A multipart request body in one buffer the caller provides (and reuses), with the file read
+ * straight into its media part: no buffer per upload left for the GC. (1000 files of 8 KiB left
+ * 8 MB of request bodies behind them, when the young generation was big enough to let them pile
+ * up: peak RSS 72 MB instead of 63.)
+ */
+export class MultipartRequest {
+  /** Bytes of the whole body. */
+  readonly length: number;
+  private readonly headBytes: number;
+
+  constructor(
+    readonly name: string,
+    /** Bytes of the file. */
+    readonly size: number,
+    private readonly head: string,
+    private readonly tail: string,
+    /** The request's Content-Type (it names the boundary). */
+    readonly contentType: string,
+  ) {
+    this.headBytes = Buffer.byteLength(head);
+    this.length = this.headBytes + size + Buffer.byteLength(tail);
+  }
+
+  /** Writes the framing into `into` (at least `length` bytes); returns the body, and the part of it the file's bytes go in. */
+  layOut(into: Buffer): { body: Buffer; media: Buffer } {
+    into.write(this.head, 0, 'utf8');
+    into.write(this.tail, this.headBytes + this.size, 'utf8');
+    return { body: into.subarray(0, this.length), media: into.subarray(this.headBytes, this.headBytes + this.size) };
+  }
+}
+
 /** Where a resumable upload stands: finished (the object), or how many bytes the server holds. */
 export type ResumableState = { done: ObjectInfo } | { committed: number };
 
@@ -93,21 +125,31 @@ export class GcsClient {
   }
 
   /**
-   * One request carrying the metadata (with the md5, so the server checks the bytes) and `data`.
-   * Like every upload here, only if no object has the name yet (ifGenerationMatch=0): an existing
-   * object is answered 412 and never overwritten.
+   * A multipart upload of `size` bytes: the metadata part (with the md5, so the server checks the
+   * bytes), then the file's bytes, then the closing delimiter. Lay it out in a buffer, read the file
+   * into its media part, and send it with uploadMultipart.
    */
-  async uploadMultipart(bucket: string, name: string, contentType: string, data: Buffer, md5Hash: string): Promise<ObjectInfo> {
+  multipartRequest(name: string, contentType: string, md5Hash: string, size: number): MultipartRequest {
     const boundary = this.boundary;
-    const head = Buffer.from(
+    return new MultipartRequest(
+      name,
+      size,
       `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify({ name, contentType, md5Hash })}\r\n` +
         `--${boundary}\r\nContent-Type: ${contentType}\r\n\r\n`,
+      `\r\n--${boundary}--\r\n`,
+      `multipart/related; boundary="${boundary}"`,
     );
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    const url = `${this.root}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=multipart&ifGenerationMatch=0&name=${encodeURIComponent(name)}`;
-    const headers = { 'content-type': `multipart/related; boundary="${boundary}"` };
-    const body = Buffer.concat([head, data, tail]);
-    return objectInfo(expectOk(await this.send('POST', url, headers, body, uploadSummary(data.length))));
+  }
+
+  /**
+   * Sends a multipart request whose body (`request.layOut`) holds the file's bytes. Like every
+   * upload here, only if no object has the name yet (ifGenerationMatch=0): an existing object is
+   * answered 412 and never overwritten.
+   */
+  async uploadMultipart(bucket: string, request: MultipartRequest, body: Buffer): Promise<ObjectInfo> {
+    const url = `${this.root}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=multipart&ifGenerationMatch=0&name=${encodeURIComponent(request.name)}`;
+    const headers = { 'content-type': request.contentType };
+    return objectInfo(expectOk(await this.send('POST', url, headers, body, uploadSummary(request.size))));
   }
 
   /** Opens a resumable session for `size` bytes (if no object has the name yet); returns its URL. */
