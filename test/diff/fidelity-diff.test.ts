@@ -265,8 +265,11 @@ export const CASES: Record<string, Case[]> = {
     { etags: BYTES_ETAGS, args: ['ai-platform', 'models', 'list', '--format=table(name.basename(), etag, defaultVersion.etag)'] },
     { etags: BYTES_ETAGS, args: ['ai-platform', 'versions', 'set-default', 'v2', '--model=m1', '--format=value(etag)'] },
     { etags: BYTES_ETAGS, args: ['ai-platform', 'operations', 'list', '--format=value(metadata.version.etag, response.etag)'] },
+    { etags: BYTES_ETAGS, args: ['ai-platform', 'operations', 'list', '--format=json(response)'] },
     { etags: BYTES_ETAGS, args: [...VC, '--format=value(etag)'] },
     { etags: ['abcde'], args: ['ai-platform', 'models', 'describe', 'm1'] },
+    // models create prints nothing, but gcloud decodes the Model it is answered with all the same.
+    { etags: ['AAAA', 'AAAA', 'AAAA', 'AAAA', 'AAAA', 'abc'], args: ['ai-platform', 'models', 'create', 'm9', '--regions=us-east1'] },
     { etags: ['AAAAAAAAAAA=', 'abc'], args: ['ai-platform', 'models', 'list', '--format=value(etag)'] },
     { etags: ['AAAA', 'AAAA', 'AAAA', 'ab!c'], args: ['ai-platform', 'versions', 'describe', 'v1', '--model=m1'] },
     { etags: ['AAAA', 'AAAA', 'AAAA', 'AAAA', 'a==='], args: ['ai-platform', 'versions', 'list', '--model=m1'] },
@@ -373,7 +376,7 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
   const only = process.env.FIDELITY_GROUP?.split(',');
   for (const [group, cases] of Object.entries(CASES).filter(([g]) => !only || only.includes(g))) {
     for (const c of cases) {
-      test(`${group}: ${c.args.join(' ')}`, async () => {
+      test(`${group}: ${c.args.join(' ')}${c.etags ? ` (etags ${c.etags.join(' ')})` : ''}`, async () => {
         const observed: unknown[] = [];
         const emulator = c.smallPages ? paged : c.pending ? slow : normal;
         for (const cli of [['gcloud'], [process.execPath, CLI]]) {
