@@ -63,7 +63,7 @@ function decodeFields(type: MessageType, value: Record<string, unknown>): Record
   }
   for (const [field, inner] of Object.entries(fields.messages ?? {})) {
     const nested = decoded[field];
-    const decode = (item: unknown) => (isObject(item) ? decodeFields(inner, item) : item);
+    const decode = (item: unknown) => (isJsonObject(item) ? decodeFields(inner, item) : item);
     if (nested !== undefined) decoded[field] = Array.isArray(nested) ? nested.map(decode) : decode(nested);
   }
   return decoded;
@@ -113,6 +113,7 @@ export function urlsafeB64Decode(text: string): Buffer {
   return Buffer.from(out);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (what a message is), not an array or null. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -6,7 +6,7 @@ import type { Credentials } from '../context/auth';
 import { isRetryableStatus, NetworkError, type HttpClient, type HttpResponse } from '../net';
 import { VERSION_OUTPUT_ONLY_FIELDS } from '../domain/version';
 import { renderFormat } from '../format';
-import { decodeMessage, type MessageType } from './messages';
+import { decodeMessage, isJsonObject, type MessageType } from './messages';
 
 export interface Operation {
   name: string;
@@ -279,10 +279,6 @@ function parseJson(response: HttpResponse): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** An operation as the API returns it: named, and when done carrying an error or a response object. */
