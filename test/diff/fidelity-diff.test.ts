@@ -274,6 +274,17 @@ export const CASES: Record<string, Case[]> = {
     { etags: ['AAAA', 'AAAA', 'AAAA', 'ab!c'], args: ['ai-platform', 'versions', 'describe', 'v1', '--model=m1'] },
     { etags: ['AAAA', 'AAAA', 'AAAA', 'AAAA', 'a==='], args: ['ai-platform', 'versions', 'list', '--model=m1'] },
     { etags: ['AAAA', 'AAAA', 'AAAA', 'ab/é'], args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(etag)'] },
+    // A page that fails to decode ends the list: gcloud prints the records it had first (unless sorting).
+    ...[
+      ['--format=value(etag)'],
+      ['--format=json'],
+      ['--format=yaml'],
+      ['--format=table(name.basename(), etag)'],
+      [],
+      ['--format=value(etag)', '--sort-by=name'],
+      ['--format=value(etag)', '--filter=name:m3'],
+    ].map((flags) => ({ smallPages: true, etags: ['H+QY+5lJgp0=', 'ab/c+d==', 'abc'], args: ['ai-platform', 'models', 'list', ...flags] })),
+    { smallPages: true, etags: ['abc'], args: ['ai-platform', 'models', 'list', '--format=json'] },
   ],
   paging: [
     { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit', '1'] },
@@ -351,14 +362,15 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
   let slow: RunningEmulator;
   /** The etags `normal` gives out next: a case's `etags`, then `AAAAAAAAAAA=`; random ones (as the service's) for other cases. */
   let etags: string[] | undefined;
+  const newEtag = () => (etags ? (etags.shift() ?? 'AAAAAAAAAAA=') : randomBytes(8).toString('base64'));
   before(async () => {
     normal = await startEmulator({
       port: 0,
       operationDelayMs: 0,
       buckets: ['fixture'],
-      newEtag: () => (etags ? (etags.shift() ?? 'AAAAAAAAAAA=') : randomBytes(8).toString('base64')),
+      newEtag,
     });
-    paged = await startEmulator({ port: 0, operationDelayMs: 0, maxPageSize: 1 });
+    paged = await startEmulator({ port: 0, operationDelayMs: 0, maxPageSize: 1, newEtag });
     slow = await startEmulator({ port: 0, operationDelayMs: 3_600_000 });
     const res = await fetch(`${normal.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, {
       method: 'POST',
