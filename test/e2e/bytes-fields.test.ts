@@ -1,6 +1,7 @@
 // Model and Version etags are bytes fields to gcloud: the built CLI prints them re-encoded URL-safe,
 // as gcloud 528 does, whatever the format; an Operation's response prints as sent; an etag Python
-// cannot decode is gcloud's InvalidDataFromServerError crash (exit 1). The expected texts are
+// cannot decode is gcloud's InvalidDataFromServerError crash (exit 1), after the pages before it
+// (unless --sort-by). The expected texts are
 // gcloud's (test/diff/fidelity-diff.test.ts, group `bytes`, compares with it where installed).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +19,7 @@ describe('bytes fields (etags) as gcloud prints them', () => {
     CLOUDSDK_AI_PLATFORM_REGION: 'global',
   });
   before(async () => {
-    emulator = await startEmulator({ port: 0, operationDelayMs: 0, newEtag: () => etags.shift() ?? 'AAAAAAAAAAA=' });
+    emulator = await startEmulator({ port: 0, operationDelayMs: 0, maxPageSize: 1, newEtag: () => etags.shift() ?? 'AAAAAAAAAAA=' });
     const post = async (path: string, body: unknown) => {
       const res = await fetch(`${emulator.url}v1/projects/p/${path}`, { method: 'POST', body: JSON.stringify(body) });
       assert.equal(res.status, 200, await res.text());
@@ -66,8 +67,13 @@ describe('bytes fields (etags) as gcloud prints them', () => {
       r.stderr,
       /\n" as type GoogleCloudMlV1Model: Invalid base64-encoded string: number of data characters \(5\) cannot be 1 more than a multiple of 4\n/,
     );
-    const list = await runCli(['ai-platform', 'models', 'list'], env());
+    // One model a page: the page before the bad one is printed first, as gcloud's printer finishes.
+    const list = await runCli(['ai-platform', 'models', 'list', '--format=value(etag)'], env());
     assert.equal(list.code, 1);
+    assert.equal(list.stdout, 'H-QY-5lJgp0=\n');
     assert.match(list.stderr, /as type GoogleCloudMlV1ListModelsResponse: Invalid base64-encoded string/);
+    const sorted = await runCli(['ai-platform', 'models', 'list', '--format=value(etag)', '--sort-by=name'], env());
+    assert.equal(sorted.code, 1);
+    assert.equal(sorted.stdout, '', 'sorting reads the whole list before printing');
   });
 });
