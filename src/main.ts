@@ -11,8 +11,9 @@ import { COMMANDS } from './commands';
 import { buildContext } from './context/context';
 import { colourAllowed, Output } from './context/output';
 import { disableColor, groupListing, groupUsage, isGroup, renderGroupHelp, renderHelp, showHelp, usageFooter, versionText } from './help';
-import { HELP_SEARCH_ADVICE, suggestCommands, TRANSFORM_CRASH_ADVICE } from './flags/suggest';
+import { HELP_SEARCH_ADVICE, SERVER_DATA_CRASH_ADVICE, suggestCommands, TRANSFORM_CRASH_ADVICE } from './flags/suggest';
 import { TransformCrash } from './format';
+import { InvalidServerDataError } from './api/messages';
 import { VERSION } from './context/context';
 
 const TRACK_WORDS: Record<string, Track> = { alpha: 'ALPHA', beta: 'BETA' };
@@ -204,6 +205,11 @@ function reportError(err: unknown, output: Output, name: string, routed: Route |
   if (err instanceof TransformCrash) {
     // gcloud does not catch a transform's Python error: it reports a crash (exit 1).
     output.error(`ERROR: gcloud crashed (${err.pythonType}): ${err.message}\n\n${TRANSFORM_CRASH_ADVICE}`);
+    return 1;
+  }
+  if (err instanceof InvalidServerDataError) {
+    // Nor does it catch apitools' error for an answer it cannot decode as the API's message.
+    output.error(`ERROR: gcloud crashed (${err.pythonType}): ${err.message}\n\n${SERVER_DATA_CRASH_ADVICE}`);
     return 1;
   }
   if (err instanceof UserError) {

@@ -6,6 +6,7 @@ import type { Credentials } from '../context/auth';
 import { isRetryableStatus, NetworkError, type HttpClient, type HttpResponse } from '../net';
 import { VERSION_OUTPUT_ONLY_FIELDS } from '../domain/version';
 import { renderFormat } from '../format';
+import { decodeMessage, isJsonObject, type MessageType } from './messages';
 
 export interface Operation {
   name: string;
@@ -110,6 +111,22 @@ export class MlApi {
     const { response, parsed } = await this.answer(method, resourcePath, body, signal, query);
     if (!isJsonObject(parsed)) throw new UserError(unexpectedAnswer(method, resourcePath, response, 'a JSON object'));
     return parsed as T;
+  }
+
+  /**
+   * A call answered by one of the ml v1 messages gcloud decodes (messages.ts): the answer as gcloud
+   * prints it (bytes fields re-encoded), or an InvalidServerDataError where gcloud would crash.
+   */
+  async message(
+    type: MessageType,
+    method: string,
+    resourcePath: string,
+    body?: unknown,
+    query: Record<string, string> = {},
+  ): Promise<Record<string, unknown>> {
+    const { response, parsed } = await this.answer(method, resourcePath, body, undefined, query);
+    if (!isJsonObject(parsed)) throw new UserError(unexpectedAnswer(method, resourcePath, response, 'a JSON object'));
+    return decodeMessage(type, parsed, response.body.toString('utf8'));
   }
 
   /** A successful answer and its parsed body (undefined when not JSON); an error status throws. */
@@ -262,10 +279,6 @@ function parseJson(response: HttpResponse): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** An operation as the API returns it: named, and when done carrying an error or a response object. */

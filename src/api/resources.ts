@@ -2,6 +2,7 @@
 // and how gcloud turns a MODEL / VERSION / OPERATION argument into a resource name.
 import { UserError } from '../errors';
 import type { MlApi, Operation } from './ml';
+import type { MessageType } from './messages';
 
 // gcloud parses these arguments with its resource registry: a relative name (`projects/P/models/M`)
 // or a resource URL (as `list --uri` prints) names its own project; anything else is an id under
@@ -44,12 +45,14 @@ export class MlResources {
   constructor(readonly api: MlApi) {}
 
   /** Lazily, like apitools' YieldFromList: the next page is fetched only when its items are wanted. */
-  private async *listAll(parent: string, field: string): AsyncGenerator<Resource> {
+  private async *listAll(parent: string, field: string, type?: MessageType): AsyncGenerator<Resource> {
     const seenTokens = new Set<string>();
     let pageToken: string | undefined;
     do {
       const query: Record<string, string> = { pageSize: LIST_PAGE_SIZE, ...(pageToken ? { pageToken } : {}) };
-      const page = await this.api.call<Resource>('GET', parent, undefined, undefined, query);
+      const page = type
+        ? await this.api.message(type, 'GET', parent, undefined, query)
+        : await this.api.call<Resource>('GET', parent, undefined, undefined, query);
       const found = page[field] ?? [];
       if (!Array.isArray(found)) throw new UserError(`The server answered GET [${parent}] with a page whose [${field}] is not a list.`);
       yield* found as Resource[];
@@ -62,7 +65,15 @@ export class MlResources {
     } while (pageToken);
   }
 
-  get(name: string): Promise<Resource> {
+  getModel(name: string): Promise<Resource> {
+    return this.api.message('GoogleCloudMlV1Model', 'GET', name);
+  }
+
+  getVersion(name: string): Promise<Resource> {
+    return this.api.message('GoogleCloudMlV1Version', 'GET', name);
+  }
+
+  getOperation(name: string): Promise<Resource> {
     return this.api.call<Resource>('GET', name);
   }
 
@@ -71,20 +82,20 @@ export class MlResources {
   }
 
   createModel(project: string, model: Resource): Promise<Resource> {
-    return this.api.call<Resource>('POST', `projects/${project}/models`, model);
+    return this.api.message('GoogleCloudMlV1Model', 'POST', `projects/${project}/models`, model);
   }
 
   listModels(project: string): AsyncGenerator<Resource> {
-    return this.listAll(`projects/${project}/models`, 'models');
+    return this.listAll(`projects/${project}/models`, 'models', 'GoogleCloudMlV1ListModelsResponse');
   }
 
   listVersions(model: string): AsyncGenerator<Resource> {
-    return this.listAll(`${model}/versions`, 'versions');
+    return this.listAll(`${model}/versions`, 'versions', 'GoogleCloudMlV1ListVersionsResponse');
   }
 
   /** gcloud sends an empty SetDefaultVersionRequest: `{}`. */
   setDefaultVersion(version: string): Promise<Resource> {
-    return this.api.call<Resource>('POST', `${version}:setDefault`, {});
+    return this.api.message('GoogleCloudMlV1Version', 'POST', `${version}:setDefault`, {});
   }
 
   listOperations(project: string): AsyncGenerator<Resource> {

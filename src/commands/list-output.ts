@@ -34,7 +34,8 @@ export async function printList(
   const serializer = parseProjection('', builtinTransforms());
   if (!ctx.properties.getBool('core/user_output_enabled', true)) {
     // gcloud's display layer is off: it drains the list without formatting or filtering it.
-    await pull(load(), {}, undefined, serializer);
+    const { failure } = await pull(load(), {}, undefined, serializer);
+    if (failure !== undefined) throw failure;
     return;
   }
   const conditionals = flagConditionals(options);
@@ -48,7 +49,12 @@ export async function printList(
     options.filter === undefined
       ? undefined
       : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message), builtinTransforms()));
-  let records = await pull(load(), options, filter, serializer);
+  const pulled = await pull(load(), options, filter, serializer);
+  // A page that failed (an HTTP error, an answer that does not decode) ends the list there. gcloud's
+  // printer still prints the records it had (resource_printer_base.Print finishes in a finally),
+  // unless --sort-by had to read the whole list before printing anything.
+  if (pulled.failure !== undefined && options.sortBy?.length) throw pulled.failure;
+  let records = pulled.records;
   records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer))
     .resources as unknown[];
   if (options.uri) records = records.map((item) => uriOf?.(item)).filter((u): u is string => Boolean(u));
@@ -68,6 +74,7 @@ export async function printList(
     throw err;
   }
   ctx.output.result(text);
+  if (pulled.failure !== undefined) throw pulled.failure;
   if (options.format === undefined && records.length === 0) ctx.output.status('Listed 0 items.');
 }
 
@@ -75,27 +82,40 @@ export async function printList(
  * The records gcloud's display taps let through — flatten, then filter — pulled from the lazily
  * paged list one at a time. With --limit N (and no --sort-by, which needs every record) gcloud's
  * limit tap stops at the record after the N-th, so no page beyond the one holding it is fetched.
+ * A page that fails ends the pull: `failure` is its error, `records` what came before.
  */
 async function pull(
   items: AsyncIterable<unknown>,
   options: ListOptions,
   filter: FilterTap | undefined,
   serializer: ReturnType<typeof parseProjection>,
-): Promise<unknown[]> {
+): Promise<{ records: unknown[]; failure?: unknown }> {
   const stopAfter = options.limit !== undefined && options.limit >= 0 && !options.sortBy?.length ? options.limit + 1 : Infinity;
   const records: unknown[] = [];
-  for await (const item of items) {
+  const source = items[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<unknown>;
+    try {
+      next = await source.next();
+    } catch (failure) {
+      return { records, failure };
+    }
+    if (next.done) break;
+    const item = next.value;
     const flattened = options.flatten?.length
       ? (formatErrorsAsUserErrors(() => applyDisplayOptions([item], true, { flatten: options.flatten }, serializer)).resources as unknown[])
       : [item];
     for (const record of flattened) {
       if (filter && !filter.matches(record)) continue;
       records.push(record);
-      if (records.length >= stopAfter) return records;
+      if (records.length >= stopAfter) {
+        await source.return?.();
+        return { records };
+      }
     }
   }
   filter?.done();
-  return records;
+  return { records };
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

@@ -99,7 +99,7 @@ type ModelOptions = CommandOptions<typeof MODEL_FLAGS, [typeof MODEL_POSITIONAL]
 
 async function describe(options: ModelOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
-  ctx.printResult(await client.get(modelName(options.model, projectOf(ctx))));
+  ctx.printResult(await client.getModel(modelName(options.model, projectOf(ctx))));
 }
 
 // Verbatim, as gcloud's error messages quote the default format composed with --format.

@@ -17,7 +17,7 @@ type OperationOptions = CommandOptions<typeof OPERATION_FLAGS, [typeof OPERATION
 
 async function describe(options: OperationOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, options.region);
-  ctx.printResult(await client.get(operationName(options.operation, projectOf(ctx))));
+  ctx.printResult(await client.getOperation(operationName(options.operation, projectOf(ctx))));
 }
 
 async function wait(options: OperationOptions, ctx: CommandContext): Promise<void> {

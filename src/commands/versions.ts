@@ -15,7 +15,7 @@ type VersionOptions = CommandOptions<typeof VERSION_FLAGS, [typeof VERSION_POSIT
 
 async function describe(options: VersionOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
-  ctx.printResult(await client.get(versionName(options.model, options.version, projectOf(ctx))));
+  ctx.printResult(await client.getVersion(versionName(options.model, options.version, projectOf(ctx))));
 }
 
 const LIST_FORMAT = 'table(name.basename(), deploymentUri, state)';

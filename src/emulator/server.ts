@@ -37,6 +37,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Caps every list page (default 100, as the service): small pages let tests see paging. */
   maxPageSize?: number;
+  /** Makes the etag of each new model and version (default: 8 random bytes in base64, as the service sends). */
+  newEtag?: () => string;
   /** Injected failures (faults.ts): a spec string as --faults takes, or a parsed spec. */
   faults?: string | FaultSpec;
   /** Serve HTTPS with this certificate and key (PEM); see certificates.ts for a generated pair. */
@@ -101,7 +103,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const store = Store.open(opts.dataDir);
   for (const bucket of opts.buckets ?? []) store.createBucket(bucket, 'emulator');
   if (opts.buckets?.length) await store.save();
-  const ml = new MlService(store, Math.max(0, opts.operationDelayMs ?? 2000), opts.maxPageSize);
+  const ml = new MlService(store, Math.max(0, opts.operationDelayMs ?? 2000), opts.maxPageSize, opts.newEtag);
   const iam = new IamCredentialsService();
   const ociIdentity = opts.ociMetadataDir ? new OciIdentityService(opts.ociMetadataDir) : undefined;
   const ociTrust = opts.ociTrust?.length || ociIdentity ? OciTrust.load(opts.ociTrust ?? []) : undefined;

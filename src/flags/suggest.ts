@@ -79,3 +79,6 @@ export const FORMATS_ADVICE =
 /** After gcloud's "gcloud crashed" line for a transform's Python error, gcloud-aip points at the transforms' reference (gcloud: `gcloud feedback`). */
 export const TRANSFORM_CRASH_ADVICE =
   'The --format or --filter expression called a transform in a way gcloud cannot run either; the transforms and their arguments:\n  https://cloud.google.com/sdk/gcloud/reference/topic/projections';
+/** After gcloud's "gcloud crashed" line for an answer that does not decode as the ml v1 message it should be (gcloud: `gcloud feedback`). */
+export const SERVER_DATA_CRASH_ADVICE =
+  'The server answered with data the ml v1 API does not send (gcloud cannot decode it either); check that\napi_endpoint_overrides/ml names an AI Platform endpoint.';

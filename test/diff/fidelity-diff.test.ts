@@ -1,13 +1,14 @@
 // Differential tests of the fidelity classes of issue 14: choice spellings, ArgList/ArgDict
-// duplicates, list paging against --limit, empty results per format, transforms, and the order of
-// early errors. The real gcloud and gcloud-aip run the same command against the same emulator state
+// duplicates, list paging against --limit, empty results per format, transforms, the order of
+// early errors, and bytes fields (etags) as gcloud decodes and prints them. The real gcloud and gcloud-aip run the same command against the same emulator state
 // (a fresh project each); exit code, ml API requests, stdout and stderr must match. Skipped — loudly
 // — where gcloud is not installed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FORMATS_ADVICE, TRANSFORM_CRASH_ADVICE } from '../../src/flags/suggest';
+import { randomBytes } from 'node:crypto';
+import { FORMATS_ADVICE, SERVER_DATA_CRASH_ADVICE, TRANSFORM_CRASH_ADVICE } from '../../src/flags/suggest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
 
@@ -26,10 +27,18 @@ interface Case {
   smallPages?: boolean;
   /** Start a version create (v3 of m1) that stays running; {OP} is its operation's id. */
   pending?: boolean;
+  /**
+   * The etags the emulator gives the models and versions made for the run, in order (m1, m2, m3,
+   * v1, v2, then the command's own; `AAAAAAAAAAA=` after the last); compared as they are, not masked.
+   */
+  etags?: string[];
 }
 
 const VC = ['ai-platform', 'versions', 'create', 'v9', '--model', 'm1', '--origin', 'gs://fixture/iris/'];
 const VC_BETA = ['beta', ...VC];
+
+/** m1, m2, m3, v1, v2, the version a command creates: `+`, `/`, padding, none needed, a non-canonical last character. */
+const BYTES_ETAGS = ['H+QY+5lJgp0=', 'ab/c+d==', '//++', 'abcd', 'H+QY+5lJgp1=', 'x/y+'];
 
 export const CASES: Record<string, Case[]> = {
   choices: [
@@ -238,6 +247,45 @@ export const CASES: Record<string, Case[]> = {
       ],
     },
   ],
+  // gcloud decodes Model and Version etags (bytes fields) and prints them re-encoded URL-safe; an
+  // Operation's response and metadata print as sent; an etag Python cannot decode crashes gcloud.
+  bytes: [
+    ...(['json', 'yaml', 'value(etag)', 'default'] as const).flatMap((format) =>
+      [
+        ['models', 'describe', 'm1'],
+        ['models', 'list'],
+        ['versions', 'describe', 'v1', '--model=m1'],
+        ['versions', 'describe', 'v2', '--model=m1'],
+        ['versions', 'list', '--model=m1'],
+      ].map((command) => ({
+        etags: BYTES_ETAGS,
+        args: ['ai-platform', ...command, ...(format === 'default' ? [] : [`--format=${format}`])],
+      })),
+    ),
+    { etags: BYTES_ETAGS, args: ['ai-platform', 'models', 'list', '--format=table(name.basename(), etag, defaultVersion.etag)'] },
+    { etags: BYTES_ETAGS, args: ['ai-platform', 'versions', 'set-default', 'v2', '--model=m1', '--format=value(etag)'] },
+    { etags: BYTES_ETAGS, args: ['ai-platform', 'operations', 'list', '--format=value(metadata.version.etag, response.etag)'] },
+    { etags: BYTES_ETAGS, args: ['ai-platform', 'operations', 'list', '--format=json(response)'] },
+    { etags: BYTES_ETAGS, args: [...VC, '--format=value(etag)'] },
+    { etags: ['abcde'], args: ['ai-platform', 'models', 'describe', 'm1'] },
+    // models create prints nothing, but gcloud decodes the Model it is answered with all the same.
+    { etags: ['AAAA', 'AAAA', 'AAAA', 'AAAA', 'AAAA', 'abc'], args: ['ai-platform', 'models', 'create', 'm9', '--regions=us-east1'] },
+    { etags: ['AAAAAAAAAAA=', 'abc'], args: ['ai-platform', 'models', 'list', '--format=value(etag)'] },
+    { etags: ['AAAA', 'AAAA', 'AAAA', 'ab!c'], args: ['ai-platform', 'versions', 'describe', 'v1', '--model=m1'] },
+    { etags: ['AAAA', 'AAAA', 'AAAA', 'AAAA', 'a==='], args: ['ai-platform', 'versions', 'list', '--model=m1'] },
+    { etags: ['AAAA', 'AAAA', 'AAAA', 'ab/é'], args: ['ai-platform', 'models', 'describe', 'm1', '--format=value(etag)'] },
+    // A page that fails to decode ends the list: gcloud prints the records it had first (unless sorting).
+    ...[
+      ['--format=value(etag)'],
+      ['--format=json'],
+      ['--format=yaml'],
+      ['--format=table(name.basename(), etag)'],
+      [],
+      ['--format=value(etag)', '--sort-by=name'],
+      ['--format=value(etag)', '--filter=name:m3'],
+    ].map((flags) => ({ smallPages: true, etags: ['H+QY+5lJgp0=', 'ab/c+d==', 'abc'], args: ['ai-platform', 'models', 'list', ...flags] })),
+    { smallPages: true, etags: ['abc'], args: ['ai-platform', 'models', 'list', '--format=json'] },
+  ],
   paging: [
     { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit', '1'] },
     { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=2', '--format=value(name)'] },
@@ -256,17 +304,17 @@ export const CASES: Record<string, Case[]> = {
   ],
 };
 
-/** Made-up ids, times and etags differ between runs; progress dots depend on timing. */
-function normalize(text: string, project: string, dir: string): string {
+/** Made-up ids, times and etags (unless the case chose them) differ between runs; progress dots depend on timing. */
+function normalize(text: string, project: string, dir: string, keepEtags: boolean): string {
+  const masked = text
+    .split(dir)
+    .join('<DIR>')
+    .split(project)
+    .join('<PROJECT>')
+    .replace(/-\d{13}\b/g, '-<TIME>')
+    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>');
   return (
-    text
-      .split(dir)
-      .join('<DIR>')
-      .split(project)
-      .join('<PROJECT>')
-      .replace(/-\d{13}\b/g, '-<TIME>')
-      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<TIMESTAMP>')
-      .replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>')
+    (keepEtags ? masked : masked.replace(/etag: \S+|"etag": "[^"]*"/g, '<ETAG>'))
       .replace(/\.{2,}\n?\.*done\./g, '...done.')
       .replace(/\.{2,}/g, '...')
       // gcloud-aip's own flags (--dry-run, --mlflow-*) are in its usage block; gcloud's is compared
@@ -279,6 +327,8 @@ function normalize(text: string, project: string, dir: string): string {
       .split(FORMATS_ADVICE)
       .join(GCLOUD_FORMATS_ADVICE)
       .split(TRANSFORM_CRASH_ADVICE)
+      .join(GCLOUD_CRASH_ADVICE)
+      .split(SERVER_DATA_CRASH_ADVICE)
       .join(GCLOUD_CRASH_ADVICE)
   );
 }
@@ -310,9 +360,17 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
   let normal: RunningEmulator;
   let paged: RunningEmulator;
   let slow: RunningEmulator;
+  /** The etags `normal` gives out next: a case's `etags`, then `AAAAAAAAAAA=`; random ones (as the service's) for other cases. */
+  let etags: string[] | undefined;
+  const newEtag = () => (etags ? (etags.shift() ?? 'AAAAAAAAAAA=') : randomBytes(8).toString('base64'));
   before(async () => {
-    normal = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] });
-    paged = await startEmulator({ port: 0, operationDelayMs: 0, maxPageSize: 1 });
+    normal = await startEmulator({
+      port: 0,
+      operationDelayMs: 0,
+      buckets: ['fixture'],
+      newEtag,
+    });
+    paged = await startEmulator({ port: 0, operationDelayMs: 0, maxPageSize: 1, newEtag });
     slow = await startEmulator({ port: 0, operationDelayMs: 3_600_000 });
     const res = await fetch(`${normal.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, {
       method: 'POST',
@@ -330,12 +388,13 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
   const only = process.env.FIDELITY_GROUP?.split(',');
   for (const [group, cases] of Object.entries(CASES).filter(([g]) => !only || only.includes(g))) {
     for (const c of cases) {
-      test(`${group}: ${c.args.join(' ')}`, async () => {
+      test(`${group}: ${c.args.join(' ')}${c.etags ? ` (etags ${c.etags.join(' ')})` : ''}`, async () => {
         const observed: unknown[] = [];
         const emulator = c.smallPages ? paged : c.pending ? slow : normal;
         for (const cli of [['gcloud'], [process.execPath, CLI]]) {
           const s = scratch();
           const project = `p-${Math.random().toString(36).slice(2, 8)}`;
+          etags = c.etags && [...c.etags];
           await seed(emulator, project, c.models ?? ['m1', 'm2', 'm3']);
           let operation = '';
           if (c.pending) {
@@ -364,7 +423,7 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
             .requests()
             .filter((q) => q.path.startsWith('/v1/'))
             .map((q) => ({ method: q.method, path: q.path, query: q.query, body: q.body, status: q.status }));
-          const clean = (text: string) => normalize(text, project, s.dir);
+          const clean = (text: string) => normalize(text, project, s.dir, c.etags !== undefined);
           observed.push({
             code: r.code,
             requests: JSON.parse(clean(JSON.stringify(requests))),

@@ -24,6 +24,7 @@ export class MlService {
     private readonly store: Store,
     private readonly operationDelayMs: number,
     private readonly maxPageSize = MAX_PAGE_SIZE,
+    private readonly newEtag: () => string = Store.newEtag,
   ) {}
 
   static handles(path: string): boolean {
@@ -84,7 +85,7 @@ export class MlService {
         name: `projects/${project}/models/${id}`,
         ...withoutDefaults(without(body, MODEL_OUTPUT_ONLY_FIELDS)),
         regions: Array.isArray(body.regions) && body.regions.length > 0 ? body.regions : ['us-central1'],
-        etag: Store.newEtag(),
+        etag: this.newEtag(),
       },
       defaultVersion: null,
       versions: new Map(),
@@ -148,7 +149,7 @@ export class MlService {
       ...without(body, VERSION_OUTPUT_ONLY_FIELDS),
       state: 'CREATING',
       createTime,
-      etag: Store.newEtag(),
+      etag: this.newEtag(),
     };
     model.versions.set(id, { id, resource, createOperation: operationName });
     if (model.defaultVersion === null) model.defaultVersion = id;
