@@ -40,9 +40,14 @@ export const SMALL_READ_BUFFER_BYTES = 64 * 1024;
 export const IN_FLIGHT_BUDGET_BYTES = 16 * 1024 * 1024;
 
 /**
- * Reads of big files go through buffers of this size: each big upload and the md5 of big files
- * through two (one read while the other is sent or hashed), the hash pass through one. 512 KiB
- * moves as fast as 1-8 MiB over loopback (measured) with less memory; 256 KiB saved 0.75 MB of
- * peak with 1 GiB but cost ~12 % more CPU, on the main thread.
+ * Each big upload streams through two buffers of this size: one read while the other is sent.
+ * 512 KiB moves as fast as 1-8 MiB over loopback (measured) with less memory.
  */
 export const STREAM_BUFFER_BYTES = 512 * 1024;
+
+/**
+ * Big files adding up to more than this get their md5 on a worker thread (md5-worker.ts) rather
+ * than in the hash pass: above it, a second hash on the main thread costs more wall time than the
+ * worker's start-up and memory (~10-16 MB of peak RSS).
+ */
+export const WORKER_MD5_MIN_BYTES = 128 * 1024 * 1024;

@@ -2,10 +2,10 @@
 // does (list the files, name the folder after their sha256, upload each file below it), but in
 // parallel, in constant memory, skipping objects that are already there, and never overwriting an
 // object (ifGenerationMatch=0). What is deployed is what was hashed: small files' md5 is taken in
-// the hash pass and compared with the bytes read again to upload them; big files' md5 is taken on
-// this thread, alongside the pass and the uploads (hash-pass.ts says why); every object's server
-// md5 must match; and a big file whose stat identity (inode, size, mtime, ctime) moved since it
-// was listed fails the deploy, naming it.
+// the hash pass and compared with the bytes read again to upload them; big files' md5 is taken in
+// the hash pass too, or on a worker thread alongside it when they are many (md5-worker.ts); every
+// object's server md5 must match; and a big file whose stat identity (inode, size, mtime, ctime)
+// moved since it was listed fails the deploy, naming it.
 import { setMaxListeners } from 'node:events';
 import { InterruptedError, UserError } from '../errors';
 import { contentTypeFor } from './content-type';
@@ -18,9 +18,10 @@ import {
   MULTIPART_MAX_BYTES,
   SMALL_FILE_CONCURRENCY,
   SMALL_READ_BUFFER_BYTES,
+  WORKER_MD5_MIN_BYTES,
 } from './limits';
 import { ByteBudget, runPool } from './pool';
-import { computeStagingPrefix, md5sInTurn, newBufferPair, readSmallFile } from './prefix';
+import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { systemClock, UPLOAD_RETRY, type Clock, type HttpClient, type RetryPolicy, type TokenSource } from '../net';
 import {
@@ -32,7 +33,15 @@ import {
   toUploadError,
   type UploadTarget,
 } from './upload-errors';
-import { gcloudLocalPath, listOriginFiles, unchangedSinceListed, type DirectoryListing, type OriginFile } from './walk';
+import { Md5Worker } from './md5-worker';
+import {
+  gcloudLocalPath,
+  listOriginFiles,
+  unchangedSinceListed,
+  unreadableFileError,
+  type DirectoryListing,
+  type OriginFile,
+} from './walk';
 
 export { MULTIPART_MAX_BYTES } from './limits';
 
@@ -94,6 +103,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
   if (opts.signal?.aborted) forwardCallerAbort();
   opts.signal?.addEventListener('abort', forwardCallerAbort, { once: true });
   let uploadedSoFar = () => 0;
+  let md5Worker: Md5Worker | undefined;
   let folder = '';
   try {
     const listing = opts.listing ?? (await listOriginFiles(opts.origin));
@@ -109,23 +119,18 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     const report = () => opts.onProgress?.({ ...progress });
     uploadedSoFar = () => progress.filesDone - progress.filesSkipped;
     report();
-    // The hash pass takes the small files' md5, and the first big files' as long as that keeps it
-    // no longer than this thread's md5 of the other big files, taken meanwhile and on while they
-    // upload (hash-pass.ts says why; the pass runs on a worker when the files are many).
-    const inPass = bigFilesForThePass(listing.files);
-    const bigMd5 = md5sInTurn(
-      listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES && !inPass.has(f)),
-      opts.origin,
-      cancel.signal,
-    );
+    // Buffers are reused from the hash pass to file after file: no garbage per file.
+    const spareBuffers = [newBufferPair()];
+    // Every file's md5 is taken in the hash pass, except when big files add up to more than
+    // WORKER_MD5_MIN_BYTES: theirs is then taken on a worker meanwhile (a failure surfaces where
+    // it is awaited). The worker costs ~10 MB while it runs; hashing 128 MiB twice on this thread ~0.2 s.
+    const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
+    const onWorker = bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_MD5_MIN_BYTES;
+    md5Worker = onWorker ? new Md5Worker(bigFiles.map((file) => file.absPath)) : undefined;
+    const bigMd5 = new Map(md5Worker ? bigFiles.map((file, i) => [file, md5Worker!.md5s[i]]) : []);
+    for (const pending of bigMd5.values()) pending.catch(() => undefined);
     const hashedMd5 = new Map<OriginFile, string>();
-    const spareBuffers: [Buffer, Buffer][] = []; // big uploads' buffers, reused from file to file
-    const prefix = await computeStagingPrefix(
-      listing,
-      cancel.signal,
-      hashedMd5,
-      (file) => file.size <= MULTIPART_MAX_BYTES || inPass.has(file),
-    );
+    const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal, hashedMd5, (file) => !bigMd5.has(file));
     folder = `gs://${opts.bucket}/${prefix}/`;
     cancel.signal.throwIfAborted();
     const retry = opts.retry ?? UPLOAD_RETRY;
@@ -146,8 +151,11 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     report();
     const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, cancel.signal);
     const toUpload: OriginFile[] = [];
-    // What the files' bytes are known to be: the md5 of the hash pass, else of this thread's.
-    const md5Known = (file: OriginFile): string | Promise<string> => hashedMd5.get(file) ?? bigMd5.get(file)!;
+    // What the files' bytes are known to be: small files' md5 from the hash pass, big files' from the worker.
+    const md5Known = (file: OriginFile): string | Promise<string> =>
+      hashedMd5.get(file) ??
+      bigMd5.get(file)?.catch((err: unknown) => Promise.reject(unreadableFileError(targetOf(file).localPath, err))) ??
+      md5OfFile(file, targetOf(file).localPath);
     for (const file of listing.files) {
       const there = existing.get(targetOf(file).objectName);
       if (!there) {
@@ -270,27 +278,8 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     throw failure;
   } finally {
     opts.signal?.removeEventListener('abort', forwardCallerAbort);
-    cancel.abort(); // after a failure: the md5 of big files not reached yet is not taken
+    md5Worker?.stop();
   }
-}
-
-/**
- * The big files whose md5 the hash pass takes besides the sha256: the first ones, up to the bytes
- * that make it last about as long as the md5 of the rest elsewhere (sha256 costs ~0.4 of md5 per
- * byte: big bytes B in a model of T bytes, B/2 - 0.2 T). With 64 files of 16 MiB, ~30 % of them;
- * with one big file, none.
- */
-function bigFilesForThePass(files: readonly OriginFile[]): Set<OriginFile> {
-  const big = files.filter((f) => f.size > MULTIPART_MAX_BYTES);
-  const total = files.reduce((sum, f) => sum + f.size, 0);
-  let budget = big.reduce((sum, f) => sum + f.size, 0) / 2 - 0.2 * total;
-  const chosen = new Set<OriginFile>();
-  for (const file of big) {
-    if (file.size > budget) break;
-    chosen.add(file);
-    budget -= file.size;
-  }
-  return chosen;
 }
 
 /** Buffers of at least a given size, reused; those kept add up to at most `keepBytes`. */

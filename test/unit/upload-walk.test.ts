@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { UserError } from '../../src/errors';
 import { computeStagingPrefix } from '../../src/upload/prefix';
-import { compareRelPaths, listOriginFiles, type OriginFile } from '../../src/upload/walk';
+import { compareRelPaths, listOriginFiles } from '../../src/upload/walk';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'upload-walk-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -267,28 +267,6 @@ describe('computeStagingPrefix', () => {
     for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
     const dir = makeDir({ 'a.bin': big, 'b.txt': '', 'c.txt': 'tail' });
     assert.equal(await computeStagingPrefix(await listOriginFiles(dir)), sha256(big, 'tail'));
-  });
-
-  test('a model over 64 MiB is hashed on a worker thread: the same prefix, md5s and errors', async () => {
-    const dir = makeDir({ 'big.bin': '', 'small.txt': 'tiny', 'z.txt': 'z' });
-    truncateSync(path.join(dir, 'big.bin'), 65 * 1024 * 1024); // sparse: zeros
-    const listing = await listOriginFiles(dir);
-    const md5s = new Map<OriginFile, string>();
-    assert.equal(await computeStagingPrefix(listing, undefined, md5s), sha256(Buffer.alloc(65 * 1024 * 1024), 'tiny', 'z'));
-    const md5 = (data: string) => createHash('md5').update(data).digest('base64');
-    assert.deepEqual(
-      listing.files.map((file) => md5s.get(file)),
-      [undefined, md5('tiny'), md5('z')],
-      'small files get their md5, big ones not',
-    );
-
-    const stop = new AbortController();
-    const stopped = computeStagingPrefix(listing, stop.signal);
-    stop.abort(new Error('stopped'));
-    await assert.rejects(stopped, /^Error: stopped$/);
-
-    rmSync(path.join(dir, 'small.txt'));
-    await rejectsWith(computeStagingPrefix(listing), `Unable to read file [${dir}/small.txt]: [Errno 2] No such file or directory`);
   });
 
   test('a symlinked file contributes its target content', async () => {
