@@ -2,7 +2,7 @@
 // pass and the uploads: the object Cloud Storage reports for a big file must have this md5, so
 // what is deployed is the file's content, checked end to end, at almost no cost in wall time.
 // (On the main thread, hashing every byte twice cost ~70 % more CPU on a 1 GiB model and pushed
-// the bench's big-file scenarios past their budget; see the README.)
+// the bench's big-file scenarios past their budget; see docs/ARCHITECTURE.md.)
 // A worker is a second V8 isolate and Node environment, ~10 MB of RSS whatever its limits, so it
 // lives only while it has files to hash.
 import { Worker } from 'node:worker_threads';
