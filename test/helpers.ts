@@ -40,10 +40,12 @@ export function scratch(): { dir: string; env: NodeJS.ProcessEnv } {
 }
 
 /** Points a CLI at the emulator; `ml.localhost` so regional hosts (`us-central1-ml.localhost`) work too. */
+/** The emulator's APIs, impersonation's IAM Credentials included: no run may reach Google's servers. */
 export function emulatorEnv(port: number, host = '127.0.0.1'): NodeJS.ProcessEnv {
   return {
     CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: `http://${host}:${port}/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `http://${host}:${port}/storage/v1/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS: `http://127.0.0.1:${port}/`,
   };
 }
 

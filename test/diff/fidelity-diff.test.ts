@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { FORMATS_ADVICE, SERVER_DATA_CRASH_ADVICE, TRANSFORM_CRASH_ADVICE } from '../../src/flags/suggest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
+import { runProject } from '../support/differential';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING fidelity differential tests: `gcloud` is not on PATH ***\n\n');
@@ -393,7 +394,7 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
         const emulator = c.smallPages ? paged : c.pending ? slow : normal;
         for (const cli of [['gcloud'], [process.execPath, CLI]]) {
           const s = scratch();
-          const project = `p-${Math.random().toString(36).slice(2, 8)}`;
+          const project = runProject();
           etags = c.etags && [...c.etags];
           await seed(emulator, project, c.models ?? ['m1', 'm2', 'm3']);
           let operation = '';
