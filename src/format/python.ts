@@ -174,15 +174,12 @@ function exponentSuffix(exp: number): string {
   return 'e' + (exp < 0 ? '-' : '+') + String(Math.abs(exp)).padStart(2, '0');
 }
 
-/** Python repr(float): shortest round-trip digits, exponent outside 1e-4 <= |x| < 1e16. */
-export function pyFloatRepr(x: number): string {
-  const special = nonFinite(x);
-  if (special) return special;
-  if (x === 0) return sign(x) + '0.0';
-  const [mant, expText] = Math.abs(x).toExponential().split('e');
-  const digits = mant.replace('.', '');
-  const exp = Number(expText);
-  if (exp >= -4 && exp < 16) {
+/**
+ * Significant `digits` of x with decimal exponent `exp`, as Python writes them: fixed notation (at
+ * least one fraction digit) for -4 <= exp < fixedBelow, else d.ddde±XX.
+ */
+function placeDigits(x: number, digits: string, exp: number, fixedBelow: number): string {
+  if (exp >= -4 && exp < fixedBelow) {
     if (exp >= 0) {
       const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
       return sign(x) + intPart + '.' + (digits.slice(exp + 1) || '0');
@@ -191,6 +188,16 @@ export function pyFloatRepr(x: number): string {
   }
   const significand = digits.length > 1 ? digits[0] + '.' + digits.slice(1) : digits;
   return sign(x) + significand + exponentSuffix(exp);
+}
+
+/** Python repr(float): shortest round-trip digits, exponent outside 1e-4 <= |x| < 1e16. */
+export function pyFloatRepr(x: number): string {
+  const special = nonFinite(x);
+  if (special) return special;
+  if (x === 0) return sign(x) + '0.0';
+  const [mant, expText] = Math.abs(x).toExponential().split('e');
+  const digits = mant.replace('.', '');
+  return placeDigits(x, digits, Number(expText), 16);
 }
 
 /** Python '{:.Nf}'.format(x). */
@@ -220,16 +227,7 @@ export function pyFormatGeneral(x: number, precision: number): string {
     exp -= 1;
     q = roundScaled(x, p - 1 - exp);
   }
-  const digits = q.toString().replace(/0+$/, '') || '0';
-  if (exp >= -4 && exp < p - 1) {
-    if (exp >= 0) {
-      const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-      return sign(x) + intPart + '.' + (digits.slice(exp + 1) || '0');
-    }
-    return sign(x) + '0.' + '0'.repeat(-exp - 1) + digits;
-  }
-  const significand = digits.length > 1 ? digits[0] + '.' + digits.slice(1) : digits;
-  return sign(x) + significand + exponentSuffix(exp);
+  return placeDigits(x, q.toString().replace(/0+$/, '') || '0', exp, p - 1);
 }
 
 function pyIntString(x: number): string {
