@@ -22,6 +22,7 @@ export interface GcsConnection {
 export interface ObjectInfo {
   size: number;
   md5Hash?: string;
+  crc32c?: string;
 }
 
 /** A non-2xx answer (308 on a resumable PUT is not an error). */
@@ -94,14 +95,17 @@ export class GcsClient {
     const seenTokens = new Set<string>();
     let pageToken: string | undefined;
     do {
-      const query = new URLSearchParams({ prefix, maxResults: String(LIST_PAGE_SIZE), fields: 'items(name,size,md5Hash),nextPageToken' });
+      const query = new URLSearchParams({
+        prefix,
+        maxResults: String(LIST_PAGE_SIZE),
+        fields: 'items(name,size,md5Hash,crc32c),nextPageToken',
+      });
       if (pageToken) query.set('pageToken', pageToken);
       const reply = expectOk(await this.send('GET', `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o?${query}`));
       // An answer that is not a listing lists nothing: uploads never overwrite, so nothing is lost.
       const page = (parseJson(reply.body) ?? {}) as { items?: unknown; nextPageToken?: unknown };
-      for (const item of (Array.isArray(page.items) ? page.items : []) as { name?: unknown; size?: unknown; md5Hash?: unknown }[]) {
-        if (typeof item?.name === 'string')
-          found.set(item.name, { size: Number(item.size), md5Hash: typeof item.md5Hash === 'string' ? item.md5Hash : undefined });
+      for (const item of (Array.isArray(page.items) ? page.items : []) as ({ name?: unknown } & Parameters<typeof objectInfoOf>[0])[]) {
+        if (typeof item?.name === 'string') found.set(item.name, objectInfoOf(item));
       }
       pageToken = typeof page.nextPageToken === 'string' && page.nextPageToken ? page.nextPageToken : undefined;
       if (pageToken !== undefined && seenTokens.has(pageToken)) {
@@ -114,11 +118,11 @@ export class GcsClient {
     return found;
   }
 
-  /** An object's size and md5, or undefined when there is none. */
+  /** An object's size and checksums, or undefined when there is none. */
   async getObject(bucket: string, name: string): Promise<ObjectInfo | undefined> {
     const reply = await this.send(
       'GET',
-      `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?fields=size,md5Hash`,
+      `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?fields=size,md5Hash,crc32c`,
     );
     if (reply.status === 404) return undefined;
     return objectInfo(expectOk(reply));
@@ -221,10 +225,17 @@ function resumableState(reply: HttpResponse): ResumableState {
   throw gcsError(reply);
 }
 
-/** An answer without a size or md5 gives NaN / undefined: it then matches no local file. */
 function objectInfo(reply: HttpResponse): ObjectInfo {
-  const object = parseJson(reply.body) as { size?: unknown; md5Hash?: unknown } | null;
-  return { size: Number(object?.size), md5Hash: typeof object?.md5Hash === 'string' ? object.md5Hash : undefined };
+  return objectInfoOf(parseJson(reply.body) as object | null);
+}
+
+/** An object resource without a size gives NaN, which matches no local file; a missing checksum gives undefined. */
+function objectInfoOf(object: { size?: unknown; md5Hash?: unknown; crc32c?: unknown } | null): ObjectInfo {
+  return {
+    size: Number(object?.size),
+    md5Hash: typeof object?.md5Hash === 'string' ? object.md5Hash : undefined,
+    crc32c: typeof object?.crc32c === 'string' ? object.crc32c : undefined,
+  };
 }
 
 function parseJson(body: Buffer): unknown {

@@ -2,9 +2,9 @@
 // does (list the files, name the folder after their sha256, upload each file below it), but in
 // parallel, in constant memory, skipping objects that are already there, and never overwriting an
 // object (ifGenerationMatch=0). What is deployed is what was hashed: small files' md5 is taken in
-// the hash pass and compared with the bytes read again to upload them; big files' md5 is taken in
-// the hash pass too, or on a worker thread alongside it when they are many (md5-worker.ts); every
-// object's server md5 must match; and a big file whose stat identity (inode, size, mtime, ctime)
+// the hash pass and compared with the bytes read again to upload them; big files' crc32c is taken
+// in the hash pass too, or on a worker thread alongside it when they are many (checksum-worker.ts);
+// every object's server checksum must match; and a big file whose stat identity (inode, size, mtime, ctime)
 // moved since it was listed fails the deploy, naming it.
 import { setMaxListeners } from 'node:events';
 import { InterruptedError, UserError } from '../errors';
@@ -18,10 +18,10 @@ import {
   MULTIPART_MAX_BYTES,
   SMALL_FILE_CONCURRENCY,
   SMALL_READ_BUFFER_BYTES,
-  WORKER_MD5_MIN_BYTES,
+  WORKER_CHECKSUM_MIN_BYTES,
 } from './limits';
 import { ByteBudget, runPool } from './pool';
-import { computeStagingPrefix, md5OfFile, newBufferPair, readSmallFile } from './prefix';
+import { checksumFieldOf, checksumOfFile, computeStagingPrefix, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { systemClock, UPLOAD_RETRY, type Clock, type HttpClient, type RetryPolicy, type TokenSource } from '../net';
 import {
@@ -33,7 +33,7 @@ import {
   toUploadError,
   type UploadTarget,
 } from './upload-errors';
-import { Md5Worker } from './md5-worker';
+import { Crc32cWorker } from './checksum-worker';
 import {
   gcloudLocalPath,
   listOriginFiles,
@@ -53,7 +53,7 @@ export interface StageProgress {
   /** Files uploaded or skipped so far, and their bytes (partly sent big files count what is sent). */
   filesDone: number;
   bytesDone: number;
-  /** Of those, already in the bucket with the same size and md5, so not uploaded again. */
+  /** Of those, already in the bucket with the same size and checksum, so not uploaded again. */
   filesSkipped: number;
   bytesSkipped: number;
 }
@@ -90,7 +90,7 @@ export interface StageOptions {
 
 /**
  * Uploads every file of `opts.origin` to `gs://<bucket>/<sha256>/<relative path>` and returns the
- * deploymentUri `gs://<bucket>/<sha256>/`. Objects already there with the same size and md5 are
+ * deploymentUri `gs://<bucket>/<sha256>/`. Objects already there with the same size and checksum are
  * not sent again. Throws UserError (gcloud's wording) for a bad origin or any failed upload; the
  * first failure stops the rest and nothing is returned.
  */
@@ -103,7 +103,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
   if (opts.signal?.aborted) forwardCallerAbort();
   opts.signal?.addEventListener('abort', forwardCallerAbort, { once: true });
   let uploadedSoFar = () => 0;
-  let md5Worker: Md5Worker | undefined;
+  let checksumWorker: Crc32cWorker | undefined;
   let folder = '';
   try {
     const listing = opts.listing ?? (await listOriginFiles(opts.origin));
@@ -121,16 +121,16 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     report();
     // Buffers are reused from the hash pass to file after file: no garbage per file.
     const spareBuffers = [newBufferPair()];
-    // Every file's md5 is taken in the hash pass, except when big files add up to more than
-    // WORKER_MD5_MIN_BYTES: theirs is then taken on a worker meanwhile (a failure surfaces where
-    // it is awaited). The worker costs ~10 MB while it runs; hashing 128 MiB twice on this thread ~0.2 s.
+    // Every file's checksum is taken in the hash pass, except when big files add up to more than
+    // WORKER_CHECKSUM_MIN_BYTES: their crc32c is then taken on a worker meanwhile (a failure surfaces
+    // where it is awaited). The worker costs ~10 MB while it runs; a crc32c of 128 MiB on this thread ~0.08 s.
     const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
-    const onWorker = bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_MD5_MIN_BYTES;
-    md5Worker = onWorker ? new Md5Worker(bigFiles.map((file) => file.absPath)) : undefined;
-    const bigMd5 = new Map(md5Worker ? bigFiles.map((file, i) => [file, md5Worker!.md5s[i]]) : []);
-    for (const pending of bigMd5.values()) pending.catch(() => undefined);
-    const hashedMd5 = new Map<OriginFile, string>();
-    const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal, hashedMd5, (file) => !bigMd5.has(file));
+    const onWorker = bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_CHECKSUM_MIN_BYTES;
+    checksumWorker = onWorker ? new Crc32cWorker(bigFiles.map((file) => file.absPath)) : undefined;
+    const fromWorker = new Map(checksumWorker ? bigFiles.map((file, i) => [file, checksumWorker!.crc32cs[i]]) : []);
+    for (const pending of fromWorker.values()) pending.catch(() => undefined);
+    const hashed = new Map<OriginFile, string>();
+    const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal, hashed, (file) => !fromWorker.has(file));
     folder = `gs://${opts.bucket}/${prefix}/`;
     cancel.signal.throwIfAborted();
     const retry = opts.retry ?? UPLOAD_RETRY;
@@ -151,11 +151,11 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     report();
     const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, cancel.signal);
     const toUpload: OriginFile[] = [];
-    // What the files' bytes are known to be: small files' md5 from the hash pass, big files' from the worker.
-    const md5Known = (file: OriginFile): string | Promise<string> =>
-      hashedMd5.get(file) ??
-      bigMd5.get(file)?.catch((err: unknown) => Promise.reject(unreadableFileError(targetOf(file).localPath, err))) ??
-      md5OfFile(file, targetOf(file).localPath);
+    // What the files' bytes are known to be: their checksum from the hash pass, or from the worker.
+    const checksumKnown = (file: OriginFile): string | Promise<string> =>
+      hashed.get(file) ??
+      fromWorker.get(file)?.catch((err: unknown) => Promise.reject(unreadableFileError(targetOf(file).localPath, err))) ??
+      checksumOfFile(file, targetOf(file).localPath);
     for (const file of listing.files) {
       const there = existing.get(targetOf(file).objectName);
       if (!there) {
@@ -163,7 +163,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         continue;
       }
       // An object there with other bytes is never overwritten: the deploy stops before uploading anything.
-      if (!(await sameContent(file, there, md5Known))) throw stagedConflictError(targetOf(file));
+      if (!(await sameContent(file, there, checksumKnown))) throw stagedConflictError(targetOf(file));
       progress.filesDone += 1;
       progress.bytesDone += file.size;
       progress.filesSkipped += 1;
@@ -172,7 +172,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     /** After a 412 (an object appeared since the listing, maybe from our own attempt whose answer was lost): ours, or a conflict. */
     const alreadyThere = async (file: OriginFile, target: UploadTarget): Promise<ObjectInfo> => {
       const there = await client.getObject(opts.bucket, target.objectName);
-      if (!there || !(await sameContent(file, there, md5Known))) throw stagedConflictError(target);
+      if (!there || !(await sameContent(file, there, checksumKnown))) throw stagedConflictError(target);
       return there;
     };
 
@@ -192,8 +192,8 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     const uploadSmall = async (file: OriginFile) => {
       const target = targetOf(file);
       // The md5 of the hash pass goes in the request, and the bytes read now must have it.
-      const hashed = hashedMd5.get(file)!;
-      const request = client.multipartRequest(target.objectName, contentTypeFor(target.localPath), hashed, file.size);
+      const md5Hash = hashed.get(file)!;
+      const request = client.multipartRequest(target.objectName, contentTypeFor(target.localPath), md5Hash, file.size);
       const bytes = request.length <= SMALL_READ_BUFFER_BYTES ? 0 : request.length;
       await inFlight.acquire(bytes);
       const readBuffer = bytes === 0 ? (readBuffers.pop() ?? Buffer.allocUnsafeSlow(SMALL_READ_BUFFER_BYTES)) : largeBuffers.take(bytes);
@@ -201,11 +201,11 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         cancel.signal.throwIfAborted();
         const { body, media } = request.layOut(readBuffer);
         const content = readSmallFile(file, target.localPath, media);
-        if (content.data.length !== file.size || content.md5Hash !== hashed) throw fileChangedError(target.localPath);
+        if (content.data.length !== file.size || content.md5Hash !== md5Hash) throw fileChangedError(target.localPath);
         const info = await client
           .uploadMultipart(opts.bucket, request, body)
           .catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
-        checkUploaded(info, file, target, hashed);
+        checkUploaded(info, file, target, md5Hash);
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
       } finally {
@@ -244,7 +244,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         }).catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
         // The object must hold the file's bytes, and the file must not have changed since it was listed.
         if (!unchangedSinceListed(file)) throw fileChangedError(target.localPath);
-        checkUploaded(uploaded, file, target, await md5Known(file));
+        checkUploaded(uploaded, file, target, await checksumKnown(file));
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
       } finally {
@@ -278,7 +278,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     throw failure;
   } finally {
     opts.signal?.removeEventListener('abort', forwardCallerAbort);
-    md5Worker?.stop();
+    checksumWorker?.stop();
   }
 }
 
@@ -333,22 +333,24 @@ async function objectsUnder(client: GcsClient, bucket: string, prefix: string, s
   }
 }
 
-/** Same size and md5 (the md5 is computed only when the size already matches). */
+/** Same size and checksum (computed only when the size already matches). */
 async function sameContent(
   file: OriginFile,
   there: ObjectInfo,
-  md5Known: (file: OriginFile) => string | Promise<string>,
+  checksumKnown: (file: OriginFile) => string | Promise<string>,
 ): Promise<boolean> {
-  return there.size === file.size && there.md5Hash !== undefined && there.md5Hash === (await md5Known(file));
+  const field = checksumFieldOf(file);
+  return there.size === file.size && there[field] !== undefined && there[field] === (await checksumKnown(file));
 }
 
 /**
- * The size and the md5 the server reports must be those of the bytes sent. (A server that reports
- * no md5 at all, as for objects encrypted with a customer-supplied key, is checked by size only, as
- * gcloud does; small files' md5 was sent along for the server to check.)
+ * The size and the checksum the server reports must be those of the bytes sent. (A server that
+ * reports no checksum, as for objects encrypted with a customer-supplied key, is checked by size
+ * only, as gcloud does; small files' md5 was sent along for the server to check.)
  */
-function checkUploaded(info: ObjectInfo, file: OriginFile, target: UploadTarget, md5Hash: string): void {
-  if (info.size !== file.size || (info.md5Hash !== undefined && info.md5Hash !== md5Hash)) throw fileMismatchError(target.localPath);
+function checkUploaded(info: ObjectInfo, file: OriginFile, target: UploadTarget, checksum: string): void {
+  const reported = info[checksumFieldOf(file)];
+  if (info.size !== file.size || (reported !== undefined && reported !== checksum)) throw fileMismatchError(target.localPath);
 }
 
 /** 412: ifGenerationMatch=0 found an object under the name. */

@@ -6,7 +6,7 @@
 //   ~5 MB of the optimizing compiler's code pages into memory; baseline code is fast enough here.
 // - The young generation doubles under a burst of short-lived request objects, though almost
 //   nothing survives a scavenge; it is kept at its size. V8 puts that growth factor back to its
-//   default whenever an isolate sets up its heap, a worker's included: the md5 worker sets it
+//   default whenever an isolate sets up its heap, a worker's included: the checksum worker sets it
 //   again once it runs (left undone, the main heap grew by ~4 MB while 1 GiB was uploaded).
 // (undici's WebAssembly parser is kept off the optimizing tier on every path: src/net/dispatchers.ts.)
 // Set when the walk starts, not at start-up: no other path gains from it (and a run that changed

@@ -314,24 +314,38 @@ describe('item 3: a file that changes between the hash pass and the end of its u
     assert.equal(versionCreates().length, 0);
   });
 
-  for (const [kind, size] of [
-    ['multipart', 1000],
-    ['resumable', 6 * 1024 * 1024],
+  // Small files are checked by md5 (multipart), big ones by crc32c (resumable).
+  // Over 128 MiB of big files, their crc32c is computed on the checksum worker, from its source text.
+  const onWorker = 130 * 1024 * 1024;
+
+  test('big files whose crc32c is computed on the worker deploy when the server agrees', async () => {
+    const dir = modelDir({ 'saved_model.pb': randomBytesOf(onWorker) });
+    const r = await runCli(
+      ['ai-platform', 'versions', 'create', 'v-crc-worker', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+      env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  for (const [kind, size, field] of [
+    ['multipart', 1000, 'md5Hash'],
+    ['resumable', 6 * 1024 * 1024, 'crc32c'],
+    ['resumable, checksum worker', onWorker, 'crc32c'],
   ] as const) {
-    test(`a server md5 that is not the md5 of the bytes sent (${kind}) fails the deploy`, async () => {
+    test(`a server ${field} that is not that of the bytes sent (${kind}) fails the deploy`, async () => {
       const dir = modelDir({ 'saved_model.pb': randomBytesOf(size) });
       proxy.rules.push({
         match: kind === 'multipart' ? /^POST \/upload\/storage\/v1\/b\/r17-staging\/o\?uploadType=multipart/ : /^PUT \/resumable\/upload\//,
         rewrite: (answer) =>
           answer.status === 200
-            ? { ...answer, body: answer.body.replace(/"md5Hash": "[^"]*"/, '"md5Hash": "AAAAAAAAAAAAAAAAAAAAAA=="') }
+            ? { ...answer, body: answer.body.replace(new RegExp(`"${field}": "[^"]*"`), `"${field}": "AAAAAA=="`) }
             : answer,
       });
       const r = await runCli(
-        ['ai-platform', 'versions', 'create', `v-md5-${kind}`, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+        ['ai-platform', 'versions', 'create', `v-${field}-${size}`, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
         {
           ...env,
-          CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(1024 * 1024),
+          CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(size > 8 * 1024 * 1024 ? 64 * 1024 * 1024 : 1024 * 1024),
         },
       );
       assert.equal(r.code, 1, r.stderr);

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { crc32c, crc32cBase64 } from '../../src/domain';
 import { UserError } from '../../src/errors';
 import { computeStagingPrefix } from '../../src/upload/prefix';
 import { fakeClock, testHttp } from '../support/net';
@@ -30,7 +31,10 @@ interface RecordedRequest {
 }
 
 /** How the fake answers an upload of `name` into `bucket`. */
-type Behaviour = (bucket: string, name: string) => 'store' | 'bad-size' | 'bad-md5' | 'hang' | { status: number; message: string };
+type Behaviour = (
+  bucket: string,
+  name: string,
+) => 'store' | 'bad-size' | 'bad-md5' | 'bad-crc32c' | 'hang' | { status: number; message: string };
 
 /** How the fake answers a resumable PUT: store it all, or keep only part of it and fail. */
 type ChunkBehaviour = (putNumber: number) => 'store' | { keepBytes: number; status: number };
@@ -117,9 +121,8 @@ class FakeGcs {
       name,
       contentType,
       size: String(data.length + (behaviour === 'bad-size' ? 1 : 0)),
-      md5Hash: createHash('md5')
-        .update(behaviour === 'bad-md5' ? 'other' : data)
-        .digest('base64'),
+      md5Hash: md5(behaviour === 'bad-md5' ? 'other' : data),
+      crc32c: crc32cOf(behaviour === 'bad-crc32c' ? Buffer.from('other') : data),
     });
   }
 
@@ -137,7 +140,7 @@ class FakeGcs {
     const page = names.slice(from, from + this.listPageSize);
     const items = page.map((name) => {
       const data = this.objects.get(`${bucket}/${name}`)!.data;
-      return { name, size: String(data.length), md5Hash: md5(data) };
+      return { name, size: String(data.length), md5Hash: md5(data), crc32c: crc32cOf(data) };
     });
     send(res, 200, {
       kind: 'storage#objects',
@@ -279,6 +282,7 @@ function bytes(size: number, seed: number): Buffer {
 }
 
 const md5 = (data: Buffer | string) => createHash('md5').update(data).digest('base64');
+const crc32cOf = (data: Buffer) => crc32cBase64(crc32c(data));
 const sha256 = (...parts: (Buffer | string)[]) => {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
@@ -472,12 +476,35 @@ describe('stageLocalOrigin', () => {
     );
   });
 
-  test('a checksum the server disagrees with is reported like a size mismatch', async () => {
-    const origin = makeModel({ 'model.pkl': 'pickle' });
-    fake.behaviour = () => 'bad-md5';
+  for (const [kind, behaviour, size] of [
+    ['small file, md5', 'bad-md5', 6],
+    ['big file, crc32c', 'bad-crc32c', MULTIPART_MAX_BYTES + 1],
+  ] as const) {
+    test(`a checksum the server disagrees with (${kind}) is reported like a size mismatch`, async () => {
+      const origin = makeModel({ 'model.bin': bytes(size, 5) });
+      fake.behaviour = () => behaviour;
+      await rejectsWithUserError(
+        stageLocalOrigin(options(origin)),
+        `Cloud storage upload failure. Uploaded file does not match local file: ${origin}/model.bin. Please retry.`,
+      );
+    });
+  }
+
+  test('big files are checked by crc32c: one whose md5 alone is wrong is accepted, on the worker thread too', async () => {
+    // 130 MiB of big files puts their crc32c on the worker (WORKER_CHECKSUM_MIN_BYTES is 128 MiB).
+    const big = Buffer.alloc(65 * 1024 * 1024, 3);
+    big.write('first', 17);
+    const other = Buffer.from(big).fill(9, 1000, 2000);
+    const origin = makeModel({ 'a.bin': big, 'b.bin': other, 'c.txt': 'small' });
+    fake.behaviour = (_bucket, name) => (name.endsWith('.bin') ? 'bad-md5' : 'store');
+    const uri = await stageLocalOrigin(options(origin));
+    const hex = uri.slice('gs://staging-bucket/'.length, -1);
+    assert.deepEqual(fake.objects.get(`staging-bucket/${hex}/b.bin`)!.data, other);
+    fake.objects.clear();
+    fake.behaviour = (_bucket, name) => (name === 'b.bin' || name.endsWith('/b.bin') ? 'bad-crc32c' : 'store');
     await rejectsWithUserError(
       stageLocalOrigin(options(origin)),
-      `Cloud storage upload failure. Uploaded file does not match local file: ${origin}/model.pkl. Please retry.`,
+      new RegExp(`^Cloud storage upload failure\\. Uploaded file does not match local file: ${origin}/b\\.bin\\. Please retry\\.\\n`),
     );
   });
 

@@ -3,7 +3,7 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { crc32cBase64, crc32cUpdate } from './crc32c';
+import { crc32cBase64, crc32cUpdate } from '../../domain';
 
 export interface ObjectChecksums {
   size: number;
