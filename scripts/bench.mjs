@@ -5,15 +5,20 @@
 //   npm run bench                          all scenarios, 3 runs each
 //   npm run bench -- --only d,d20 --runs 5
 //   npm run bench -- --big-mib 1024        the size of the one-big-file scenario
+//   npm run bench -- --only a --floor      scenario a beside its floor (below)
+//   npm run bench -- --keep-env NODE_EXTRA_CA_CERTS   pass variables through (runs get a clean env)
 //
 // Scenarios: a gs:// origin, --async (start-up); d 1000 files of 8 KiB in nested directories;
 // c one big file; e 16 files of 16 MiB; d20 as d with 20 ms added to every emulator response;
 // r a re-deploy of d's model into the same bucket (gcloud-aip uploads nothing; gcloud all again);
 // m a realistic model: 300 files, 200 MiB, six of them 3-10 MiB, the rest 16 KiB to 1.1 MiB.
 // Every upload run gets a fresh bucket, so nothing is skipped unless the scenario says so.
+// --floor adds two peers to scenario a, to show what start-up any Node CLI on this machine pays: an
+// empty Node script, and the least a CLI held to one undici client can do, one POST of the create
+// through undici's Client, bundled, minified and code-cached as gcloud-aip is, nothing else.
 // Not part of `npm test`: these are measurements, nothing asserts a duration.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -25,6 +30,12 @@ const option = (name, fallback) => {
 const only = option('--only', 'a,d,c,e,d20,r,m').split(',');
 const runs = Number(option('--runs', '3'));
 const bigMiB = Number(option('--big-mib', '256'));
+const keptEnv = Object.fromEntries(
+  option('--keep-env', '')
+    .split(',')
+    .filter((name) => name && process.env[name] !== undefined)
+    .map((name) => [name, process.env[name]]),
+);
 const root = path.resolve(new URL('..', import.meta.url).pathname);
 const work = mkdtempSync(path.join(tmpdir(), 'gcloud-aip-bench-'));
 const dataRoot = path.join(tmpdir(), 'gcloud-aip-bench-data');
@@ -32,6 +43,7 @@ const dataRoot = path.join(tmpdir(), 'gcloud-aip-bench-data');
 const peers = [{ label: 'gcloud-aip', command: [process.execPath, path.join(root, 'bin/gcloud-aip.js')] }];
 if (onPath('gcloud')) peers.push({ label: 'gcloud', command: ['gcloud'] });
 else console.error('gcloud is not installed: timing gcloud-aip alone (no ratios).');
+const floorPeers = args.includes('--floor') ? await buildFloorPeers() : [];
 const timeTool = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 if (!timeTool) console.error('/usr/bin/time not found: wall time only.');
 
@@ -68,9 +80,10 @@ try {
     if (!scenario) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
     const origin = scenario.origin();
     const url = await emulator(scenario.latency);
-    const results = new Map(peers.map((p) => [p.label, []]));
+    const runners = name === 'a' ? [...peers, ...floorPeers] : peers;
+    const results = new Map(runners.map((p) => [p.label, []]));
     for (let run = 0; run < runs; run++) {
-      for (const peer of peers) {
+      for (const peer of runners) {
         const bucket = scenario.sameBucket ? `bench-${peer.label}-redeploy` : `bench-${peer.label}-${name}-${run}`;
         await createBucket(url, bucket);
         if (scenario.sameBucket && run === 0) invoke(peer, url, origin, bucket, `warm${name}`); // the first deploy
@@ -84,6 +97,7 @@ try {
     rows.push({ name, what: scenario.what, results });
   }
   printTable(rows);
+  if (floorPeers.length && rows.some((row) => row.name === 'a')) printFloor(rows.find((row) => row.name === 'a').results);
 } finally {
   for (const { child } of emulators.values()) child.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
@@ -188,6 +202,7 @@ function invoke(peer, url, origin, bucket, version) {
     CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
     CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: url,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${url}storage/v1/`,
+    ...keptEnv,
   };
   const commandArgs = [
     ...peer.command.slice(1),
@@ -246,5 +261,84 @@ function printTable(rows) {
       for (const key of ['wall', 'cpu', 'rssMiB']) cells.push(fmt(median(mine.map((m, i) => m[key] / theirs[i][key])), 3));
     }
     console.log(`| ${name} | ${what} | ${cells.join(' | ')} |`);
+  }
+}
+
+/**
+ * The floor peers of scenario a: an empty script, and one POST of the create through undici's Client
+ * (the create's name and origin read from the same argv), built like gcloud-aip: one minified
+ * bundle, undici's parser beside it, loaded through the same code-cache loader, the same V8 flag.
+ */
+async function buildFloorPeers() {
+  const dir = path.join(work, 'floor');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'empty.js'), '');
+  writeFileSync(
+    path.join(dir, 'entry.js'),
+    `const Client = require('undici/lib/dispatcher/client.js');
+exports.main = (argv) => {
+  if (process.env.FLOOR_WARM_CACHE) return; // writes the code cache, as the build's run does
+  require('node:v8').setFlagsFromString('--liftoff-only');
+  const url = new URL(process.env.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML);
+  const body = JSON.stringify({ name: argv[argv.indexOf('create') + 1], deploymentUri: argv[argv.indexOf('--origin') + 1] });
+  const client = new Client(url.origin, { maxHeaderSize: 16384 });
+  const chunks = [];
+  let status = 0;
+  client.dispatch(
+    { method: 'POST', path: url.pathname + 'v1/projects/bench/models/m/versions', headers: { 'content-type': 'application/json' }, body },
+    {
+      onConnect() {},
+      onHeaders(code) { status = code; return true; },
+      onData(chunk) { chunks.push(chunk); return true; },
+      onError(err) { console.error(err.message); process.exit(1); },
+      onComplete() {
+        const answer = JSON.parse(Buffer.concat(chunks).toString());
+        process.stdout.write(JSON.stringify(answer) + '\\n');
+        process.exit(status === 200 ? 0 : 1);
+      },
+    },
+  );
+};
+`,
+  );
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [path.join(dir, 'entry.js')],
+    outfile: path.join(dir, 'bundle.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    logLevel: 'warning',
+    nodePaths: [path.join(root, 'node_modules')],
+    plugins: [
+      {
+        name: 'llhttp-beside',
+        setup: (b) =>
+          b.onResolve({ filter: /^\.\.\/llhttp\/llhttp(_simd)?-wasm\.js$/ }, (a) => ({
+            path: `./${path.basename(a.path)}`,
+            external: true,
+          })),
+      },
+    ],
+  });
+  for (const file of ['llhttp-wasm.js', 'llhttp_simd-wasm.js'])
+    copyFileSync(path.join(root, 'node_modules/undici/lib/llhttp', file), path.join(dir, file));
+  copyFileSync(path.join(root, 'scripts/cli-loader.cjs'), path.join(dir, 'cli.js'));
+  writeFileSync(path.join(dir, 'run.js'), "require('./cli.js').main(process.argv.slice(2));\n");
+  execFileSync(process.execPath, [path.join(dir, 'run.js')], { env: { ...process.env, FLOOR_WARM_CACHE: '1' } });
+  return [
+    { label: 'empty-node-script', command: [process.execPath, path.join(dir, 'empty.js')] },
+    { label: 'undici-one-post', command: [process.execPath, path.join(dir, 'run.js')] },
+  ];
+}
+
+function printFloor(results) {
+  const baseline = results.get('gcloud');
+  console.log('\n| scenario a | wall s (median) | wall / gcloud (pair by pair) |\n|---|---|---|');
+  for (const [label, measured] of results) {
+    const ratio = baseline ? median(measured.map((m, i) => m.wall / baseline[i].wall)).toFixed(3) : '-';
+    console.log(`| ${label} | ${median(measured.map((m) => m.wall)).toFixed(3)} | ${ratio} |`);
   }
 }
