@@ -114,16 +114,48 @@ const deferRequires = {
   },
 };
 
+/**
+ * Built-in modules our own code imports at the top of files but only some paths use, loaded at their
+ * first call instead of at start-up: node:crypto takes ~6 ms to load, and a command that neither
+ * stages files nor signs anything (most of them) never calls it. Each imported name becomes a
+ * function that loads the module and calls (or, with `new`, constructs) the real one; importing a
+ * name that is not a function fails the build.
+ */
+const LAZY_BUILTINS = ['node:crypto'];
+const { createRequire } = await import('node:module');
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter }, (args) => (args.importer.includes('/src/') ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const real = createRequire(import.meta.url)(args.path);
+      const names = Object.keys(real).filter((name) => typeof real[name] === 'function');
+      const wrappers = names.map(
+        (name) => `export function ${name}(...args) { return new.target ? new (load().${name})(...args) : load().${name}(...args); }`,
+      );
+      return {
+        contents: [`let loaded;`, `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`, ...wrappers].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 await build({
   ...common,
   entryPoints: ['src/main.ts'],
   outfile: 'dist/bundle.js',
   sourcemap: 'linked',
   external: ['google-auth-library'],
-  plugins: [besideBundle, deferRequires],
+  plugins: [besideBundle, deferRequires, lazyBuiltins],
   // import() becomes require(): see above.
   supported: { 'dynamic-import': false },
 });
+// The loader reads the bundle as latin1 (faster than UTF-8), which is only the same text for ASCII;
+// esbuild escapes everything else by default, and this keeps it so.
+const nonAscii = (await readFile('dist/bundle.js')).findIndex((byte) => byte > 0x7f);
+if (nonAscii >= 0) throw new Error(`dist/bundle.js has a non-ASCII byte at ${nonAscii}: scripts/cli-loader.cjs reads it as latin1`);
 copyFileSync('scripts/cli-loader.cjs', 'dist/cli.js');
 for (const file of LLHTTP_FILES) copyFileSync(`node_modules/undici/lib/llhttp/${file}`, `dist/${file}`);
 // A fresh code cache for the fresh bundle: one run that loads it writes the cache as it exits.

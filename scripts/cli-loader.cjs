@@ -17,7 +17,8 @@ try {
   cachedData = undefined;
 }
 // The bundle has no import() (the build turns them into require()): a vm.Script cannot load modules.
-const script = new vm.Script(Module.wrap(fs.readFileSync(bundlePath, 'utf8')), { filename: bundlePath, cachedData });
+// It is ASCII (the build checks), so it is read as latin1: the same text, without UTF-8 decoding.
+const script = new vm.Script(Module.wrap(fs.readFileSync(bundlePath, 'latin1')), { filename: bundlePath, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) {
   // At exit the cache also holds the functions this run compiled lazily. Best effort: a read-only
   // install just runs without it; the rename keeps concurrent writers from tearing the file.
