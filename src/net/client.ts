@@ -28,7 +28,8 @@ export interface HttpRequest {
   body?: string | Buffer | StreamedBody;
   /**
    * Aborts the attempt in flight and any back-off wait; the request rejects with the signal's reason.
-   * Defaults to the client's signal (Ctrl-C); null: never aborted (a create whose outcome must be known).
+   * The client's signal (Ctrl-C) aborts it too, whether or not one is given (e.g. a timeout);
+   * null: never aborted (a create whose outcome must be known).
    */
   signal?: AbortSignal | null;
   /** Sends `Authorization: Bearer` with its token. */
@@ -115,7 +116,7 @@ export class HttpClient {
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
-    const signal = request.signal === null ? undefined : (request.signal ?? this.options.signal);
+    const signal = request.signal === null ? undefined : eitherSignal(request.signal, this.options.signal);
     const backoff = new Backoff(request.retry ?? this.options.retry ?? API_RETRY, this.clock);
     let url: URL;
     try {
@@ -300,4 +301,9 @@ export function describeFailure(err: Error, target: URL, route: Route, timeoutMs
     return `${err.message} (${code}): the server's certificate could not be verified. If a proxy re-signs TLS traffic, set core/custom_ca_certs_file to its CA bundle.`;
   }
   return code && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
+}
+
+/** Aborted when either is (a request's own signal must not take Ctrl-C's place). */
+function eitherSignal(own: AbortSignal | undefined, client: AbortSignal | undefined): AbortSignal | undefined {
+  return own && client ? AbortSignal.any([own, client]) : (own ?? client);
 }
