@@ -478,8 +478,7 @@ export function tokenTransport(http: HttpClient): TokenTransport {
     get: async (url, headers, timeoutMs) => {
       // A short bound for probes (the metadata server on a laptop does not answer): one attempt, no
       // proxy and no --log-http, as gcloud probes the metadata server.
-      const probe =
-        timeoutMs === undefined ? {} : { retry: NO_RETRY, signal: AbortSignal.timeout(timeoutMs), direct: true, unlogged: true };
+      const probe = timeoutMs === undefined ? {} : { retry: NO_RETRY, deadlineMs: timeoutMs, direct: true, unlogged: true };
       return text(await http.request({ method: 'GET', url, headers, ...secret, ...probe }));
     },
     library: gaxiosTransport(http),

@@ -28,10 +28,12 @@ export interface HttpRequest {
   body?: string | Buffer | StreamedBody;
   /**
    * Aborts the attempt in flight and any back-off wait; the request rejects with the signal's reason.
-   * The client's signal (Ctrl-C) aborts it too, whether or not one is given (e.g. a timeout);
+   * Defaults to the client's signal (Ctrl-C); one given takes its place (staging's follows Ctrl-C);
    * null: never aborted (a create whose outcome must be known).
    */
   signal?: AbortSignal | null;
+  /** A deadline for the whole request (a probe), on top of the signal: it rejects with a TimeoutError. */
+  deadlineMs?: number;
   /** Sends `Authorization: Bearer` with its token. */
   credentials?: TokenSource;
   /** A Google API: the quota project, trace cookie and request reason go with it. */
@@ -116,7 +118,10 @@ export class HttpClient {
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
-    const signal = request.signal === null ? undefined : eitherSignal(request.signal, this.options.signal);
+    const interrupt = request.signal === null ? undefined : (request.signal ?? this.options.signal);
+    // Combined only for the rare request with a deadline: AbortSignal.any per upload cost ~9 % on 1000 small files.
+    const deadline = request.deadlineMs === undefined ? undefined : AbortSignal.timeout(request.deadlineMs);
+    const signal = deadline && interrupt ? AbortSignal.any([deadline, interrupt]) : (deadline ?? interrupt);
     const backoff = new Backoff(request.retry ?? this.options.retry ?? API_RETRY, this.clock);
     let url: URL;
     try {
@@ -301,9 +306,4 @@ export function describeFailure(err: Error, target: URL, route: Route, timeoutMs
     return `${err.message} (${code}): the server's certificate could not be verified. If a proxy re-signs TLS traffic, set core/custom_ca_certs_file to its CA bundle.`;
   }
   return code && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
-}
-
-/** Aborted when either is (a request's own signal must not take Ctrl-C's place). */
-function eitherSignal(own: AbortSignal | undefined, client: AbortSignal | undefined): AbortSignal | undefined {
-  return own && client ? AbortSignal.any([own, client]) : (own ?? client);
 }
