@@ -67,13 +67,6 @@ export function readSmallFile(file: OriginFile, localPath: string, into?: Buffer
   return { data, md5Hash: md5Base64(data) };
 }
 
-/** A file's checksum (of checksumFieldOf's kind), streamed (to compare it with an object already uploaded). */
-export async function checksumOfFile(file: OriginFile, localPath: string): Promise<string> {
-  const checksum = newChecksum(checksumFieldOf(file));
-  await streamFile(file, localPath, newBufferPair(), (bytes) => checksum.update(bytes));
-  return checksum.digest();
-}
-
 /** A running checksum of one kind; `digest` gives it in base64, as Cloud Storage reports it. */
 function newChecksum(field: ChecksumField): { update(bytes: Buffer): void; digest(): string } {
   if (field === 'md5Hash') {

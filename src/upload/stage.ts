@@ -21,7 +21,7 @@ import {
   WORKER_CHECKSUM_MIN_BYTES,
 } from './limits';
 import { ByteBudget, runPool } from './pool';
-import { checksumFieldOf, checksumOfFile, computeStagingPrefix, newBufferPair, readSmallFile } from './prefix';
+import { checksumFieldOf, computeStagingPrefix, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { systemClock, UPLOAD_RETRY, type Clock, type HttpClient, type RetryPolicy, type TokenSource } from '../net';
 import {
@@ -151,11 +151,10 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     report();
     const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, cancel.signal);
     const toUpload: OriginFile[] = [];
-    // What the files' bytes are known to be: their checksum from the hash pass, or from the worker.
+    // What the files' bytes are known to be: their checksum from the hash pass, or from the worker
+    // (every listed file has one or the other).
     const checksumKnown = (file: OriginFile): string | Promise<string> =>
-      hashed.get(file) ??
-      fromWorker.get(file)?.catch((err: unknown) => Promise.reject(unreadableFileError(targetOf(file).localPath, err))) ??
-      checksumOfFile(file, targetOf(file).localPath);
+      hashed.get(file) ?? fromWorker.get(file)!.catch((err: unknown) => Promise.reject(unreadableFileError(targetOf(file).localPath, err)));
     for (const file of listing.files) {
       const there = existing.get(targetOf(file).objectName);
       if (!there) {
