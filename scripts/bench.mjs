@@ -21,6 +21,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { BUNDLE_WRAPPER } from './bundle-wrapper.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -311,6 +312,8 @@ exports.main = (argv) => {
     format: 'cjs',
     minify: true,
     logLevel: 'warning',
+    banner: { js: BUNDLE_WRAPPER[0] },
+    footer: { js: BUNDLE_WRAPPER[1] },
     nodePaths: [path.join(root, 'node_modules')],
     plugins: [
       {

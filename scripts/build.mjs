@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { BUNDLE_WRAPPER } from './bundle-wrapper.mjs';
 
 const common = {
   bundle: true,
@@ -149,6 +150,9 @@ await build({
   sourcemap: 'linked',
   external: ['google-auth-library'],
   plugins: [besideBundle, deferRequires, lazyBuiltins],
+  // Wrapped as Node wraps a CommonJS module, in the file itself (see bundle-wrapper.mjs).
+  banner: { js: BUNDLE_WRAPPER[0] },
+  footer: { js: BUNDLE_WRAPPER[1] },
   // import() becomes require(): see above.
   supported: { 'dynamic-import': false },
 });

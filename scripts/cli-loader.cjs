@@ -18,7 +18,8 @@ try {
 }
 // The bundle has no import() (the build turns them into require()): a vm.Script cannot load modules.
 // It is ASCII (the build checks), so it is read as latin1: the same text, without UTF-8 decoding.
-const script = new vm.Script(Module.wrap(fs.readFileSync(bundlePath, 'latin1')), { filename: bundlePath, cachedData });
+// The build wrapped it as Node wraps a module: the script's value is the module function.
+const script = new vm.Script(fs.readFileSync(bundlePath, 'latin1'), { filename: bundlePath, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) {
   // At exit the cache also holds the functions this run compiled lazily. Best effort: a read-only
   // install just runs without it; the rename keeps concurrent writers from tearing the file.
