@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { BUNDLE_WRAPPER } from './bundle-wrapper.mjs';
 
@@ -123,14 +124,14 @@ const deferRequires = {
  * name that is not a function fails the build.
  */
 const LAZY_BUILTINS = ['node:crypto'];
-const { createRequire } = await import('node:module');
+const requireBuiltin = createRequire(import.meta.url);
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
     const filter = new RegExp(`^(${LAZY_BUILTINS.join('|')})$`);
     b.onResolve({ filter }, (args) => (args.importer.includes('/src/') ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
-      const real = createRequire(import.meta.url)(args.path);
+      const real = requireBuiltin(args.path);
       const names = Object.keys(real).filter((name) => typeof real[name] === 'function');
       const wrappers = names.map(
         (name) => `export function ${name}(...args) { return new.target ? new (load().${name})(...args) : load().${name}(...args); }`,
