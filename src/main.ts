@@ -8,13 +8,23 @@ import { GLOBAL_FLAGS } from './flags/global-flags';
 import type { Track } from './flags/spec';
 import type { CommandDefinition } from './cli/command';
 import { COMMANDS } from './commands';
-import { buildContext } from './context/context';
-import { colourAllowed, Output } from './context/output';
-import { disableColor, groupListing, groupUsage, isGroup, renderGroupHelp, renderHelp, showHelp, usageFooter, versionText } from './help';
+import { buildContext } from './cli/context';
+import { colourAllowed, Output } from './ui/output';
+import {
+  disableColor,
+  groupListing,
+  groupUsage,
+  isGroup,
+  renderGroupHelp,
+  renderHelp,
+  showHelp,
+  usageFooter,
+  versionText,
+} from './cli/help';
 import { HELP_SEARCH_ADVICE, SERVER_DATA_CRASH_ADVICE, suggestCommands, TRANSFORM_CRASH_ADVICE } from './flags/suggest';
 import { TransformCrash } from './format';
 import { InvalidServerDataError } from './api/messages';
-import { VERSION } from './context/context';
+import { VERSION } from './cli/context';
 
 const TRACK_WORDS: Record<string, Track> = { alpha: 'ALPHA', beta: 'BETA' };
 

@@ -2,7 +2,7 @@
 // `?alt=json`, a bearer token and X-Goog-User-Project as gcloud sends them; HTTP errors become
 // UserErrors worded as gcloud words them.
 import { UserError } from '../errors';
-import type { Credentials } from '../context/auth';
+import type { Credentials } from '../credentials/auth';
 import { isRetryableStatus, NetworkError, type HttpClient, type HttpResponse } from '../net';
 import { VERSION_OUTPUT_ONLY_FIELDS } from '../domain/version';
 import { renderFormat } from '../format';

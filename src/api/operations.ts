@@ -6,7 +6,7 @@
 // follow the work, which goes on on the server.
 import { InterruptedError, UserError } from '../errors';
 import { abortableSleep } from '../net';
-import type { Output } from '../context/output';
+import type { Output } from '../ui/output';
 import { TransientApiError, type MlApi, type Operation, type VersionResource } from './ml';
 
 export const POLL_INTERVAL_MS = 5000;

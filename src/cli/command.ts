@@ -1,10 +1,10 @@
 // What a command is: its path, the tracks that have it, its positionals and flags (data), its help,
 // and a handler that gets parsed options plus a context. Types only: the list of commands lives in
 // commands/index.ts, so a command can import these without importing every other command.
-import type { Credentials } from '../context/auth';
+import type { Credentials } from '../credentials/auth';
 import type { HttpClient } from '../net';
-import type { Output } from '../context/output';
-import type { Properties } from '../context/properties';
+import type { Output } from '../ui/output';
+import type { Properties } from '../config/properties';
 import type { GLOBAL_FLAGS } from '../flags/global-flags';
 import type { AnyFlagSpec, FlagValues, PositionalSpec, PositionalValues, Track } from '../flags/spec';
 

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { MlApi } from '../api/ml';
 import { MlResources } from '../api/resources';
-import { mlEndpoint } from '../context/endpoints';
+import { mlEndpoint } from '../config/endpoints';
 import { InterruptedError } from '../errors';
 import type { CommandContext } from '../cli/command';
 

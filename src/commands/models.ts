@@ -1,7 +1,7 @@
 // `[alpha|beta] ai-platform models create|describe|list|delete`, as gcloud 528 has them.
 import { basename, modelName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
-import { mlEndpoint } from '../context/endpoints';
+import { mlEndpoint } from '../config/endpoints';
 import { sortedLabels } from '../domain/labels';
 import { ArgumentError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';

@@ -2,7 +2,7 @@
 // beta/alpha); it refuses other or unknown fields (and unknown enum values) with one message
 // listing them all. Where gcloud crashes (empty file, a list, a value of the wrong type) we give a
 // clean error instead. Each field remembers its line so later errors can say where a value came from.
-import { FileTooLargeError, readBounded } from '../context/bounded-read';
+import { FileTooLargeError, readBounded } from '../io/bounded-read';
 import { oversizeProblem } from '../yaml/bounds';
 import { UserError } from '../errors';
 import { formatYamlProblem, loadYaml, YamlSyntaxError, type DuplicateKey } from '../yaml/load';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { UserError } from '../errors';
 import { DUPLICATE_KEY_CONTEXT, formatYamlProblem, loadYaml, YamlSyntaxError } from '../yaml/load';
 import { oversizeProblem } from '../yaml/bounds';
-import { FileTooLargeError, readBounded } from '../context/bounded-read';
+import { FileTooLargeError, readBounded } from '../io/bounded-read';
 import { scalarToString, type RawValue } from './arg-types';
 import type { ArgToken } from './parser';
 import { pythonOsError } from './os-error';

@@ -4,7 +4,7 @@
 // --log-http and token redaction. Errors become UserErrors that say what the registry answered.
 import { UserError } from '../errors';
 import { abortableSleep, NetworkError, type HttpClient, type HttpResponse } from '../net';
-import type { Output } from '../context/output';
+import type { Output } from '../ui/output';
 import type { RequestSigner } from './oci-auth';
 import { retryTokenFor } from './retry-token';
 import { modelVersionListSchema, modelVersionResponseSchema, type CreateModelVersionRequest, type ModelVersion } from './schema';

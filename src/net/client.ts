@@ -3,7 +3,7 @@
 // policy is per request: uploads and API calls differ in numbers, not in code), the token asked for
 // on every attempt (and once more, fresh, after a 401), the same headers everywhere and --log-http.
 import type { Dispatcher } from 'undici';
-import type { Output } from '../context/output';
+import type { Output } from '../ui/output';
 import { Dispatchers, type Route } from './dispatchers';
 import { buildHeaders, type HeaderDefaults } from './headers';
 import { requestBlock, responseBlock } from './log';

@@ -1,7 +1,7 @@
 // The headers every request carries, built in one place: User-Agent on all; on Google API requests
 // also X-Goog-User-Project (billing/quota_project), the trace token as a Cookie (core/trace_token)
 // and X-Goog-Request-Reason (core/request_reason), as gcloud's transport adds them.
-import type { Properties } from '../context/properties';
+import type { Properties } from '../config/properties';
 
 export interface HeaderDefaults {
   userAgent: string;

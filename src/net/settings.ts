@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { UserError } from '../errors';
-import type { Properties } from '../context/properties';
+import type { Properties } from '../config/properties';
 
 export interface ProxySettings {
   /** http://[user:pass@]host:port, as given; shown (without the credentials) in errors. */

@@ -1,7 +1,7 @@
 // What a person sees while a model is staged: on a terminal, one line redrawn in place (files,
 // bytes, rate, time left); elsewhere one summary line at the end; with --quiet or turned-down
 // verbosity, nothing beyond gcloud's own lines.
-import type { Output } from '../context/output';
+import type { Output } from '../ui/output';
 import type { StageProgress } from './stage';
 
 /** Redraws at most this often (a terminal cannot show more, and each redraw costs a write). */

@@ -1,7 +1,7 @@
 // Pre-flight check of the merged request, before anything is uploaded: every problem at once,
 // each naming the field (API camelCase) and where its value came from.
 import { UserError } from '../errors';
-import type { Output } from '../context/output';
+import type { Output } from '../ui/output';
 import type { BuiltVersion } from './build';
 import { KNOWN_MACHINE_TYPES, MAX_MODEL_FILES, versionProblems } from './schema';
 

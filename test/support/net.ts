@@ -1,6 +1,6 @@
 // An HTTP client for in-process tests: default network settings, a silent output, and a clock whose
 // waits pass at once (recorded), so retries cost no time.
-import { Output } from '../../src/context/output';
+import { Output } from '../../src/ui/output';
 import { DEFAULT_TIMEOUT_MS, HttpClient, type Clock, type HttpClientOptions, type NetSettings } from '../../src/net';
 
 export function silentOutput(verbosity = 'warning'): { output: Output; text: () => string } {

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { UserError } from '../../src/errors';
 import { readConfigFile } from '../../src/config-file/read';
 import { acceleratorConfig, buildVersion } from '../../src/version/build';
-import { Properties } from '../../src/context/properties';
-import { regionalEndpoint } from '../../src/context/endpoints';
+import { Properties } from '../../src/config/properties';
+import { regionalEndpoint } from '../../src/config/endpoints';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-unit-'));
 const write = (name: string, text: string) => {

@@ -6,8 +6,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { quotaProjectFor, resolveCredentials, TokenCache, WHAT_WORKS, type TokenTransport } from '../../src/context/auth';
-import { Properties } from '../../src/context/properties';
+import { quotaProjectFor, resolveCredentials, TokenCache, WHAT_WORKS, type TokenTransport } from '../../src/credentials/auth';
+import { Properties } from '../../src/config/properties';
 import { UserError } from '../../src/errors';
 import { serviceAccountCredential, userCredential, writeStore } from '../credential-stores';
 

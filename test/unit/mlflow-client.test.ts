@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { UserError } from '../../src/errors';
 import { argDict } from '../../src/flags/arg-types';
-import { Output } from '../../src/context/output';
+import { Output } from '../../src/ui/output';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/net';
 import { MlflowClient, registerModelVersion } from '../../src/mlflow/client';
 import { standaloneCommand } from '../../src/mlflow/request';

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { API_RETRY as DEFAULT_RETRY, HttpClient, NetworkError, NO_RETRY, uploadSummary, type RetryPolicy } from '../../src/net';
-import type { Output } from '../../src/context/output';
+import type { Output } from '../../src/ui/output';
 import { InterruptedError } from '../../src/errors';
 import { fakeClock, silentOutput, testHttp } from '../support/net';
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { Properties } from '../../src/context/properties';
+import { Properties } from '../../src/config/properties';
 import { UserError } from '../../src/errors';
 import { DEFAULT_TIMEOUT_MS, netSettings } from '../../src/net';
 import { bypassesProxy } from '../../src/net/settings';

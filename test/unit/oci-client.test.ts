@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { Output } from '../../src/context/output';
+import { Output } from '../../src/ui/output';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/net';
 import { MlflowClient, registerModelVersion } from '../../src/mlflow/client';
 import { requestSigner } from '../../src/mlflow/oci-auth';

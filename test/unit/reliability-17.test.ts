@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { Output } from '../../src/context/output';
+import { Output } from '../../src/ui/output';
 import type { HttpClient } from '../../src/net';
 import { fakeClock, silentOutput, testHttp } from '../support/net';
 

@@ -2,7 +2,7 @@
 // output is turned down.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Output } from '../../src/context/output';
+import { Output } from '../../src/ui/output';
 import { bytes, duration, progressLine, stagingProgressView, summaryLine } from '../../src/upload/progress';
 import type { StageProgress } from '../../src/upload/stage';
 

@@ -1,6 +1,6 @@
 // --dry-run (gcloud-aip only): everything up to the first byte on the wire, then a report instead of
 // the upload and the POST. The body on stdout is exactly what would be sent, so a script can diff it.
-import type { Output } from '../../context/output';
+import type { Output } from '../../ui/output';
 import type { DirectoryListing } from '../../upload/walk';
 
 export interface DryRunPlan {

@@ -3,7 +3,7 @@
 import { InterruptedError, UserError } from '../../errors';
 import { readConfigFile } from '../../config-file/read';
 import { buildVersion } from '../../version/build';
-import { mlEndpoint, storageEndpoint } from '../../context/endpoints';
+import { mlEndpoint, storageEndpoint } from '../../config/endpoints';
 import { MlApi, mlUrl, TransientApiError, UnknownOutcomeError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
 import { modelName } from '../../api/resources';

@@ -3,11 +3,11 @@
 // Help texts are written in the small markdown gcloud uses (`code`, *bold*, _ITALIC_, [link](url),
 // `term::: body` definitions, `* ` bullets, 4-space code blocks); this renders it as gcloud's
 // plain-text help does, at 80 columns.
-import { GLOBAL_FLAGS } from './flags/global-flags';
-import type { FlagSpec, Track } from './flags/spec';
-import type { CommandDefinition } from './cli/command';
-import { colourAllowed } from './context/output';
-import { Properties } from './context/properties';
+import { GLOBAL_FLAGS } from '../flags/global-flags';
+import type { FlagSpec, Track } from '../flags/spec';
+import type { CommandDefinition } from './command';
+import { colourAllowed } from '../ui/output';
+import { Properties } from '../config/properties';
 
 const WIDTH = 80;
 /** gcloud breaks an example command line, with ` \`, when it would pass this column. */

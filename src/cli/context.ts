@@ -3,12 +3,12 @@
 import { UserError } from '../errors';
 import type { ParsedArgs } from '../flags/parser';
 import type { Track } from '../flags/spec';
-import type { CommandContext, CommandDefinition } from '../cli/command';
+import type { CommandContext, CommandDefinition } from './command';
 import { flagConditionals, printedBeforeError, renderFormat, FormatError } from '../format';
-import { quotaProjectFor, resolveCredentials, tokenTransport, type Credentials } from './auth';
+import { quotaProjectFor, resolveCredentials, tokenTransport, type Credentials } from '../credentials/auth';
 import { HttpClient, headerDefaults, netSettings } from '../net';
-import { colourAllowed, Output } from './output';
-import { Properties, type PropertyName } from './properties';
+import { colourAllowed, Output } from '../ui/output';
+import { Properties, type PropertyName } from '../config/properties';
 
 // Bundled at build time (only this field of package.json): one version, in one place.
 import { version } from '../../package.json';

@@ -8,14 +8,14 @@
 // its own calls. Tokens are cached for the run, refreshed before they expire, and never printed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readBounded } from './bounded-read';
+import { readBounded } from '../io/bounded-read';
 import { pythonOsError } from '../flags/os-error';
 import { UserError } from '../errors';
 import type { GaxiosOptions } from 'gaxios';
 import { gaxiosTransport, headerDefaults, HttpClient, netSettings, NetworkError, NO_RETRY } from '../net';
-import { Output } from './output';
-import type { Properties } from './properties';
-import { CredentialStore, DEFAULT_UNIVERSE, type StoredCredential } from '../credentials/store';
+import { Output } from '../ui/output';
+import type { Properties } from '../config/properties';
+import { CredentialStore, DEFAULT_UNIVERSE, type StoredCredential } from './store';
 import {
   CLOUD_PLATFORM_SCOPE,
   GrantError,
@@ -26,7 +26,7 @@ import {
   selfSignedJwt,
   type FormPoster,
   type IssuedToken,
-} from '../credentials/grants';
+} from './grants';
 
 export interface Credentials {
   /**
