@@ -2,6 +2,7 @@
 // filtering, lazy credentials and HTTP, the project, and the --format printer.
 import { UserError } from '../errors';
 import type { ParsedArgs } from '../flags/parser';
+import type { GlobalFlagValues } from '../flags/global-flags';
 import type { Track } from '../flags/spec';
 import type { CommandContext, CommandDefinition } from './command';
 import { flagConditionals, printedBeforeError, renderFormat, FormatError } from '../format';
@@ -15,7 +16,11 @@ import { version } from '../../package.json';
 
 export const VERSION = version;
 
-const FLAG_PROPERTIES: [string, PropertyName][] = [
+/** The gcloud-wide flags whose value is a string. */
+type StringFlag = { [K in keyof GlobalFlagValues]-?: NonNullable<GlobalFlagValues[K]> extends string ? K : never }[keyof GlobalFlagValues];
+
+/** Flags that set the property of the same meaning for this run. */
+const FLAG_PROPERTIES: [StringFlag, PropertyName][] = [
   ['project', 'core/project'],
   ['account', 'core/account'],
   ['billingProject', 'billing/quota_project'],
@@ -80,21 +85,25 @@ function checkProject(flagValue: string | undefined, env: NodeJS.ProcessEnv, pro
   }
 }
 
+/**
+ * `globals`: the gcloud-wide flags' values (typed); `parsed`: the whole parse, for what was given
+ * explicitly and for --format's conditionals, which may name any of the command's flags.
+ */
 export function buildContext(args: {
   track: Track;
   command: CommandDefinition;
+  globals: GlobalFlagValues;
   parsed: ParsedArgs;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
 }): CommandContext {
-  const { track, command, parsed, env, signal } = args;
-  const values = parsed.values;
-  const properties = new Properties(env, values.configuration as string | undefined);
-  if (command.path[0] === 'ai-platform') checkProject(values.project as string | undefined, env, properties);
-  for (const [dest, property] of FLAG_PROPERTIES) properties.setFromFlag(property, values[dest] as string | undefined);
-  if (values.userOutputEnabled !== undefined) properties.setFromFlag('core/user_output_enabled', String(values.userOutputEnabled));
-  if (values.logHttp !== undefined) properties.setFromFlag('core/log_http', String(values.logHttp));
-  if (values.quiet) properties.setFromFlag('core/disable_prompts', 'true');
+  const { track, command, globals, parsed, env, signal } = args;
+  const properties = new Properties(env, globals.configuration);
+  if (command.path[0] === 'ai-platform') checkProject(globals.project, env, properties);
+  for (const [dest, property] of FLAG_PROPERTIES) properties.setFromFlag(property, globals[dest]);
+  if (globals.userOutputEnabled !== undefined) properties.setFromFlag('core/user_output_enabled', String(globals.userOutputEnabled));
+  if (globals.logHttp !== undefined) properties.setFromFlag('core/log_http', String(globals.logHttp));
+  if (globals.quiet) properties.setFromFlag('core/disable_prompts', 'true');
 
   const stderr = process.stderr;
   const output = new Output({
@@ -110,10 +119,10 @@ export function buildContext(args: {
   // An empty --format is no format (gcloud tests it for truth). An explicit one is appended to the
   // command's own default — `none` for gcloud's silent commands (create, delete, wait, cancel),
   // `default` for describe — which its error messages quote (`[none value(...)]`).
-  const explicitFormat = (values.format as string | undefined) || undefined;
+  const explicitFormat = globals.format || undefined;
   const format = explicitFormat ?? command.defaultFormat;
   const composeWith = explicitFormat !== undefined ? command.defaultFormat : undefined;
-  const flatten = values.flatten as string[] | undefined;
+  const flatten = globals.flatten;
 
   let credentials: Credentials | undefined;
   let http: HttpClient | undefined;
@@ -149,7 +158,12 @@ export function buildContext(args: {
       if (!properties.getBool('core/user_output_enabled', true)) return;
       try {
         output.result(
-          renderFormat(resource, format, { flatten, defaultFormat: composeWith, message: true, conditionals: flagConditionals(values) }),
+          renderFormat(resource, format, {
+            flatten,
+            defaultFormat: composeWith,
+            message: true,
+            conditionals: flagConditionals(parsed.values),
+          }),
         );
       } catch (err) {
         output.result(printedBeforeError(err));

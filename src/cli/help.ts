@@ -4,7 +4,7 @@
 // `term::: body` definitions, `* ` bullets, 4-space code blocks); this renders it as gcloud's
 // plain-text help does, at 80 columns.
 import { GLOBAL_FLAGS } from '../flags/global-flags';
-import type { FlagSpec, Track } from '../flags/spec';
+import { TRACK_OF_WORD, trackWords, type FlagSpec, type Track } from '../flags/spec';
 import type { CommandDefinition } from './command';
 import { colourAllowed } from '../ui/output';
 import { Properties } from '../config/properties';
@@ -16,7 +16,7 @@ const EXAMPLE_WIDTH = 75;
 const GROUP_NOTE_WIDTH = 74;
 
 function commandLine(track: Track, command: CommandDefinition): string {
-  return ['gcloud', ...(track === 'GA' ? [] : [track.toLowerCase()]), ...command.path].join(' ');
+  return ['gcloud', ...trackWords(track), ...command.path].join(' ');
 }
 
 function trackFlags(track: Track, command: CommandDefinition): FlagSpec[] {
@@ -384,10 +384,8 @@ const GROUP_HELP: Record<string, { brief: string; description: string }> = {
   },
 };
 
-const TRACK_OF_WORD: Record<string, Track> = { alpha: 'ALPHA', beta: 'BETA' };
-
 function groupLine(track: Track, path: string[]): string {
-  return ['gcloud-aip', ...(track === 'GA' ? [] : [track.toLowerCase()]), ...path].join(' ');
+  return ['gcloud-aip', ...trackWords(track), ...path].join(' ');
 }
 
 /** The commands of a track under a group path. */

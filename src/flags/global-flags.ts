@@ -1,6 +1,6 @@
 // gcloud-wide flags: accepted on every command, anywhere on the command line.
 import { argList } from './arg-types';
-import { flag } from './spec';
+import { flag, type FlagValues } from './spec';
 
 export const VERBOSITIES = ['debug', 'info', 'warning', 'error', 'critical', 'none'];
 
@@ -109,3 +109,14 @@ export const GLOBAL_FLAGS = [
     help: 'Override the default verbosity for this command. Overrides the default *core/verbosity* property value for this command invocation. _VERBOSITY_ must be one of: *debug*, *info*, *warning*, *error*, *critical*, *none*.',
   }),
 ] as const;
+
+/** The gcloud-wide flags' values, typed by their declarations. */
+export type GlobalFlagValues = FlagValues<typeof GLOBAL_FLAGS>;
+
+/**
+ * The gcloud-wide flags' values out of a parse whose flags included GLOBAL_FLAGS: the parser fills
+ * each dest from exactly these declarations, so this is where the untyped parse meets their types.
+ */
+export function globalFlagValues(values: Record<string, unknown>): GlobalFlagValues {
+  return values as GlobalFlagValues;
+}

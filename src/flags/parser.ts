@@ -5,7 +5,7 @@
 // "did you mean" and other-release-track hints), then required arguments checked.
 import { ArgumentError } from '../errors';
 import { FlagValueError, type RawValue } from './arg-types';
-import type { FlagSpec, PositionalSpec, Track } from './spec';
+import { trackWords, type FlagSpec, type PositionalSpec, type Track } from './spec';
 import { closestMatch, HELP_SEARCH_ADVICE } from './suggest';
 
 /** One command-line token; tokens injected by --flags-file remember their file:line. */
@@ -43,7 +43,9 @@ function looksLikeFlag(token: string, known: Map<string, FlagSpec>): boolean {
 }
 
 function trackPrefix(track: Track): string {
-  return track === 'GA' ? '' : `${track.toLowerCase()} `;
+  return trackWords(track)
+    .map((word) => `${word} `)
+    .join('');
 }
 
 export function parseArgs(tokens: ArgToken[], spec: ParserSpec): ParsedArgs {

@@ -3,6 +3,14 @@
 import type { RawValue } from './arg-types';
 
 export type Track = 'GA' | 'BETA' | 'ALPHA';
+
+/** The command-line words that name a release track (none for GA): `gcloud beta ai-platform …`. */
+export function trackWords(track: Track): string[] {
+  return track === 'GA' ? [] : [track.toLowerCase()];
+}
+
+/** The track a leading command-line word names. */
+export const TRACK_OF_WORD: Record<string, Track> = { alpha: 'ALPHA', beta: 'BETA' };
 export const ALL_TRACKS: Track[] = ['GA', 'BETA', 'ALPHA'];
 export const BETA_AND_ALPHA: Track[] = ['BETA', 'ALPHA'];
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandDefinition } from '../../src/cli/command';
 import { COMMANDS } from '../../src/commands';
+import { parserSpecFor } from '../../src/cli/router';
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
 import { parseArgs } from '../../src/flags/parser';
 import type { Track } from '../../src/flags/spec';
@@ -59,14 +60,7 @@ function parse(command: CommandDefinition, track: Track, args: string[]) {
   const required = command.flags.filter((f) => f.required && f.tracks.includes(track)).flatMap((f) => [f.name, 'x']);
   return parseArgs(
     [...positionals, ...required, ...args].map((value) => ({ value })),
-    {
-      commandWords: command.path,
-      track,
-      positionals: command.positionals,
-      flags: [...command.flags.filter((f) => f.tracks.includes(track)), ...GLOBAL_FLAGS],
-      otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
-      commandTracks: command.tracks,
-    },
+    parserSpecFor(command, track),
   );
 }
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandDefinition } from '../../src/cli/command';
 import { COMMANDS } from '../../src/commands';
+import { parserSpecFor } from '../../src/cli/router';
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
 import { parseArgs, normalizeChoice } from '../../src/flags/parser';
 import type { FlagSpec, Track } from '../../src/flags/spec';
@@ -23,18 +24,10 @@ const RULES: Record<string, 'normalized' | 'exact'> = {
 };
 
 function parse(command: CommandDefinition, track: Track, args: string[]) {
-  const flags = [...command.flags.filter((f) => f.tracks.includes(track)), ...GLOBAL_FLAGS];
   const positionals = command.positionals.map((p) => p.name.toLowerCase());
   return parseArgs(
     [...positionals, ...command.flags.filter((f) => f.required).flatMap((f) => [f.name, 'x']), ...args].map((value) => ({ value })),
-    {
-      commandWords: command.path,
-      track,
-      positionals: command.positionals,
-      flags,
-      otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
-      commandTracks: command.tracks,
-    },
+    parserSpecFor(command, track),
   );
 }
 

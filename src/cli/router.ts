@@ -1,0 +1,157 @@
+// Routing: the command words on a line (after --flags-file expansion) → a command of the registry
+// on a release track, or a group (whose help or member listing is shown), or gcloud's
+// "Invalid choice" error with suggestions; and the parser spec of a routed command. The registry
+// (commands/index.ts) is passed in, so that the framework does not import the commands built on it.
+import { Command, CommanderError } from 'commander';
+import { ArgumentError } from '../errors';
+import type { ArgToken, ParserSpec } from '../flags/parser';
+import { GLOBAL_FLAGS } from '../flags/global-flags';
+import { TRACK_OF_WORD, trackWords, type Track } from '../flags/spec';
+import { HELP_SEARCH_ADVICE, suggestCommands } from '../flags/suggest';
+import type { CommandDefinition } from './command';
+import { groupListing, groupUsage, isGroup, renderGroupHelp, showHelp, versionText } from './help';
+import { VERSION } from './context';
+
+export interface Route {
+  track: Track;
+  command: CommandDefinition;
+  rest: ArgToken[];
+}
+
+/** The words named a group (or nothing: the root), not a command. */
+export interface GroupRoute {
+  track: Track;
+  group: string[];
+  rest: ArgToken[];
+}
+
+/** gcloud accepts its global flags before the command words too; skip them (and their values). */
+function commandWords(tokens: ArgToken[], commands: CommandDefinition[]): { words: string[]; rest: ArgToken[] } {
+  const valueFlags = new Set(GLOBAL_FLAGS.filter((f) => f.kind === 'value').map((f) => f.name));
+  const words: string[] = [];
+  const rest: ArgToken[] = [];
+  let collecting = true;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const text = typeof t.value === 'string' ? t.value : undefined;
+    if (collecting && text !== undefined && !text.startsWith('-')) {
+      words.push(text);
+      if (commands.some((c) => c.path.join(' ') === words.filter((w) => !(w in TRACK_OF_WORD)).join(' '))) collecting = false;
+      continue;
+    }
+    rest.push(t);
+    if (collecting && text !== undefined && valueFlags.has(text) && i + 1 < tokens.length) rest.push(tokens[++i]);
+  }
+  return { words, rest };
+}
+
+/**
+ * Routes the command words through a commander tree built from the registry: only the part of it
+ * the words can reach (their release track, their first group), which is all a run needs.
+ */
+export async function route(tokens: ArgToken[], commands: CommandDefinition[]): Promise<Route | GroupRoute> {
+  const { words, rest } = commandWords(tokens, commands);
+  let found: Route | undefined;
+  const program = new Command('gcloud').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  const wordTrack = TRACK_OF_WORD[words[0]] ?? 'GA';
+  const firstGroup = wordTrack === 'GA' ? words[0] : words[1];
+  for (const track of [wordTrack]) {
+    const root = track === 'GA' ? program : program.command(track.toLowerCase());
+    const groups = new Map<string, Command>();
+    for (const command of commands.filter((c) => c.tracks.includes(track) && c.path[0] === firstGroup)) {
+      let parent = root;
+      command.path.forEach((word, i) => {
+        const key = command.path.slice(0, i + 1).join(' ');
+        if (i === command.path.length - 1) {
+          parent.command(word).action(() => {
+            found = { track, command, rest };
+          });
+        } else {
+          if (!groups.has(key)) groups.set(key, parent.command(word));
+          parent = groups.get(key)!;
+        }
+      });
+    }
+  }
+  try {
+    await program.parseAsync(words, { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+  }
+  if (!found) return groupOrInvalidChoice(words, rest, commands);
+  return found;
+}
+
+/** Words that stop at a group, or the first word that names nothing (with suggestions). */
+function groupOrInvalidChoice(words: string[], rest: ArgToken[], commands: CommandDefinition[]): GroupRoute {
+  const track = TRACK_OF_WORD[words[0]] ?? 'GA';
+  const path = words.slice(trackWords(track).length);
+  let known = 0;
+  while (known < path.length && isGroup(track, path.slice(0, known + 1), commands)) known++;
+  if (known === path.length) return { track, group: path, rest };
+  const groupName = ['gcloud', ...trackWords(track), ...path.slice(0, known)].join('.');
+  const paths = commands.filter((c) => c.tracks.includes(track)).map((c) => c.path);
+  const suggestions = suggestCommands(path, known, paths);
+  const advice = suggestions.length
+    ? `Maybe you meant:\n${suggestions.map((p) => `  gcloud-aip ${[...trackWords(track), ...p].join(' ')}`).join('\n')}\n\n${HELP_SEARCH_ADVICE}`
+    : groupUsage(track, path.slice(0, known), commands).trimEnd();
+  throw new ArgumentError(`Invalid choice: '${path[known]}'.\n${advice}`, 'none', { command: groupName });
+}
+
+/** A group's help (--help), usage (-h), the version (--version at the top), or gcloud's error with the group's members. */
+export async function showGroup(
+  { track, group, rest }: GroupRoute,
+  commands: CommandDefinition[],
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const flags = rest.map((t) => t.value);
+  if (flags.includes('--help')) {
+    await showHelp(renderGroupHelp(track, group, commands), env);
+    return 0;
+  }
+  if (flags.includes('-h')) {
+    process.stdout.write(groupUsage(track, group, commands));
+    return 0;
+  }
+  if (track === 'GA' && !group.length && (flags.includes('--version') || flags.includes('-v'))) {
+    process.stdout.write(versionText(VERSION));
+    return 0;
+  }
+  const name = ['gcloud', ...trackWords(track), ...group].join('.');
+  throw new ArgumentError(`Command name argument expected.\n\n${groupListing(track, group, commands)}`, 'none', { command: name });
+}
+
+/** The command argv names (flags-file errors are reported before argv is fully read), or `gcloud`. */
+export async function nameOfCommandIn(argv: string[], commands: CommandDefinition[]): Promise<string> {
+  try {
+    const routed = await route(
+      argv.map((value) => ({ value })),
+      commands,
+    );
+    return 'command' in routed ? commandName(routed.track, routed.command) : 'gcloud';
+  } catch {
+    return 'gcloud';
+  }
+}
+
+/** gcloud's dotted command name for messages: `gcloud.beta.ai-platform.versions.create`. */
+export function commandName(track: Track, command: CommandDefinition): string {
+  return ['gcloud', ...trackWords(track), ...command.path].join('.');
+}
+
+/**
+ * What the flag parser is given for a command on a track: its flags on that track and gcloud's
+ * global flags (a standalone command, the emulator, takes only --help of those), and its flags on
+ * other tracks for the "available in alternate release tracks" hint.
+ */
+export function parserSpecFor(command: CommandDefinition, track: Track): ParserSpec {
+  const own = command.flags.filter((f) => f.tracks.includes(track));
+  return {
+    commandWords: command.path,
+    track,
+    positionals: command.positionals,
+    flags: [...own, ...(command.standalone ? GLOBAL_FLAGS.filter((f) => f.name === '--help') : GLOBAL_FLAGS)],
+    otherTrackFlags: command.flags.filter((f) => !f.tracks.includes(track)),
+    commandTracks: command.tracks,
+  };
+}
