@@ -4,11 +4,10 @@
 // before the deploy starts; a registration that fails after a successful deploy is a RegistryError
 // (its own exit code) that keeps the version and says how to retry only the registration.
 import { ArgumentError, RegistryError, UserError } from '../errors';
-import type { CommandContext } from '../cli/command';
 import { MlflowClient, registerModelVersion } from './client';
 import { checkCreateRequest, standaloneCommand, tagsFromMap, withoutUnset, type FieldOrigins } from './request';
 import type { CreateModelVersionRequest } from './schema';
-import { announceSigner, commandSigner } from './oci-auth';
+import { announceSigner, commandSigner, type SignerContext } from './oci-auth';
 import { trackingServer } from './tracking';
 
 export interface MlflowDeployFlags {
@@ -40,6 +39,13 @@ const ORIGINS: FieldOrigins = {
   tags: `--mlflow-tags, with the tags ${VERSION_TAG} and ${OPERATION_TAG}`,
 };
 
+/** What the registration step uses of the command that deploys (a narrow view of its context). */
+export interface DeployContext extends SignerContext {
+  /** Flags given explicitly (gcloud's IsSpecified). */
+  specified: Set<string>;
+  signal: AbortSignal;
+}
+
 /** Placeholder operation name for the checks made before the deploy (a real one is about as long). */
 const OPERATION_PLACEHOLDER = 'projects/PROJECT/operations/create_MODEL_VERSION-0000000000000';
 
@@ -51,7 +57,7 @@ const OPERATION_PLACEHOLDER = 'projects/PROJECT/operations/create_MODEL_VERSION-
  */
 export function planDeployRegistration(
   options: MlflowDeployFlags,
-  ctx: CommandContext,
+  ctx: DeployContext,
   versionName: string,
   source: string | undefined,
 ): DeployRegistration | undefined {

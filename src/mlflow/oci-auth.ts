@@ -10,9 +10,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import type { CommandContext } from '../cli/command';
 import { UserError } from '../errors';
 import type { HttpClient } from '../net';
+import type { Properties } from '../config/properties';
+import type { Output } from '../ui/output';
 import {
   configFilePath,
   keyFingerprint,
@@ -85,9 +86,17 @@ export function requestSigner(options: OciAuthOptions): RequestSigner | undefine
   }
 }
 
+/** What choosing and announcing a signer uses of the command that runs it (a narrow view of its context). */
+export interface SignerContext {
+  env: NodeJS.ProcessEnv;
+  http(): HttpClient;
+  output: Output;
+  properties: Properties;
+}
+
 /** The signer a command's flags select for requests to `server`, with the command's environment, client and warnings. */
 export function commandSigner(
-  ctx: CommandContext,
+  ctx: Pick<SignerContext, 'env' | 'http' | 'output'>,
   server: TrackingServer,
   flags: { mode?: string; profile?: string; authFlag: string },
 ): RequestSigner | undefined {
@@ -111,7 +120,7 @@ function instancePrincipalSigner(env: NodeJS.ProcessEnv, http: HttpClient): Requ
 }
 
 /** Says which key signs (never the key or token): with --log-http, above the redacted headers; else at info. */
-export function announceSigner(signer: RequestSigner | undefined, ctx: Pick<CommandContext, 'output' | 'properties'>): void {
+export function announceSigner(signer: RequestSigner | undefined, ctx: Pick<SignerContext, 'output' | 'properties'>): void {
   if (!signer) return;
   const line = `MLflow registry requests are signed (${signer.mode}) with keyId [${signer.keyIdForDisplay}].`;
   if (ctx.properties.getBool('core/log_http', false)) ctx.output.raw(`${line}\n`);
