@@ -54,7 +54,6 @@ const besideBundle = {
  * - undici requires node:http for two things: http.maxHeaderSize, asked when a connection pool is
  *   made (src/net/dispatchers.ts passes the size itself), and a class compared with when a request
  *   body stream is destroyed;
- * - commander requires node:child_process for executable subcommands, which gcloud-aip has none of.
  * Each edit names the exact text it replaces: the build fails if a library changes under it,
  * rather than silently loading everything again.
  */
@@ -86,15 +85,6 @@ const DEFERRED_REQUIRES = [
       [
         'Object.getPrototypeOf(stream).constructor === IncomingMessage',
         "Object.getPrototypeOf(stream).constructor === require('node:http').IncomingMessage",
-      ],
-    ],
-  },
-  {
-    file: /[\\/]commander[\\/]lib[\\/]command\.js$/,
-    edits: [
-      [
-        "const childProcess = require('node:child_process');",
-        "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
       ],
     ],
   },

@@ -34,10 +34,10 @@ export async function run(
     try {
       tokens = expandFlagsFiles(argv);
     } catch (err) {
-      name = await nameOfCommandIn(argv, COMMANDS);
+      name = nameOfCommandIn(argv, COMMANDS);
       throw err;
     }
-    const found = await route(tokens, COMMANDS);
+    const found = route(tokens, COMMANDS);
     if (!('command' in found)) return await showGroup(found, COMMANDS, env);
     routed = found;
     name = commandName(routed.track, routed.command);

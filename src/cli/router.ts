@@ -2,7 +2,6 @@
 // on a release track, or a group (whose help or member listing is shown), or gcloud's
 // "Invalid choice" error with suggestions; and the parser spec of a routed command. The registry
 // (commands/index.ts) is passed in, so that the framework does not import the commands built on it.
-import { Command, CommanderError } from 'commander';
 import { ArgumentError } from '../errors';
 import type { ArgToken, ParserSpec } from '../flags/parser';
 import { GLOBAL_FLAGS } from '../flags/global-flags';
@@ -45,47 +44,17 @@ function commandWords(tokens: ArgToken[], commands: CommandDefinition[]): { word
   return { words, rest };
 }
 
-/**
- * Routes the command words through a commander tree built from the registry: only the part of it
- * the words can reach (their release track, their first group), which is all a run needs.
- */
-export async function route(tokens: ArgToken[], commands: CommandDefinition[]): Promise<Route | GroupRoute> {
+/** The command the words name, on the track their first word names (none: GA); else the group they stop at. */
+export function route(tokens: ArgToken[], commands: CommandDefinition[]): Route | GroupRoute {
   const { words, rest } = commandWords(tokens, commands);
-  let found: Route | undefined;
-  const program = new Command('gcloud').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  const wordTrack = TRACK_OF_WORD[words[0]] ?? 'GA';
-  const firstGroup = wordTrack === 'GA' ? words[0] : words[1];
-  for (const track of [wordTrack]) {
-    const root = track === 'GA' ? program : program.command(track.toLowerCase());
-    const groups = new Map<string, Command>();
-    for (const command of commands.filter((c) => c.tracks.includes(track) && c.path[0] === firstGroup)) {
-      let parent = root;
-      command.path.forEach((word, i) => {
-        const key = command.path.slice(0, i + 1).join(' ');
-        if (i === command.path.length - 1) {
-          parent.command(word).action(() => {
-            found = { track, command, rest };
-          });
-        } else {
-          if (!groups.has(key)) groups.set(key, parent.command(word));
-          parent = groups.get(key)!;
-        }
-      });
-    }
-  }
-  try {
-    await program.parseAsync(words, { from: 'user' });
-  } catch (err) {
-    if (!(err instanceof CommanderError)) throw err;
-  }
-  if (!found) return groupOrInvalidChoice(words, rest, commands);
-  return found;
-}
-
-/** Words that stop at a group, or the first word that names nothing (with suggestions). */
-function groupOrInvalidChoice(words: string[], rest: ArgToken[], commands: CommandDefinition[]): GroupRoute {
   const track = TRACK_OF_WORD[words[0]] ?? 'GA';
   const path = words.slice(trackWords(track).length);
+  const command = commands.find((c) => c.tracks.includes(track) && c.path.length === path.length && c.path.every((w, i) => w === path[i]));
+  return command ? { track, command, rest } : groupOrInvalidChoice(track, path, rest, commands);
+}
+
+/** Words (after the track's) that stop at a group, or the first word that names nothing (with suggestions). */
+function groupOrInvalidChoice(track: Track, path: string[], rest: ArgToken[], commands: CommandDefinition[]): GroupRoute {
   let known = 0;
   while (known < path.length && isGroup(track, path.slice(0, known + 1), commands)) known++;
   if (known === path.length) return { track, group: path, rest };
@@ -122,9 +91,9 @@ export async function showGroup(
 }
 
 /** The command argv names (flags-file errors are reported before argv is fully read), or `gcloud`. */
-export async function nameOfCommandIn(argv: string[], commands: CommandDefinition[]): Promise<string> {
+export function nameOfCommandIn(argv: string[], commands: CommandDefinition[]): string {
   try {
-    const routed = await route(
+    const routed = route(
       argv.map((value) => ({ value })),
       commands,
     );
