@@ -1,4 +1,4 @@
-// Error classes carry their exit code and how they are rendered; main.ts renders them in one place.
+// Error classes carry their exit code and how they are rendered; cli/report-error.ts renders them in one place.
 
 /** A mistake the user can fix (bad input, failed API call): exit 1, `ERROR: (<command>) <message>`. */
 export class UserError extends Error {

@@ -1,4 +1,4 @@
-// Every command gcloud-aip has, in one list: the router (main.ts), --help and the fuzz grammar read it.
+// Every command gcloud-aip has, in one list: main.ts hands it to the router (cli/router.ts); --help and the fuzz grammar read it.
 import type { CommandDefinition } from '../cli/command';
 import { emulatorCommands } from './emulators';
 import { mlflowCommands } from './mlflow';
