@@ -3,4 +3,3 @@ export * from './buckets';
 export * from './labels';
 export * from './version';
 export * from './vocabulary';
-export * from './crc32c';
