@@ -2,7 +2,7 @@
 import { basename, modelName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { mlEndpoint } from '../context/endpoints';
-import { sortedLabels } from '../domain/labels';
+import { sortedLabels } from '../domain';
 import { ArgumentError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';

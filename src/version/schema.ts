@@ -3,7 +3,7 @@
 // request with it before anything is uploaded; the emulator enforces the same rules server-side.
 // Conservative by design: only what the documents clearly forbid is refused.
 import * as z from 'zod/mini';
-import { isValidLabelKey, isValidLabelValue } from '../domain/labels';
+import { isValidLabelKey, isValidLabelValue } from '../domain';
 
 const str = z.string();
 const int = z.int();
