@@ -4,7 +4,7 @@
 import { UserError } from '../errors';
 import type { Credentials } from '../credentials/auth';
 import { isRetryableStatus, NetworkError, type HttpClient, type HttpResponse } from '../net';
-import { VERSION_OUTPUT_ONLY_FIELDS } from '../domain/version';
+import { VERSION_OUTPUT_ONLY_FIELDS } from '../version/output-only';
 import { renderFormat } from '../format';
 import { decodeMessage, isJsonObject, type MessageType } from './messages';
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { flag, ALL_TRACKS } from '../flags/spec';
 import { argList, FlagValueError, plainInt, scalarToString } from '../flags/arg-types';
-import { bucketNameProblem } from '../domain/buckets';
+import { bucketNameProblem } from '../domain';
 import { expandHome } from '../mlflow/oci-config';
 import type { FaultSpec, TlsMaterial } from '../emulator';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';

@@ -1,7 +1,7 @@
 // Flags and positionals several commands share, declared once (as calliope's
 // command_lib/ml_engine/flags.py does for gcloud): the resource arguments, --model, --region with
 // and without `global`, --labels, and the list commands' flags.
-import { REGIONS } from '../domain/vocabulary';
+import { REGIONS } from '../domain';
 import { argDict, argList, boundedInt, labelKey, labelValue, scalarToString, type RawValue } from '../flags/arg-types';
 import { flag, positional } from '../flags/spec';
 

@@ -2,13 +2,12 @@
 import { basename, modelName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { mlEndpoint } from '../config/endpoints';
-import { sortedLabels } from '../domain/labels';
+import { sortedLabels } from '../domain';
 import { ArgumentError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
-import { printList } from './list-output';
 import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG } from './flags';
-import { commandRegion, confirmDeletion, connect, projectOf } from './ml-common';
+import { commandRegion, confirmDeletion, connect, listResources, projectOf } from './ml-common';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
 const MANAGING_MODELS =
@@ -115,17 +114,14 @@ async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: Comm
   const project = ctx.requireProject();
   // Models have a URI (gcloud's registry knows the collection); it names the global endpoint.
   const base = mlEndpoint(ctx.properties, 'global').replace(/\/?$/, '/');
-  await printList(
-    () => client.listModels(project),
-    options,
-    ctx,
-    LIST_FORMAT,
+  await listResources(() => client.listModels(project), options, ctx, {
+    defaultFormat: LIST_FORMAT,
     // Something without a name (a string a transform made, say) has no URI, as gcloud's registry finds none.
-    (m) => {
+    uriOf: (m) => {
       const name = (m as { name?: unknown } | null)?.name;
       return typeof name === 'string' ? `${base}v1/${name}` : undefined;
     },
-  );
+  });
 }
 
 async function remove(options: ModelOptions, ctx: CommandContext): Promise<void> {

@@ -6,8 +6,7 @@ import { waitForOperation } from '../api/operations';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG } from './flags';
-import { printList } from './list-output';
-import { connect, projectOf } from './ml-common';
+import { connect, listResources, projectOf } from './ml-common';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
 const OPERATION_FLAGS = [OPERATIONS_REGION_FLAG] as const;
@@ -47,7 +46,7 @@ async function list(options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>, ctx: 
   const client = connect(ctx, options.region);
   // gcloud has no URI function for operations: `--uri` lists nothing.
   const project = ctx.requireProject();
-  await printList(() => client.listOperations(project), options, ctx, LIST_FORMAT);
+  await listResources(() => client.listOperations(project), options, ctx, { defaultFormat: LIST_FORMAT });
 }
 
 export const operationsCommands: CommandDefinition[] = [

@@ -4,8 +4,7 @@ import { basename, modelName, versionName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, VERSION_POSITIONAL } from './flags';
-import { printList } from './list-output';
-import { commandRegion, confirmDeletion, connect, projectOf } from './ml-common';
+import { commandRegion, confirmDeletion, connect, listResources, projectOf } from './ml-common';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
 const VERSION_FLAGS = [MODEL_FLAG, REGION_WITH_GLOBAL_FLAG] as const;
@@ -24,7 +23,7 @@ async function list(options: CommandOptions<typeof VERSIONS_LIST_FLAGS>, ctx: Co
   const client = connect(ctx, commandRegion(options, ctx));
   const model = modelName(options.model, projectOf(ctx));
   // gcloud has no URI function for versions: `--uri` lists nothing.
-  await printList(() => client.listVersions(model), options, ctx, LIST_FORMAT);
+  await listResources(() => client.listVersions(model), options, ctx, { defaultFormat: LIST_FORMAT });
 }
 
 async function remove(options: VersionOptions, ctx: CommandContext): Promise<void> {

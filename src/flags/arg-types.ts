@@ -1,8 +1,7 @@
 // Value types of gcloud flags (ArgList, ArgDict, BoundedInt, bucket references, labels), with the
 // messages gcloud's argument parser prints when a value does not parse. A parse failure throws
 // FlagValueError; the parser turns it into `argument --flag: <message>` (exit 2).
-import { bucketNameProblem } from '../domain/buckets';
-import { isValidLabelKey, isValidLabelValue } from '../domain/labels';
+import { bucketNameProblem, isValidLabelKey, isValidLabelValue } from '../domain';
 
 export class FlagValueError extends Error {}
 

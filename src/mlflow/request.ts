@@ -2,6 +2,7 @@
 // with where its value came from), and writing the standalone command that sends the same request
 // again (for the message that follows a failed registration).
 import { UserError } from '../errors';
+import { topLevelField } from '../schema/problems';
 import { createRequestProblems, type CreateModelVersionRequest, type ModelVersionTag } from './schema';
 
 /** Where each request field's value came from (`--mlflow-run-id`), by top-level field. */
@@ -16,7 +17,7 @@ export function checkCreateRequest(request: CreateModelVersionRequest, origins: 
   const problems = createRequestProblems(request);
   if (problems.length === 0) return;
   const lines = problems.map(({ field, message }) => {
-    const origin = origins[field.replace(/[.[].*$/, '') as keyof CreateModelVersionRequest];
+    const origin = origins[topLevelField(field) as keyof CreateModelVersionRequest];
     return `${field}: ${message}${origin ? ` (from ${origin})` : ''}`;
   });
   throw new UserError(`MLflow model version: ${lines.join('\n')}`);

@@ -3,6 +3,7 @@
 // ModelVersion (open-source MLflow documents none; these are the stricter of the two). The CLI
 // checks a request with them before anything is sent; the emulator enforces the same limits.
 import * as z from 'zod/mini';
+import { schemaProblems, type FieldProblem } from '../schema/problems';
 
 /** CreateModelVersionDetails and ModelVersionTag, as documented (lengths in characters). */
 export const LIMITS = {
@@ -75,18 +76,7 @@ export const modelVersionResponseSchema = z.looseObject({ model_version: modelVe
 /** model-versions/search's answer (MLflow leaves the list out when nothing matches). */
 export const modelVersionListSchema = z.looseObject({ model_versions: z._default(z.array(modelVersionSchema), []) });
 
-export interface RequestProblem {
-  /** The request field, as sent (`run_id`, `tags[3].key`). */
-  field: string;
-  message: string;
-}
-
-/** Everything wrong with a create request, at once; empty when it may be sent. */
-export function createRequestProblems(request: unknown): RequestProblem[] {
-  const result = createModelVersionRequestSchema.safeParse(request);
-  if (result.success) return [];
-  return result.error.issues.map((issue) => ({
-    field: issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || 'request',
-    message: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message,
-  }));
+/** Everything wrong with a create request, at once (fields as sent: `run_id`, `tags[3].key`); empty when it may be sent. */
+export function createRequestProblems(request: unknown): FieldProblem[] {
+  return schemaProblems(createModelVersionRequestSchema, request, { whole: 'request' });
 }

@@ -7,12 +7,12 @@
 // A worker is a second V8 isolate and Node environment, ~10 MB of RSS whatever its limits, so it
 // lives only while it has files to read.
 import { Worker } from 'node:worker_threads';
-import { crc32cBase64, makeCrc32cUpdater } from '../domain';
+import { crc32cBase64, makeCrc32cUpdater } from '../checksum/crc32c';
 import { tuneV8ForStaging } from './v8-tuning';
 
 // Plain CommonJS run with `eval`: the bundle needs no second entry point, and the crc32c loop is
-// the domain's own, from its source text (it refers to nothing outside itself; `__name` is what a
-// bundler that keeps function names may wrap it in). Files are read one after another through one
+// src/checksum/'s own, from its source text (it refers to nothing outside itself; `__name` is what
+// a bundler that keeps function names may wrap it in). Files are read one after another through one
 // 256 KiB buffer.
 const workerSource = () => `
 const __name = (fn) => fn;

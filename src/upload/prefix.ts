@@ -5,7 +5,7 @@
 // except each file's checksum, so that the bytes read again are known to be the bytes hashed.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
-import { crc32cBase64, crc32cUpdate } from '../domain';
+import { crc32cBase64, crc32cUpdate } from '../checksum/crc32c';
 import { MULTIPART_MAX_BYTES, STREAM_BUFFER_BYTES } from './limits';
 import { compareRelPaths, gcloudLocalPath, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
 

@@ -4,8 +4,7 @@
 // route flag is given). Each field remembers where its value came from, for error messages.
 import { UserError } from '../errors';
 import type { ConfigFile } from '../config-file/read';
-import { sortedLabels } from '../domain/labels';
-import { ACCELERATOR_TYPES, FRAMEWORKS, METRIC_NAMES } from '../domain/vocabulary';
+import { ACCELERATOR_TYPES, FRAMEWORKS, METRIC_NAMES, sortedLabels } from '../domain';
 
 export interface VersionFlags {
   description?: string;

@@ -3,7 +3,8 @@
 // request with it before anything is uploaded; the emulator enforces the same rules server-side.
 // Conservative by design: only what the documents clearly forbid is refused.
 import * as z from 'zod/mini';
-import { isValidLabelKey, isValidLabelValue } from '../domain/labels';
+import { isValidLabelKey, isValidLabelValue } from '../domain';
+import { schemaProblems, type FieldProblem } from '../schema/problems';
 
 const str = z.string();
 const int = z.int();
@@ -193,52 +194,11 @@ export const KNOWN_MACHINE_TYPES = [
   'n1-highcpu-32',
 ];
 
-export interface VersionProblem {
-  field: string;
-  message: string;
-}
-
 /** Every problem with a Version body, at once; field paths in the API's camelCase. */
-export function versionProblems(body: unknown): VersionProblem[] {
-  const result = versionSchema.safeParse(body);
-  if (result.success) return [];
-  return result.error.issues.flatMap((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      const allowed = fieldNamesAt(path).join(', ');
-      return issue.keys.map((key) => ({
-        field: fieldPath([...path, key]),
-        message: `unknown field of Version (known fields here: ${allowed})`,
-      }));
-    }
-    if (issue.code === 'invalid_type') return [{ field: fieldPath(path), message: `expected ${issue.expected}` }];
-    return [{ field: fieldPath(path), message: issue.message }];
+export function versionProblems(body: unknown): FieldProblem[] {
+  return schemaProblems(versionSchema, body, {
+    whole: '',
+    wrongType: (expected) => `expected ${expected}`,
+    unknownField: (knownHere) => `unknown field of Version (known fields here: ${knownHere.join(', ')})`,
   });
-}
-
-/** `container.env[0].name`: dotted fields, list positions in brackets. */
-function fieldPath(path: string[]): string {
-  return path.map((step, i) => (/^\d+$/.test(step) ? `[${step}]` : i ? `.${step}` : step)).join('');
-}
-
-/** The field names the schema knows at a path of the body (array indexes skipped). */
-function fieldNamesAt(path: string[]): string[] {
-  let node: z.core.$ZodType = versionSchema;
-  for (const step of path) {
-    node = unwrap(node);
-    if (/^\d+$/.test(step)) continue;
-    const def = node._zod.def;
-    if (def.type !== 'object') return [];
-    node = (def as z.core.$ZodObjectDef).shape[step];
-  }
-  node = unwrap(node);
-  return node._zod.def.type === 'object' ? Object.keys((node._zod.def as z.core.$ZodObjectDef).shape) : [];
-}
-
-/** The message inside optional, nullable and array wrappers. */
-function unwrap(node: z.core.$ZodType): z.core.$ZodType {
-  const def = node._zod.def;
-  if (def.type === 'optional' || def.type === 'nullable') return unwrap((def as z.core.$ZodOptionalDef).innerType);
-  if (def.type === 'array') return unwrap((def as z.core.$ZodArrayDef).element);
-  return node;
 }

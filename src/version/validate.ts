@@ -2,6 +2,7 @@
 // each naming the field (API camelCase) and where its value came from.
 import { UserError } from '../errors';
 import type { Output } from '../ui/output';
+import { topLevelField } from '../schema/problems';
 import type { BuiltVersion } from './build';
 import { KNOWN_MACHINE_TYPES, MAX_MODEL_FILES, versionProblems } from './schema';
 
@@ -25,7 +26,7 @@ export function validateVersion(built: BuiltVersion, output: Output, skip: boole
     });
   }
   if (!problems.length) return;
-  const lines = problems.map((p) => `${p.field}: ${p.message}${origin(built.sources[p.field.split(/[.[]/)[0]])}`);
+  const lines = problems.map((p) => `${p.field}: ${p.message}${origin(built.sources[topLevelField(p.field)])}`);
   if (skip) {
     output.warning(`--no-validate: sending a request that breaks the service's documented rules:\n${lines.join('\n')}`);
     return;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { crc32c, crc32cBase64, crc32cUpdate, makeCrc32cUpdater } from '../../src/domain';
+import { crc32c, crc32cBase64, crc32cUpdate, makeCrc32cUpdater } from '../../src/checksum/crc32c';
 
 /** The definition, one bit at a time: what the table-driven loop must equal. */
 function bitwise(data: Uint8Array): number {

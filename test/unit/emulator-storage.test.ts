@@ -20,7 +20,7 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Storage } from '@google-cloud/storage';
 import { OAuth2Client } from 'google-auth-library';
-import { crc32c, crc32cBase64 } from '../../src/domain';
+import { crc32c, crc32cBase64 } from '../../src/checksum/crc32c';
 import { parseContentType, parseMultipart, type MultipartEvent } from '../../src/emulator/storage/multipart';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { parseAnswer, type StorageAnswer } from '../support/json';

@@ -4,8 +4,7 @@
 // needs every record; --page-size only splits the printed table. Pages are counted on a fake pager.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { printList, type ListOptions } from '../../src/commands/list-output';
-import type { CommandContext } from '../../src/cli/command';
+import { printList, type ListOptions, type ListOutput } from '../../src/format/list';
 
 interface Row {
   options: ListOptions;
@@ -39,15 +38,8 @@ const ROWS: Row[] = [
   { options: { limit: 3, flatten: ['regions'] }, items: 4, perPage: 1, pages: 2, printed: ['m1', 'm1', 'm2'] },
 ];
 
-function fakeContext(out: string[], warnings: string[]): CommandContext {
-  return {
-    properties: { getBool: (_name: string, fallback: boolean) => fallback },
-    output: {
-      result: (text: string) => out.push(text),
-      status: () => undefined,
-      warning: (text: string) => warnings.push(text),
-    },
-  } as unknown as CommandContext;
+function output(out: string[], warnings: string[]): ListOutput {
+  return { result: (text) => out.push(text), status: () => undefined, warning: (text) => warnings.push(text) };
 }
 
 async function* pager(count: number, perPage: number, fetched: { pages: number }) {
@@ -65,9 +57,7 @@ for (const row of ROWS) {
     await printList(
       () => pager(row.items, row.perPage, fetched),
       { ...row.options, format: row.options.uri ? undefined : 'value(name)' },
-      fakeContext(out, []),
-      'table(name)',
-      (m) => `https://x/${(m as { name: string }).name}`,
+      { defaultFormat: 'table(name)', uriOf: (m) => `https://x/${(m as { name: string }).name}`, output: output(out, []) },
     );
     assert.equal(fetched.pages, row.pages);
     assert.deepEqual(out.join('').split('\n').filter(Boolean), row.printed);
@@ -83,8 +73,7 @@ test('keys no record had are reported once the list is exhausted, never when --l
     await printList(
       () => pager(3, 1, { pages: 0 }),
       { filter: 'name:m* OR nokey:x', limit, format: 'value(name)' },
-      fakeContext([], warnings),
-      'table(name)',
+      { defaultFormat: 'table(name)', output: output([], warnings) },
     );
     assert.equal(warnings.length, expected, `limit ${limit}`);
     if (expected) assert.equal(warnings[0], 'The following filter keys were not present in any resource : nokey');

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { crc32c, crc32cBase64 } from '../../src/domain';
+import { crc32c, crc32cBase64 } from '../../src/checksum/crc32c';
 import { UserError } from '../../src/errors';
 import { computeStagingPrefix } from '../../src/upload/prefix';
 import { fakeClock, testHttp } from '../support/net';

@@ -13,7 +13,7 @@ import {
 import { BETA_AND_ALPHA, flag } from '../../flags/spec';
 import { MLFLOW_DEPLOY_FLAGS } from '../../mlflow/flags';
 import { LABELS_FLAG, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG } from '../flags';
-import { ACCELERATOR_TYPES, EXPLANATION_METHODS, FRAMEWORKS, METRIC_NAMES } from '../../domain/vocabulary';
+import { ACCELERATOR_TYPES, EXPLANATION_METHODS, FRAMEWORKS, METRIC_NAMES } from '../../domain';
 
 /** The accelerator spec converts `count` with Python int(); a failure is reported with the type's repr. */
 function parseAccelerator(raw: RawValue) {

@@ -5,8 +5,8 @@
 // timestamps, by whichever request next looks: no timers, so a restarted emulator picks up where
 // it left off.
 
-import { MODEL_OUTPUT_ONLY_FIELDS, VERSION_OUTPUT_ONLY_FIELDS } from '../../domain/version';
 import { applyFilter, FormatError } from '../../format';
+import { VERSION_OUTPUT_ONLY_FIELDS } from '../../version/output-only';
 import { versionProblems } from '../../version/schema';
 import { rpcError } from '../errors';
 import type { Exchange, Reply } from '../exchange';
@@ -17,7 +17,8 @@ const OPERATION_METADATA_TYPE = 'type.googleapis.com/google.cloud.ml.v1.Operatio
 const EMPTY_TYPE = 'type.googleapis.com/google.protobuf.Empty';
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
-/** Fields the service sets itself; values a client sends for them are ignored. */
+/** A Model's fields the service sets itself (REST: output-only); values a client sends for them are ignored. */
+const MODEL_OUTPUT_ONLY_FIELDS: readonly string[] = ['name', 'etag', 'defaultVersion'];
 
 export class MlService {
   constructor(

@@ -3,7 +3,7 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { crc32cBase64, crc32cUpdate } from '../../domain';
+import { crc32cBase64, crc32cUpdate } from '../../checksum/crc32c';
 
 export interface ObjectChecksums {
   size: number;

@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
-import { bucketNameProblem } from '../../domain/buckets';
+import { bucketNameProblem } from '../../domain';
 import { storageError } from '../errors';
 import { BodyFingerprint, digestFile, ObjectDigest, type ObjectChecksums } from './digest';
 import { type Exchange, UPLOAD_BODY_LIMIT, type Reply } from '../exchange';

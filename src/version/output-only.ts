@@ -1,4 +1,4 @@
-// What the service itself sets on its resources (REST: output-only fields): a client never decides
+// What the service itself sets on a Version (REST: output-only fields): a client never decides
 // them, the emulator overwrites them, and a found version is compared with a sent one without them.
 export const VERSION_OUTPUT_ONLY_FIELDS: readonly string[] = [
   'name',
@@ -11,5 +11,3 @@ export const VERSION_OUTPUT_ONLY_FIELDS: readonly string[] = [
   'lastMigrationTime',
   'lastMigrationModelId',
 ];
-
-export const MODEL_OUTPUT_ONLY_FIELDS: readonly string[] = ['name', 'etag', 'defaultVersion'];

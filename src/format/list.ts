@@ -1,61 +1,65 @@
-// How gcloud prints the result of a list command: its flags (--filter, --limit, --page-size,
-// --sort-by, --uri; declared in flags.ts), applied in gcloud's order — flatten, filter, sort,
-// limit, page, URI — to a list fetched page by page only as far as they need, then the command's
-// table (or --format), and "Listed 0 items." on stderr when the default format printed nothing.
-import {
-  applyDisplayOptions,
-  builtinTransforms,
-  composeFormat,
-  FilterTap,
-  flagConditionals,
-  FormatError,
-  parseProjection,
-  printedBeforeError,
-  renderFormat,
-} from '../format';
-import { UserError } from '../errors';
-import type { CommandContext, CommandOptions } from '../cli/command';
-import type { LIST_FLAGS } from './flags';
+// gcloud's display layer for a list command: its flags (--filter, --limit, --page-size, --sort-by,
+// --uri, and the gcloud-wide --format and --flatten) applied in gcloud's order — flatten, filter,
+// sort, limit, page, URI — to a list fetched page by page only as far as they need, then the
+// command's table (or --format), and "Listed 0 items." on stderr when the default format printed
+// nothing.
+import { builtinTransforms } from './builtins';
+import { applyDisplayOptions, composeFormat, flagConditionals } from './display';
+import { printedBeforeError } from './errors';
+import { FilterTap } from './filter';
+import { renderFormat } from './format';
+import { parseProjection } from './parser';
+import type { ProjectionSpec } from './spec';
 
-/** What a list command's handler has of the list flags (and the gcloud-wide --format, --flatten). */
-export type ListOptions = CommandOptions<typeof LIST_FLAGS>;
+/** A list command's flag values by dest: the display flags, and the others (which `key.if(flag)` tests). */
+export type ListOptions = Record<string, unknown> & {
+  format?: string;
+  flatten?: string[];
+  filter?: string;
+  sortBy?: string[];
+  limit?: number;
+  pageSize?: number;
+  uri?: boolean;
+};
+
+/** Where a list is printed: the records on stdout; the "Listed 0 items." status and filter warnings on stderr. */
+export interface ListOutput {
+  result(text: string): void;
+  status(text: string): void;
+  warning(text: string): void;
+}
+
+export interface ListCommand {
+  /** The command's default format (its table). */
+  defaultFormat: string;
+  /** An item's URI, for --uri (items without one are left out). */
+  uriOf?: (item: unknown) => string | undefined;
+  output: ListOutput;
+}
 
 /**
- * Prints the listed items as gcloud's display layer would for a list command whose default format is
- * `defaultFormat`. `uriOf` gives an item's URI for --uri; items without one are left out.
+ * Prints the listed items as gcloud's display layer would for `command`. Throws FormatError for a
+ * bad --format, --filter, --flatten or --sort-by (once what gcloud prints before it is printed), and
+ * a page's error once the records before it are printed.
  */
-export async function printList(
-  load: () => AsyncIterable<unknown>,
-  options: ListOptions,
-  ctx: CommandContext,
-  defaultFormat: string,
-  uriOf?: (item: unknown) => string | undefined,
-): Promise<void> {
+export async function printList(load: () => AsyncIterable<unknown>, options: ListOptions, command: ListCommand): Promise<void> {
+  const { defaultFormat, uriOf, output } = command;
   const serializer = parseProjection('', builtinTransforms());
-  if (!ctx.properties.getBool('core/user_output_enabled', true)) {
-    // gcloud's display layer is off: it drains the list without formatting or filtering it.
-    const { failure } = await pull(load(), {}, undefined, serializer);
-    if (failure !== undefined) throw failure;
-    return;
-  }
   const conditionals = flagConditionals(options);
   // With --uri and no --format, gcloud prints the URIs one per line.
   const format = options.format ?? (options.uri ? 'value(.)' : defaultFormat);
   const composeWith = options.format && !options.uri ? defaultFormat : undefined;
   // gcloud's display layer starts after the command's "Using endpoint" line, before the first page:
   // the printer (a bad --format), then the filter (a bad --filter), then the first page.
-  formatErrorsAsUserErrors(() => renderFormat([], format, { defaultFormat: composeWith, isList: true, uriOf, conditionals }));
+  renderFormat([], format, { defaultFormat: composeWith, isList: true, uriOf, conditionals });
   const filter =
-    options.filter === undefined
-      ? undefined
-      : formatErrorsAsUserErrors(() => new FilterTap(options.filter!, (message) => ctx.output.warning(message), builtinTransforms()));
+    options.filter === undefined ? undefined : new FilterTap(options.filter, (message) => output.warning(message), builtinTransforms());
   const pulled = await pull(load(), options, filter, serializer);
   // A page that failed (an HTTP error, an answer that does not decode) ends the list there. gcloud's
   // printer still prints the records it had (resource_printer_base.Print finishes in a finally),
   // unless --sort-by had to read the whole list before printing anything.
   if (pulled.failure !== undefined && options.sortBy?.length) throw pulled.failure;
-  let records = pulled.records;
-  records = formatErrorsAsUserErrors(() => applyDisplayOptions(records, true, { sortBy: options.sortBy, limit: options.limit }, serializer))
+  let records = applyDisplayOptions(pulled.records, true, { sortBy: options.sortBy, limit: options.limit }, serializer)
     .resources as unknown[];
   if (options.uri) records = records.map((item) => uriOf?.(item)).filter((u): u is string => Boolean(u));
 
@@ -69,13 +73,12 @@ export async function printList(
     }
   } catch (err) {
     // What gcloud printed before the record that failed is printed first.
-    ctx.output.result(text + printedBeforeError(err));
-    if (err instanceof FormatError) throw new UserError(err.message);
+    output.result(text + printedBeforeError(err));
     throw err;
   }
-  ctx.output.result(text);
+  output.result(text);
   if (pulled.failure !== undefined) throw pulled.failure;
-  if (options.format === undefined && records.length === 0) ctx.output.status('Listed 0 items.');
+  if (options.format === undefined && records.length === 0) output.status('Listed 0 items.');
 }
 
 /**
@@ -88,7 +91,7 @@ async function pull(
   items: AsyncIterable<unknown>,
   options: ListOptions,
   filter: FilterTap | undefined,
-  serializer: ReturnType<typeof parseProjection>,
+  serializer: ProjectionSpec,
 ): Promise<{ records: unknown[]; failure?: unknown }> {
   const stopAfter = options.limit !== undefined && options.limit >= 0 && !options.sortBy?.length ? options.limit + 1 : Infinity;
   const records: unknown[] = [];
@@ -103,7 +106,7 @@ async function pull(
     if (next.done) break;
     const item = next.value;
     const flattened = options.flatten?.length
-      ? (formatErrorsAsUserErrors(() => applyDisplayOptions([item], true, { flatten: options.flatten }, serializer)).resources as unknown[])
+      ? (applyDisplayOptions([item], true, { flatten: options.flatten }, serializer).resources as unknown[])
       : [item];
     for (const record of flattened) {
       if (filter && !filter.matches(record)) continue;
@@ -122,13 +125,4 @@ function chunk<T>(items: T[], size: number): T[][] {
   const pages: T[][] = [];
   for (let i = 0; i < items.length; i += size) pages.push(items.slice(i, i + size));
   return pages.length ? pages : [[]];
-}
-
-function formatErrorsAsUserErrors<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    if (err instanceof FormatError) throw new UserError(err.message);
-    throw err;
-  }
 }
