@@ -19,8 +19,8 @@ export const EXPLAINABLE_AI_SHUTDOWN = 'March 16, 2027';
 
 // IntegratedGradients/XraiAttribution.stepCount: "Valid range of its value is [1, 100]";
 // SampledShapleyAttribution.pathCount: "[1, 50]" (v1 message docs). AI Platform's defaults: 50.
-const STEP_RANGE = [1, 100] as const;
-const PATH_RANGE = [1, 50] as const;
+export const STEP_COUNT_RANGE = [1, 100] as const;
+export const PATH_COUNT_RANGE = [1, 50] as const;
 const DEFAULT_COUNT = 50;
 
 type Json = Record<string, unknown>;
@@ -81,10 +81,10 @@ export function vertexExplanationSpec(
     const given = isObject(settings) ? settings : {};
     if (method === 'integratedGradientsAttribution' || method === 'xraiAttribution') {
       const { numIntegralSteps, ...rest } = given;
-      const stepCount = checkCount(`explanationConfig.${method}.numIntegralSteps`, numIntegralSteps, STEP_RANGE, issues);
+      const stepCount = checkCount(`explanationConfig.${method}.numIntegralSteps`, numIntegralSteps, STEP_COUNT_RANGE, issues);
       parameters[method] = { ...rest, stepCount };
     } else if (method === 'sampledShapleyAttribution') {
-      parameters[method] = { pathCount: checkCount(`explanationConfig.${method}.numPaths`, given.numPaths, PATH_RANGE, issues) };
+      parameters[method] = { pathCount: checkCount(`explanationConfig.${method}.numPaths`, given.numPaths, PATH_COUNT_RANGE, issues) };
     } else {
       issues.refuse(
         `explanationConfig.${method}`,

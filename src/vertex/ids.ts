@@ -20,6 +20,8 @@ export const MODEL_ID = /^[a-z_][a-z0-9_-]{0,62}$/;
  * version_id" (python-aiplatform types/model.py; the REST page prints it with the brackets lost).
  */
 export const VERSION_ALIAS = /^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/;
+/** DeployedModel.id: "This value should be 1-10 characters, and valid characters are `/[0-9]/`." */
+export const DEPLOYED_MODEL_ID = /^[0-9]{1,10}$/;
 /** model-alias guide: the first version gets `default`, and exactly one version carries it at all times. */
 export const DEFAULT_ALIAS = 'default';
 

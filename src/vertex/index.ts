@@ -4,14 +4,29 @@
 export type { Accelerator, BundledLibrary, Framework, ImageRow, RuntimeRow } from './containers';
 export { CPR_MIGRATION_GUIDE, IMAGES, REPOSITORIES, RUNTIMES } from './containers';
 export type { AipModelRequest, VertexEndpointPlan } from './endpoint';
-export { defaultDeployedModel, defaultTrafficSplit, deployModelRequest, endpointLogging, planVertexEndpoint } from './endpoint';
+export {
+  defaultDeployedModel,
+  defaultTrafficSplit,
+  deployModelRequest,
+  endpointLogging,
+  MIN_REPLICA_COUNT,
+  planVertexEndpoint,
+  trafficSplitProblem,
+} from './endpoint';
 export type { ExplanationMetadataFile } from './explanations';
-export { EXPLAINABLE_AI_SHUTDOWN, EXPLANATION_METADATA_FILE, vertexExplanationMetadata } from './explanations';
+export {
+  EXPLAINABLE_AI_SHUTDOWN,
+  EXPLANATION_METADATA_FILE,
+  PATH_COUNT_RANGE,
+  STEP_COUNT_RANGE,
+  vertexExplanationMetadata,
+} from './explanations';
 export type { VertexResourceName } from './ids';
 export {
   aipModelName,
   aipVersionName,
   DEFAULT_ALIAS,
+  DEPLOYED_MODEL_ID,
   ENDPOINT_ID,
   endpointName,
   GLOBAL_REGION_LOCATION,

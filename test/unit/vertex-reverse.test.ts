@@ -62,22 +62,25 @@ describe('Version', () => {
       serviceAccount: 'sa@p.iam.gserviceaccount.com',
     });
     const v = aipVersion({ project: 'p', model: 'iris', version, endpoint });
-    assert.deepEqual({ ...v }, {
-      name: 'projects/p/models/iris/versions/v1',
-      description: 'first',
-      isDefault: true,
-      deploymentUri: 'gs://b/iris/v1/',
-      createTime: '2026-12-06T10:00:00.000Z',
-      runtimeVersion: '2.11',
-      machineType: 'n1-standard-4',
-      autoScaling: { minNodes: 1, maxNodes: 3, metrics: [{ name: 'CPU_USAGE', target: 70 }] },
-      state: 'READY',
-      labels: { team: 'ml' },
-      etag: 'AMEw9yN',
-      framework: 'TENSORFLOW',
-      pythonVersion: '3.7',
-      serviceAccount: 'sa@p.iam.gserviceaccount.com',
-    });
+    assert.deepEqual(
+      { ...v },
+      {
+        name: 'projects/p/models/iris/versions/v1',
+        description: 'first',
+        isDefault: true,
+        deploymentUri: 'gs://b/iris/v1/',
+        createTime: '2026-12-06T10:00:00.000Z',
+        runtimeVersion: '2.11',
+        machineType: 'n1-standard-4',
+        autoScaling: { minNodes: 1, maxNodes: 3, metrics: [{ name: 'CPU_USAGE', target: 70 }] },
+        state: 'READY',
+        labels: { team: 'ml' },
+        etag: 'AMEw9yN',
+        framework: 'TENSORFLOW',
+        pythonVersion: '3.7',
+        serviceAccount: 'sa@p.iam.gserviceaccount.com',
+      },
+    );
     for (const field of [
       'runtimeVersion',
       'pythonVersion',
