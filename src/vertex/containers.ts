@@ -8,7 +8,8 @@ const PREBUILT_PAGE = 'https://cloud.google.com/vertex-ai/docs/predictions/pre-b
 const RUNTIME_LIST = 'https://cloud.google.com/ai-platform/prediction/docs/runtime-version-list';
 const TFX_RUNNER =
   'tfx google_cloud_ai_platform runner: "runtimeVersion should be same as <major>.<minor> of currently installed tensorflow version"';
-const FROM_MEMORY = `not confirmed: ../shared/VERTEX.md §3 lists it from memory, and the runtime version list (${RUNTIME_LIST}) is in none of the searchable corpora`;
+// Shown to users in a warning: the version was recalled (../shared/VERTEX.md §3), not read from the list.
+const FROM_MEMORY = `recalled, not read from Google's runtime version list, ${RUNTIME_LIST}`;
 
 export interface BundledLibrary {
   /** major.minor of the library the runtime loaded models with: what the container must match. */

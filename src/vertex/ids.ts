@@ -63,7 +63,7 @@ export function vertexModelId(model: string): string {
  * with the model's existing aliases (versionAliasIssues).
  */
 export function vertexAlias(version: string): string {
-  if (VERSION_ALIAS.test(version)) return version;
+  if (VERSION_ALIAS.test(version) || !version) return version;
   let alias = version.replace(/_/g, '-');
   alias = alias[0].toLowerCase() + alias.slice(1);
   if (alias.length === 1) return `${alias}-v`;

@@ -87,10 +87,9 @@ export function planVertexVersion(input: VertexVersionInput): VertexVersionPlan 
   }
   const versionName = str(body.name) ?? '';
   const alias = vertexAlias(versionName);
-  const existing = aliasIssues(versionName, alias, input.existingVersions ?? [], issues);
   const modelId = vertexModelId(input.model);
-
   const containerSpec = servingContainer(input, location, issues);
+  const existing = sameVersion(aliasIssues(versionName, alias, input.existingVersions ?? [], issues), body, containerSpec, issues);
   const machineSpec = vertexMachineSpec(body, issues);
   const explanationSpec = vertexExplanationSpec(
     isObject(body.explanationConfig) ? body.explanationConfig : undefined,
@@ -159,6 +158,30 @@ function aliasIssues(version: string, alias: string, existing: readonly VertexMo
   const held =
     holderName !== undefined ? `version '${holderName}'` : `registry version ${holder.versionId ?? '?'} (not made by gcloud-aip)`;
   issues.refuse('name', `version '${version}' would take the Vertex AI alias '${alias}', which ${held} of this model already has`);
+  return undefined;
+}
+
+/**
+ * A registry version this AI Platform version already uploaded is reused only if it holds the same
+ * model (artifactUri, and the image when the service shows it): deploying other files under the
+ * same name would be worse than AI Platform's ALREADY_EXISTS.
+ */
+function sameVersion(
+  existing: VertexModel | undefined,
+  body: Body,
+  containerSpec: ModelContainerSpec | undefined,
+  issues: IssueList,
+): VertexModel | undefined {
+  if (!existing) return undefined;
+  const differs: string[] = [];
+  if (existing.artifactUri !== str(body.deploymentUri)) differs.push(`deploymentUri ${existing.artifactUri ?? '(none)'}`);
+  const image = existing.containerSpec?.imageUri;
+  if (image !== undefined && image !== containerSpec?.imageUri) differs.push(`image ${image}`);
+  if (!differs.length) return existing;
+  issues.refuse(
+    'name',
+    `version '${str(body.name)}' is already in the Vertex AI Model Registry (version ${existing.versionId ?? '?'}) with ${differs.join(' and ')}; delete it or choose another name`,
+  );
   return undefined;
 }
 
@@ -281,6 +304,9 @@ function dedicatedResources(body: Body, machineSpec: MachineSpec, fromGlobal: bo
   if (minNodes < 1) issues.warn('autoScaling.minNodes', `${minNodes}: ${idleBill}; sending minReplicaCount 1`);
   const resources: DedicatedResources = { machineSpec, minReplicaCount: Math.max(1, minNodes) };
   if (typeof scaling.maxNodes === 'number' && scaling.maxNodes > 0) {
+    if (scaling.maxNodes < resources.minReplicaCount) {
+      issues.refuse('autoScaling.maxNodes', `must be at least minReplicaCount (${resources.minReplicaCount}); it is ${scaling.maxNodes}`);
+    }
     resources.maxReplicaCount = scaling.maxNodes;
   } else {
     issues.warn(

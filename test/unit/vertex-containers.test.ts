@@ -86,7 +86,10 @@ describe('choosing', () => {
       issues.map((i) => [i.severity, i.field, i.source]),
       [['warn', 'runtimeVersion', '--runtime-version']],
     );
-    assert.match(issues[0].message, /runtime 2\.11 is taken to have bundled scikit-learn 1\.0 .*sklearn-cpu\.1-0.*--image/);
+    assert.match(
+      issues[0].message,
+      /^runtime 2\.11 is taken to have bundled scikit-learn 1\.0 \(recalled, not read from Google's runtime version list, https:\/\/cloud\.google\.com\/ai-platform\/prediction\/docs\/runtime-version-list\), so sklearn-cpu\.1-0 serves the model; .*--image$/,
+    );
   });
   test('a confirmed library version gives no such warning', () => {
     assert.deepEqual(choose({ runtimeVersion: '2.1', framework: 'SCIKIT_LEARN' }).issues, []);

@@ -319,17 +319,6 @@ describe('refusals, each naming the field and where its value came from', () => 
       /registry version 4 \(not made by gcloud-aip\)/,
     );
   });
-  test('the same version again (uploaded, deploy failed): no refusal, the registry version to reuse', () => {
-    const v1: VertexModel = {
-      name: 'projects/123/locations/us-central1/models/iris',
-      versionId: '1',
-      versionAliases: ['default', 'v1'],
-      labels: { 'aip-version': 'v1' },
-    };
-    const p = plan({ runtimeVersion: '2.11' }, { existingVersions: [v1] });
-    assert.deepEqual(refused(p), []);
-    assert.equal(p.existing, v1);
-  });
   test('manualScaling nodes: 0, and n1-highcpu-2', () => {
     assert.deepEqual(refused(plan({ runtimeVersion: '2.11' }, { config: { manualScaling: { nodes: 0 } } })), [
       ['manualScaling.nodes', 'version.yaml:3', 'Vertex AI deploys at least 1 replica (nodes is 0)'],
@@ -415,4 +404,34 @@ describe('warnings, naming what is sent instead', () => {
     assert.equal(new Set(all).size, all.length, all.join('\n'));
     assert.ok(all.length >= 7, all.join('\n'));
   });
+});
+
+describe('re-running after a partial failure', () => {
+  const uploaded: VertexModel = {
+    name: 'projects/123/locations/us-central1/models/iris',
+    versionId: '1',
+    versionAliases: ['default', 'v1'],
+    labels: { 'aip-version': 'v1' },
+    artifactUri: 'gs://oracle-staging/iris/v1/',
+    containerSpec: { imageUri: 'us-docker.pkg.dev/vertex-ai/prediction/tf2-cpu.2-11:latest' },
+  };
+  test('the same model: reused, nothing refused', () => {
+    const p = plan({ runtimeVersion: '2.11' }, { existingVersions: [uploaded] });
+    assert.equal(p.existing, uploaded);
+    assert.deepEqual(refusals(p.issues), []);
+  });
+  test('other files or another image under the same name: refused, naming what differs', () => {
+    const p = plan({ runtimeVersion: '2.11' }, { existingVersions: [uploaded], deploymentUri: 'gs://oracle-staging/iris/v1b/' });
+    assert.equal(p.existing, undefined);
+    assert.deepEqual(lines(refusals(p.issues)), [
+      "name: version 'v1' is already in the Vertex AI Model Registry (version 1) with deploymentUri gs://oracle-staging/iris/v1/; delete it or choose another name",
+    ]);
+    const image = plan({ runtimeVersion: '2.10' }, { existingVersions: [uploaded] });
+    assert.match(lines(refusals(image.issues)).join('\n'), /with image us-docker\.pkg\.dev\/vertex-ai\/prediction\/tf2-cpu\.2-11:latest/);
+  });
+});
+
+test('autoScaling: maxNodes below the minimum is refused', () => {
+  const p = plan({ runtimeVersion: '2.11', minNodes: 3, maxNodes: 2 });
+  assert.deepEqual(lines(refusals(p.issues)), ['autoScaling.maxNodes: must be at least minReplicaCount (3); it is 2']);
 });
