@@ -76,30 +76,6 @@ export function endpointLogging(endpoint: VertexEndpoint | undefined): EndpointL
 
 const sum = (split: Readonly<Record<string, number>>) => Object.values(split).reduce((a, b) => a + b, 0);
 
-/** DedicatedResources.minReplicaCount: "This value must be greater than or equal to 1." */
-export const MIN_REPLICA_COUNT = 1;
-
-/**
- * What is wrong with a traffic split for an endpoint whose deployed models have `deployedIds`
- * ("0" allowed for the model being deployed), or undefined. Endpoint.trafficSplit: "The traffic
- * percentage values must add up to 100, or map must be empty if the Endpoint is to not accept any
- * traffic at a moment"; an ID missing from the map gets no traffic.
- */
-export function trafficSplitProblem(
-  split: Readonly<Record<string, number>>,
-  deployedIds: readonly string[],
-  deploying = false,
-): string | undefined {
-  const known = deploying ? [...deployedIds, '0'] : deployedIds;
-  const unknown = Object.keys(split).filter((id) => !known.includes(id));
-  if (unknown.length) return `trafficSplit names models that are not deployed on the endpoint: ${unknown.join(', ')}`;
-  const bad = Object.entries(split).filter(([, percent]) => !Number.isInteger(percent) || percent < 0 || percent > 100);
-  if (bad.length) return `trafficSplit percentages are whole numbers from 0 to 100 (${bad.map(([id, p]) => `${id}: ${p}`).join(', ')})`;
-  const total = sum(split);
-  if (Object.keys(split).length && total !== 100) return `trafficSplit percentages must add up to 100 (they add up to ${total})`;
-  return undefined;
-}
-
 /**
  * endpoints.deployModel, with an explicit, full traffic split (DeployModelRequest.trafficSplit:
  * "0" is the model being deployed; the values must add up to 100). AI Platform's rule: a model's

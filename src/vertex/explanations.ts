@@ -19,8 +19,8 @@ export const EXPLAINABLE_AI_SHUTDOWN = 'March 16, 2027';
 
 // IntegratedGradients/XraiAttribution.stepCount: "Valid range of its value is [1, 100]";
 // SampledShapleyAttribution.pathCount: "[1, 50]" (v1 message docs). AI Platform's defaults: 50.
-export const STEP_COUNT_RANGE = [1, 100] as const;
-export const PATH_COUNT_RANGE = [1, 50] as const;
+const STEP_COUNT_RANGE = [1, 100] as const;
+const PATH_COUNT_RANGE = [1, 50] as const;
 const DEFAULT_COUNT = 50;
 
 type Json = Record<string, unknown>;

@@ -1,3 +1,6 @@
+// The grammars below are the ones the ids are made to fit; src/domain/vertex-rules.ts (the emulator's
+// branch) holds the service's rules with the same grammars: at merge, import them from there.
+//
 // Deterministic Vertex AI names for AI Platform names, so every look-up is one GET (404 = absent)
 // and re-running a deploy script finds what the last run made. AI Platform model and version
 // names are letters, digits and underscores, start with a letter, at most 128 characters, and are
@@ -20,8 +23,6 @@ export const MODEL_ID = /^[a-z_][a-z0-9_-]{0,62}$/;
  * version_id" (python-aiplatform types/model.py; the REST page prints it with the brackets lost).
  */
 export const VERSION_ALIAS = /^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/;
-/** DeployedModel.id: "This value should be 1-10 characters, and valid characters are `/[0-9]/`." */
-export const DEPLOYED_MODEL_ID = /^[0-9]{1,10}$/;
 /** model-alias guide: the first version gets `default`, and exactly one version carries it at all times. */
 export const DEFAULT_ALIAS = 'default';
 

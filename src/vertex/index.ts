@@ -9,16 +9,12 @@ export {
   defaultTrafficSplit,
   deployModelRequest,
   endpointLogging,
-  MIN_REPLICA_COUNT,
   planVertexEndpoint,
-  trafficSplitProblem,
 } from './endpoint';
 export type { ExplanationMetadataFile } from './explanations';
 export {
   EXPLAINABLE_AI_SHUTDOWN,
   EXPLANATION_METADATA_FILE,
-  PATH_COUNT_RANGE,
-  STEP_COUNT_RANGE,
   vertexExplanationMetadata,
 } from './explanations';
 export type { VertexResourceName } from './ids';
@@ -26,7 +22,6 @@ export {
   aipModelName,
   aipVersionName,
   DEFAULT_ALIAS,
-  DEPLOYED_MODEL_ID,
   ENDPOINT_ID,
   endpointName,
   GLOBAL_REGION_LOCATION,
