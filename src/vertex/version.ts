@@ -5,6 +5,7 @@
 import type { BuiltVersion } from '../version/build';
 import type { Framework } from './containers';
 import { CPR_MIGRATION_GUIDE } from './containers';
+import { endpointLogging } from './endpoint';
 import { type ExplanationMetadataFile, vertexExplanationSpec } from './explanations';
 import { DEFAULT_ALIAS, GLOBAL_REGION_LOCATION, modelName, vertexAlias, vertexEndpointId, vertexLocation, vertexModelId } from './ids';
 import { IssueList, type VertexIssue } from './issues';
@@ -21,11 +22,11 @@ import {
 import { choosePrebuiltContainer } from './prebuilt';
 import type {
   DedicatedResources,
-  EndpointLogging,
   MachineSpec,
   ModelContainerSpec,
   UploadModelRequest,
   VertexDeployedModel,
+  VertexEndpoint,
   VertexModel,
 } from './types';
 
@@ -40,8 +41,11 @@ export interface VertexVersionInput {
   model: string;
   /** The merged Version body and where each field came from. */
   built: BuiltVersion;
-  /** The endpoint's logging choices (endpointLogging(endpoint)); both off when it is made now. */
-  logging: EndpointLogging;
+  /**
+   * The model's endpoint: as GET returns it, or as endpoints.create is about to make it
+   * (planVertexEndpoint().body). Its logging flags and description are carried over.
+   */
+  endpoint?: VertexEndpoint;
   /** The registry Model's versions (models:listVersions); undefined when the Model does not exist. */
   existingVersions?: readonly VertexModel[];
   /** The model directory's explanation_metadata.json, when the Version asks for explanations. */
@@ -103,8 +107,12 @@ export function planVertexVersion(input: VertexVersionInput): VertexVersionPlan 
       'not sent: Vertex AI logs requests per endpoint (every version of the model), and AI Platform ignored it when a version was created',
     );
   }
+  const first = !input.existingVersions?.length;
+  const logging = endpointLogging(input.endpoint);
   const model: VertexModel = {
     displayName: input.model,
+    // The registry Model is made by its first version: it takes the AI Platform model's description.
+    ...(first && input.endpoint?.description !== undefined ? { description: input.endpoint.description } : {}),
     ...(str(body.deploymentUri) !== undefined ? { artifactUri: str(body.deploymentUri) } : {}),
     ...(containerSpec ? { containerSpec } : {}),
     ...(str(body.description) !== undefined ? { versionDescription: str(body.description) } : {}),
@@ -112,17 +120,15 @@ export function planVertexVersion(input: VertexVersionInput): VertexVersionPlan 
     ...(explanationSpec ? { explanationSpec } : {}),
     versionAliases: [alias],
   };
-  const upload: UploadModelRequest = input.existingVersions?.length
-    ? { model, parentModel: modelName(input.project, location, modelId) }
-    : { model, modelId };
+  const upload: UploadModelRequest = first ? { model, modelId } : { model, parentModel: modelName(input.project, location, modelId) };
   const deployedModel: VertexDeployedModel = {
     displayName: versionName,
     dedicatedResources: { ...dedicatedResources(body, machineSpec.spec, location !== input.region, issues), spot: false },
     ...(str(body.serviceAccount) !== undefined ? { serviceAccount: str(body.serviceAccount) } : {}),
-    disableContainerLogging: !input.logging.console,
-    enableAccessLogging: input.logging.access,
+    disableContainerLogging: !logging.console,
+    enableAccessLogging: logging.access,
   };
-  if (!input.logging.console) {
+  if (!logging.console) {
     issues.warn(
       'onlinePredictionConsoleLogging',
       "the model does not ask for console logging, so disableContainerLogging: true is sent (Vertex AI otherwise sends the container's stdout and stderr to Cloud Logging, which is billed)",

@@ -26,7 +26,6 @@ function deployed(flags: Parameters<typeof buildVersion>[0]['flags'], name = 'v1
     region: 'us-central1',
     model: 'iris',
     built,
-    logging: { access: false, console: false },
     now: new Date('2020-01-01'),
   });
   const version: VertexModel = {

@@ -5,7 +5,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildVersion, type VersionFlags } from '../../src/version/build';
-import { deployModelRequest, planVertexVersion, refusals, type VertexModel, type VertexVersionInput, warnings } from '../../src/vertex';
+import {
+  deployModelRequest,
+  planVertexEndpoint,
+  planVertexVersion,
+  refusals,
+  type VertexModel,
+  type VertexVersionInput,
+  warnings,
+} from '../../src/vertex';
 
 const NOW = new Date('2026-12-06T12:00:00Z');
 
@@ -34,11 +42,15 @@ function plan(
     regionSource: '--region',
     model: 'iris',
     built,
-    logging: { access: false, console: false },
     now: NOW,
     ...rest,
   });
 }
+
+/** An endpoint as models create makes it, with its logging flags. */
+const endpointWith = (access: boolean, console: boolean, description?: string) =>
+  planVertexEndpoint({ name: 'iris', onlinePredictionLogging: access, onlinePredictionConsoleLogging: console, description }, 'us-central1')
+    .body;
 
 const lines = (issues: { field: string; message: string }[]) => issues.map((i) => `${i.field}: ${i.message}`);
 
@@ -73,6 +85,12 @@ describe('models.upload', () => {
     assert.deepEqual(refusals(p.issues), []);
   });
 
+  test("the first version gives the registry Model the AI Platform model's description (on its endpoint)", () => {
+    const p = plan({ runtimeVersion: '2.11' }, { endpoint: endpointWith(false, false, 'Iris classifier') });
+    assert.equal(p.upload.model.description, 'Iris classifier');
+    assert.equal(p.upload.modelId, 'iris');
+  });
+
   test('a later version: parentModel names the registry Model (with the project as given, as gcloud sends it: case 02)', () => {
     const v1: VertexModel = {
       name: 'projects/123/locations/us-central1/models/iris',
@@ -83,6 +101,7 @@ describe('models.upload', () => {
     const p = plan({ runtimeVersion: '2.11' }, { name: 'v2', existingVersions: [v1] });
     assert.equal(p.upload.modelId, undefined);
     assert.equal(p.upload.parentModel, 'projects/oracle-project/locations/us-central1/models/iris');
+    assert.equal(p.upload.model.description, undefined, 'the registry Model already has its description');
     assert.deepEqual(p.upload.model.versionAliases, ['v2']);
     assert.equal(p.existing, undefined);
   });
@@ -180,7 +199,7 @@ describe('endpoints.deployModel', () => {
         metricTargets: new Map([['cpu-usage', 70]]),
         serviceAccount: 'serving@oracle-project.iam.gserviceaccount.com',
       },
-      { logging: { access: true, console: true } },
+      { endpoint: endpointWith(true, true) },
     );
     const request = deployModelRequest(p.deployedModel, 'projects/oracle-project/locations/us-central1/models/iris@1', undefined);
     assert.deepEqual(request, {
@@ -225,7 +244,7 @@ describe('endpoints.deployModel', () => {
     assert.equal(off.deployedModel.disableContainerLogging, true);
     assert.equal(off.deployedModel.enableAccessLogging, false);
     assert.equal(warnings(off.issues).filter((i) => i.field === 'onlinePredictionConsoleLogging').length, 1);
-    const on = plan({ runtimeVersion: '2.11' }, { logging: { access: false, console: true } });
+    const on = plan({ runtimeVersion: '2.11' }, { endpoint: endpointWith(false, true) });
     assert.equal(on.deployedModel.disableContainerLogging, false);
     assert.equal(warnings(on.issues).filter((i) => i.field === 'onlinePredictionConsoleLogging').length, 0);
   });
