@@ -335,7 +335,10 @@ function dedicatedResources(body: Body, machineSpec: MachineSpec, fromGlobal: bo
 /** The Version's labels plus gcloud-aip's markers (labels.ts), which a user label may not take. */
 function versionLabels(input: VertexVersionInput, askedMachineType: string | undefined, issues: IssueList): Record<string, string> {
   const body = input.built.body;
-  const user = isObject(body.labels) ? (body.labels as Record<string, string>) : {};
+  // A null value in --config labels is an unset label, as gcloud's message encoding treats it.
+  const user = Object.fromEntries(
+    Object.entries(isObject(body.labels) ? body.labels : {}).filter(([, v]) => typeof v === 'string'),
+  ) as Record<string, string>;
   for (const key of Object.keys(user).filter(isMarkerKey)) {
     issues.refuse('labels', `the key '${key}' is reserved on Vertex AI: gcloud-aip records the AI Platform version with it`);
   }

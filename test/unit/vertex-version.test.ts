@@ -354,6 +354,11 @@ describe('refusals, each naming the field and where its value came from', () => 
       /at most 64 labels, and gcloud-aip adds 4 of its own \(61 given\)/,
     );
   });
+  test('a null label from --config is not sent', () => {
+    const p = plan({ runtimeVersion: '2.11' }, { config: { labels: { team: 'ml', gone: null } } });
+    assert.equal(p.upload.model.labels?.team, 'ml');
+    assert.equal('gone' in (p.upload.model.labels ?? {}), false);
+  });
   test('a prebuilt container without an origin', () => {
     assert.deepEqual(refused(plan({ runtimeVersion: '2.11' }, { deploymentUri: undefined }))[0].slice(0, 1), ['deploymentUri']);
   });
