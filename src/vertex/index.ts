@@ -39,7 +39,6 @@ export {
 export type { VertexIssue, VertexIssueSeverity } from './issues';
 export { refusals, warnings } from './issues';
 export { decodeNameLabel, encodeNameLabel, MANAGED_BY, MARKER_KEYS, userLabels } from './labels';
-export type { PrebuiltChoice, PrebuiltRequest } from './prebuilt';
 export { MODEL_FILES, prebuiltImageUri, repositoryFor, runtimeRow } from './prebuilt';
 export type { AipModelInput, AipOperationInput, AipOperationType, AipVersionInput } from './reverse';
 export { aipModel, aipModelNameOf, aipOperation, aipVersion, aipVersionNameOf, findDeployedModel } from './reverse';
