@@ -82,7 +82,11 @@ async function createModelVersion(options: ModelVersionsCreateOptions, ctx: Comm
   });
   const signer = commandSigner(ctx, server, { mode: options.auth, profile: options.ociProfile, authFlag: '--auth' });
   announceSigner(signer, ctx);
-  const registered = await registerModelVersion(new MlflowClient(server, ctx.http(), signer), request, ctx.output, { signal: ctx.signal });
+  // A re-run (the retry command printed after a failed registration) adopts what an earlier run made.
+  const registered = await registerModelVersion(new MlflowClient(server, ctx.http(), signer), request, ctx.output, {
+    signal: ctx.signal,
+    lookupFirst: true,
+  });
   ctx.printResult(registered);
 }
 

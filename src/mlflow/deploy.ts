@@ -5,8 +5,8 @@
 // (its own exit code) that keeps the version and says how to retry only the registration.
 import { ArgumentError, RegistryError, UserError } from '../errors';
 import type { CommandContext } from '../cli/command';
-import { MlflowClient, registerModelVersion } from './client';
-import { checkCreateRequest, standaloneCommand, tagsFromMap, withoutUnset, type FieldOrigins } from './request';
+import { MlflowClient, PRECHECK_RETRY, registerModelVersion } from './client';
+import { checkCreateRequest, OPERATION_TAG, standaloneCommand, tagsFromMap, VERSION_TAG, withoutUnset, type FieldOrigins } from './request';
 import type { CreateModelVersionRequest } from './schema';
 import { announceSigner, commandSigner } from './oci-auth';
 import { trackingServer } from './tracking';
@@ -21,11 +21,13 @@ export interface MlflowDeployFlags {
   async?: boolean;
 }
 
-/** Tags gcloud-aip adds to every registration it makes after a deploy. */
-export const VERSION_TAG = 'ai-platform.version';
-export const OPERATION_TAG = 'ai-platform.operation';
-
 export interface DeployRegistration {
+  /**
+   * Asks the registry for the registered model (registered-models/get) before anything is uploaded
+   * or deployed: an unreachable registry, refused credentials, a wrong path prefix, a TLS failure
+   * or a name the server refuses stop the command here (exit 1), in one line.
+   */
+  precheck(): Promise<void>;
   /**
    * Registers the READY version (the Version resource the service answered). `operation`: the
    * versions.create operation, unknown when a retried create adopted the version.
@@ -94,16 +96,28 @@ export function planDeployRegistration(
   // Credentials are read and keys loaded now, so a bad profile stops the command before the deploy.
   const signer = commandSigner(ctx, server, { mode: options.mlflowAuth, profile: options.mlflowOciProfile, authFlag: '--mlflow-auth' });
 
+  let announced = false;
+  const client = () => {
+    if (!announced) announceSigner(signer, ctx);
+    announced = true;
+    return new MlflowClient(server, ctx.http(), signer);
+  };
   return {
+    async precheck() {
+      try {
+        await client().getRegisteredModel(options.mlflowModel!, PRECHECK_RETRY);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        throw new UserError(`Nothing was uploaded or deployed: the MLflow registry check failed. ${err.message}`);
+      }
+    },
     async register(version, operation) {
       // The URI the service deployed (after staging, the staged folder).
       const request = requestFor(String(version?.deploymentUri ?? source), operation);
-      const client = new MlflowClient(server, ctx.http(), signer);
-      announceSigner(signer, ctx);
       try {
         checkCreateRequest(request, ORIGINS);
         ctx.output.status(`Registering [${request.source}] as a version of MLflow model [${request.name}] at [${server.base}]...`);
-        await registerModelVersion(client, request, ctx.output, { signal: ctx.signal });
+        await registerModelVersion(client(), request, ctx.output, { signal: ctx.signal });
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         throw new RegistryError(

@@ -1,8 +1,10 @@
 // The MLflow Model Registry's `model-versions/create` request and its answer as zod schemas, with
 // the limits the OCI AI Data Platform reference documents for CreateModelVersionDetails and
-// ModelVersion (open-source MLflow documents none; these are the stricter of the two). The CLI
-// checks a request with them before anything is sent; the emulator enforces the same limits.
+// ModelVersion (open-source MLflow documents none; these are the stricter of the two), and MLflow's
+// own rules on names, tag keys and sources (rules.ts). The CLI checks a request with them before
+// anything is sent; the emulator enforces the same.
 import * as z from 'zod/mini';
+import { modelNameProblem, sourceProblem, tagKeyProblem } from './rules';
 
 /** CreateModelVersionDetails and ModelVersionTag, as documented (lengths in characters). */
 export const LIMITS = {
@@ -55,17 +57,19 @@ export type CreateModelVersionRequest = z.infer<typeof createModelVersionRequest
 export const MODEL_VERSION_STATUSES = ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'] as const;
 export type ModelVersionStatus = (typeof MODEL_VERSION_STATUSES)[number];
 
-/** ModelVersion as answered: the fields gcloud-aip reads are checked, the others kept as they come. */
+/**
+ * ModelVersion as answered: only the fields gcloud-aip reads are checked, the others kept as they
+ * come. Optional fields may be absent, null or empty (real servers write all three).
+ */
+const optional = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 export const modelVersionSchema = z.looseObject({
   name: z.string(),
   version: z.string().check(z.minLength(1), z.maxLength(64)),
-  source: z.optional(z.string()),
-  run_id: z.optional(z.string()),
-  status: z.optional(z.enum(MODEL_VERSION_STATUSES)),
-  status_message: z.optional(z.string()),
-  tags: z.optional(z.array(z.looseObject({ key: z.string(), value: z.optional(z.string()) }))),
-  creation_timestamp: z.optional(z.union([z.number(), z.string()])),
-  last_updated_timestamp: z.optional(z.union([z.number(), z.string()])),
+  source: optional(z.string()),
+  run_id: optional(z.string()),
+  status: optional(z.enum(MODEL_VERSION_STATUSES)),
+  status_message: optional(z.string()),
+  tags: optional(z.array(z.looseObject({ key: z.string(), value: optional(z.string()) }))),
 });
 export type ModelVersion = z.infer<typeof modelVersionSchema>;
 
@@ -73,20 +77,39 @@ export type ModelVersion = z.infer<typeof modelVersionSchema>;
 export const modelVersionResponseSchema = z.looseObject({ model_version: modelVersionSchema });
 
 /** model-versions/search's answer (MLflow leaves the list out when nothing matches). */
-export const modelVersionListSchema = z.looseObject({ model_versions: z._default(z.array(modelVersionSchema), []) });
+export const modelVersionListSchema = z.looseObject({
+  model_versions: z.pipe(
+    z.optional(z.nullable(z.array(modelVersionSchema))),
+    z.transform((list) => list ?? []),
+  ),
+});
 
 export interface RequestProblem {
   /** The request field, as sent (`run_id`, `tags[3].key`). */
   field: string;
   message: string;
+  /** The message is MLflow's own sentence (a rules.ts refusal), as the registry words it. */
+  mlflowWords?: boolean;
 }
 
-/** Everything wrong with a create request, at once; empty when it may be sent. */
+/** Everything wrong with a create request, at once (limits, then MLflow's rules); empty when it may be sent. */
 export function createRequestProblems(request: unknown): RequestProblem[] {
   const result = createModelVersionRequestSchema.safeParse(request);
-  if (result.success) return [];
-  return result.error.issues.map((issue) => ({
-    field: issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || 'request',
-    message: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message,
-  }));
+  if (!result.success) {
+    return result.error.issues.map((issue) => ({
+      field: issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || 'request',
+      message: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message,
+    }));
+  }
+  const { name, source, tags } = result.data;
+  const problems: (RequestProblem | undefined)[] = [
+    ruleProblem('name', modelNameProblem(name)),
+    ruleProblem('source', sourceProblem(source)),
+    ...(tags ?? []).map((tag, i) => ruleProblem(`tags[${i}].key`, tagKeyProblem(tag.key))),
+  ];
+  return problems.filter((p) => p !== undefined);
+}
+
+function ruleProblem(field: string, message: string | undefined): RequestProblem | undefined {
+  return message === undefined ? undefined : { field, message, mlflowWords: true };
 }

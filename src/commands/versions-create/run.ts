@@ -89,6 +89,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
     return;
   }
 
+  await registration?.precheck();
   const credentials = ctx.credentials();
   if (localOrigin) {
     const { stageLocalOrigin } = await import('../../upload/stage');

@@ -13,6 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { modelNameProblem } from '../../mlflow/rules';
 import { createRequestProblems, type CreateModelVersionRequest, type ModelVersionStatus } from '../../mlflow/schema';
 import { JSON_BODY_LIMIT, type Exchange, type Reply } from '../exchange';
 import type { OciTrust } from '../oci/trust';
@@ -22,8 +23,6 @@ const OSS_PREFIX = /^\/api\/2\.0\/mlflow\/([a-z-]+\/[a-z-]+)$/;
 const OCI_PREFIX = /^\/20260430\/aiDataPlatforms\/([^/]+)\/mlops\/api\/2\.0\/mlflow\/([a-z-]+\/[a-z-]+)$/;
 /** OCI: "Retry tokens expire after 24 hours". */
 const RETRY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
-/** MLflow's tag names: "alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/)". */
-const VALID_TAG_NAME = /^[\p{L}\p{N}_/.\- :]*$/u;
 const STATE_FILE = 'mlflow-registry.json';
 /** MLflow's page sizes for the searches: default and most. */
 const SEARCH_LIMITS = {
@@ -183,6 +182,7 @@ export class MlflowRegistryService {
     const name = body.name;
     if (typeof name !== 'string' || name === '')
       throw new RegistryFailure('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'name'.");
+    checkModelName(name);
     if (call.registry.models[name]) throw new RegistryFailure('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
     const now = Date.now();
     const model = (call.registry.models[name] = { name, creation_timestamp: now, last_updated_timestamp: now, versions: [] });
@@ -193,16 +193,11 @@ export class MlflowRegistryService {
   private createModelVersion(call: Call, body: Record<string, unknown>): unknown {
     const problems = createRequestProblems(body);
     if (problems.length) {
-      throw new RegistryFailure('INVALID_PARAMETER_VALUE', problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+      // MLflow's own refusals in its words; the documented limits named by field.
+      const words = problems.map((p) => (p.mlflowWords ? p.message : `${p.field}: ${p.message}`));
+      throw new RegistryFailure('INVALID_PARAMETER_VALUE', words.join('; '));
     }
     const request = body as unknown as CreateModelVersionRequest;
-    const badTag = request.tags?.find((t) => !VALID_TAG_NAME.test(t.key));
-    if (badTag) {
-      throw new RegistryFailure(
-        'INVALID_PARAMETER_VALUE',
-        `Invalid tag name: '${badTag.key}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).`,
-      );
-    }
     const model = this.model(call, request.name);
     const token = call.oci ? call.ex.header('opc-retry-token') : undefined;
     const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex');
@@ -277,6 +272,7 @@ export class MlflowRegistryService {
   }
 
   private model(call: Call, name: string): RegisteredModelRecord {
+    checkModelName(name);
     const model = call.registry.models[name];
     if (!model) throw new RegistryFailure('RESOURCE_DOES_NOT_EXIST', `Registered Model with name=${name} not found`);
     return model;
@@ -328,6 +324,12 @@ function load(file: string): Record<string, Registry> {
   const state = JSON.parse(text) as { format: number; registries: Record<string, Registry> };
   if (state.format !== 1) throw new Error(`unsupported MLflow registry state format ${String(state.format)} in ${file}`);
   return state.registries;
+}
+
+/** MLflow refuses a name its rules refuse on every call that names a registered model. */
+function checkModelName(name: string): void {
+  const problem = modelNameProblem(name);
+  if (problem) throw new RegistryFailure('INVALID_PARAMETER_VALUE', problem);
 }
 
 function requiredParam(ex: Exchange, name: string): string {
