@@ -74,14 +74,19 @@ export const MAX_REGISTRATION_WAIT_MS = 300_000;
 export const REGISTRATION_POLL_MS = 1000;
 
 export class MlflowClient {
+  private readonly http: HttpClient;
+
   constructor(
     readonly server: TrackingServer,
-    private readonly http: HttpClient,
+    http: HttpClient,
     /** OCI request signing (--mlflow-auth other than bearer); replaces the server's Authorization. */
     private readonly signer?: RequestSigner,
     /** The back-off of the create's own retries (tests replace it). */
     private readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    // The MLFLOW_TRACKING_* TLS variables apply to registry requests only.
+    this.http = server.tls ? http.withTls(server.tls) : http;
+  }
 
   get isOci(): boolean {
     return this.server.aiDataPlatformId !== undefined;
@@ -287,13 +292,26 @@ export class MlflowClient {
           `The MLflow registry refused ${endpoint}: HTTP ${response.status} ${meaning}. ${code ? `${code}: ` : ''}${sentence}${hint}${id}`,
         );
       }
-      throw new UserError(`The MLflow registry refused ${endpoint} (HTTP ${response.status}${code ? ` ${code}` : ''}): ${said}${id}`);
+      const hint = response.status === 401 ? this.credentialsHint() : '';
+      throw new UserError(
+        `The MLflow registry refused ${endpoint} (HTTP ${response.status}${code ? ` ${code}` : ''}): ${said}${hint}${id}`,
+      );
     }
     try {
       return JSON.parse(response.body.toString('utf8') || '{}');
     } catch {
       throw new UserError(`The MLflow registry answered ${endpoint} with something that is not JSON (HTTP ${response.status}).`);
     }
+  }
+
+  /** After an open-source registry's 401: what was sent, and the variables MLflow's clients read. */
+  private credentialsHint(): string {
+    const sent = {
+      none: 'no credentials were sent',
+      token: 'a bearer token from MLFLOW_TRACKING_TOKEN was sent',
+      basic: 'basic auth from MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD was sent',
+    }[this.server.credentials];
+    return ` (${sent}; set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)`;
   }
 
   /** What to check after an OCI refusal, by status (OCI answers 404 to what it will not show, too). */

@@ -212,3 +212,31 @@ describe('registered-models/get', () => {
     assert.doesNotMatch(run.stderr(), /Created registered model/);
   });
 });
+
+describe('an open-source registry answers 401', () => {
+  const cases: [NodeJS.ProcessEnv, string][] = [
+    [{}, 'no credentials were sent'],
+    [{ MLFLOW_TRACKING_TOKEN: 't0ken' }, 'a bearer token from MLFLOW_TRACKING_TOKEN was sent'],
+    [
+      { MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' },
+      'basic auth from MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD was sent',
+    ],
+  ];
+  for (const [env, sent] of cases) {
+    test(`${sent}: said, with the variables to set; never the secret`, async () => {
+      // What MLflow's basic-auth app answers: text, not JSON.
+      const { http } = scriptedHttp([
+        { status: 401, body: 'You are not authenticated. Please see the docs on how to authenticate.', contentType: 'text/plain' },
+      ]);
+      const client = new MlflowClient(trackingServer('http://h', env, '--f'), http, undefined, instantClock);
+      await assert.rejects(registerModelVersion(client, REQUEST, capturedOutput().output), (err: Error) => {
+        assert.equal(
+          err.message,
+          `The MLflow registry refused registered-models/get (HTTP 401): You are not authenticated. Please see the docs on how to authenticate. (${sent}; set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)`,
+        );
+        assert.doesNotMatch(err.message, /t0ken/);
+        return true;
+      });
+    });
+  }
+});
