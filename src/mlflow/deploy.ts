@@ -88,8 +88,14 @@ export function planDeployRegistration(
     });
   checkCreateRequest(requestFor(source, OPERATION_PLACEHOLDER), ORIGINS);
   if (options.async) {
+    // The command that registers it later, with the tags a registration after the deploy carries
+    // (the operation is the one this command prints), so a later re-run finds it.
+    const later = standaloneCommand(requestFor('DEPLOYMENT_URI', 'OPERATION'), options.mlflowTrackingUri, {
+      mode: options.mlflowAuth,
+      profile: options.mlflowOciProfile,
+    });
     ctx.output.warning(
-      `Nothing is registered in MLflow with --async: the version is not READY when this command returns. Once it is, register it with \`gcloud-aip mlflow model-versions create --name=${options.mlflowModel} --source=DEPLOYMENT_URI\`.`,
+      `Nothing is registered in MLflow with --async: the version is not READY when this command returns. Once it is, register it (DEPLOYMENT_URI: the version's deploymentUri; OPERATION: the operation printed below) with:\n  $ ${later}`,
     );
     return undefined;
   }

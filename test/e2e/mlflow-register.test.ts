@@ -159,11 +159,19 @@ describe('versions create --mlflow-model', () => {
         '--origin=gs://staging-mlflow/model/',
         '--async',
         '--mlflow-model=iris-async',
+        '--mlflow-run-id=run7',
+        '--mlflow-tags=team=ml',
+        `--mlflow-tracking-uri=${oss}`,
       ],
-      { ...env, MLFLOW_TRACKING_URI: oss },
+      env,
     );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /WARNING: Nothing is registered in MLflow with --async/);
+    // The later command carries the tags a registration after the deploy has, and the tracking URI when given by flag.
+    assert.match(
+      r.stderr,
+      /\n {2}\$ gcloud-aip mlflow model-versions create --name=iris-async --source=DEPLOYMENT_URI --run-id=run7 --tags=team=ml,ai-platform\.version=projects\/test-project\/models\/iris\/versions\/v-async,ai-platform\.operation=OPERATION --tracking-uri=http:\/\/127\.0\.0\.1:\d+\n/,
+    );
     assert.equal(registryRequests(emulator).length, 0);
   });
 
