@@ -95,13 +95,46 @@ export interface RequestProblem {
 /** Everything wrong with a create request, at once (limits, then MLflow's rules); empty when it may be sent. */
 export function createRequestProblems(request: unknown): RequestProblem[] {
   const result = createModelVersionRequestSchema.safeParse(request);
-  if (!result.success) {
-    return result.error.issues.map((issue) => ({
-      field: issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || 'request',
-      message: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message,
-    }));
-  }
-  const { name, source, tags } = result.data;
+  if (!result.success) return schemaProblems(result.error.issues);
+  return ruleProblems(result.data);
+}
+
+/**
+ * What open-source MLflow itself refuses in a create request: the types of the fields it reads and
+ * its rules (no documented limits on counts or values; unknown fields and a tag without a value
+ * are accepted). The emulator's open-source form answers with these; the CLI checks the stricter set above.
+ */
+export const mlflowCreateRequestSchema = z.looseObject({
+  name: z.string({ error: 'must be a string' }),
+  source: z.string({ error: 'must be a string' }),
+  run_id: z.optional(z.string({ error: 'must be a string' })),
+  model_id: z.optional(z.string({ error: 'must be a string' })),
+  tags: z.optional(
+    z.array(
+      z.looseObject({
+        key: z
+          .string({ error: 'must be a string' })
+          .check(z.maxLength(LIMITS.tagKey.max, { error: `at most ${LIMITS.tagKey.max} characters` })),
+        value: z.optional(z.string({ error: 'must be a string' })),
+      }),
+    ),
+  ),
+});
+
+export function mlflowRequestProblems(request: unknown): RequestProblem[] {
+  const result = mlflowCreateRequestSchema.safeParse(request);
+  if (!result.success) return schemaProblems(result.error.issues);
+  return ruleProblems(result.data);
+}
+
+function schemaProblems(issues: z.core.$ZodIssue[]): RequestProblem[] {
+  return issues.map((issue) => ({
+    field: issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || 'request',
+    message: issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message,
+  }));
+}
+
+function ruleProblems({ name, source, tags }: { name: string; source: string; tags?: { key: string }[] }): RequestProblem[] {
   const problems: (RequestProblem | undefined)[] = [
     ruleProblem('name', modelNameProblem(name)),
     ruleProblem('source', sourceProblem(source)),

@@ -64,9 +64,10 @@ describe('versions create --mlflow-model', () => {
     assert.equal(first.code, 0, first.stderr);
     const version = JSON.parse(first.stdout) as { name: string; state: string; deploymentUri: string };
     assert.equal(version.state, 'READY');
+    // Open-source MLflow: READY at once, no wait.
     assert.match(
       first.stderr,
-      /Waiting for version \[1\] of MLflow model \[iris-registry\] to be registered\.\.\.\nRegistered version \[1\] of MLflow model \[iris-registry\] \(READY\)\.\n$/,
+      /\.\.\.\nCreated registered model \[iris-registry\] in the MLflow registry\.\nRegistered version \[1\] of MLflow model \[iris-registry\] \(READY\)\.\n$/,
     );
 
     const { modelVersion } = await registryGet(oss, 'iris-registry', '1');
@@ -205,14 +206,14 @@ describe('versions create --mlflow-model', () => {
 });
 
 describe('mlflow model-versions create', () => {
-  test('basic auth, a missing registered model created, FAILED_REGISTRATION reported', async () => {
+  test('basic auth, a missing registered model created, FAILED_REGISTRATION (OCI form) reported', async () => {
     emulator.clearRequests();
     const basic = {
       ...env,
       MLFLOW_TRACKING_TOKEN: '',
       MLFLOW_TRACKING_USERNAME: 'ci',
       MLFLOW_TRACKING_PASSWORD: 'pw',
-      MLFLOW_TRACKING_URI: oss,
+      MLFLOW_TRACKING_URI: oci,
     };
     const r = await runCli(
       ['mlflow', 'model-versions', 'create', '--name=elsewhere', '--source=gs://nothing-here/model/', '--description=from a script'],

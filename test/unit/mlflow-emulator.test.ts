@@ -44,8 +44,8 @@ describe('emulator MLflow registry', () => {
       assert.deepEqual([created.body.model_version.version, created.body.model_version.status], ['1', 'READY']);
       const model = await call(emu, 'GET', `${OSS}/registered-models/get?name=m`);
       assert.equal(model.body.registered_model.latest_versions[0].version, '1');
-      const wrongMethod = await call(emu, 'GET', `${OSS}/model-versions/create`);
-      assert.equal(wrongMethod.status, 404);
+      const wrongMethod = await fetch(new URL(`${OSS}/model-versions/create`, emu.url));
+      assert.deepEqual([wrongMethod.status, wrongMethod.headers.get('content-type')], [405, 'text/html; charset=utf-8']);
     });
   });
 
@@ -88,19 +88,19 @@ describe('emulator MLflow registry', () => {
     });
   });
 
-  test('PENDING_REGISTRATION until the delay passes; a gs:// source without objects fails; state survives a restart', async () => {
+  test('OCI form: PENDING_REGISTRATION until the delay passes; a gs:// source without objects fails; state survives a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mlflow-emulator-'));
     try {
       await withEmulator({ registrationDelayMs: 60_000, dataDir }, async (emu) => {
-        await call(emu, 'POST', `${OSS}/registered-models/create`, { name: 'm' });
-        const created = await call(emu, 'POST', `${OSS}/model-versions/create`, { name: 'm', source: 'gs://empty/model/' });
+        await call(emu, 'POST', `${OCI}/registered-models/create`, { name: 'm' });
+        const created = await call(emu, 'POST', `${OCI}/model-versions/create`, { name: 'm', source: 'gs://empty/model/' });
         assert.equal(created.body.model_version.status, 'PENDING_REGISTRATION');
       });
       await withEmulator({ registrationDelayMs: 0, dataDir }, async (emu) => {
-        const still = await call(emu, 'GET', `${OSS}/model-versions/get?name=m&version=1`);
+        const still = await call(emu, 'GET', `${OCI}/model-versions/get?name=m&version=1`);
         assert.equal(still.body.model_version.status, 'PENDING_REGISTRATION');
-        await call(emu, 'POST', `${OSS}/model-versions/create`, { name: 'm', source: 'gs://empty/model/' });
-        const failed = await call(emu, 'GET', `${OSS}/model-versions/get?name=m&version=2`);
+        await call(emu, 'POST', `${OCI}/model-versions/create`, { name: 'm', source: 'gs://empty/model/' });
+        const failed = await call(emu, 'GET', `${OCI}/model-versions/get?name=m&version=2`);
         assert.deepEqual(
           [failed.body.model_version.status, failed.body.model_version.status_message],
           ['FAILED_REGISTRATION', 'No model artifacts found at [gs://empty/model/].'],
