@@ -131,43 +131,26 @@ export class MlflowClient {
       if (existing) return { modelVersion: existing, adopted: { reason: 'existing', tag } };
     }
     const backoff = new Backoff(API_RETRY, this.clock);
-    let uncertain: string | undefined; // the first answer that left the outcome open
+    let uncertain: string | undefined; // what the first attempt that left the outcome open got
     for (;;) {
       const attempt = await this.attemptCreate(request);
-      let reason: string;
-      let hintMs: number | undefined;
-      if ('response' in attempt) {
-        const { response } = attempt;
-        if (!isRetryableStatus(response.status)) {
-          // A create sent again with its retry token, answered with a conflict rather than the
-          // first answer: the version the first one made is the one wanted.
-          if (this.isOci && response.status === 409 && tag) {
-            const made = await this.versionMadeBy(request);
-            if (made) return { modelVersion: made, adopted: { reason: 'after-failure', tag, answer: uncertain ?? 'HTTP 409' } };
-          }
-          return { modelVersion: this.modelVersion(response, 'model-versions/create'), resentBlind: Boolean(uncertain) && !tag };
+      if ('answer' in attempt) {
+        const { answer } = attempt;
+        // A create sent again with its retry token, answered with a conflict rather than the
+        // first answer: the version the first one made is the one wanted.
+        if (this.isOci && answer.status === 409 && tag) {
+          const made = await this.versionMadeBy(request);
+          if (made) return { modelVersion: made, adopted: { reason: 'after-failure', tag, answer: uncertain ?? 'HTTP 409' } };
         }
-        reason = `HTTP ${response.status}`;
-        hintMs = retryAfterMs(response.headers['retry-after'], this.clock.now());
-        // A throttled request was not carried out; a 5xx (a gateway's too) or 408 proves nothing.
-        if (response.status !== 429) uncertain ??= reason;
-        const delay = backoff.next(hintMs);
-        if (delay === undefined)
-          return this.lastChance(request, tag, uncertain, () => this.modelVersion(response, 'model-versions/create'));
-        await this.waitToRetry(reason, backoff, delay, options);
-      } else {
-        const { failure } = attempt;
-        if (!classify({ error: failure.cause, requestSent: true }).retry) throw this.unreachable(failure);
-        reason = failure.message;
-        if (failure.maybeActed) uncertain ??= 'no answer';
-        const delay = backoff.next();
-        if (delay === undefined) {
-          return this.lastChance(request, tag, uncertain, () => {
-            throw this.unreachable(failure);
-          });
-        }
-        await this.waitToRetry(reason, backoff, delay, options);
+        return { modelVersion: this.modelVersion(answer, 'model-versions/create'), resentBlind: Boolean(uncertain) && !tag };
       }
+      if (attempt.maybeActed) uncertain ??= attempt.got;
+      const delay = backoff.next(attempt.hintMs);
+      if (delay === undefined) return this.lastChance(request, tag, uncertain, attempt.fail);
+      options.info?.(
+        `Retrying model-versions/create after ${attempt.got} (attempt ${backoff.attempts} of ${backoff.policy.maxAttempts}, in ${(delay / 1000).toFixed(1)}s).`,
+      );
+      await this.clock.sleep(delay, options.signal);
       if (uncertain && tag) {
         const made = await this.versionMadeBy(request);
         if (made) return { modelVersion: made, adopted: { reason: 'after-failure', tag, answer: uncertain } };
@@ -187,33 +170,41 @@ export class MlflowClient {
     return { modelVersion: fail() };
   }
 
-  private async waitToRetry(
-    reason: string,
-    backoff: Backoff,
-    delay: number,
-    options: { signal?: AbortSignal; info?: (message: string) => void },
-  ): Promise<void> {
-    options.info?.(
-      `Retrying model-versions/create after ${reason} (attempt ${backoff.attempts} of ${backoff.policy.maxAttempts}, in ${(delay / 1000).toFixed(1)}s).`,
-    );
-    await this.clock.sleep(delay, options.signal);
-  }
-
-  /** One create attempt: an answer, or the network failure (never retried by the HTTP client). */
+  /**
+   * One create attempt (never retried by the HTTP client): a definite answer, or what makes another
+   * attempt worth it — `got` (for messages), whether the registry may have acted on this one, the
+   * server's Retry-After, and the error to give when no attempt is left. A throttled request (429)
+   * and a connection never made were not carried out; a 5xx (a gateway's too), a 408, and a reset,
+   * timeout or lost answer once the request was sent prove nothing.
+   */
   private async attemptCreate(
     request: CreateModelVersionRequest,
-  ): Promise<{ response: HttpResponse & { requestId?: string } } | { failure: NetworkError }> {
+  ): Promise<
+    { answer: HttpResponse & { requestId?: string } } | { got: string; maybeActed: boolean; hintMs?: number; fail: () => ModelVersion }
+  > {
     try {
+      const answer = await this.sendOnce('POST', 'model-versions/create', {
+        body: request,
+        retryToken: retryTokenFor(request),
+        retry: NO_RETRY,
+      });
+      if (!isRetryableStatus(answer.status)) return { answer };
       return {
-        response: await this.sendOnce('POST', 'model-versions/create', {
-          body: request,
-          retryToken: retryTokenFor(request),
-          retry: NO_RETRY,
-        }),
+        got: `HTTP ${answer.status}`,
+        maybeActed: answer.status !== 429,
+        hintMs: retryAfterMs(answer.headers['retry-after'], this.clock.now()),
+        fail: () => this.modelVersion(answer, 'model-versions/create'),
       };
     } catch (err) {
-      if (err instanceof NetworkError) return { failure: err };
-      throw err;
+      if (!(err instanceof NetworkError)) throw err;
+      if (!classify({ error: err.cause, requestSent: true }).retry) throw this.unreachable(err);
+      return {
+        got: err.maybeActed ? 'no answer' : err.message,
+        maybeActed: err.maybeActed,
+        fail: () => {
+          throw this.unreachable(err);
+        },
+      };
     }
   }
 
@@ -423,7 +414,7 @@ function reportAdoption(created: CreateOutcome, request: CreateModelVersionReque
     );
   } else if (adopted) {
     output.warning(
-      `The registry answered the create request with ${adopted.answer}, but it had registered it: ${which} (found by its tag ${adopted.tag.key}). ` +
+      `The create request got ${adopted.answer}, but the registry had registered it: ${which} (found by its tag ${adopted.tag.key}). ` +
         'That version is the registration; no other was created.',
     );
   } else if (created.resentBlind) {

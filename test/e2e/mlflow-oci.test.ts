@@ -131,7 +131,7 @@ describe('OCI request signing against the emulator', () => {
     assert.match(posts[0].headers['opc-retry-token'], /^[0-9a-f]{64}$/);
     assert.match(
       r.stderr,
-      /WARNING: The registry answered the create request with no answer, but it had registered it: version \[1\] of MLflow model \[iris-signed\]/,
+      /WARNING: The create request got no answer, but the registry had registered it: version \[1\] of MLflow model \[iris-signed\]/,
     );
     const versions = await search("name='iris-signed'");
     assert.deepEqual(

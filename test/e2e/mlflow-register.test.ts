@@ -271,7 +271,7 @@ describe('a create that took effect but was answered with a failure (after-commi
       assert.deepEqual(await versionsOf(oss, model), ['1']);
       assert.equal(registryCreates(emulator).length, adopted ? 1 : 2);
       const warning =
-        /WARNING: The registry answered the create request with .*, but it had registered it: version \[1\] of MLflow model \[iris-after-\d\] \(found by its tag ai-platform\.operation\)\./;
+        /WARNING: The create request got .*, but the registry had registered it: version \[1\] of MLflow model \[iris-after-\d\] \(found by its tag ai-platform\.operation\)\./;
       if (adopted) assert.match(r.stderr, warning);
       else assert.doesNotMatch(r.stderr, /WARNING/);
       assert.doesNotMatch(r.stderr, /<html>|<center>/);

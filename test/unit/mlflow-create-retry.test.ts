@@ -94,7 +94,7 @@ describe('model-versions/create: answers that leave the outcome open', () => {
       assert.equal(filter, `name='iris' AND tags.\`ai-platform.operation\`='${OPERATION}'`);
       assert.match(
         run.stderr(),
-        /^WARNING: The registry answered the create request with .*, but it had registered it: version \[1\] of MLflow model \[iris\] \(found by its tag ai-platform\.operation\)\./m,
+        /^WARNING: The create request got .*, but the registry had registered it: version \[1\] of MLflow model \[iris\] \(found by its tag ai-platform\.operation\)\./m,
       );
       assert.doesNotMatch(run.stderr(), /<html>/);
     });
