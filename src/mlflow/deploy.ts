@@ -48,8 +48,8 @@ const OPERATION_PLACEHOLDER = 'projects/PROJECT/operations/create_MODEL_VERSION-
 /**
  * Checks the --mlflow-* flags and the request they make, before anything is sent. Undefined when no
  * registration is asked for, or with --async (nothing is READY to register; that is said here).
- * `versionName`: the full resource name of the version to create; `source`: its deploymentUri as
- * far as it is known before staging.
+ * `versionName`: the full resource name of the version to create; `source`: its deploymentUri, or
+ * for a local origin one of the shape staging gives it.
  */
 export function planDeployRegistration(
   options: MlflowDeployFlags,
