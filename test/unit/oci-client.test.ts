@@ -113,3 +113,21 @@ describe('a create retried with its opc-retry-token', () => {
     );
   });
 });
+
+describe('answers read as OCI writes them', () => {
+  test('a created version whose optional fields are null counts as registered', async () => {
+    const nulls = {
+      name: 'iris',
+      version: '1',
+      status: 'READY',
+      run_id: null,
+      status_message: null,
+      description: null,
+      tags: null,
+      source: null,
+    };
+    const { http } = ociHttp([exists, { status: 200, body: { model_version: nulls } }]);
+    const version = await registerModelVersion(new MlflowClient(SERVER, http, undefined, instantClock), REQUEST, quiet());
+    assert.deepEqual([version.version, version.status, version.run_id], ['1', 'READY', null]);
+  });
+});
