@@ -286,7 +286,7 @@ const START_FLAGS = [
     name: '--faults',
     kind: 'value',
     metavar: 'SPEC',
-    help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.`,
+    help: `Inject failures, e.g. seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800 (rates from 0 to 1; after-502, after-503 and after-reset fire once the request took effect; also match=REGEX, max=N, retry-after=SECONDS). Default: $${FAULTS_ENV}.`,
   }),
   flag({
     name: '--token-lifetime',

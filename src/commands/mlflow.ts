@@ -82,7 +82,11 @@ async function createModelVersion(options: ModelVersionsCreateOptions, ctx: Comm
   });
   const signer = commandSigner(ctx, server, { mode: options.auth, profile: options.ociProfile, authFlag: '--auth' });
   announceSigner(signer, ctx);
-  const registered = await registerModelVersion(new MlflowClient(server, ctx.http(), signer), request, ctx.output, { signal: ctx.signal });
+  // A re-run (the retry command printed after a failed registration) adopts what an earlier run made.
+  const registered = await registerModelVersion(new MlflowClient(server, ctx.http(), signer), request, ctx.output, {
+    signal: ctx.signal,
+    lookupFirst: true,
+  });
   ctx.printResult(registered);
 }
 
@@ -98,7 +102,9 @@ export const mlflowCommands: CommandDefinition[] = [
       description:
         'Creates a version of an MLflow registered model (creating the model if missing) and waits until it leaves PENDING_REGISTRATION. ' +
         'Credentials come from $MLFLOW_TRACKING_TOKEN (bearer) or $MLFLOW_TRACKING_USERNAME and $MLFLOW_TRACKING_PASSWORD (basic), or, on an OCI AI Data Platform, from the OCI config file, a session token, the instance or a resource principal (see --auth). ' +
-        'On an OCI AI Data Platform the request carries an opc-retry-token derived from its values, so sending the same registration again does not register twice.',
+        "Before anything is sent, the request is checked against the registry's documented limits and MLflow's own rules (names, tag keys, sources). " +
+        'A request that carries an ai-platform.operation (or ai-platform.version) tag, as the retry command printed by `versions create --mlflow-model` does, is looked up first and an existing version it made is the result, so running it again does not register twice; after an answer that leaves the outcome open (a 5xx, a lost answer) it is looked up again before the create is re-sent. ' +
+        'On an OCI AI Data Platform the request also carries an opc-retry-token derived from its values.',
       examples: '    $ {command} --name=iris --source=gs://my-bucket/iris/v1/ --tags=stage=canary',
     },
     run: createModelVersion,

@@ -11,12 +11,19 @@
 //          the client cannot know it happened (the create-then-reset case)
 //   slow   the response is held back by slow-ms first
 //
+// and three that fire AFTER the request took effect, as a gateway in front of a server produces
+// them (a create that was committed, answered with a failure):
+//
+//   after-502    carried out, then answered 502 Bad Gateway with the gateway's HTML page
+//   after-503    carried out, then answered 503 Service Unavailable (JSON, no Retry-After)
+//   after-reset  carried out, then the connection is cut before any answer
+//
 // Spec (the --faults flag, or $GCLOUD_AIP_EMULATOR_FAULTS): comma-separated key=value, e.g.
-//   seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800
+//   seed=7,503=0.05,429=0.02,reset=0.02,lost=0.01,slow=0.05,slow-ms=800,after-502=0.01
 // plus match=REGEX (only requests whose "METHOD /path" matches), max=N (at most N faults in all)
 // and retry-after=SECONDS (default 1).
 
-export const FAULT_KINDS = ['503', '429', 'reset', 'lost', 'slow'] as const;
+export const FAULT_KINDS = ['503', '429', 'reset', 'lost', 'slow', 'after-502', 'after-503', 'after-reset'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {
@@ -101,7 +108,7 @@ export interface FaultDecision {
 export class FaultInjector {
   private readonly random: () => number;
   private injected = 0;
-  readonly counts: Record<FaultKind, number> = { 503: 0, 429: 0, reset: 0, lost: 0, slow: 0 };
+  readonly counts: Record<FaultKind, number> = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
 
   constructor(readonly spec: FaultSpec) {
     this.random = seededRandom(spec.seed);

@@ -143,6 +143,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       } else {
         if (!ex.rawPath.startsWith('/__emulator/') && !oauth.handles(ex.rawPath)) principal = oauth.authenticate(ex);
         reply = ex.connectionCut ? { status: 0 } : await route(ex);
+        if (fault && !ex.connectionCut) reply = afterEffect(fault, reply);
       }
     } catch (e) {
       if (e instanceof ApiError) {
@@ -161,13 +162,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         query: ex.queryRecord(),
         headers: ex.headerRecord(),
         body: ex.bodyRecord,
-        status: ex.connectionCut ? 0 : reply.status,
+        status: ex.connectionCut || fault?.kind === 'after-reset' ? 0 : reply.status,
         ...(fault && { fault: fault.kind }),
         ...(principal && { principal }),
       });
       if (log.length > MAX_RECORDED_REQUESTS) log.splice(0, log.length - MAX_RECORDED_REQUESTS);
     }
     if (ex?.connectionCut || (req.destroyed && !req.complete)) return; // a fault cut it, or the client went away mid-request
+    if (fault?.kind === 'after-reset') {
+      res.socket?.destroy();
+      return;
+    }
     const delay = latencyMs + (fault?.kind === 'slow' ? (injector?.slowMs ?? 0) : 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref()); // never what keeps a closed emulator alive
     try {
@@ -257,6 +262,20 @@ function refusalFor(fault: FaultDecision, retryAfterSeconds: number): Reply | un
   const message = status === 503 ? 'The service is currently unavailable (injected fault).' : 'Too many requests (injected fault).';
   const headers: Record<string, string> = status === 429 || fault.withRetryAfter ? { 'Retry-After': String(retryAfterSeconds) } : {};
   return { status, headers, json: httpError(status, message).body };
+}
+
+/** What a gateway answers once the request took effect (after-502, after-503); after-reset is cut when written. */
+function afterEffect(fault: FaultDecision, reply: Reply): Reply {
+  if (fault.kind === 'after-502') {
+    return {
+      status: 502,
+      headers: { 'Content-Type': 'text/html' },
+      text: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n',
+    };
+  }
+  if (fault.kind === 'after-503')
+    return { status: 503, json: httpError(503, 'The service is currently unavailable (injected fault).').body };
+  return reply;
 }
 
 /** A `reset` fault: cut mid-body when there is a body, at once when there is none. */

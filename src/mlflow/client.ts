@@ -1,11 +1,33 @@
 // A small client of the MLflow Model Registry REST API (api/2.0/mlflow), open-source or OCI AI
 // Data Platform: the calls a registration needs (registered-models/get and create,
-// model-versions/create and get) over the CLI's HTTP client, so they get its retries, back-off,
-// --log-http and token redaction. Errors become UserErrors that say what the registry answered.
+// model-versions/create, get and search) over the CLI's HTTP client, so they get its retries,
+// back-off, --log-http and token redaction. Errors become UserErrors that say what the registry
+// answered.
+//
+// A create is not idempotent on open-source MLflow (and OCI's retry token is kept for a day only),
+// so it is retried here rather than by the HTTP client: after an answer that does not prove the
+// registry did nothing (a 5xx or 408, a reset, timeout or lost answer once the body was sent), the
+// version is looked up by the request's identity tag (request.ts) before the create is sent again,
+// and adopted when found.
 import { UserError } from '../errors';
-import { abortableSleep, NetworkError, type HttpClient, type HttpResponse } from '../net';
+import {
+  abortableSleep,
+  API_RETRY,
+  Backoff,
+  classify,
+  isRetryableStatus,
+  NetworkError,
+  NO_RETRY,
+  retryAfterMs,
+  systemClock,
+  type Clock,
+  type HttpClient,
+  type HttpResponse,
+  type RetryPolicy,
+} from '../net';
 import type { Output } from '../ui/output';
 import type { RequestSigner } from './oci-auth';
+import { identityTag } from './request';
 import { retryTokenFor } from './retry-token';
 import { modelVersionListSchema, modelVersionResponseSchema, type CreateModelVersionRequest, type ModelVersion } from './schema';
 import { newRequestId, type TrackingServer } from './tracking';
@@ -29,58 +51,179 @@ const OCI_STATUS_MEANING: Record<number, string> = {
 /** The reference's default response, for any other status. */
 const OCI_OTHER_STATUS = 'Unknown Error. Error is not recognized by the system';
 
+/**
+ * The check before a deploy: one retry, so an unreachable registry stops the command in seconds
+ * (nothing has been done yet; running it again costs nothing).
+ */
+export const PRECHECK_RETRY: RetryPolicy = { ...API_RETRY, maxAttempts: 2 };
+
+/** How a create ended: made by this request, or an existing version adopted (and why). */
+export interface CreateOutcome {
+  modelVersion: ModelVersion;
+  /**
+   * `after-failure`: an attempt got an answer that did not prove the registry did nothing, and the
+   * version it made was found by the identity tag; `existing`: found before any create was sent.
+   */
+  adopted?: { reason: 'after-failure' | 'existing'; tag: { key: string; value: string }; answer?: string };
+  /** Sent again after an uncertain attempt, with no identity tag to look for: a duplicate may exist. */
+  resentBlind?: boolean;
+}
+
 /** MLflow's clients wait this long for a new version to leave PENDING_REGISTRATION (await_registration_for). */
 export const MAX_REGISTRATION_WAIT_MS = 300_000;
 export const REGISTRATION_POLL_MS = 1000;
 
 export class MlflowClient {
+  private readonly http: HttpClient;
+
   constructor(
     readonly server: TrackingServer,
-    private readonly http: HttpClient,
+    http: HttpClient,
     /** OCI request signing (--mlflow-auth other than bearer); replaces the server's Authorization. */
     private readonly signer?: RequestSigner,
-  ) {}
+    /** The back-off of the create's own retries (tests replace it). */
+    private readonly clock: Clock = systemClock,
+  ) {
+    // The MLFLOW_TRACKING_* TLS variables apply to registry requests only.
+    this.http = server.tls ? http.withTls(server.tls) : http;
+  }
 
   get isOci(): boolean {
     return this.server.aiDataPlatformId !== undefined;
   }
 
-  async getRegisteredModel(name: string): Promise<Record<string, unknown> | undefined> {
-    const response = await this.send('GET', 'registered-models/get', { query: { name } });
-    if (response.status === 404) return undefined;
+  /**
+   * The registered model, or undefined when the registry says it does not exist: open-source
+   * MLflow's RESOURCE_DOES_NOT_EXIST, or any OCI error (OCI answers 404 to what it will not show).
+   * Any other 404 means no MLflow REST API answers at the tracking URI.
+   */
+  async getRegisteredModel(name: string, retry?: RetryPolicy): Promise<Record<string, unknown> | undefined> {
+    const response = await this.send('GET', 'registered-models/get', { query: { name }, retry });
+    if (response.status === 404) {
+      const error = registryError(response);
+      if (error?.error_code === 'RESOURCE_DOES_NOT_EXIST' || (this.isOci && error?.code)) return undefined;
+      throw new UserError(
+        `No MLflow REST API answers at [${this.server.base}] (HTTP 404 to registered-models/get): check the tracking URI, including its path prefix.`,
+      );
+    }
     return (this.parse(response, 'registered-models/get') as { registered_model?: Record<string, unknown> }).registered_model ?? {};
   }
 
-  async createRegisteredModel(name: string): Promise<void> {
+  /** True when this call created it; false when someone else did in the meantime (that is what we wanted). */
+  async createRegisteredModel(name: string): Promise<boolean> {
     const response = await this.send('POST', 'registered-models/create', { body: { name } });
-    // Someone else created it in the meantime: that is what we wanted.
-    if (registryError(response)?.error_code === 'RESOURCE_ALREADY_EXISTS' || (this.isOci && response.status === 409)) return;
+    if (registryError(response)?.error_code === 'RESOURCE_ALREADY_EXISTS' || (this.isOci && response.status === 409)) return false;
     this.parse(response, 'registered-models/create');
+    return true;
   }
 
-  /** `retried`: an earlier attempt may have reached the registry (see HttpResponse.retried). */
-  async createModelVersion(request: CreateModelVersionRequest): Promise<{ modelVersion: ModelVersion; retried: boolean }> {
-    const response = await this.send('POST', 'model-versions/create', { body: request, retryToken: retryTokenFor(request) });
-    if (this.isOci && response.status === 409) {
-      // A create sent again with its retry token, answered with a conflict rather than the first
-      // answer: the version the first one made is the one wanted.
-      const made = await this.versionMadeBy(request);
-      if (made) return { modelVersion: made, retried: true };
+  /**
+   * Creates the version, retrying as the module comment says. `lookupFirst`: look for a version
+   * this request already made before sending anything (a re-run of the same registration).
+   */
+  async createModelVersion(
+    request: CreateModelVersionRequest,
+    options: { lookupFirst?: boolean; signal?: AbortSignal; info?: (message: string) => void } = {},
+  ): Promise<CreateOutcome> {
+    const tag = identityTag(request);
+    if (options.lookupFirst && tag) {
+      const existing = await this.versionMadeBy(request);
+      if (existing) return { modelVersion: existing, adopted: { reason: 'existing', tag } };
     }
-    return { modelVersion: this.modelVersion(response, 'model-versions/create'), retried: response.retried };
+    const backoff = new Backoff(API_RETRY, this.clock);
+    let uncertain: string | undefined; // what the first attempt that left the outcome open got
+    for (;;) {
+      const attempt = await this.attemptCreate(request);
+      if ('answer' in attempt) {
+        const { answer } = attempt;
+        // A create sent again with its retry token, answered with a conflict rather than the
+        // first answer: the version the first one made is the one wanted.
+        if (this.isOci && answer.status === 409 && tag) {
+          const made = await this.versionMadeBy(request);
+          if (made) return { modelVersion: made, adopted: { reason: 'after-failure', tag, answer: uncertain ?? 'HTTP 409' } };
+        }
+        return { modelVersion: this.modelVersion(answer, 'model-versions/create'), resentBlind: Boolean(uncertain) && !tag };
+      }
+      if (attempt.maybeActed) uncertain ??= attempt.got;
+      const delay = backoff.next(attempt.hintMs);
+      if (delay === undefined) return this.lastChance(request, tag, uncertain, attempt.fail);
+      options.info?.(
+        `Retrying model-versions/create after ${attempt.got} (attempt ${backoff.attempts} of ${backoff.policy.maxAttempts}, in ${(delay / 1000).toFixed(1)}s).`,
+      );
+      await this.clock.sleep(delay, options.signal);
+      if (uncertain && tag) {
+        const made = await this.versionMadeBy(request);
+        if (made) return { modelVersion: made, adopted: { reason: 'after-failure', tag, answer: uncertain } };
+      }
+    }
   }
 
-  /** The newest version of the model with exactly this request's source, run and tags. */
+  /** Attempts used up: a version an uncertain attempt made is still the answer; else `fail`. */
+  private async lastChance(
+    request: CreateModelVersionRequest,
+    tag: { key: string; value: string } | undefined,
+    uncertain: string | undefined,
+    fail: () => ModelVersion,
+  ): Promise<CreateOutcome> {
+    const made = uncertain && tag ? await this.versionMadeBy(request) : undefined;
+    if (made && tag) return { modelVersion: made, adopted: { reason: 'after-failure', tag, answer: uncertain } };
+    return { modelVersion: fail() };
+  }
+
+  /**
+   * One create attempt (never retried by the HTTP client): a definite answer, or what makes another
+   * attempt worth it — `got` (for messages), whether the registry may have acted on this one, the
+   * server's Retry-After, and the error to give when no attempt is left. A throttled request (429)
+   * and a connection never made were not carried out; a 5xx (a gateway's too), a 408, and a reset,
+   * timeout or lost answer once the request was sent prove nothing.
+   */
+  private async attemptCreate(
+    request: CreateModelVersionRequest,
+  ): Promise<
+    { answer: HttpResponse & { requestId?: string } } | { got: string; maybeActed: boolean; hintMs?: number; fail: () => ModelVersion }
+  > {
+    try {
+      const answer = await this.sendOnce('POST', 'model-versions/create', {
+        body: request,
+        retryToken: retryTokenFor(request),
+        retry: NO_RETRY,
+      });
+      if (!isRetryableStatus(answer.status)) return { answer };
+      return {
+        got: `HTTP ${answer.status}`,
+        maybeActed: answer.status !== 429,
+        hintMs: retryAfterMs(answer.headers['retry-after'], this.clock.now()),
+        fail: () => this.modelVersion(answer, 'model-versions/create'),
+      };
+    } catch (err) {
+      if (!(err instanceof NetworkError)) throw err;
+      if (!classify({ error: err.cause, requestSent: true }).retry) throw this.unreachable(err);
+      return {
+        got: err.maybeActed ? 'no answer' : err.message,
+        maybeActed: err.maybeActed,
+        fail: () => {
+          throw this.unreachable(err);
+        },
+      };
+    }
+  }
+
+  /**
+   * The newest version of the model with this request's identity tag and exactly its source, run
+   * and tags (model-versions/search, filtered on the tag; the match is checked here too).
+   */
   private async versionMadeBy(request: CreateModelVersionRequest): Promise<ModelVersion | undefined> {
-    const response = await this.send('GET', 'model-versions/search', { query: { filter: `name='${request.name.replace(/'/g, "''")}'` } });
-    if (response.status !== 200) return undefined;
+    const tag = identityTag(request);
+    const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
+    const filter = `name=${quote(request.name)}${tag ? ` AND tags.\`${tag.key}\`=${quote(tag.value)}` : ''}`;
+    const response = await this.send('GET', 'model-versions/search', { query: { filter } });
     const parsed = modelVersionListSchema.safeParse(this.parse(response, 'model-versions/search'));
     if (!parsed.success) return undefined;
-    const tagSet = (tags: { key: string; value?: string }[] | undefined) =>
+    const tagSet = (tags: { key: string; value?: string | null }[] | null | undefined) =>
       JSON.stringify((tags ?? []).map((t) => [t.key, t.value ?? '']).sort());
     const wanted = tagSet(request.tags);
     return parsed.data.model_versions
-      .filter((v) => v.source === request.source && (v.run_id || undefined) === request.run_id && tagSet(v.tags) === wanted)
+      .filter((v) => (v.source ?? undefined) === request.source && (v.run_id || undefined) === request.run_id && tagSet(v.tags) === wanted)
       .sort((a, b) => Number(b.version) - Number(a.version))[0];
   }
 
@@ -92,7 +235,21 @@ export class MlflowClient {
   private async send(
     method: string,
     endpoint: string,
-    options: { query?: Record<string, string>; body?: unknown; retryToken?: string },
+    options: { query?: Record<string, string>; body?: unknown; retryToken?: string; retry?: RetryPolicy },
+  ): Promise<HttpResponse & { requestId?: string }> {
+    try {
+      return await this.sendOnce(method, endpoint, options);
+    } catch (err) {
+      if (err instanceof NetworkError) throw this.unreachable(err);
+      throw err;
+    }
+  }
+
+  /** One request (with the HTTP client's retries unless `retry` says otherwise); network failures thrown as they are. */
+  private async sendOnce(
+    method: string,
+    endpoint: string,
+    options: { query?: Record<string, string>; body?: unknown; retryToken?: string; retry?: RetryPolicy },
   ): Promise<HttpResponse & { requestId?: string }> {
     let headers: Record<string, string> = {};
     if (this.server.authorization && !this.signer) headers.authorization = this.server.authorization;
@@ -104,20 +261,19 @@ export class MlflowClient {
     const url = `${this.server.base}/api/2.0/mlflow/${endpoint}${search}`;
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (this.signer) headers = await this.signer.sign({ method, url, headers, body });
-    try {
-      const response = await this.http.request({ method, url, headers, body });
-      return { ...response, requestId: headerValue(response, 'opc-request-id') ?? requestId };
-    } catch (err) {
-      if (err instanceof NetworkError) throw new UserError(`Could not reach the MLflow registry at [${this.server.base}]: ${err.message}`);
-      throw err;
-    }
+    const response = await this.http.request({ method, url, headers, body, retry: options.retry });
+    return { ...response, requestId: headerValue(response, 'opc-request-id') ?? requestId };
+  }
+
+  private unreachable(err: NetworkError): UserError {
+    return new UserError(`Could not reach the MLflow registry at [${this.server.base}]: ${err.message}`);
   }
 
   private parse(response: HttpResponse & { requestId?: string }, endpoint: string): unknown {
     if (response.status >= 300) {
       const error = registryError(response);
       const code = error?.error_code ?? error?.code;
-      const said = error?.message ?? (response.body.toString('utf8').trim() || '(no message)');
+      const said = error?.message ?? bodyForMessage(response);
       const id = response.requestId ? ` (opc-request-id: ${response.requestId})` : '';
       if (this.isOci) {
         const meaning = OCI_STATUS_MEANING[response.status] ?? OCI_OTHER_STATUS;
@@ -127,13 +283,26 @@ export class MlflowClient {
           `The MLflow registry refused ${endpoint}: HTTP ${response.status} ${meaning}. ${code ? `${code}: ` : ''}${sentence}${hint}${id}`,
         );
       }
-      throw new UserError(`The MLflow registry refused ${endpoint} (HTTP ${response.status}${code ? ` ${code}` : ''}): ${said}${id}`);
+      const hint = response.status === 401 ? this.credentialsHint() : '';
+      throw new UserError(
+        `The MLflow registry refused ${endpoint} (HTTP ${response.status}${code ? ` ${code}` : ''}): ${said}${hint}${id}`,
+      );
     }
     try {
       return JSON.parse(response.body.toString('utf8') || '{}');
     } catch {
       throw new UserError(`The MLflow registry answered ${endpoint} with something that is not JSON (HTTP ${response.status}).`);
     }
+  }
+
+  /** After an open-source registry's 401: what was sent, and the variables MLflow's clients read. */
+  private credentialsHint(): string {
+    const sent = {
+      none: 'no credentials were sent',
+      token: 'a bearer token from MLFLOW_TRACKING_TOKEN was sent',
+      basic: 'basic auth from MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD was sent',
+    }[this.server.credentials];
+    return ` (${sent}; set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)`;
   }
 
   /** What to check after an OCI refusal, by status (OCI answers 404 to what it will not show, too). */
@@ -168,6 +337,15 @@ function registryError(response: HttpResponse): RegistryErrorBody | undefined {
   }
 }
 
+/** A body that is not MLflow's error JSON, for a one-line message: never an HTML page or many lines. */
+function bodyForMessage(response: HttpResponse): string {
+  const text = response.body.toString('utf8').trim();
+  if (text === '') return '(no message)';
+  if (/^</.test(text) || /html/i.test(response.headers['content-type'] ?? '')) return '(an HTML page, not an MLflow answer)';
+  const line = text.split('\n')[0];
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
 function headerValue(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -175,6 +353,8 @@ function headerValue(response: HttpResponse, name: string): string | undefined {
 
 export interface RegisterOptions {
   signal?: AbortSignal;
+  /** Look for a version this very request already made before creating one (the standalone command: a re-run). */
+  lookupFirst?: boolean;
   /** Tests replace the clock of the wait. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   pollIntervalMs?: number;
@@ -182,8 +362,9 @@ export interface RegisterOptions {
 
 /**
  * Registers a model version: the registered model is created when missing, the version is created
- * (with its retry token on OCI), then polled until it leaves PENDING_REGISTRATION. A version that
- * ends FAILED_REGISTRATION is an error carrying the registry's status message.
+ * (with its retry token on OCI; an existing one made by the same request adopted, with a warning),
+ * then polled until it leaves PENDING_REGISTRATION. A version that ends FAILED_REGISTRATION is an
+ * error carrying the registry's status message.
  */
 export async function registerModelVersion(
   client: MlflowClient,
@@ -191,17 +372,15 @@ export async function registerModelVersion(
   output: Output,
   options: RegisterOptions = {},
 ): Promise<ModelVersion> {
-  if (!(await client.getRegisteredModel(request.name))) {
-    await client.createRegisteredModel(request.name);
+  if (!(await client.getRegisteredModel(request.name)) && (await client.createRegisteredModel(request.name))) {
     output.status(`Created registered model [${request.name}] in the MLflow registry.`);
   }
-  const created = await client.createModelVersion(request);
-  if (created.retried && !client.isOci) {
-    output.warning(
-      'The MLflow create request was sent again after an earlier attempt got no answer. Open-source MLflow has no retry ' +
-        `token: if the first attempt was recorded too, model [${request.name}] has another version of this source below version [${created.modelVersion.version}].`,
-    );
-  }
+  const created = await client.createModelVersion(request, {
+    lookupFirst: options.lookupFirst,
+    signal: options.signal,
+    info: (message) => output.info(message),
+  });
+  reportAdoption(created, request, output);
   let current = created.modelVersion;
   const sleep = options.sleep ?? abortableSleep;
   const interval = options.pollIntervalMs ?? REGISTRATION_POLL_MS;
@@ -224,4 +403,24 @@ export async function registerModelVersion(
   }
   output.status(`Registered version [${current.version}] of MLflow model [${request.name}] (${current.status ?? 'READY'}).`);
   return current;
+}
+
+function reportAdoption(created: CreateOutcome, request: CreateModelVersionRequest, output: Output): void {
+  const { adopted, modelVersion } = created;
+  const which = `version [${modelVersion.version}] of MLflow model [${request.name}]`;
+  if (adopted?.reason === 'existing') {
+    output.warning(
+      `This registration was already made: ${which} has the tag ${adopted.tag.key}=${adopted.tag.value}. Nothing new is registered.`,
+    );
+  } else if (adopted) {
+    output.warning(
+      `The create request got ${adopted.answer}, but the registry had registered it: ${which} (found by its tag ${adopted.tag.key}). ` +
+        'That version is the registration; no other was created.',
+    );
+  } else if (created.resentBlind) {
+    output.warning(
+      `The MLflow create request was sent again after an attempt whose outcome was unknown, and it carries no ai-platform.* tag to look the first one up by: ` +
+        `if that attempt was recorded too, model [${request.name}] has another version of this source below version [${modelVersion.version}].`,
+    );
+  }
 }

@@ -4,8 +4,8 @@
 // before the deploy starts; a registration that fails after a successful deploy is a RegistryError
 // (its own exit code) that keeps the version and says how to retry only the registration.
 import { ArgumentError, RegistryError, UserError } from '../errors';
-import { MlflowClient, registerModelVersion } from './client';
-import { checkCreateRequest, standaloneCommand, tagsFromMap, withoutUnset, type FieldOrigins } from './request';
+import { MlflowClient, PRECHECK_RETRY, registerModelVersion } from './client';
+import { checkCreateRequest, OPERATION_TAG, standaloneCommand, tagsFromMap, VERSION_TAG, withoutUnset, type FieldOrigins } from './request';
 import type { CreateModelVersionRequest } from './schema';
 import { announceSigner, commandSigner, type SignerContext } from './oci-auth';
 import { trackingServer } from './tracking';
@@ -20,11 +20,13 @@ export interface MlflowDeployFlags {
   async?: boolean;
 }
 
-/** Tags gcloud-aip adds to every registration it makes after a deploy. */
-export const VERSION_TAG = 'ai-platform.version';
-export const OPERATION_TAG = 'ai-platform.operation';
-
 export interface DeployRegistration {
+  /**
+   * Asks the registry for the registered model (registered-models/get) before anything is uploaded
+   * or deployed: an unreachable registry, refused credentials, a wrong path prefix, a TLS failure
+   * or a name the server refuses stop the command here (exit 1), in one line.
+   */
+  precheck(): Promise<void>;
   /**
    * Registers the READY version (the Version resource the service answered). `operation`: the
    * versions.create operation, unknown when a retried create adopted the version.
@@ -52,8 +54,8 @@ const OPERATION_PLACEHOLDER = 'projects/PROJECT/operations/create_MODEL_VERSION-
 /**
  * Checks the --mlflow-* flags and the request they make, before anything is sent. Undefined when no
  * registration is asked for, or with --async (nothing is READY to register; that is said here).
- * `versionName`: the full resource name of the version to create; `source`: its deploymentUri as
- * far as it is known before staging.
+ * `versionName`: the full resource name of the version to create; `source`: its deploymentUri, or
+ * for a local origin one of the shape staging gives it.
  */
 export function planDeployRegistration(
   options: MlflowDeployFlags,
@@ -92,24 +94,42 @@ export function planDeployRegistration(
     });
   checkCreateRequest(requestFor(source, OPERATION_PLACEHOLDER), ORIGINS);
   if (options.async) {
+    // The command that registers it later, with the tags a registration after the deploy carries
+    // (the operation is the one this command prints), so a later re-run finds it.
+    const later = standaloneCommand(requestFor('DEPLOYMENT_URI', 'OPERATION'), options.mlflowTrackingUri, {
+      mode: options.mlflowAuth,
+      profile: options.mlflowOciProfile,
+    });
     ctx.output.warning(
-      `Nothing is registered in MLflow with --async: the version is not READY when this command returns. Once it is, register it with \`gcloud-aip mlflow model-versions create --name=${options.mlflowModel} --source=DEPLOYMENT_URI\`.`,
+      `Nothing is registered in MLflow with --async: the version is not READY when this command returns. Once it is, register it (DEPLOYMENT_URI: the version's deploymentUri; OPERATION: the operation printed below) with:\n  $ ${later}`,
     );
     return undefined;
   }
   // Credentials are read and keys loaded now, so a bad profile stops the command before the deploy.
   const signer = commandSigner(ctx, server, { mode: options.mlflowAuth, profile: options.mlflowOciProfile, authFlag: '--mlflow-auth' });
 
+  let announced = false;
+  const client = () => {
+    if (!announced) announceSigner(signer, ctx);
+    announced = true;
+    return new MlflowClient(server, ctx.http(), signer);
+  };
   return {
+    async precheck() {
+      try {
+        await client().getRegisteredModel(options.mlflowModel!, PRECHECK_RETRY);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        throw new UserError(`Nothing was uploaded or deployed: the MLflow registry check failed. ${err.message}`);
+      }
+    },
     async register(version, operation) {
       // The URI the service deployed (after staging, the staged folder).
       const request = requestFor(String(version?.deploymentUri ?? source), operation);
-      const client = new MlflowClient(server, ctx.http(), signer);
-      announceSigner(signer, ctx);
       try {
         checkCreateRequest(request, ORIGINS);
         ctx.output.status(`Registering [${request.source}] as a version of MLflow model [${request.name}] at [${server.base}]...`);
-        await registerModelVersion(client, request, ctx.output, { signal: ctx.signal });
+        await registerModelVersion(client(), request, ctx.output, { signal: ctx.signal });
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         throw new RegistryError(

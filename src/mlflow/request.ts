@@ -5,6 +5,19 @@ import { UserError } from '../errors';
 import { topLevelField } from '../schema/problems';
 import { createRequestProblems, type CreateModelVersionRequest, type ModelVersionTag } from './schema';
 
+/** Tags gcloud-aip adds to every registration it makes after a deploy. */
+export const VERSION_TAG = 'ai-platform.version';
+export const OPERATION_TAG = 'ai-platform.operation';
+
+/**
+ * The tag that names the registration's origin, by which a version it made is found again (after
+ * an answer that does not prove the registry did nothing, or on a re-run): the operation that
+ * deployed it, else the deployed version. Undefined for a request that carries neither.
+ */
+export function identityTag(request: CreateModelVersionRequest): ModelVersionTag | undefined {
+  return request.tags?.find((t) => t.key === OPERATION_TAG) ?? request.tags?.find((t) => t.key === VERSION_TAG);
+}
+
 /** Where each request field's value came from (`--mlflow-run-id`), by top-level field. */
 export type FieldOrigins = Partial<Record<keyof CreateModelVersionRequest, string>>;
 

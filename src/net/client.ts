@@ -117,6 +117,16 @@ export class HttpClient {
     return this.options.settings.timeoutMs;
   }
 
+  /**
+   * A client like this one (headers, --log-http, retries, Ctrl-C) whose TLS differs: the trust and
+   * client certificate a registry's own variables ask for (MLflow's MLFLOW_TRACKING_*), for its requests only.
+   */
+  withTls(tls: Partial<Pick<NetSettings, 'extraCa' | 'insecure' | 'insecureSource' | 'clientCertificate'>>): HttpClient {
+    const own = this.options.settings;
+    const extraCa = [own.extraCa, tls.extraCa].filter(Boolean).join('\n') || undefined;
+    return new HttpClient(this.output, { ...this.options, settings: { ...own, ...tls, extraCa } });
+  }
+
   async request(request: HttpRequest): Promise<HttpResponse> {
     const interrupt = request.signal === null ? undefined : (request.signal ?? this.options.signal);
     // Combined only for the rare request with a deadline: AbortSignal.any per upload cost ~9 % on 1000 small files.
@@ -133,7 +143,7 @@ export class HttpClient {
     if (this.options.settings.insecure && url.protocol === 'https:' && !this.unverifiedHosts.has(url.hostname)) {
       this.unverifiedHosts.add(url.hostname);
       this.output.warning(
-        `Unverified HTTPS request is being made to host '${url.hostname}' (auth/disable_ssl_validation). Adding certificate verification is strongly advised.`,
+        `Unverified HTTPS request is being made to host '${url.hostname}' (${this.options.settings.insecureSource ?? 'auth/disable_ssl_validation'}). Adding certificate verification is strongly advised.`,
       );
     }
     let refreshToken = false;

@@ -27,6 +27,11 @@ export function tlsOptions(settings: NetSettings): { ca?: string[]; rejectUnauth
   };
 }
 
+/** TLS options of connections to servers: those above, with the client certificate if any (never shown to a proxy). */
+function serverTlsOptions(settings: NetSettings): ReturnType<typeof tlsOptions> & { cert?: string; key?: string } {
+  return { ...tlsOptions(settings), ...settings.clientCertificate };
+}
+
 type Connector = import('undici').buildConnector.connector;
 
 export interface Route {
@@ -93,7 +98,7 @@ export class Dispatchers {
     return (options, callback) => {
       const connect =
         options.protocol === 'https:'
-          ? (secure ??= buildConnector({ ...common, ...tlsOptions(this.settings) }))
+          ? (secure ??= buildConnector({ ...common, ...serverTlsOptions(this.settings) }))
           : (plain ??= buildConnector(common));
       return connect(options, callback);
     };
@@ -111,7 +116,7 @@ export class Dispatchers {
       ...this.common(),
       uri: proxy.url.href,
       proxyTunnel: false,
-      requestTls: tls,
+      requestTls: { ...tls, ...this.settings.clientCertificate },
       proxyTls: tls,
     });
   }

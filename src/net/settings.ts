@@ -21,6 +21,10 @@ export interface NetSettings {
   extraCa?: string;
   /** auth/disable_ssl_validation: certificates are not checked at all. */
   insecure: boolean;
+  /** What turned verification off, for the warning (default auth/disable_ssl_validation). */
+  insecureSource?: string;
+  /** A TLS client certificate presented to servers (PEM; the key may be in the same file), e.g. an MLflow registry's. */
+  clientCertificate?: { cert: string; key: string };
   /** gcloud's socket timeout: connecting, and any silence while waiting for or reading an answer. */
   timeoutMs: number;
 }

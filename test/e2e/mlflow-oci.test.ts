@@ -12,7 +12,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { requestSigner } from '../../src/mlflow/oci-auth';
 import { createModel, emulatorEnv, runCli, scratch } from '../helpers';
 import { deployIris } from '../support/deploy';
-import { registryCreates, registryRequests } from '../support/mlflow';
+import { putObject, registryCreates, registryRequests } from '../support/mlflow';
 import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PASS_PHRASE, PLAIN_FP, sessionToken } from '../oci-helpers';
 import { testHttp } from '../support/net';
 
@@ -74,6 +74,7 @@ before(async () => {
     MLFLOW_TRACKING_URI: oci,
   };
   await createModel(emulator.port, 'test-project', 'iris');
+  await putObject(emulator.port, 'staging-oci', 'model/saved_model.pb');
 });
 
 after(async () => {
@@ -111,7 +112,7 @@ async function search(filter: string): Promise<ModelVersion[]> {
 }
 
 describe('OCI request signing against the emulator', () => {
-  test('API key (the default with ~/.oci/config): registers exactly once, every request signed and verified, a lost answer included', async () => {
+  test('API key (the default with ~/.oci/config): registers exactly once, every request signed and verified, a lost answer adopted', async () => {
     emulator.clearRequests();
     emulator.setFaults('lost=1,max=1,match=model-versions/create$');
     const r = await deploy('v-key', ['--mlflow-model=iris-signed']).finally(() => emulator.setFaults(undefined));
@@ -123,10 +124,15 @@ describe('OCI request signing against the emulator', () => {
       assert.equal(keyIdOf(q.headers.authorization), API_KEY_ID, `${q.method} ${q.path}`);
       assert.notEqual(q.status, 401, `${q.method} ${q.path}`);
     }
+    // The lost answer's create took effect: the version is found by its operation tag, not created again.
     const posts = registryCreates(emulator);
-    assert.equal(posts.length, 2);
+    assert.equal(posts.length, 1);
     assert.equal(posts[0].fault, 'lost');
-    assert.equal(posts[1].headers['opc-retry-token'], posts[0].headers['opc-retry-token']);
+    assert.match(posts[0].headers['opc-retry-token'], /^[0-9a-f]{64}$/);
+    assert.match(
+      r.stderr,
+      /WARNING: The create request got no answer, but the registry had registered it: version \[1\] of MLflow model \[iris-signed\]/,
+    );
     const versions = await search("name='iris-signed'");
     assert.deepEqual(
       versions.map((v) => v.version),
@@ -150,6 +156,10 @@ describe('OCI request signing against the emulator', () => {
       );
       assert.equal(again.code, 0, `run ${run}: ${again.stderr}`);
       assert.equal(again.stdout, '1\n');
+      assert.match(
+        again.stderr,
+        /WARNING: This registration was already made: version \[1\] of MLflow model \[iris-signed\] has the tag ai-platform\.operation=/,
+      );
     }
     assert.deepEqual(
       (await search("name='iris-signed'")).map((v) => v.version),
@@ -164,7 +174,7 @@ describe('OCI request signing against the emulator', () => {
         'model-versions',
         'create',
         '--name=iris-log',
-        '--source=gs://staging-oci/',
+        '--source=gs://staging-oci/model/',
         '--log-http',
         '--verbosity=debug',
         '--format=none',
@@ -213,7 +223,7 @@ describe('OCI request signing against the emulator', () => {
         'model-versions',
         'create',
         '--name=iris-rp',
-        '--source=gs://staging-oci/',
+        '--source=gs://staging-oci/model/',
         '--auth=resource_principal',
         '--format=value(status)',
       ],
@@ -259,7 +269,7 @@ describe('OCI request signing against the emulator', () => {
     // Off OCI (nothing listens at the metadata address): a clear error.
     const closed = await closedPort();
     const off = await runCli(
-      ['mlflow', 'model-versions', 'create', '--name=iris-off', '--source=gs://staging-oci/', '--auth=instance_principal'],
+      ['mlflow', 'model-versions', 'create', '--name=iris-off', '--source=gs://staging-oci/model/', '--auth=instance_principal'],
       { ...env, OCI_METADATA_BASE_URL: `http://127.0.0.1:${closed}/opc/v2` },
     );
     assert.equal(off.code, 1);
@@ -271,28 +281,29 @@ describe('OCI request signing against the emulator', () => {
     );
   });
 
-  test("refused with OCI's 401: no signature (bearer), an untrusted key; the deploy is kept and the message says why", async () => {
+  test("refused with OCI's 401 at the pre-check: no signature (bearer), an untrusted key; nothing uploaded or deployed, the message says why", async () => {
     emulator.clearRequests();
     const bearer = await deploy('v-bearer', ['--mlflow-model=iris-bearer', '--mlflow-auth=bearer'], {
       MLFLOW_TRACKING_TOKEN: 'not-a-signature',
     });
-    assert.equal(bearer.code, 3, bearer.stderr);
+    assert.equal(bearer.code, 1, bearer.stderr);
     assert.match(
       bearer.stderr,
-      /The MLflow registry refused registered-models\/get: HTTP 401 Unauthorized \(missing or expired credentials, and so on\)\. NotAuthenticated: The required information to complete authentication was not provided or was incorrect\. The request carried no OCI signature: .* \(opc-request-id: [0-9A-F]{32}\)\n/,
+      /ERROR: \(gcloud\.ai-platform\.versions\.create\) Nothing was uploaded or deployed: the MLflow registry check failed\. The MLflow registry refused registered-models\/get: HTTP 401 Unauthorized \(missing or expired credentials, and so on\)\. NotAuthenticated: The required information to complete authentication was not provided or was incorrect\. The request carried no OCI signature: .* \(opc-request-id: [0-9A-F]{32}\)\n$/,
     );
-    assert.match(bearer.stderr, /--auth=bearer\n$/);
     const stranger = await deploy('v-stranger', ['--mlflow-model=iris-stranger', '--mlflow-oci-profile=STRANGER']);
-    assert.equal(stranger.code, 3, stranger.stderr);
+    assert.equal(stranger.code, 1, stranger.stderr);
     assert.match(
       stranger.stderr,
       new RegExp(
         `HTTP 401 Unauthorized .* The request was signed \\(api_key\\) with keyId \\[${TENANCY.replace(/[.]/g, '\\.')}/ocid1\\.user\\.oc1\\.\\.stranger/${ENCRYPTED_FP}\\]`,
       ),
     );
-    assert.match(stranger.stderr, /--oci-profile=STRANGER\n$/);
-    assert.equal(registryCreates(emulator).length, 0);
-    assert.deepEqual(await search("name LIKE 'iris-%r'"), []);
+    // One registry call each (the pre-check), nothing staged, no version created.
+    assert.deepEqual(
+      emulator.requests().map((q) => `${q.method} ${q.path.replace(/^.*\/api\/2\.0\/mlflow\//, '')} ${q.status}`),
+      ['GET registered-models/get 401', 'GET registered-models/get 401'],
+    );
   });
 
   test('checked before the deploy: a missing profile stops the command with nothing sent; the flags need --mlflow-model', async () => {

@@ -189,14 +189,4 @@ describe('registerModelVersion', () => {
       /answer to model-versions\/create is not a model version: model_version\.status/,
     );
   });
-
-  test('open-source MLflow has no retry token: a create sent again is pointed out', async () => {
-    const { http } = scriptedHttp([
-      { status: 200, body: { registered_model: { name: 'iris' } } },
-      { status: 200, body: version('READY'), retried: true },
-    ]);
-    const { output, stderr } = capturedOutput();
-    await registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, output, { sleep: noSleep });
-    assert.match(stderr(), /^WARNING: The MLflow create request was sent again after an earlier attempt got no answer\./m);
-  });
 });

@@ -1,4 +1,6 @@
-// The model-versions/create limits (OCI AI Data Platform reference), on both sides of each one.
+// The model-versions/create limits (OCI AI Data Platform reference), on both sides of each one, and
+// MLflow's own rules on names, tag keys and sources.
+import { modelNameProblem, sourceProblem, tagKeyProblem } from '../../src/mlflow/rules';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequestProblems, modelVersionResponseSchema } from '../../src/mlflow/schema';
@@ -97,5 +99,66 @@ describe('model version in the answer', () => {
     assert.equal(answer({ version: chars(65) }).success, false);
     assert.equal(answer({ version: '' }).success, false);
     assert.equal(modelVersionResponseSchema.safeParse({}).success, false);
+  });
+});
+
+describe("MLflow's own rules (rules.ts), as a real MLflow server applies them", () => {
+  const names: [string, boolean][] = [
+    ['iris', true],
+    ['iris model v1.2_a-b', true],
+    ['..iris', false],
+    ['.', false],
+    ['..', false],
+    ['team/iris', false],
+    ['iris:v1', false],
+    ['iris%', false],
+    ['', false],
+  ];
+  for (const [name, ok] of names) {
+    test(`model name [${name}] ${ok ? 'accepted' : 'refused'}`, () => assert.equal(modelNameProblem(name) === undefined, ok));
+  }
+  const keys: [string, boolean][] = [
+    ['stage', true],
+    ['ai-platform.operation', true],
+    ['team/owner', true],
+    ['a:b c', true],
+    ['a//b', false],
+    ['owner/', false],
+    ['./a', false],
+    ['a/./b', false],
+    ['a/../b', false],
+    ['/a', false],
+    ['..a', false],
+    ['bad!key', false],
+    ['', false],
+  ];
+  for (const [key, ok] of keys) {
+    test(`tag key [${key}] ${ok ? 'accepted' : 'refused'}`, () => assert.equal(tagKeyProblem(key) === undefined, ok));
+  }
+  const sources: [string, boolean][] = [
+    ['gs://b/iris/v1/', true],
+    ['s3://b/m', true],
+    ['runs:/0123abcd/model', true],
+    ['models:/iris/1', true],
+    ['/srv/models/iris', true],
+    ['file:///srv/models/iris', true],
+    ['gs://b', false],
+    ['gs://b/', false],
+    ['s3://b//', false],
+    ['gs://b/a/../m/', false],
+    ['gs://b/./m/', false],
+    ['gs://b/a/%2E%2E/m/', false],
+    ['/srv/../etc', false],
+  ];
+  for (const [source, ok] of sources) {
+    test(`source [${source}] ${ok ? 'accepted' : 'refused'}`, () => assert.equal(sourceProblem(source) === undefined, ok));
+  }
+
+  test('the messages are MLflow-worded, and say what a path-like key resolves to', () => {
+    assert.equal(
+      tagKeyProblem('a//b'),
+      "Invalid tag name: 'a//b'. Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to 'a/b'.",
+    );
+    assert.equal(tagKeyProblem('owner/')?.endsWith("would resolve to 'owner'."), true);
   });
 });

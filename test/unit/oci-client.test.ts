@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { Output } from '../../src/ui/output';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../src/net';
+import type { Clock, HttpClient, HttpRequest, HttpResponse } from '../../src/net';
 import { MlflowClient, registerModelVersion } from '../../src/mlflow/client';
 import { requestSigner } from '../../src/mlflow/oci-auth';
 import { parseSignatureHeader } from '../../src/mlflow/oci-signer';
@@ -33,6 +33,9 @@ function ociHttp(answers: { status: number; body: unknown }[]): { http: HttpClie
   return { http: { request } as unknown as HttpClient, sent };
 }
 
+/** Back-off waits that take no time. */
+const instantClock: Clock = { now: () => 0, sleep: async () => undefined, random: () => 0.5 };
+
 const quiet = () =>
   new Output({ stdout: new PassThrough(), stderr: new PassThrough(), userOutputEnabled: true, verbosity: 'warning', interactive: false });
 const exists = { status: 200, body: { registered_model: { name: 'iris' } } };
@@ -54,14 +57,22 @@ describe('OCI error wording', () => {
   ];
   for (const [status, code, wording] of cases) {
     test(`${status} ${code}`, async () => {
-      // A 409 on the create looks for the version made first; here there is none.
-      const { http } = ociHttp([exists, { status, body: { code, message: 'm' } }, ...(status === 409 ? [{ status: 200, body: {} }] : [])]);
-      await assert.rejects(registerModelVersion(new MlflowClient(SERVER, http), REQUEST, quiet()), (err: Error) => {
-        assert.match(err.message, /^The MLflow registry refused model-versions\/create: /);
-        assert.match(err.message, wording);
-        assert.match(err.message, new RegExp(`\\(opc-request-id: ${REQUEST_ID}\\)$`));
-        return true;
-      });
+      // A 409 on the create looks for the version made first; here there is none. A 429 is tried 5 times.
+      const refusal = { status, body: { code, message: 'm' } };
+      const { http } = ociHttp([
+        exists,
+        ...(status === 429 ? Array(5).fill(refusal) : [refusal]),
+        ...(status === 409 ? [{ status: 200, body: {} }] : []),
+      ]);
+      await assert.rejects(
+        registerModelVersion(new MlflowClient(SERVER, http, undefined, instantClock), REQUEST, quiet()),
+        (err: Error) => {
+          assert.match(err.message, /^The MLflow registry refused model-versions\/create: /);
+          assert.match(err.message, wording);
+          assert.match(err.message, new RegExp(`\\(opc-request-id: ${REQUEST_ID}\\)$`));
+          return true;
+        },
+      );
     });
   }
 
@@ -96,6 +107,27 @@ describe('a create retried with its opc-retry-token', () => {
     const version = await registerModelVersion(new MlflowClient(SERVER, http), REQUEST, quiet());
     assert.equal(version.version, '2');
     assert.equal(sent[2].method, 'GET');
-    assert.equal(sent[2].url, `${SERVER.base}/api/2.0/mlflow/model-versions/search?filter=name%3D%27iris%27`);
+    assert.equal(
+      new URL(sent[2].url).searchParams.get('filter'),
+      "name='iris' AND tags.`ai-platform.version`='projects/p/models/iris/versions/v1'",
+    );
+  });
+});
+
+describe('answers read as OCI writes them', () => {
+  test('a created version whose optional fields are null counts as registered', async () => {
+    const nulls = {
+      name: 'iris',
+      version: '1',
+      status: 'READY',
+      run_id: null,
+      status_message: null,
+      description: null,
+      tags: null,
+      source: null,
+    };
+    const { http } = ociHttp([exists, { status: 200, body: { model_version: nulls } }]);
+    const version = await registerModelVersion(new MlflowClient(SERVER, http, undefined, instantClock), REQUEST, quiet());
+    assert.deepEqual([version.version, version.status, version.run_id], ['1', 'READY', null]);
   });
 });

@@ -75,11 +75,13 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
   built.localFileCount = listing?.files.length;
   validateVersion(built, output, Boolean(options.noValidate));
   // gcloud-aip only (--mlflow-*): checked now, registered once the version is READY.
+  // A local origin is deployed from a staged folder named by a sha256 (64 hex digits): the request is
+  // checked with a source of that shape.
   const registration = planDeployRegistration(
     options,
     ctx,
     `${model}/versions/${options.version}`,
-    built.body.deploymentUri as string | undefined,
+    localOrigin ? `gs://${options.stagingBucket}/${'0'.repeat(64)}/` : (built.body.deploymentUri as string | undefined),
   );
 
   if (options.dryRun) {
@@ -89,6 +91,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
     return;
   }
 
+  await registration?.precheck();
   const credentials = ctx.credentials();
   if (localOrigin) {
     const { stageLocalOrigin } = await import('../../upload/stage');

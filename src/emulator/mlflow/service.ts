@@ -1,19 +1,26 @@
 // The MLflow Model Registry calls gcloud-aip makes (registered-models/create and get,
-// model-versions/create and get), and the two searches (GET and POST forms) that let a user
-// inspect the registry, under both URL forms:
+// model-versions/create and get), and the two searches that let a user inspect the registry,
+// under both URL forms:
 //   open-source MLflow   /api/2.0/mlflow/…            errors {error_code, message}
 //   OCI AI Data Platform /20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/…
 //                        errors {code, message}, opc-request-id answered, opc-retry-token honoured
 // Each OCI platform id is a registry of its own. Given an OciTrust, the OCI form checks every
-// request's OCI signature and answers OCI's 401 NotAuthenticated to an unsigned or badly signed one. A new version is PENDING_REGISTRATION for
-// `registrationDelayMs`, then READY, or FAILED_REGISTRATION when its gs:// source holds no objects
-// in the emulator's storage; like the ml API, the outcome is settled from timestamps, not timers.
-// Requests are checked with the CLI's own schema (mlflow/schema.ts), plus MLflow's rule for tag
-// names, which the OCI reference does not state and the CLI therefore does not check.
+// request's OCI signature and answers OCI's 401 NotAuthenticated to an unsigned or badly signed one.
+//
+// The open-source form answers as an open-source MLflow 3 server does (measured on identical
+// requests): a new version is READY at once; MLflow's own rules (mlflow/rules.ts) and nothing more
+// are enforced on a create; wrong methods and unknown endpoints get Flask's HTML 405/404; a POST
+// needs Content-Type: application/json; empty lists are left out of answers. The OCI form enforces
+// the limits OCI documents (mlflow/schema.ts) and the same rules, and a new version is
+// PENDING_REGISTRATION for `registrationDelayMs`, then READY, or FAILED_REGISTRATION when its gs://
+// source holds no objects in the emulator's storage (statuses OCI documents); like the ml API, the
+// outcome is settled from timestamps, not timers. Where the emulator still differs from real
+// MLflow, the README says so.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequestProblems, type CreateModelVersionRequest, type ModelVersionStatus } from '../../mlflow/schema';
+import { modelNameProblem } from '../../mlflow/rules';
+import { createRequestProblems, mlflowRequestProblems, type CreateModelVersionRequest, type ModelVersionStatus } from '../../mlflow/schema';
 import { JSON_BODY_LIMIT, type Exchange, type Reply } from '../exchange';
 import type { OciTrust } from '../oci/trust';
 import type { Store } from '../store';
@@ -22,8 +29,6 @@ const OSS_PREFIX = /^\/api\/2\.0\/mlflow\/([a-z-]+\/[a-z-]+)$/;
 const OCI_PREFIX = /^\/20260430\/aiDataPlatforms\/([^/]+)\/mlops\/api\/2\.0\/mlflow\/([a-z-]+\/[a-z-]+)$/;
 /** OCI: "Retry tokens expire after 24 hours". */
 const RETRY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
-/** MLflow's tag names: "alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/)". */
-const VALID_TAG_NAME = /^[\p{L}\p{N}_/.\- :]*$/u;
 const STATE_FILE = 'mlflow-registry.json';
 /** MLflow's page sizes for the searches: default and most. */
 const SEARCH_LIMITS = {
@@ -43,7 +48,6 @@ interface VersionRecord extends CreateModelVersionRequest {
   settles_at: number;
   /** Why registration fails when it settles; absent: it becomes READY. */
   failure?: string;
-  user_id?: string;
 }
 
 interface RegisteredModelRecord {
@@ -70,20 +74,28 @@ interface Registry {
 
 type ErrorKind =
   | 'INVALID_PARAMETER_VALUE'
-  | 'MALFORMED_REQUEST'
   | 'RESOURCE_DOES_NOT_EXIST'
   | 'RESOURCE_ALREADY_EXISTS'
   | 'RETRY_TOKEN_CONFLICT'
-  | 'ENDPOINT_NOT_FOUND';
+  | 'ENDPOINT_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED';
 
-/** HTTP status and OCI error code of each MLflow error code. */
+/** HTTP status and OCI error code of each MLflow error code (the last two are Flask's HTML pages on the open-source form). */
 const ERRORS: Record<ErrorKind, { status: number; ociStatus: number; ociCode: string }> = {
   INVALID_PARAMETER_VALUE: { status: 400, ociStatus: 400, ociCode: 'InvalidParameter' },
-  MALFORMED_REQUEST: { status: 400, ociStatus: 400, ociCode: 'InvalidParameter' },
   RESOURCE_DOES_NOT_EXIST: { status: 404, ociStatus: 404, ociCode: 'NotAuthorizedOrNotFound' },
   RESOURCE_ALREADY_EXISTS: { status: 400, ociStatus: 409, ociCode: 'Conflict' },
   RETRY_TOKEN_CONFLICT: { status: 409, ociStatus: 409, ociCode: 'Conflict' },
   ENDPOINT_NOT_FOUND: { status: 404, ociStatus: 404, ociCode: 'NotFound' },
+  METHOD_NOT_ALLOWED: { status: 405, ociStatus: 404, ociCode: 'NotFound' },
+};
+
+/** Flask's pages for an unknown URL and a wrong method, as open-source MLflow's server sends them. */
+const FLASK_PAGES: Partial<Record<ErrorKind, string>> = {
+  ENDPOINT_NOT_FOUND:
+    '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n',
+  METHOD_NOT_ALLOWED:
+    '<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n',
 };
 
 class RegistryFailure extends Error {
@@ -143,17 +155,18 @@ export class MlflowRegistryService {
     } catch (err) {
       if (!(err instanceof RegistryFailure)) throw err;
       const shape = ERRORS[err.kind];
-      return oci
-        ? { status: shape.ociStatus, headers, json: { code: shape.ociCode, message: err.message } }
-        : { status: shape.status, json: { error_code: err.kind, message: err.message } };
+      const page = FLASK_PAGES[err.kind];
+      if (oci) return { status: shape.ociStatus, headers, json: { code: shape.ociCode, message: err.message } };
+      if (page) return { status: shape.status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, text: page };
+      return { status: shape.status, json: { error_code: err.kind, message: err.message } };
     }
   }
 
   private route(call: Call): unknown {
     const { ex, endpoint } = call;
-    const wants = (...methods: string[]) => {
-      if (!methods.includes(ex.method))
-        throw new RegistryFailure('ENDPOINT_NOT_FOUND', `${endpoint} takes ${methods.join(' or ')}, not ${ex.method}.`);
+    const wants = (method: 'GET' | 'POST') => {
+      if (ex.method !== method) throw new RegistryFailure('METHOD_NOT_ALLOWED', `${endpoint} takes ${method}, not ${ex.method}.`);
+      if (method === 'POST') checkContentType(ex);
     };
     switch (endpoint) {
       case 'registered-models/get':
@@ -172,7 +185,7 @@ export class MlflowRegistryService {
         return this.createModelVersion(call, readBody(call));
       case 'registered-models/search':
       case 'model-versions/search':
-        wants('GET', 'POST');
+        wants('GET');
         return this.search(call, endpoint);
       default:
         throw new RegistryFailure('ENDPOINT_NOT_FOUND', `The emulator does not serve ${endpoint}.`);
@@ -183,6 +196,7 @@ export class MlflowRegistryService {
     const name = body.name;
     if (typeof name !== 'string' || name === '')
       throw new RegistryFailure('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'name'.");
+    checkModelName(name);
     if (call.registry.models[name]) throw new RegistryFailure('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
     const now = Date.now();
     const model = (call.registry.models[name] = { name, creation_timestamp: now, last_updated_timestamp: now, versions: [] });
@@ -191,19 +205,18 @@ export class MlflowRegistryService {
   }
 
   private createModelVersion(call: Call, body: Record<string, unknown>): unknown {
-    const problems = createRequestProblems(body);
+    // The OCI form: its documented limits and MLflow's rules; the open-source form: MLflow's rules only.
+    const problems = call.oci ? createRequestProblems(body) : mlflowRequestProblems(body);
     if (problems.length) {
-      throw new RegistryFailure('INVALID_PARAMETER_VALUE', problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+      // MLflow's own refusals in its words; the documented limits named by field.
+      const words = problems.map((p) => (p.mlflowWords ? p.message : `${p.field}: ${p.message}`));
+      throw new RegistryFailure('INVALID_PARAMETER_VALUE', words.join('; '));
     }
-    const request = body as unknown as CreateModelVersionRequest;
-    const badTag = request.tags?.find((t) => !VALID_TAG_NAME.test(t.key));
-    if (badTag) {
-      throw new RegistryFailure(
-        'INVALID_PARAMETER_VALUE',
-        `Invalid tag name: '${badTag.key}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).`,
-      );
-    }
+    const request = pickRequest(body);
     const model = this.model(call, request.name);
+    // Open-source MLflow links a version to a logged model, and the emulator logs none.
+    if (!call.oci && request.model_id !== undefined)
+      throw new RegistryFailure('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${request.model_id}' not found.`);
     const token = call.oci ? call.ex.header('opc-retry-token') : undefined;
     const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     const now = Date.now();
@@ -218,9 +231,8 @@ export class MlflowRegistryService {
       ...request,
       version: String(model.versions.length + 1),
       creation_timestamp: now,
-      settles_at: now + this.registrationDelayMs,
-      failure: this.sourceFailure(request.source),
-      user_id: basicAuthUser(call.ex),
+      settles_at: call.oci ? now + this.registrationDelayMs : now,
+      failure: call.oci ? this.sourceFailure(request.source) : undefined,
     };
     model.versions.push(record);
     model.last_updated_timestamp = now;
@@ -230,43 +242,34 @@ export class MlflowRegistryService {
   }
 
   /**
-   * registered-models/search and model-versions/search: MLflow's filter (clauses joined by AND),
-   * order_by, max_results and page_token, from the query (GET) or a JSON body (POST).
+   * registered-models/search and model-versions/search (GET, as MLflow serves them): MLflow's
+   * filter (clauses joined by AND), order_by, max_results and page_token, from the query.
    */
   private search(call: Call, endpoint: keyof typeof SEARCH_LIMITS): unknown {
     const { ex } = call;
-    const body = ex.method === 'POST' && call.raw.length ? readBody(call) : {};
-    const param = (name: string) => (ex.method === 'POST' ? body[name] : ex.param(name));
-    const orderBy = ex.method === 'POST' ? body.order_by : ex.query.getAll('order_by');
     const limits = SEARCH_LIMITS[endpoint];
-    const maxResults = param('max_results') === undefined ? limits.default : Number(param('max_results'));
+    const maxResults = ex.param('max_results') === undefined ? limits.default : Number(ex.param('max_results'));
     if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > limits.max) {
       throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid value for max_results: it must be an integer from 1 to ${limits.max}.`);
     }
-    const offset = pageOffset(param('page_token'));
-    const filter = param('filter');
-    if (filter !== undefined && typeof filter !== 'string')
-      throw new RegistryFailure('INVALID_PARAMETER_VALUE', 'filter must be a string.');
-    if (orderBy !== undefined && !(Array.isArray(orderBy) && orderBy.every((o) => typeof o === 'string'))) {
-      throw new RegistryFailure('INVALID_PARAMETER_VALUE', 'order_by must be a list of strings.');
-    }
+    const offset = pageOffset(ex.param('page_token'));
     const models = Object.values(call.registry.models);
-    const rows: Record<string, unknown>[] =
-      endpoint === 'registered-models/search'
-        ? models.map((m) => this.modelView(m))
-        : models.flatMap((m) => m.versions.map((v) => this.versionView(m, v.version)));
-    const attributes = endpoint === 'registered-models/search' ? ['name'] : ['name', 'run_id', 'source', 'version_number'];
-    const clauses = parseFilter(filter ?? '', attributes);
-    const defaultOrder =
-      endpoint === 'registered-models/search' ? ['name ASC'] : ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'];
+    const versions = endpoint === 'model-versions/search';
+    const rows: Record<string, unknown>[] = versions
+      ? models.flatMap((m) => m.versions.map((v) => this.versionView(m, v.version)))
+      : models.map((m) => this.modelView(m));
+    const clauses = parseFilter(ex.param('filter') ?? '', versions ? VERSION_ATTRIBUTES : MODEL_ATTRIBUTES);
+    const defaultOrder = versions ? ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'] : ['name ASC'];
+    const sortable = versions ? ['name', 'version_number'] : ['name'];
     const matching = rows
       .filter((row) => clauses.every((c) => c.matches(row)))
-      .sort(ordering([...(orderBy ?? []), ...defaultOrder], attributes));
+      .sort(ordering([...ex.query.getAll('order_by'), ...defaultOrder], sortable));
     const page = matching.slice(offset, offset + maxResults);
     const next =
       offset + maxResults < matching.length ? Buffer.from(JSON.stringify({ offset: offset + maxResults })).toString('base64') : undefined;
-    const key = endpoint === 'registered-models/search' ? 'registered_models' : 'model_versions';
-    return { [key]: page, ...(next && { next_page_token: next }) };
+    const key = versions ? 'model_versions' : 'registered_models';
+    // Open-source MLflow leaves an empty list out of its answer (protobuf's JSON).
+    return { ...((page.length || call.oci) && { [key]: page }), ...(next && { next_page_token: next }) };
   }
 
   /** A gs:// source must hold objects in the emulator's storage, as a deploymentUri must. */
@@ -277,6 +280,7 @@ export class MlflowRegistryService {
   }
 
   private model(call: Call, name: string): RegisteredModelRecord {
+    checkModelName(name);
     const model = call.registry.models[name];
     if (!model) throw new RegistryFailure('RESOURCE_DOES_NOT_EXIST', `Registered Model with name=${name} not found`);
     return model;
@@ -299,6 +303,10 @@ export class MlflowRegistryService {
     const settled = Date.now() >= settlesAt;
     const status: ModelVersionStatus = !settled ? 'PENDING_REGISTRATION' : failure ? 'FAILED_REGISTRATION' : 'READY';
     return {
+      // Open-source MLflow sends these empty when not given.
+      description: '',
+      run_id: '',
+      run_link: '',
       ...fields,
       current_stage: 'None',
       last_updated_timestamp: settled ? settlesAt : record.creation_timestamp,
@@ -330,6 +338,12 @@ function load(file: string): Record<string, Registry> {
   return state.registries;
 }
 
+/** MLflow refuses a name its rules refuse on every call that names a registered model. */
+function checkModelName(name: string): void {
+  const problem = modelNameProblem(name);
+  if (problem) throw new RegistryFailure('INVALID_PARAMETER_VALUE', problem);
+}
+
 function requiredParam(ex: Exchange, name: string): string {
   const value = ex.param(name);
   if (!value) throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Missing value for required parameter '${name}'.`);
@@ -350,13 +364,31 @@ function readBody(call: Call): Record<string, unknown> {
     value = text.trim() === '' ? undefined : JSON.parse(text);
   } catch (e) {
     call.ex.bodyRecord = text;
-    throw new RegistryFailure('MALFORMED_REQUEST', `Malformed JSON body: ${(e as Error).message}`);
+    throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Malformed JSON body: ${(e as Error).message}`);
   }
   call.ex.bodyRecord = value ?? null;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RegistryFailure('MALFORMED_REQUEST', 'The request body must be a JSON object.');
+    throw new RegistryFailure('INVALID_PARAMETER_VALUE', 'The request body must be a JSON object.');
   }
   return value as Record<string, unknown>;
+}
+
+/** MLflow's server reads a POST body as JSON only when it says so. */
+function checkContentType(ex: Exchange): void {
+  const type = ex.header('content-type');
+  if (!type) throw new RegistryFailure('INVALID_PARAMETER_VALUE', 'Bad Request. Content-Type header is missing.');
+  if (type.split(';')[0].trim().toLowerCase() !== 'application/json') {
+    throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Bad Request. Content-Type must be one of ['application/json'], not '${type}'.`);
+  }
+}
+
+/** The fields of a create the registry keeps (MLflow ignores unknown ones); a tag without a value has the empty one. */
+function pickRequest(body: Record<string, unknown>): CreateModelVersionRequest {
+  const fields = ['name', 'source', 'run_id', 'run_link', 'description', 'model_id'] as const;
+  const request = Object.fromEntries(fields.filter((f) => body[f] !== undefined).map((f) => [f, body[f]])) as CreateModelVersionRequest;
+  const tags = body.tags as { key: string; value?: string }[] | undefined;
+  if (tags) request.tags = tags.map((t) => ({ key: t.key, value: t.value ?? '' }));
+  return request;
 }
 
 function pageOffset(token: unknown): number {
@@ -373,18 +405,32 @@ function pageOffset(token: unknown): number {
 /** A row's value for a filter or order_by attribute (`version_number` is the version, as a number). */
 function attribute(row: Record<string, unknown>, name: string): unknown {
   if (name === 'version_number') return Number(row.version);
+  if (name === 'source_path') return row.source;
+  if (name === 'timestamp') return row.last_updated_timestamp;
   if (name.startsWith('tags.'))
     return (row.tags as { key: string; value?: string }[] | undefined)?.find((t) => t.key === name.slice(5))?.value;
   return row[name];
 }
 
+/** The comparisons MLflow's searches take on strings. */
+const STRING_OPS = ['=', '!=', 'LIKE', 'ILIKE'];
+/** Filterable attributes and their comparisons (`tags.KEY` takes STRING_OPS), as MLflow's search utilities allow. */
+const MODEL_ATTRIBUTES: Record<string, string[]> = { name: STRING_OPS };
+const VERSION_ATTRIBUTES: Record<string, string[]> = {
+  name: STRING_OPS,
+  run_id: [...STRING_OPS, 'IN'],
+  source_path: STRING_OPS,
+  version_number: ['=', '!=', '>', '>=', '<', '<='],
+};
+
 /**
- * MLflow's search filter: `attribute OP value` clauses joined by AND, OP one of = != LIKE ILIKE
- * (and IN for a list), values quoted; attributes as listed, plus tags.KEY (backquoted when needed).
+ * MLflow's search filter: `attribute OP value` clauses joined by AND, each attribute with the
+ * comparisons it takes (above), values quoted (numbers bare), IN with a list; tags.KEY
+ * (backquoted when needed).
  */
-function parseFilter(filter: string, attributes: string[]): { matches(row: Record<string, unknown>): boolean }[] {
+function parseFilter(filter: string, attributes: Record<string, string[]>): { matches(row: Record<string, unknown>): boolean }[] {
   const clause =
-    /^\s*(tags\.(?:`[^`]+`|"[^"]+"|[\w.]+)|\w+)\s*(!=|=|NOT\s+LIKE|LIKE|ILIKE|IN)\s*('(?:[^']|'')*'|"[^"]*"|\([^)]*\)|\d+)\s*(AND\b|$)/i;
+    /^\s*(tags\.(?:`[^`]+`|"[^"]+"|[\w.]+)|\w+)\s*(!=|>=|<=|=|>|<|LIKE\b|ILIKE\b|IN\b)\s*('(?:[^']|'')*'|"[^"]*"|\([^)]*\)|\d+)\s*(AND\b|$)/i;
   const clauses: { matches(row: Record<string, unknown>): boolean }[] = [];
   let rest = filter.trim();
   while (rest !== '') {
@@ -395,43 +441,23 @@ function parseFilter(filter: string, attributes: string[]): { matches(row: Recor
         `Invalid filter '${filter}': expected clauses like name='x' or tags.key LIKE 'v%' joined by AND.`,
       );
     const name = m[1].replace(/^tags\.[`"]?(.*?)[`"]?$/, 'tags.$1');
-    if (!name.startsWith('tags.') && !attributes.includes(name)) {
+    const op = m[2].toUpperCase();
+    const allowed = name.startsWith('tags.') ? STRING_OPS : attributes[name];
+    if (!allowed) {
       throw new RegistryFailure(
         'INVALID_PARAMETER_VALUE',
-        `Invalid attribute '${name}' in the filter: expected one of ${attributes.join(', ')} or tags.KEY.`,
+        `Invalid attribute key '${name}' specified. Valid keys are '${Object.keys(attributes).join("', '")}' or tags.KEY.`,
       );
     }
-    const op = m[2].toUpperCase().replace(/\s+/, ' ');
+    if (!allowed.includes(op)) {
+      throw new RegistryFailure(
+        'INVALID_PARAMETER_VALUE',
+        `Invalid comparator '${m[2]}' for '${name}': expected one of ${allowed.join(', ')}.`,
+      );
+    }
     const unquote = (v: string) => (/^'.*'$|^".*"$/s.test(v) ? v.slice(1, -1).replace(/''/g, "'") : v);
     const values = op === 'IN' ? [...m[3].slice(1, -1).matchAll(/'(?:[^']|'')*'|"[^"]*"/g)].map((v) => unquote(v[0])) : [unquote(m[3])];
-    const like = (pattern: string, flags: string) =>
-      new RegExp(
-        `^${pattern
-          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-          .replace(/%/g, '.*')
-          .replace(/_/g, '.')}$`,
-        flags,
-      );
-    clauses.push({
-      matches(row) {
-        const actual = attribute(row, name);
-        const text = actual === undefined ? undefined : String(actual);
-        switch (op) {
-          case '=':
-            return text === values[0];
-          case '!=':
-            return text !== undefined && text !== values[0];
-          case 'IN':
-            return text !== undefined && values.includes(text);
-          case 'LIKE':
-            return text !== undefined && like(values[0], 's').test(text);
-          case 'NOT LIKE':
-            return text !== undefined && !like(values[0], 's').test(text);
-          default:
-            return text !== undefined && like(values[0], 'is').test(text);
-        }
-      },
-    });
+    clauses.push({ matches: (row) => compare(attribute(row, name), op, values) });
     rest = rest.slice(m[0].length).trim();
     if (/AND$/i.test(m[0].trim()) && rest === '')
       throw new RegistryFailure('INVALID_PARAMETER_VALUE', `Invalid filter '${filter}': it ends with AND.`);
@@ -439,11 +465,41 @@ function parseFilter(filter: string, attributes: string[]): { matches(row: Recor
   return clauses;
 }
 
-/** MLflow's order_by: `attribute [ASC|DESC]`, earlier keys first. */
-function ordering(orderBy: string[], attributes: string[]): (a: Record<string, unknown>, b: Record<string, unknown>) => number {
+/** One clause's comparison: strings as MLflow's SQL store compares them, version_number as a number. */
+function compare(actual: unknown, op: string, values: string[]): boolean {
+  if (actual === undefined) return false;
+  if (typeof actual === 'number') {
+    const wanted = Number(values[0]);
+    const ops: Record<string, boolean> = {
+      '=': actual === wanted,
+      '!=': actual !== wanted,
+      '>': actual > wanted,
+      '>=': actual >= wanted,
+      '<': actual < wanted,
+      '<=': actual <= wanted,
+    };
+    return ops[op];
+  }
+  const text = String(actual);
+  const like = (flags: string) =>
+    new RegExp(
+      `^${values[0]
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/%/g, '.*')
+        .replace(/_/g, '.')}$`,
+      flags,
+    ).test(text);
+  if (op === '=') return text === values[0];
+  if (op === '!=') return text !== values[0];
+  if (op === 'IN') return values.includes(text);
+  return like(op === 'LIKE' ? 's' : 'is');
+}
+
+/** MLflow's order_by: `attribute [ASC|DESC]`, earlier keys first; `timestamp` is last_updated_timestamp. */
+function ordering(orderBy: string[], sortable: string[]): (a: Record<string, unknown>, b: Record<string, unknown>) => number {
+  const allowed = [...sortable, 'creation_timestamp', 'last_updated_timestamp', 'timestamp'];
   const keys = orderBy.map((spec) => {
     const m = /^\s*(\w+)(?:\s+(ASC|DESC))?\s*$/i.exec(spec);
-    const allowed = [...attributes.filter((a) => a !== 'run_id' && a !== 'source'), 'creation_timestamp', 'last_updated_timestamp'];
     if (!m || !allowed.includes(m[1])) {
       throw new RegistryFailure(
         'INVALID_PARAMETER_VALUE',
@@ -460,9 +516,4 @@ function ordering(orderBy: string[], attributes: string[]): (a: Record<string, u
     }
     return 0;
   };
-}
-
-function basicAuthUser(ex: Exchange): string | undefined {
-  const basic = /^Basic (\S+)$/.exec(ex.header('authorization') ?? '');
-  return basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0] : undefined;
 }
