@@ -10,6 +10,7 @@ import { VERSION_OUTPUT_ONLY_FIELDS } from '../../version/output-only';
 import { versionProblems } from '../../version/schema';
 import { rpcError } from '../errors';
 import type { Exchange, Reply } from '../exchange';
+import type { EmulatedService } from '../service';
 import { Store, type JsonObject, type ModelRecord, type OperationRecord, type VersionRecord } from '../store';
 
 const VERSION_TYPE = 'type.googleapis.com/google.cloud.ml.v1.Version';
@@ -20,7 +21,7 @@ const MAX_PAGE_SIZE = 100;
 /** A Model's fields the service sets itself (REST: output-only); values a client sends for them are ignored. */
 const MODEL_OUTPUT_ONLY_FIELDS: readonly string[] = ['name', 'etag', 'defaultVersion'];
 
-export class MlService {
+export class MlService implements EmulatedService {
   constructor(
     private readonly store: Store,
     private readonly operationDelayMs: number,
@@ -28,7 +29,7 @@ export class MlService {
     private readonly newEtag: () => string = Store.newEtag,
   ) {}
 
-  static handles(path: string): boolean {
+  handles(path: string): boolean {
     return path.startsWith('/v1/');
   }
 

@@ -15,6 +15,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequestProblems, type CreateModelVersionRequest, type ModelVersionStatus } from '../../mlflow/schema';
 import { JSON_BODY_LIMIT, type Exchange, type Reply } from '../exchange';
+import type { EmulatedService } from '../service';
 import type { OciTrust } from '../oci/trust';
 import type { Store } from '../store';
 
@@ -105,7 +106,7 @@ interface Call {
   raw: Buffer;
 }
 
-export class MlflowRegistryService {
+export class MlflowRegistryService implements EmulatedService {
   private readonly registries: Record<string, Registry>;
 
   constructor(
@@ -119,7 +120,7 @@ export class MlflowRegistryService {
     this.registries = dataDir ? load(join(dataDir, STATE_FILE)) : {};
   }
 
-  static handles(path: string): boolean {
+  handles(path: string): boolean {
     return OSS_PREFIX.test(path) || OCI_PREFIX.test(path);
   }
 
