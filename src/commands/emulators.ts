@@ -31,6 +31,10 @@ export function envExports(url: string, caFile?: string): Record<string, string>
     CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: base,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${base}storage/v1/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS: base,
+    // Vertex AI. gcloud puts the region in front of an override's host only when the host starts
+    // with `aiplatform` (DeriveAiplatformRegionalEndpoint); this one does not, so every region is
+    // sent here as it is, and the emulator serves all regions at one address.
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_AIPLATFORM: base,
     // The emulator's model registry (open-source MLflow form), for --mlflow-model.
     MLFLOW_TRACKING_URI: url.replace(/\/$/, ''),
     // Regional hosts (`us-central1-127.0.0.1`) do not resolve; the emulator serves every region at once.

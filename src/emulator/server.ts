@@ -24,6 +24,7 @@ import { OciTrust } from './oci/trust';
 import { redactRecorded } from './redact';
 import { StorageService } from './storage/service';
 import { Store } from './store';
+import { VertexService } from './vertex/service';
 
 export interface EmulatorOptions {
   /** Default '127.0.0.1'. */
@@ -32,7 +33,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Persist state there and reload it on start; without it, state lives in memory. */
   dataDir?: string;
-  /** How long a new version stays CREATING before READY/FAILED. Default 2000. */
+  /** How long a new ml version stays CREATING before READY/FAILED, and a Vertex AI operation runs. Default 2000. */
   operationDelayMs?: number;
   /** How long a new MLflow model version stays PENDING_REGISTRATION. Default 1000. */
   registrationDelayMs?: number;
@@ -171,6 +172,7 @@ function apiServices(opts: EmulatorOptions, store: Store): EmulatedService[] {
     new IamCredentialsService(),
     new MlflowRegistryService(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir, ociTrust),
     ...(ociIdentity ? [ociIdentity] : []),
+    new VertexService(store, operationDelayMs, opts.maxPageSize, opts.newEtag), // before ml v1, which claims all of /v1/
     new MlService(store, operationDelayMs, opts.maxPageSize, opts.newEtag),
     new StorageService(store),
   ];
