@@ -183,6 +183,8 @@ export function checkDeploy(
 /** Adds the deployed model and sets the split ("0" = this one); returns the DeployModelResponse. */
 export function applyDeploy(endpoint: VertexEndpointRecord, deployed: JsonObject, trafficSplit: unknown, at: string): JsonObject {
   const models = deployedModels(endpoint);
+  // The split was checked on arrival; a model it names may have been undeployed since.
+  check(trafficSplitProblems('traffic_split', trafficSplit, new Set(models.map((d) => String(d.id))), true));
   if (models.some((d) => d.id === deployed.id))
     throw alreadyExists(`A deployed model with ID ${String(deployed.id)} already exists on ${endpoint.name}.`);
   const stored = { ...deployed, createTime: at };

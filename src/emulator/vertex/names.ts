@@ -7,7 +7,6 @@
 // project given as digits is a number already. State is keyed by names with the number, so the id
 // and the number of one project meet.
 import { createHash, randomInt } from 'node:crypto';
-import { rpcError } from '../errors';
 import { decodeSegment } from '../rpc';
 
 export function projectNumber(project: string): string {
@@ -52,8 +51,6 @@ export function parseVertexPath(rawPath: string): VertexPath {
     verb = last.slice(colon + 1);
     rest[rest.length - 1] = last.slice(0, colon);
   }
-  // `locations/R:verb` (no collection) has nothing for the verb to act on here.
-  if (rest.length === 0 && /:/.test(location)) throw rpcError(404, 'NOT_FOUND', `Unknown method in ${rawPath}.`);
   return {
     version: m[1] as 'v1' | 'v1beta1',
     parent: `projects/${projectNumber(decodeSegment(m[2]))}/locations/${location}`,

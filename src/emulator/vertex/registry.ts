@@ -208,13 +208,12 @@ export function checkDeleteVersion(model: VertexModelRecord, version: VertexVers
   }
 }
 
-function unknownFields(prefix: string, object: JsonObject, known: ReadonlySet<string>): VertexProblem[] {
+/** Fields of a request message that the message does not have (v1 requests only: v1beta1 has more). */
+export function unknownFields(prefix: string, object: JsonObject, known: ReadonlySet<string>): VertexProblem[] {
   return Object.keys(object)
     .filter((k) => !known.has(k))
     .map((k) => ({ field: `${prefix}${k}`, message: `Invalid JSON payload received. Unknown name "${k}": Cannot find field.` }));
 }
-
-export { unknownFields };
 
 function asObject(value: unknown): JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};

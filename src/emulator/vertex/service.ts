@@ -240,6 +240,7 @@ export class VertexService implements EmulatedService {
         this.checkArtifacts(r.deployed as JsonObject);
         return applyDeploy(endpoint(), r.deployed as JsonObject, r.trafficSplit, at);
       case 'undeploy':
+        checkUndeploy(endpoint(), { deployedModelId: r.id, trafficSplit: r.trafficSplit }); // its traffic may have changed since
         return applyUndeploy(endpoint(), r.id as string, r.trafficSplit, at);
       case 'mutate':
         return applyMutate(endpoint(), r.id as string, r.changes as JsonObject, at);
