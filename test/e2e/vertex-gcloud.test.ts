@@ -113,6 +113,21 @@ test('gcloud ai deploys two versions to the emulator and reads them back', {
     [operation.name, operation.done, operation.response.name],
     [`${endpointName}/operations/${operationId}`, true, endpointName],
   );
+
+  // Tear down as a script would: move the traffic, undeploy, delete.
+  const updated = await gcloud('ai', 'endpoints', 'update', 'iris', ...REGION, '--traffic-split=1=0,2=100', '--format=json');
+  assert.deepEqual(json<Endpoint>(updated.stdout).trafficSplit, { '1': 0, '2': 100 });
+  await gcloud('ai', 'endpoints', 'undeploy-model', 'iris', ...REGION, '--deployed-model-id=1');
+  const env = { ...home.env, ...emulatorEnv(emulator().port), CLOUDSDK_CORE_PROJECT: PROJECT };
+  const refused = await runCommand('gcloud', ['ai', 'models', 'delete-version', 'iris@1', ...REGION], env, home.dir);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /FAILED_PRECONDITION: Version 1 of .* is the default version/);
+  await gcloud('beta', 'ai', 'endpoints', 'undeploy-model', 'iris', ...REGION, '--deployed-model-id=2');
+  await gcloud('ai', 'endpoints', 'delete', 'iris', ...REGION);
+  await gcloud('beta', 'ai', 'models', 'delete', 'iris', ...REGION);
+  const gone = await runCommand('gcloud', ['ai', 'models', 'describe', 'iris', ...REGION], env, home.dir);
+  assert.equal(gone.code, 1, gone.stderr);
+  assert.match(gone.stderr, /NOT_FOUND/);
 });
 
 test('gcloud ai shows the service’s refusals', { skip: !HAVE_GCLOUD && 'gcloud is not installed' }, async () => {

@@ -185,6 +185,36 @@ export function mergeVersionAliases(model: VertexModelRecord, version: VertexVer
   version.resource.versionUpdateTime = new Date().toISOString();
 }
 
+/** models.patch: the update_mask paths it takes, as the version's fields. */
+const PATCHABLE: Record<string, string> = {
+  display_name: 'displayName',
+  description: 'description',
+  labels: 'labels',
+  version_description: 'versionDescription',
+};
+
+/** models.patch (synchronous): the fields `updateMask` names, on the version the name names (the default without `@`). */
+export function patchVersion(version: VertexVersionRecord, body: JsonObject, updateMask: string | undefined): void {
+  const paths = (updateMask ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  check([
+    ...(paths.length ? [] : [{ field: 'update_mask', message: 'Required field is not set.' }]),
+    ...paths.filter((p) => !(p in PATCHABLE)).map((p) => ({ field: 'update_mask', message: `the path "${p}" cannot be updated.` })),
+    ...displayNameProblems('model.display_name', body.displayName, paths.includes('display_name')),
+    ...labelProblems('model.labels', body.labels),
+  ]);
+  for (const path of paths) {
+    const field = PATCHABLE[path];
+    if (body[field] === undefined) delete version.resource[field];
+    else version.resource[field] = body[field];
+  }
+  const now = new Date().toISOString();
+  version.resource.updateTime = now;
+  version.resource.versionUpdateTime = now;
+}
+
 /** DeleteModel: refused while a version is deployed. */
 export function checkDeleteModel(model: VertexModelRecord, deployedVersions: ReadonlySet<string>): void {
   const deployed = model.versions.filter((v) => deployedVersions.has(v.versionId)).map((v) => v.versionId);

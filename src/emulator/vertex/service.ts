@@ -37,6 +37,7 @@ import {
   findVersion,
   mergeVersionAliases,
   modelView,
+  patchVersion,
   type UploadTarget,
 } from './registry';
 
@@ -119,6 +120,12 @@ export class VertexService implements EmulatedService {
       const target = findVersion(model, version);
       checkDeleteVersion(model, target, deploymentsByVersion(this.state, model.name).has(target.versionId));
       return this.begin(`${model.name}/operations/${this.newId()}`, 'deleteVersion', { model: model.name, versionId: target.versionId });
+    }
+    if (verb === 'PATCH ') {
+      const target = findVersion(model, version);
+      patchVersion(target, await readJsonObject(ex), ex.param('updateMask'));
+      await this.store.save();
+      return ok(modelVersionView(this.state, model.name, target.versionId));
     }
     if (verb === 'POST mergeVersionAliases') {
       const target = findVersion(model, version);
