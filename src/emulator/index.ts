@@ -6,3 +6,5 @@ export { FAULT_KINDS, FaultSpecError, parseFaultSpec, type FaultKind, type Fault
 export { generateTlsMaterial, type TlsMaterial } from './certificates';
 export { OciIdentityService } from './oci/identity';
 export { OciTrust } from './oci/trust';
+/** The project number the Vertex AI service answers with for a project id (vertex/names.ts). */
+export { projectNumber as vertexProjectNumber } from './vertex/names';

@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type RunningEmulator, startEmulator } from '../../src/emulator';
+import { type RunningEmulator, startEmulator, vertexProjectNumber } from '../../src/emulator';
 import { suiteEmulator } from '../support/emulator';
 import { parseAnswer } from '../support/json';
 
@@ -119,6 +119,8 @@ describe('Vertex AI service', () => {
     const op = await call(emu, 'POST', '/v1/projects/my-project/locations/us-central1/models:upload', { model: model(), modelId: 'iris' });
     const number = /^projects\/(\d{12})\/locations\/us-central1\/models\/iris\/operations\/\d{19}$/.exec(op.body.name)?.[1];
     assert.ok(number, op.body.name);
+    assert.equal(number, vertexProjectNumber('my-project'));
+    assert.equal(vertexProjectNumber('123456789012'), '123456789012');
     const done = await settled(emu, op);
     assert.deepEqual([done.response.model, done.response.modelVersionId], [`projects/${number}/locations/us-central1/models/iris`, '1']);
     const byNumber = await call(emu, 'GET', `/v1/projects/${number}/locations/us-central1/models/iris`);
@@ -192,7 +194,9 @@ describe('Vertex AI service', () => {
       /metadata\.inputs; Message: Required/,
     );
     // v1beta1 has more Model fields; the emulator does not refuse names it does not know there.
-    assert.equal((await call(emu, 'POST', `/v1beta1/${loc}/models:upload`, { model: model({ frameWork: 'x' }) })).status, 200);
+    const beta = await call(emu, 'POST', `/v1beta1/${loc}/models:upload`, { model: model({ frameWork: 'x' }) });
+    assert.equal(beta.status, 200);
+    assert.match(beta.body.metadata['@type'], /aiplatform\.v1beta1\.UploadModelOperationMetadata$/);
     await upload(emu, loc, { model: model(), modelId: 'iris' });
     const again = await call(emu, 'POST', `/v1/${loc}/models:upload`, { model: model(), modelId: 'iris' });
     assert.deepEqual([again.status, again.body.error.status], [409, 'ALREADY_EXISTS']);

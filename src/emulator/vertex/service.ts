@@ -93,7 +93,7 @@ export class VertexService implements EmulatedService {
     if (ex.method === 'POST' && path.verb === 'upload') {
       const body = await readJsonObject(ex);
       const target = checkUpload(this.state, path.parent, body, path.version === 'v1', this.newId());
-      return this.begin(`${target.model}/operations/${this.newId()}`, 'upload', { target, body });
+      return this.begin(path, target.model, 'upload', { target, body });
     }
     if (ex.method !== 'GET' || path.verb !== undefined) return undefined;
     const views = Object.values(this.state.models)
@@ -114,12 +114,12 @@ export class VertexService implements EmulatedService {
     }
     if (verb === 'DELETE ' && version === undefined) {
       checkDeleteModel(model, new Set(deploymentsByVersion(this.state, model.name).keys()));
-      return this.begin(`${model.name}/operations/${this.newId()}`, 'deleteModel', { model: model.name });
+      return this.begin(path, model.name, 'deleteModel', { model: model.name });
     }
     if (verb === 'DELETE deleteVersion') {
       const target = findVersion(model, version);
       checkDeleteVersion(model, target, deploymentsByVersion(this.state, model.name).has(target.versionId));
-      return this.begin(`${model.name}/operations/${this.newId()}`, 'deleteVersion', { model: model.name, versionId: target.versionId });
+      return this.begin(path, model.name, 'deleteVersion', { model: model.name, versionId: target.versionId });
     }
     if (verb === 'PATCH ') {
       const target = findVersion(model, version);
@@ -143,7 +143,7 @@ export class VertexService implements EmulatedService {
     if (ex.method === 'POST') {
       const body = await readJsonObject(ex);
       const name = checkCreateEndpoint(this.state, path.parent, body, ex.param('endpointId'), path.version === 'v1', this.newId());
-      return this.begin(`${name}/operations/${this.newId()}`, 'createEndpoint', { name, body });
+      return this.begin(path, name, 'createEndpoint', { name, body });
     }
     if (ex.method !== 'GET') return undefined;
     const views = Object.values(this.state.endpoints)
@@ -154,8 +154,7 @@ export class VertexService implements EmulatedService {
 
   private async endpoint(ex: Exchange, path: VertexPath, name: string): Promise<Reply | undefined> {
     const endpoint = findEndpoint(this.state, name);
-    const operation = (kind: OperationKind, request: JsonObject) =>
-      this.begin(`${name}/operations/${this.newId()}`, kind, { endpoint: name, ...request });
+    const operation = (kind: OperationKind, request: JsonObject) => this.begin(path, name, kind, { endpoint: name, ...request });
     switch (`${ex.method} ${path.verb ?? ''}`) {
       case 'GET ':
         return ok(endpointView(endpoint));
@@ -227,10 +226,12 @@ export class VertexService implements EmulatedService {
     await this.settle();
   }
 
-  private async begin(name: string, kind: OperationKind, request: JsonObject): Promise<Reply> {
+  /** Starts an operation under the resource `on` (a model or endpoint name). */
+  private async begin(path: VertexPath, on: string, kind: OperationKind, request: JsonObject): Promise<Reply> {
+    const name = `${on}/operations/${this.newId()}`;
     const operation = startOperation(this.state, name, kind, request, Date.now() + this.operationDelayMs);
     await this.store.save();
-    return ok(operationView(operation, 'v1'));
+    return ok(operationView(operation, path.version));
   }
 
   /** Carries out a due operation; an ApiError thrown here becomes the operation's error. */
