@@ -349,6 +349,11 @@ describe('Vertex AI service', () => {
       [op.name],
     );
     assert.equal((await call(emu, 'GET', `/v1/${loc}/models/iris/operations/${id}`)).status, 404);
+    const upload = await call(emu, 'POST', `/v1/${loc}/models:upload`, { model: model(), modelId: 'iris' });
+    const waited = await call(emu, 'POST', `/v1/${upload.body.name}:wait`, {});
+    assert.deepEqual([waited.body.done, waited.body.response.modelVersionId], [true, '1']);
+    const all = (await call(emu, 'GET', `/v1/${loc}/operations`)).body.operations.map((o) => o.name);
+    assert.deepEqual(all, [op.name, upload.body.name]);
   });
 
   test('a regional host must match the location in the path', async () => {
