@@ -260,6 +260,18 @@ describe('Vertex AI service', () => {
     assert.equal((await deploy(emu, loc, 'iris', { model: `${loc}/models/iris`, id: '1' })).status, 409);
     const refs = (await call(emu, 'GET', `/v1/${loc}/models/iris`)).body.deployedModels;
     assert.deepEqual(refs, [{ endpoint: endpoint.name, deployedModelId: '1' }]);
+    const mutate = (deployedModel: Record<string, unknown>, updateMask: string) =>
+      call(emu, 'POST', `/v1/${loc}/endpoints/iris:mutateDeployedModel`, { deployedModel, updateMask });
+    const mutated = await settled(
+      emu,
+      await mutate({ id: '1', dedicatedResources: { minReplicaCount: 2, maxReplicaCount: 4 } }, 'dedicated_resources'),
+    );
+    assert.equal(mutated.error, undefined);
+    const scaled = (await call(emu, 'GET', `/v1/${loc}/endpoints/iris`)).body.deployedModels[0].dedicatedResources;
+    assert.deepEqual([scaled.maxReplicaCount, scaled.machineSpec.machineType], [4, 'n1-standard-2']);
+    assert.equal((await mutate({ id: '1', dedicatedResources: { minReplicaCount: 5 } }, 'dedicated_resources')).status, 400);
+    assert.equal((await mutate({ id: '1', model: 'x' }, 'model')).status, 400);
+    assert.equal((await mutate({ id: '9' }, 'display_name')).status, 404);
   });
 
   test('a deployment fails when the artifacts are missing or lack the file the prebuilt container loads', async () => {
