@@ -10,7 +10,7 @@ import {
   labelProblems,
   trafficSplitProblems,
   type VertexProblem,
-} from '../../domain/vertex-rules';
+} from '../../domain';
 import type { JsonObject } from '../rpc';
 import type { VertexEndpointRecord, VertexState } from '../store';
 import { alreadyExists, check, failedPrecondition, notFound } from './errors';

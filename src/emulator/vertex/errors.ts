@@ -1,6 +1,6 @@
 // Vertex AI's error answers: google.rpc.Status JSON ({code, message, status}); request checks
 // list every problem in one message the way the service words them ("List of found errors:").
-import type { VertexProblem } from '../../domain/vertex-rules';
+import type { VertexProblem } from '../../domain';
 import { type ApiError, rpcError } from '../errors';
 
 export function invalidArgument(problems: VertexProblem[]): ApiError {

@@ -11,7 +11,7 @@ import {
   VERSION_ALIAS_PATTERN,
   versionAliasProblems,
   type VertexProblem,
-} from '../../domain/vertex-rules';
+} from '../../domain';
 import type { JsonObject } from '../rpc';
 import type { VertexModelRecord, VertexState, VertexVersionRecord } from '../store';
 import { alreadyExists, check, failedPrecondition, invalidArgument, notFound } from './errors';
