@@ -46,6 +46,8 @@ export function emulatorEnv(port: number, host = '127.0.0.1'): NodeJS.ProcessEnv
     CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: `http://${host}:${port}/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `http://${host}:${port}/storage/v1/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS: `http://127.0.0.1:${port}/`,
+    // Vertex AI: a host not starting with `aiplatform`, so gcloud adds no region to it.
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_AIPLATFORM: `http://${host}:${port}/`,
   };
 }
 

@@ -372,7 +372,7 @@ const GROUP_HELP: Record<string, { brief: string; description: string }> = {
   },
   'emulators ai-platform': {
     brief: 'manage the embedded AI Platform and Cloud Storage emulator (gcloud-aip only)',
-    description: 'Start the embedded emulator of the ml v1 and Cloud Storage JSON APIs, and point gcloud and gcloud-aip at it.',
+    description: 'Start the embedded emulator of the ml v1, Vertex AI and Cloud Storage JSON APIs, and point gcloud and gcloud-aip at it.',
   },
   mlflow: {
     brief: 'record model versions in an MLflow Model Registry (gcloud-aip only)',

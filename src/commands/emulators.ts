@@ -1,5 +1,5 @@
-// `gcloud-aip emulators ai-platform start|env-init`: the project's own local emulator of the ml v1
-// and Cloud Storage JSON APIs, shaped like gcloud's emulator commands. `start` records its address
+// `gcloud-aip emulators ai-platform start|env-init`: the project's own local emulator of the ml v1,
+// Vertex AI and Cloud Storage JSON APIs (and the services around them: src/emulator/README.md), shaped like gcloud's emulator commands. `start` records its address
 // in <data-dir>/env.yaml once it listens (and removes it when it stops); `env-init` prints the
 // exports that point gcloud and gcloud-aip at it, waiting a bounded time for one that is starting
 // (so `start … &` followed at once by `$(… env-init)` works).
@@ -31,6 +31,10 @@ export function envExports(url: string, caFile?: string): Record<string, string>
     CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: base,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${base}storage/v1/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS: base,
+    // Vertex AI. gcloud puts the region in front of an override's host only when the host starts
+    // with `aiplatform` (DeriveAiplatformRegionalEndpoint); this one does not, so every region is
+    // sent here as it is, and the emulator serves all regions at one address.
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_AIPLATFORM: base,
     // The emulator's model registry (open-source MLflow form), for --mlflow-model.
     MLFLOW_TRACKING_URI: url.replace(/\/$/, ''),
     // Regional hosts (`us-central1-127.0.0.1`) do not resolve; the emulator serves every region at once.
@@ -333,7 +337,7 @@ export const emulatorCommands: CommandDefinition[] = [
     defaultFormat: 'none',
     flags: START_FLAGS,
     help: {
-      brief: 'start a local emulator of the AI Platform (ml v1) and Cloud Storage JSON APIs',
+      brief: 'start a local emulator of the AI Platform (ml v1), Vertex AI and Cloud Storage JSON APIs',
       description: 'Starts the embedded emulator in the foreground. Stop it with Ctrl-C; its state stays in --data-dir.',
       examples: '    $ {command} --host-port=localhost:8089',
     },

@@ -1,5 +1,5 @@
-// Errors a handler throws to answer with a Google-shaped error body. The two APIs shape their
-// errors differently: ml v1 uses google.rpc.Status ({code, message, status, details?}), the
+// Errors a handler throws to answer with a Google-shaped error body. Google's APIs shape their
+// errors in two ways: ml v1, Vertex AI and IAM use google.rpc.Status ({code, message, status, details?}), the
 // Cloud Storage JSON API uses {code, message, errors: [{message, domain, reason}]}.
 
 export class ApiError extends Error {

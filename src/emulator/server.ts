@@ -1,9 +1,11 @@
-// Embedded local emulator of the two Google APIs `versions create` talks to: ml v1 (models,
-// versions, operations) and the Cloud Storage JSON API subset used for staging. Plain node:http;
-// every request is recorded (tests inspect the log in-process via requests() or, from a
-// subprocess, via GET/DELETE /__emulator/requests, with credentials redacted: redact.ts). Bad
-// input never crashes it: it answers with a Google-shaped error instead. The Host header is ignored for routing, so clients may use regional
-// hosts such as us-central1-<host>.
+// The embedded emulator's HTTP server: one node:http (or https) server in front of the emulated
+// services (service.ts: each claims its paths, the first that claims a path answers): ml v1, Vertex
+// AI, Cloud Storage, IAM Credentials, OAuth and the GCE metadata server, the MLflow registry and the
+// OCI identity endpoints. The server injects faults (faults.ts), records every request (tests read
+// the log in-process via requests() or, from a subprocess, via GET/DELETE /__emulator/requests, with
+// credentials redacted: redact.ts) and writes the answers. Bad input never crashes it: it answers
+// with a Google-shaped error instead. The Host header is ignored for routing, so clients may use
+// regional hosts such as us-central1-<host>.
 
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,6 +14,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ApiError, httpError } from './errors';
 import { FaultInjector, parseFaultSpec, type FaultDecision, type FaultKind, type FaultSpec } from './faults';
 import { Exchange, type Reply } from './exchange';
+import type { EmulatedService } from './service';
 import { IamCredentialsService } from './iam/service';
 import { MlService } from './ml/service';
 import { MlflowRegistryService } from './mlflow/service';
@@ -21,6 +24,7 @@ import { OciTrust } from './oci/trust';
 import { redactRecorded } from './redact';
 import { StorageService } from './storage/service';
 import { Store } from './store';
+import { VertexService } from './vertex/service';
 
 export interface EmulatorOptions {
   /** Default '127.0.0.1'. */
@@ -29,7 +33,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Persist state there and reload it on start; without it, state lives in memory. */
   dataDir?: string;
-  /** How long a new version stays CREATING before READY/FAILED. Default 2000. */
+  /** How long a new ml version stays CREATING before READY/FAILED, and a Vertex AI operation runs. Default 2000. */
   operationDelayMs?: number;
   /** How long a new MLflow model version stays PENDING_REGISTRATION. Default 1000. */
   registrationDelayMs?: number;
@@ -99,124 +103,33 @@ const KEEP_ALIVE_MS = 65_000;
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = opts.host ?? '127.0.0.1';
-  const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const store = Store.open(opts.dataDir);
   for (const bucket of opts.buckets ?? []) store.createBucket(bucket, 'emulator');
   if (opts.buckets?.length) await store.save();
-  const ml = new MlService(store, Math.max(0, opts.operationDelayMs ?? 2000), opts.maxPageSize, opts.newEtag);
-  const iam = new IamCredentialsService();
-  const ociIdentity = opts.ociMetadataDir ? new OciIdentityService(opts.ociMetadataDir) : undefined;
-  const ociTrust = opts.ociTrust?.length || ociIdentity ? OciTrust.load(opts.ociTrust ?? []) : undefined;
-  if (ociIdentity) ociTrust!.trustIssuer(ociIdentity.issuerKey);
-  const mlflow = new MlflowRegistryService(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir, ociTrust);
-  const storage = new StorageService(store);
   const oauth = new OAuthService(opts.oauth);
   const log: RecordedRequest[] = [];
-  const injectorFor = (faults: string | FaultSpec | undefined) =>
-    faults === undefined ? undefined : new FaultInjector(typeof faults === 'string' ? parseFaultSpec(faults) : faults);
-  let injector = injectorFor(opts.faults);
+  const faults = new FaultSwitch(opts.faults);
+  let port = 0;
+  const baseUrl = () => `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  const services = [controlService(log, oauth, baseUrl), oauth, ...apiServices(opts, store)];
 
   const serverOptions = { requestTimeout: 0, keepAliveTimeout: KEEP_ALIVE_MS };
   const server: Server = opts.tls ? createTlsServer({ ...serverOptions, ...opts.tls }) : createServer(serverOptions);
   server.headersTimeout = KEEP_ALIVE_MS + 1000;
   server.on('clientError', answerUnparsableRequest);
+  const context: ServeContext = {
+    fallbackHost: () => `${host}:${port}`,
+    services,
+    oauth,
+    faults,
+    log,
+    latencyMs: Math.max(0, opts.latencyMs ?? 0),
+  };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     req.on('error', () => undefined); // aborted uploads surface inside the handler
     res.on('error', () => undefined);
-    serve(req, res).catch(() => res.destroy()); // last resort: never let one request take the process down
+    serve(context, req, res).catch(() => res.destroy()); // last resort: never let one request take the process down
   });
-
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let ex: Exchange | undefined;
-    let reply: Reply;
-    let closeConnection = false;
-    let fault: FaultDecision | undefined;
-    let principal: string | undefined;
-    try {
-      ex = new Exchange(req, `${host}:${port}`);
-      fault = ex.rawPath === REQUEST_LOG_PATH ? undefined : injector?.decide(ex.method, ex.rawPath);
-      const refusal = fault && refusalFor(fault, injector!.retryAfterSeconds);
-      if (fault?.kind === 'reset') armConnectionCut(ex, fault);
-      if (refusal) {
-        reply = refusal;
-        closeConnection = !req.complete; // the body stays unread
-      } else {
-        if (!ex.rawPath.startsWith('/__emulator/') && !oauth.handles(ex.rawPath)) principal = oauth.authenticate(ex);
-        reply = ex.connectionCut ? { status: 0 } : await route(ex);
-        if (fault && !ex.connectionCut) reply = afterEffect(fault, reply);
-      }
-    } catch (e) {
-      if (e instanceof ApiError) {
-        reply = { status: e.httpStatus, json: e.body };
-        closeConnection = e.closeConnection;
-      } else {
-        reply = { status: 500, json: httpError(500, `Emulator internal error: ${(e as Error)?.message ?? String(e)}`).body };
-        closeConnection = !req.complete; // the body may be half read
-      }
-    }
-    if (ex && ex.rawPath !== REQUEST_LOG_PATH && (ex.connectionCut || !(req.destroyed && !req.complete))) {
-      log.push({
-        method: ex.method,
-        host: ex.host,
-        path: ex.rawPath,
-        query: ex.queryRecord(),
-        headers: ex.headerRecord(),
-        body: ex.bodyRecord,
-        status: ex.connectionCut || fault?.kind === 'after-reset' ? 0 : reply.status,
-        ...(fault && { fault: fault.kind }),
-        ...(principal && { principal }),
-      });
-      if (log.length > MAX_RECORDED_REQUESTS) log.splice(0, log.length - MAX_RECORDED_REQUESTS);
-    }
-    if (ex?.connectionCut || (req.destroyed && !req.complete)) return; // a fault cut it, or the client went away mid-request
-    if (fault?.kind === 'after-reset') {
-      res.socket?.destroy();
-      return;
-    }
-    const delay = latencyMs + (fault?.kind === 'slow' ? (injector?.slowMs ?? 0) : 0);
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref()); // never what keeps a closed emulator alive
-    try {
-      if (fault?.kind === 'lost') writeHalfAndCut(res, reply, fault.cutAt);
-      else writeReply(req, res, reply, closeConnection);
-    } catch {
-      res.destroy(); // e.g. a header value Node refuses; the client sees a reset, the server lives on
-    }
-  }
-
-  async function route(ex: Exchange): Promise<Reply> {
-    if (ex.rawPath === REQUEST_LOG_PATH) {
-      if (ex.method === 'GET') return { status: 200, json: log.map(redactRecorded) }; // any local process may read it
-      if (ex.method === 'DELETE') {
-        log.length = 0;
-        return { status: 200, json: {} };
-      }
-    }
-    if (ex.method === 'POST' && (ex.rawPath === KEYS_PATH || ex.rawPath === LOGINS_PATH)) {
-      const body = await ex.readJson();
-      const email = body.kind === 'json' ? (body.value as { email?: unknown })?.email : undefined;
-      if (typeof email !== 'string' || !email.includes('@')) throw httpError(400, 'Expected a JSON body {"email": "..."}.');
-      return {
-        status: 200,
-        json: ex.rawPath === KEYS_PATH ? oauth.createServiceAccountKey(email, baseUrl()) : oauth.createUserLogin(email),
-      };
-    }
-    const reply = oauth.handles(ex.rawPath)
-      ? await oauth.handle(ex)
-      : IamCredentialsService.handles(ex.rawPath)
-        ? await iam.handle(ex)
-        : MlflowRegistryService.handles(ex.rawPath)
-          ? await mlflow.handle(ex)
-          : ociIdentity && OciIdentityService.handles(ex.rawPath)
-            ? await ociIdentity.handle(ex)
-            : MlService.handles(ex.rawPath)
-              ? await ml.handle(ex)
-              : StorageService.handles(ex.rawPath)
-                ? await storage.handle(ex)
-                : undefined;
-    if (reply) return reply;
-    throw httpError(404, `The emulator has no handler for ${ex.method} ${ex.rawPath}`);
-  }
-
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -230,11 +143,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  function baseUrl(): string {
-    return `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}/`;
-  }
+  port = (server.address() as AddressInfo).port;
 
   let closing: Promise<void> | undefined;
   return {
@@ -245,14 +154,141 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     clearRequests: () => {
       log.length = 0;
     },
-    setFaults: (faults) => {
-      injector = injectorFor(faults);
-    },
-    faultCounts: () => (injector ? { ...injector.counts } : undefined),
+    setFaults: (spec) => faults.set(spec),
+    faultCounts: () => faults.counts(),
     createServiceAccountKey: (email) => oauth.createServiceAccountKey(email, baseUrl()),
     createUserLogin: (email) => oauth.createUserLogin(email),
     close: () => (closing ??= closeServer(server, sockets).then(() => store.close())),
   };
+}
+
+/** The Google (and MLflow, OCI) APIs, in the order they claim paths: narrower paths first (service.ts). */
+function apiServices(opts: EmulatorOptions, store: Store): EmulatedService[] {
+  const operationDelayMs = Math.max(0, opts.operationDelayMs ?? 2000);
+  const ociIdentity = opts.ociMetadataDir ? new OciIdentityService(opts.ociMetadataDir) : undefined;
+  const ociTrust = opts.ociTrust?.length || ociIdentity ? OciTrust.load(opts.ociTrust ?? []) : undefined;
+  if (ociIdentity) ociTrust!.trustIssuer(ociIdentity.issuerKey);
+  return [
+    new IamCredentialsService(),
+    new MlflowRegistryService(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir, ociTrust),
+    ...(ociIdentity ? [ociIdentity] : []),
+    new VertexService(store, operationDelayMs, opts.maxPageSize, opts.newEtag), // before ml v1, which claims all of /v1/
+    new MlService(store, operationDelayMs, opts.maxPageSize, opts.newEtag),
+    new StorageService(store),
+  ];
+}
+
+/** The emulator's own routes under /__emulator/, for tests: the request log, credentials to sign in with. */
+function controlService(log: RecordedRequest[], oauth: OAuthService, baseUrl: () => string): EmulatedService {
+  return {
+    authenticated: false,
+    handles: (path) => path.startsWith('/__emulator/'),
+    async handle(ex) {
+      if (ex.rawPath === REQUEST_LOG_PATH) {
+        if (ex.method === 'GET') return { status: 200, json: log.map(redactRecorded) }; // any local process may read it
+        if (ex.method === 'DELETE') {
+          log.length = 0;
+          return { status: 200, json: {} };
+        }
+      }
+      if (ex.method !== 'POST' || (ex.rawPath !== KEYS_PATH && ex.rawPath !== LOGINS_PATH)) return undefined;
+      const body = await ex.readJson();
+      const email = body.kind === 'json' ? (body.value as { email?: unknown })?.email : undefined;
+      if (typeof email !== 'string' || !email.includes('@')) throw httpError(400, 'Expected a JSON body {"email": "..."}.');
+      return {
+        status: 200,
+        json: ex.rawPath === KEYS_PATH ? oauth.createServiceAccountKey(email, baseUrl()) : oauth.createUserLogin(email),
+      };
+    },
+  };
+}
+
+/** The fault injection in force; tests replace it while the emulator runs. */
+class FaultSwitch {
+  injector: FaultInjector | undefined;
+  constructor(spec: string | FaultSpec | undefined) {
+    this.set(spec);
+  }
+  set(spec: string | FaultSpec | undefined): void {
+    this.injector = spec === undefined ? undefined : new FaultInjector(typeof spec === 'string' ? parseFaultSpec(spec) : spec);
+  }
+  counts(): Record<FaultKind, number> | undefined {
+    return this.injector ? { ...this.injector.counts } : undefined;
+  }
+}
+
+interface ServeContext {
+  fallbackHost: () => string;
+  services: EmulatedService[];
+  oauth: OAuthService;
+  faults: FaultSwitch;
+  log: RecordedRequest[];
+  latencyMs: number;
+}
+
+/** One request: fault, route, record, then answer (after the configured latency). */
+async function serve(context: ServeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { faults, log } = context;
+  let ex: Exchange | undefined;
+  let reply: Reply;
+  let closeConnection = false;
+  let fault: FaultDecision | undefined;
+  let principal: string | undefined;
+  try {
+    ex = new Exchange(req, context.fallbackHost());
+    fault = ex.rawPath === REQUEST_LOG_PATH ? undefined : faults.injector?.decide(ex.method, ex.rawPath);
+    const refusal = fault && refusalFor(fault, faults.injector!.retryAfterSeconds);
+    if (fault?.kind === 'reset') armConnectionCut(ex, fault);
+    if (refusal) {
+      reply = refusal;
+      closeConnection = !req.complete; // the body stays unread
+    } else {
+      const path = ex.rawPath;
+      const service = context.services.find((s) => s.handles(path));
+      if (service?.authenticated !== false) principal = context.oauth.authenticate(ex);
+      reply = ex.connectionCut ? { status: 0 } : ((await service?.handle(ex)) ?? noRoute(ex));
+      if (fault && !ex.connectionCut) reply = afterEffect(fault, reply);
+    }
+  } catch (e) {
+    if (e instanceof ApiError) {
+      reply = { status: e.httpStatus, json: e.body };
+      closeConnection = e.closeConnection;
+    } else {
+      reply = { status: 500, json: httpError(500, `Emulator internal error: ${(e as Error)?.message ?? String(e)}`).body };
+      closeConnection = !req.complete; // the body may be half read
+    }
+  }
+  if (ex && ex.rawPath !== REQUEST_LOG_PATH && (ex.connectionCut || !(req.destroyed && !req.complete))) {
+    log.push({
+      method: ex.method,
+      host: ex.host,
+      path: ex.rawPath,
+      query: ex.queryRecord(),
+      headers: ex.headerRecord(),
+      body: ex.bodyRecord,
+      status: ex.connectionCut || fault?.kind === 'after-reset' ? 0 : reply.status,
+      ...(fault && { fault: fault.kind }),
+      ...(principal && { principal }),
+    });
+    if (log.length > MAX_RECORDED_REQUESTS) log.splice(0, log.length - MAX_RECORDED_REQUESTS);
+  }
+  if (ex?.connectionCut || (req.destroyed && !req.complete)) return; // a fault cut it, or the client went away mid-request
+  if (fault?.kind === 'after-reset') {
+    res.socket?.destroy();
+    return;
+  }
+  const delay = context.latencyMs + (fault?.kind === 'slow' ? (faults.injector?.slowMs ?? 0) : 0);
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref()); // never what keeps a closed emulator alive
+  try {
+    if (fault?.kind === 'lost') writeHalfAndCut(res, reply, fault.cutAt);
+    else writeReply(req, res, reply, closeConnection);
+  } catch {
+    res.destroy(); // e.g. a header value Node refuses; the client sees a reset, the server lives on
+  }
+}
+
+function noRoute(ex: Exchange): never {
+  throw httpError(404, `The emulator has no handler for ${ex.method} ${ex.rawPath}`);
 }
 
 /** 503 and 429 faults answer before anything is done. */

@@ -1,4 +1,4 @@
-// The emulator's state: ml models/versions/operations, Cloud Storage object metadata and resumable
+// The emulator's state: ml models/versions/operations, Vertex AI models/endpoints/operations, Cloud Storage object metadata and resumable
 // upload sessions, plus where object bytes live on disk.
 //
 // With a data directory everything survives a restart: the metadata is one JSON file rewritten
@@ -82,6 +82,46 @@ export interface BucketRecord {
   timeCreated: string;
 }
 
+/** One version of a Vertex AI registry model: the Model resource as that version shows it. */
+export interface VertexVersionRecord {
+  versionId: string;
+  /** Everything but name, versionId, versionAliases and deployedModels, which the views add. */
+  resource: JsonObject;
+  versionAliases: string[];
+}
+
+/** A Vertex AI registry model, keyed by its name (`projects/NUMBER/locations/R/models/ID`). */
+export interface VertexModelRecord {
+  name: string;
+  versions: VertexVersionRecord[];
+  /** versionId counter: IDs are never reused, even after deleteVersion. */
+  lastVersionId: number;
+}
+
+/** A Vertex AI endpoint, keyed by its name; deployedModels and trafficSplit live in the resource. */
+export interface VertexEndpointRecord {
+  name: string;
+  resource: JsonObject;
+}
+
+export interface VertexOperationRecord {
+  name: string;
+  /** What it does once due (vertex/operations.ts), with the request it checked. */
+  kind: string;
+  request: JsonObject;
+  metadata: JsonObject;
+  doneAt: number;
+  done: boolean;
+  response?: JsonObject;
+  error?: { code: number; message: string };
+}
+
+export interface VertexState {
+  models: Record<string, VertexModelRecord>;
+  endpoints: Record<string, VertexEndpointRecord>;
+  operations: Record<string, VertexOperationRecord>;
+}
+
 interface PersistedState {
   format: 1;
   counters: { generation: number; operationMillis: number };
@@ -91,6 +131,8 @@ interface PersistedState {
   sessions: UploadSession[];
   /** Absent in states written before buckets had to be created: every bucket with objects exists. */
   buckets?: BucketRecord[];
+  /** Absent in states written before the Vertex AI service existed. */
+  vertex?: VertexState;
 }
 
 const STATE_FILE = 'state.json';
@@ -106,6 +148,8 @@ export class Store {
   /** The buckets that exist, by name. */
   readonly bucketRecords = new Map<string, BucketRecord>();
   readonly sessions = new Map<string, UploadSession>();
+  /** The Vertex AI service's registry models, endpoints and operations (plain records: persisted as they are). */
+  readonly vertex: VertexState = { models: {}, endpoints: {}, operations: {} };
 
   private generationCounter = 0;
   private operationMillis = 0;
@@ -239,6 +283,7 @@ export class Store {
       objects: [...this.buckets.values()].flatMap((objects) => [...objects.values()]),
       sessions: [...this.sessions.values()],
       buckets: [...this.bucketRecords.values()],
+      vertex: this.vertex,
     };
     const target = join(this.root, STATE_FILE);
     const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -278,6 +323,7 @@ export class Store {
     const buckets =
       state.buckets ?? [...this.buckets.keys()].map((name) => ({ name, project: '', timeCreated: new Date(0).toISOString() }));
     for (const bucket of buckets) this.bucketRecords.set(bucket.name, bucket);
+    if (state.vertex) Object.assign(this.vertex, state.vertex);
   }
 
   /** Waits for a pending write; removes the private temp directory of an in-memory store. */

@@ -35,6 +35,7 @@ test('start, env-init, deploy, restart: state survives', async () => {
     const exports = Object.fromEntries([...init.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
     assert.match(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     assert.equal(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE, `${exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML}storage/v1/`);
+    assert.equal(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_AIPLATFORM, exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML);
     const env = { ...base, ...exports };
     const port = Number(new URL(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML).port);
     await createModel(port, 'test-project', 'iris');

@@ -3,11 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { rpcError } from '../errors';
 import type { Exchange, Reply } from '../exchange';
+import type { EmulatedService } from '../service';
 
 const GENERATE = /^\/v1\/projects\/[^/]+\/serviceAccounts\/([^/:]+):generateAccessToken$/;
 
-export class IamCredentialsService {
-  static handles(path: string): boolean {
+export class IamCredentialsService implements EmulatedService {
+  handles(path: string): boolean {
     return GENERATE.test(path);
   }
 

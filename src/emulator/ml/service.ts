@@ -10,6 +10,8 @@ import { VERSION_OUTPUT_ONLY_FIELDS } from '../../version/output-only';
 import { versionProblems } from '../../version/schema';
 import { rpcError } from '../errors';
 import type { Exchange, Reply } from '../exchange';
+import { decodeSegment, ok, pageOf, readJsonObject } from '../rpc';
+import type { EmulatedService } from '../service';
 import { Store, type JsonObject, type ModelRecord, type OperationRecord, type VersionRecord } from '../store';
 
 const VERSION_TYPE = 'type.googleapis.com/google.cloud.ml.v1.Version';
@@ -20,7 +22,7 @@ const MAX_PAGE_SIZE = 100;
 /** A Model's fields the service sets itself (REST: output-only); values a client sends for them are ignored. */
 const MODEL_OUTPUT_ONLY_FIELDS: readonly string[] = ['name', 'etag', 'defaultVersion'];
 
-export class MlService {
+export class MlService implements EmulatedService {
   constructor(
     private readonly store: Store,
     private readonly operationDelayMs: number,
@@ -28,13 +30,13 @@ export class MlService {
     private readonly newEtag: () => string = Store.newEtag,
   ) {}
 
-  static handles(path: string): boolean {
+  handles(path: string): boolean {
     return path.startsWith('/v1/');
   }
 
   /** Answers an ml v1 request, or undefined when no route matches. */
   async handle(ex: Exchange): Promise<Reply | undefined> {
-    const parts = ex.rawPath.slice('/v1/'.length).split('/').map(decode);
+    const parts = ex.rawPath.slice('/v1/'.length).split('/').map(decodeSegment);
     if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop(); // tolerate a trailing slash
     if (parts[0] !== 'projects' || parts.length < 3) return undefined;
     if (this.settleDueOperations()) await this.store.save();
@@ -361,11 +363,7 @@ function operationView(operation: OperationRecord): JsonObject {
 
 // ---- helpers -------------------------------------------------------------------------------------
 
-function ok(json: unknown): Reply {
-  return { status: 200, json };
-}
-
-/** One page of a list response (after the optional `filter`); empty lists omit the field, as Google does. */
+/** One page of a list response after the optional `filter` (gcloud's filter syntax, as ml v1 takes it). */
 function paginate(ex: Exchange, field: string, items: unknown[], maxPageSize: number): JsonObject {
   const filter = ex.param('filter');
   if (filter) {
@@ -376,34 +374,7 @@ function paginate(ex: Exchange, field: string, items: unknown[], maxPageSize: nu
       throw rpcError(400, 'INVALID_ARGUMENT', `Invalid filter: ${err.message}`);
     }
   }
-  const sizeParam = ex.param('pageSize');
-  const requested = sizeParam === undefined || sizeParam === '' ? 0 : Number(sizeParam);
-  if (!Number.isInteger(requested) || requested < 0) {
-    throw rpcError(400, 'INVALID_ARGUMENT', `Invalid value at 'page_size' (TYPE_INT32), "${sizeParam}"`);
-  }
-  const size = Math.min(requested || DEFAULT_PAGE_SIZE, maxPageSize);
-  const token = ex.param('pageToken');
-  let start = 0;
-  if (token) {
-    const match = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-    if (!match || Number(match[1]) > items.length) throw rpcError(400, 'INVALID_ARGUMENT', 'Invalid page token.');
-    start = Number(match[1]);
-  }
-  const page = items.slice(start, start + size);
-  const response: JsonObject = {};
-  if (page.length > 0) response[field] = page;
-  if (start + size < items.length) response.nextPageToken = Buffer.from(`offset:${start + size}`).toString('base64url');
-  return response;
-}
-
-async function readJsonObject(ex: Exchange): Promise<JsonObject> {
-  const body = await ex.readJson();
-  if (body.kind === 'invalid') throw rpcError(400, 'INVALID_ARGUMENT', `Invalid JSON payload received. ${body.message}`);
-  if (body.kind === 'empty') return {};
-  if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
-    throw rpcError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received. Expected a JSON object.');
-  }
-  return body.value as JsonObject;
+  return pageOf(ex, field, items, Math.min(DEFAULT_PAGE_SIZE, maxPageSize), maxPageSize);
 }
 
 /** Like proto3 JSON, the service leaves out fields holding their default (false, '', [], {}). */
@@ -421,12 +392,4 @@ function without(object: JsonObject, fields: readonly string[]): JsonObject {
   const copy = { ...object };
   for (const field of fields) delete copy[field];
   return copy;
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw rpcError(400, 'INVALID_ARGUMENT', `Malformed percent-encoding in the path segment ${JSON.stringify(segment)}.`);
-  }
 }

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { modelNameProblem } from '../../mlflow/rules';
 import { createRequestProblems, mlflowRequestProblems, type CreateModelVersionRequest, type ModelVersionStatus } from '../../mlflow/schema';
 import { JSON_BODY_LIMIT, type Exchange, type Reply } from '../exchange';
+import type { EmulatedService } from '../service';
 import type { OciTrust } from '../oci/trust';
 import type { Store } from '../store';
 
@@ -117,7 +118,7 @@ interface Call {
   raw: Buffer;
 }
 
-export class MlflowRegistryService {
+export class MlflowRegistryService implements EmulatedService {
   private readonly registries: Record<string, Registry>;
 
   constructor(
@@ -131,7 +132,7 @@ export class MlflowRegistryService {
     this.registries = dataDir ? load(join(dataDir, STATE_FILE)) : {};
   }
 
-  static handles(path: string): boolean {
+  handles(path: string): boolean {
     return OSS_PREFIX.test(path) || OCI_PREFIX.test(path);
   }
 

@@ -7,6 +7,7 @@
 import { createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { rpcError } from '../errors';
 import type { Exchange, Reply } from '../exchange';
+import type { EmulatedService } from '../service';
 
 export interface OAuthOptions {
   /** Lifetime of the access tokens issued. Default 3600. */
@@ -47,11 +48,14 @@ interface UserLogin {
   clientSecret: string;
 }
 
-export class OAuthService {
+export class OAuthService implements EmulatedService {
   private readonly lifetime: number;
   private readonly tokens = new Map<string, Issued>();
   private readonly keys = new Map<string, { email: string; publicKey: KeyObject }>();
   private readonly refreshTokens = new Map<string, UserLogin>();
+
+  /** Token requests carry no bearer token: they are how one is obtained. */
+  readonly authenticated = false;
 
   constructor(private readonly options: OAuthOptions = {}) {
     this.lifetime = Math.max(1, options.tokenLifetimeSeconds ?? 3600);

@@ -12,13 +12,14 @@ import * as path from 'node:path';
 import { pemBody, tenancyOf } from '../../mlflow/oci-instance';
 import { parseSignatureHeader, signatureProblem } from '../../mlflow/oci-signer';
 import { JSON_BODY_LIMIT, type Exchange, type Reply } from '../exchange';
+import type { EmulatedService } from '../service';
 
 const METADATA_PREFIX = '/opc/v2/';
 const FEDERATION_PATH = '/v1/x509';
 /** OCI's instance principal tokens last 20 minutes. */
 const TOKEN_TTL_S = 20 * 60;
 
-export class OciIdentityService {
+export class OciIdentityService implements EmulatedService {
   private readonly certificate: X509Certificate;
   private readonly tenancy: string;
   /** Signs the session tokens; generated per start, so tokens never outlive the emulator. */
@@ -35,7 +36,7 @@ export class OciIdentityService {
     return this.issuer.publicKey;
   }
 
-  static handles(rawPath: string): boolean {
+  handles(rawPath: string): boolean {
     return rawPath.startsWith(METADATA_PREFIX) || rawPath === FEDERATION_PATH;
   }
 

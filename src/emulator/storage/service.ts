@@ -9,6 +9,7 @@ import { bucketNameProblem } from '../../domain';
 import { storageError } from '../errors';
 import { BodyFingerprint, digestFile, ObjectDigest, type ObjectChecksums } from './digest';
 import { type Exchange, UPLOAD_BODY_LIMIT, type Reply } from '../exchange';
+import type { EmulatedService } from '../service';
 import { MultipartError, parseContentType, parseMultipart } from './multipart';
 import type { Store, BucketRecord, JsonObject, StoredObject, UploadSession } from '../store';
 
@@ -35,7 +36,7 @@ interface CommitRequest {
   ifGenerationMatch?: string;
 }
 
-export class StorageService {
+export class StorageService implements EmulatedService {
   /** Running checksums of resumable sessions, valid while they cover exactly the committed bytes. */
   private readonly sessionDigests = new Map<string, ObjectDigest>();
   /** Serialises requests on one upload session. */
@@ -43,7 +44,7 @@ export class StorageService {
 
   constructor(private readonly store: Store) {}
 
-  static handles(path: string): boolean {
+  handles(path: string): boolean {
     return /^\/(?:(?:resumable\/)?upload\/|download\/)?storage\/v1\//.test(path);
   }
 
