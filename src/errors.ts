@@ -7,10 +7,12 @@ export class UserError extends Error {
    * `command` overrides the `(gcloud.…)` prefix for errors gcloud raises before the command is known
    * (e.g. `--flags-file` problems and `--metric-targets` checks print `ERROR: (gcloud) …`).
    * `hint`: the underlying cause (a library's message), shown at --verbosity=info and below.
+   * `advice`: what gcloud-aip knows beyond gcloud's message, on its own lines after the ERROR line
+   * (which stays gcloud's, verbatim), shown wherever errors are.
    */
   constructor(
     message: string,
-    readonly options: { command?: string; hint?: string } = {},
+    readonly options: { command?: string; hint?: string; advice?: string } = {},
   ) {
     super(message);
     this.name = 'UserError';

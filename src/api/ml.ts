@@ -2,6 +2,7 @@
 // `?alt=json`, a bearer token and X-Goog-User-Project as gcloud sends them; HTTP errors become
 // UserErrors worded as gcloud words them.
 import { UserError } from '../errors';
+import { SHUTDOWN_HINT } from '../config/target';
 import type { Credentials } from '../credentials/auth';
 import { isRetryableStatus, NetworkError, type HttpClient, type HttpResponse } from '../net';
 import { VERSION_OUTPUT_ONLY_FIELDS } from '../version/output-only';
@@ -30,6 +31,8 @@ export type CreateOutcome = { kind: 'operation'; operation: Operation } | { kind
 
 export interface MlApiOptions {
   endpoint: string; // e.g. https://us-central1-ml.googleapis.com/
+  /** The path's API version: ml is v1; Vertex AI is v1 (GA) or v1beta1 (gcloud's beta/alpha, and its endpoint operation polls). */
+  apiVersion?: 'v1' | 'v1beta1';
   http: HttpClient;
   credentials: Credentials;
 }
@@ -72,8 +75,8 @@ const RESERVED_URI_CHARS = ":/?#[]@!$&'()*+,;=";
 
 /** Percent-encode a resource path as apitools fills `{+name}` (Python's quote() with the reserved set safe), so `v1:setDefault` keeps its colon. */
 /** The ml v1 URL of a resource path on an endpoint (what --dry-run reports, what requests go to). */
-export function mlUrl(endpoint: string, resourcePath: string): string {
-  return `${endpoint.replace(/\/?$/, '/')}v1/${encodePath(resourcePath)}`;
+export function mlUrl(endpoint: string, resourcePath: string, apiVersion: 'v1' | 'v1beta1' = 'v1'): string {
+  return `${endpoint.replace(/\/?$/, '/')}${apiVersion}/${encodePath(resourcePath)}`;
 }
 
 export function encodePath(path: string): string {
@@ -156,7 +159,7 @@ export class MlApi {
       throw new UserError(`The request to ${method} [${resourcePath}] is over ${MAX_REQUEST_BYTES} bytes; nothing was sent.`);
     }
     const search = new URLSearchParams({ ...query, alt: 'json' }).toString();
-    const url = `${mlUrl(this.options.endpoint, resourcePath)}?${search}`;
+    const url = `${mlUrl(this.options.endpoint, resourcePath, this.options.apiVersion)}?${search}`;
     try {
       return await this.options.http.request({
         method,
@@ -192,7 +195,8 @@ export class MlApi {
     // Details follow as YAML, as gcloud prints them.
     if (error?.details?.length) message += `\n${renderFormat(error.details, 'yaml', { isList: false }).trimEnd()}`;
     // Any status is a definite answer: only an earlier attempt that got none may have acted.
-    return isRetryableStatus(response.status) ? new TransientApiError(message, response.retried) : new UserError(message);
+    if (isRetryableStatus(response.status)) return new TransientApiError(message, response.retried);
+    return new UserError(message, shutDownServiceAnswered(this.options.endpoint, response.status) ? { advice: SHUTDOWN_HINT } : {});
   }
 
   /**
@@ -248,6 +252,21 @@ export class MlApi {
       throw new TransientApiError(unexpectedAnswer('GET', name, response, 'a version'), false);
     return parsed as VersionResource;
   }
+}
+
+/**
+ * Google's real ml host (global or regional; not an override pointing elsewhere) answering as a
+ * removed service does: AI Platform Prediction was shut down on 2025-01-31.
+ */
+function shutDownServiceAnswered(endpoint: string, status: number): boolean {
+  if (![403, 404, 410, 501].includes(status)) return false;
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname;
+  } catch {
+    return false;
+  }
+  return /^(?:[a-z0-9-]+-)?ml\.googleapis\.com$/.test(host);
 }
 
 /**

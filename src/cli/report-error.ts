@@ -31,6 +31,7 @@ export function reportError(err: unknown, output: Output, name: string, routed: 
   }
   if (err instanceof UserError) {
     output.error(`ERROR: (${err.options.command ?? name}) ${err.message}`);
+    if (err.options.advice) output.error(err.options.advice);
     if (err.options.hint) output.info(err.options.hint);
     return err.exitCode;
   }

@@ -4,6 +4,7 @@
 import { REGIONS } from '../domain';
 import { argDict, argList, boundedInt, labelKey, labelValue, scalarToString, type RawValue } from '../flags/arg-types';
 import { flag, positional } from '../flags/spec';
+import { TARGET_ENV, TARGETS } from '../config/target';
 
 export const MODEL_POSITIONAL = positional({ name: 'MODEL', dest: 'model', help: 'Name of the model.' });
 export const VERSION_POSITIONAL = positional({ name: 'VERSION', dest: 'version', help: 'Name of the model version.' });
@@ -89,3 +90,16 @@ export const LIST_FLAGS = [
     help: 'Print a list of resource URIs instead of the default output, and change the command output to a list of URIs. If this flag is used with *--format*, the formatting is applied on this URI list. To display URIs alongside other keys instead, use the *uri()* transform.',
   }),
 ] as const;
+
+/**
+ * gcloud-aip only, on every ai-platform command of every track: which service the command line
+ * talks to. AI Platform Prediction was shut down on 2025-01-31; `vertex-ai` deploys the same
+ * command line to Vertex AI.
+ */
+export const TARGET_FLAG = flag({
+  name: '--target',
+  kind: 'value',
+  metavar: 'TARGET',
+  choices: [...TARGETS],
+  help: `Not a gcloud flag (gcloud-aip only): the service this command talks to. \`ai-platform\` (the default) sends gcloud's own AI Platform Prediction requests (ml.googleapis.com, shut down by Google on 2025-01-31); \`vertex-ai\` runs the same command line against Vertex AI (aiplatform.googleapis.com): models become endpoints plus registry models, versions become registry versions deployed to the endpoint. The default comes from the ${TARGET_ENV} environment variable when it is set.`,
+});

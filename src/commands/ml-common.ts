@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import { MlApi } from '../api/ml';
 import { MlResources } from '../api/resources';
-import { mlEndpoint } from '../config/endpoints';
+import { aiplatformEndpoint, mlEndpoint } from '../config/endpoints';
+import { selectTarget, type Target } from '../config/target';
 import { InterruptedError, UserError } from '../errors';
 import { FormatError, printList, type ListCommand } from '../format';
 import type { CommandContext, CommandOptions } from '../cli/command';
@@ -28,6 +29,25 @@ export function connect(ctx: CommandContext, region: string | undefined): MlReso
 
 export function connectApi(ctx: CommandContext, endpoint: string): MlApi {
   return new MlApi({ endpoint, http: ctx.http(), credentials: ctx.credentials() });
+}
+
+/** The service this command line talks to (--target, else GCLOUD_AIP_TARGET, else ai-platform). */
+export function commandTarget(options: { target?: string }, ctx: CommandContext): Target {
+  return selectTarget(options.target, ctx.env);
+}
+
+/**
+ * A Vertex AI client for a location, announced as gcloud's `ai` commands announce theirs. The GA
+ * track speaks v1; beta and alpha speak v1beta1, as `gcloud beta ai` does.
+ */
+export function connectVertex(
+  ctx: CommandContext,
+  location: string,
+  apiVersion: 'v1' | 'v1beta1' = ctx.track === 'GA' ? 'v1' : 'v1beta1',
+): MlApi {
+  const endpoint = aiplatformEndpoint(ctx.properties, location);
+  ctx.output.status(`Using endpoint [${endpoint}]`);
+  return new MlApi({ endpoint, http: ctx.http(), credentials: ctx.credentials(), apiVersion });
 }
 
 /** The project for bare resource ids, read only when one is needed. */

@@ -6,7 +6,7 @@ import { sortedLabels } from '../domain';
 import { ArgumentError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
-import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG } from './flags';
+import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG } from './flags';
 import { commandRegion, confirmDeletion, connect, listResources, projectOf } from './ml-common';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
@@ -49,6 +49,7 @@ const CREATE_FLAGS = [
     help: 'If set, enables StackDriver Logging of stderr and stdout streams for online prediction. These logs are more verbose than the standard access logs and can be helpful for debugging.',
   }),
   LABELS_FLAG,
+  TARGET_FLAG,
 ] as const;
 
 type CreateOptions = CommandOptions<typeof CREATE_FLAGS, [typeof MODEL_POSITIONAL]>;
@@ -91,8 +92,8 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
 
 // ---- describe / list / delete -------------------------------------------------------------------
 
-const MODEL_FLAGS = [REGION_WITH_GLOBAL_FLAG] as const;
-const MODELS_LIST_FLAGS = [REGION_WITH_GLOBAL_FLAG, ...LIST_FLAGS] as const;
+const MODEL_FLAGS = [REGION_WITH_GLOBAL_FLAG, TARGET_FLAG] as const;
+const MODELS_LIST_FLAGS = [REGION_WITH_GLOBAL_FLAG, TARGET_FLAG, ...LIST_FLAGS] as const;
 
 type ModelOptions = CommandOptions<typeof MODEL_FLAGS, [typeof MODEL_POSITIONAL]>;
 

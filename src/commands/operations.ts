@@ -5,12 +5,12 @@ import { basename, operationName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
-import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG } from './flags';
+import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG, TARGET_FLAG } from './flags';
 import { connect, listResources, projectOf } from './ml-common';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
-const OPERATION_FLAGS = [OPERATIONS_REGION_FLAG] as const;
-const OPERATIONS_LIST_FLAGS = [OPERATIONS_REGION_FLAG, ...LIST_FLAGS] as const;
+const OPERATION_FLAGS = [OPERATIONS_REGION_FLAG, TARGET_FLAG] as const;
+const OPERATIONS_LIST_FLAGS = [OPERATIONS_REGION_FLAG, TARGET_FLAG, ...LIST_FLAGS] as const;
 
 type OperationOptions = CommandOptions<typeof OPERATION_FLAGS, [typeof OPERATION_POSITIONAL]>;
 

@@ -3,11 +3,11 @@
 import { basename, modelName, versionName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { ALL_TRACKS } from '../flags/spec';
-import { LIST_FLAGS, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, VERSION_POSITIONAL } from './flags';
+import { LIST_FLAGS, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG, VERSION_POSITIONAL } from './flags';
 import { commandRegion, confirmDeletion, connect, listResources, projectOf } from './ml-common';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
-const VERSION_FLAGS = [MODEL_FLAG, REGION_WITH_GLOBAL_FLAG] as const;
+const VERSION_FLAGS = [MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG] as const;
 const VERSIONS_LIST_FLAGS = [...VERSION_FLAGS, ...LIST_FLAGS] as const;
 
 type VersionOptions = CommandOptions<typeof VERSION_FLAGS, [typeof VERSION_POSITIONAL]>;

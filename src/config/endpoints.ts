@@ -3,6 +3,7 @@
 import type { Properties } from './properties';
 
 export const DEFAULT_ML_ENDPOINT = 'https://ml.googleapis.com/';
+export const DEFAULT_AIPLATFORM_ENDPOINT = 'https://aiplatform.googleapis.com/';
 export const DEFAULT_STORAGE_ENDPOINT = 'https://storage.googleapis.com/storage/v1/';
 
 export function regionalEndpoint(endpoint: string, region: string): string {
@@ -17,6 +18,17 @@ export function regionalEndpoint(endpoint: string, region: string): string {
 
 export function mlEndpoint(properties: Properties, region: string): string {
   return regionalEndpoint(properties.get('api_endpoint_overrides/ml') || inUniverse(DEFAULT_ML_ENDPOINT, properties), region);
+}
+
+/**
+ * Vertex AI's endpoint for a region. gcloud's `ai` commands put the region before the host only when
+ * the host starts with `aiplatform` (the default, or an override such as `aiplatform.localhost`);
+ * any other override (`http://127.0.0.1:PORT/`) is used as it is, for every region.
+ */
+export function aiplatformEndpoint(properties: Properties, region: string): string {
+  const endpoint = properties.get('api_endpoint_overrides/aiplatform') || inUniverse(DEFAULT_AIPLATFORM_ENDPOINT, properties);
+  const schemeEnd = endpoint.indexOf('//') + 2;
+  return endpoint.startsWith('aiplatform', schemeEnd) ? regionalEndpoint(endpoint, region) : endpoint;
 }
 
 export function storageEndpoint(properties: Properties): string {

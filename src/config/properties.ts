@@ -20,6 +20,7 @@ export type PropertyName =
   | 'core/request_reason'
   | 'ai_platform/region'
   | 'api_endpoint_overrides/ml'
+  | 'api_endpoint_overrides/aiplatform'
   | 'api_endpoint_overrides/storage'
   | 'api_endpoint_overrides/iamcredentials'
   | 'auth/access_token_file'

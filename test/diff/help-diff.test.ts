@@ -9,7 +9,7 @@ import { gcloudAvailable, runCli, runCommand, scratch } from '../helpers';
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING help differential tests: the real `gcloud` is not on PATH ***\n\n');
 
-const OUR_FLAGS = ['--dry-run', '--no-validate', ...MLFLOW_DEPLOY_FLAGS.map((f) => f.name)];
+const OUR_FLAGS = ['--dry-run', '--no-validate', '--target', ...MLFLOW_DEPLOY_FLAGS.map((f) => f.name)];
 /** `--flag=METAVAR` → `--flag`. */
 const flagName = (text: string) => text.split('=')[0];
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');

@@ -12,7 +12,7 @@ import {
 } from '../../flags/arg-types';
 import { BETA_AND_ALPHA, flag } from '../../flags/spec';
 import { MLFLOW_DEPLOY_FLAGS } from '../../mlflow/flags';
-import { LABELS_FLAG, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG } from '../flags';
+import { LABELS_FLAG, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG } from '../flags';
 import { ACCELERATOR_TYPES, EXPLANATION_METHODS, FRAMEWORKS, METRIC_NAMES } from '../../domain';
 
 /** The accelerator spec converts `count` with Python int(); a failure is reported with the type's repr. */
@@ -163,6 +163,7 @@ export const VERSIONS_CREATE_FLAGS = [
     kind: 'bool',
     help: 'Not a gcloud flag (gcloud-aip only): resolve and check everything, compute the staging folder, then print the exact request body that would be sent (JSON on standard output) and the files that would be uploaded (on standard error). Nothing is uploaded or sent.',
   }),
+  TARGET_FLAG,
   ...MLFLOW_DEPLOY_FLAGS,
 
   // beta and alpha only
