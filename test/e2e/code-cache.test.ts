@@ -41,3 +41,24 @@ test('a missing cache is written by the first run; a foreign one is replaced; ev
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a --dry-run of a local origin leaves V8 flags alone (the staging tuning is for uploads), so it writes the cache', async () => {
+  const dir = copyOfDist();
+  const origin = path.join(dir, 'model');
+  fs.mkdirSync(origin);
+  fs.writeFileSync(path.join(origin, 'model.pkl'), 'weights');
+  const argv = ['ai-platform', 'versions', 'create', 'v1', '--model=m', `--origin=${origin}`, '--staging-bucket=gs://bucket', '--dry-run'];
+  const env = { ...process.env, CLOUDSDK_CORE_PROJECT: 'p', CLOUDSDK_CONFIG: path.join(dir, 'config') };
+  try {
+    const dryRun = await runCommand(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(path.join(dir, 'cli.js'))}).main(${JSON.stringify(argv)})`],
+      env,
+    );
+    assert.equal(dryRun.code, 0, dryRun.stderr);
+    assert.match(dryRun.stdout + dryRun.stderr, /gs:\/\/bucket\/[0-9a-f]{64}\//);
+    assert.ok(fs.statSync(path.join(dir, 'bundle.js.cache')).size > 0, 'a run whose V8 flags changed writes no cache');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

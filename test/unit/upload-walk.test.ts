@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
+import { cachedDataVersionTag } from 'node:v8';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { UserError } from '../../src/errors';
@@ -275,4 +276,11 @@ describe('computeStagingPrefix', () => {
     symlinkSync(path.join(outside, 'weights.bin'), path.join(dir, 'link.bin'));
     assert.equal(await computeStagingPrefix(await listOriginFiles(dir)), sha256('TARGET', 'z'));
   });
+});
+
+test('listing an origin changes no V8 flag (staging tunes V8 only once it will upload: src/runtime/v8-flags.ts)', async () => {
+  const flagsTag = cachedDataVersionTag();
+  const listing = await listOriginFiles(makeDir({ 'model.pkl': 'weights', 'assets/vocab.txt': 'a' }));
+  assert.equal(listing.files.length, 2);
+  assert.equal(cachedDataVersionTag(), flagsTag);
 });
