@@ -10,7 +10,8 @@ export type Crc32cUpdate = (crc: number, data: Uint8Array) => number;
 
 /**
  * Builds a CRC32C updater. It refers to nothing outside itself, so a worker thread can run it from
- * its source text (upload/checksum-worker.ts).
+ * its source text (upload/checksum-worker.ts): that is why it is long, holding the module's
+ * instructions and their assembly in one function.
  */
 export function makeCrc32cUpdater(): Crc32cUpdate {
   const TABLES_BYTES = 16 * 256 * 4;
