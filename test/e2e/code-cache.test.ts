@@ -3,15 +3,15 @@
 // it must never be what breaks a run: a missing or foreign cache is rewritten, never fatal.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { runCommand } from '../helpers';
+import { runCommand } from '../support/cli';
+import { tempDir } from '../support/temp';
 
 const DIST = path.join(__dirname, '..', '..', 'dist');
 
 function copyOfDist(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-cache-'));
+  const dir = tempDir('gcloud-aip-cache-');
   for (const file of ['bundle.js', 'cli.js', 'ora.js']) fs.copyFileSync(path.join(DIST, file), path.join(dir, file));
   return dir;
 }

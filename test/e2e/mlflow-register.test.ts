@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { createModel, emulatorEnv, runCli, scratch } from '../helpers';
+import { createModel, emulatorEnv, runCli, scratch } from '../support/cli';
 import { deployIris } from '../support/deploy';
 import { registryCreates, registryRequests } from '../support/mlflow';
 
