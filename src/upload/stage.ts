@@ -43,7 +43,6 @@ import {
   type OriginFile,
 } from './walk';
 
-export { MULTIPART_MAX_BYTES } from './limits';
 
 export interface StageProgress {
   /** hashing: the sha256 pass; listing: asking what is already there; uploading; done. */

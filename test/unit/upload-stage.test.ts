@@ -12,7 +12,8 @@ import { crc32c, crc32cBase64 } from '../../src/checksum/crc32c';
 import { UserError } from '../../src/errors';
 import { computeStagingPrefix } from '../../src/upload/prefix';
 import { fakeClock, testHttp } from '../support/net';
-import { MULTIPART_MAX_BYTES, stageLocalOrigin, type StageOptions, type StageProgress } from '../../src/upload/stage';
+import { MULTIPART_MAX_BYTES } from '../../src/upload/limits';
+import { stageLocalOrigin, type StageOptions, type StageProgress } from '../../src/upload/stage';
 import { listOriginFiles } from '../../src/upload/walk';
 import { tempDir } from '../support/temp';
 
