@@ -43,7 +43,6 @@ import {
   type OriginFile,
 } from './walk';
 
-
 export interface StageProgress {
   /** hashing: the sha256 pass; listing: asking what is already there; uploading; done. */
   phase: 'hashing' | 'listing' | 'uploading' | 'done';
