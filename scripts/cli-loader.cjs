@@ -23,7 +23,7 @@ const script = new vm.Script(fs.readFileSync(bundlePath, 'latin1'), { filename: 
 if (cachedData === undefined || script.cachedDataRejected) {
   // At exit the cache also holds the functions this run compiled lazily. Best effort: a read-only
   // install just runs without it; the rename keeps concurrent writers from tearing the file.
-  // A run that changed V8's flags (staging does: src/upload/v8-tuning.ts) would write a cache
+  // A run that changed V8's flags (staging does: src/runtime/v8-flags.ts) would write a cache
   // that the next run rejects, so it writes none.
   const v8 = require('node:v8');
   const versionTag = v8.cachedDataVersionTag();

@@ -2,7 +2,7 @@
 // for every object, and staging checks big files by it. Node has no built-in for it, so this is
 // slicing-by-16 (sixteen 256-entry tables, four 32-bit words per step) as a tiny WebAssembly
 // function. WebAssembly rather than JS because staging runs with V8's optimizing JS compiler off
-// (upload/v8-tuning.ts) and WebAssembly on its baseline compiler only (net/dispatchers.ts): under
+// and WebAssembly on its baseline compiler only (both in runtime/v8-flags.ts): under
 // those settings the same loop in JS costs ~11 s per GiB here, this ~0.6 s (md5 ~1.5 s, sha256 ~0.65 s).
 
 /** `update(crc, data)` continues `crc` (start with 0) over `data`; returns the unsigned 32-bit value. */
@@ -10,7 +10,8 @@ export type Crc32cUpdate = (crc: number, data: Uint8Array) => number;
 
 /**
  * Builds a CRC32C updater. It refers to nothing outside itself, so a worker thread can run it from
- * its source text (upload/checksum-worker.ts).
+ * its source text (upload/checksum-worker.ts): that is why it is long, holding the module's
+ * instructions and their assembly in one function.
  */
 export function makeCrc32cUpdater(): Crc32cUpdate {
   const TABLES_BYTES = 16 * 256 * 4;

@@ -98,23 +98,8 @@ export function buildContext(args: {
   signal: AbortSignal;
 }): CommandContext {
   const { track, command, globals, parsed, env, signal } = args;
-  const properties = new Properties(env, globals.configuration);
-  if (command.path[0] === 'ai-platform') checkProject(globals.project, env, properties);
-  for (const [dest, property] of FLAG_PROPERTIES) properties.setFromFlag(property, globals[dest]);
-  if (globals.userOutputEnabled !== undefined) properties.setFromFlag('core/user_output_enabled', String(globals.userOutputEnabled));
-  if (globals.logHttp !== undefined) properties.setFromFlag('core/log_http', String(globals.logHttp));
-  if (globals.quiet) properties.setFromFlag('core/disable_prompts', 'true');
-
-  const stderr = process.stderr;
-  const output = new Output({
-    stdout: process.stdout,
-    stderr,
-    userOutputEnabled: properties.getBool('core/user_output_enabled', true),
-    verbosity: properties.get('core/verbosity') ?? 'warning',
-    // A spinner needs a real terminal with a width (some pseudo-terminals report 0 columns).
-    interactive: Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0 && !env.CI && !properties.getBool('core/disable_prompts', false),
-    colour: colourAllowed(env, stderr, properties.getBool('core/disable_color', false)),
-  });
+  const properties = propertiesWithFlags(command, globals, env);
+  const output = outputFor(properties, env);
 
   // An empty --format is no format (gcloud tests it for truth). An explicit one is appended to the
   // command's own default — `none` for gcloud's silent commands (create, delete, wait, cancel),
@@ -172,4 +157,28 @@ export function buildContext(args: {
       }
     },
   };
+}
+
+/** The properties as gcloud sees them once the global flags are applied (a flag wins over its property). */
+function propertiesWithFlags(command: CommandDefinition, globals: GlobalFlagValues, env: NodeJS.ProcessEnv): Properties {
+  const properties = new Properties(env, globals.configuration);
+  if (command.path[0] === 'ai-platform') checkProject(globals.project, env, properties);
+  for (const [dest, property] of FLAG_PROPERTIES) properties.setFromFlag(property, globals[dest]);
+  if (globals.userOutputEnabled !== undefined) properties.setFromFlag('core/user_output_enabled', String(globals.userOutputEnabled));
+  if (globals.logHttp !== undefined) properties.setFromFlag('core/log_http', String(globals.logHttp));
+  if (globals.quiet) properties.setFromFlag('core/disable_prompts', 'true');
+  return properties;
+}
+
+function outputFor(properties: Properties, env: NodeJS.ProcessEnv): Output {
+  const stderr = process.stderr;
+  return new Output({
+    stdout: process.stdout,
+    stderr,
+    userOutputEnabled: properties.getBool('core/user_output_enabled', true),
+    verbosity: properties.get('core/verbosity') ?? 'warning',
+    // A spinner needs a real terminal with a width (some pseudo-terminals report 0 columns).
+    interactive: Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0 && !env.CI && !properties.getBool('core/disable_prompts', false),
+    colour: colourAllowed(env, stderr, properties.getBool('core/disable_color', false)),
+  });
 }

@@ -2,7 +2,7 @@
 // IAM Credentials, OAuth, the MLflow registry and OCI identity, each in its own folder) and describe injected faults.
 // Code outside src/emulator imports from here only; it is bundled apart from the CLI (dist/emulator.js).
 export { startEmulator, type EmulatorOptions, type RecordedRequest, type RunningEmulator } from './server';
-export { FAULT_KINDS, FaultSpecError, parseFaultSpec, type FaultKind, type FaultSpec } from './faults';
+export { FaultSpecError, parseFaultSpec, type FaultSpec } from './faults';
 export { generateTlsMaterial, type TlsMaterial } from './certificates';
 export { OciIdentityService } from './oci/identity';
 export { OciTrust } from './oci/trust';

@@ -45,8 +45,6 @@ export interface ArgDictOptions<Value = unknown> {
   requiredKeys?: string[];
   keyType?: (key: string) => string;
   valueType?: (value: string) => Value;
-  /** Python reprs the type object when a spec converter fails with a bare ValueError. */
-  reprOnConversionFailure?: boolean;
 }
 
 /** Without a value type or spec, the values are the strings given. */

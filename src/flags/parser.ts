@@ -60,36 +60,8 @@ export function parseArgs(tokens: ArgToken[], spec: ParserSpec): ParsedArgs {
   const positionalsLeft = [...spec.positionals];
   let onlyPositionals = false;
 
-  const store = (f: FlagSpec, raw: RawValue, location?: string) => {
-    let value: unknown = raw;
-    try {
-      value = f.parse ? f.parse(raw) : typeof raw === 'string' ? raw : String(raw);
-    } catch (err) {
-      if (err instanceof FlagValueError) {
-        throw new ArgumentError(`argument ${f.name}: ${err.message}${fromFlagsFile(location)}`);
-      }
-      throw err;
-    }
-    if (f.choices) {
-      if (f.choiceSpelling === 'normalized') value = normalizeChoice(String(value));
-      if (!f.choices.includes(String(value))) {
-        const error = invalidChoice(f, String(value), spec);
-        error.message += fromFlagsFile(location);
-        throw error;
-      }
-    }
-    if (f.repeat === 'accumulate') {
-      try {
-        values[f.dest] = updateAction(specified.has(f.dest) ? values[f.dest] : undefined, value);
-      } catch (err) {
-        if (err instanceof FlagValueError) throw new ArgumentError(`argument ${f.name}: ${err.message}${fromFlagsFile(location)}`);
-        throw err;
-      }
-    } else {
-      values[f.dest] = value;
-    }
-    specified.add(f.dest);
-  };
+  const parsed: ParsedArgs = { values, specified };
+  const store = (f: FlagSpec, raw: RawValue, location?: string) => storeValue(parsed, f, convertValue(f, raw, spec, location), location);
 
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
@@ -146,6 +118,43 @@ export function parseArgs(tokens: ArgToken[], spec: ParserSpec): ParsedArgs {
   ];
   if (missing.length) throw new ArgumentError(`argument ${missing.join(' ')}: Must be specified.`);
   return { values, specified };
+}
+
+/** A flag's raw value converted by its type and checked against its choices (argparse's errors, naming a flags file). */
+function convertValue(f: FlagSpec, raw: RawValue, spec: ParserSpec, location?: string): unknown {
+  let value: unknown = raw;
+  try {
+    value = f.parse ? f.parse(raw) : typeof raw === 'string' ? raw : String(raw);
+  } catch (err) {
+    if (err instanceof FlagValueError) {
+      throw new ArgumentError(`argument ${f.name}: ${err.message}${fromFlagsFile(location)}`);
+    }
+    throw err;
+  }
+  if (f.choices) {
+    if (f.choiceSpelling === 'normalized') value = normalizeChoice(String(value));
+    if (!f.choices.includes(String(value))) {
+      const error = invalidChoice(f, String(value), spec);
+      error.message += fromFlagsFile(location);
+      throw error;
+    }
+  }
+  return value;
+}
+
+/** Stores a flag's value: the last occurrence wins, or (`repeat: 'accumulate'`) every occurrence merges. */
+function storeValue({ values, specified }: ParsedArgs, f: FlagSpec, value: unknown, location?: string): void {
+  if (f.repeat === 'accumulate') {
+    try {
+      values[f.dest] = updateAction(specified.has(f.dest) ? values[f.dest] : undefined, value);
+    } catch (err) {
+      if (err instanceof FlagValueError) throw new ArgumentError(`argument ${f.name}: ${err.message}${fromFlagsFile(location)}`);
+      throw err;
+    }
+  } else {
+    values[f.dest] = value;
+  }
+  specified.add(f.dest);
 }
 
 /**

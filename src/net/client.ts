@@ -3,6 +3,7 @@
 // policy is per request: uploads and API calls differ in numbers, not in code), the token asked for
 // on every attempt (and once more, fresh, after a 401), the same headers everywhere and --log-http.
 import type { Dispatcher } from 'undici';
+import { dispatchWithCallbacks, type CallbackHandler } from '../runtime';
 import type { Output } from '../ui/output';
 import { Dispatchers, type Route } from './dispatchers';
 import { buildHeaders, type HeaderDefaults } from './headers';
@@ -235,7 +236,7 @@ export class HttpClient {
         resolve(result);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const handler: LegacyHandler = {
+      const handler: CallbackHandler = {
         onConnect: (abortRequest) => {
           abort = abortRequest;
           if (signal?.aborted) abortRequest(signal.reason);
@@ -265,22 +266,12 @@ export class HttpClient {
         onError: (error) => finish({ ok: false, error, requestSent: requestSent || status !== 0 }),
       };
       try {
-        route.dispatcher.dispatch(options, handler as unknown as Dispatcher.DispatchHandler);
+        dispatchWithCallbacks(route.dispatcher, options, handler);
       } catch (error) {
         finish({ ok: false, error: error as Error, requestSent: false });
       }
     });
   }
-}
-
-/** undici's callback handler (its typings list only the newer controller form; both are served). */
-interface LegacyHandler {
-  onConnect(abort: (err: Error) => void): void;
-  onRequestSent(): void;
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean;
-  onData(chunk: Buffer): boolean;
-  onComplete(): void;
-  onError(err: Error): void;
 }
 
 function parseHeaders(raw: Buffer[]): Record<string, string> {

@@ -1,9 +1,9 @@
 // undici dispatchers for the settings: one Agent for direct connections and one ProxyAgent per
 // proxy, made on first use. Only the dispatcher classes used are loaded (not undici's fetch,
-// WebSocket or cache), which keeps them out of the start-up path.
+// WebSocket or cache), which keeps them out of the start-up path (src/runtime/undici-internals.ts).
 import type * as dns from 'node:dns';
-import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
+import { keepWasmOnBaselineTier, loadAgent, loadBuildConnector, loadProxyAgent } from '../runtime';
 import { bypassesProxy, type NetSettings, type ProxySettings } from './settings';
 
 /** `localhost` and `*.localhost` are loopback (RFC 6761), so local emulators can serve regional host names. */
@@ -81,7 +81,7 @@ export class Dispatchers {
 
   private agent(): Dispatcher {
     keepWasmOnBaselineTier();
-    const Agent = require('undici/lib/dispatcher/agent') as typeof import('undici').Agent;
+    const Agent = loadAgent();
     return new Agent({ ...this.common(), connect: this.connector() });
   }
 
@@ -91,7 +91,7 @@ export class Dispatchers {
    * emulator does not pay for them.
    */
   private connector(): Connector {
-    const buildConnector = require('undici/lib/core/connect') as typeof import('undici').buildConnector;
+    const buildConnector = loadBuildConnector();
     const common = { lookup: localhostLookup, timeout: this.settings.timeoutMs };
     let plain: Connector | undefined;
     let secure: Connector | undefined;
@@ -107,10 +107,7 @@ export class Dispatchers {
   /** CONNECT tunnels for https:// targets, absolute-URI forwarding for http:// ones (as Python's requests does). */
   private proxyAgent(proxy: ProxySettings): Dispatcher {
     keepWasmOnBaselineTier();
-    // ProxyAgent opens its tunnels with Client#connect, one of the request APIs undici's index adds.
-    const DispatcherClass = require('undici/lib/dispatcher/dispatcher') as { prototype: Record<string, unknown> };
-    DispatcherClass.prototype.connect ??= require('undici/lib/api/api-connect');
-    const ProxyAgent = require('undici/lib/dispatcher/proxy-agent') as typeof import('undici').ProxyAgent;
+    const ProxyAgent = loadProxyAgent();
     const tls = { lookup: localhostLookup as never, ...tlsOptions(this.settings) };
     return new ProxyAgent({
       ...this.common(),
@@ -120,16 +117,4 @@ export class Dispatchers {
       proxyTls: tls,
     });
   }
-}
-
-/**
- * undici parses answers with llhttp compiled to WebAssembly, on its first connection. V8 then
- * recompiles the hot parser functions with its optimizing tier in the background, and a process
- * that is done waits for those jobs before it exits: measured 0.1-1.5 s after the last output of a
- * one-request command (more on a loaded machine), for a parser that is never the bottleneck. The
- * baseline (Liftoff) code is kept. Set before the first compile; a run that changed V8's flags
- * writes no code cache (scripts/cli-loader.cjs).
- */
-function keepWasmOnBaselineTier(): void {
-  setFlagsFromString('--liftoff-only');
 }

@@ -6,19 +6,17 @@
 // ~1.5 s; see docs/ARCHITECTURE.md.)
 // A worker is a second V8 isolate and Node environment, ~10 MB of RSS whatever its limits, so it
 // lives only while it has files to read.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { crc32cBase64, makeCrc32cUpdater } from '../checksum/crc32c';
-import { tuneV8ForStaging } from './v8-tuning';
+import { functionSource, restoreStagingTuningAfterWorkerStart, startEvalWorker } from '../runtime';
 
-// Plain CommonJS run with `eval`: the bundle needs no second entry point, and the crc32c loop is
-// src/checksum/'s own, from its source text (it refers to nothing outside itself; `__name` is what
-// a bundler that keeps function names may wrap it in). Files are read one after another through one
-// 256 KiB buffer.
+// Plain CommonJS run from its source text (src/runtime/eval-worker.ts); the crc32c loop is
+// src/checksum/'s own, carried in from its source (it refers to nothing outside itself). Files are
+// read one after another through one 256 KiB buffer.
 const workerSource = () => `
-const __name = (fn) => fn;
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const crc32cUpdate = (${makeCrc32cUpdater.toString()})();
+const crc32cUpdate = ${functionSource(makeCrc32cUpdater)}();
 const buffer = Buffer.allocUnsafe(256 * 1024);
 workerData.paths.forEach((path, id) => {
   let fd;
@@ -51,10 +49,10 @@ export class Crc32cWorker {
 
   constructor(absPaths: readonly string[]) {
     this.crc32cs = absPaths.map((_, id) => new Promise<string>((resolve, reject) => this.waiting.set(id, { resolve, reject })));
-    this.worker = new Worker(workerSource(), { eval: true, workerData: { paths: absPaths }, resourceLimits: RESOURCE_LIMITS });
+    this.worker = startEvalWorker(workerSource(), { workerData: { paths: absPaths }, resourceLimits: RESOURCE_LIMITS });
     // Setting up the worker's heap put V8's young-generation growth back to its default for this
-    // thread's heap too (see v8-tuning.ts): set it again once the worker runs.
-    this.worker.once('online', tuneV8ForStaging);
+    // thread's heap too (see src/runtime/v8-flags.ts).
+    this.worker.once('online', restoreStagingTuningAfterWorkerStart);
     this.worker.on('message', ({ id, crc, error }: Reply) => {
       const pending = this.waiting.get(id);
       this.waiting.delete(id);

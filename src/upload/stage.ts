@@ -43,8 +43,6 @@ import {
   type OriginFile,
 } from './walk';
 
-export { MULTIPART_MAX_BYTES } from './limits';
-
 export interface StageProgress {
   /** hashing: the sha256 pass; listing: asking what is already there; uploading; done. */
   phase: 'hashing' | 'listing' | 'uploading' | 'done';
@@ -95,189 +93,259 @@ export interface StageOptions {
  * first failure stops the rest and nothing is returned.
  */
 export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
-  const cancel = new AbortController();
-  const smallConcurrency = Math.max(1, opts.concurrency ?? SMALL_FILE_CONCURRENCY);
-  const bigConcurrency = Math.min(smallConcurrency, BIG_FILE_CONCURRENCY);
-  setMaxListeners(smallConcurrency + bigConcurrency + 10, cancel.signal); // one per upload waiting to retry
-  const forwardCallerAbort = () => cancel.abort(opts.signal?.reason);
-  if (opts.signal?.aborted) forwardCallerAbort();
-  opts.signal?.addEventListener('abort', forwardCallerAbort, { once: true });
-  let uploadedSoFar = () => 0;
-  let checksumWorker: Crc32cWorker | undefined;
-  let folder = '';
+  const run = new StagingRun(opts);
   try {
+    const toUpload = await run.plan();
+    await run.upload(toUpload);
+    return run.done();
+  } catch (err) {
+    throw run.failure(err);
+  } finally {
+    run.close();
+  }
+}
+
+/**
+ * One staging run: the plan (list, hash, name the folder, skip what is there), then the small files
+ * and the big files uploaded in two pools over the state the plan left: the checksums, the client,
+ * the spare buffers, the progress counts and one cancellation for everything.
+ */
+class StagingRun {
+  /** Both pools, the hash pass and the client share it: the first failure anywhere stops the rest. */
+  private readonly cancel = new AbortController();
+  private readonly forwardCallerAbort = () => this.cancel.abort(this.opts.signal?.reason);
+  private readonly smallConcurrency: number;
+  private readonly bigConcurrency: number;
+  private readonly retry: RetryPolicy;
+  private readonly progress: StageProgress = {
+    phase: 'hashing',
+    filesTotal: 0,
+    bytesTotal: 0,
+    filesDone: 0,
+    bytesDone: 0,
+    filesSkipped: 0,
+    bytesSkipped: 0,
+  };
+  /** `gs://<bucket>/<sha256>/`, once the hash pass has named it. */
+  private folder = '';
+  private prefix = '';
+  /** Set by plan(), once the folder is named. */
+  private client!: GcsClient;
+  /** Checksums taken in the hash pass: every small file's md5, and big files' crc32c unless the worker takes them. */
+  private readonly hashed = new Map<OriginFile, string>();
+  /** Big files' crc32c from the worker, when they are many (see plan()). */
+  private readonly fromWorker = new Map<OriginFile, Promise<string>>();
+  private checksumWorker: Crc32cWorker | undefined;
+  /** Buffers are reused from the hash pass to file after file: no garbage per file. */
+  private readonly spareBuffers: [Buffer, Buffer][] = [];
+  // Each small upload lays its request out in a buffer of its own, reused by the next upload, and
+  // reads the file straight into it; a request too big for it gets a bigger buffer, bounded by
+  // the in-flight budget and kept for reuse too (up to the same budget): a fresh buffer per file
+  // would pile up as garbage until a GC.
+  private readonly readBuffers: Buffer[] = [];
+  private readonly largeBuffers = new SpareBuffers(IN_FLIGHT_BUDGET_BYTES);
+  private readonly inFlight = new ByteBudget(IN_FLIGHT_BUDGET_BYTES);
+
+  constructor(private readonly opts: StageOptions) {
+    this.smallConcurrency = Math.max(1, opts.concurrency ?? SMALL_FILE_CONCURRENCY);
+    this.bigConcurrency = Math.min(this.smallConcurrency, BIG_FILE_CONCURRENCY);
+    this.retry = opts.retry ?? UPLOAD_RETRY;
+    setMaxListeners(this.smallConcurrency + this.bigConcurrency + 10, this.cancel.signal); // one per upload waiting to retry
+    if (opts.signal?.aborted) this.forwardCallerAbort();
+    opts.signal?.addEventListener('abort', this.forwardCallerAbort, { once: true });
+  }
+
+  /** Lists and hashes the files, names the folder, and skips those already there: returns the rest. */
+  async plan(): Promise<OriginFile[]> {
+    const { opts, progress } = this;
     const listing = opts.listing ?? (await listOriginFiles(opts.origin));
-    const progress: StageProgress = {
-      phase: 'hashing',
-      filesTotal: listing.files.length,
-      bytesTotal: listing.files.reduce((sum, f) => sum + f.size, 0),
-      filesDone: 0,
-      bytesDone: 0,
-      filesSkipped: 0,
-      bytesSkipped: 0,
-    };
-    const report = () => opts.onProgress?.({ ...progress });
-    uploadedSoFar = () => progress.filesDone - progress.filesSkipped;
-    report();
-    // Buffers are reused from the hash pass to file after file: no garbage per file.
-    const spareBuffers = [newBufferPair()];
+    progress.filesTotal = listing.files.length;
+    progress.bytesTotal = listing.files.reduce((sum, f) => sum + f.size, 0);
+    this.report();
+    this.spareBuffers.push(newBufferPair());
     // Every file's checksum is taken in the hash pass, except when big files add up to more than
     // WORKER_CHECKSUM_MIN_BYTES: their crc32c is then taken on a worker meanwhile (a failure surfaces
     // where it is awaited). The worker costs ~10 MB while it runs; a crc32c of 128 MiB on this thread ~0.08 s.
     const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
-    const onWorker = bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_CHECKSUM_MIN_BYTES;
-    checksumWorker = onWorker ? new Crc32cWorker(bigFiles.map((file) => file.absPath)) : undefined;
-    const fromWorker = new Map(checksumWorker ? bigFiles.map((file, i) => [file, checksumWorker!.crc32cs[i]]) : []);
-    for (const pending of fromWorker.values()) pending.catch(() => undefined);
-    const hashed = new Map<OriginFile, string>();
-    const prefix = await computeStagingPrefix(listing, spareBuffers[0], cancel.signal, hashed, (file) => !fromWorker.has(file));
-    folder = `gs://${opts.bucket}/${prefix}/`;
-    cancel.signal.throwIfAborted();
-    const retry = opts.retry ?? UPLOAD_RETRY;
-    const client = new GcsClient({
+    if (bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_CHECKSUM_MIN_BYTES) {
+      const worker = (this.checksumWorker = new Crc32cWorker(bigFiles.map((file) => file.absPath)));
+      for (const [i, file] of bigFiles.entries()) this.fromWorker.set(file, worker.crc32cs[i]);
+      for (const pending of worker.crc32cs) pending.catch(() => undefined);
+    }
+    const notOnWorker = (file: OriginFile) => !this.fromWorker.has(file);
+    this.prefix = await computeStagingPrefix(listing, this.spareBuffers[0], this.cancel.signal, this.hashed, notOnWorker);
+    this.folder = `gs://${opts.bucket}/${this.prefix}/`;
+    this.cancel.signal.throwIfAborted();
+    this.client = new GcsClient({
       storageEndpoint: opts.storageEndpoint,
       http: opts.http,
       credentials: opts.credentials,
-      retry,
-      signal: cancel.signal,
-    });
-    const targetOf = (file: OriginFile): UploadTarget => ({
-      localPath: gcloudLocalPath(opts.origin, file.relPath),
-      bucket: opts.bucket,
-      objectName: `${prefix}/${file.relPath}`,
+      retry: this.retry,
+      signal: this.cancel.signal,
     });
 
     progress.phase = 'listing';
-    report();
-    const existing = await objectsUnder(client, opts.bucket, `${prefix}/`, cancel.signal);
+    this.report();
+    const existing = await objectsUnder(this.client, opts.bucket, `${this.prefix}/`, this.cancel.signal);
     const toUpload: OriginFile[] = [];
-    // What the files' bytes are known to be: their checksum from the hash pass, or from the worker
-    // (every listed file has one or the other).
-    const checksumKnown = (file: OriginFile): string | Promise<string> =>
-      hashed.get(file) ?? fromWorker.get(file)!.catch((err: unknown) => Promise.reject(unreadableFileError(targetOf(file).localPath, err)));
     for (const file of listing.files) {
-      const there = existing.get(targetOf(file).objectName);
+      const there = existing.get(this.targetOf(file).objectName);
       if (!there) {
         toUpload.push(file);
         continue;
       }
       // An object there with other bytes is never overwritten: the deploy stops before uploading anything.
-      if (!(await sameContent(file, there, checksumKnown))) throw stagedConflictError(targetOf(file));
+      if (!(await this.sameContent(file, there))) throw stagedConflictError(this.targetOf(file));
       progress.filesDone += 1;
       progress.bytesDone += file.size;
       progress.filesSkipped += 1;
       progress.bytesSkipped += file.size;
     }
-    /** After a 412 (an object appeared since the listing, maybe from our own attempt whose answer was lost): ours, or a conflict. */
-    const alreadyThere = async (file: OriginFile, target: UploadTarget): Promise<ObjectInfo> => {
-      const there = await client.getObject(opts.bucket, target.objectName);
-      if (!there || !(await sameContent(file, there, checksumKnown))) throw stagedConflictError(target);
-      return there;
-    };
+    return toUpload;
+  }
 
-    progress.phase = 'uploading';
-    report();
-    const fileDone = () => {
-      progress.filesDone += 1;
-      report();
-    };
-    // Each small upload lays its request out in a buffer of its own, reused by the next upload, and
-    // reads the file straight into it; a request too big for it gets a bigger buffer, bounded by
-    // the in-flight budget and kept for reuse too (up to the same budget): a fresh buffer per file
-    // would pile up as garbage until a GC.
-    const readBuffers: Buffer[] = [];
-    const largeBuffers = new SpareBuffers(IN_FLIGHT_BUDGET_BYTES);
-    const inFlight = new ByteBudget(IN_FLIGHT_BUDGET_BYTES);
-    const uploadSmall = async (file: OriginFile) => {
-      const target = targetOf(file);
-      // The md5 of the hash pass goes in the request, and the bytes read now must have it.
-      const md5Hash = hashed.get(file)!;
-      const request = client.multipartRequest(target.objectName, contentTypeFor(target.localPath), md5Hash, file.size);
-      const bytes = request.length <= SMALL_READ_BUFFER_BYTES ? 0 : request.length;
-      await inFlight.acquire(bytes);
-      const readBuffer = bytes === 0 ? (readBuffers.pop() ?? Buffer.allocUnsafeSlow(SMALL_READ_BUFFER_BYTES)) : largeBuffers.take(bytes);
-      try {
-        cancel.signal.throwIfAborted();
-        const { body, media } = request.layOut(readBuffer);
-        const content = readSmallFile(file, target.localPath, media);
-        if (content.data.length !== file.size || content.md5Hash !== md5Hash) throw fileChangedError(target.localPath);
-        const info = await client
-          .uploadMultipart(opts.bucket, request, body)
-          .catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
-        checkUploaded(info, file, target, md5Hash);
-      } catch (err) {
-        throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
-      } finally {
-        if (bytes === 0) readBuffers.push(readBuffer);
-        else largeBuffers.give(readBuffer);
-        inFlight.release(bytes);
-      }
-      progress.bytesDone += file.size;
-      fileDone();
-    };
-
-    const chunkBytes = chunkSizeOf(opts.chunkSize);
-    const uploadBig = async (file: OriginFile) => {
-      const target = targetOf(file);
-      const buffers = spareBuffers.pop() ?? newBufferPair();
-      let counted = 0;
-      try {
-        const uploaded = await uploadResumable({
-          client,
-          bucket: opts.bucket,
-          objectName: target.objectName,
-          contentType: contentTypeFor(target.localPath),
-          file,
-          localPath: target.localPath,
-          chunkBytes,
-          buffers,
-          retry,
-          clock: opts.clock ?? systemClock,
-          onRetry: opts.onRetry ?? (() => undefined),
-          signal: cancel.signal,
-          onBytes: (bytesSoFar) => {
-            progress.bytesDone += bytesSoFar - counted;
-            counted = bytesSoFar;
-            report();
-          },
-        }).catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
-        // The object must hold the file's bytes, and the file must not have changed since it was listed.
-        if (!unchangedSinceListed(file)) throw fileChangedError(target.localPath);
-        checkUploaded(uploaded, file, target, await checksumKnown(file));
-      } catch (err) {
-        throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
-      } finally {
-        spareBuffers.push(buffers);
-      }
-      fileDone();
-    };
-
-    const small = toUpload.filter((f) => f.size <= MULTIPART_MAX_BYTES);
-    const big = toUpload.filter((f) => f.size > MULTIPART_MAX_BYTES);
-    // Both pools share `cancel`: the first failure in either stops the other.
+  /** Uploads the files in two pools, small files (one request each) and big ones (resumable). */
+  async upload(files: OriginFile[]): Promise<void> {
+    this.progress.phase = 'uploading';
+    this.report();
+    const small = files.filter((f) => f.size <= MULTIPART_MAX_BYTES);
+    const big = files.filter((f) => f.size > MULTIPART_MAX_BYTES);
     const results = await Promise.allSettled([
-      runPool(small, smallConcurrency, cancel, uploadSmall),
-      runPool(big, bigConcurrency, cancel, uploadBig),
+      runPool(small, this.smallConcurrency, this.cancel, (file) => this.uploadSmall(file)),
+      runPool(big, this.bigConcurrency, this.cancel, (file) => this.uploadBig(file)),
     ]);
     for (const result of results) if (result.status === 'rejected') throw result.reason;
-    cancel.signal.throwIfAborted(); // the pools stop quietly when the caller aborts
-    progress.phase = 'done';
-    report();
-    return folder;
-  } catch (err) {
-    const failure = opts.signal?.aborted ? interruption(opts.signal) : err;
-    const uploaded = uploadedSoFar();
+    this.cancel.signal.throwIfAborted(); // the pools stop quietly when the caller aborts
+  }
+
+  done(): string {
+    this.progress.phase = 'done';
+    this.report();
+    return this.folder;
+  }
+
+  /** What the caller sees of a failure: an interruption as such, and what stays staged, if anything. */
+  failure(err: unknown): unknown {
+    const failure = this.opts.signal?.aborted ? interruption(this.opts.signal) : err;
+    const uploaded = this.progress.filesDone - this.progress.filesSkipped;
     if (uploaded > 0 && failure instanceof UserError) {
       const objects = uploaded === 1 ? '1 object was' : `${uploaded} objects were`;
-      throw new StagingError(
+      return new StagingError(
         failure,
-        `${objects} uploaded to ${folder} before staging stopped; they stay there, and a run with the same files skips them.`,
+        `${objects} uploaded to ${this.folder} before staging stopped; they stay there, and a run with the same files skips them.`,
       );
     }
-    throw failure;
-  } finally {
-    opts.signal?.removeEventListener('abort', forwardCallerAbort);
-    checksumWorker?.stop();
+    return failure;
+  }
+
+  close(): void {
+    this.opts.signal?.removeEventListener('abort', this.forwardCallerAbort);
+    this.checksumWorker?.stop();
+  }
+
+  /** One request: the md5 of the hash pass goes in it, and the bytes read now must have it. */
+  private async uploadSmall(file: OriginFile): Promise<void> {
+    const { client, cancel } = this;
+    const target = this.targetOf(file);
+    const md5Hash = this.hashed.get(file)!;
+    const request = client.multipartRequest(target.objectName, contentTypeFor(target.localPath), md5Hash, file.size);
+    const bytes = request.length <= SMALL_READ_BUFFER_BYTES ? 0 : request.length;
+    await this.inFlight.acquire(bytes);
+    const readBuffer =
+      bytes === 0 ? (this.readBuffers.pop() ?? Buffer.allocUnsafeSlow(SMALL_READ_BUFFER_BYTES)) : this.largeBuffers.take(bytes);
+    try {
+      cancel.signal.throwIfAborted();
+      const { body, media } = request.layOut(readBuffer);
+      const content = readSmallFile(file, target.localPath, media);
+      if (content.data.length !== file.size || content.md5Hash !== md5Hash) throw fileChangedError(target.localPath);
+      const info = await client
+        .uploadMultipart(this.opts.bucket, request, body)
+        .catch((err: unknown) => (isPreconditionFailure(err) ? this.alreadyThere(file, target) : Promise.reject(err)));
+      checkUploaded(info, file, target, md5Hash);
+    } catch (err) {
+      throw cancel.signal.aborted ? err : toUploadError(err, target, file, this.opts.credentialInfo);
+    } finally {
+      if (bytes === 0) this.readBuffers.push(readBuffer);
+      else this.largeBuffers.give(readBuffer);
+      this.inFlight.release(bytes);
+    }
+    this.progress.bytesDone += file.size;
+    this.fileDone();
+  }
+
+  /** A resumable upload in chunks; the file must not have changed since it was listed. */
+  private async uploadBig(file: OriginFile): Promise<void> {
+    const { opts, progress, cancel } = this;
+    const target = this.targetOf(file);
+    const buffers = this.spareBuffers.pop() ?? newBufferPair();
+    let counted = 0;
+    try {
+      const uploaded = await uploadResumable({
+        client: this.client,
+        bucket: opts.bucket,
+        objectName: target.objectName,
+        contentType: contentTypeFor(target.localPath),
+        file,
+        localPath: target.localPath,
+        chunkBytes: chunkSizeOf(opts.chunkSize),
+        buffers,
+        retry: this.retry,
+        clock: opts.clock ?? systemClock,
+        onRetry: opts.onRetry ?? (() => undefined),
+        signal: cancel.signal,
+        onBytes: (bytesSoFar) => {
+          progress.bytesDone += bytesSoFar - counted;
+          counted = bytesSoFar;
+          this.report();
+        },
+      }).catch((err: unknown) => (isPreconditionFailure(err) ? this.alreadyThere(file, target) : Promise.reject(err)));
+      // The object must hold the file's bytes, and the file must not have changed since it was listed.
+      if (!unchangedSinceListed(file)) throw fileChangedError(target.localPath);
+      checkUploaded(uploaded, file, target, await this.checksumKnown(file));
+    } catch (err) {
+      throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
+    } finally {
+      this.spareBuffers.push(buffers);
+    }
+    this.fileDone();
+  }
+
+  private targetOf(file: OriginFile): UploadTarget {
+    return {
+      localPath: gcloudLocalPath(this.opts.origin, file.relPath),
+      bucket: this.opts.bucket,
+      objectName: `${this.prefix}/${file.relPath}`,
+    };
+  }
+
+  /** What the file's bytes are known to be: its checksum from the hash pass, or from the worker (every file has one or the other). */
+  private checksumKnown(file: OriginFile): string | Promise<string> {
+    return (
+      this.hashed.get(file) ??
+      this.fromWorker.get(file)!.catch((err: unknown) => Promise.reject(unreadableFileError(this.targetOf(file).localPath, err)))
+    );
+  }
+
+  /** Same size and checksum (computed only when the size already matches). */
+  private async sameContent(file: OriginFile, there: ObjectInfo): Promise<boolean> {
+    const field = checksumFieldOf(file);
+    return there.size === file.size && there[field] !== undefined && there[field] === (await this.checksumKnown(file));
+  }
+
+  /** After a 412 (an object appeared since the listing, maybe from our own attempt whose answer was lost): ours, or a conflict. */
+  private async alreadyThere(file: OriginFile, target: UploadTarget): Promise<ObjectInfo> {
+    const there = await this.client.getObject(this.opts.bucket, target.objectName);
+    if (!there || !(await this.sameContent(file, there))) throw stagedConflictError(target);
+    return there;
+  }
+
+  private fileDone(): void {
+    this.progress.filesDone += 1;
+    this.report();
+  }
+
+  private report(): void {
+    this.opts.onProgress?.({ ...this.progress });
   }
 }
 
@@ -330,16 +398,6 @@ async function objectsUnder(client: GcsClient, bucket: string, prefix: string, s
     if (err instanceof GcsHttpError && err.status === 404) throw bucketMissingError(bucket);
     return new Map();
   }
-}
-
-/** Same size and checksum (computed only when the size already matches). */
-async function sameContent(
-  file: OriginFile,
-  there: ObjectInfo,
-  checksumKnown: (file: OriginFile) => string | Promise<string>,
-): Promise<boolean> {
-  const field = checksumFieldOf(file);
-  return there.size === file.size && there[field] !== undefined && there[field] === (await checksumKnown(file));
 }
 
 /**

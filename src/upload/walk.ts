@@ -2,7 +2,6 @@
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { tuneV8ForStaging } from './v8-tuning';
 
 export interface OriginFile {
   /** Path below the origin, '/'-separated: the object name after the staging prefix. */
@@ -35,7 +34,6 @@ const STAGING_PREFIX_BYTES = 65;
  * stat calls, and nothing else has to run meanwhile.
  */
 export async function listOriginFiles(origin: string): Promise<DirectoryListing> {
-  tuneV8ForStaging(); // the walk is staging's first step, and its JS is the hottest (see v8-tuning.ts)
   const root = path.resolve(origin);
   // os.path.isdir('') is False, although path.resolve('') is the working directory.
   if (origin === '' || !isDirectory(root)) {

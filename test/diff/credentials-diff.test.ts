@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
+import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../support/cli';
 import { deployIris } from '../support/deploy';
 
 const HAVE_GCLOUD = gcloudAvailable();

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FORMATS_ADVICE, SERVER_DATA_CRASH_ADVICE, TRANSFORM_CRASH_ADVICE } from '../../src/flags/suggest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
+import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../support/cli';
 import { runProject } from '../support/differential';
 
 const HAVE_GCLOUD = gcloudAvailable();

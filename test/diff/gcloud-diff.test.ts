@@ -4,7 +4,7 @@
 import { describe } from 'node:test';
 import * as path from 'node:path';
 import type { RecordedRequest } from '../../src/emulator';
-import { createBucket, createModel, FIXTURES, gcloudAvailable } from '../helpers';
+import { createBucket, createModel, FIXTURES, gcloudAvailable } from '../support/cli';
 import { suiteEmulator } from '../support/emulator';
 import { aiPlatformArgs, type DiffRun, testEachAgainstGcloud } from '../support/differential';
 

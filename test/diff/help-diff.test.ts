@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MLFLOW_DEPLOY_FLAGS } from '../../src/mlflow/flags';
-import { gcloudAvailable, runCli, runCommand, scratch } from '../helpers';
+import { gcloudAvailable, runCli, runCommand, scratch } from '../support/cli';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING help differential tests: the real `gcloud` is not on PATH ***\n\n');

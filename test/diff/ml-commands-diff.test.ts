@@ -5,7 +5,7 @@
 import { describe } from 'node:test';
 import { HELP_SEARCH_ADVICE } from '../../src/flags/suggest';
 import type { RunningEmulator } from '../../src/emulator';
-import { createModel, gcloudAvailable } from '../helpers';
+import { createModel, gcloudAvailable } from '../support/cli';
 import { suiteEmulator, uploadIrisFixture } from '../support/emulator';
 import { aiPlatformArgs, type DiffRun, normalizeRun, observeMl, seedVersions, testEachAgainstGcloud } from '../support/differential';
 

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { emulatorEnv, runCli, scratch } from '../helpers';
+import { emulatorEnv, runCli, scratch } from '../support/cli';
 
 describe('bytes fields (etags) as gcloud prints them', () => {
   let emulator: RunningEmulator;

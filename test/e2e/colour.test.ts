@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLI, gcloudAvailable, runCli, runCommand, scratch } from '../helpers';
+import { CLI, gcloudAvailable, runCli, runCommand, scratch } from '../support/cli';
 
 const HAVE_SCRIPT = fs.existsSync('/usr/bin/script') || fs.existsSync('/bin/script');
 if (!HAVE_SCRIPT)

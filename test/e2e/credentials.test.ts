@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator, type RecordedRequest } from '../../src/emulator';
 import { jwtBearerGrant } from '../../src/credentials/grants';
-import { CLI, emulatorEnv, runCli, scratch } from '../helpers';
+import { CLI, emulatorEnv, runCli, scratch } from '../support/cli';
 import { deployIris } from '../support/deploy';
-import { serviceAccountCredential, userCredential, writeStore } from '../credential-stores';
+import { serviceAccountCredential, userCredential, writeStore } from '../support/credential-stores';
 
 let emulator: RunningEmulator;
 

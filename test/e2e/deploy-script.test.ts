@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
-import { CLI, emulatorEnv, gcloudAvailable, ROOT, runCommand, scratch } from '../helpers';
+import { CLI, emulatorEnv, gcloudAvailable, ROOT, runCommand, scratch } from '../support/cli';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD) process.stderr.write('\n*** SKIPPING the deploy script with the real gcloud: `gcloud` is not on PATH ***\n\n');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLI, createModel, runCli, scratch } from '../helpers';
+import { CLI, createModel, runCli, scratch } from '../support/cli';
 
 async function startEmulatorProcess(dataDir: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<ChildProcess> {
   fs.rmSync(path.join(dataDir, 'env.yaml'), { force: true });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { CLI, FIXTURES, gcloudAvailable, runCli, runCommand, scratch } from '../helpers';
+import { CLI, FIXTURES, gcloudAvailable, runCli, runCommand, scratch } from '../support/cli';
 
 const HAVE_GCLOUD = gcloudAvailable();
 /** A bash line creating model `iris` in the emulator env-init pointed at (Node's fetch: curl may be missing). */

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gcloudAvailable, ROOT, runCli, runCommand, scratch } from '../helpers';
+import { gcloudAvailable, ROOT, runCli, runCommand, scratch } from '../support/cli';
 
 const HAVE_GCLOUD = gcloudAvailable();
 const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };

@@ -2,7 +2,7 @@
 // --help and -h win over anything else on the line (exit 0, stdout), as in gcloud.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, scratch } from '../helpers';
+import { runCli, scratch } from '../support/cli';
 import { VERSIONS_CREATE_FLAGS } from '../../src/commands/versions-create/flags';
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
 import type { Track } from '../../src/flags/spec';

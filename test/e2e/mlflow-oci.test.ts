@@ -10,10 +10,10 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { requestSigner } from '../../src/mlflow/oci-auth';
-import { createModel, emulatorEnv, runCli, scratch } from '../helpers';
+import { createModel, emulatorEnv, runCli, scratch } from '../support/cli';
 import { deployIris } from '../support/deploy';
 import { putObject, registryCreates, registryRequests } from '../support/mlflow';
-import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PASS_PHRASE, PLAIN_FP, sessionToken } from '../oci-helpers';
+import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PASS_PHRASE, PLAIN_FP, sessionToken } from '../support/oci';
 import { testHttp } from '../support/net';
 
 const PLATFORM = 'ocid1.aidataplatform.oc1.iad.signed';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { generateTlsMaterial } from '../../src/emulator/certificates';
-import { createModel, emulatorEnv, runCli, scratch } from '../helpers';
+import { createModel, emulatorEnv, runCli, scratch } from '../support/cli';
 import { createIrisVersion, deployIris } from '../support/deploy';
 import { registryCreates, registryRequests } from '../support/mlflow';
 

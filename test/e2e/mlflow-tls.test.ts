@@ -11,7 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import * as path from 'node:path';
 import { generateTlsMaterial, type TlsMaterial } from '../../src/emulator/certificates';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { runCli, scratch } from '../helpers';
+import { runCli, scratch } from '../support/cli';
 
 let emulator: RunningEmulator;
 let tls: TlsMaterial;

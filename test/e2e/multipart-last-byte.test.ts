@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { CLI, createModel, createBucket, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
+import { CLI, createModel, createBucket, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../support/cli';
 
 const HAVE_GCLOUD = gcloudAvailable();
 if (!HAVE_GCLOUD)

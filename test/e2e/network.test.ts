@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateTlsMaterial } from '../../src/emulator/certificates';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { emulatorEnv, FIXTURES, runCli, type RunResult, scratch, TOKEN } from '../helpers';
+import { emulatorEnv, FIXTURES, runCli, type RunResult, scratch, TOKEN } from '../support/cli';
 import { startProxy, type TestProxy } from '../support/proxy';
 
 let tlsEmulator: RunningEmulator;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, runCommand } from '../helpers';
+import { ROOT, runCommand } from '../support/cli';
 
 test('the packed tarball installs into a clean prefix and runs', async (t) => {
   const r = await runCommand('bash', [path.join(ROOT, 'scripts', 'pack-install.sh')], process.env, ROOT, 300_000);

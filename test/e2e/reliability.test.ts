@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { CLI, createModel, emulatorEnv, FIXTURES, runCli, scratch, TOKEN, type RunResult } from '../helpers';
+import { CLI, createModel, emulatorEnv, FIXTURES, runCli, scratch, TOKEN, type RunResult } from '../support/cli';
+import { tempDir } from '../support/temp';
 
 let emulator: RunningEmulator;
 let env: NodeJS.ProcessEnv;
@@ -140,7 +140,7 @@ describe('interrupts', () => {
   const uploadStarted = () => emulator.requests().some((r) => r.path.startsWith('/upload/'));
   /** A model never staged before (files already in the bucket are not uploaded again). */
   function freshModelDir(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-int-'));
+    const dir = tempDir('gcloud-aip-int-');
     fs.cpSync(MODEL_DIR, dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'unique.txt'), dir);
     return dir;

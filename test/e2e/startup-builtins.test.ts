@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { CLI, createModel, emulatorEnv, runCommand, scratch } from '../helpers';
+import { CLI, createModel, emulatorEnv, runCommand, scratch } from '../support/cli';
 
 let emulator: RunningEmulator;
 before(async () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { createModel, emulatorEnv, FIXTURES, runCli, scratch, TOKEN } from '../helpers';
+import { createModel, emulatorEnv, FIXTURES, runCli, scratch, TOKEN } from '../support/cli';
 import { createIrisVersion, deployIris } from '../support/deploy';
 
 let emulator: RunningEmulator;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, test } from 'node:test';
-import { emulatorEnv, gcloudAvailable, runCommand, scratch } from '../helpers';
+import { emulatorEnv, gcloudAvailable, runCommand, scratch } from '../support/cli';
 import { suiteEmulator } from '../support/emulator';
 
 const HAVE_GCLOUD = gcloudAvailable();

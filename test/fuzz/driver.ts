@@ -4,13 +4,13 @@
 //   exit code 0, 1 or 2; a failure says `ERROR:`; no crash report or stack trace; no hang.
 // Usage: driver.ts --seed S --from I --count N --out results.json
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../../src/main';
 import { startEmulator } from '../../src/emulator';
-import { createModel, emulatorEnv, scratch } from '../helpers';
+import { createModel, emulatorEnv, scratch } from '../support/cli';
 import { generateInput, Rng, type FuzzInput } from './grammar';
 import { judge, makePaths } from './world';
+import { tempDir } from '../support/temp';
 
 export interface FuzzFailure {
   index: number;
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const from = option('--from', 0);
   const count = option('--count', 100);
   const out = process.argv[process.argv.indexOf('--out') + 1];
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-fuzz-'));
+  const root = tempDir('gcloud-aip-fuzz-');
   const paths = makePaths(root);
   const work = path.join(root, 'work');
   fs.mkdirSync(work);

@@ -7,14 +7,14 @@
 // `--seed S --from I --count 1`.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { CLI, createModel, emulatorEnv, ROOT, runCommand, scratch } from '../helpers';
+import { CLI, createModel, emulatorEnv, ROOT, runCommand, scratch } from '../support/cli';
 import type { FuzzResults } from './driver';
 import { generateInput, Rng } from './grammar';
 import { judge, makePaths } from './world';
+import { tempDir } from '../support/temp';
 
 const SOAK = process.env.GCLOUD_AIP_SOAK === '1';
 const INPUTS = Number(process.env.FUZZ_INPUTS ?? (SOAK ? 10_000 : 300));
@@ -24,7 +24,7 @@ const SUBPROCESS_TIMEOUT_MS = 60_000;
 
 let scratchDir: string;
 before(() => {
-  scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-fuzz-test-'));
+  scratchDir = tempDir('gcloud-aip-fuzz-test-');
 });
 after(() => fs.rmSync(scratchDir, { recursive: true, force: true }));
 

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIXTURES } from '../helpers';
+import { FIXTURES } from '../support/cli';
 import type { FuzzInput, Paths } from './grammar';
 
 const STACK_FRAME = /^\s+at .+(\(.*:\d+:\d+\)|:\d+:\d+)$/m;

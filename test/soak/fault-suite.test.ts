@@ -10,13 +10,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { seededRandom } from '../../src/emulator/faults';
 import { startEmulator } from '../../src/emulator';
-import { CLI, createModel, emulatorEnv, runCommand, scratch } from '../helpers';
+import { CLI, createModel, emulatorEnv, runCommand, scratch } from '../support/cli';
 import { readAnswer, type MlAnswer, type StorageAnswer } from '../support/json';
+import { tempDir } from '../support/temp';
 
 const SOAK = process.env.GCLOUD_AIP_SOAK === '1';
 const RUNS = Number(process.env.FAULT_SUITE_RUNS ?? (SOAK ? 200 : 3));
@@ -35,7 +35,7 @@ let localMd5: Map<string, string>;
 /** A model directory with nested folders, unicode and spaces in names, empty and big files. */
 function writeModelDir(count: number, seed: number): { dir: string; md5: Map<string, string> } {
   const random = seededRandom(seed);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-fault-model-'));
+  const dir = tempDir('gcloud-aip-fault-model-');
   const md5 = new Map<string, string>();
   const names = ['saved_model.pb', 'big/weights.bin'];
   for (let i = names.length; i < count; i++) {

@@ -1,7 +1,7 @@
 // The deploy most end-to-end tests run: gcloud-aip stages the TensorFlow SavedModel fixture and
 // creates a version of model iris from it.
 import * as path from 'node:path';
-import { FIXTURES, runCli, type RunResult } from '../helpers';
+import { FIXTURES, runCli, type RunResult } from './cli';
 
 /** The TensorFlow SavedModel fixture (4 files). */
 export const TF_MODEL = path.join(FIXTURES, 'models', 'tf-saved-model');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator';
-import { CLI, emulatorEnv, runCommand, scratch, type RunResult } from '../helpers';
+import { CLI, emulatorEnv, runCommand, scratch, type RunResult } from './cli';
 import { readAnswer, type MlAnswer } from './json';
 
 /** The place of one run: a fresh project, and a scratch directory (its working directory and gcloud config). */

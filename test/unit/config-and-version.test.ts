@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../../src/errors';
 import { readConfigFile } from '../../src/config-file/read';
 import { acceleratorConfig, buildVersion } from '../../src/version/build';
 import { Properties } from '../../src/config/properties';
 import { regionalEndpoint } from '../../src/config/endpoints';
+import { tempDir } from '../support/temp';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-unit-'));
+const dir = tempDir('aip-unit-');
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
@@ -94,7 +94,7 @@ test('accelerator: count defaults to "1", enum names upper-cased, checks at run 
 });
 
 test('properties: flag > env > active configuration', () => {
-  const config = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-config-'));
+  const config = tempDir('aip-config-');
   fs.mkdirSync(path.join(config, 'configurations'));
   fs.writeFileSync(path.join(config, 'active_config'), 'work\n');
   fs.writeFileSync(

@@ -4,12 +4,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { quotaProjectFor, resolveCredentials, TokenCache, WHAT_WORKS, type TokenTransport } from '../../src/credentials/auth';
 import { Properties } from '../../src/config/properties';
 import { UserError } from '../../src/errors';
-import { serviceAccountCredential, userCredential, writeStore } from '../credential-stores';
+import { serviceAccountCredential, userCredential, writeStore } from '../support/credential-stores';
+import { tempDir } from '../support/temp';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -51,7 +51,7 @@ function scriptedTransport(lifetimeSeconds = 3600): TokenTransport & { posts: Po
 }
 
 function setup(files: Record<string, string> = {}): { dir: string; config: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-auth-'));
+  const dir = tempDir('gcloud-aip-auth-');
   const config = path.join(dir, 'config');
   fs.mkdirSync(config);
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);

@@ -5,16 +5,16 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDatabaseSnapshot, declaredColumns } from '../../src/credentials/sqlite';
 import { CredentialStore, parseTimestamp } from '../../src/credentials/store';
 import { UserError } from '../../src/errors';
-import { FIXTURES } from '../helpers';
-import { serviceAccountCredential, userCredential, writeSqlite, writeStore } from '../credential-stores';
+import { FIXTURES } from '../support/cli';
+import { serviceAccountCredential, userCredential, writeSqlite, writeStore } from '../support/credential-stores';
+import { tempDir } from '../support/temp';
 
 const RECORDED = path.join(FIXTURES, 'credentials', 'gcloud-528');
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-store-'));
+const tmp = () => tempDir('gcloud-aip-store-');
 
 describe('SQLite reader', () => {
   test('walks interior pages, follows overflow chains, fills columns added by ALTER TABLE', () => {

@@ -3,14 +3,14 @@
 
 import { credentialFingerprint, redactRecorded } from '../../src/emulator/redact';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
 import { parseAnswer, readAnswer, type MlAnswer, type StorageAnswer } from '../support/json';
+import { tempDir } from '../support/temp';
 
 interface Answer<T> {
   status: number;
@@ -337,7 +337,7 @@ describe('emulator: request log and robustness', () => {
   });
 
   test('an unexpected failure inside a handler is a 500, and the server lives on', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'emulator-broken-'));
+    const dataDir = tempDir('emulator-broken-');
     const broken = await startEmulator({ dataDir, buckets: ['b'] });
     try {
       rmSync(join(dataDir, 'tmp'), { recursive: true }); // uploads can no longer be received
@@ -428,7 +428,7 @@ describe('emulator: options', () => {
   });
 
   test('dataDir: state, object bytes, version state and upload sessions survive a restart', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'emulator-state-'));
+    const dataDir = tempDir('emulator-state-');
     try {
       const first = await startEmulator({ dataDir, operationDelayMs: 300, buckets: ['b', 'bkt'] });
       await call(first, 'POST', '/v1/projects/p/models', { name: 'kept' });

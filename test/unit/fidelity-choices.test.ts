@@ -21,6 +21,7 @@ const RULES: Record<string, 'normalized' | 'exact'> = {
   // gcloud-aip's own flags (not gcloud's): plain choices, spelled as the help lists them.
   '--mlflow-auth': 'exact',
   '--auth': 'exact',
+  '--target': 'exact',
 };
 
 function parse(command: CommandDefinition, track: Track, args: string[]) {

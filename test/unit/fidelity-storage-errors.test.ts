@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { GcsHttpError } from '../../src/upload/gcs-client';
 import { stageLocalOrigin } from '../../src/upload/stage';
 import { toUploadError } from '../../src/upload/upload-errors';
+import { tempDir } from '../support/temp';
 
 const INFO = 'This command is authenticated with an access token from /t/token.txt specified by the [auth/access_token_file] property.';
 const target = { localPath: 'model/a.bin', bucket: 'stage', objectName: 'p/a.bin' };
@@ -51,7 +51,7 @@ test('stageLocalOrigin names the credentials when the bucket refuses the upload'
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fid-storage-'));
+  const dir = tempDir('fid-storage-');
   fs.mkdirSync(path.join(dir, 'model'));
   fs.writeFileSync(path.join(dir, 'model', 'saved_model.pb'), 'x');
   try {

@@ -6,14 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import { FormatError, renderFormat } from '../../src/format/format';
 import { FORMATS_ADVICE } from '../../src/flags/suggest';
 import { DONE_OPERATION, MODELS, ODD, OPERATION, VERSION, VERSIONS } from './format-fixtures';
+import { tempDir } from '../support/temp';
 
 interface OracleCase {
   data: unknown;
@@ -406,7 +406,7 @@ function findPython(): string {
 }
 
 function runOracle(cases: OracleCase[]): OracleResult[] {
-  const config = mkdtempSync(join(tmpdir(), 'gcloud-aip-oracle-'));
+  const config = tempDir('gcloud-aip-oracle-');
   try {
     const input = cases.map((c) => ({ ...c, single: !(c.isList ?? Array.isArray(c.data)) }));
     const run = spawnSync(findPython(), [ORACLE_SCRIPT], {

@@ -3,7 +3,6 @@
 // files (devices, pipes). The access-token file is whitespace-stripped, as gcloud does.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { FileTooLargeError, readBounded } from '../../src/io/bounded-read';
@@ -13,8 +12,9 @@ import { readConfigFile } from '../../src/config-file/read';
 import { UserError } from '../../src/errors';
 import { expandFlagsFiles } from '../../src/flags/flags-file';
 import { expandedSize, MAX_YAML_VALUES } from '../../src/yaml/bounds';
+import { tempDir } from '../support/temp';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-bounds-'));
+const dir = tempDir('gcloud-aip-bounds-');
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);

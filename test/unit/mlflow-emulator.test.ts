@@ -1,12 +1,11 @@
 // The emulator's MLflow registry, in-process over real HTTP: both URL forms and their error
 // shapes, the shared limits, opc-retry-token, PENDING_REGISTRATION → READY, persistence.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { readAnswer, type MlflowAnswer } from '../support/json';
+import { tempDir } from '../support/temp';
 
 const OSS = '/api/2.0/mlflow';
 const OCI = '/20260430/aiDataPlatforms/ocid1.platform/mlops/api/2.0/mlflow';
@@ -89,7 +88,7 @@ describe('emulator MLflow registry', () => {
   });
 
   test('OCI form: PENDING_REGISTRATION until the delay passes; a gs:// source without objects fails; state survives a restart', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mlflow-emulator-'));
+    const dataDir = tempDir('mlflow-emulator-');
     try {
       await withEmulator({ registrationDelayMs: 60_000, dataDir }, async (emu) => {
         await call(emu, 'POST', `${OCI}/registered-models/create`, { name: 'm' });

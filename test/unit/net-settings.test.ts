@@ -2,15 +2,15 @@
 // in urllib's order, no_proxy matching, the CA bundle, the socket timeout.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Properties } from '../../src/config/properties';
 import { UserError } from '../../src/errors';
 import { DEFAULT_TIMEOUT_MS, netSettings } from '../../src/net';
 import { bypassesProxy } from '../../src/net/settings';
+import { tempDir } from '../support/temp';
 
-const config = fs.mkdtempSync(path.join(os.tmpdir(), 'net-settings-'));
+const config = tempDir('net-settings-');
 const settings = (env: NodeJS.ProcessEnv) =>
   netSettings(new Properties({ CLOUDSDK_CONFIG: config, ...env }), { CLOUDSDK_CONFIG: config, ...env });
 const proxyProps = { CLOUDSDK_PROXY_TYPE: 'http', CLOUDSDK_PROXY_ADDRESS: 'proxy.corp', CLOUDSDK_PROXY_PORT: '3128' };

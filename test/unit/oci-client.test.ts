@@ -10,7 +10,7 @@ import { MlflowClient, registerModelVersion } from '../../src/mlflow/client';
 import { requestSigner } from '../../src/mlflow/oci-auth';
 import { parseSignatureHeader } from '../../src/mlflow/oci-signer';
 import { trackingServer } from '../../src/mlflow/tracking';
-import { ociHome, PLAIN_FP } from '../oci-helpers';
+import { ociHome, PLAIN_FP } from '../support/oci';
 
 const SERVER = trackingServer('https://adp.example.com/20260430/aiDataPlatforms/ocid1.p/mlops', {}, '--f');
 const REQUEST = { name: 'iris', source: 'gs://b/m/', tags: [{ key: 'ai-platform.version', value: 'projects/p/models/iris/versions/v1' }] };

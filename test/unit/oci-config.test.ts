@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { chooseAuthMode, requestSigner, type OciAuthOptions } from '../../src/mlflow/oci-auth';
 import { configFilePath, parseConfigText, profileName, readProfile } from '../../src/mlflow/oci-config';
 import { parseSignatureHeader, signatureProblem } from '../../src/mlflow/oci-signer';
-import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PLAIN_FP, sessionToken } from '../oci-helpers';
+import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PLAIN_FP, sessionToken } from '../support/oci';
 import { testHttp } from '../support/net';
 
 const OCI = OCI_FIXTURES;

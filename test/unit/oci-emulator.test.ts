@@ -9,7 +9,7 @@ import { OciTrust } from '../../src/emulator/oci/trust';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { pemBody } from '../../src/mlflow/oci-instance';
 import { signRequest } from '../../src/mlflow/oci-signer';
-import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PASS_PHRASE, PLAIN_FP, sessionToken } from '../oci-helpers';
+import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PASS_PHRASE, PLAIN_FP, sessionToken } from '../support/oci';
 
 const URL_ = 'http://127.0.0.1:1/20260430/aiDataPlatforms/p/mlops/api/2.0/mlflow/registered-models/get?name=a';
 const plainKey = createPrivateKey(fs.readFileSync(path.join(OCI_FIXTURES, 'api_key.pem')));

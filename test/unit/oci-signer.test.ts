@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as common from 'oci-common';
 import { headersToSign, parseSignatureHeader, signatureProblem, signingString, signRequest } from '../../src/mlflow/oci-signer';
-import { FIXTURES } from '../helpers';
+import { FIXTURES } from '../support/cli';
 
 const KEY_PEM = fs.readFileSync(path.join(FIXTURES, 'oci', 'api_key.pem'), 'utf8');
 const ENCRYPTED_PEM = fs.readFileSync(path.join(FIXTURES, 'oci', 'api_key_encrypted.pem'), 'utf8');

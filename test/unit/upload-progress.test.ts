@@ -97,3 +97,22 @@ describe('staging progress view', () => {
     assert.deepEqual([0, 7, 61, 3723.2].map(duration), ['0:00', '0:07', '1:01', '1:02:04']);
   });
 });
+
+test('anything written to stderr after a live progress line starts on a line of its own', () => {
+  let text = '';
+  const write = (s: string) => {
+    text += s;
+    return true;
+  };
+  const stream = { write, isTTY: true } as unknown as NodeJS.WritableStream;
+  const output = new Output({ stdout: stream, stderr: stream, userOutputEnabled: true, verbosity: 'warning', interactive: true });
+  output.liveLine('Uploading to gs://b/: 3/9 files, ETA 0:03');
+  output.error('ERROR: (gcloud.ai-platform.versions.create) Aborted by user.');
+  assert.equal(text, '\rUploading to gs://b/: 3/9 files, ETA 0:03\x1b[K\nERROR: (gcloud.ai-platform.versions.create) Aborted by user.\n');
+  text = '';
+  output.liveLine('done');
+  output.endLiveLine();
+  output.warning('after');
+  output.endLiveLine(); // nothing open: nothing written
+  assert.equal(text, '\rdone\x1b[K\nWARNING: after\n');
+});

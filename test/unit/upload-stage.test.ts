@@ -3,18 +3,19 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { crc32c, crc32cBase64 } from '../../src/checksum/crc32c';
 import { UserError } from '../../src/errors';
 import { computeStagingPrefix } from '../../src/upload/prefix';
 import { fakeClock, testHttp } from '../support/net';
-import { MULTIPART_MAX_BYTES, stageLocalOrigin, type StageOptions, type StageProgress } from '../../src/upload/stage';
+import { MULTIPART_MAX_BYTES } from '../../src/upload/limits';
+import { stageLocalOrigin, type StageOptions, type StageProgress } from '../../src/upload/stage';
 import { listOriginFiles } from '../../src/upload/walk';
+import { tempDir } from '../support/temp';
 
 // ---- the fake -------------------------------------------------------------------------------
 
@@ -254,7 +255,7 @@ function splitMultipart(body: Buffer, boundary: string): { headers: Record<strin
 
 const fake = new FakeGcs();
 let endpoint = '';
-const scratch = mkdtempSync(path.join(tmpdir(), 'upload-stage-'));
+const scratch = tempDir('upload-stage-');
 let dirCount = 0;
 
 before(async () => {

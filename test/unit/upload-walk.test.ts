@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cachedDataVersionTag } from 'node:v8';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { UserError } from '../../src/errors';
 import { computeStagingPrefix } from '../../src/upload/prefix';
 import { compareRelPaths, listOriginFiles } from '../../src/upload/walk';
+import { tempDir } from '../support/temp';
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'upload-walk-'));
+const scratch = tempDir('upload-walk-');
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 let dirCount = 0;
@@ -275,4 +276,11 @@ describe('computeStagingPrefix', () => {
     symlinkSync(path.join(outside, 'weights.bin'), path.join(dir, 'link.bin'));
     assert.equal(await computeStagingPrefix(await listOriginFiles(dir)), sha256('TARGET', 'z'));
   });
+});
+
+test('listing an origin changes no V8 flag (staging tunes V8 only once it will upload: src/runtime/v8-flags.ts)', async () => {
+  const flagsTag = cachedDataVersionTag();
+  const listing = await listOriginFiles(makeDir({ 'model.pkl': 'weights', 'assets/vocab.txt': 'a' }));
+  assert.equal(listing.files.length, 2);
+  assert.equal(cachedDataVersionTag(), flagsTag);
 });

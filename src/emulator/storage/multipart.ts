@@ -40,6 +40,8 @@ type ParserState = 'preamble' | 'afterDelimiter' | 'headers' | 'body' | 'epilogu
  * that exact sequence delimits. So a part ending in CR is kept whole in an LF body (the CR is data),
  * and a part ending in LF or CRLF keeps those bytes in a CRLF body.
  * Throws MultipartError when the body is not well formed (e.g. no closing delimiter).
+ * Long on purpose: one state machine whose states share the buffer and the body's iterator; split
+ * into functions, each would hand both back and forth, and the states read best side by side.
  */
 export async function* parseMultipart(body: AsyncIterable<Buffer>, boundary: string): AsyncGenerator<MultipartEvent> {
   if (!boundary) throw new MultipartError('missing multipart boundary');

@@ -1,16 +1,16 @@
-// Issue 17, end to end: the built CLI against the emulator, with its fault injection and a
+// End to end, the built CLI against the emulator, with its fault injection and a
 // misbehaving proxy in front of it. A failed or unreadable create is never reported as success;
 // another run's version is never adopted; odd bodies end in a clear error, never a crash.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { CLI, createModel, emulatorEnv, runCli, runCommand, scratch, TOKEN, type RunResult } from '../helpers';
+import { CLI, createModel, emulatorEnv, runCli, runCommand, scratch, TOKEN, type RunResult } from '../support/cli';
 import { startMisbehavingProxy, type MisbehavingProxy } from '../support/misbehaving-proxy';
+import { tempDir } from '../support/temp';
 
 let emulator: RunningEmulator;
 let proxy: MisbehavingProxy;
@@ -53,7 +53,7 @@ const json = (body: unknown): { status: number; headers: Record<string, string>;
 });
 const noCrash = (r: RunResult) => assert.doesNotMatch(r.stderr, /Internal error|TypeError|\n\s+at /, r.stderr);
 
-describe('item 1: a create answered with a finished or unreadable operation', () => {
+describe('a create answered with a finished or unreadable operation', () => {
   test('done with an error: exit 1 with the error, nothing on stdout', async () => {
     proxy.rules.push({
       match: CREATE_PATH,
@@ -197,7 +197,7 @@ describe('item 1: a create answered with a finished or unreadable operation', ()
   });
 });
 
-describe("item 2: never adopt another run's version", () => {
+describe("never adopt another run's version", () => {
   test('two identical creates, the first POST answered 503: exactly one exits 0', async () => {
     // seed 2 sends Retry-After with the 503: the first run waits 4 s, the second creates meanwhile.
     emulator.setFaults('seed=2,503=1,retry-after=4,match=^POST .*/versions$,max=1');
@@ -228,7 +228,7 @@ describe("item 2: never adopt another run's version", () => {
 
 /** A model directory of its own (content-addressed staging would otherwise skip what earlier tests staged). */
 function modelDir(files: Record<string, Buffer | string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-'));
+  const dir = tempDir('gcloud-aip-r17-');
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
@@ -264,7 +264,7 @@ function deployWhile(id: string, origin: string, during: () => boolean, extraEnv
   });
 }
 
-describe('item 3: a file that changes between the hash pass and the end of its upload fails the deploy', () => {
+describe('a file that changes between the hash pass and the end of its upload fails the deploy', () => {
   const listingStarted = () => emulator.requests().some((q) => q.method === 'GET' && /^\/storage\/v1\/b\/r17-staging\/o$/.test(q.path));
 
   test('a small file overwritten (same size) after hashing: detected, named, nothing created', async () => {
@@ -359,7 +359,7 @@ describe('item 3: a file that changes between the hash pass and the end of its u
   }
 });
 
-describe('item 4: a staged object is never overwritten', () => {
+describe('a staged object is never overwritten', () => {
   const stagedPrefix = async (dir: string) => {
     const r = await runCli(
       [
@@ -427,7 +427,7 @@ describe('item 4: a staged object is never overwritten', () => {
   });
 });
 
-test('item 5: a storage listing that repeats its page token stops with an error', async () => {
+test('a storage listing that repeats its page token stops with an error', async () => {
   const dir = modelDir({ 'saved_model.pb': 'loop' });
   proxy.rules.push({
     match: /^GET \/storage\/v1\/b\/r17-staging\/o\?/,
@@ -442,7 +442,7 @@ test('item 5: a storage listing that repeats its page token stops with an error'
   assert.equal(proxy.applied.length, 2);
 });
 
-test('issue 15 item 5: an upload failure says how many objects were left staged', async () => {
+test('an upload failure says how many objects were left staged', async () => {
   const dir = modelDir(Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`f${i}.txt`, `file ${i}`])));
   proxy.rules.push({
     match: /^POST \/upload\/.*name=[0-9a-f]{64}%2Ff3\.txt/,
@@ -460,7 +460,7 @@ test('issue 15 item 5: an upload failure says how many objects were left staged'
   );
 });
 
-describe('item 7: the emulator keeps secrets; closed pipes and bad hosts are quiet', () => {
+describe('the emulator keeps secrets; closed pipes and bad hosts are quiet', () => {
   test('GET /__emulator/requests shows a fingerprint of the token, never the token', async () => {
     const r = await runCli(['ai-platform', 'models', 'describe', 'r17'], direct);
     assert.equal(r.code, 0, r.stderr);
@@ -470,7 +470,7 @@ describe('item 7: the emulator keeps secrets; closed pipes and bad hosts are qui
   });
 
   test('env-init | head -1 ends quietly (10 runs)', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-env-'));
+    const dataDir = tempDir('gcloud-aip-r17-env-');
     // A running emulator's address (env-init checks that it answers), then enough lines that the
     // reader is gone before the last ones are written.
     const lines = Array.from({ length: 2000 }, (_, i) => `VAR_${i}: ${'x'.repeat(100)}\n`).join('');
@@ -488,13 +488,7 @@ describe('item 7: the emulator keeps secrets; closed pipes and bad hosts are qui
 
   test("start --host-port='no such host:1' is a one-line user error", async () => {
     const r = await runCli(
-      [
-        'emulators',
-        'ai-platform',
-        'start',
-        '--host-port=no such host:1',
-        `--data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-r17-'))}`,
-      ],
+      ['emulators', 'ai-platform', 'start', '--host-port=no such host:1', `--data-dir=${tempDir('gcloud-aip-r17-')}`],
       direct,
     );
     assert.equal(r.code, 1);
@@ -505,7 +499,7 @@ describe('item 7: the emulator keeps secrets; closed pipes and bad hosts are qui
   });
 });
 
-describe('item 6: names Cloud Storage refuses are refused before any upload', () => {
+describe('names Cloud Storage refuses are refused before any upload', () => {
   const deploy = (id: string, dir: string) =>
     runCli(['ai-platform', 'versions', 'create', id, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], direct);
   const uploads = () => emulator.requests().filter((q) => q.path.startsWith('/upload/'));

@@ -2,10 +2,10 @@
 // the emulator on an ephemeral port.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempDir } from './temp';
 
-export const ROOT = path.resolve(__dirname, '..');
+export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'bin', 'gcloud-aip.js');
 export const FIXTURES = path.join(ROOT, 'fixtures');
 export const TOKEN = 'ya29.e2e-test-token';
@@ -18,7 +18,7 @@ export interface RunResult {
 
 /** A scratch directory with an empty gcloud config dir and an access-token file. */
 export function scratch(): { dir: string; env: NodeJS.ProcessEnv } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-test-'));
+  const dir = tempDir('gcloud-aip-test-');
   fs.mkdirSync(path.join(dir, 'config'));
   fs.writeFileSync(path.join(dir, 'token.txt'), `${TOKEN}\n`);
   return {

@@ -2,10 +2,10 @@
 // and session tokens (JWTs) signed by the fixture issuer key.
 import { createPrivateKey, createPublicKey, createSign } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { keyFingerprint } from '../src/mlflow/oci-config';
-import { FIXTURES } from './helpers';
+import { keyFingerprint } from '../../src/mlflow/oci-config';
+import { FIXTURES } from './cli';
+import { tempDir } from './temp';
 
 export const OCI_FIXTURES = path.join(FIXTURES, 'oci');
 export const PASS_PHRASE = 'fixture-pass-phrase';
@@ -16,7 +16,7 @@ export const ENCRYPTED_FP = keyFingerprint(
 
 /** A fresh HOME whose ~/.oci/ holds `config` and copies of the fixture keys (mode 600). */
 export function ociHome(config: string): { env: NodeJS.ProcessEnv; dir: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oci-home-'));
+  const dir = tempDir('oci-home-');
   fs.mkdirSync(path.join(dir, '.oci'));
   for (const file of ['api_key.pem', 'api_key_encrypted.pem', 'session_key.pem']) {
     fs.copyFileSync(path.join(OCI_FIXTURES, file), path.join(dir, '.oci', file));

@@ -1,10 +1,9 @@
-// Issue 17, unit level: which failures mean an earlier attempt may have acted, against a real
-// server (the network layer's own tests cover the Retry-After cap and the retry budget).
+// Which failures mean an earlier attempt may have acted, against a real HTTP server
+// (the network layer's own tests cover the Retry-After cap and the retry budget).
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { Output } from '../../src/ui/output';
 import type { HttpClient } from '../../src/net';
 import { fakeClock, silentOutput, testHttp } from '../support/net';
 
@@ -58,23 +57,4 @@ test('an earlier attempt "may have acted" only when its whole request was sent a
     assert.equal(res.status, 200);
     assert.equal(res.retried, mayHaveActed, script.join(' → '));
   }
-});
-
-test('issue 15 item 5: anything written to stderr after a live progress line starts on a line of its own', () => {
-  let text = '';
-  const write = (s: string) => {
-    text += s;
-    return true;
-  };
-  const stream = { write, isTTY: true } as unknown as NodeJS.WritableStream;
-  const output = new Output({ stdout: stream, stderr: stream, userOutputEnabled: true, verbosity: 'warning', interactive: true });
-  output.liveLine('Uploading to gs://b/: 3/9 files, ETA 0:03');
-  output.error('ERROR: (gcloud.ai-platform.versions.create) Aborted by user.');
-  assert.equal(text, '\rUploading to gs://b/: 3/9 files, ETA 0:03\x1b[K\nERROR: (gcloud.ai-platform.versions.create) Aborted by user.\n');
-  text = '';
-  output.liveLine('done');
-  output.endLiveLine();
-  output.warning('after');
-  output.endLiveLine(); // nothing open: nothing written
-  assert.equal(text, '\rdone\x1b[K\nWARNING: after\n');
 });
