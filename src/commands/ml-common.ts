@@ -7,6 +7,7 @@ import { MlResources } from '../api/resources';
 import { aiplatformEndpoint, mlEndpoint } from '../config/endpoints';
 import { selectTarget, type Target } from '../config/target';
 import { InterruptedError, UserError } from '../errors';
+import { vertexClient, type VertexClient } from '../targets/vertex-ai';
 import { FormatError, printList, type ListCommand } from '../format';
 import type { CommandContext, CommandOptions } from '../cli/command';
 import type { LIST_FLAGS } from './flags';
@@ -48,6 +49,23 @@ export function connectVertex(
   const endpoint = aiplatformEndpoint(ctx.properties, location);
   ctx.output.status(`Using endpoint [${endpoint}]`);
   return new MlApi({ endpoint, http: ctx.http(), credentials: ctx.credentials(), apiVersion });
+}
+
+/**
+ * A typed Vertex AI client for a location (src/targets/vertex-ai), announced as connectVertex's: the
+ * track's API version, endpoint operations polled through v1beta1.
+ */
+export function connectVertexClient(ctx: CommandContext, location: string): VertexClient {
+  const endpoint = aiplatformEndpoint(ctx.properties, location);
+  ctx.output.status(`Using endpoint [${endpoint}]`);
+  return vertexClient({
+    endpoint,
+    http: ctx.http(),
+    credentials: ctx.credentials(),
+    apiVersion: ctx.track === 'GA' ? 'v1' : 'v1beta1',
+    project: ctx.requireProject(),
+    location,
+  });
 }
 
 /** The project for bare resource ids, read only when one is needed. */
