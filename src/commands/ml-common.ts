@@ -7,7 +7,8 @@ import { MlResources } from '../api/resources';
 import { aiplatformEndpoint, mlEndpoint } from '../config/endpoints';
 import { selectTarget, type Target } from '../config/target';
 import { InterruptedError, UserError } from '../errors';
-import { vertexClient, type VertexClient } from '../targets/vertex-ai';
+import { vertexClient, type VertexClient, type VertexSession } from '../targets/vertex-ai';
+import { vertexLocation } from '../vertex';
 import { FormatError, printList, type ListCommand } from '../format';
 import type { CommandContext, CommandOptions } from '../cli/command';
 import type { LIST_FLAGS } from './flags';
@@ -66,6 +67,21 @@ export function connectVertexClient(ctx: CommandContext, location: string): Vert
     project: ctx.requireProject(),
     location,
   });
+}
+
+/**
+ * What the Vertex AI flows of the models, versions and operations commands need: a client for the
+ * location of `region` (`global` → us-central1; Vertex AI is regional), announced as
+ * connectVertexClient's, gcloud's deletion prompt, and the credentials sentence of NOT_FOUND errors.
+ */
+export function vertexSession(ctx: CommandContext, region: string): VertexSession {
+  return {
+    client: connectVertexClient(ctx, vertexLocation(region)),
+    output: ctx.output,
+    project: ctx.requireProject(),
+    confirm: (message) => confirmDeletion(ctx, message),
+    credentialsInfo: () => ctx.credentials().describe(),
+  };
 }
 
 /** The project for bare resource ids, read only when one is needed. */

@@ -29,3 +29,15 @@ export function vertexClient(connection: VertexConnection): VertexClient {
     operationsApi: new MlApi({ endpoint, http, credentials, apiVersion: 'v1beta1' }),
   });
 }
+
+// The models, versions and operations commands on Vertex AI (README.md "The sibling commands").
+export type { ModelOnVertex, VertexSession } from './lookup';
+export { createVertexModel, deleteVertexModel, describeVertexModel, listVertexModels } from './models';
+export { deleteVertexVersion, describeVertexVersion, listVertexVersions, setDefaultVertexVersion } from './versions';
+export {
+  cancelVertexOperation,
+  describeVertexOperation,
+  listVertexOperations,
+  vertexOperationLocation,
+  waitVertexOperation,
+} from './operations';
