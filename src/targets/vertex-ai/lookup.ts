@@ -34,9 +34,14 @@ export interface ModelOnVertex {
   /** The AI Platform name, as the command gave it. */
   name: string;
   endpoint: VertexEndpoint & { name: string };
+  /** The endpoint's id: requests name it under the project as the command names it, as gcloud's do. */
+  endpointId: string;
   /** The registry model's default version (models.get without `@`); undefined: no versions yet. */
   registry?: VertexModel & { name: string };
+  registryId?: string;
 }
+
+const idOf = (name: string) => name.slice(name.lastIndexOf('/') + 1);
 
 // The ml service's words (the emulator's ml service answers with the same ones).
 
@@ -103,35 +108,47 @@ export async function requireModel(session: VertexSession, model: string, field 
   const endpoint = await findEndpoint(session, model);
   if (!endpoint) throw modelNotFound(session, model, field);
   const registry = await findRegistryModel(session, model);
-  return { name: model, endpoint, ...(registry ? { registry } : {}) };
+  return { name: model, endpoint, endpointId: idOf(endpoint.name), ...(registry ? { registry, registryId: idOf(registry.name) } : {}) };
 }
 
 /** Every version of the model's registry entry (none without one). */
 export async function registryVersions(session: VertexSession, model: ModelOnVertex): Promise<VertexModel[]> {
-  if (!model.registry) return [];
+  if (!model.registryId) return [];
   const versions: VertexModel[] = [];
-  for await (const version of session.client.listModelVersions(model.registry.name)) versions.push(version);
+  for await (const version of session.client.listModelVersions(model.registryId)) versions.push(version);
   return versions;
 }
 
 /**
  * AI Platform version `version` of a model: the registry version its alias names (one GET), else,
  * for versions made elsewhere, the one whose AI Platform name (marker label, deployed model's display
- * name, alias) is `version`. NOT_FOUND otherwise.
+ * name, alias: aipVersionNameOf) is `version`. NOT_FOUND otherwise.
  */
 export async function requireVersion(session: VertexSession, model: ModelOnVertex, version: string): Promise<VertexModel> {
-  if (!model.registry) throw versionNotFound(session);
+  if (!model.registryId) throw versionNotFound(session);
   const named = (v: VertexModel) => aipVersionNameOf(v, findDeployedModel(model.endpoint, v)) === version;
   const alias = vertexAlias(version);
-  const byAlias = alias ? await session.client.getModel(`${model.registry.name}@${alias}`) : undefined;
-  if (byAlias && named(byAlias)) return byAlias;
+  const byAlias = alias ? await session.client.getModel(`${model.registryId}@${alias}`) : undefined;
+  // The alias itself names it (a version made elsewhere), or its AI Platform name does (a lossy alias: `V1` → `v1`).
+  if (byAlias && (byAlias.versionAliases?.includes(version) || named(byAlias))) return byAlias;
   const matches = (await registryVersions(session, model)).filter(named);
   if (matches.length > 1) {
     throw new UserError(
-      `${matches.length} versions of Vertex AI model [${model.registry.name}] stand for AI Platform version [${version}] ` +
+      `${matches.length} versions of Vertex AI model [${model.registry?.name}] stand for AI Platform version [${version}] ` +
         `(versions ${matches.map((v) => v.versionId).join(', ')}); delete or relabel all but one.`,
     );
   }
   if (!matches.length) throw versionNotFound(session);
   return matches[0];
+}
+
+/**
+ * Whether a deploy is still running on the model's endpoint: then a version uploaded and not yet
+ * deployed is CREATING rather than FAILED. Asked only when some version is not deployed.
+ */
+export async function deploying(session: VertexSession, model: ModelOnVertex): Promise<boolean> {
+  for await (const operation of session.client.listOperations(session.client.endpointPath(model.endpointId))) {
+    if (!operation.done && String(operation.metadata?.['@type'] ?? '').endsWith('.DeployModelOperationMetadata')) return true;
+  }
+  return false;
 }

@@ -91,6 +91,6 @@ export async function deleteVertexModel(session: VertexSession, model: string): 
   const found = await requireModel(session, model);
   if (found.endpoint.deployedModels?.length || found.registry) throw failedPrecondition('A model with versions cannot be deleted.');
   const { client, output } = session;
-  const operation = await client.waitForOperation(await client.deleteEndpoint(found.endpoint.name), `Deleting model [${model}]`, output);
+  const operation = await client.waitForOperation(await client.deleteEndpoint(found.endpointId), `Deleting model [${model}]`, output);
   return operation.response;
 }

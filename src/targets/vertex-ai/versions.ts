@@ -12,24 +12,35 @@ import {
   type VertexEndpoint,
   type VertexModel,
 } from '../../vertex';
-import { failedPrecondition, registryVersions, requireModel, requireVersion, type ModelOnVertex, type VertexSession } from './lookup';
+import { deploying, failedPrecondition, registryVersions, requireModel, requireVersion, type ModelOnVertex, type VertexSession } from './lookup';
 
 type Json = Record<string, unknown>;
 
-function shape(session: VertexSession, model: ModelOnVertex, version: VertexModel, endpoint: VertexEndpoint = model.endpoint): Json {
-  return aipVersion({ project: session.project, model: model.name, version, endpoint });
+/** The AI Platform Version of a registry version; `deploying`: whether an undeployed one is still being deployed. */
+function shape(session: VertexSession, model: ModelOnVertex, version: VertexModel, endpoint: VertexEndpoint, deploying = false): Json {
+  return aipVersion({ project: session.project, model: model.name, version, endpoint, deploying });
+}
+
+/** Asks whether a deploy is running only for a version that is not deployed (the rare case). */
+async function shapeWithState(session: VertexSession, model: ModelOnVertex, version: VertexModel): Promise<Json> {
+  const running = !findDeployedModel(model.endpoint, version) && (await deploying(session, model));
+  return shape(session, model, version, model.endpoint, running);
 }
 
 /** The model's versions as AI Platform Versions (none when nothing was uploaded yet). */
 export async function* listVertexVersions(session: VertexSession, model: string): AsyncGenerator<Json> {
   const found = await requireModel(session, model, 'parent');
-  if (!found.registry) return;
-  for await (const version of session.client.listModelVersions(found.registry.name)) yield shape(session, found, version);
+  if (!found.registryId) return;
+  let running: boolean | undefined;
+  for await (const version of session.client.listModelVersions(found.registryId)) {
+    if (!findDeployedModel(found.endpoint, version)) running ??= await deploying(session, found);
+    yield shape(session, found, version, found.endpoint, running);
+  }
 }
 
 export async function describeVertexVersion(session: VertexSession, model: string, version: string): Promise<Json> {
   const found = await requireModel(session, model);
-  return shape(session, found, await requireVersion(session, found, version));
+  return shapeWithState(session, found, await requireVersion(session, found, version));
 }
 
 /**
@@ -47,7 +58,7 @@ export async function setDefaultVertexVersion(session: VertexSession, model: str
     );
   }
   const { client } = session;
-  const endpoint = await client.patchEndpointTrafficSplit(found.endpoint.name, split.trafficSplit);
+  const endpoint = await client.patchEndpointTrafficSplit(found.endpointId, split.trafficSplit);
   const updated = registryVersion.versionAliases?.includes(DEFAULT_ALIAS)
     ? registryVersion
     : await client.mergeVersionAliases(versionRef(found, registryVersion), [DEFAULT_ALIAS]);
@@ -55,7 +66,7 @@ export async function setDefaultVertexVersion(session: VertexSession, model: str
 }
 
 function versionRef(model: ModelOnVertex, version: VertexModel): string {
-  return `${model.registry?.name ?? version.name}@${version.versionId}`;
+  return `${model.registryId}@${version.versionId}`;
 }
 
 /**
@@ -79,17 +90,17 @@ export async function deleteVertexVersion(session: VertexSession, model: string,
   }
   const { client, output } = session;
   if (dm?.id) {
-    const undeploy = await client.undeployModel(found.endpoint.name, dm.id, splitWithout(found.endpoint, dm));
+    const undeploy = await client.undeployModel(found.endpointId, dm.id, splitWithout(found.endpoint, dm));
     await client.waitForOperation(undeploy, `Undeploying version [${version}] from endpoint [${found.endpoint.name}]`, output);
   }
   if (!others.length) {
-    const operation = await client.deleteModel(found.registry!.name);
+    const operation = await client.deleteModel(found.registryId!);
     return (await client.waitForOperation(operation, `Deleting version [${version}]...`, output)).response;
   }
   if (registryVersion.versionAliases?.includes(DEFAULT_ALIAS)) {
     await client.mergeVersionAliases(versionRef(found, heir(found.endpoint, others)), [DEFAULT_ALIAS]);
   }
-  const operation = await client.deleteModelVersion(found.registry!.name, registryVersion.versionId!);
+  const operation = await client.deleteModelVersion(found.registryId!, registryVersion.versionId!);
   return (await client.waitForOperation(operation, `Deleting version [${version}]...`, output)).response;
 }
 
