@@ -87,9 +87,10 @@ const location = (project: string) => `projects/${project}/locations/${REGION}`;
 /**
  * One AI Platform version as gcloud-aip's `versions create` makes it on Vertex AI: uploaded to the
  * model's registry entry under its alias with the marker labels, deployed to the model's endpoint with
- * an explicit split (the first takes all traffic, a later one none). Returns the deploy operation.
+ * an explicit split (the first takes all traffic, a later one none). Returns the deploy operation
+ * (without `deploy`: the upload's, as a `versions create` whose deploy failed leaves it).
  */
-async function createVersion(project: string, model: string, version: string, deployedModelId: string): Promise<Operation> {
+async function createVersion(project: string, model: string, version: string, deployedModelId: string, deploy = true): Promise<Operation> {
   const modelId = vertexModelId(model);
   const registry = `${location(project)}/models/${modelId}`;
   const first = deployedModelId === '1';
@@ -103,10 +104,12 @@ async function createVersion(project: string, model: string, version: string, de
       labels: { [MANAGED_BY.key]: MANAGED_BY.value, [MARKER_KEYS.model]: model, [MARKER_KEYS.version]: version },
     },
   });
-  const { modelVersionId } = (await settle(upload.name)).response as { modelVersionId: string };
+  const uploaded = await settle(upload.name);
+  if (!deploy) return uploaded;
+  const { modelVersionId } = uploaded.response as { modelVersionId: string };
   const endpoint = `${location(project)}/endpoints/${vertexEndpointId(model)}`;
   const current = await rest<{ trafficSplit?: Record<string, number> }>('GET', endpoint);
-  const deploy = await rest<Operation>('POST', `${endpoint}:deployModel`, {
+  const deployment = await rest<Operation>('POST', `${endpoint}:deployModel`, {
     deployedModel: {
       id: deployedModelId,
       model: `${registry}@${modelVersionId}`,
@@ -115,8 +118,8 @@ async function createVersion(project: string, model: string, version: string, de
     },
     trafficSplit: first ? { '0': 100 } : { ...current.trafficSplit, '0': 0 },
   });
-  await settle(deploy.name);
-  return deploy;
+  await settle(deployment.name);
+  return deployment;
 }
 
 /** The Vertex AI requests that change something (not GET), as `METHOD path`. */
@@ -148,7 +151,10 @@ describe('a deploy script on the Vertex AI target', () => {
     });
 
     const again = await aip(project, ['ai-platform', 'models', 'create', 'iris', R], 1);
-    assert.match(again.stderr, /ERROR: \(gcloud\.ai-platform\.models\.create\) ALREADY_EXISTS: Field: model\.name Error: A model with the same name already exists\./);
+    assert.match(
+      again.stderr,
+      /ERROR: \(gcloud\.ai-platform\.models\.create\) ALREADY_EXISTS: Field: model\.name Error: A model with the same name already exists\./,
+    );
   });
 
   test('models describe prints an AI Platform Model; a missing one is NOT_FOUND, exit 1 (the existence check)', async () => {
@@ -201,7 +207,16 @@ describe('a deploy script on the Vertex AI target', () => {
       '--format=value(name.basename())',
     ]);
     assert.equal(filtered.stdout, 'v2\n');
-    const newest = await aip(project, ['ai-platform', 'versions', 'list', '--model=iris', R, '--sort-by=~name', '--limit=1', '--format=value(name)']);
+    const newest = await aip(project, [
+      'ai-platform',
+      'versions',
+      'list',
+      '--model=iris',
+      R,
+      '--sort-by=~name',
+      '--limit=1',
+      '--format=value(name)',
+    ]);
     assert.equal(newest.stdout, 'v2\n');
 
     const v1 = JSON.parse((await aip(project, ['ai-platform', 'versions', 'describe', 'v1', '--model=iris', R, '--format=json'])).stdout);
@@ -239,13 +254,17 @@ describe('a deploy script on the Vertex AI target', () => {
   });
 
   test('operations: list, describe and wait in AI Platform’s shape under Vertex names', async () => {
-    const listed = lines((await aip(project, ['ai-platform', 'operations', 'list', R, '--format=value(name,metadata.operationType,done)'])).stdout);
+    const listed = lines(
+      (await aip(project, ['ai-platform', 'operations', 'list', R, '--format=value(name,metadata.operationType,done)'])).stdout,
+    );
     assert.ok(
       listed.includes(`${secondDeploy.name.split('/').pop()}\tCREATE_VERSION\tTrue`),
       `the second deploy is listed (value(name) keeps the default format's basename): ${listed.join('\n')}`,
     );
 
-    const described = JSON.parse((await aip(project, ['ai-platform', 'operations', 'describe', secondDeploy.name, '--format=json'])).stdout);
+    const described = JSON.parse(
+      (await aip(project, ['ai-platform', 'operations', 'describe', secondDeploy.name, '--format=json'])).stdout,
+    );
     assert.equal(described.name, secondDeploy.name);
     assert.match(described.name, new RegExp(`^projects/${number}/locations/${REGION}/endpoints/iris/operations/\\d+$`));
     assert.deepEqual(
@@ -254,7 +273,14 @@ describe('a deploy script on the Vertex AI target', () => {
     );
 
     // A bare id is read under the command's region, as gcloud ai reads it; waiting for a done one prints its response.
-    const waited = await aip(project, ['ai-platform', 'operations', 'wait', secondDeploy.name.split('/').pop()!, R, '--format=value(response.name)']);
+    const waited = await aip(project, [
+      'ai-platform',
+      'operations',
+      'wait',
+      secondDeploy.name.split('/').pop()!,
+      R,
+      '--format=value(response.name)',
+    ]);
     assert.equal(waited.stdout, `projects/${project}/models/iris/versions/v2\n`);
 
     const missing = await aip(project, ['ai-platform', 'operations', 'describe', '123', R], 1);
@@ -262,7 +288,15 @@ describe('a deploy script on the Vertex AI target', () => {
   });
 
   test('versions set-default moves the traffic and the registry’s default alias', async () => {
-    const set = await aip(project, ['ai-platform', 'versions', 'set-default', 'v2', '--model=iris', R, '--format=value(name,state,isDefault)']);
+    const set = await aip(project, [
+      'ai-platform',
+      'versions',
+      'set-default',
+      'v2',
+      '--model=iris',
+      R,
+      '--format=value(name,state,isDefault)',
+    ]);
     assert.equal(set.stdout, `projects/${project}/models/iris/versions/v2\tREADY\tTrue\n`);
     const endpoint = await rest<{ trafficSplit: Record<string, number> }>('GET', `${location(project)}/endpoints/iris`);
     assert.deepEqual(endpoint.trafficSplit, { '1': 0, '2': 100 });
@@ -298,7 +332,14 @@ describe('a deploy script on the Vertex AI target', () => {
     const endpoint = `/v1/${location(project)}/endpoints/iris`;
     const registry = `/v1/${location(project)}/models/iris`;
     assert.deepEqual(changes(emulator().requests()), [`POST ${endpoint}:undeployModel`, `DELETE ${registry}@1:deleteVersion`]);
-    const remaining = await aip(project, ['ai-platform', 'versions', 'list', '--model=iris', R, '--format=value(name.basename(),isDefault)']);
+    const remaining = await aip(project, [
+      'ai-platform',
+      'versions',
+      'list',
+      '--model=iris',
+      R,
+      '--format=value(name.basename(),isDefault)',
+    ]);
     assert.equal(remaining.stdout, 'v2\tTrue\n');
 
     emulator().clearRequests();
@@ -314,6 +355,28 @@ describe('a deploy script on the Vertex AI target', () => {
   });
 });
 
+test('a version uploaded but not deployed is FAILED, cannot be the default, and is deleted without an undeploy', async () => {
+  const project = newProject();
+  const R = `--region=${REGION}`;
+  await aip(project, ['ai-platform', 'models', 'create', 'iris', R]);
+  await createVersion(project, 'iris', 'v1', '1');
+  await createVersion(project, 'iris', 'v2', '2', false);
+  const listed = await aip(project, ['ai-platform', 'versions', 'list', '--model=iris', R, '--format=value(name.basename(),state)']);
+  assert.deepEqual(lines(listed.stdout), ['v1\tREADY', 'v2\tFAILED']);
+  const described = JSON.parse(
+    (await aip(project, ['ai-platform', 'versions', 'describe', 'v2', '--model=iris', R, '--format=json'])).stdout,
+  );
+  assert.match(described.errorMessage, /not deployed; run versions create again/);
+
+  emulator().clearRequests();
+  const refused = await aip(project, ['ai-platform', 'versions', 'set-default', 'v2', '--model=iris', R], 1);
+  assert.match(refused.stderr, /FAILED_PRECONDITION: .*Version \[v2\] is not deployed to Vertex AI endpoint/);
+  assert.deepEqual(changes(emulator().requests()), []);
+
+  await aip(project, ['ai-platform', 'versions', 'delete', 'v2', '--model=iris', R, '--quiet']);
+  assert.deepEqual(changes(emulator().requests()), [`DELETE /v1/${location(project)}/models/iris@2:deleteVersion`]);
+});
+
 // ---- tracks -----------------------------------------------------------------------------------
 
 test('beta and alpha speak v1beta1, GA v1, with the same answers', async () => {
@@ -322,7 +385,15 @@ test('beta and alpha speak v1beta1, GA v1, with the same answers', async () => {
     const model = `m_${track[0] ?? 'ga'}`;
     emulator().clearRequests();
     await aip(project, [...track, 'ai-platform', 'models', 'create', model, `--region=${REGION}`]);
-    const described = await aip(project, [...track, 'ai-platform', 'models', 'describe', model, `--region=${REGION}`, '--format=value(name)']);
+    const described = await aip(project, [
+      ...track,
+      'ai-platform',
+      'models',
+      'describe',
+      model,
+      `--region=${REGION}`,
+      '--format=value(name)',
+    ]);
     assert.equal(described.stdout, `projects/${project}/models/${model}\n`);
     const apiVersion = track.length ? 'v1beta1' : 'v1';
     const paths = emulator()
@@ -332,7 +403,14 @@ test('beta and alpha speak v1beta1, GA v1, with the same answers', async () => {
     assert.deepEqual([...new Set(paths)], [apiVersion], `${track.join(' ') || 'GA'}: ${paths.join(', ')}`);
   }
   // `m_ga` becomes endpoint `m-ga`: the id is derived, the name kept.
-  const listed = await aip(project, ['ai-platform', 'models', 'list', `--region=${REGION}`, '--format=value(name.basename())', '--sort-by=name']);
+  const listed = await aip(project, [
+    'ai-platform',
+    'models',
+    'list',
+    `--region=${REGION}`,
+    '--format=value(name.basename())',
+    '--sort-by=name',
+  ]);
   assert.deepEqual(lines(listed.stdout), ['m_alpha', 'm_beta', 'm_ga']);
 });
 
@@ -369,7 +447,15 @@ describe('models and versions made elsewhere (gcloud ai, the console, REST witho
       [model.name, model.defaultVersion?.name, model.defaultVersion?.state],
       [`projects/${project}/models/legacy`, `projects/${project}/models/legacy/versions/legacy-v1`, 'READY'],
     );
-    const byAlias = await aip(project, ['ai-platform', 'versions', 'describe', 'v1', '--model=legacy', R, '--format=value(deploymentUri,isDefault)']);
+    const byAlias = await aip(project, [
+      'ai-platform',
+      'versions',
+      'describe',
+      'v1',
+      '--model=legacy',
+      R,
+      '--format=value(deploymentUri,isDefault)',
+    ]);
     assert.equal(byAlias.stdout, 'gs://models/iris/v1/\tTrue\n');
     const listed = await aip(project, ['ai-platform', 'versions', 'list', '--model=legacy', R, '--format=value(name.basename())']);
     assert.equal(listed.stdout, 'legacy-v1\n');
@@ -402,11 +488,17 @@ describe('operations that are still running', () => {
 
     const cancelled = await aip(project, ['ai-platform', 'operations', 'cancel', started.name], 0, slow());
     assert.equal(cancelled.stdout, '');
-    assert.ok(slow().requests().some((r) => r.method === 'POST' && r.path === `/v1beta1/${started.name}:cancel`));
+    assert.ok(
+      slow()
+        .requests()
+        .some((r) => r.method === 'POST' && r.path === `/v1beta1/${started.name}:cancel`),
+    );
 
     const waited = await aip(project, ['ai-platform', 'operations', 'wait', started.name], 1, slow());
     assert.match(waited.stderr, /^ERROR: \(gcloud\.ai-platform\.operations\.wait\) /m);
-    const after = JSON.parse((await aip(project, ['ai-platform', 'operations', 'describe', started.name, '--format=json'], 0, slow())).stdout);
+    const after = JSON.parse(
+      (await aip(project, ['ai-platform', 'operations', 'describe', started.name, '--format=json'], 0, slow())).stdout,
+    );
     assert.deepEqual([after.done, after.error?.code], [true, 1]);
   });
 });

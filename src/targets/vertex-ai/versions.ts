@@ -12,7 +12,15 @@ import {
   type VertexEndpoint,
   type VertexModel,
 } from '../../vertex';
-import { deploying, failedPrecondition, registryVersions, requireModel, requireVersion, type ModelOnVertex, type VertexSession } from './lookup';
+import {
+  deploying,
+  failedPrecondition,
+  registryVersions,
+  requireModel,
+  requireVersion,
+  type ModelOnVertex,
+  type VertexSession,
+} from './lookup';
 
 type Json = Record<string, unknown>;
 
