@@ -283,6 +283,11 @@ describe('a deploy script on the Vertex AI target', () => {
     ]);
     assert.equal(waited.stdout, `projects/${project}/models/iris/versions/v2\n`);
 
+    // An AI Platform operation name a script built names the id, read under the region.
+    const built = `projects/${project}/operations/${secondDeploy.name.split('/').pop()}`;
+    const byBuiltName = await aip(project, ['ai-platform', 'operations', 'describe', built, R, '--format=value(name)']);
+    assert.equal(byBuiltName.stdout, `${secondDeploy.name}\n`);
+
     const missing = await aip(project, ['ai-platform', 'operations', 'describe', '123', R], 1);
     assert.match(missing.stderr, /NOT_FOUND: Operation projects\/\d+\/locations\/us-central1\/operations\/123 not found\./);
   });

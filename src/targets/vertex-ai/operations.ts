@@ -18,9 +18,13 @@ import type { VertexSession } from './lookup';
 
 type Json = Record<string, unknown>;
 
-/** A full Vertex operation name (or its URL, as a `--uri` would print it) as a name; a bare id as it is. */
+/**
+ * A full Vertex operation name (or its URL) as a name; a bare id as it is; an AI Platform name a
+ * script built (`projects/P/operations/ID`) as its id, read under the command's location.
+ */
 function operationArgument(operation: string): string {
-  return /^https?:\/\/[^/]+\/v1(?:beta1)?\/(projects\/.*)$/.exec(operation)?.[1] ?? operation;
+  const name = /^https?:\/\/[^/]+\/v1(?:beta1)?\/(projects\/.*)$/.exec(operation)?.[1] ?? operation;
+  return /^projects\/[^/]+\/operations\/([^/]+)$/.exec(name)?.[1] ?? name;
 }
 
 const LOCATION_OF = /^projects\/[^/]+\/locations\/([^/]+)\//;
