@@ -10,9 +10,10 @@
 // real `gcloud ai` reading what gcloud-aip made.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { RecordedRequest, RunningEmulator } from '../../src/emulator';
-import { vertexProjectNumber } from '../../src/emulator';
+import { startEmulator, vertexProjectNumber, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
 import { MANAGED_BY, MARKER_KEYS, vertexAlias, vertexEndpointId, vertexModelId } from '../../src/vertex';
 import { emulatorEnv, gcloudAvailable, runCli, runCommand, scratch, type RunResult } from '../helpers';
 import { suiteEmulator } from '../support/emulator';
@@ -90,11 +91,18 @@ const location = (project: string) => `projects/${project}/locations/${REGION}`;
  * an explicit split (the first takes all traffic, a later one none). Returns the deploy operation
  * (without `deploy`: the upload's, as a `versions create` whose deploy failed leaves it).
  */
-async function createVersion(project: string, model: string, version: string, deployedModelId: string, deploy = true): Promise<Operation> {
+async function createVersion(
+  project: string,
+  model: string,
+  version: string,
+  deployedModelId: string,
+  deploy = true,
+  emu = emulator(),
+): Promise<Operation> {
   const modelId = vertexModelId(model);
   const registry = `${location(project)}/models/${modelId}`;
   const first = deployedModelId === '1';
-  const upload = await rest<Operation>('POST', `${location(project)}/models:upload`, {
+  const uploadRequest = {
     ...(first ? { modelId } : { parentModel: registry }),
     model: {
       displayName: model,
@@ -103,13 +111,14 @@ async function createVersion(project: string, model: string, version: string, de
       versionAliases: [vertexAlias(version)],
       labels: { [MANAGED_BY.key]: MANAGED_BY.value, [MARKER_KEYS.model]: model, [MARKER_KEYS.version]: version },
     },
-  });
-  const uploaded = await settle(upload.name);
+  };
+  const upload = await rest<Operation>('POST', `${location(project)}/models:upload`, uploadRequest, emu);
+  const uploaded = await settle(upload.name, emu);
   if (!deploy) return uploaded;
   const { modelVersionId } = uploaded.response as { modelVersionId: string };
   const endpoint = `${location(project)}/endpoints/${vertexEndpointId(model)}`;
-  const current = await rest<{ trafficSplit?: Record<string, number> }>('GET', endpoint);
-  const deployment = await rest<Operation>('POST', `${endpoint}:deployModel`, {
+  const current = await rest<{ trafficSplit?: Record<string, number> }>('GET', endpoint, undefined, emu);
+  const deployRequest = {
     deployedModel: {
       id: deployedModelId,
       model: `${registry}@${modelVersionId}`,
@@ -117,8 +126,9 @@ async function createVersion(project: string, model: string, version: string, de
       dedicatedResources: { machineSpec: { machineType: 'n1-standard-2' }, minReplicaCount: 1, maxReplicaCount: 2 },
     },
     trafficSplit: first ? { '0': 100 } : { ...current.trafficSplit, '0': 0 },
-  });
-  await settle(deployment.name);
+  };
+  const deployment = await rest<Operation>('POST', `${endpoint}:deployModel`, deployRequest, emu);
+  await settle(deployment.name, emu);
   return deployment;
 }
 
@@ -380,6 +390,47 @@ test('a version uploaded but not deployed is FAILED, cannot be the default, and 
 
   await aip(project, ['ai-platform', 'versions', 'delete', 'v2', '--model=iris', R, '--quiet']);
   assert.deepEqual(changes(emulator().requests()), [`DELETE /v1/${location(project)}/models/iris@2:deleteVersion`]);
+});
+
+test('a version whose deploy is still running is CREATING', async () => {
+  // Uploaded on a quick emulator; deployed on a slow one over the same data: the deploy keeps running.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vertex-siblings-'));
+  const project = newProject();
+  const R = `--region=${REGION}`;
+  const quick = await startEmulator({ operationDelayMs: 0, dataDir, buckets: ['models'] });
+  try {
+    await aip(project, ['ai-platform', 'models', 'create', 'iris', R], 0, quick);
+    await createVersion(project, 'iris', 'v1', '1', false, quick);
+  } finally {
+    await quick.close();
+  }
+  const slow = await startEmulator({ operationDelayMs: 600_000, dataDir });
+  try {
+    const endpoint = `${location(project)}/endpoints/iris`;
+    await rest(
+      'POST',
+      `${endpoint}:deployModel`,
+      {
+        deployedModel: {
+          model: `${location(project)}/models/iris@1`,
+          displayName: 'v1',
+          dedicatedResources: { machineSpec: {}, minReplicaCount: 1 },
+        },
+        trafficSplit: { '0': 100 },
+      },
+      slow,
+    );
+    const listed = await aip(
+      project,
+      ['ai-platform', 'versions', 'list', '--model=iris', R, '--format=value(name.basename(),state)'],
+      0,
+      slow,
+    );
+    assert.equal(listed.stdout, 'v1\tCREATING\n');
+  } finally {
+    await slow.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 // ---- tracks -----------------------------------------------------------------------------------

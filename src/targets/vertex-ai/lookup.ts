@@ -146,7 +146,7 @@ export async function requireVersion(session: VertexSession, model: ModelOnVerte
  * Whether a deploy is still running on the model's endpoint: then a version uploaded and not yet
  * deployed is CREATING rather than FAILED. Asked only when some version is not deployed.
  */
-export async function deploying(session: VertexSession, model: ModelOnVertex): Promise<boolean> {
+export async function deployRunning(session: VertexSession, model: ModelOnVertex): Promise<boolean> {
   for await (const operation of session.client.listOperations(session.client.endpointPath(model.endpointId))) {
     if (!operation.done && String(operation.metadata?.['@type'] ?? '').endsWith('.DeployModelOperationMetadata')) return true;
   }

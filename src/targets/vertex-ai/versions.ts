@@ -13,7 +13,7 @@ import {
   type VertexModel,
 } from '../../vertex';
 import {
-  deploying,
+  deployRunning,
   failedPrecondition,
   registryVersions,
   requireModel,
@@ -31,7 +31,7 @@ function shape(session: VertexSession, model: ModelOnVertex, version: VertexMode
 
 /** Asks whether a deploy is running only for a version that is not deployed (the rare case). */
 async function shapeWithState(session: VertexSession, model: ModelOnVertex, version: VertexModel): Promise<Json> {
-  const running = !findDeployedModel(model.endpoint, version) && (await deploying(session, model));
+  const running = !findDeployedModel(model.endpoint, version) && (await deployRunning(session, model));
   return shape(session, model, version, model.endpoint, running);
 }
 
@@ -41,7 +41,7 @@ export async function* listVertexVersions(session: VertexSession, model: string)
   if (!found.registryId) return;
   let running: boolean | undefined;
   for await (const version of session.client.listModelVersions(found.registryId)) {
-    if (!findDeployedModel(found.endpoint, version)) running ??= await deploying(session, found);
+    if (!findDeployedModel(found.endpoint, version)) running ??= await deployRunning(session, found);
     yield shape(session, found, version, found.endpoint, running);
   }
 }
