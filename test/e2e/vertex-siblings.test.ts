@@ -201,7 +201,8 @@ describe('a deploy script on the Vertex AI target', () => {
     ]);
     // As with gcloud, `name` keeps the default format's basename().
     const values = await aip(project, ['ai-platform', 'versions', 'list', '--model=iris', R, '--format=value(name,isDefault)']);
-    assert.deepEqual(lines(values.stdout), ['v1\tTrue', 'v2\tFalse']);
+    // isDefault only where true, as ml v1 answers.
+    assert.deepEqual(lines(values.stdout), ['v1\tTrue', 'v2\t']);
     const json = JSON.parse((await aip(project, ['ai-platform', 'versions', 'list', '--model=iris', R, '--format=json'])).stdout);
     assert.deepEqual(
       json.map((v: { name: string }) => v.name),
@@ -213,7 +214,7 @@ describe('a deploy script on the Vertex AI target', () => {
       'list',
       '--model=iris',
       R,
-      '--filter=isDefault=false',
+      '--filter=-isDefault:true',
       '--format=value(name.basename())',
     ]);
     assert.equal(filtered.stdout, 'v2\n');
@@ -430,6 +431,57 @@ test('a version whose deploy is still running is CREATING', async () => {
   } finally {
     await slow.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+// ---- the same command lines on both targets ----------------------------------------------------
+
+test('the sibling commands print the same on both targets for the same command lines', async () => {
+  // One project, the ml service's state and the Vertex AI service's side by side in one emulator;
+  // the region from the property (global: us-central1 on Vertex AI), as a deploy script leaves it.
+  const project = newProject();
+  const on = (target: string) => ({ ...env(project), GCLOUD_AIP_TARGET: target, CLOUDSDK_AI_PLATFORM_REGION: 'global' });
+  const run = (target: string, args: string[]) => runCli(['ai-platform', ...args], on(target), home.dir);
+
+  for (const target of ['ai-platform', 'vertex-ai']) {
+    assert.equal((await run(target, ['models', 'create', 'iris', '--regions=us-central1'])).code, 0);
+  }
+  for (const version of VERSIONS) {
+    const created = await run('ai-platform', [
+      'versions',
+      'create',
+      version,
+      '--model=iris',
+      `--origin=gs://models/iris/${version}/`,
+      '--runtime-version=2.11',
+      '--framework=scikit-learn',
+      '--python-version=3.7',
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+  }
+  await createVersion(project, 'iris', 'v1', '1');
+  await createVersion(project, 'iris', 'v2', '2');
+
+  const script = [
+    ['models', 'describe', 'iris', '--format=value(name,defaultVersion.name)'],
+    ['models', 'list'],
+    ['models', 'list', '--uri'],
+    ['versions', 'list', '--model=iris'],
+    ['versions', 'list', '--model=iris', '--format=value(name,deploymentUri,state,isDefault)'],
+    ['versions', 'describe', 'v2', '--model=iris', '--format=value(name,state,isDefault,deploymentUri)'],
+    ['versions', 'list', '--model=iris', '--filter=-isDefault:true', '--format=value(name.basename())'],
+    ['versions', 'delete', 'v1', '--model=iris', '--quiet'],
+    ['models', 'delete', 'iris', '--quiet'],
+    ['versions', 'set-default', 'v2', '--model=iris', '--format=value(name,state,isDefault)'],
+    ['versions', 'delete', 'v1', '--model=iris', '--quiet'],
+    ['versions', 'list', '--model=iris', '--format=value(name.basename(),isDefault)'],
+    ['models', 'describe', 'nope'],
+    ['versions', 'describe', 'v9', '--model=iris'],
+  ];
+  for (const args of script) {
+    const [ml, vertex] = await Promise.all(['ai-platform', 'vertex-ai'].map((target) => run(target, args)));
+    const seen = (r: RunResult) => ({ code: r.code, stdout: r.stdout, error: /^ERROR: .*$/m.exec(r.stderr)?.[0] });
+    assert.deepEqual(seen(vertex), seen(ml), `ai-platform ${args.join(' ')}\nml: ${ml.stderr}\nvertex: ${vertex.stderr}`);
   }
 });
 
