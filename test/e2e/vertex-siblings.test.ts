@@ -485,6 +485,19 @@ test('the sibling commands print the same on both targets for the same command l
   }
 });
 
+test('models create: what Vertex AI cannot take is refused before any request, naming the flag', async () => {
+  const project = newProject();
+  emulator().clearRequests();
+  const two = await aip(project, ['ai-platform', 'models', 'create', 'm', '--regions=us-central1,europe-west4'], 1);
+  assert.match(
+    two.stderr,
+    /^ERROR: \(gcloud\.ai-platform\.models\.create\) regions: a Vertex AI endpoint is in one region \(2 given: us-central1, europe-west4\) \(from --regions\)$/m,
+  );
+  const marker = await aip(project, ['ai-platform', 'models', 'create', 'm', `--region=${REGION}`, '--labels=managed-by=me'], 1);
+  assert.match(marker.stderr, /labels: the key 'managed-by' is reserved on Vertex AI.* \(from --labels\)$/m);
+  assert.deepEqual(changes(emulator().requests()), []);
+});
+
 // ---- tracks -----------------------------------------------------------------------------------
 
 test('beta and alpha speak v1beta1, GA v1, with the same answers', async () => {
@@ -570,6 +583,44 @@ describe('models and versions made elsewhere (gcloud ai, the console, REST witho
     // Not gcloud-aip's: not an AI Platform model in `models list`.
     const models = await aip(project, ['ai-platform', 'models', 'list', R, '--format=value(name)']);
     assert.equal(models.stdout, '');
+  });
+
+  test('made by the real gcloud ai: found by display name', { skip: !HAVE_GCLOUD && 'gcloud is not installed' }, async () => {
+    const gcloud = async (...args: string[]) => {
+      const result = await runCommand('gcloud', [...args, R], { ...env(project), GCLOUD_AIP_TARGET: '' }, home.dir);
+      assert.equal(result.code, 0, result.stderr);
+      return result;
+    };
+    // No --endpoint-id, no --model-id: server-assigned numeric ids, as the console and most scripts make them.
+    const created = await gcloud('ai', 'endpoints', 'create', '--display-name=by_gcloud');
+    const endpointId = /endpoints\/(\d+)\./.exec(created.stderr)?.[1];
+    assert.ok(endpointId, created.stderr);
+    await gcloud(
+      'ai',
+      'models',
+      'upload',
+      '--display-name=by_gcloud',
+      `--container-image-uri=${SKLEARN}`,
+      '--artifact-uri=gs://models/iris/v2/',
+      '--version-aliases=v7',
+    );
+    // gcloud's value(name) keeps its list format's basename: the id.
+    const registry = (await gcloud('ai', 'models', 'list', '--filter=display_name=by_gcloud', '--format=value(name)')).stdout.trim();
+    assert.match(registry, /^\d+$/);
+    await gcloud('ai', 'endpoints', 'deploy-model', endpointId, `--model=${registry}`, '--display-name=v7', '--traffic-split=0=100');
+
+    const model = await aip(project, ['ai-platform', 'models', 'describe', 'by_gcloud', R, '--format=value(name,defaultVersion.name)']);
+    assert.equal(model.stdout, `projects/${project}/models/by_gcloud\tprojects/${project}/models/by_gcloud/versions/v7\n`);
+    const version = await aip(project, [
+      'ai-platform',
+      'versions',
+      'describe',
+      'v7',
+      '--model=by_gcloud',
+      R,
+      '--format=value(state,isDefault)',
+    ]);
+    assert.equal(version.stdout, 'READY\tTrue\n');
   });
 
   test('several endpoints with the name: refused, each listed, nothing changed', async () => {
