@@ -434,6 +434,36 @@ test('a version whose deploy is still running is CREATING', async () => {
   }
 });
 
+test('a split set by hand: deleting a version with traffic hands its share and the default alias on', async () => {
+  const project = newProject();
+  const R = `--region=${REGION}`;
+  await aip(project, ['ai-platform', 'models', 'create', 'iris', R]);
+  await createVersion(project, 'iris', 'v1', '1');
+  await createVersion(project, 'iris', 'v2', '2');
+  // As `gcloud ai endpoints update --traffic-split` leaves it: no version has all the traffic.
+  const endpoint = `${location(project)}/endpoints/iris`;
+  await rest('PATCH', `${endpoint}?updateMask=traffic_split`, { trafficSplit: { '1': 30, '2': 70 } });
+  const model = await aip(project, ['ai-platform', 'models', 'describe', 'iris', R, '--format=value(defaultVersion.name)']);
+  assert.equal(model.stdout, '\n');
+
+  emulator().clearRequests();
+  await aip(project, ['ai-platform', 'versions', 'delete', 'v1', '--model=iris', R, '--quiet']);
+  const registry = `${location(project)}/models/iris`;
+  assert.deepEqual(changes(emulator().requests()), [
+    `POST /v1/${endpoint}:undeployModel`,
+    `POST /v1/${registry}@2:mergeVersionAliases`,
+    `DELETE /v1/${registry}@1:deleteVersion`,
+  ]);
+  const undeploy = emulator()
+    .requests()
+    .find((r) => r.path.endsWith(':undeployModel'));
+  assert.deepEqual(undeploy?.body, { deployedModelId: '1', trafficSplit: { '2': 100 } });
+  const listed = await aip(project, ['ai-platform', 'versions', 'list', '--model=iris', R, '--format=value(name.basename(),isDefault)']);
+  assert.equal(listed.stdout, 'v2\tTrue\n');
+  const remaining = await rest<{ versionId: string; versionAliases: string[] }>('GET', registry);
+  assert.deepEqual([remaining.versionId, [...remaining.versionAliases].sort()], ['2', ['default', 'v2']]);
+});
+
 // ---- the same command lines on both targets ----------------------------------------------------
 
 test('the sibling commands print the same on both targets for the same command lines', async () => {
