@@ -1,12 +1,14 @@
 // `[alpha|beta] ai-platform operations describe|wait|cancel|list`, as gcloud 528 has them. Unlike
 // models and versions, these ignore ai_platform/region: without --region they use the global endpoint.
+// On Vertex AI, which has no global endpoint, they take the region as models and versions do
+// (--region, else ai_platform/region, else us-central1), unless the operation's name has one.
 import { TransientApiError } from '../api/ml';
 import { basename, operationName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG, TARGET_FLAG } from './flags';
-import { commandTarget, connect, listResources, projectOf, vertexSession } from './ml-common';
+import { commandRegion, commandTarget, connect, listResources, projectOf, vertexSession } from './ml-common';
 import {
   cancelVertexOperation,
   describeVertexOperation,
@@ -28,7 +30,7 @@ async function onVertex(
   ctx: CommandContext,
   flow: (session: VertexSession, operation: string) => Promise<unknown>,
 ): Promise<void> {
-  const session = vertexSession(ctx, vertexOperationLocation(options.operation, options.region));
+  const session = vertexSession(ctx, vertexOperationLocation(options.operation, commandRegion(options, ctx)));
   ctx.printResult(await flow(session, options.operation));
 }
 
@@ -64,14 +66,14 @@ const LIST_FORMAT = `    table(
 `;
 
 async function list(options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
-  const load = commandTarget(options, ctx) === 'vertex-ai' ? vertexOperations(ctx, options.region) : mlOperations(ctx, options.region);
+  const load = commandTarget(options, ctx) === 'vertex-ai' ? vertexOperations(ctx, options) : mlOperations(ctx, options.region);
   // gcloud has no URI function for operations: `--uri` lists nothing.
   await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT });
 }
 
-/** Vertex AI lists operations per location: --region's, else us-central1 (where `global` deployed). */
-function vertexOperations(ctx: CommandContext, region: string | undefined): () => AsyncIterable<unknown> {
-  const session = vertexSession(ctx, region ?? 'global');
+/** Vertex AI lists operations per location: the command's region's (`global`: us-central1). */
+function vertexOperations(ctx: CommandContext, options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>): () => AsyncIterable<unknown> {
+  const session = vertexSession(ctx, commandRegion(options, ctx));
   return () => listVertexOperations(session);
 }
 

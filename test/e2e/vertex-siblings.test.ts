@@ -294,6 +294,21 @@ describe('a deploy script on the Vertex AI target', () => {
     ]);
     assert.equal(waited.stdout, `projects/${project}/models/iris/versions/v2\n`);
 
+    // No --region: ai_platform/region, as models and versions take it (Vertex AI has no global endpoint).
+    emulator().clearRequests();
+    const elsewhere = await runCli(
+      ['ai-platform', 'operations', 'list'],
+      { ...env(project), CLOUDSDK_AI_PLATFORM_REGION: 'europe-west4' },
+      home.dir,
+    );
+    assert.equal(elsewhere.code, 0, elsewhere.stderr);
+    assert.deepEqual(
+      emulator()
+        .requests()
+        .map((r) => r.path),
+      [`/v1/projects/${project}/locations/europe-west4/operations`],
+    );
+
     // An AI Platform operation name a script built names the id, read under the region.
     const built = `projects/${project}/operations/${secondDeploy.name.split('/').pop()}`;
     const byBuiltName = await aip(project, ['ai-platform', 'operations', 'describe', built, R, '--format=value(name)']);
