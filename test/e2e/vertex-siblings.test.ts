@@ -595,7 +595,13 @@ describe('models and versions made elsewhere (gcloud ai, the console, REST witho
   test('found by display name: describe, versions describe by alias, and list by deployed name', async () => {
     const endpointName = await foreignEndpoint('legacy');
     const upload = await rest<Operation>('POST', `${location(project)}/models:upload`, {
-      model: { displayName: 'legacy', artifactUri: 'gs://models/iris/v1/', containerSpec: { imageUri: SKLEARN }, versionAliases: ['v1'] },
+      // Another display name: the registry model is found as the source of what the endpoint serves.
+      model: {
+        displayName: 'legacy registry entry',
+        artifactUri: 'gs://models/iris/v1/',
+        containerSpec: { imageUri: SKLEARN },
+        versionAliases: ['v1'],
+      },
     });
     const { model: registry } = (await settle(upload.name)).response as { model: string };
     const deploy = await rest<Operation>('POST', `${endpointName}:deployModel`, {
@@ -628,6 +634,21 @@ describe('models and versions made elsewhere (gcloud ai, the console, REST witho
     // Not gcloud-aip's: not an AI Platform model in `models list`.
     const models = await aip(project, ['ai-platform', 'models', 'list', R, '--format=value(name)']);
     assert.equal(models.stdout, '');
+  });
+
+  test('nothing deployed: the registry model is found by display name', async () => {
+    await foreignEndpoint('loner');
+    const upload = await rest<Operation>('POST', `${location(project)}/models:upload`, {
+      model: { displayName: 'loner', artifactUri: 'gs://models/iris/v2/', containerSpec: { imageUri: SKLEARN }, versionAliases: ['draft'] },
+    });
+    await settle(upload.name);
+    emulator().clearRequests();
+    const listed = await aip(project, ['ai-platform', 'versions', 'list', '--model=loner', R, '--format=value(name.basename(),state)']);
+    assert.equal(listed.stdout, 'draft\tFAILED\n');
+    const filters = emulator()
+      .requests()
+      .flatMap((r) => r.query.filter ?? []);
+    assert.deepEqual(filters, ['display_name="loner"', 'display_name="loner"']);
   });
 
   test('made by the real gcloud ai: found by display name', { skip: !HAVE_GCLOUD && 'gcloud is not installed' }, async () => {

@@ -95,20 +95,43 @@ export async function findEndpoint(session: VertexSession, model: string): Promi
   return single(client.listEndpoints(`display_name=${quoted(model)}`), 'endpoint', model);
 }
 
-/** The registry model holding AI Platform model `model`'s versions (its default version), if any. */
-export async function findRegistryModel(session: VertexSession, model: string): Promise<(VertexModel & { name: string }) | undefined> {
+/**
+ * The registry model holding AI Platform model `model`'s versions (its default version), if any: by
+ * its deterministic id; else the one every model deployed to the endpoint comes from (made elsewhere,
+ * perhaps under another display name); else by display name.
+ */
+export async function findRegistryModel(
+  session: VertexSession,
+  model: string,
+  endpoint?: VertexEndpoint,
+): Promise<(VertexModel & { name: string }) | undefined> {
   const { client } = session;
   const byId = await client.getModel(vertexModelId(model));
   if (byId?.name) return byId as VertexModel & { name: string };
+  const deployedFrom = new Set((endpoint?.deployedModels ?? []).map((dm) => dm.model?.split('@')[0]));
+  const [source] = deployedFrom;
+  if (deployedFrom.size === 1 && source) {
+    const bySource = await client.getModel(source);
+    if (bySource?.name) return bySource as VertexModel & { name: string };
+  }
   return single(client.listModels(`display_name=${quoted(model)}`), 'model', model);
 }
 
-/** AI Platform model `model`, or its NOT_FOUND (`field`: the request field ml names in it). */
-export async function requireModel(session: VertexSession, model: string, field = 'name'): Promise<ModelOnVertex> {
+export interface RequireModelOptions {
+  /** The request field ml names in its NOT_FOUND (`name`; `parent` for a list). */
+  field?: string;
+  /** Look for the registry model too (default); a model's describe needs only the endpoint. */
+  registry?: boolean;
+}
+
+/** AI Platform model `model`, or its NOT_FOUND. */
+export async function requireModel(session: VertexSession, model: string, options: RequireModelOptions = {}): Promise<ModelOnVertex> {
   const endpoint = await findEndpoint(session, model);
-  if (!endpoint) throw modelNotFound(session, model, field);
-  const registry = await findRegistryModel(session, model);
-  return { name: model, endpoint, endpointId: idOf(endpoint.name), ...(registry ? { registry, registryId: idOf(registry.name) } : {}) };
+  if (!endpoint) throw modelNotFound(session, model, options.field);
+  const found: ModelOnVertex = { name: model, endpoint, endpointId: idOf(endpoint.name) };
+  if (options.registry === false) return found;
+  const registry = await findRegistryModel(session, model, endpoint);
+  return registry ? { ...found, registry, registryId: idOf(registry.name) } : found;
 }
 
 /** Every version of the model's registry entry (none without one). */

@@ -55,7 +55,7 @@ export async function createVertexModel(
 
 /** The model with its default version in full, as ml's models.get has it. */
 export async function describeVertexModel(session: VertexSession, model: string): Promise<Json> {
-  const found = await requireModel(session, model);
+  const found = await requireModel(session, model, { registry: false });
   return aipModel({
     project: session.project,
     location: session.client.location,

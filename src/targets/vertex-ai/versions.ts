@@ -37,7 +37,7 @@ async function shapeWithState(session: VertexSession, model: ModelOnVertex, vers
 
 /** The model's versions as AI Platform Versions (none when nothing was uploaded yet). */
 export async function* listVertexVersions(session: VertexSession, model: string): AsyncGenerator<Json> {
-  const found = await requireModel(session, model, 'parent');
+  const found = await requireModel(session, model, { field: 'parent' });
   if (!found.registryId) return;
   let running: boolean | undefined;
   for await (const version of session.client.listModelVersions(found.registryId)) {
