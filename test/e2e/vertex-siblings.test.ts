@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startEmulator, vertexProjectNumber, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
 import { MANAGED_BY, MARKER_KEYS, vertexAlias, vertexEndpointId, vertexModelId } from '../../src/vertex';
-import { emulatorEnv, gcloudAvailable, runCli, runCommand, scratch, type RunResult } from '../helpers';
+import { CLI, emulatorEnv, gcloudAvailable, runCli, runCommand, scratch, type RunResult } from '../helpers';
 import { suiteEmulator } from '../support/emulator';
 
 const HAVE_GCLOUD = gcloudAvailable();
@@ -262,6 +262,19 @@ describe('a deploy script on the Vertex AI target', () => {
     const model = await aip(project, ['ai-platform', 'models', 'delete', 'iris', R], 1);
     assert.match(model.stderr, /FAILED_PRECONDITION: Field: name Error: A model with versions cannot be deleted\./);
     assert.deepEqual(changes(emulator().requests()), []);
+
+    // gcloud's prompt comes before any request; `n` stops there.
+    emulator().clearRequests();
+    const declined = await runCommand(
+      'bash',
+      ['-c', `echo n | "${process.execPath}" "${CLI}" ai-platform versions delete v2 --model=iris ${R}`],
+      { ...env(project), CLOUDSDK_CORE_DISABLE_PROMPTS: '0' },
+      home.dir,
+    );
+    assert.equal(declined.code, 1, declined.stderr);
+    assert.match(declined.stderr, /This will delete version \[v2\]\.\.\.\n\nDo you want to continue \(Y\/n\)\?/);
+    assert.match(declined.stderr, /Aborted by user\./);
+    assert.deepEqual(emulator().requests(), []);
   });
 
   test('operations: list, describe and wait in AI Platform’s shape under Vertex names', async () => {
