@@ -63,6 +63,19 @@ export class UnknownOutcomeError extends UserError {
   }
 }
 
+/** A definite error answer (not a passing one): its HTTP status and google.rpc status, for callers that handle one (a 409, a 404). */
+export class ApiError extends UserError {
+  constructor(
+    message: string,
+    readonly httpStatus: number,
+    readonly status: string | undefined,
+    options: { advice?: string } = {},
+  ) {
+    super(message, options);
+    this.name = 'ApiError';
+  }
+}
+
 interface GoogleError {
   code?: number;
   message?: string;
@@ -196,7 +209,8 @@ export class MlApi {
     if (error?.details?.length) message += `\n${renderFormat(error.details, 'yaml', { isList: false }).trimEnd()}`;
     // Any status is a definite answer: only an earlier attempt that got none may have acted.
     if (isRetryableStatus(response.status)) return new TransientApiError(message, response.retried);
-    return new UserError(message, shutDownServiceAnswered(this.options.endpoint, response.status) ? { advice: SHUTDOWN_HINT } : {});
+    const advice = shutDownServiceAnswered(this.options.endpoint, response.status) ? { advice: SHUTDOWN_HINT } : {};
+    return new ApiError(message, response.status, error?.status, advice);
   }
 
   /**
@@ -231,9 +245,19 @@ export class MlApi {
     throw this.httpError(response, modelPath);
   }
 
-  /** A call that starts an operation (deletions); an answer that is not one is an error. */
-  async startOperation(method: string, resourcePath: string): Promise<Operation> {
-    const { response, parsed } = await this.answer(method, resourcePath);
+  /** A GET of a resource that may not exist: undefined on 404. */
+  async find<T>(resourcePath: string, query: Record<string, string> = {}): Promise<T | undefined> {
+    const response = await this.send('GET', resourcePath, undefined, undefined, query);
+    if (response.status === 404) return undefined;
+    if (response.status >= 300) throw this.httpError(response, resourcePath);
+    const parsed = parseJson(response);
+    if (!isJsonObject(parsed)) throw new UserError(unexpectedAnswer('GET', resourcePath, response, 'a JSON object'));
+    return parsed as T;
+  }
+
+  /** A call that starts an operation (deletions, Vertex AI's changes); an answer that is not one is an error. */
+  async startOperation(method: string, resourcePath: string, body?: unknown, query: Record<string, string> = {}): Promise<Operation> {
+    const { response, parsed } = await this.answer(method, resourcePath, body, undefined, query);
     if (!isOperation(parsed)) throw new UnknownOutcomeError(unexpectedAnswer(method, resourcePath, response, 'an operation'));
     return parsed;
   }

@@ -41,28 +41,40 @@ export type Resource = Record<string, unknown>;
 /** gcloud lists with apitools' pager: pageSize=100, following nextPageToken page by page. */
 const LIST_PAGE_SIZE = '100';
 
+/**
+ * Every item of a list call, lazily, like apitools' YieldFromList: the next page is fetched only when
+ * its items are wanted. `type`: decode pages as that ml v1 message; `query`: more parameters (a filter).
+ */
+export async function* listAll(
+  api: MlApi,
+  parent: string,
+  field: string,
+  options: { type?: MessageType; query?: Record<string, string> } = {},
+): AsyncGenerator<Resource> {
+  const seenTokens = new Set<string>();
+  let pageToken: string | undefined;
+  do {
+    const query: Record<string, string> = { ...options.query, pageSize: LIST_PAGE_SIZE, ...(pageToken ? { pageToken } : {}) };
+    const page = options.type
+      ? await api.message(options.type, 'GET', parent, undefined, query)
+      : await api.call<Resource>('GET', parent, undefined, undefined, query);
+    const found = page[field] ?? [];
+    if (!Array.isArray(found)) throw new UserError(`The server answered GET [${parent}] with a page whose [${field}] is not a list.`);
+    yield* found as Resource[];
+    pageToken = typeof page.nextPageToken === 'string' && page.nextPageToken ? page.nextPageToken : undefined;
+    // A server that hands back a token it gave before would keep the listing going for ever.
+    if (pageToken !== undefined && seenTokens.has(pageToken)) {
+      throw new UserError(`The server answered GET [${parent}] with a page token it had already given; the listing stops here.`);
+    }
+    if (pageToken !== undefined) seenTokens.add(pageToken);
+  } while (pageToken);
+}
+
 export class MlResources {
   constructor(readonly api: MlApi) {}
 
-  /** Lazily, like apitools' YieldFromList: the next page is fetched only when its items are wanted. */
-  private async *listAll(parent: string, field: string, type?: MessageType): AsyncGenerator<Resource> {
-    const seenTokens = new Set<string>();
-    let pageToken: string | undefined;
-    do {
-      const query: Record<string, string> = { pageSize: LIST_PAGE_SIZE, ...(pageToken ? { pageToken } : {}) };
-      const page = type
-        ? await this.api.message(type, 'GET', parent, undefined, query)
-        : await this.api.call<Resource>('GET', parent, undefined, undefined, query);
-      const found = page[field] ?? [];
-      if (!Array.isArray(found)) throw new UserError(`The server answered GET [${parent}] with a page whose [${field}] is not a list.`);
-      yield* found as Resource[];
-      pageToken = typeof page.nextPageToken === 'string' && page.nextPageToken ? page.nextPageToken : undefined;
-      // A server that hands back a token it gave before would keep the listing going for ever.
-      if (pageToken !== undefined && seenTokens.has(pageToken)) {
-        throw new UserError(`The server answered GET [${parent}] with a page token it had already given; the listing stops here.`);
-      }
-      if (pageToken !== undefined) seenTokens.add(pageToken);
-    } while (pageToken);
+  private listAll(parent: string, field: string, type?: MessageType): AsyncGenerator<Resource> {
+    return listAll(this.api, parent, field, { type });
   }
 
   getModel(name: string): Promise<Resource> {

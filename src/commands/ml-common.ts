@@ -7,6 +7,8 @@ import { MlResources } from '../api/resources';
 import { aiplatformEndpoint, mlEndpoint } from '../config/endpoints';
 import { selectTarget, type Target } from '../config/target';
 import { InterruptedError, UserError } from '../errors';
+import { vertexClient, type VertexClient, type VertexSession } from '../targets/vertex-ai';
+import { vertexLocation } from '../vertex';
 import { FormatError, printList, type ListCommand } from '../format';
 import type { CommandContext, CommandOptions } from '../cli/command';
 import type { LIST_FLAGS } from './flags';
@@ -48,6 +50,38 @@ export function connectVertex(
   const endpoint = aiplatformEndpoint(ctx.properties, location);
   ctx.output.status(`Using endpoint [${endpoint}]`);
   return new MlApi({ endpoint, http: ctx.http(), credentials: ctx.credentials(), apiVersion });
+}
+
+/**
+ * A typed Vertex AI client for a location (src/targets/vertex-ai), announced as connectVertex's: the
+ * track's API version, endpoint operations polled through v1beta1.
+ */
+export function connectVertexClient(ctx: CommandContext, location: string): VertexClient {
+  const endpoint = aiplatformEndpoint(ctx.properties, location);
+  ctx.output.status(`Using endpoint [${endpoint}]`);
+  return vertexClient({
+    endpoint,
+    http: ctx.http(),
+    credentials: ctx.credentials(),
+    apiVersion: ctx.track === 'GA' ? 'v1' : 'v1beta1',
+    project: ctx.requireProject(),
+    location,
+  });
+}
+
+/**
+ * What the Vertex AI flows of the models, versions and operations commands need: a client for the
+ * location of `region` (`global` → us-central1; Vertex AI is regional), announced as
+ * connectVertexClient's, gcloud's deletion prompt, and the credentials sentence of NOT_FOUND errors.
+ */
+export function vertexSession(ctx: CommandContext, region: string): VertexSession {
+  return {
+    client: connectVertexClient(ctx, vertexLocation(region)),
+    output: ctx.output,
+    project: ctx.requireProject(),
+    confirm: (message) => confirmDeletion(ctx, message),
+    credentialsInfo: () => ctx.credentials().describe(),
+  };
 }
 
 /** The project for bare resource ids, read only when one is needed. */

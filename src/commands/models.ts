@@ -7,7 +7,8 @@ import { ArgumentError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
 import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG } from './flags';
-import { commandRegion, confirmDeletion, connect, listResources, projectOf } from './ml-common';
+import { commandRegion, commandTarget, confirmDeletion, connect, listResources, projectOf, vertexSession } from './ml-common';
+import { createVertexModel, deleteVertexModel, describeVertexModel, listVertexModels } from '../targets/vertex-ai';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
 const MANAGING_MODELS =
@@ -73,6 +74,7 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   if (ctx.specified.has('region') && ctx.specified.has('regions')) {
     throw new ArgumentError('argument --region: At most one of --region | --regions can be specified.');
   }
+  if (commandTarget(options, ctx) === 'vertex-ai') return createOnVertex(options, ctx);
   const [region, regions] = modelRegions(options, ctx);
   const client = connect(ctx, region);
   const name = modelName(options.model, projectOf(ctx));
@@ -90,6 +92,23 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   ctx.printResult(undefined);
 }
 
+/** The same command line on Vertex AI: an endpoint under the model's deterministic id. */
+async function createOnVertex(options: CreateOptions, ctx: CommandContext): Promise<void> {
+  const region = ctx.specified.has('regions') ? options.regions![0] : commandRegion(options, ctx);
+  const request = {
+    name: basename(modelName(options.model, projectOf(ctx))),
+    ...(ctx.specified.has('regions') ? { regions: options.regions! } : {}),
+    ...(options.description !== undefined ? { description: options.description } : {}),
+    ...(options.labels?.size ? { labels: sortedLabels(options.labels) } : {}),
+    onlinePredictionLogging: Boolean(options.enableLogging),
+    onlinePredictionConsoleLogging: Boolean(options.enableConsoleLogging),
+  };
+  const flags = ['region', 'regions', 'labels', 'description'] as const;
+  const sources = Object.fromEntries(flags.filter((f) => ctx.specified.has(f)).map((f) => [f, `--${f}`]));
+  await createVertexModel(vertexSession(ctx, region), request, region, sources);
+  ctx.printResult(undefined);
+}
+
 // ---- describe / list / delete -------------------------------------------------------------------
 
 const MODEL_FLAGS = [REGION_WITH_GLOBAL_FLAG, TARGET_FLAG] as const;
@@ -97,7 +116,15 @@ const MODELS_LIST_FLAGS = [REGION_WITH_GLOBAL_FLAG, TARGET_FLAG, ...LIST_FLAGS] 
 
 type ModelOptions = CommandOptions<typeof MODEL_FLAGS, [typeof MODEL_POSITIONAL]>;
 
+/** The AI Platform model a MODEL argument names (an id, a relative name or a URL). */
+function modelId(options: ModelOptions, ctx: CommandContext): string {
+  return basename(modelName(options.model, projectOf(ctx)));
+}
+
 async function describe(options: ModelOptions, ctx: CommandContext): Promise<void> {
+  if (commandTarget(options, ctx) === 'vertex-ai') {
+    return ctx.printResult(await describeVertexModel(vertexSession(ctx, commandRegion(options, ctx)), modelId(options, ctx)));
+  }
   const client = connect(ctx, commandRegion(options, ctx));
   ctx.printResult(await client.getModel(modelName(options.model, projectOf(ctx))));
 }
@@ -111,11 +138,12 @@ const LIST_FORMAT = `
     `;
 
 async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
-  const client = connect(ctx, commandRegion(options, ctx));
-  const project = ctx.requireProject();
-  // Models have a URI (gcloud's registry knows the collection); it names the global endpoint.
+  const region = commandRegion(options, ctx);
+  const load = commandTarget(options, ctx) === 'vertex-ai' ? vertexModels(ctx, region) : mlModels(ctx, region);
+  // Models have a URI (gcloud's registry knows the collection); it names the global endpoint. On
+  // Vertex AI too: it is the AI Platform model's, which `models delete` and `describe` take.
   const base = mlEndpoint(ctx.properties, 'global').replace(/\/?$/, '/');
-  await listResources(() => client.listModels(project), options, ctx, {
+  await listResources(load, options, ctx, {
     defaultFormat: LIST_FORMAT,
     // Something without a name (a string a transform made, say) has no URI, as gcloud's registry finds none.
     uriOf: (m) => {
@@ -125,7 +153,21 @@ async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: Comm
   });
 }
 
+function vertexModels(ctx: CommandContext, region: string): () => AsyncIterable<unknown> {
+  const session = vertexSession(ctx, region);
+  return () => listVertexModels(session);
+}
+
+function mlModels(ctx: CommandContext, region: string): () => AsyncIterable<unknown> {
+  const client = connect(ctx, region);
+  const project = ctx.requireProject();
+  return () => client.listModels(project);
+}
+
 async function remove(options: ModelOptions, ctx: CommandContext): Promise<void> {
+  if (commandTarget(options, ctx) === 'vertex-ai') {
+    return ctx.printResult(await deleteVertexModel(vertexSession(ctx, commandRegion(options, ctx)), modelId(options, ctx)));
+  }
   const client = connect(ctx, commandRegion(options, ctx));
   confirmDeletion(ctx, `This will delete model [${options.model}]...`);
   const operation = await waitForOperation(

@@ -1,12 +1,22 @@
 // `[alpha|beta] ai-platform operations describe|wait|cancel|list`, as gcloud 528 has them. Unlike
 // models and versions, these ignore ai_platform/region: without --region they use the global endpoint.
+// On Vertex AI, which has no global endpoint, they take the region as models and versions do
+// (--region, else ai_platform/region, else us-central1), unless the operation's name has one.
 import { TransientApiError } from '../api/ml';
 import { basename, operationName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG, TARGET_FLAG } from './flags';
-import { connect, listResources, projectOf } from './ml-common';
+import { commandRegion, commandTarget, connect, listResources, projectOf, vertexSession } from './ml-common';
+import {
+  cancelVertexOperation,
+  describeVertexOperation,
+  listVertexOperations,
+  vertexOperationLocation,
+  waitVertexOperation,
+  type VertexSession,
+} from '../targets/vertex-ai';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
 const OPERATION_FLAGS = [OPERATIONS_REGION_FLAG, TARGET_FLAG] as const;
@@ -14,12 +24,24 @@ const OPERATIONS_LIST_FLAGS = [OPERATIONS_REGION_FLAG, TARGET_FLAG, ...LIST_FLAG
 
 type OperationOptions = CommandOptions<typeof OPERATION_FLAGS, [typeof OPERATION_POSITIONAL]>;
 
+/** An operation command on Vertex AI, in the operation's location (its name's, else --region's); prints the result. */
+async function onVertex(
+  options: OperationOptions,
+  ctx: CommandContext,
+  flow: (session: VertexSession, operation: string) => Promise<unknown>,
+): Promise<void> {
+  const session = vertexSession(ctx, vertexOperationLocation(options.operation, commandRegion(options, ctx)));
+  ctx.printResult(await flow(session, options.operation));
+}
+
 async function describe(options: OperationOptions, ctx: CommandContext): Promise<void> {
+  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, describeVertexOperation);
   const client = connect(ctx, options.region);
   ctx.printResult(await client.getOperation(operationName(options.operation, projectOf(ctx))));
 }
 
 async function wait(options: OperationOptions, ctx: CommandContext): Promise<void> {
+  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, waitVertexOperation);
   const client = connect(ctx, options.region);
   const name = operationName(options.operation, projectOf(ctx));
   const first = await client.api.getOperation(name).catch((err: unknown) => {
@@ -29,6 +51,7 @@ async function wait(options: OperationOptions, ctx: CommandContext): Promise<voi
 }
 
 async function cancel(options: OperationOptions, ctx: CommandContext): Promise<void> {
+  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, cancelVertexOperation);
   const client = connect(ctx, options.region);
   // gcloud prints the (empty) response: nothing by default, `{}` with --format json.
   ctx.printResult(await client.cancelOperation(operationName(options.operation, projectOf(ctx))));
@@ -43,10 +66,21 @@ const LIST_FORMAT = `    table(
 `;
 
 async function list(options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
-  const client = connect(ctx, options.region);
+  const load = commandTarget(options, ctx) === 'vertex-ai' ? vertexOperations(ctx, options) : mlOperations(ctx, options.region);
   // gcloud has no URI function for operations: `--uri` lists nothing.
+  await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT });
+}
+
+/** Vertex AI lists operations per location: the command's region's (`global`: us-central1). */
+function vertexOperations(ctx: CommandContext, options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>): () => AsyncIterable<unknown> {
+  const session = vertexSession(ctx, commandRegion(options, ctx));
+  return () => listVertexOperations(session);
+}
+
+function mlOperations(ctx: CommandContext, region: string | undefined): () => AsyncIterable<unknown> {
+  const client = connect(ctx, region);
   const project = ctx.requireProject();
-  await listResources(() => client.listOperations(project), options, ctx, { defaultFormat: LIST_FORMAT });
+  return () => client.listOperations(project);
 }
 
 export const operationsCommands: CommandDefinition[] = [

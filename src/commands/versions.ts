@@ -4,7 +4,14 @@ import { basename, modelName, versionName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG, VERSION_POSITIONAL } from './flags';
-import { commandRegion, confirmDeletion, connect, listResources, projectOf } from './ml-common';
+import { commandRegion, commandTarget, confirmDeletion, connect, listResources, projectOf, vertexSession } from './ml-common';
+import {
+  deleteVertexVersion,
+  describeVertexVersion,
+  listVertexVersions,
+  setDefaultVertexVersion,
+  type VertexSession,
+} from '../targets/vertex-ai';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
 const VERSION_FLAGS = [MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG] as const;
@@ -12,7 +19,24 @@ const VERSIONS_LIST_FLAGS = [...VERSION_FLAGS, ...LIST_FLAGS] as const;
 
 type VersionOptions = CommandOptions<typeof VERSION_FLAGS, [typeof VERSION_POSITIONAL]>;
 
+/** The AI Platform model and version a VERSION argument and --model name (a relative name or URL wins). */
+function versionIds(options: VersionOptions, ctx: CommandContext): { model: string; version: string } {
+  const parts = versionName(options.model, options.version, projectOf(ctx)).split('/');
+  return { model: parts[3], version: parts[5] };
+}
+
+/** A version command on Vertex AI: `flow` gets the session, the model and the version; its result is printed. */
+async function onVertex(
+  options: VersionOptions,
+  ctx: CommandContext,
+  flow: (session: VertexSession, model: string, version: string) => Promise<unknown>,
+): Promise<void> {
+  const { model, version } = versionIds(options, ctx);
+  ctx.printResult(await flow(vertexSession(ctx, commandRegion(options, ctx)), model, version));
+}
+
 async function describe(options: VersionOptions, ctx: CommandContext): Promise<void> {
+  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, describeVertexVersion);
   const client = connect(ctx, commandRegion(options, ctx));
   ctx.printResult(await client.getVersion(versionName(options.model, options.version, projectOf(ctx))));
 }
@@ -20,13 +44,27 @@ async function describe(options: VersionOptions, ctx: CommandContext): Promise<v
 const LIST_FORMAT = 'table(name.basename(), deploymentUri, state)';
 
 async function list(options: CommandOptions<typeof VERSIONS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
-  const client = connect(ctx, commandRegion(options, ctx));
-  const model = modelName(options.model, projectOf(ctx));
+  const region = commandRegion(options, ctx);
+  const load =
+    commandTarget(options, ctx) === 'vertex-ai' ? vertexVersions(options.model, ctx, region) : mlVersions(options.model, ctx, region);
   // gcloud has no URI function for versions: `--uri` lists nothing.
-  await listResources(() => client.listVersions(model), options, ctx, { defaultFormat: LIST_FORMAT });
+  await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT });
+}
+
+function vertexVersions(model: string, ctx: CommandContext, region: string): () => AsyncIterable<unknown> {
+  const session = vertexSession(ctx, region);
+  const id = basename(modelName(model, projectOf(ctx)));
+  return () => listVertexVersions(session, id);
+}
+
+function mlVersions(model: string, ctx: CommandContext, region: string): () => AsyncIterable<unknown> {
+  const client = connect(ctx, region);
+  const name = modelName(model, projectOf(ctx));
+  return () => client.listVersions(name);
 }
 
 async function remove(options: VersionOptions, ctx: CommandContext): Promise<void> {
+  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, deleteVertexVersion);
   const client = connect(ctx, commandRegion(options, ctx));
   const name = versionName(options.model, options.version, projectOf(ctx));
   confirmDeletion(ctx, `This will delete version [${basename(name)}]...`);
@@ -36,6 +74,7 @@ async function remove(options: VersionOptions, ctx: CommandContext): Promise<voi
 }
 
 async function setDefault(options: VersionOptions, ctx: CommandContext): Promise<void> {
+  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, setDefaultVertexVersion);
   const client = connect(ctx, commandRegion(options, ctx));
   ctx.printResult(await client.setDefaultVersion(versionName(options.model, options.version, projectOf(ctx))));
 }

@@ -71,7 +71,8 @@ export function aipVersion(input: AipVersionInput): Json {
   const resources = dm?.dedicatedResources;
   const result: Json = { name };
   if (version.versionDescription) result.description = version.versionDescription;
-  if (dm) result.isDefault = dm.id !== undefined && endpoint?.trafficSplit?.[dm.id] === 100;
+  // As ml v1 answers (proto3 JSON): `isDefault` only when true, so `value(isDefault)` prints the same.
+  if (dm?.id !== undefined && endpoint?.trafficSplit?.[dm.id] === 100) result.isDefault = true;
   if (version.artifactUri) result.deploymentUri = version.artifactUri;
   const createTime = version.versionCreateTime ?? version.createTime;
   if (typeof createTime === 'string') result.createTime = createTime;
