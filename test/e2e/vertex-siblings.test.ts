@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startEmulator, vertexProjectNumber, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
 import { MANAGED_BY, MARKER_KEYS, vertexAlias, vertexEndpointId, vertexModelId } from '../../src/vertex';
-import { CLI, emulatorEnv, gcloudAvailable, runCli, runCommand, scratch, type RunResult } from '../helpers';
+import { CLI, emulatorEnv, gcloudAvailable, runCli, runCommand, scratch, type RunResult } from '../support/cli';
 import { suiteEmulator } from '../support/emulator';
 
 const HAVE_GCLOUD = gcloudAvailable();
