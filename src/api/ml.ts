@@ -116,6 +116,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
 export class MlApi {
   constructor(private readonly options: MlApiOptions) {}
 
+  /** The URL a request for this resource path goes to (what --dry-run reports). */
+  url(resourcePath: string): string {
+    return mlUrl(this.options.endpoint, resourcePath, this.options.apiVersion);
+  }
+
   /** `signal`: see HttpRequest (by default the HTTP client's, Ctrl-C). */
   async call<T>(
     method: string,
