@@ -46,8 +46,9 @@ export class TransientApiError extends UserError {
     message: string,
     /** The request may have been carried out all the same (see HttpResponse.retried). */
     readonly maybeActed: boolean,
+    options: { advice?: string } = {},
   ) {
-    super(message);
+    super(message, options);
     this.name = 'TransientApiError';
   }
 }
@@ -212,9 +213,9 @@ export class MlApi {
     }
     // Details follow as YAML, as gcloud prints them.
     if (error?.details?.length) message += `\n${renderFormat(error.details, 'yaml', { isList: false }).trimEnd()}`;
-    // Any status is a definite answer: only an earlier attempt that got none may have acted.
-    if (isRetryableStatus(response.status)) return new TransientApiError(message, response.retried);
     const advice = shutDownServiceAnswered(this.options.endpoint, response.status) ? { advice: SHUTDOWN_HINT } : {};
+    // Any status is a definite answer: only an earlier attempt that got none may have acted.
+    if (isRetryableStatus(response.status)) return new TransientApiError(message, response.retried, advice);
     return new ApiError(message, response.status, error?.status, advice);
   }
 
