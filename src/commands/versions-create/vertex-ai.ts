@@ -51,6 +51,7 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
     model: options.model,
     built: request.built,
     explanationMetadata: await readExplanationMetadata(request, ctx),
+    modelDirectory: request.localOrigin,
     originFiles: request.listing && [...new Set(request.listing.files.map((f) => f.relPath.split('/')[0]))],
     now: new Date(),
   };
