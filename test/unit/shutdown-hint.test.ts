@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, MlApi, TransientApiError } from '../../src/api/ml';
-import { UserError } from '../../src/errors';
+import type { UserError } from '../../src/errors';
 import { SHUTDOWN_HINT } from '../../src/config/target';
 import type { Credentials } from '../../src/credentials/auth';
 import type { HttpClient, HttpRequest } from '../../src/net';
