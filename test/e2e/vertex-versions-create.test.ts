@@ -347,6 +347,30 @@ describe('vertex-ai partial failure: uploaded, not deployed', () => {
   });
 });
 
+describe('vertex-ai: the MLflow step', () => {
+  test('tags the registry version (projects/N/locations/R/models/ID@<versionId>) and the deploy operation', async () => {
+    const tracking = emulator().url.replace(/\/$/, '');
+    const r = await versionsCreate(
+      'GA',
+      'v1',
+      'mlflow_model',
+      [...SKLEARN, '--mlflow-model=vertex-registry', '--format=json'],
+      vertexEnv({ MLFLOW_TRACKING_URI: tracking }),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const version = JSON.parse(r.stdout) as Version;
+    const res = await fetch(`${tracking}/api/2.0/mlflow/model-versions/get?name=vertex-registry&version=1`);
+    assert.equal(res.status, 200);
+    const { model_version: registered } = (await res.json()) as {
+      model_version: { source: string; tags: { key: string; value: string }[] };
+    };
+    assert.equal(registered.source, version.deploymentUri);
+    const tags = Object.fromEntries(registered.tags.map((t) => [t.key, t.value]));
+    assert.match(tags['ai-platform.version'], /^projects\/\d{12}\/locations\/us-central1\/models\/mlflow_model@1$/);
+    assert.match(tags['ai-platform.operation'], /^projects\/\d{12}\/locations\/us-central1\/endpoints\/mlflow-model\/operations\/\d+$/);
+  });
+});
+
 describe('vertex-ai: the local origin is staged as on ai-platform', () => {
   test('the staged objects are the fixture files, under the sha256 prefix the version names', async () => {
     const r = await versionsCreate('GA', 'v1', 'staged_model', [...LOCAL_TF, '--format=value(deploymentUri)']);
