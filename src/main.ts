@@ -9,6 +9,7 @@ import { COMMANDS } from './commands';
 import { buildContext } from './cli/context';
 import { colourAllowed, Output } from './ui/output';
 import { disableColor, renderHelp, showHelp, usageFooter } from './cli/help';
+import { selectTarget } from './config/target';
 import { commandName, nameOfCommandIn, parserSpecFor, route, showGroup, type Route } from './cli/router';
 import { reportError } from './cli/report-error';
 
@@ -50,6 +51,13 @@ export async function run(
       return 0;
     }
     const parsed = parseArgs(routed.rest, parserSpecFor(command, track));
+    // A flag declared only for one target (GA's container flags, for vertex-ai) given with another:
+    // the line is parsed again without it, which fails as gcloud fails on a flag it does not have.
+    const targetOnly = command.flags.filter((f) => f.onlyForTarget && f.tracks.includes(track) && parsed.specified.has(f.dest));
+    if (targetOnly.length) {
+      const target = selectTarget(parsed.values.target as string | undefined, env);
+      if (targetOnly.some((f) => f.onlyForTarget !== target)) parseArgs(routed.rest, parserSpecFor(command, track, target));
+    }
     const ctx = buildContext({ track, command, globals: globalFlagValues(parsed.values), parsed, env, signal });
     output = ctx.output;
     await command.run(parsed.values, ctx);

@@ -46,8 +46,9 @@ export class TransientApiError extends UserError {
     message: string,
     /** The request may have been carried out all the same (see HttpResponse.retried). */
     readonly maybeActed: boolean,
+    options: { advice?: string } = {},
   ) {
-    super(message);
+    super(message, options);
     this.name = 'TransientApiError';
   }
 }
@@ -115,6 +116,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 export class MlApi {
   constructor(private readonly options: MlApiOptions) {}
+
+  /** The URL a request for this resource path goes to (what --dry-run reports). */
+  url(resourcePath: string): string {
+    return mlUrl(this.options.endpoint, resourcePath, this.options.apiVersion);
+  }
 
   /** `signal`: see HttpRequest (by default the HTTP client's, Ctrl-C). */
   async call<T>(
@@ -207,9 +213,9 @@ export class MlApi {
     }
     // Details follow as YAML, as gcloud prints them.
     if (error?.details?.length) message += `\n${renderFormat(error.details, 'yaml', { isList: false }).trimEnd()}`;
-    // Any status is a definite answer: only an earlier attempt that got none may have acted.
-    if (isRetryableStatus(response.status)) return new TransientApiError(message, response.retried);
     const advice = shutDownServiceAnswered(this.options.endpoint, response.status) ? { advice: SHUTDOWN_HINT } : {};
+    // Any status is a definite answer: only an earlier attempt that got none may have acted.
+    if (isRetryableStatus(response.status)) return new TransientApiError(message, response.retried, advice);
     return new ApiError(message, response.status, error?.status, advice);
   }
 

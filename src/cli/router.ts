@@ -111,10 +111,13 @@ export function commandName(track: Track, command: CommandDefinition): string {
 /**
  * What the flag parser is given for a command on a track: its flags on that track and gcloud's
  * global flags (a standalone command, the emulator, takes only --help of those), and its flags on
- * other tracks for the "available in alternate release tracks" hint.
+ * other tracks for the "available in alternate release tracks" hint. `target`: leave out the flags
+ * declared only for another target (undefined: keep them all).
  */
-export function parserSpecFor(command: CommandDefinition, track: Track): ParserSpec {
-  const own = command.flags.filter((f) => f.tracks.includes(track));
+export function parserSpecFor(command: CommandDefinition, track: Track, target?: string): ParserSpec {
+  const own = command.flags.filter(
+    (f) => f.tracks.includes(track) && (!f.onlyForTarget || target === undefined || f.onlyForTarget === target),
+  );
   return {
     commandWords: command.path,
     track,

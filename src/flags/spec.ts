@@ -44,6 +44,12 @@ export interface FlagSpec<Dest extends string = string, Value = unknown, Require
   /** gcloud-wide flags are accepted anywhere on the command line. */
   global?: boolean;
   hidden?: boolean;
+  /**
+   * gcloud-aip only: on its tracks the flag exists only for this target (`--target`, else
+   * GCLOUD_AIP_TARGET); with another target the line is parsed as if it were not declared
+   * (main.ts), so gcloud's own error stays gcloud's.
+   */
+  onlyForTarget?: string;
   tracks: Track[];
   help: string;
   /** Help section heading for grouped flags (e.g. autoscaling), shown in --help. */

@@ -29,9 +29,11 @@ export interface DeployRegistration {
   precheck(): Promise<void>;
   /**
    * Registers the READY version (the Version resource the service answered). `operation`: the
-   * versions.create operation, unknown when a retried create adopted the version.
+   * versions.create operation, unknown when a retried create adopted the version. `versionName`:
+   * the name the version tag carries when it is only known now (a Vertex AI registry version,
+   * `projects/N/locations/R/models/ID@<versionId>`); by default the one planned.
    */
-  register(version: Record<string, unknown> | undefined, operation?: string): Promise<void>;
+  register(version: Record<string, unknown> | undefined, operation?: string, versionName?: string): Promise<void>;
 }
 
 const ORIGINS: FieldOrigins = {
@@ -85,12 +87,12 @@ export function planDeployRegistration(
       "--mlflow-model registers the version's deploymentUri, and this version has none (give --origin or deploymentUri).",
     );
 
-  const requestFor = (deploymentUri: string, operation: string | undefined): CreateModelVersionRequest =>
+  const requestFor = (deploymentUri: string, operation: string | undefined, version = versionName): CreateModelVersionRequest =>
     withoutUnset({
       name: options.mlflowModel!,
       source: deploymentUri,
       run_id: options.mlflowRunId,
-      tags: [...userTags, { key: VERSION_TAG, value: versionName }, ...(operation ? [{ key: OPERATION_TAG, value: operation }] : [])],
+      tags: [...userTags, { key: VERSION_TAG, value: version }, ...(operation ? [{ key: OPERATION_TAG, value: operation }] : [])],
     });
   checkCreateRequest(requestFor(source, OPERATION_PLACEHOLDER), ORIGINS);
   if (options.async) {
@@ -123,9 +125,9 @@ export function planDeployRegistration(
         throw new UserError(`Nothing was uploaded or deployed: the MLflow registry check failed. ${err.message}`);
       }
     },
-    async register(version, operation) {
+    async register(version, operation, deployedName = versionName) {
       // The URI the service deployed (after staging, the staged folder).
-      const request = requestFor(String(version?.deploymentUri ?? source), operation);
+      const request = requestFor(String(version?.deploymentUri ?? source), operation, deployedName);
       try {
         checkCreateRequest(request, ORIGINS);
         ctx.output.status(`Registering [${request.source}] as a version of MLflow model [${request.name}] at [${server.base}]...`);
@@ -133,7 +135,7 @@ export function planDeployRegistration(
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         throw new RegistryError(
-          `Version [${versionName}] is deployed and kept, but registering it in MLflow failed: ${err.message}\n` +
+          `Version [${deployedName}] is deployed and kept, but registering it in MLflow failed: ${err.message}\n` +
             `To retry only the registration, run:\n  $ ${standaloneCommand(request, options.mlflowTrackingUri, { mode: options.mlflowAuth, profile: options.mlflowOciProfile })}`,
         );
       }

@@ -6,7 +6,8 @@ import { topLevelField } from '../schema/problems';
 import type { BuiltVersion } from './build';
 import { KNOWN_MACHINE_TYPES, MAX_MODEL_FILES, versionProblems } from './schema';
 
-function origin(source: string | undefined): string {
+/** ` (from --flag)` or ` (from file, line N)`: where a checked field's value came from. */
+export function origin(source: string | undefined): string {
   if (!source) return '';
   const m = /^(.*):(\d+)$/.exec(source);
   return m ? ` (from ${m[1]}, line ${m[2]})` : ` (from ${source})`;

@@ -50,6 +50,8 @@ export interface VertexVersionInput {
   existingVersions?: readonly VertexModel[];
   /** The model directory's explanation_metadata.json, when the Version asks for explanations. */
   explanationMetadata?: ExplanationMetadataFile;
+  /** Where the model's files are read from, for messages (a local --origin); default: the deploymentUri. */
+  modelDirectory?: string;
   /** Top-level file names of a local --origin, when known. */
   originFiles?: readonly string[];
   /** Availability dates are compared with this day. */
@@ -98,7 +100,7 @@ export function planVertexVersion(input: VertexVersionInput): VertexVersionPlan 
   const explanationSpec = vertexExplanationSpec(
     isObject(body.explanationConfig) ? body.explanationConfig : undefined,
     input.explanationMetadata,
-    str(body.deploymentUri),
+    input.modelDirectory ?? str(body.deploymentUri),
     issues,
   );
   if (body.requestLoggingConfig !== undefined) {

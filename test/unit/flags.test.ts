@@ -18,7 +18,8 @@ function parse(args: string[] | ArgToken[], track: Track = 'GA') {
     commandWords: ['ai-platform', 'versions', 'create'],
     track,
     positionals: [VERSION_POSITIONAL],
-    flags: [...VERSIONS_CREATE_FLAGS.filter((f) => f.tracks.includes(track)), ...GLOBAL_FLAGS],
+    // The ai-platform target: flags declared only for vertex-ai are not there (parserSpecFor).
+    flags: [...VERSIONS_CREATE_FLAGS.filter((f) => f.tracks.includes(track) && !f.onlyForTarget), ...GLOBAL_FLAGS],
     otherTrackFlags: VERSIONS_CREATE_FLAGS.filter((f) => !f.tracks.includes(track)),
   });
 }

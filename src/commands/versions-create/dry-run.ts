@@ -1,14 +1,25 @@
-// --dry-run (gcloud-aip only): everything up to the first byte on the wire, then a report instead of
-// the upload and the POST. The body on stdout is exactly what would be sent, so a script can diff it.
+// --dry-run (gcloud-aip only): everything up to the first change on the wire, then a report instead
+// of the upload and the requests that change anything. The bodies on stdout are exactly what would
+// be sent (one JSON document per request, in order), so a script can diff them.
 import type { Output } from '../../ui/output';
 import type { DirectoryListing } from '../../upload/walk';
 
-export interface DryRunPlan {
-  /** The versions.create URL. */
+export interface DryRunRequest {
+  /** The URL the body would be POSTed to. */
   url: string;
-  body: Record<string, unknown>;
+  body: unknown;
+  /** What this request is, when there are several (`models.upload`, `endpoints.deployModel`). */
+  what?: string;
+}
+
+export interface DryRunPlan {
+  requests: DryRunRequest[];
   /** The local origin and where it would be staged, when there is one. */
   staging?: { listing: DirectoryListing; bucket: string; prefix: string };
+  /** Extra status lines before the closing one (a value only known once the requests run). */
+  notes?: string[];
+  /** The closing line; by default "nothing was uploaded or sent". */
+  closing?: string;
 }
 
 export function reportDryRun(plan: DryRunPlan, output: Output): void {
@@ -19,7 +30,10 @@ export function reportDryRun(plan: DryRunPlan, output: Output): void {
     output.status(`Would upload ${listing.files.length} file(s) (${bytes} bytes) from [${listing.origin}] to [${folder}]:`);
     for (const file of listing.files) output.status(`  ${file.relPath} -> ${folder}${file.relPath} (${file.size} bytes)`);
   }
-  output.status(`Would POST ${plan.url}`);
-  output.result(`${JSON.stringify(plan.body, null, 2)}\n`);
-  output.status('Dry run: nothing was uploaded or sent.');
+  for (const request of plan.requests) {
+    output.status(`Would POST ${request.url}${request.what ? ` (${request.what})` : ''}`);
+    output.result(`${JSON.stringify(request.body, null, 2)}\n`);
+  }
+  for (const note of plan.notes ?? []) output.status(note);
+  output.status(plan.closing ?? 'Dry run: nothing was uploaded or sent.');
 }

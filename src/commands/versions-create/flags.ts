@@ -10,7 +10,7 @@ import {
   scalarToString,
   type RawValue,
 } from '../../flags/arg-types';
-import { BETA_AND_ALPHA, flag } from '../../flags/spec';
+import { BETA_AND_ALPHA, flag, type Track } from '../../flags/spec';
 import { MLFLOW_DEPLOY_FLAGS } from '../../mlflow/flags';
 import { LABELS_FLAG, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG } from '../flags';
 import { ACCELERATOR_TYPES, EXPLANATION_METHODS, FRAMEWORKS, METRIC_NAMES } from '../../domain';
@@ -55,6 +55,80 @@ function parseMetricTargets(raw: RawValue) {
 }
 
 const stringList = (raw: RawValue) => argList(raw);
+
+/** The container and route flags (beta and alpha, as gcloud has them). */
+const CONTAINER_FLAGS = [
+  flag({
+    name: '--image',
+    kind: 'value',
+    metavar: 'IMAGE',
+    tracks: BETA_AND_ALPHA,
+    group: 'container',
+    help: 'Name of the container image to deploy (e.g. gcr.io/myproject/server:latest).',
+  }),
+  flag({
+    name: '--command',
+    kind: 'value',
+    metavar: '[COMMAND,...]',
+    tracks: BETA_AND_ALPHA,
+    group: 'container',
+    repeat: 'accumulate',
+    parse: stringList,
+    help: "Entrypoint for the container image. If not specified, the container image's default Entrypoint is run.",
+  }),
+  flag({
+    name: '--args',
+    kind: 'value',
+    metavar: '[ARG,...]',
+    tracks: BETA_AND_ALPHA,
+    group: 'container',
+    repeat: 'accumulate',
+    parse: stringList,
+    help: "Comma-separated arguments passed to the command run by the container image. If not specified and no '--command' is provided, the container image's default Cmd is used.",
+  }),
+  flag({
+    name: '--env-vars',
+    kind: 'value',
+    metavar: '[KEY=VALUE,...]',
+    tracks: BETA_AND_ALPHA,
+    group: 'container',
+    repeat: 'accumulate',
+    parse: (raw) => argDict(raw),
+    help: 'List of key-value pairs to set as environment variables.',
+  }),
+  flag({
+    name: '--ports',
+    kind: 'value',
+    metavar: '[ARG,...]',
+    tracks: BETA_AND_ALPHA,
+    group: 'container',
+    repeat: 'accumulate',
+    parse: (raw) => argList(raw, boundedInt(1, 65535)),
+    help: 'Container ports to receive requests at. Must be a number between 1 and 65535, inclusive.',
+  }),
+  flag({
+    name: '--predict-route',
+    kind: 'value',
+    metavar: 'PREDICT_ROUTE',
+    tracks: BETA_AND_ALPHA,
+    group: 'routes',
+    help: 'HTTP path to send prediction requests to inside the container.',
+  }),
+  flag({
+    name: '--health-route',
+    kind: 'value',
+    metavar: 'HEALTH_ROUTE',
+    tracks: BETA_AND_ALPHA,
+    group: 'routes',
+    help: 'HTTP path to send health checks to inside the container.',
+  }),
+] as const;
+
+/** --target, with what it means for this command. */
+const VERSIONS_CREATE_TARGET_FLAG = flag({
+  ...TARGET_FLAG,
+  help: `${TARGET_FLAG.help} With vertex-ai, a version is uploaded to the Vertex AI Model Registry (models.upload), then deployed to its model's endpoint (endpoints.deployModel; the endpoint is created if missing); --async returns the deploy operation once the upload is done; --dry-run prints the endpoint, upload and deploy requests; --image and the other container flags are taken on every release track. What cannot map is refused before anything is uploaded, and what Vertex AI does differently (billing for idle replicas, logging) is named in a warning.`,
+});
 
 export const VERSIONS_CREATE_FLAGS = [
   MODEL_FLAG,
@@ -163,7 +237,7 @@ export const VERSIONS_CREATE_FLAGS = [
     kind: 'bool',
     help: 'Not a gcloud flag (gcloud-aip only): resolve and check everything, compute the staging folder, then print the exact request body that would be sent (JSON on standard output) and the files that would be uploaded (on standard error). Nothing is uploaded or sent.',
   }),
-  TARGET_FLAG,
+  VERSIONS_CREATE_TARGET_FLAG,
   ...MLFLOW_DEPLOY_FLAGS,
 
   // beta and alpha only
@@ -218,68 +292,8 @@ export const VERSIONS_CREATE_FLAGS = [
     parse: (raw) => boundedInt(1)(scalarToString(raw)),
     help: 'Number of paths for Sampled Shapley. Only valid when `--explanation-method=sampled-shapley` is specified.',
   }),
-  flag({
-    name: '--image',
-    kind: 'value',
-    metavar: 'IMAGE',
-    tracks: BETA_AND_ALPHA,
-    group: 'container',
-    help: 'Name of the container image to deploy (e.g. gcr.io/myproject/server:latest).',
-  }),
-  flag({
-    name: '--command',
-    kind: 'value',
-    metavar: '[COMMAND,...]',
-    tracks: BETA_AND_ALPHA,
-    group: 'container',
-    repeat: 'accumulate',
-    parse: stringList,
-    help: "Entrypoint for the container image. If not specified, the container image's default Entrypoint is run.",
-  }),
-  flag({
-    name: '--args',
-    kind: 'value',
-    metavar: '[ARG,...]',
-    tracks: BETA_AND_ALPHA,
-    group: 'container',
-    repeat: 'accumulate',
-    parse: stringList,
-    help: "Comma-separated arguments passed to the command run by the container image. If not specified and no '--command' is provided, the container image's default Cmd is used.",
-  }),
-  flag({
-    name: '--env-vars',
-    kind: 'value',
-    metavar: '[KEY=VALUE,...]',
-    tracks: BETA_AND_ALPHA,
-    group: 'container',
-    repeat: 'accumulate',
-    parse: (raw) => argDict(raw),
-    help: 'List of key-value pairs to set as environment variables.',
-  }),
-  flag({
-    name: '--ports',
-    kind: 'value',
-    metavar: '[ARG,...]',
-    tracks: BETA_AND_ALPHA,
-    group: 'container',
-    repeat: 'accumulate',
-    parse: (raw) => argList(raw, boundedInt(1, 65535)),
-    help: 'Container ports to receive requests at. Must be a number between 1 and 65535, inclusive.',
-  }),
-  flag({
-    name: '--predict-route',
-    kind: 'value',
-    metavar: 'PREDICT_ROUTE',
-    tracks: BETA_AND_ALPHA,
-    group: 'routes',
-    help: 'HTTP path to send prediction requests to inside the container.',
-  }),
-  flag({
-    name: '--health-route',
-    kind: 'value',
-    metavar: 'HEALTH_ROUTE',
-    tracks: BETA_AND_ALPHA,
-    group: 'routes',
-    help: 'HTTP path to send health checks to inside the container.',
-  }),
+  ...CONTAINER_FLAGS,
+  // On the vertex-ai target a user-named image is how a model reaches Vertex AI on every track: GA
+  // takes these flags too, hidden (its help stays gcloud's); with ai-platform, GA refuses them as gcloud does (main.ts).
+  ...CONTAINER_FLAGS.map((f) => ({ ...f, tracks: ['GA'] as Track[], hidden: true, onlyForTarget: 'vertex-ai' })),
 ] as const;

@@ -49,6 +49,11 @@ export class VertexClient {
     this.location = options.location;
   }
 
+  /** The URL of a resource path in the track's API version (what --dry-run reports). */
+  url(resourcePath: string): string {
+    return this.options.api.url(resourcePath);
+  }
+
   /** `projects/P/locations/R`, with the project as the command named it. */
   get parent(): string {
     return locationName(this.project, this.location);

@@ -7,6 +7,8 @@ import { VertexClient } from './client';
 
 export type { DeployModelResponse, UploadModelResponse, VertexClientOptions } from './client';
 export { isApiStatus, VertexClient } from './client';
+export type { DeployedVersion, DeployVersionInput } from './deploy-version';
+export { deployVersion, PartialDeployError } from './deploy-version';
 
 export interface VertexConnection {
   /** The location's endpoint (config/endpoints.ts aiplatformEndpoint). */
