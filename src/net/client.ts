@@ -4,7 +4,7 @@
 // on every attempt (and once more, fresh, after a 401), the same headers everywhere and --log-http.
 import type { Dispatcher } from 'undici';
 import type { Output } from '../context/output';
-import { Dispatchers, type Route } from './dispatchers';
+import { Dispatchers, ProxyHandshakeError, type Route } from './dispatchers';
 import { buildHeaders, type HeaderDefaults } from './headers';
 import { requestBlock, responseBlock } from './log';
 import { API_RETRY, Backoff, classify, isCertificateError, retryAfterMs, systemClock, type Clock, type RetryPolicy } from './retry';
@@ -217,7 +217,9 @@ export class HttpClient {
       let requestSent = false;
       let abort: ((err: Error) => void) | undefined;
       let settled = false;
-      const onAbort = () => abort?.(signal!.reason);
+      // Before undici hands the request a connection (connecting, or a proxy's CONNECT) it cannot
+      // be aborted: the attempt ends at once all the same, and the connection is left to its timeout.
+      const onAbort = () => (abort ? abort(signal!.reason) : finish({ ok: false, error: signal!.reason, requestSent: false }));
       const finish = (result: AttemptResult) => {
         if (settled) return;
         settled = true;
@@ -298,6 +300,11 @@ export function describeFailure(err: Error, target: URL, route: Route, timeoutMs
       return `The proxy [${proxy}] requires authentication (HTTP 407): set proxy/username and proxy/password, or the credentials in the proxy URL.`;
     if (answered) return `The proxy [${proxy}] refused the request (HTTP ${answered}).`;
     if (UNREACHABLE_CODES.has(code)) return `Could not connect to the proxy [${proxy}]: ${err.message}`;
+    if (err instanceof ProxyHandshakeError) {
+      return err.timedOut
+        ? `The proxy [${proxy}] did not answer the CONNECT request for [${target.host}] within ${seconds} (core/http_timeout).`
+        : `The proxy [${proxy}] closed the connection without answering the CONNECT request for [${target.host}].`;
+    }
   }
   if (TIMEOUT_CODES.has(code)) return `no answer from [${target.host}] for ${seconds} (core/http_timeout; ${code})`;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return `could not connect to [${target.host}] within ${seconds} (core/http_timeout; ${code})`;

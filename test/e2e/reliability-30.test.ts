@@ -1,0 +1,105 @@
+// Issue 30, end to end: the built CLI behind hostile proxies, with gcloud's stale journal, odd
+// proxy properties and files that are not files. Each run ends within its bound, with gcloud's
+// exit code and one clear line.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { CLI, ROOT, runCli, scratch, type RunResult } from '../helpers';
+import { startHostileProxy, type HostileProxy } from '../support/misbehaving-proxy';
+
+const LIST = ['ai-platform', 'models', 'list', '--region=global'];
+/** No server listens there: nothing may get past the proxy anyway. */
+const UNREACHED = { CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: 'https://127.0.0.1:9/' };
+const noCrash = (r: RunResult) => assert.doesNotMatch(r.stderr, /Internal error|This is a bug|\n\s+at /, r.stderr);
+
+/** Runs the CLI and sends it `signal` once its stderr matches `when`. */
+function runAndSignal(args: string[], env: NodeJS.ProcessEnv, when: RegExp, signal: NodeJS.Signals): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!sent && when.test(stderr)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    // Past every bound: a run still going then is the defect under test.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+describe('item 1: a proxy that never opens the tunnel', () => {
+  let closing: HostileProxy;
+  let silent: HostileProxy;
+  before(async () => {
+    closing = await startHostileProxy('close-after-connect');
+    silent = await startHostileProxy('silent');
+  });
+  after(async () => {
+    await closing.close();
+    await silent.close();
+  });
+
+  test('closing after each CONNECT: 5 attempts with back-off, then one line and exit 1 (gcloud: exit 1 after ~30 s)', async () => {
+    const env = { ...scratch().env, ...UNREACHED, HTTPS_PROXY: closing.url };
+    const before = closing.connections;
+    const r = await runCli(LIST, env);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.stderr,
+      /^ERROR: \(gcloud\.ai-platform\.models\.list\) .*The proxy \[http:\/\/127\.0\.0\.1:\d+\] closed the connection without answering the CONNECT request for \[127\.0\.0\.1:9\]\./m,
+    );
+    assert.equal(closing.connections - before, 5, 'one connection per attempt');
+    noCrash(r);
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${signal} between reconnections ends the run at once with exit 1`, async () => {
+      const env = { ...scratch().env, ...UNREACHED, HTTPS_PROXY: closing.url, CLOUDSDK_CORE_VERBOSITY: 'info' };
+      const r = await runAndSignal(LIST, env, /Retrying GET/, signal);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /ERROR: \(gcloud\.ai-platform\.models\.list\) Aborted by user\.\n$/);
+      noCrash(r);
+    });
+  }
+
+  test('a CONNECT never answered waits core/http_timeout, not 300 s, and Ctrl-C ends the wait for it', async () => {
+    const env = {
+      ...scratch().env,
+      ...UNREACHED,
+      HTTPS_PROXY: silent.url,
+      CLOUDSDK_CORE_VERBOSITY: 'info',
+      CLOUDSDK_CORE_HTTP_TIMEOUT: '1',
+    };
+    // The first wait times out (1 s); the signal lands in the back-off or in the second CONNECT's wait.
+    const r = await runAndSignal(
+      LIST,
+      env,
+      /did not answer the CONNECT request for \[127\.0\.0\.1:9\] within 1s \(core\/http_timeout\)/,
+      'SIGINT',
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Aborted by user\.\n$/);
+    noCrash(r);
+  });
+
+  test('Ctrl-C while the proxy has not answered CONNECT yet ends the run at once', async () => {
+    const env = { ...scratch().env, ...UNREACHED, HTTPS_PROXY: silent.url };
+    const accepted = silent.connections;
+    const r = await runAndSignal(LIST, env, /Using endpoint/, 'SIGINT');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Aborted by user\.\n$/);
+    assert.ok(silent.connections <= accepted + 1);
+    noCrash(r);
+  });
+});
