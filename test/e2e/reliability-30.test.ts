@@ -103,3 +103,53 @@ describe('item 1: a proxy that never opens the tunnel', () => {
     noCrash(r);
   });
 });
+
+describe('items 3 and 4: proxy settings refused as gcloud refuses them, never a guessed host, never a password shown', () => {
+  const cases: [string, NodeJS.ProcessEnv, RegExp][] = [
+    [
+      'an address with a scheme',
+      { CLOUDSDK_PROXY_ADDRESS: 'http://127.0.0.1', CLOUDSDK_PROXY_PORT: '3128' },
+      /Invalid value for property \[proxy\/address\]: \[http:\/\/127\.0\.0\.1\]\. Expected a host name or IP address alone/,
+    ],
+    [
+      'an address with a port',
+      { CLOUDSDK_PROXY_ADDRESS: '127.0.0.1:3128', CLOUDSDK_PROXY_PORT: '3128' },
+      /Invalid value for property \[proxy\/address\]: \[127\.0\.0\.1:3128\]/,
+    ],
+    [
+      'an address with credentials',
+      { CLOUDSDK_PROXY_ADDRESS: 'admin:s3cret@127.0.0.1', CLOUDSDK_PROXY_PORT: '3128' },
+      /Invalid value for property \[proxy\/address\]: \[admin:\*\*\*@127\.0\.0\.1\]/,
+    ],
+    [
+      'a port that is no integer',
+      { CLOUDSDK_PROXY_ADDRESS: '127.0.0.1', CLOUDSDK_PROXY_PORT: 'abc' },
+      /The property \[proxy\/port\] must have an integer value: \[abc\]$/m,
+    ],
+    [
+      'an unknown type',
+      { CLOUDSDK_PROXY_ADDRESS: '127.0.0.1', CLOUDSDK_PROXY_PORT: '3128', CLOUDSDK_PROXY_TYPE: 'bogus' },
+      /Invalid value for property \[proxy\/type\]: The proxy type property value \[bogus\] is not valid\. Possible values: \[http, http_no_tunnel, socks4, socks5\]\.$/m,
+    ],
+  ];
+  for (const [name, props, expected] of cases) {
+    test(`${name}: exit 1 before any connection`, async () => {
+      const env = { ...scratch().env, ...UNREACHED, CLOUDSDK_PROXY_TYPE: 'http', CLOUDSDK_PROXY_PASSWORD: 'pr0xy-pw', ...props };
+      const r = await runCli(LIST, env);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.models\.list\) /m);
+      assert.match(r.stderr, expected);
+      assert.doesNotMatch(r.stderr, /s3cret|pr0xy-pw|placeholder/);
+      noCrash(r);
+    });
+  }
+
+  test('a malformed https_proxy URL is shown without its password', async () => {
+    const env = { ...scratch().env, ...UNREACHED, https_proxy: 'http://user:s3cret@proxy.corp:99999' };
+    const r = await runCli(LIST, env);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Invalid proxy URL in https_proxy: \[http:\/\/user:\*\*\*@proxy\.corp:99999\]\./);
+    assert.doesNotMatch(r.stderr, /s3cret/);
+    noCrash(r);
+  });
+});
