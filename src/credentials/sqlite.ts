@@ -1,10 +1,11 @@
 // A read-only reader of SQLite database files, enough for gcloud's credential store: it walks table
 // b-trees (overflow pages included) and decodes records, per the documented file format
 // (sqlite.org/fileformat.html). It never writes, takes no locks and keeps no file open: it reads a
-// snapshot of the file and retries while a writer (a running gcloud) is in the middle of a
-// transaction. Why not a library: node:sqlite needs Node ≥ 22.5, a native addon needs a compiler
+// snapshot of the file, retries while a writer (a running gcloud) is in the middle of a
+// transaction, and rolls back (in memory) the journal of one that died mid-transaction. Why not a library: node:sqlite needs Node ≥ 22.5, a native addon needs a compiler
 // or a downloaded prebuilt at install time, and sql.js (WASM) costs ~0.45 s to load (see README).
 import * as fs from 'node:fs';
+import { journalIsEmpty, rollBack, writerHoldsLock } from './journal';
 
 export type SqlValue = null | number | bigint | string | Buffer;
 export type Row = Record<string, SqlValue>;
@@ -25,31 +26,58 @@ const BUSY_RETRY_MS = 25;
 const MAGIC = 'SQLite format 3\0';
 
 /**
- * A consistent snapshot of a database file: read only when no rollback journal is present before
- * and after the read and the file change counter did not move meanwhile. Undefined when there is
- * no such file. Synchronous (the wait for a writer blocks): it runs once, before any request.
+ * A consistent snapshot of a database file, as SQLite would read it: while a writer holds the
+ * database (its RESERVED lock, with a rollback journal) the read waits, up to BUSY_TIMEOUT_MS; a
+ * journal no process holds is hot, left by a writer that died mid-transaction, and is rolled back
+ * in memory (journal.ts). Where locks cannot be seen (no /proc/locks), a journal that stayed the
+ * same for the whole wait is taken for a dead writer's. Each read is kept only if the journal and
+ * the file change counter did not move during it. Undefined when there is no such file.
+ * Synchronous (the wait for a writer blocks): it runs once, before any request.
  */
-export function readDatabaseSnapshot(file: string): SqliteDatabase | undefined {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+export function readDatabaseSnapshot(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS): SqliteDatabase | undefined {
+  const deadline = Date.now() + busyTimeoutMs;
+  const firstJournal = journalState(file);
   for (;;) {
-    const bytes = readStable(file);
-    if (bytes === undefined) return undefined;
-    if (bytes !== 'busy') return new SqliteDatabase(file, bytes);
-    if (Date.now() > deadline) throw new SqliteFormatError(file, 'another process kept it locked (database is locked)');
+    const journal = journalState(file);
+    const live = journal && writerHoldsLock(file);
+    const waitedOut = Date.now() > deadline;
+    const stale = journal && (live === false || (live === undefined && waitedOut && journal === firstJournal));
+    if (!journal || stale) {
+      const bytes = readStable(file, journal);
+      if (bytes === undefined) return undefined;
+      if (bytes !== 'busy') return new SqliteDatabase(file, journal ? rollBack(bytes, readJournal(file)) : bytes);
+    }
+    if (waitedOut) throw new SqliteFormatError(file, 'another process kept it locked (database is locked)');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_RETRY_MS);
   }
 }
 
-function journalPresent(file: string): boolean {
+/** The journal's size and time of change, when there is a journal SQLite would act on (not empty, header not zeroed). */
+function journalState(file: string): string | undefined {
   try {
-    return fs.statSync(`${file}-journal`).size > 0;
+    const stat = fs.statSync(`${file}-journal`);
+    if (stat.size === 0 || !stat.isFile()) return undefined;
+    const fd = fs.openSync(`${file}-journal`, 'r');
+    const first = Buffer.alloc(1);
+    try {
+      fs.readSync(fd, first, 0, 1, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return journalIsEmpty(first) ? undefined : `${stat.size}:${stat.mtimeMs}`;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-function readStable(file: string): Buffer | undefined | 'busy' {
-  if (journalPresent(file)) return 'busy';
+function readJournal(file: string): Buffer {
+  const bytes = fs.readFileSync(`${file}-journal`);
+  if (bytes.length > MAX_DATABASE_BYTES) throw new SqliteFormatError(file, `its journal is over ${MAX_DATABASE_BYTES} bytes`);
+  return bytes;
+}
+
+/** The file's bytes, or 'busy' when the journal (`journal`: as seen before) or the change counter moved meanwhile. */
+function readStable(file: string, journal: string | undefined): Buffer | undefined | 'busy' {
   let bytes: Buffer;
   try {
     const size = fs.statSync(file).size;
@@ -61,7 +89,7 @@ function readStable(file: string): Buffer | undefined | 'busy' {
     throw err;
   }
   if (bytes.length === 0) return bytes; // gcloud had not created its tables yet: an empty database
-  if (journalPresent(file)) return 'busy';
+  if (journalState(file) !== journal) return 'busy';
   const header = Buffer.alloc(28);
   const fd = fs.openSync(file, 'r');
   try {

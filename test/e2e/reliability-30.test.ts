@@ -2,9 +2,13 @@
 // proxy properties and files that are not files. Each run ends within its bound, with gcloud's
 // exit code and one clear line.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CLI, ROOT, runCli, scratch, type RunResult } from '../helpers';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { userCredential, writeStore } from '../credential-stores';
+import { CLI, emulatorEnv, ROOT, runCli, scratch, type RunResult } from '../helpers';
 import { startHostileProxy, type HostileProxy } from '../support/misbehaving-proxy';
 
 const LIST = ['ai-platform', 'models', 'list', '--region=global'];
@@ -152,4 +156,73 @@ describe('items 3 and 4: proxy settings refused as gcloud refuses them, never a 
     assert.doesNotMatch(r.stderr, /s3cret/);
     noCrash(r);
   });
+});
+
+describe("item 2: gcloud's credential store after a crash", () => {
+  let emulator: RunningEmulator;
+  before(async () => {
+    emulator = await startEmulator({ port: 0, operationDelayMs: 0, oauth: { requireIssuedTokens: true } });
+  });
+  after(() => emulator.close());
+
+  /** A scratch config whose store holds alice's login, active. */
+  function aliceStore(): { config: string; env: NodeJS.ProcessEnv } {
+    const s = scratch();
+    const env: NodeJS.ProcessEnv = { ...s.env, ...emulatorEnv(emulator.port) };
+    delete env.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE;
+    const config = s.env.CLOUDSDK_CONFIG!;
+    writeStore(
+      config,
+      [{ account: 'alice@example.com', credential: userCredential(emulator.createUserLogin('alice@example.com'), `${emulator.url}token`) }],
+      'alice@example.com',
+    );
+    return { config, env };
+  }
+
+  const python = spawnSync('python3', ['-c', 'import sqlite3'], { stdio: 'ignore' }).status === 0;
+  test('a journal left by a writer killed mid-transaction is rolled back (in memory), not waited out', {
+    skip: !python && 'needs python3 with sqlite3 to kill a writer',
+  }, async () => {
+    const { config, env } = aliceStore();
+    const db = path.join(config, 'credentials.db');
+    // The writer tears alice's credential and adds rows big enough to reach the file, then dies.
+    const killed = spawnSync('python3', [
+      '-c',
+      `import os, signal, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute('pragma cache_size=1')
+c.execute('begin')
+c.execute("update credentials set value='torn' where account_id='alice@example.com'")
+for i in range(8): c.execute('insert into credentials values (?, ?)', ('k%d' % i, 'x' * 100000))
+os.kill(os.getpid(), signal.SIGKILL)`,
+      db,
+    ]);
+    assert.equal(killed.signal, 'SIGKILL');
+    assert.ok(fs.statSync(`${db}-journal`).size > 0, 'a hot journal is left');
+    const before = fs.readFileSync(db);
+    const r = await runCli(LIST, env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /locked/);
+    assert.equal(
+      emulator
+        .requests()
+        .filter((q) => q.path.startsWith('/v1/'))
+        .at(-1)?.principal,
+      'alice@example.com',
+    );
+    assert.deepEqual(fs.readFileSync(db), before, 'the store is never written');
+  });
+
+  for (const [name, bytes] of [
+    ['not SQLite at all', Buffer.from('junk '.repeat(40))],
+    ['a SQLite header and nothing after it', Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.from([16, 0]), Buffer.alloc(82)])],
+  ] as const) {
+    test(`access_tokens.db ${name}: only a cache, skipped; a token is minted`, async () => {
+      const { config, env } = aliceStore();
+      fs.writeFileSync(path.join(config, 'access_tokens.db'), bytes);
+      const r = await runCli(LIST, env);
+      assert.equal(r.code, 0, r.stderr);
+      noCrash(r);
+    });
+  }
 });
