@@ -12,7 +12,7 @@ import { readDatabaseSnapshot, declaredColumns } from '../../src/credentials/sql
 import { CredentialStore, parseTimestamp } from '../../src/credentials/store';
 import { UserError } from '../../src/errors';
 import { FIXTURES } from '../helpers';
-import { serviceAccountCredential, userCredential, writeSqlite, writeStore } from '../credential-stores';
+import { serviceAccountCredential, userCredential, writeStore } from '../credential-stores';
 
 const RECORDED = path.join(FIXTURES, 'credentials', 'gcloud-528');
 const STALE = path.join(FIXTURES, 'credentials', 'stale-journal');
