@@ -14,6 +14,7 @@ import { bucketNameProblem } from '../domain/buckets';
 import { expandHome } from '../mlflow/oci-config';
 import type { FaultSpec, TlsMaterial } from '../emulator';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
+import { readRegularFile } from '../context/bounded-read';
 
 /** Where `start` takes its --faults default from (the fault suite sets it for every emulator it starts). */
 const FAULTS_ENV = 'GCLOUD_AIP_EMULATOR_FAULTS';
@@ -142,7 +143,7 @@ function tlsSettings(
   if (certFile && keyFile) {
     const read = (file: string) => {
       try {
-        return fs.readFileSync(file, 'utf8');
+        return readRegularFile(file, 1024 * 1024).toString('utf8');
       } catch (err) {
         throw new UserError(`Unable to read file [${file}]: ${(err as Error).message}`);
       }
@@ -186,7 +187,7 @@ function checkedMetadataDir(
 async function runningEnvironment(dataDir: string): Promise<string | undefined> {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(dataDir, ENV_FILE), 'utf8');
+    text = readRegularFile(path.join(dataDir, ENV_FILE), 64 * 1024).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new UserError(`Unable to read the emulator environment in [${dataDir}]: ${(err as Error).message}`);

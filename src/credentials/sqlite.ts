@@ -5,6 +5,7 @@
 // transaction, and rolls back (in memory) the journal of one that died mid-transaction. Why not a library: node:sqlite needs Node ≥ 22.5, a native addon needs a compiler
 // or a downloaded prebuilt at install time, and sql.js (WASM) costs ~0.45 s to load (see README).
 import * as fs from 'node:fs';
+import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../context/bounded-read';
 import { journalIsEmpty, rollBack, writerHoldsLock } from './journal';
 
 export type SqlValue = null | number | bigint | string | Buffer;
@@ -57,7 +58,7 @@ function journalState(file: string): string | undefined {
   try {
     const stat = fs.statSync(`${file}-journal`);
     if (stat.size === 0 || !stat.isFile()) return undefined;
-    const fd = fs.openSync(`${file}-journal`, 'r');
+    const fd = fs.openSync(`${file}-journal`, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     const first = Buffer.alloc(1);
     try {
       fs.readSync(fd, first, 0, 1, 0);
@@ -71,18 +72,26 @@ function journalState(file: string): string | undefined {
 }
 
 function readJournal(file: string): Buffer {
-  const bytes = fs.readFileSync(`${file}-journal`);
-  if (bytes.length > MAX_DATABASE_BYTES) throw new SqliteFormatError(file, `its journal is over ${MAX_DATABASE_BYTES} bytes`);
-  return bytes;
+  return readDatabaseFile(`${file}-journal`, file);
+}
+
+/** A database (or journal) file's bytes: a FIFO or a device such as /dev/zero is refused unread. */
+function readDatabaseFile(file: string, database = file): Buffer {
+  try {
+    return readRegularFile(file, MAX_DATABASE_BYTES);
+  } catch (err) {
+    const what = file === database ? 'it' : 'its journal';
+    if (err instanceof FileTooLargeError) throw new SqliteFormatError(database, `${what} is over ${MAX_DATABASE_BYTES} bytes`);
+    if (err instanceof NotRegularFileError) throw new SqliteFormatError(database, `${what} is ${err.kind}, not a regular file`);
+    throw err;
+  }
 }
 
 /** The file's bytes, or 'busy' when the journal (`journal`: as seen before) or the change counter moved meanwhile. */
 function readStable(file: string, journal: string | undefined): Buffer | undefined | 'busy' {
   let bytes: Buffer;
   try {
-    const size = fs.statSync(file).size;
-    if (size > MAX_DATABASE_BYTES) throw new SqliteFormatError(file, `it is over ${MAX_DATABASE_BYTES} bytes`);
-    bytes = fs.readFileSync(file);
+    bytes = readDatabaseFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -91,7 +100,7 @@ function readStable(file: string, journal: string | undefined): Buffer | undefin
   if (bytes.length === 0) return bytes; // gcloud had not created its tables yet: an empty database
   if (journalState(file) !== journal) return 'busy';
   const header = Buffer.alloc(28);
-  const fd = fs.openSync(file, 'r');
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
     fs.readSync(fd, header, 0, 28, 0);
   } finally {

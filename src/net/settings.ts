@@ -1,10 +1,10 @@
 // What shapes every connection, read as gcloud reads it: the proxy (the proxy/* properties, else
 // the http_proxy / https_proxy / no_proxy environment variables, lower case first), the TLS trust
 // (core/custom_ca_certs_file, auth/disable_ssl_validation) and the socket timeout (core/http_timeout).
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { UserError } from '../errors';
 import type { Properties } from '../context/properties';
+import { readRegularFile } from '../context/bounded-read';
 
 export interface ProxySettings {
   /** http://[user:pass@]host:port, as given; shown (without the credentials) in errors. */
@@ -160,11 +160,14 @@ function inCidr(ip: string, cidr: string): boolean {
   return (toInt(ip) & mask) >>> 0 === (toInt(base) & mask) >>> 0;
 }
 
+/** Every public CA bundle is well under this (Mozilla's: ~220 KB). */
+const MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024;
+
 function caBundle(file: string | undefined): string | undefined {
   if (!file) return undefined;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_CA_BUNDLE_BYTES).toString('utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
     throw new UserError(`Unable to read the CA certificates file [${file}] (core/custom_ca_certs_file): ${reason}`);

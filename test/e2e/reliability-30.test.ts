@@ -226,3 +226,102 @@ os.kill(os.getpid(), signal.SIGKILL)`,
     });
   }
 });
+
+describe('item 5: files that are not files', () => {
+  /** A scratch setup with a FIFO no one writes to. */
+  function withFifo(): { dir: string; fifo: string; env: NodeJS.ProcessEnv } {
+    const s = scratch();
+    const fifo = path.join(s.dir, 'fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    return { dir: s.dir, fifo, env: { ...s.env, ...UNREACHED } };
+  }
+
+  /** Resolves once the process is blocked opening a FIFO (Linux names that wait `wait_for_partner`). */
+  async function blockedOnFifo(pid: number): Promise<boolean> {
+    for (let i = 0; i < 600; i++) {
+      let wchan: string;
+      try {
+        wchan = fs.readFileSync(`/proc/${pid}/wchan`, 'utf8');
+      } catch {
+        return false;
+      }
+      if (wchan === 'wait_for_partner') return true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return false;
+  }
+
+  const linux = fs.existsSync('/proc/self/wchan');
+  const fifoCases: [string, (fifo: string) => string[]][] = [
+    ['--flags-file', (fifo) => [...LIST, `--flags-file=${fifo}`]],
+    ['--config', (fifo) => ['ai-platform', 'versions', 'create', 'v1', '--model=m', `--config=${fifo}`]],
+  ];
+  for (const [flag, args] of fifoCases) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      test(`${flag} naming a FIFO no one writes to: ${signal} ends the wait at once`, {
+        skip: !linux && 'needs /proc/<pid>/wchan',
+      }, async () => {
+        const { fifo, env } = withFifo();
+        const child = spawn(process.execPath, [CLI, ...args(fifo)], { env, cwd: ROOT, stdio: 'ignore' });
+        const ended = new Promise<NodeJS.Signals | number | null>((resolve) => {
+          const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+          child.on('close', (code, got) => {
+            clearTimeout(timer);
+            resolve(got ?? code);
+          });
+        });
+        assert.ok(await blockedOnFifo(child.pid!), 'the CLI waits for a writer, as gcloud does');
+        child.kill(signal);
+        // The signal's own action ends it (a shell reports 130 or 143), not the SIGKILL sent past every bound.
+        assert.equal(await ended, signal);
+      });
+    }
+  }
+
+  const stores: [string, (file: string, fifo: string) => void, RegExp][] = [
+    [
+      'a FIFO',
+      (file, fifo) => fs.symlinkSync(fifo, file),
+      /is not a readable SQLite database: it is a FIFO \(named pipe\), not a regular file$/m,
+    ],
+    [
+      '/dev/zero',
+      (file) => fs.symlinkSync('/dev/zero', file),
+      /is not a readable SQLite database: it is a character device, not a regular file$/m,
+    ],
+  ];
+  for (const [name, make, expected] of stores) {
+    test(`credentials.db that is ${name}: one line, exit 1, nothing read`, async () => {
+      const { fifo, env } = withFifo();
+      delete env.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE;
+      make(path.join(env.CLOUDSDK_CONFIG!, 'credentials.db'), fifo);
+      const r = await runCli(LIST, { ...env, CLOUDSDK_CORE_ACCOUNT: 'a@example.com' });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, expected);
+      noCrash(r);
+    });
+  }
+
+  for (const [name, ca] of [
+    ['/dev/zero', () => '/dev/zero'],
+    ['a FIFO', (fifo: string) => fifo],
+  ] as const) {
+    test(`core/custom_ca_certs_file that is ${name}: one line, exit 1`, async () => {
+      const { fifo, env } = withFifo();
+      const r = await runCli(LIST, { ...env, CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE: ca(fifo) });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /Unable to read the CA certificates file \[.*\] \(core\/custom_ca_certs_file\): it is a (character device|FIFO \(named pipe\)), not a regular file$/m,
+      );
+      noCrash(r);
+    });
+  }
+
+  test('a credential file that is /dev/zero: refused past its bound', async () => {
+    const { env } = withFifo();
+    const r = await runCli(LIST, { ...env, CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: '', CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: '/dev/zero' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Failed to load credential file: \[\/dev\/zero\]\.  larger than \d+ bytes$/m);
+  });
+});
