@@ -322,6 +322,6 @@ describe('item 5: files that are not files', () => {
     const { env } = withFifo();
     const r = await runCli(LIST, { ...env, CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: '', CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: '/dev/zero' });
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /Failed to load credential file: \[\/dev\/zero\]\.  larger than \d+ bytes$/m);
+    assert.match(r.stderr, /Failed to load credential file: \[\/dev\/zero\]\. {2}larger than \d+ bytes$/m);
   });
 });
