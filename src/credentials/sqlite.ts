@@ -147,6 +147,16 @@ export class SqliteDatabase {
 
   /** Every row of a table, columns named as declared; undefined when the table does not exist. */
   rows(table: string): Row[] | undefined {
+    try {
+      return this.readRows(table);
+    } catch (err) {
+      // A damaged page can point past the buffer: every failure to decode is the file's, said in one line.
+      if (err instanceof SqliteFormatError) throw err;
+      throw this.corrupt(`it is damaged (${(err as Error).message})`);
+    }
+  }
+
+  private readRows(table: string): Row[] | undefined {
     const info = this.schema().get(table.toLowerCase());
     if (!info) return undefined;
     const rows: Row[] = [];
@@ -171,6 +181,9 @@ export class SqliteDatabase {
       1,
       (_rowid, [type, name, , rootPage, sql]) => {
         if (type === 'table' && typeof name === 'string' && typeof sql === 'string') {
+          // Its rows live in an index b-tree, which this reader does not walk; gcloud never creates one.
+          if (/\)\s*WITHOUT\s+ROWID\s*;?\s*$/i.test(sql))
+            throw this.corrupt(`its table [${name}] is a WITHOUT ROWID table, which gcloud does not write`);
           tables.set(name.toLowerCase(), { rootPage: Number(rootPage), columns: declaredColumns(sql) });
         }
       },
@@ -182,7 +195,7 @@ export class SqliteDatabase {
 
   private page(number: number): { offset: number; end: number } {
     const offset = (number - 1) * this.pageSize;
-    if (number < 1 || offset + this.pageSize > this.bytes.length) throw this.corrupt(`page ${number} is outside the file`);
+    if (number < 1 || offset + this.pageSize > this.bytes.length) throw this.corrupt(`it is cut short: page ${number} lies past its end`);
     return { offset, end: offset + this.pageSize };
   }
 

@@ -90,7 +90,13 @@ export class CredentialStore {
   }
 
   private rows(): { key: string; value: string }[] {
-    return (this.credentials?.rows('credentials') ?? [])
+    let rows: Row[] | undefined;
+    try {
+      rows = this.credentials?.rows('credentials');
+    } catch (err) {
+      throw err instanceof SqliteFormatError ? new UserError(err.message) : err;
+    }
+    return (rows ?? [])
       .map((row) => ({ key: text(row.account_id), value: text(row.value) }))
       .filter((row): row is { key: string; value: string } => row.key !== undefined && row.value !== undefined);
   }

@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { userCredential, writeStore } from '../credential-stores';
+import { userCredential, writeSqlite, writeStore } from '../credential-stores';
 import { CLI, emulatorEnv, ROOT, runCli, scratch, type RunResult } from '../helpers';
-import { startHostileProxy, type HostileProxy } from '../support/misbehaving-proxy';
+import { startHostileProxy, startMisbehavingProxy, type HostileProxy, type MisbehavingProxy } from '../support/misbehaving-proxy';
 
 const LIST = ['ai-platform', 'models', 'list', '--region=global'];
 /** No server listens there: nothing may get past the proxy anyway. */
@@ -324,4 +324,96 @@ describe('item 5: files that are not files', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /Failed to load credential file: \[\/dev\/zero\]\. {2}larger than \d+ bytes$/m);
   });
+});
+
+describe('item 6: a corrupt store, a token endpoint answering nonsense: one line naming the file or endpoint', () => {
+  let emulator: RunningEmulator;
+  let proxy: MisbehavingProxy;
+  before(async () => {
+    emulator = await startEmulator({ port: 0, operationDelayMs: 0, oauth: { requireIssuedTokens: true } });
+    proxy = await startMisbehavingProxy(emulator.port);
+  });
+  after(async () => {
+    await proxy.close();
+    await emulator.close();
+  });
+
+  /** alice's login, whose token endpoint is the misbehaving proxy in front of the emulator. */
+  function aliceVia(tokenUri: string): { config: string; env: NodeJS.ProcessEnv } {
+    const s = scratch();
+    const env: NodeJS.ProcessEnv = { ...s.env, ...emulatorEnv(emulator.port) };
+    delete env.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE;
+    const config = s.env.CLOUDSDK_CONFIG!;
+    writeStore(
+      config,
+      [{ account: 'alice@example.com', credential: userCredential(emulator.createUserLogin('alice@example.com'), tokenUri) }],
+      'alice@example.com',
+    );
+    return { config, env };
+  }
+
+  const stores: [string, (file: string) => void, RegExp][] = [
+    ['cut short', (file) => fs.truncateSync(file, 150), /is not a readable SQLite database: it is cut short: page \d+ lies past its end$/m],
+    [
+      'with a zeroed page',
+      (file) => {
+        const bytes = fs.readFileSync(file);
+        const pageSize = bytes.readUInt16BE(16) === 1 ? 65536 : bytes.readUInt16BE(16);
+        bytes.fill(0, pageSize, 2 * pageSize);
+        fs.writeFileSync(file, bytes);
+      },
+      /is not a readable SQLite database: page 2 is not a table b-tree page$/m,
+    ],
+    [
+      'whose table is WITHOUT ROWID',
+      (file) =>
+        writeSqlite(file, [
+          { name: 'credentials', sql: 'CREATE TABLE "credentials" (account_id TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID', rows: [] },
+        ]),
+      /is not a readable SQLite database: its table \[credentials\] is a WITHOUT ROWID table, which gcloud does not write$/m,
+    ],
+  ];
+  for (const [name, damage, expected] of stores) {
+    test(`credentials.db ${name}`, async () => {
+      const { config, env } = aliceVia(`${emulator.url}token`);
+      const file = path.join(config, 'credentials.db');
+      damage(file);
+      const r = await runCli(LIST, env);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(`^ERROR: \\(gcloud\\.ai-platform\\.models\\.list\\) \\[${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\] `, 'm'),
+      );
+      assert.match(r.stderr, expected);
+      noCrash(r);
+    });
+  }
+
+  for (const [body, what] of [
+    ['null', 'null instead of an object'],
+    ['[]', 'a JSON array instead of an object'],
+    ['"ya29.x"', 'a JSON string instead of an object'],
+    ['{"token_type":"Bearer"}', 'no access_token'],
+    ['{"access_token":"ya29.a\\r\\nX-Injected: 1"}', 'an access_token that is not a usable token'],
+    ['<html>', 'an answer that is not JSON'],
+    ['', 'an empty answer'],
+  ]) {
+    test(`a token endpoint answering ${JSON.stringify(body)}`, async () => {
+      proxy.rules.length = 0;
+      proxy.applied.length = 0;
+      proxy.rules.push({ match: /^POST \/token/, reply: { status: 200, headers: { 'content-type': 'application/json' }, body } });
+      const { env } = aliceVia(`${proxy.url}token`);
+      const r = await runCli(LIST, env);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^ERROR: \\(gcloud\\.ai-platform\\.models\\.list\\) There was a problem refreshing auth tokens for account alice@example\\.com: the token endpoint \\[${proxy.url}token\\] answered HTTP 200 with ${what.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`,
+          'm',
+        ),
+      );
+      assert.deepEqual(proxy.applied, ['POST /token'], 'asked once: a bad answer is not retried');
+      noCrash(r);
+    });
+  }
 });
