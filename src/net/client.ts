@@ -217,12 +217,14 @@ export class HttpClient {
       let requestSent = false;
       let abort: ((err: Error) => void) | undefined;
       let settled = false;
+      let answerDeadline: NodeJS.Timeout | undefined;
       // Before undici hands the request a connection (connecting, or a proxy's CONNECT) it cannot
       // be aborted: the attempt ends at once all the same, and the connection is left to its timeout.
       const onAbort = () => (abort ? abort(signal!.reason) : finish({ ok: false, error: signal!.reason, requestSent: false }));
       const finish = (result: AttemptResult) => {
         if (settled) return;
         settled = true;
+        clearTimeout(answerDeadline);
         signal?.removeEventListener('abort', onAbort);
         resolve(result);
       };
@@ -234,6 +236,9 @@ export class HttpClient {
         },
         onRequestSent: () => {
           requestSent = true;
+          // undici's timeouts count silence (and interim answers restart them): a server trickling
+          // a byte at a time would never end the attempt. The whole answer gets core/http_timeout.
+          answerDeadline = setTimeout(() => abort?.(new AnswerDeadlineError(timeout)), timeout);
         },
         onHeaders: (statusCode, rawHeaders) => {
           if (statusCode < 200) return true; // an interim answer (100 Continue): the real one follows
@@ -285,6 +290,15 @@ function parseHeaders(raw: Buffer[]): Record<string, string> {
   return headers;
 }
 
+/** The answer took longer than core/http_timeout as a whole, from the request's last byte (however often bytes came). */
+export class AnswerDeadlineError extends Error {
+  readonly code = 'ANSWER_DEADLINE';
+  constructor(readonly timeoutMs: number) {
+    super('the answer took too long');
+    this.name = 'AnswerDeadlineError';
+  }
+}
+
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -307,6 +321,7 @@ export function describeFailure(err: Error, target: URL, route: Route, timeoutMs
     }
   }
   if (TIMEOUT_CODES.has(code)) return `no answer from [${target.host}] for ${seconds} (core/http_timeout; ${code})`;
+  if (err instanceof AnswerDeadlineError) return `the answer from [${target.host}] was not complete after ${seconds} (core/http_timeout)`;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return `could not connect to [${target.host}] within ${seconds} (core/http_timeout; ${code})`;
   if (code === 'UND_ERR_SOCKET') return `connection closed before the answer was complete (${err.message}, ${code})`;
   if (isCertificateError(err)) {

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
@@ -416,4 +418,41 @@ describe('item 6: a corrupt store, a token endpoint answering nonsense: one line
       noCrash(r);
     });
   }
+});
+
+describe('item 9: a server that trickles its answer', () => {
+  let server: Server;
+  let url: string;
+  before(async () => {
+    // Headers at once, then a space every 100 ms, forever: never silent for long, never done.
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  test('the whole answer gets core/http_timeout, however often bytes come; the attempt is retried, Ctrl-C ends the wait', async () => {
+    const env = {
+      ...scratch().env,
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: url,
+      CLOUDSDK_CORE_VERBOSITY: 'info',
+      CLOUDSDK_CORE_HTTP_TIMEOUT: '1',
+    };
+    const r = await runAndSignal(
+      LIST,
+      env,
+      /Retrying GET .* after the answer from \[127\.0\.0\.1:\d+\] was not complete after 1s \(core\/http_timeout\)/,
+      'SIGINT',
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Aborted by user\.\n$/);
+    noCrash(r);
+  });
 });
