@@ -104,13 +104,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   for (const bucket of opts.buckets ?? []) store.createBucket(bucket, 'emulator');
   if (opts.buckets?.length) await store.save();
   const ml = new MlService(store, Math.max(0, opts.operationDelayMs ?? 2000), opts.maxPageSize, opts.newEtag);
-  const iam = new IamCredentialsService();
+
   const ociIdentity = opts.ociMetadataDir ? new OciIdentityService(opts.ociMetadataDir) : undefined;
   const ociTrust = opts.ociTrust?.length || ociIdentity ? OciTrust.load(opts.ociTrust ?? []) : undefined;
   if (ociIdentity) ociTrust!.trustIssuer(ociIdentity.issuerKey);
   const mlflow = new MlflowRegistryService(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir, ociTrust);
   const storage = new StorageService(store);
   const oauth = new OAuthService(opts.oauth);
+  const iam = new IamCredentialsService((token, principal, expiresAt) => oauth.register(token, principal, expiresAt));
   const log: RecordedRequest[] = [];
   const injectorFor = (faults: string | FaultSpec | undefined) =>
     faults === undefined ? undefined : new FaultInjector(typeof faults === 'string' ? parseFaultSpec(faults) : faults);
@@ -141,7 +142,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         reply = refusal;
         closeConnection = !req.complete; // the body stays unread
       } else {
-        if (!ex.rawPath.startsWith('/__emulator/') && !oauth.handles(ex.rawPath)) principal = oauth.authenticate(ex);
+        // OCI's requests carry an OCI signature, not a bearer token: given an OciTrust, the MLflow service checks those.
+        const ociSigned =
+          ociTrust !== undefined &&
+          (MlflowRegistryService.isOciPath(ex.rawPath) || (ociIdentity !== undefined && OciIdentityService.handles(ex.rawPath)));
+        const bearerAuthenticated = !ex.rawPath.startsWith('/__emulator/') && !oauth.handles(ex.rawPath) && !ociSigned;
+        if (bearerAuthenticated) principal = oauth.authenticate(ex);
         reply = ex.connectionCut ? { status: 0 } : await route(ex);
       }
     } catch (e) {

@@ -7,6 +7,9 @@ import type { Exchange, Reply } from '../exchange';
 const GENERATE = /^\/v1\/projects\/[^/]+\/serviceAccounts\/([^/:]+):generateAccessToken$/;
 
 export class IamCredentialsService {
+  /** `register`: makes each token it hands out one the emulator issued (so --require-issued-tokens accepts it). */
+  constructor(private readonly register: (token: string, principal: string, expiresAt: number) => void) {}
+
   static handles(path: string): boolean {
     return GENERATE.test(path);
   }
@@ -21,12 +24,16 @@ export class IamCredentialsService {
     if (!/^[^@\s]+@[^@\s]+$/.test(target)) throw rpcError(400, 'INVALID_ARGUMENT', `Invalid service account email [${target}].`);
     const lifetime =
       body.kind === 'json' ? Number(/^(\d+)s$/.exec(String((body.value as { lifetime?: unknown })?.lifetime))?.[1] ?? 3600) : 3600;
+    const accessToken = `ya29.emulator-impersonated.${target}.${randomBytes(6).toString('hex')}`;
+    // Whole seconds: the expiry is shown that way (below).
+    const expiresAt = Math.floor((Date.now() + lifetime * 1000) / 1000) * 1000;
+    this.register(accessToken, target, expiresAt);
     return {
       status: 200,
       json: {
-        accessToken: `ya29.emulator-impersonated.${target}.${randomBytes(6).toString('hex')}`,
+        accessToken,
         // RFC 3339 without fractional seconds: Google's auth libraries parse exactly that form.
-        expireTime: new Date(Date.now() + lifetime * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+        expireTime: new Date(expiresAt).toISOString().replace(/\.\d+Z$/, 'Z'),
       },
     };
   }
