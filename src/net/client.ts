@@ -236,14 +236,16 @@ export class HttpClient {
         },
         onRequestSent: () => {
           requestSent = true;
-          // undici's timeouts count silence (and interim answers restart them): a server trickling
-          // a byte at a time would never end the attempt. The whole answer gets core/http_timeout.
-          answerDeadline = setTimeout(() => abort?.(new AnswerDeadlineError(timeout)), timeout);
         },
         onHeaders: (statusCode, rawHeaders) => {
           if (statusCode < 200) return true; // an interim answer (100 Continue): the real one follows
           status = statusCode;
           responseHeaders = parseHeaders(rawHeaders);
+          // undici's body timeout counts silence: a server trickling a byte at a time would never
+          // end the attempt. The body as a whole gets a deadline past that timeout (so that plain
+          // silence still ends in its words; undici's timers fire up to a second late).
+          const deadline = 2 * timeout + 1000;
+          answerDeadline = setTimeout(() => abort?.(new AnswerDeadlineError(deadline)), deadline);
           return true;
         },
         onData: (chunk) => {
@@ -290,7 +292,7 @@ function parseHeaders(raw: Buffer[]): Record<string, string> {
   return headers;
 }
 
-/** The answer took longer than core/http_timeout as a whole, from the request's last byte (however often bytes came). */
+/** The answer's body took longer than its deadline as a whole (however often bytes came). */
 export class AnswerDeadlineError extends Error {
   readonly code = 'ANSWER_DEADLINE';
   constructor(readonly timeoutMs: number) {
@@ -321,7 +323,9 @@ export function describeFailure(err: Error, target: URL, route: Route, timeoutMs
     }
   }
   if (TIMEOUT_CODES.has(code)) return `no answer from [${target.host}] for ${seconds} (core/http_timeout; ${code})`;
-  if (err instanceof AnswerDeadlineError) return `the answer from [${target.host}] was not complete after ${seconds} (core/http_timeout)`;
+  if (err instanceof AnswerDeadlineError) {
+    return `the answer from [${target.host}] was not complete ${Number((err.timeoutMs / 1000).toFixed(3))}s after it began (core/http_timeout: ${seconds})`;
+  }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return `could not connect to [${target.host}] within ${seconds} (core/http_timeout; ${code})`;
   if (code === 'UND_ERR_SOCKET') return `connection closed before the answer was complete (${err.message}, ${code})`;
   if (isCertificateError(err)) {
