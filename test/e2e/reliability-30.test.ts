@@ -456,3 +456,23 @@ describe('item 9: a server that trickles its answer', () => {
     noCrash(r);
   });
 });
+
+describe('item 8: the emulator says what it exposes', () => {
+  test('bound to a non-loopback address, start warns that it has no real access control', async () => {
+    const s = scratch();
+    const r = await runAndSignal(
+      ['emulators', 'ai-platform', 'start', '--host-port=0.0.0.0:0', `--data-dir=${path.join(s.dir, 'emulator')}`],
+      s.env,
+      /WARNING: The emulator listens on \[0\.0\.0\.0\], which other machines may reach: it has no real access control and accepts any bearer token/,
+      'SIGINT',
+    );
+    assert.match(r.stderr, /emulator listening on http:\/\/0\.0\.0\.0:\d+\//);
+    noCrash(r);
+  });
+
+  test('--help says that any token is accepted without --require-issued-tokens', async () => {
+    const r = await runCli(['emulators', 'ai-platform', 'start', '--help'], scratch().env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout.replace(/\s+/g, ' '), /Without it, any bearer token \(or none\) is accepted\./);
+  });
+});
