@@ -100,6 +100,9 @@ export function main(argv: string[]): void {
     (code) => {
       finished = true;
       process.exitCode = code;
+      // An interrupted command may leave a connection undici cannot abort (one still waiting for a
+      // proxy's CONNECT answer): it must not keep the process alive until its timeout.
+      if (interrupt.signal.aborted) process.exit(code);
     },
     (err) => {
       finished = true;

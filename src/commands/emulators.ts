@@ -14,6 +14,7 @@ import { bucketNameProblem } from '../domain';
 import { expandHome } from '../mlflow/oci-config';
 import type { FaultSpec, TlsMaterial } from '../emulator';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
+import { readRegularFile } from '../io/bounded-read';
 
 /** Where `start` takes its --faults default from (the fault suite sets it for every emulator it starts). */
 const FAULTS_ENV = 'GCLOUD_AIP_EMULATOR_FAULTS';
@@ -41,6 +42,12 @@ export function envExports(url: string, caFile?: string): Record<string, string>
     CLOUDSDK_AI_PLATFORM_REGION: 'global',
     CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',
   };
+}
+
+/** localhost, *.localhost (resolved to loopback by the CLI) and loopback addresses. */
+function isLoopback(host: string): boolean {
+  const name = host.toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
 function parseHostPort(value: string): { host: string; port: number } {
@@ -120,6 +127,12 @@ async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandCo
   ctx.output.raw(`[ai-platform] emulator listening on ${url}\n[ai-platform] data directory: ${dataDir}\n`);
   if (tls) ctx.output.raw(`[ai-platform] clients verify it with core/custom_ca_certs_file=${tls.caFile}\n`);
   if (faultsText) ctx.output.raw(`[ai-platform] injecting faults: ${faultsText}\n`);
+  if (!isLoopback(host)) {
+    ctx.output.warning(
+      `The emulator listens on [${host}], which other machines may reach: it has no real access control` +
+        `${options.requireIssuedTokens ? ' (its tokens are handed to anyone who asks its /token endpoint)' : ' and accepts any bearer token (--require-issued-tokens refuses tokens it did not issue)'}. Bind it to localhost unless that is what you want.`,
+    );
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -146,7 +159,7 @@ function tlsSettings(
   if (certFile && keyFile) {
     const read = (file: string) => {
       try {
-        return fs.readFileSync(file, 'utf8');
+        return readRegularFile(file, 1024 * 1024).toString('utf8');
       } catch (err) {
         throw new UserError(`Unable to read file [${file}]: ${(err as Error).message}`);
       }
@@ -190,7 +203,7 @@ function checkedMetadataDir(
 async function runningEnvironment(dataDir: string): Promise<string | undefined> {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(dataDir, ENV_FILE), 'utf8');
+    text = readRegularFile(path.join(dataDir, ENV_FILE), 16 * 1024 * 1024).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new UserError(`Unable to read the emulator environment in [${dataDir}]: ${(err as Error).message}`);
@@ -250,7 +263,7 @@ const START_FLAGS = [
     name: '--host-port',
     kind: 'value',
     metavar: 'HOST:PORT',
-    help: 'The host:port to listen on (default localhost:8089; port 0 picks a free port).',
+    help: 'The host:port to listen on (default localhost:8089; port 0 picks a free port). Any other host than a loopback one lets other machines reach the emulator, which has no real access control: a warning says so at start.',
   }),
   dataDirFlag,
   flag({
@@ -302,7 +315,7 @@ const START_FLAGS = [
   flag({
     name: '--require-issued-tokens',
     kind: 'bool',
-    help: 'Refuse (401) API requests whose bearer token was not issued by this emulator or has expired.',
+    help: 'Refuse (401) API requests whose bearer token was not issued by this emulator or has expired. Without it, any bearer token (or none) is accepted.',
   }),
   flag({
     name: '--metadata-service-account',

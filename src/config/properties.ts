@@ -2,11 +2,11 @@
 // CLOUDSDK_<SECTION>_<NAME> environment variable, then the active named configuration under
 // $CLOUDSDK_CONFIG (default ~/.config/gcloud): `active_config` names it, `configurations/config_<name>`
 // holds it as INI sections.
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { pythonOsError } from '../flags/os-error';
+import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../io/bounded-read';
 
 export type PropertyName =
   | 'core/project'
@@ -119,13 +119,18 @@ export class Properties {
   }
 }
 
+/** A properties file is a few hundred bytes. */
+const MAX_PROPERTIES_FILE_BYTES = 1024 * 1024;
+
 /** A file's text, or undefined when there is no such file; a file that exists but cannot be read is an error. */
 function readIfPresent(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readRegularFile(file, MAX_PROPERTIES_FILE_BYTES).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (err instanceof NotRegularFileError || err instanceof FileTooLargeError)
+      throw new UserError(`Unable to read file [${file}]: ${err.message}.`);
     throw new UserError(`Unable to read file [${file}]: ${pythonOsError(err, file)}`);
   }
 }

@@ -8,7 +8,7 @@
 // its own calls. Tokens are cached for the run, refreshed before they expire, and never printed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readBounded } from '../io/bounded-read';
+import { readBounded, readRegularFile } from '../io/bounded-read';
 import { pythonOsError } from '../flags/os-error';
 import { UserError } from '../errors';
 import type { GaxiosOptions } from 'gaxios';
@@ -352,7 +352,8 @@ async function onGce(properties: Properties, env: NodeJS.ProcessEnv, transport: 
   if (!properties.getBool('core/check_gce_metadata', true)) return false;
   const cacheFile = path.join(properties.configDir, 'gce');
   try {
-    if (Date.now() - fs.statSync(cacheFile).mtimeMs < GCE_CACHE_MAX_AGE_MS) return fs.readFileSync(cacheFile, 'utf8') === 'True';
+    if (Date.now() - fs.statSync(cacheFile).mtimeMs < GCE_CACHE_MAX_AGE_MS)
+      return readRegularFile(cacheFile, 64).toString('utf8') === 'True';
   } catch {
     // no cached answer: ask the server
   }

@@ -75,7 +75,7 @@ export async function jwtBearerGrant(key: ServiceAccountKey, tokenUri: string, p
     { iss: email, scope: GCLOUD_SCOPES.join(' '), aud: tokenUri, iat, exp: iat + JWT_LIFETIME_SECONDS },
     privateKey,
   );
-  return tokenResponse(await post(tokenUri, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }), now);
+  return tokenResponse(await post(tokenUri, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }), tokenUri, now);
 }
 
 /** A self-signed JWT used directly as the bearer token (no token endpoint), as service accounts do outside googleapis.com. */
@@ -102,22 +102,42 @@ export async function refreshTokenGrant(
   }
   const form: Record<string, string> = { grant_type: 'refresh_token', client_id: login.client_id, refresh_token: login.refresh_token };
   if (typeof login.client_secret === 'string') form.client_secret = login.client_secret;
-  return tokenResponse(await post(tokenUri, form), now);
+  return tokenResponse(await post(tokenUri, form), tokenUri, now);
 }
 
-function tokenResponse(response: { status: number; body: string }, now: number): IssuedToken {
-  let body: { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown } = {};
+/**
+ * The token in a token endpoint's (or the metadata server's) answer. Any other answer is a
+ * GrantError naming the endpoint and what was wrong with it; the body itself is not shown, since it
+ * may hold other secrets.
+ */
+function tokenResponse(response: { status: number; body: string }, endpoint: string, now: number): IssuedToken {
+  let body: unknown;
+  let parsed = true;
   try {
     body = JSON.parse(response.body);
   } catch {
-    // reported below with the status
+    parsed = false;
   }
-  if (response.status >= 300 || typeof body.access_token !== 'string') {
-    const error = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-    throw new GrantError(typeof body.error_description === 'string' ? `${error}: ${body.error_description}` : error);
+  const fields = (body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+  if (response.status >= 300) {
+    const error = typeof fields.error === 'string' ? fields.error : `HTTP ${response.status}`;
+    throw new GrantError(typeof fields.error_description === 'string' ? `${error}: ${fields.error_description}` : error);
   }
-  const expiresIn = Number(body.expires_in);
-  return { accessToken: body.access_token, expiresAt: Number.isFinite(expiresIn) ? now + expiresIn * 1000 : undefined };
+  const token = fields.access_token;
+  if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
+    const what = !parsed
+      ? response.body.trim()
+        ? 'an answer that is not JSON'
+        : 'an empty answer'
+      : fields !== body
+        ? `${body === null ? 'null' : Array.isArray(body) ? 'a JSON array' : `a JSON ${typeof body}`} instead of an object`
+        : token === undefined
+          ? 'no access_token'
+          : 'an access_token that is not a usable token';
+    throw new GrantError(`the token endpoint [${endpoint}] answered HTTP ${response.status} with ${what}`);
+  }
+  const expiresIn = Number(fields.expires_in);
+  return { accessToken: token, expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? now + expiresIn * 1000 : undefined };
 }
 
 /**
@@ -152,5 +172,5 @@ export async function metadataToken(
   now = Date.now(),
 ): Promise<IssuedToken> {
   const url = `http://${host}/computeMetadata/v1/instance/service-accounts/${encodeURIComponent(account)}/token`;
-  return tokenResponse(await get(url), now);
+  return tokenResponse(await get(url), url, now);
 }

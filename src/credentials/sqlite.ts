@@ -1,10 +1,12 @@
 // A read-only reader of SQLite database files, enough for gcloud's credential store: it walks table
 // b-trees (overflow pages included) and decodes records, per the documented file format
 // (sqlite.org/fileformat.html). It never writes, takes no locks and keeps no file open: it reads a
-// snapshot of the file and retries while a writer (a running gcloud) is in the middle of a
-// transaction. Why not a library: node:sqlite needs Node ≥ 22.5, a native addon needs a compiler
+// snapshot of the file, retries while a writer (a running gcloud) is in the middle of a
+// transaction, and rolls back (in memory) the journal of one that died mid-transaction. Why not a library: node:sqlite needs Node ≥ 22.5, a native addon needs a compiler
 // or a downloaded prebuilt at install time, and sql.js (WASM) costs ~0.45 s to load (see README).
 import * as fs from 'node:fs';
+import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../io/bounded-read';
+import { journalIsEmpty, rollBack, writerHoldsLock } from './journal';
 
 export type SqlValue = null | number | bigint | string | Buffer;
 export type Row = Record<string, SqlValue>;
@@ -25,45 +27,80 @@ const BUSY_RETRY_MS = 25;
 const MAGIC = 'SQLite format 3\0';
 
 /**
- * A consistent snapshot of a database file: read only when no rollback journal is present before
- * and after the read and the file change counter did not move meanwhile. Undefined when there is
- * no such file. Synchronous (the wait for a writer blocks): it runs once, before any request.
+ * A consistent snapshot of a database file, as SQLite would read it: while a writer holds the
+ * database (its RESERVED lock, with a rollback journal) the read waits, up to BUSY_TIMEOUT_MS; a
+ * journal no process holds is hot, left by a writer that died mid-transaction, and is rolled back
+ * in memory (journal.ts). Where locks cannot be seen (no /proc/locks), a journal that stayed the
+ * same for the whole wait is taken for a dead writer's. Each read is kept only if the journal and
+ * the file change counter did not move during it. Undefined when there is no such file.
+ * Synchronous (the wait for a writer blocks): it runs once, before any request.
  */
-export function readDatabaseSnapshot(file: string): SqliteDatabase | undefined {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+export function readDatabaseSnapshot(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS): SqliteDatabase | undefined {
+  const deadline = Date.now() + busyTimeoutMs;
+  const firstJournal = journalState(file);
   for (;;) {
-    const bytes = readStable(file);
-    if (bytes === undefined) return undefined;
-    if (bytes !== 'busy') return new SqliteDatabase(file, bytes);
-    if (Date.now() > deadline) throw new SqliteFormatError(file, 'another process kept it locked (database is locked)');
+    const journal = journalState(file);
+    const live = journal && writerHoldsLock(file);
+    const waitedOut = Date.now() > deadline;
+    const stale = journal && (live === false || (live === undefined && waitedOut && journal === firstJournal));
+    if (!journal || stale) {
+      const bytes = readStable(file, journal);
+      if (bytes === undefined) return undefined;
+      if (bytes !== 'busy') return new SqliteDatabase(file, journal ? rollBack(bytes, readJournal(file)) : bytes);
+    }
+    if (waitedOut) throw new SqliteFormatError(file, 'another process kept it locked (database is locked)');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_RETRY_MS);
   }
 }
 
-function journalPresent(file: string): boolean {
+/** The journal's size and time of change, when there is a journal SQLite would act on (not empty, header not zeroed). */
+function journalState(file: string): string | undefined {
   try {
-    return fs.statSync(`${file}-journal`).size > 0;
+    const stat = fs.statSync(`${file}-journal`);
+    if (stat.size === 0 || !stat.isFile()) return undefined;
+    const fd = fs.openSync(`${file}-journal`, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const first = Buffer.alloc(1);
+    try {
+      fs.readSync(fd, first, 0, 1, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return journalIsEmpty(first) ? undefined : `${stat.size}:${stat.mtimeMs}`;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-function readStable(file: string): Buffer | undefined | 'busy' {
-  if (journalPresent(file)) return 'busy';
+function readJournal(file: string): Buffer {
+  return readDatabaseFile(`${file}-journal`, file);
+}
+
+/** A database (or journal) file's bytes: a FIFO or a device such as /dev/zero is refused unread. */
+function readDatabaseFile(file: string, database = file): Buffer {
+  try {
+    return readRegularFile(file, MAX_DATABASE_BYTES);
+  } catch (err) {
+    const what = file === database ? 'it' : 'its journal';
+    if (err instanceof FileTooLargeError) throw new SqliteFormatError(database, `${what} is over ${MAX_DATABASE_BYTES} bytes`);
+    if (err instanceof NotRegularFileError) throw new SqliteFormatError(database, `${what} is ${err.kind}, not a regular file`);
+    throw err;
+  }
+}
+
+/** The file's bytes, or 'busy' when the journal (`journal`: as seen before) or the change counter moved meanwhile. */
+function readStable(file: string, journal: string | undefined): Buffer | undefined | 'busy' {
   let bytes: Buffer;
   try {
-    const size = fs.statSync(file).size;
-    if (size > MAX_DATABASE_BYTES) throw new SqliteFormatError(file, `it is over ${MAX_DATABASE_BYTES} bytes`);
-    bytes = fs.readFileSync(file);
+    bytes = readDatabaseFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw err;
   }
   if (bytes.length === 0) return bytes; // gcloud had not created its tables yet: an empty database
-  if (journalPresent(file)) return 'busy';
+  if (journalState(file) !== journal) return 'busy';
   const header = Buffer.alloc(28);
-  const fd = fs.openSync(file, 'r');
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
     fs.readSync(fd, header, 0, 28, 0);
   } finally {
@@ -110,6 +147,16 @@ export class SqliteDatabase {
 
   /** Every row of a table, columns named as declared; undefined when the table does not exist. */
   rows(table: string): Row[] | undefined {
+    try {
+      return this.readRows(table);
+    } catch (err) {
+      // A damaged page can point past the buffer: every failure to decode is the file's, said in one line.
+      if (err instanceof SqliteFormatError) throw err;
+      throw this.corrupt(`it is damaged (${(err as Error).message})`);
+    }
+  }
+
+  private readRows(table: string): Row[] | undefined {
     const info = this.schema().get(table.toLowerCase());
     if (!info) return undefined;
     const rows: Row[] = [];
@@ -134,6 +181,9 @@ export class SqliteDatabase {
       1,
       (_rowid, [type, name, , rootPage, sql]) => {
         if (type === 'table' && typeof name === 'string' && typeof sql === 'string') {
+          // Its rows live in an index b-tree, which this reader does not walk; gcloud never creates one.
+          if (/\)\s*WITHOUT\s+ROWID\s*;?\s*$/i.test(sql))
+            throw this.corrupt(`its table [${name}] is a WITHOUT ROWID table, which gcloud does not write`);
           tables.set(name.toLowerCase(), { rootPage: Number(rootPage), columns: declaredColumns(sql) });
         }
       },
@@ -145,7 +195,7 @@ export class SqliteDatabase {
 
   private page(number: number): { offset: number; end: number } {
     const offset = (number - 1) * this.pageSize;
-    if (number < 1 || offset + this.pageSize > this.bytes.length) throw this.corrupt(`page ${number} is outside the file`);
+    if (number < 1 || offset + this.pageSize > this.bytes.length) throw this.corrupt(`it is cut short: page ${number} lies past its end`);
     return { offset, end: offset + this.pageSize };
   }
 

@@ -5,7 +5,7 @@
 // but never loads credentials from it, so neither does this.
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { readDatabaseSnapshot, SqliteFormatError, type SqliteDatabase, type SqlValue } from './sqlite';
+import { readDatabaseSnapshot, SqliteFormatError, type Row, type SqliteDatabase, type SqlValue } from './sqlite';
 
 export const DEFAULT_UNIVERSE = 'googleapis.com';
 
@@ -73,8 +73,15 @@ export class CredentialStore {
 
   /** The access token gcloud cached for a store key, if any (expired or not). */
   cachedToken(storeKey: string): CachedToken | undefined {
-    this.tokens ??= open(path.join(this.configDir, 'access_tokens.db')) ?? null;
-    const row = this.tokens?.rows('access_tokens')?.find((r) => r.account_id === storeKey);
+    let row: Row | undefined;
+    try {
+      this.tokens ??= open(path.join(this.configDir, 'access_tokens.db'), 0) ?? null;
+      row = this.tokens?.rows('access_tokens')?.find((r) => r.account_id === storeKey);
+    } catch {
+      // Only a cache: a store that is locked, torn or not SQLite at all means minting a token, not failing.
+      this.tokens = null;
+      return undefined;
+    }
     const token = row && text(row.access_token);
     const expiry = row && text(row.token_expiry);
     if (!token || !expiry) return undefined;
@@ -83,15 +90,22 @@ export class CredentialStore {
   }
 
   private rows(): { key: string; value: string }[] {
-    return (this.credentials?.rows('credentials') ?? [])
+    let rows: Row[] | undefined;
+    try {
+      rows = this.credentials?.rows('credentials');
+    } catch (err) {
+      throw err instanceof SqliteFormatError ? new UserError(err.message) : err;
+    }
+    return (rows ?? [])
       .map((row) => ({ key: text(row.account_id), value: text(row.value) }))
       .filter((row): row is { key: string; value: string } => row.key !== undefined && row.value !== undefined);
   }
 }
 
-function open(file: string): SqliteDatabase | undefined {
+/** `busyTimeoutMs`: how long to wait for a writer holding the file. */
+function open(file: string, busyTimeoutMs?: number): SqliteDatabase | undefined {
   try {
-    return readDatabaseSnapshot(file);
+    return readDatabaseSnapshot(file, busyTimeoutMs);
   } catch (err) {
     if (err instanceof SqliteFormatError) throw new UserError(err.message);
     throw new UserError(`Unable to read file [${file}]: ${(err as Error).message}`);

@@ -162,6 +162,9 @@ async function* limitedChunks(source: Readable, limit: number): AsyncGenerator<B
 
 /** Waits until `read()` may return data again; rejects if the stream fails or closes early. */
 function nextReadable(source: Readable): Promise<void> {
+  // A stream that already failed or closed (the gunzip of a connection cut mid-body) emits nothing more.
+  if (source.errored) return Promise.reject(bodyFailure(source.errored));
+  if (source.destroyed && !source.readableEnded) return Promise.reject(new Error('request aborted by the client'));
   return new Promise<void>((resolve, reject) => {
     const cleanup = () => {
       source.off('readable', onReadable);
@@ -175,8 +178,7 @@ function nextReadable(source: Readable): Promise<void> {
     };
     const onError = (error: Error) => {
       cleanup();
-      const zlibFailure = String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_');
-      reject(zlibFailure ? httpError(400, `Could not decode the gzip request body: ${error.message}`) : error);
+      reject(bodyFailure(error));
     };
     const onClose = () => {
       cleanup();
@@ -188,4 +190,9 @@ function nextReadable(source: Readable): Promise<void> {
     source.on('error', onError);
     source.on('close', onClose);
   });
+}
+
+function bodyFailure(error: Error): Error {
+  const zlibFailure = String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_');
+  return zlibFailure ? httpError(400, `Could not decode the gzip request body: ${error.message}`) : error;
 }

@@ -111,7 +111,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const faults = new FaultSwitch(opts.faults);
   let port = 0;
   const baseUrl = () => `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-  const services = [controlService(log, oauth, baseUrl), oauth, ...apiServices(opts, store)];
+  const services = [controlService(log, oauth, baseUrl), oauth, ...apiServices(opts, store, oauth)];
 
   const serverOptions = { requestTimeout: 0, keepAliveTimeout: KEEP_ALIVE_MS };
   const server: Server = opts.tls ? createTlsServer({ ...serverOptions, ...opts.tls }) : createServer(serverOptions);
@@ -163,15 +163,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 }
 
 /** The Google (and MLflow, OCI) APIs, in the order they claim paths: narrower paths first (service.ts). */
-function apiServices(opts: EmulatorOptions, store: Store): EmulatedService[] {
+function apiServices(opts: EmulatorOptions, store: Store, oauth: OAuthService): EmulatedService[] {
   const operationDelayMs = Math.max(0, opts.operationDelayMs ?? 2000);
   const ociIdentity = opts.ociMetadataDir ? new OciIdentityService(opts.ociMetadataDir) : undefined;
   const ociTrust = opts.ociTrust?.length || ociIdentity ? OciTrust.load(opts.ociTrust ?? []) : undefined;
   if (ociIdentity) ociTrust!.trustIssuer(ociIdentity.issuerKey);
+  const mlflow = new MlflowRegistryService(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir, ociTrust);
   return [
-    new IamCredentialsService(),
-    new MlflowRegistryService(store, Math.max(0, opts.registrationDelayMs ?? 1000), opts.dataDir, ociTrust),
-    ...(ociIdentity ? [ociIdentity] : []),
+    // Tokens it hands out count as issued by the emulator (so --require-issued-tokens accepts them).
+    new IamCredentialsService((token, principal, expiresAt) => oauth.register(token, principal, expiresAt)),
+    // OCI's requests carry an OCI signature, not a bearer token: given an OciTrust, the MLflow service checks those.
+    ociTrust ? bearerExempt(mlflow, (path) => MlflowRegistryService.isOciPath(path)) : mlflow,
+    ...(ociIdentity ? [bearerExempt(ociIdentity, () => true)] : []),
     new VertexService(store, operationDelayMs, opts.maxPageSize, opts.newEtag), // before ml v1, which claims all of /v1/
     new MlService(store, operationDelayMs, opts.maxPageSize, opts.newEtag),
     new StorageService(store),
@@ -179,6 +182,11 @@ function apiServices(opts: EmulatorOptions, store: Store): EmulatedService[] {
 }
 
 /** The emulator's own routes under /__emulator/, for tests: the request log, credentials to sign in with. */
+/** The service, answering without a bearer token on the paths `exempt` names. */
+function bearerExempt(service: EmulatedService, exempt: (path: string) => boolean): EmulatedService {
+  return { handles: (path) => service.handles(path), handle: (ex) => service.handle(ex), authenticated: (path) => !exempt(path) };
+}
+
 function controlService(log: RecordedRequest[], oauth: OAuthService, baseUrl: () => string): EmulatedService {
   return {
     authenticated: false,
@@ -245,7 +253,8 @@ async function serve(context: ServeContext, req: IncomingMessage, res: ServerRes
     } else {
       const path = ex.rawPath;
       const service = context.services.find((s) => s.handles(path));
-      if (service?.authenticated !== false) principal = context.oauth.authenticate(ex);
+      const authenticated = service?.authenticated ?? true;
+      if (typeof authenticated === 'function' ? authenticated(path) : authenticated) principal = context.oauth.authenticate(ex);
       reply = ex.connectionCut ? { status: 0 } : ((await service?.handle(ex)) ?? noRoute(ex));
       if (fault && !ex.connectionCut) reply = afterEffect(fault, reply);
     }

@@ -9,6 +9,9 @@ export interface EmulatedService {
   handles(path: string): boolean;
   /** The answer; undefined when the path is the service's but no route matches (the server answers 404). */
   handle(ex: Exchange): Promise<Reply | undefined>;
-  /** False for services that must answer without a bearer token (the token endpoint itself). Default true. */
-  readonly authenticated?: boolean;
+  /**
+   * Whether a request needs a bearer token: false for services that must answer without one (the
+   * token endpoint itself), or per path (OCI-signed paths carry a signature instead). Default true.
+   */
+  readonly authenticated?: boolean | ((path: string) => boolean);
 }

@@ -19,6 +19,7 @@ import {
   keyFingerprint,
   loadPrivateKey,
   privateKeyFromPem,
+  MAX_OCI_FILE_BYTES,
   profileName,
   readProfile,
   requireKeys,
@@ -27,6 +28,7 @@ import {
 import { instancePrincipalKey } from './oci-instance';
 import { signRequest, type SignableRequest, type SigningKey } from './oci-signer';
 import type { TrackingServer } from './tracking';
+import { readRegularFile } from '../io/bounded-read';
 
 export const AUTH_MODES = ['bearer', 'api_key', 'security_token', 'instance_principal', 'resource_principal'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -200,7 +202,7 @@ function profileKey(values: Record<string, string>, options: OciAuthOptions, pro
 
 function readToken(file: string, origin: string): string {
   try {
-    const token = fs.readFileSync(file, 'utf8').trim();
+    const token = readRegularFile(file, MAX_OCI_FILE_BYTES).toString('utf8').trim();
     if (!token) throw new UserError(`The file [${file}] (${origin}) is empty.`);
     return token;
   } catch (err) {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { readRegularFile } from '../io/bounded-read';
 
 export const DEFAULT_PROFILE = 'DEFAULT';
 
@@ -54,10 +55,13 @@ export function parseConfigText(text: string, file: string): Map<string, Record<
   return sections;
 }
 
+/** OCI config, key and token files are a few KiB. */
+export const MAX_OCI_FILE_BYTES = 1024 * 1024;
+
 export function readProfile(file: string, name: string, warn: (message: string) => void): OciProfile {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_OCI_FILE_BYTES).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new UserError(
@@ -90,7 +94,7 @@ export function requireKeys(profile: OciProfile, keys: string[], purpose: string
 export function loadPrivateKey(file: string, passPhrase: string | undefined, origin: string, warn: (message: string) => void): KeyObject {
   let pem: Buffer;
   try {
-    pem = fs.readFileSync(file);
+    pem = readRegularFile(file, MAX_OCI_FILE_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`The key file [${file}] (${origin}) does not exist.`);

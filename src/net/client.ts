@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { dispatchWithCallbacks, type CallbackHandler } from '../runtime';
 import type { Output } from '../ui/output';
-import { Dispatchers, type Route } from './dispatchers';
+import { Dispatchers, ProxyHandshakeError, type Route } from './dispatchers';
 import { buildHeaders, type HeaderDefaults } from './headers';
 import { requestBlock, responseBlock } from './log';
 import { API_RETRY, Backoff, classify, isCertificateError, retryAfterMs, systemClock, type Clock, type RetryPolicy } from './retry';
@@ -228,10 +228,14 @@ export class HttpClient {
       let requestSent = false;
       let abort: ((err: Error) => void) | undefined;
       let settled = false;
-      const onAbort = () => abort?.(signal!.reason);
+      let answerDeadline: NodeJS.Timeout | undefined;
+      // Before undici hands the request a connection (connecting, or a proxy's CONNECT) it cannot
+      // be aborted: the attempt ends at once all the same, and the connection is left to its timeout.
+      const onAbort = () => (abort ? abort(signal!.reason) : finish({ ok: false, error: signal!.reason, requestSent: false }));
       const finish = (result: AttemptResult) => {
         if (settled) return;
         settled = true;
+        clearTimeout(answerDeadline);
         signal?.removeEventListener('abort', onAbort);
         resolve(result);
       };
@@ -248,6 +252,11 @@ export class HttpClient {
           if (statusCode < 200) return true; // an interim answer (100 Continue): the real one follows
           status = statusCode;
           responseHeaders = parseHeaders(rawHeaders);
+          // undici's body timeout counts silence: a server trickling a byte at a time would never
+          // end the attempt. The body as a whole gets a deadline past that timeout (so that plain
+          // silence still ends in its words; undici's timers fire up to a second late).
+          const deadline = 2 * timeout + 1000;
+          answerDeadline = setTimeout(() => abort?.(new AnswerDeadlineError(deadline)), deadline);
           return true;
         },
         onData: (chunk) => {
@@ -284,6 +293,15 @@ function parseHeaders(raw: Buffer[]): Record<string, string> {
   return headers;
 }
 
+/** The answer's body took longer than its deadline as a whole (however often bytes came). */
+export class AnswerDeadlineError extends Error {
+  readonly code = 'ANSWER_DEADLINE';
+  constructor(readonly timeoutMs: number) {
+    super('the answer took too long');
+    this.name = 'AnswerDeadlineError';
+  }
+}
+
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -299,8 +317,16 @@ export function describeFailure(err: Error, target: URL, route: Route, timeoutMs
       return `The proxy [${proxy}] requires authentication (HTTP 407): set proxy/username and proxy/password, or the credentials in the proxy URL.`;
     if (answered) return `The proxy [${proxy}] refused the request (HTTP ${answered}).`;
     if (UNREACHABLE_CODES.has(code)) return `Could not connect to the proxy [${proxy}]: ${err.message}`;
+    if (err instanceof ProxyHandshakeError) {
+      return err.timedOut
+        ? `The proxy [${proxy}] did not answer the CONNECT request for [${target.host}] within ${seconds} (core/http_timeout).`
+        : `The proxy [${proxy}] closed the connection without answering the CONNECT request for [${target.host}].`;
+    }
   }
   if (TIMEOUT_CODES.has(code)) return `no answer from [${target.host}] for ${seconds} (core/http_timeout; ${code})`;
+  if (err instanceof AnswerDeadlineError) {
+    return `the answer from [${target.host}] was not complete ${Number((err.timeoutMs / 1000).toFixed(3))}s after it began (core/http_timeout: ${seconds})`;
+  }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return `could not connect to [${target.host}] within ${seconds} (core/http_timeout; ${code})`;
   if (code === 'UND_ERR_SOCKET') return `connection closed before the answer was complete (${err.message}, ${code})`;
   if (isCertificateError(err)) {

@@ -3,7 +3,7 @@
 // WebSocket or cache), which keeps them out of the start-up path (src/runtime/undici-internals.ts).
 import type * as dns from 'node:dns';
 import type { Dispatcher } from 'undici';
-import { keepWasmOnBaselineTier, loadAgent, loadBuildConnector, loadProxyAgent } from '../runtime';
+import { keepWasmOnBaselineTier, loadAgent, loadBuildConnector, loadPool, loadProxyAgent } from '../runtime';
 import { bypassesProxy, type NetSettings, type ProxySettings } from './settings';
 
 /** `localhost` and `*.localhost` are loopback (RFC 6761), so local emulators can serve regional host names. */
@@ -108,13 +108,53 @@ export class Dispatchers {
   private proxyAgent(proxy: ProxySettings): Dispatcher {
     keepWasmOnBaselineTier();
     const ProxyAgent = loadProxyAgent();
-    const tls = { lookup: localhostLookup as never, ...tlsOptions(this.settings) };
+    const Pool = loadPool();
+    const { timeoutMs } = this.settings;
+    const tls = { lookup: localhostLookup as never, timeout: timeoutMs, ...tlsOptions(this.settings) };
     return new ProxyAgent({
       ...this.common(),
       uri: proxy.url.href,
       proxyTunnel: false,
       requestTls: { ...tls, ...this.settings.clientCertificate },
       proxyTls: tls,
+      // The connection to the proxy that carries the CONNECT requests: undici would give it its own
+      // 300 s wait for the proxy's answer; core/http_timeout bounds it like every other wait.
+      clientFactory: (origin, options) =>
+        boundedHandshakes(new Pool(origin, { ...options, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })),
     });
   }
+}
+
+/** A CONNECT that got no answer: the proxy closed the connection, or stayed silent past core/http_timeout. */
+export class ProxyHandshakeError extends Error {
+  readonly code = 'PROXY_HANDSHAKE';
+  constructor(readonly cause: Error) {
+    super(cause.message);
+    this.name = 'ProxyHandshakeError';
+  }
+
+  get timedOut(): boolean {
+    return (this.cause as NodeJS.ErrnoException).code === 'UND_ERR_HEADERS_TIMEOUT';
+  }
+}
+
+/**
+ * undici's client treats a "socket closed" failure while connecting as a connection to retry at
+ * once, with no count or delay: a proxy that closes after each CONNECT was reconnected to
+ * thousands of times a second, forever. Under another code the pending request fails instead,
+ * and the one retry loop (client.ts) decides, bounded and with back-off.
+ */
+function boundedHandshakes<P extends { connect: (...args: never[]) => unknown }>(pool: P): P {
+  const connect = (pool.connect as (params: object) => Promise<unknown>).bind(pool);
+  (pool as { connect: unknown }).connect = async (params: object) => {
+    try {
+      return await connect(params);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw code === 'UND_ERR_SOCKET' || code === 'UND_ERR_INFO' || code === 'UND_ERR_HEADERS_TIMEOUT'
+        ? new ProxyHandshakeError(err as Error)
+        : err;
+    }
+  };
+  return pool;
 }

@@ -82,8 +82,16 @@ export interface Verdict {
   mayHaveActed: boolean;
 }
 
-/** Connection failures that prove the request never reached a server. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Connection failures that prove the request never reached a server (PROXY_HANDSHAKE: no tunnel was made). */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'PROXY_HANDSHAKE',
+]);
 
 /** The connection failed or stalled mid-exchange: the answer (if any) was lost. */
 const CUT_OFF = new Set([
@@ -95,6 +103,7 @@ const CUT_OFF = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
+  'ANSWER_DEADLINE',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 

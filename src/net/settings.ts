@@ -1,10 +1,10 @@
 // What shapes every connection, read as gcloud reads it: the proxy (the proxy/* properties, else
 // the http_proxy / https_proxy / no_proxy environment variables, lower case first), the TLS trust
 // (core/custom_ca_certs_file, auth/disable_ssl_validation) and the socket timeout (core/http_timeout).
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { UserError } from '../errors';
 import type { Properties } from '../config/properties';
+import { readRegularFile } from '../io/bounded-read';
 
 export interface ProxySettings {
   /** http://[user:pass@]host:port, as given; shown (without the credentials) in errors. */
@@ -50,24 +50,42 @@ export function netSettings(properties: Properties, env: NodeJS.ProcessEnv): Net
   };
 }
 
-/** proxy/type, proxy/address and proxy/port (all or none), with proxy/username and proxy/password. */
+/**
+ * proxy/type, proxy/address and proxy/port (all or none; a port of 0 counts as unset, as in gcloud),
+ * with proxy/username and proxy/password. gcloud pastes these into a proxy URL and lets its HTTP
+ * library parse it: an address with a scheme, port, path or credentials then names another host
+ * (`http://proxy.corp` becomes the host `http`), or fails as an unparsable URL. Here such an
+ * address is refused, with the rest of what gcloud refuses, before any connection is made.
+ */
 function propertyProxy(properties: Properties): ProxySettings | undefined {
   const type = properties.get('proxy/type');
   const address = properties.get('proxy/address');
-  const port = properties.get('proxy/port');
+  const portText = properties.get('proxy/port');
+  const port = portText === undefined || portText.trim() === '' ? undefined : Number(portText.trim());
+  if (port !== undefined && !Number.isInteger(port)) {
+    throw new UserError(`The property [proxy/port] must have an integer value: [${portText}]`);
+  }
   const set = [type, address, port].filter(Boolean).length;
   if (set === 0) return undefined;
   if (set !== 3) throw new UserError('Please set all or none of the following properties: proxy/type, proxy/address and proxy/port');
   if (!PROXY_TYPES.includes(type!)) {
-    throw new UserError(`Invalid value for [proxy/type]: ${type}. Expected one of ${PROXY_TYPES.join(', ')}.`);
+    throw new UserError(
+      `Invalid value for property [proxy/type]: The proxy type property value [${type}] is not valid. Possible values: [${PROXY_TYPES.join(', ')}].`,
+    );
   }
   if (type!.startsWith('socks')) {
     throw new UserError(`A ${type} proxy (proxy/type) is not supported by gcloud-aip; use an http proxy (proxy/type=http).`);
   }
-  if (!/^\d+$/.test(port!) || Number(port) > 65535) throw new UserError(`Invalid value for [proxy/port]: ${port}. Expected a port number.`);
-  const url = new URL('http://placeholder');
-  url.hostname = address!;
-  url.port = port!;
+  if (port! < 1 || port! > 65535)
+    throw new UserError(`Invalid value for property [proxy/port]: [${portText}]. Expected a port number (1-65535).`);
+  const host = bareHost(address!);
+  if (host === undefined) {
+    throw new UserError(
+      `Invalid value for property [proxy/address]: [${redactUserinfo(address!)}]. Expected a host name or IP address alone, ` +
+        'without a scheme, port, path or credentials (those go in proxy/port, proxy/username and proxy/password).',
+    );
+  }
+  const url = new URL(`http://${host}:${port}`);
   const username = properties.get('proxy/username');
   const password = properties.get('proxy/password');
   if (username || password) {
@@ -75,6 +93,22 @@ function propertyProxy(properties: Properties): ProxySettings | undefined {
     url.password = encodeURIComponent(password ?? '');
   }
   return { url, noProxy: [] };
+}
+
+/** A host name, an IPv4 address or a bracketed IPv6 one, as it goes in a URL; undefined for anything else. */
+function bareHost(address: string): string | undefined {
+  const text = address.trim();
+  const bracketed = /^\[([0-9a-f:.]+)\]$/i.exec(text);
+  if (bracketed) return isIP(bracketed[1]) === 6 ? text : undefined;
+  return /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*\.?$/i.test(text) ? text : undefined;
+}
+
+/** A proxy URL as it may be shown: the password in its user-info (even a malformed one's) replaced. */
+export function redactUserinfo(value: string): string {
+  const m = /^((?:[a-z][a-z0-9+.-]*:\/\/)?)([^/?#]*)@/i.exec(value);
+  if (!m) return value;
+  const user = m[2].split(':')[0];
+  return `${m[1]}${user}${m[2].includes(':') ? ':***' : ''}@${value.slice(m[0].length)}`;
 }
 
 /** As Python's urllib reads them: `<scheme>_proxy`, lower case before upper case; a URL without a scheme is http://. */
@@ -87,7 +121,7 @@ function envProxy(env: NodeJS.ProcessEnv, scheme: 'http' | 'https'): ProxySettin
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
   } catch {
-    throw new UserError(`Invalid proxy URL in ${scheme}_proxy: [${value}].`);
+    throw new UserError(`Invalid proxy URL in ${scheme}_proxy: [${redactUserinfo(value)}].`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UserError(`Unsupported proxy scheme in ${scheme}_proxy: [${url.protocol}//${url.host}]; use an http:// proxy.`);
@@ -130,11 +164,14 @@ function inCidr(ip: string, cidr: string): boolean {
   return (toInt(ip) & mask) >>> 0 === (toInt(base) & mask) >>> 0;
 }
 
+/** Every public CA bundle is well under this (Mozilla's: ~220 KB). */
+const MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024;
+
 function caBundle(file: string | undefined): string | undefined {
   if (!file) return undefined;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_CA_BUNDLE_BYTES).toString('utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
     throw new UserError(`Unable to read the CA certificates file [${file}] (core/custom_ca_certs_file): ${reason}`);

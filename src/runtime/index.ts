@@ -5,6 +5,7 @@ export {
   dispatchWithCallbacks,
   loadAgent,
   loadBuildConnector,
+  loadPool,
   loadProxyAgent,
   UNDICI_PRIVATE_PATHS,
   type CallbackHandler,

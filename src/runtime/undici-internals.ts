@@ -14,10 +14,16 @@ export const UNDICI_PRIVATE_PATHS = [
   'undici/lib/dispatcher/dispatcher',
   'undici/lib/api/api-connect',
   'undici/lib/dispatcher/proxy-agent',
+  'undici/lib/dispatcher/pool',
 ] as const;
 
 export function loadAgent(): Undici['Agent'] {
   return require('undici/lib/dispatcher/agent');
+}
+
+/** The proxy tunnels' pool, built by hand so each pool's handshakes can be bounded (net/dispatchers.ts). */
+export function loadPool(): Undici['Pool'] {
+  return require('undici/lib/dispatcher/pool');
 }
 
 export function loadBuildConnector(): Undici['buildConnector'] {

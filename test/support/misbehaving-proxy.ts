@@ -4,7 +4,7 @@
 // wrong md5Hash, a repeated page token). Everything else passes through unchanged. Upload session
 // URLs (Location headers) are rewritten to point back at the proxy.
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 export interface ProxyAnswer {
   status: number;
@@ -114,4 +114,35 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
+}
+
+/** A forward proxy that never opens a tunnel: it closes each connection on its first bytes (a CONNECT), or never answers. */
+export interface HostileProxy {
+  /** http://127.0.0.1:port */
+  url: string;
+  /** Connections accepted so far. */
+  connections: number;
+  close(): Promise<void>;
+}
+
+export async function startHostileProxy(mode: 'close-after-connect' | 'silent'): Promise<HostileProxy> {
+  const sockets = new Set<import('node:net').Socket>();
+  const proxy = { url: '', connections: 0, close: () => Promise.resolve() };
+  const server = createNetServer((socket) => {
+    proxy.connections++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('data', () => {
+      if (mode === 'close-after-connect') socket.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return proxy;
 }

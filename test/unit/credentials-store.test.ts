@@ -3,17 +3,19 @@
 // ALTER TABLE (sqlite-shapes.db, written by Python's sqlite3), and stores built by hand.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { rollBack } from '../../src/credentials/journal';
 import { readDatabaseSnapshot, declaredColumns } from '../../src/credentials/sqlite';
 import { CredentialStore, parseTimestamp } from '../../src/credentials/store';
 import { UserError } from '../../src/errors';
 import { FIXTURES } from '../support/cli';
-import { serviceAccountCredential, userCredential, writeSqlite, writeStore } from '../support/credential-stores';
+import { serviceAccountCredential, userCredential, writeStore } from '../support/credential-stores';
 import { tempDir } from '../support/temp';
 
 const RECORDED = path.join(FIXTURES, 'credentials', 'gcloud-528');
+const STALE = path.join(FIXTURES, 'credentials', 'stale-journal');
 const tmp = () => tempDir('gcloud-aip-store-');
 
 describe('SQLite reader', () => {
@@ -68,25 +70,65 @@ describe('SQLite reader', () => {
     assert.throws(() => readDatabaseSnapshot(path.join(dir, 'junk.db')), /junk\.db\] is not a readable SQLite database: bad header/);
   });
 
-  test('waits while a writer holds a rollback journal, and never writes', async () => {
+  const python = spawnSync('python3', ['-c', 'import sqlite3'], { stdio: 'ignore' }).status === 0;
+  test('waits while a writer holds the database (its RESERVED lock, with a journal), and never writes', {
+    skip: !python && 'needs python3 with sqlite3 to hold a real lock',
+  }, async () => {
     const dir = tmp();
     const file = path.join(dir, 'credentials.db');
-    writeSqlite(file, [
-      { name: 'credentials', sql: 'CREATE TABLE "credentials" (account_id TEXT PRIMARY KEY, value BLOB)', rows: [['a@example.com', '{}']] },
-    ]);
-    fs.writeFileSync(`${file}-journal`, 'a writer is mid-transaction');
+    // A live writer whose transaction reached the file (a one-page cache spills), committing 300 ms later.
+    // (Until a transaction reaches the file, SQLite lets readers read what was committed.)
+    const writer = spawn(
+      'python3',
+      [
+        '-c',
+        `import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute('pragma page_size=512')
+c.execute('create table credentials (account_id text primary key, value blob)')
+c.execute("insert into credentials values ('a@example.com', '{}')")
+c.execute('pragma cache_size=1')
+c.execute('begin')
+for i in range(30): c.execute('insert into credentials values (?, ?)', ('k%d' % i, 'x' * 700))
+print('locked', flush=True)
+time.sleep(0.3)
+c.execute('commit')`,
+        file,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise((resolve) => writer.stdout.once('data', resolve));
+    assert.ok(fs.existsSync(`${file}-journal`));
+    const rows = readDatabaseSnapshot(file)!.rows('credentials')!;
+    assert.equal(rows.length, 31, 'read once the writer committed');
+    await new Promise((resolve) => writer.on('close', resolve));
+  });
+
+  test('issue 30: a hot journal (its writer killed mid-transaction) is rolled back in memory, as SQLite would, at once', () => {
+    const dir = tmp();
+    for (const name of ['credentials.db', 'credentials.db-journal']) fs.copyFileSync(path.join(STALE, name), path.join(dir, name));
+    const file = path.join(dir, 'credentials.db');
     const before = fs.readFileSync(file);
-    // Another process ends the "transaction" a moment later; the read blocks until then.
-    const child = spawn(process.execPath, ['-e', `setTimeout(() => require('fs').unlinkSync(${JSON.stringify(`${file}-journal`)}), 300)`], {
-      stdio: 'ignore',
-    });
     const started = Date.now();
     const rows = readDatabaseSnapshot(file)!.rows('credentials');
-    assert.ok(Date.now() - started >= 250, 'returned before the journal went away');
-    assert.deepEqual(rows, [{ account_id: 'a@example.com', value: '{}' }]);
-    await new Promise((resolve) => child.on('close', resolve));
-    assert.deepEqual(fs.readFileSync(file), before);
-    assert.deepEqual(fs.readdirSync(dir), ['credentials.db']);
+    assert.deepEqual(rows, [{ account_id: 'a@example.com', value: '{"type":"authorized_user","before":"the crash"}' }]);
+    assert.ok(Date.now() - started < 4000, 'read without waiting out the 5 s busy timeout');
+    // Byte for byte what SQLite's own rollback made of the pair.
+    assert.deepEqual(rollBack(before, fs.readFileSync(`${file}-journal`)), fs.readFileSync(path.join(STALE, 'rolled-back.db')));
+    assert.deepEqual(fs.readFileSync(file), before, 'never written');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['credentials.db', 'credentials.db-journal']);
+  });
+
+  test('issue 30: a journal SQLite would not play back (bad magic, zeroed header, torn record) changes nothing it should not', () => {
+    const db = fs.readFileSync(path.join(STALE, 'credentials.db'));
+    const journal = fs.readFileSync(path.join(STALE, 'credentials.db-journal'));
+    assert.deepEqual(rollBack(db, Buffer.from('a writer is mid-transaction')), db);
+    assert.deepEqual(rollBack(db, Buffer.alloc(512)), db);
+    // A record whose checksum fails stops the playback there; the file is still cut to its size before the transaction.
+    const torn = Buffer.from(journal);
+    torn[512 + 4 + 100] ^= 0xff;
+    torn[512 + 4 + 300] ^= 0xff;
+    assert.equal(rollBack(db, torn).length, 1536);
   });
 });
 

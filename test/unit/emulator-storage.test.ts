@@ -16,7 +16,13 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { Storage } from '@google-cloud/storage';
 import { OAuth2Client } from 'google-auth-library';
@@ -520,3 +526,37 @@ describe('emulator: @google-cloud/storage v7 against it', () => {
     assert.equal(multipart?.headers.authorization, 'Bearer test-token');
   });
 });
+
+describe('issue 30: a gzip upload whose connection ends mid-decompression', () => {
+  test('leaves no temporary file behind', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-gzip-cut-'));
+    const tmp = path.join(dataDir, 'tmp');
+    const emulator = await startEmulator({ port: 0, dataDir, buckets: ['b'] });
+    try {
+      // 64 MiB that compress to little: the body is far from decompressed when half of it has come.
+      const raw = Buffer.alloc(64 * 1024 * 1024);
+      for (let i = 0; i < raw.length; i += 4096) raw.writeUInt32LE(i, i);
+      const body = gzipSync(raw);
+      for (let i = 0; i < 3; i++) {
+        const socket = connect(emulator.port, '127.0.0.1');
+        await once(socket, 'connect');
+        socket.write(
+          `POST /upload/storage/v1/b/b/o?uploadType=media&name=cut${i} HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\n\r\n`,
+        );
+        socket.write(body.subarray(0, body.length >> 1));
+        // Cut once the emulator is writing the object.
+        await until(() => fs.readdirSync(tmp).some((f) => fs.statSync(path.join(tmp, f)).size > 0));
+        socket.destroy();
+        await until(() => fs.readdirSync(tmp).length === 0);
+        assert.deepEqual(fs.readdirSync(tmp), []);
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+/** Polls `done` every 20 ms, for 20 s at most (past any bound: the assertion after it then fails). */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -46,8 +46,55 @@ describe('proxies', () => {
       () => settings({ ...proxyProps, CLOUDSDK_PROXY_TYPE: 'socks5' }),
       (err: Error) => err instanceof UserError && /socks5 proxy .* is not supported/.test(err.message),
     );
-    assert.throws(() => settings({ ...proxyProps, CLOUDSDK_PROXY_TYPE: 'ftp' }), /Invalid value for \[proxy\/type\]/);
-    assert.throws(() => settings({ ...proxyProps, CLOUDSDK_PROXY_PORT: 'eighty' }), /Invalid value for \[proxy\/port\]/);
+    // gcloud 528's own words for these two.
+    assert.throws(
+      () => settings({ ...proxyProps, CLOUDSDK_PROXY_TYPE: 'ftp' }),
+      /^UserError: Invalid value for property \[proxy\/type\]: The proxy type property value \[ftp\] is not valid\. Possible values: \[http, http_no_tunnel, socks4, socks5\]\.$/,
+    );
+    assert.throws(
+      () => settings({ ...proxyProps, CLOUDSDK_PROXY_PORT: 'eighty' }),
+      /^UserError: The property \[proxy\/port\] must have an integer value: \[eighty\]$/,
+    );
+    // A port of 0 is no port, as in gcloud.
+    assert.throws(() => settings({ ...proxyProps, CLOUDSDK_PROXY_PORT: '0' }), /Please set all or none/);
+    assert.throws(() => settings({ ...proxyProps, CLOUDSDK_PROXY_PORT: '70000' }), /Invalid value for property \[proxy\/port\]: \[70000\]/);
+  });
+
+  test('issue 30: proxy/address is a host alone; anything else is refused, never replaced by a guessed host', () => {
+    for (const address of ['http://proxy.corp', 'proxy.corp:3128', 'proxy corp', '::1', 'proxy.corp/x', 'a..b', '-x.corp', '']) {
+      const props = { ...proxyProps, CLOUDSDK_PROXY_ADDRESS: address, CLOUDSDK_PROXY_USERNAME: 'u', CLOUDSDK_PROXY_PASSWORD: 'pw' };
+      assert.throws(
+        () => settings(props),
+        (err: Error) =>
+          err instanceof UserError &&
+          (address === '' ? /Please set all or none/ : /^Invalid value for property \[proxy\/address\]/).test(err.message),
+        address,
+      );
+    }
+    const withCredentials = { ...proxyProps, CLOUDSDK_PROXY_ADDRESS: 'admin:hunter2@proxy.corp' };
+    assert.throws(
+      () => settings(withCredentials),
+      (err: Error) => err.message.includes('[admin:***@proxy.corp]') && !err.message.includes('hunter2'),
+    );
+    for (const [address, host] of [
+      ['proxy.corp', 'proxy.corp:3128'],
+      ['10.0.0.1', '10.0.0.1:3128'],
+      ['[::1]', '[::1]:3128'],
+      ['proxy_1.corp.', 'proxy_1.corp.:3128'],
+    ]) {
+      assert.equal(settings({ ...proxyProps, CLOUDSDK_PROXY_ADDRESS: address }).httpsProxy!.url.host, host);
+    }
+  });
+
+  test('issue 30: a malformed proxy URL in the environment is shown without its password', () => {
+    for (const value of ['http://user:s3cret@proxy:99999', 'user:s3cret@proxy:port', 'http://user:s3c@ret@[bad']) {
+      assert.throws(
+        () => settings({ https_proxy: value }),
+        (err: Error) =>
+          err instanceof UserError && /Invalid proxy URL in https_proxy: \[.*user:\*\*\*@/.test(err.message) && !/s3c/.test(err.message),
+        value,
+      );
+    }
   });
 
   test('environment: per scheme, lower case before upper case, a bare host:port is http://', () => {

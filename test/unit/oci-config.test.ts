@@ -3,11 +3,14 @@
 // session tokens and resource principals.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { chooseAuthMode, requestSigner, type OciAuthOptions } from '../../src/mlflow/oci-auth';
-import { configFilePath, parseConfigText, profileName, readProfile } from '../../src/mlflow/oci-config';
+import { configFilePath, loadPrivateKey, parseConfigText, profileName, readProfile } from '../../src/mlflow/oci-config';
+import { UserError } from '../../src/errors';
 import { parseSignatureHeader, signatureProblem } from '../../src/mlflow/oci-signer';
 import { ENCRYPTED_FP, OCI_FIXTURES, ociHome, PLAIN_FP, sessionToken } from '../support/oci';
 import { testHttp } from '../support/net';
@@ -230,4 +233,24 @@ describe('session tokens and resource principals', () => {
       /needs OCI_RESOURCE_PRINCIPAL_RPST and OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM\./,
     );
   });
+});
+
+test('issue 30: an OCI config or key file that is a device or a FIFO is refused unread', () => {
+  const fifo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gcloud-aip-oci-fifo-')), 'fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  for (const [file, kind] of [
+    ['/dev/zero', 'a character device'],
+    [fifo, 'a FIFO \\(named pipe\\)'],
+  ]) {
+    assert.throws(
+      () => readProfile(file, 'DEFAULT', () => undefined),
+      (err: Error) =>
+        err instanceof UserError &&
+        new RegExp(`^Unable to read the OCI config file \\[${file}\\]: it is ${kind}, not a regular file$`).test(err.message),
+    );
+    assert.throws(
+      () => loadPrivateKey(file, undefined, 'key_file of profile [DEFAULT]', () => undefined),
+      (err: Error) => err instanceof UserError && new RegExp(`it is ${kind}, not a regular file$`).test(err.message),
+    );
+  }
 });

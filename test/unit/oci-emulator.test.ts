@@ -122,3 +122,51 @@ describe("the emulator's instance metadata service and federation endpoint", () 
     assert.match((await post(bodyFor(pemBody(certificate.toString())), instanceKey, 'other/fed-x509/00')).problem ?? '', /^keyId is not /);
   });
 });
+
+describe('issue 30: --require-issued-tokens and the tokens the emulator makes or checks itself', () => {
+  let emulator: RunningEmulator;
+  before(async () => {
+    emulator = await startEmulator({
+      port: 0,
+      operationDelayMs: 0,
+      oauth: { requireIssuedTokens: true },
+      ociTrust: [path.join(OCI_FIXTURES, 'api_key_public.pem')],
+    });
+  });
+  after(() => emulator.close());
+
+  test('a validly signed OCI request is served; a badly signed one gets OCI 401, not a Google one', async () => {
+    const url = `${emulator.url}20260430/aiDataPlatforms/p/mlops/api/2.0/mlflow/registered-models/search`;
+    const good = await fetch(url, {
+      headers: signRequest({ method: 'GET', url, headers: {} }, { keyId: `t/u/${PLAIN_FP}`, privateKey: plainKey }),
+    });
+    assert.equal(good.status, 200, await good.text());
+    const bad = await fetch(url, {
+      headers: signRequest({ method: 'GET', url, headers: {} }, { keyId: `t/u/${PLAIN_FP}`, privateKey: sessionKey }),
+    });
+    assert.equal(bad.status, 401);
+    assert.match(await bad.text(), /NotAuthenticated/);
+  });
+
+  test('a token from its own impersonation endpoint is accepted, as the impersonated account', async () => {
+    const key = emulator.createServiceAccountKey('caller@test-project.iam.gserviceaccount.com');
+    const { jwtBearerGrant } = await import('../../src/credentials/grants');
+    const post = async (u: string, form: Record<string, string>) => {
+      const res = await fetch(u, { method: 'POST', body: new URLSearchParams(form) });
+      return { status: res.status, body: await res.text() };
+    };
+    const caller = (await jwtBearerGrant(key, key.token_uri, post)).accessToken;
+    const target = 'deployer@test-project.iam.gserviceaccount.com';
+    const minted = await fetch(`${emulator.url}v1/projects/-/serviceAccounts/${target}:generateAccessToken`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${caller}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ scope: ['https://www.googleapis.com/auth/cloud-platform'], lifetime: '600s' }),
+    });
+    assert.equal(minted.status, 200);
+    const { accessToken } = (await minted.json()) as { accessToken: string };
+    emulator.clearRequests();
+    const list = await fetch(`${emulator.url}v1/projects/test-project/models`, { headers: { authorization: `Bearer ${accessToken}` } });
+    assert.equal(list.status, 200, await list.text());
+    assert.equal(emulator.requests().at(-1)?.principal, target);
+  });
+});

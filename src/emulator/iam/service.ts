@@ -8,6 +8,9 @@ import type { EmulatedService } from '../service';
 const GENERATE = /^\/v1\/projects\/[^/]+\/serviceAccounts\/([^/:]+):generateAccessToken$/;
 
 export class IamCredentialsService implements EmulatedService {
+  /** `register`: makes each token it hands out one the emulator issued (so --require-issued-tokens accepts it). */
+  constructor(private readonly register: (token: string, principal: string, expiresAt: number) => void) {}
+
   handles(path: string): boolean {
     return GENERATE.test(path);
   }
@@ -22,12 +25,16 @@ export class IamCredentialsService implements EmulatedService {
     if (!/^[^@\s]+@[^@\s]+$/.test(target)) throw rpcError(400, 'INVALID_ARGUMENT', `Invalid service account email [${target}].`);
     const lifetime =
       body.kind === 'json' ? Number(/^(\d+)s$/.exec(String((body.value as { lifetime?: unknown })?.lifetime))?.[1] ?? 3600) : 3600;
+    const accessToken = `ya29.emulator-impersonated.${target}.${randomBytes(6).toString('hex')}`;
+    // Whole seconds: the expiry is shown that way (below).
+    const expiresAt = Math.floor((Date.now() + lifetime * 1000) / 1000) * 1000;
+    this.register(accessToken, target, expiresAt);
     return {
       status: 200,
       json: {
-        accessToken: `ya29.emulator-impersonated.${target}.${randomBytes(6).toString('hex')}`,
+        accessToken,
         // RFC 3339 without fractional seconds: Google's auth libraries parse exactly that form.
-        expireTime: new Date(Date.now() + lifetime * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+        expireTime: new Date(expiresAt).toISOString().replace(/\.\d+Z$/, 'Z'),
       },
     };
   }

@@ -136,6 +136,11 @@ export class MlflowRegistryService implements EmulatedService {
     return OSS_PREFIX.test(path) || OCI_PREFIX.test(path);
   }
 
+  /** OCI's form, whose requests carry an OCI signature rather than a bearer token. */
+  static isOciPath(path: string): boolean {
+    return OCI_PREFIX.test(path);
+  }
+
   async handle(ex: Exchange): Promise<Reply> {
     const oci = OCI_PREFIX.exec(ex.rawPath);
     const endpoint = oci ? oci[2] : OSS_PREFIX.exec(ex.rawPath)![1];

@@ -217,6 +217,11 @@ export class OAuthService implements EmulatedService {
     return { status: 200, json: { active: true, username: issued.principal, exp: Math.floor(issued.expiresAt / 1000) } };
   }
 
+  /** Registers a token made elsewhere in the emulator (IAM's impersonation) as issued here, to `principal`, until `expiresAt`. */
+  register(token: string, principal: string, expiresAt: number): void {
+    this.tokens.set(token, { principal, expiresAt });
+  }
+
   private issue(principal: string, scope: string | undefined): Reply {
     const token = `ya29.emulator-${randomBytes(24).toString('base64url')}`;
     this.tokens.set(token, { principal, expiresAt: Date.now() + this.lifetime * 1000 });
