@@ -44,7 +44,7 @@ export function usageFooter(track: Track, command: CommandDefinition): string {
   const line = commandLine(track, command);
   const optional = [
     ...trackFlags(track, command)
-      .filter((f) => !f.required)
+      .filter((f) => !f.required && !f.gcloudAipOnly)
       .map((f) => f.name),
     '--help',
   ].sort();

@@ -45,6 +45,11 @@ export interface FlagSpec<Dest extends string = string, Value = unknown, Require
   global?: boolean;
   hidden?: boolean;
   /**
+   * Not gcloud's (--target, --dry-run, --mlflow-*…) on a command that is: --help lists it, but the
+   * usage block of an argument error stays gcloud's, verbatim.
+   */
+  gcloudAipOnly?: boolean;
+  /**
    * gcloud-aip only: on its tracks the flag exists only for this target (`--target`, else
    * GCLOUD_AIP_TARGET); with another target the line is parsed as if it were not declared
    * (main.ts), so gcloud's own error stays gcloud's.

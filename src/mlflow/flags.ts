@@ -8,18 +8,21 @@ const NOT_GCLOUD = 'Not a gcloud flag (gcloud-aip only):';
 export const MLFLOW_DEPLOY_FLAGS = [
   flag({
     name: '--mlflow-model',
+    gcloudAipOnly: true,
     kind: 'value',
     metavar: 'MLFLOW_MODEL',
     help: `${NOT_GCLOUD} once the version is READY, register its deploymentUri as a new version of this MLflow registered model (created if missing) in the registry at $MLFLOW_TRACKING_URI, tagged with the AI Platform version and the operation that created it. If the registration fails after the deploy, the version is kept and the command exits with status 3. Nothing is registered with --async.`,
   }),
   flag({
     name: '--mlflow-run-id',
+    gcloudAipOnly: true,
     kind: 'value',
     metavar: 'MLFLOW_RUN_ID',
     help: `${NOT_GCLOUD} the MLflow run that produced the model (run_id of the registered version; at most 32 characters). Requires --mlflow-model.`,
   }),
   flag({
     name: '--mlflow-tags',
+    gcloudAipOnly: true,
     kind: 'value',
     metavar: '[KEY=VALUE,...]',
     repeat: 'accumulate',
@@ -28,12 +31,14 @@ export const MLFLOW_DEPLOY_FLAGS = [
   }),
   flag({
     name: '--mlflow-tracking-uri',
+    gcloudAipOnly: true,
     kind: 'value',
     metavar: 'MLFLOW_TRACKING_URI',
     help: `${NOT_GCLOUD} the MLflow tracking server (default: $MLFLOW_TRACKING_URI), e.g. http://localhost:5000, or https://HOST/20260430/aiDataPlatforms/ID/mlops for an OCI AI Data Platform. Requires --mlflow-model.`,
   }),
   flag({
     name: '--mlflow-auth',
+    gcloudAipOnly: true,
     kind: 'value',
     metavar: 'MLFLOW_AUTH',
     choices: [...AUTH_MODES],
@@ -41,6 +46,7 @@ export const MLFLOW_DEPLOY_FLAGS = [
   }),
   flag({
     name: '--mlflow-oci-profile',
+    gcloudAipOnly: true,
     kind: 'value',
     metavar: 'MLFLOW_OCI_PROFILE',
     help: `${NOT_GCLOUD} the profile of the OCI config file that signs registry requests (default: $OCI_CLI_PROFILE, else DEFAULT). Requires --mlflow-model.`,

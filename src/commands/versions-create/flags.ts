@@ -227,12 +227,14 @@ export const VERSIONS_CREATE_FLAGS = [
 
   flag({
     name: '--no-validate',
+    gcloudAipOnly: true,
     dest: 'noValidate',
     kind: 'bool',
     help: "Not a gcloud flag (gcloud-aip only): skip gcloud-aip's pre-flight check of the request against the service's documented rules and send it as it is. Use it if the service's rules have changed.",
   }),
   flag({
     name: '--dry-run',
+    gcloudAipOnly: true,
     dest: 'dryRun',
     kind: 'bool',
     help: 'Not a gcloud flag (gcloud-aip only): resolve and check everything, compute the staging folder, then print the exact request body that would be sent (JSON on standard output) and the files that would be uploaded (on standard error). Nothing is uploaded or sent.',
