@@ -2,8 +2,8 @@
 import { basename, modelName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { mlEndpoint } from '../config/endpoints';
-import { sortedLabels } from '../domain';
-import { ArgumentError } from '../errors';
+import { mlNameProblem, sortedLabels } from '../domain';
+import { ArgumentError, UserError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
 import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG } from './flags';
@@ -72,9 +72,12 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   if (ctx.specified.has('region') && ctx.specified.has('regions')) {
     throw new ArgumentError('argument --region: At most one of --region | --regions can be specified.');
   }
+  const name = modelName(options.model, projectOf(ctx));
+  // Checked before anything is sent: the service's naming rule (src/domain/names.ts), in its words.
+  const nameProblem = mlNameProblem(basename(name));
+  if (nameProblem) throw new UserError(`MODEL: ${nameProblem} (MODEL is ${basename(name)})`);
   const [region, regions] = modelRegions(options, ctx);
   const client = connect(ctx, region);
-  const name = modelName(options.model, projectOf(ctx));
   const body: Record<string, unknown> = {
     name: basename(name),
     regions,

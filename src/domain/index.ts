@@ -1,6 +1,7 @@
 // The domain: AI Platform's vocabulary and rules (regions, frameworks, accelerators, metric names,
-// label and bucket-name rules), below the CLI and shared with the emulator. Everything about the
+// label, bucket-name and model/version-name rules), below the CLI and shared with the emulator. Everything about the
 // Version resource itself (its schema, output-only fields, how a request is built) is in src/version/.
 export * from './buckets';
 export * from './labels';
 export * from './vocabulary';
+export * from './names';

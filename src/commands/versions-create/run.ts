@@ -73,7 +73,7 @@ export async function versionsCreate(options: VersionsCreateOptions, ctx: Comman
     );
   }
   built.localFileCount = listing?.files.length;
-  validateVersion(built, output, Boolean(options.noValidate));
+  validateVersion(built, region, output, Boolean(options.noValidate));
   // gcloud-aip only (--mlflow-*): checked now, registered once the version is READY.
   const registration = planDeployRegistration(
     options,
