@@ -201,7 +201,7 @@ describe("item 2: never adopt another run's version", () => {
   test('two identical creates, the first POST answered 503: exactly one exits 0', async () => {
     // seed 2 sends Retry-After with the 503: the first run waits 4 s, the second creates meanwhile.
     emulator.setFaults('seed=2,503=1,retry-after=4,match=^POST .*/versions$,max=1');
-    const args = [CLI, 'ai-platform', 'versions', 'create', 'v-race', '--model=r17', '--origin=gs://r17-elsewhere/model/'];
+    const args = [CLI, 'ai-platform', 'versions', 'create', 'v_race', '--model=r17', '--origin=gs://r17-elsewhere/model/'];
     const run = () =>
       new Promise<RunResult>((resolve) => {
         const child = spawn(process.execPath, args, { env: direct, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -321,7 +321,7 @@ describe('item 3: a file that changes between the hash pass and the end of its u
   test('big files whose crc32c is computed on the worker deploy when the server agrees', async () => {
     const dir = modelDir({ 'saved_model.pb': randomBytesOf(onWorker) });
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-crc-worker', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+      ['ai-platform', 'versions', 'create', 'v_crc_worker', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -388,7 +388,7 @@ describe('item 4: a staged object is never overwritten', () => {
     assert.equal((await putObject(`${prefix}/assets/a.txt`, 'bbbb')).status, 200);
     emulator.clearRequests();
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-conflict', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+      ['ai-platform', 'versions', 'create', 'v_conflict', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
       direct,
     );
     assert.equal(r.code, 1, r.stderr);
@@ -413,7 +413,7 @@ describe('item 4: a staged object is never overwritten', () => {
       rewrite: (answer) => ({ ...answer, body: '{"kind": "storage#objects"}' }),
     });
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-race-object', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+      ['ai-platform', 'versions', 'create', 'v_race_object', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
       env,
     );
     assert.equal(r.code, 1, r.stderr);
@@ -434,7 +434,7 @@ test('item 5: a storage listing that repeats its page token stops with an error'
     reply: json({ kind: 'storage#objects', items: [], nextPageToken: 'same' }),
   });
   const r = await runCli(
-    ['ai-platform', 'versions', 'create', 'v-loop', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+    ['ai-platform', 'versions', 'create', 'v_loop', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
     env,
   );
   assert.equal(r.code, 1, r.stderr);
@@ -450,7 +450,7 @@ test('issue 15 item 5: an upload failure says how many objects were left staged'
     reply: { status: 403, body: JSON.stringify({ error: { code: 403, message: 'Access denied.' } }) },
   });
   const r = await runCli(
-    ['ai-platform', 'versions', 'create', 'v-left', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+    ['ai-platform', 'versions', 'create', 'v_left', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
     env,
   );
   assert.equal(r.code, 1, r.stderr);

@@ -77,15 +77,15 @@ describe('safe create', () => {
 
   test("a retried create that meets somebody else's version reports the conflict", async () => {
     assert.equal(
-      (await runCli(['ai-platform', 'versions', 'create', 'v-other', '--model=rel', '--origin=gs://elsewhere/model/'], env)).code,
+      (await runCli(['ai-platform', 'versions', 'create', 'v_other', '--model=rel', '--origin=gs://elsewhere/model/'], env)).code,
       1,
     );
     emulator.clearRequests();
     emulator.setFaults('503=1,retry-after=0,match=^POST .*/versions$,max=1');
-    const r = await create('v-other');
+    const r = await create('v_other');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.\n$/);
-    assert.equal((await named('v-other'))[0].deploymentUri, 'gs://elsewhere/model/');
+    assert.equal((await named('v_other'))[0].deploymentUri, 'gs://elsewhere/model/');
   });
 });
 
@@ -175,13 +175,13 @@ describe('interrupts', () => {
   test('SIGINT while the create is in flight: the POST is not cut off, and the answer names the operation', async () => {
     emulator.setFaults('slow=1,slow-ms=1500,match=^POST .*/versions$');
     const r = await interrupted(
-      ['ai-platform', 'versions', 'create', 'v-int-post', '--model=rel', '--origin=gs://x/y/'],
+      ['ai-platform', 'versions', 'create', 'v_int_post', '--model=rel', '--origin=gs://x/y/'],
       () => creates().length > 0,
       'SIGINT',
     );
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /Aborting wait for operation projects\/test-project\/operations\/\S+\.\nIt continues on the server/);
-    assert.equal((await named('v-int-post')).length, 1, 'the version the user was told about exists');
+    assert.equal((await named('v_int_post')).length, 1, 'the version the user was told about exists');
   });
 
   test('SIGINT during the wait: the operation goes on; the line says how to follow it', async () => {
@@ -190,7 +190,7 @@ describe('interrupts', () => {
       await createModel(slow.port, 'test-project', 'rel');
       const slowEnv = { ...env, ...emulatorEnv(slow.port) };
       const r = await new Promise<RunResult>((resolve) => {
-        const child = spawn(process.execPath, [CLI, 'ai-platform', 'versions', 'create', 'v-wait', '--model=rel', '--origin=gs://x/y/'], {
+        const child = spawn(process.execPath, [CLI, 'ai-platform', 'versions', 'create', 'v_wait', '--model=rel', '--origin=gs://x/y/'], {
           env: slowEnv,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -212,7 +212,7 @@ describe('interrupts', () => {
         ),
         r.stderr,
       );
-      const state = await (await fetch(`http://127.0.0.1:${slow.port}/v1/projects/test-project/models/rel/versions/v-wait`)).json();
+      const state = await (await fetch(`http://127.0.0.1:${slow.port}/v1/projects/test-project/models/rel/versions/v_wait`)).json();
       assert.equal((state as { state: string }).state, 'CREATING');
     } finally {
       await slow.close();
