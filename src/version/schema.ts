@@ -177,7 +177,10 @@ function nameAndVersionProblems(v: Version): Problem[] {
   // REST Version.pythonVersion: "The following Python versions are available: Python '3.7' …
   // Python '3.5' … Python '2.7'"; gcloud --python-version: "Choices are 3.7, 3.5, and 2.7."
   if (v.pythonVersion !== undefined && !Object.hasOwn(PYTHON_RUNTIMES, v.pythonVersion)) {
-    problems.push(['pythonVersion', `'${v.pythonVersion}' is not an available Python version (${Object.keys(PYTHON_RUNTIMES).join(', ')})`]);
+    problems.push([
+      'pythonVersion',
+      `'${v.pythonVersion}' is not an available Python version (${Object.keys(PYTHON_RUNTIMES).join(', ')})`,
+    ]);
   }
   return problems;
 }
@@ -220,7 +223,10 @@ export function endpointProblems(body: Record<string, unknown>, region: string):
   if (container !== undefined && typeof container === 'object' && container !== null) {
     // use-custom-container: "To use a custom container, you must use a regional endpoint".
     if (!regional) {
-      problems.push({ field: 'container', message: 'a custom container needs a regional endpoint (--region=REGION); this is the global endpoint' });
+      problems.push({
+        field: 'container',
+        message: 'a custom container needs a regional endpoint (--region=REGION); this is the global endpoint',
+      });
     } else if (typeof container.image === 'string' && !container.image.startsWith(`${region}-docker.pkg.dev/`)) {
       // REST ContainerSpec.image: "This URI must identify an image in Artifact Registry and begin
       // with the hostname {REGION}-docker.pkg.dev, where {REGION} is replaced by the region that
@@ -235,7 +241,10 @@ export function endpointProblems(body: Record<string, unknown>, region: string):
   // use legacy (MLS1) machine types on regional endpoints." … "To use a Compute Engine (N1) machine
   // type, you must use a regional endpoint."
   if (regional && machineType?.startsWith('mls1-')) {
-    problems.push({ field: 'machineType', message: `legacy (MLS1) machine types are not available on regional endpoints (region ${region})` });
+    problems.push({
+      field: 'machineType',
+      message: `legacy (MLS1) machine types are not available on regional endpoints (region ${region})`,
+    });
   }
   if (!regional && machineType?.startsWith('n1-')) {
     problems.push({

@@ -33,7 +33,8 @@ test('start, env-init, deploy, restart: state survives', async () => {
     const init = await runCli(['emulators', 'ai-platform', 'env-init', `--data-dir=${dataDir}`], base);
     assert.equal(init.code, 0, init.stderr);
     const exports = Object.fromEntries([...init.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
-    assert.match(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    // `ml.localhost`: the global endpoint, and `REGION-ml.localhost` the regional ones.
+    assert.match(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML, /^http:\/\/ml\.localhost:\d+\/$/);
     assert.equal(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE, `${exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML}storage/v1/`);
     const env = { ...base, ...exports };
     const port = Number(new URL(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML).port);
@@ -65,7 +66,8 @@ test('start, env-init, deploy, restart: state survives', async () => {
     await stop(child);
     child = await startEmulatorProcess(dataDir, base);
     const again = await runCli(['emulators', 'ai-platform', 'env-init', `--data-dir=${dataDir}`], base);
-    const newBase = /CLOUDSDK_API_ENDPOINT_OVERRIDES_ML=(.*)/.exec(again.stdout)![1];
+    // Node's fetch resolves names with the system's resolver, which may not know `*.localhost`.
+    const newBase = /CLOUDSDK_API_ENDPOINT_OVERRIDES_ML=(.*)/.exec(again.stdout)![1].replace('//ml.localhost:', '//127.0.0.1:');
     const version = (await (await fetch(`${newBase}v1/projects/test-project/models/iris/versions/v1`)).json()) as {
       state: string;
       deploymentUri: string;

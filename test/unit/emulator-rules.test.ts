@@ -102,7 +102,8 @@ const VERSION_ROWS: Row[] = [
     rule: 'a custom container with the default machine type',
     region: 'us-central1',
     body: { name: 'c', container: { image: IMAGE } },
-    error: 'Field: version.machineType Error: a custom container needs a Compute Engine (N1) machineType, e.g. n1-standard-2 (machineType is unset)',
+    error:
+      'Field: version.machineType Error: a custom container needs a Compute Engine (N1) machineType, e.g. n1-standard-2 (machineType is unset)',
   },
   {
     rule: 'a custom container of another region',

@@ -35,7 +35,13 @@ async function call<T = MlAnswer>(
 }
 
 /** A request to a regional endpoint (`REGION-ml.localhost`): fetch cannot set the Host header. */
-function regionalCall<T = MlAnswer>(emu: RunningEmulator, region: string, method: string, path: string, body?: unknown): Promise<Answer<T>> {
+function regionalCall<T = MlAnswer>(
+  emu: RunningEmulator,
+  region: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Answer<T>> {
   const url = new URL(path, emu.url);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
