@@ -332,6 +332,19 @@ function sameServer(a: string, b: string): boolean {
   return x.port === y.port && (x.hostname === y.hostname || (loopback(x.hostname) && loopback(y.hostname)));
 }
 
+async function compact(options: CommandOptions<typeof ENV_INIT_FLAGS>, ctx: CommandContext): Promise<void> {
+  const dataDir = options.dataDir ?? defaultDataDir(ctx.env);
+  if (!fs.existsSync(path.join(dataDir, 'state.json'))) throw new UserError(`No emulator state in [${dataDir}].`);
+  // A running emulator holds the state in memory and would write it back over the compacted one.
+  if (await runningEnvironment(dataDir)) throw new UserError(`An emulator is running with the data directory [${dataDir}]: stop it first.`);
+  const { compactDataDir } = await import('../emulator');
+  const report = await compactDataDir(dataDir);
+  ctx.output.status(
+    `Compacted [${dataDir}]: removed ${report.objectsRemoved} objects that no version uses and ${report.leftoverFiles} leftover files, ` +
+      `freeing ${(report.bytesFreed / 1024 / 1024).toFixed(1)} MiB; kept ${report.objectsKept} objects.`,
+  );
+}
+
 function bucketName(name: string): string {
   const problem = bucketNameProblem(name);
   if (problem) throw new FlagValueError(`Invalid bucket name [${name}]: ${problem}`);
@@ -459,5 +472,20 @@ export const emulatorCommands: CommandDefinition[] = [
       examples: '    $ $(gcloud-aip emulators ai-platform env-init)',
     },
     run: envInit,
+  }),
+  defineCommand({
+    path: ['emulators', 'ai-platform', 'compact'],
+    tracks: ALL_TRACKS,
+    positionals: [],
+    standalone: true,
+    defaultFormat: 'none',
+    flags: ENV_INIT_FLAGS,
+    help: {
+      brief: "shrink a stopped emulator's data directory to what its versions use",
+      description:
+        "The data directory keeps the emulator's state (state.json: models, versions, operations, buckets, object metadata), every object (objects/) and the bodies of resumable uploads (uploads/). As in Cloud Storage, objects stay after the version that used them is deleted, and each deploy of a changed model stages a new folder, so the directory only grows. This command deletes every object that no existing version's deploymentUri holds (objects uploaded but never deployed too), the files of finished uploads, and files left by interrupted writes. Run it while the emulator is stopped.",
+      examples: '    $ {command} --data-dir=/tmp/aip-emulator',
+    },
+    run: compact,
   }),
 ];

@@ -6,3 +6,4 @@ export { FAULT_KINDS, FaultSpecError, parseFaultSpec, type FaultKind, type Fault
 export { generateTlsMaterial, type TlsMaterial } from './certificates';
 export { OciIdentityService } from './oci/identity';
 export { OciTrust } from './oci/trust';
+export { compactDataDir, type CompactReport } from './compact';
