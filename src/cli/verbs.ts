@@ -63,7 +63,7 @@ function completionTable(commands: CommandDefinition[]): { children: Map<string,
   for (const c of commands) {
     for (const track of c.tracks) {
       const words = [...trackWords(track), ...c.path];
-      words.forEach((w, i) => add(words.slice(0, i), w));
+      for (const [i, w] of words.entries()) add(words.slice(0, i), w);
       const names = c.flags.filter((f) => f.tracks.includes(track) && !f.hidden).map((f) => f.name);
       flags.set(words.join(' '), [...new Set([...names, '--help'])].sort());
     }
