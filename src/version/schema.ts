@@ -225,7 +225,8 @@ export function endpointProblems(body: Record<string, unknown>, region: string):
     if (!regional) {
       problems.push({
         field: 'container',
-        message: 'a custom container needs a regional endpoint (--region=REGION); this is the global endpoint',
+        message:
+          "a custom container needs a regional endpoint (REGION-ml.googleapis.com: gcloud's --region); this request is for the global endpoint",
       });
     } else if (typeof container.image === 'string' && !container.image.startsWith(`${region}-docker.pkg.dev/`)) {
       // REST ContainerSpec.image: "This URI must identify an image in Artifact Registry and begin
@@ -249,7 +250,7 @@ export function endpointProblems(body: Record<string, unknown>, region: string):
   if (!regional && machineType?.startsWith('n1-')) {
     problems.push({
       field: 'machineType',
-      message: `a Compute Engine (N1) machine type needs a regional endpoint (--region=REGION); this is the global endpoint`,
+      message: `a Compute Engine (N1) machine type needs a regional endpoint (REGION-ml.googleapis.com: gcloud's --region); this request is for the global endpoint`,
     });
   }
   return problems;

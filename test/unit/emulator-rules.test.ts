@@ -94,8 +94,8 @@ const VERSION_ROWS: Row[] = [
     region: 'global',
     body: container({ name: 'c' }),
     error: [
-      'Field: version.container Error: a custom container needs a regional endpoint (--region=REGION); this is the global endpoint',
-      'Field: version.machineType Error: a Compute Engine (N1) machine type needs a regional endpoint (--region=REGION); this is the global endpoint',
+      "Field: version.container Error: a custom container needs a regional endpoint (REGION-ml.googleapis.com: gcloud's --region); this request is for the global endpoint",
+      "Field: version.machineType Error: a Compute Engine (N1) machine type needs a regional endpoint (REGION-ml.googleapis.com: gcloud's --region); this request is for the global endpoint",
     ].join('\n'),
   },
   {
