@@ -42,7 +42,7 @@ function userEnv(): { dir: string; env: NodeJS.ProcessEnv } {
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
   fs.writeFileSync(path.join(bin, 'gcloud-aip'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
-  const clean = { ...env, PATH: `${bin}${path.delimiter}${env.PATH}` };
+  const clean: NodeJS.ProcessEnv = { ...env, PATH: `${bin}${path.delimiter}${env.PATH}` };
   // The README's user has no token file: credentials are what env-init says.
   delete clean.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE;
   delete clean.CLOUDSDK_CORE_PROJECT;
