@@ -317,6 +317,76 @@ describe('refusals that never reach the server', () => {
 });
 
 describe('pre-flight validation', () => {
+  // The documented naming, runtime and custom-container rules: refused before any upload or request,
+  // each problem naming its field and the flag it came from (exit 1).
+  const ORIGIN = ['--origin', path.join(FIXTURES, 'models', 'tf-saved-model'), '--staging-bucket', 'gs://never-used'];
+  const PREFLIGHT: [string, string[], string[]][] = [
+    [
+      'a version name with a hyphen',
+      ['ai-platform', 'versions', 'create', '1-bad', '--model=iris', ...ORIGIN],
+      ['name: A name should start with a letter and contain only letters, numbers and underscores. (from VERSION)'],
+    ],
+    [
+      'a runtime version that is not major.minor',
+      ['ai-platform', 'versions', 'create', 'v1', '--model=iris', '--runtime-version=2.1l', ...ORIGIN],
+      ["runtimeVersion: '2.1l' is not a runtime version: the format is major_version.minor_version, e.g. 2.11 (from --runtime-version)"],
+    ],
+    [
+      'a Python the service does not have',
+      ['ai-platform', 'versions', 'create', 'v1', '--model=iris', '--python-version=3.77', ...ORIGIN],
+      ["pythonVersion: '3.77' is not an available Python version (3.7, 3.5, 2.7) (from --python-version)"],
+    ],
+    [
+      'the custom container of a newcomer: global endpoint, default machine type, a gcr.io image',
+      ['beta', 'ai-platform', 'versions', 'create', 'v2', '--model=iris', '--image=gcr.io/p/server:1', '--ports=8080'],
+      [
+        'machineType: a custom container needs a Compute Engine (N1) machineType, e.g. n1-standard-2 (machineType is unset)',
+        "container: a custom container needs a regional endpoint (REGION-ml.googleapis.com: gcloud's --region); this request is for the global endpoint (from --image)",
+      ],
+    ],
+    [
+      'a runtime version beside a container, on a regional endpoint with an image of another region',
+      [
+        'beta',
+        'ai-platform',
+        'versions',
+        'create',
+        'v2',
+        '--model=iris',
+        '--region=us-central1',
+        '--image=europe-west4-docker.pkg.dev/p/r/server:1',
+        '--machine-type=n1-standard-2',
+        '--runtime-version=2.11',
+      ],
+      [
+        'runtimeVersion: must not be set with a custom container (container is set) (from --runtime-version)',
+        "container.image: must be an Artifact Registry image of the endpoint's region, us-central1-docker.pkg.dev/… (image is europe-west4-docker.pkg.dev/p/r/server:1) (from --image)",
+      ],
+    ],
+  ];
+  for (const [rule, args, problems] of PREFLIGHT) {
+    test(`refused before sending: ${rule}`, async () => {
+      emulator.clearRequests();
+      const r = await runCli(args, rule.includes('regional') ? regionalEnv() : env);
+      assert.equal(r.code, 1, r.stderr);
+      const [, ...lines] = r.stderr.trimEnd().split('\n');
+      assert.deepEqual([lines[0].replace(/^ERROR: \([a-z.-]+\) /, ''), ...lines.slice(1)], problems);
+      assert.deepEqual(mlRequests(), [], 'nothing was sent');
+      assert.equal(emulator.requests().filter((q) => q.path.includes('/o')).length, 0, 'nothing was uploaded');
+    });
+  }
+
+  test('models create: the naming rule, before anything is sent', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'models', 'create', 'my-model', '--regions=us-central1'], env);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      'ERROR: (gcloud.ai-platform.models.create) MODEL: A name should start with a letter and contain only letters, numbers and underscores. (MODEL is my-model)\n',
+    );
+    assert.deepEqual(mlRequests(), []);
+  });
+
   test('a request the service would refuse is refused before any upload, with every problem', async () => {
     emulator.clearRequests();
     const config = path.join(dir, 'bad-rules.yaml');
