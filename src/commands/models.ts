@@ -2,7 +2,7 @@
 import { basename, modelName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { mlEndpoint } from '../config/endpoints';
-import { mlNameProblem, sortedLabels } from '../domain';
+import { modelProblems, sortedLabels } from '../domain';
 import { ArgumentError, UserError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
@@ -67,17 +67,20 @@ function modelRegions(options: CreateOptions, ctx: CommandContext): [string, str
   return ['global', ['us-central1']];
 }
 
+/** Where each Model field of a refusal came from. */
+const MODEL_FIELD_SOURCES: Record<string, string> = {
+  name: 'MODEL',
+  regions: '--regions',
+  online_prediction_console_logging: '--enable-console-logging',
+};
+
 async function create(options: CreateOptions, ctx: CommandContext): Promise<void> {
   // gcloud declares the two flags as an argparse mutually exclusive group.
   if (ctx.specified.has('region') && ctx.specified.has('regions')) {
     throw new ArgumentError('argument --region: At most one of --region | --regions can be specified.');
   }
   const name = modelName(options.model, projectOf(ctx));
-  // Checked before anything is sent: the service's naming rule (src/domain/names.ts), in its words.
-  const nameProblem = mlNameProblem(basename(name));
-  if (nameProblem) throw new UserError(`MODEL: ${nameProblem} (MODEL is ${basename(name)})`);
   const [region, regions] = modelRegions(options, ctx);
-  const client = connect(ctx, region);
   const body: Record<string, unknown> = {
     name: basename(name),
     regions,
@@ -86,6 +89,10 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   };
   if (options.description !== undefined) body.description = options.description;
   if (options.labels?.size) body.labels = sortedLabels(options.labels);
+  // Checked before anything is sent: the Model's documented rules (src/domain/model.ts).
+  const problems = modelProblems(body, region);
+  if (problems.length) throw new UserError(problems.map((p) => `${MODEL_FIELD_SOURCES[p.field] ?? p.field}: ${p.message}`).join('\n'));
+  const client = connect(ctx, region);
   const model = await client.createModel(name.split('/')[1], body);
   ctx.output.status(`Created ai platform model [${String(model.name)}].`);
   // gcloud's command returns nothing: `--format json` prints `[]`, `value` refuses its empty projection.

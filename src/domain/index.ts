@@ -5,3 +5,4 @@ export * from './buckets';
 export * from './labels';
 export * from './vocabulary';
 export * from './names';
+export * from './model';

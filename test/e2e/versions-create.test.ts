@@ -376,15 +376,24 @@ describe('pre-flight validation', () => {
     });
   }
 
-  test('models create: the naming rule, before anything is sent', async () => {
-    emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'models', 'create', 'my-model', '--regions=us-central1'], env);
-    assert.equal(r.code, 1);
-    assert.equal(
-      r.stderr,
-      'ERROR: (gcloud.ai-platform.models.create) MODEL: A name should start with a letter and contain only letters, numbers and underscores. (MODEL is my-model)\n',
-    );
-    assert.deepEqual(mlRequests(), []);
+  test('models create: the Model rules, before anything is sent', async () => {
+    for (const [args, line] of [
+      [
+        ['my-model', '--regions=us-central1'],
+        'MODEL: A name should start with a letter and contain only letters, numbers and underscores.',
+      ],
+      [['m2', '--regions=us-east1,us-west1'], '--regions: Currently only one region per model is supported.'],
+      [
+        ['m3', '--region=us-central1', '--enable-console-logging'],
+        '--enable-console-logging: console logging (stream logging) is not available on regional endpoints (region us-central1)',
+      ],
+    ]) {
+      emulator.clearRequests();
+      const r = await runCli(['beta', 'ai-platform', 'models', 'create', ...args], regionalEnv());
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `ERROR: (gcloud.beta.ai-platform.models.create) ${line}\n`);
+      assert.deepEqual(mlRequests(), []);
+    }
   });
 
   test('a request the service would refuse is refused before any upload, with every problem', async () => {

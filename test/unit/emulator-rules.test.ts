@@ -59,6 +59,20 @@ const MODEL_ROWS: Row[] = [
     body: { name: `m${'x'.repeat(128)}` },
     error: 'Field: model.name Error: A name should be no more than 128 characters long (this one has 129).',
   },
+  {
+    rule: 'two regions',
+    region: 'global',
+    body: { name: 'm2', regions: ['us-east1', 'us-west1'] },
+    error: 'Field: model.regions Error: Currently only one region per model is supported.',
+  },
+  { rule: 'console logging on the global endpoint', region: 'global', body: { name: fresh('m'), onlinePredictionConsoleLogging: true } },
+  {
+    rule: 'console logging on a regional endpoint',
+    region: 'europe-west4',
+    body: { name: 'm3', onlinePredictionConsoleLogging: true },
+    error:
+      'Field: model.online_prediction_console_logging Error: console logging (stream logging) is not available on regional endpoints (region europe-west4)',
+  },
 ];
 
 const version = (extra: Record<string, unknown>) => ({ deploymentUri: 'gs://models/iris/', ...extra });

@@ -5,7 +5,7 @@
 // timestamps, by whichever request next looks: no timers, so a restarted emulator picks up where
 // it left off.
 
-import { mlNameProblem, REGIONS } from '../../domain';
+import { mlNameProblem, modelProblems, REGIONS } from '../../domain';
 import { applyFilter, FormatError } from '../../format';
 import { VERSION_OUTPUT_ONLY_FIELDS } from '../../version/output-only';
 import { versionProblems } from '../../version/schema';
@@ -73,11 +73,9 @@ export class MlService {
     const body = await readJsonObject(ex);
     const id = body.name;
     if (typeof id !== 'string' || id === '') throw rpcError(400, 'INVALID_ARGUMENT', 'Field: model.name Error: A name is required.');
-    const nameProblem = mlNameProblem(id);
-    if (nameProblem) throw invalidField('model.name', nameProblem);
-    if (Array.isArray(body.regions) && body.regions.length > 1) {
-      throw rpcError(400, 'INVALID_ARGUMENT', 'Field: model.regions Error: Currently only one region per model is supported.');
-    }
+    // The Model's documented rules (src/domain/model.ts), the first one broken, as the service answers.
+    const [problem] = modelProblems(body, endpointRegion(ex.host));
+    if (problem) throw invalidField(`model.${problem.field}`, problem.message);
     const key = Store.modelKey(project, id);
     if (this.store.models.has(key)) {
       throw rpcError(409, 'ALREADY_EXISTS', 'Field: model.name Error: A model with the same name already exists.');
