@@ -125,8 +125,9 @@ async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandCo
     if (LISTEN_ERRORS[code]) throw new UserError(`Unable to start the emulator on [${host}:${port}]: ${LISTEN_ERRORS[code]}.`);
     throw err;
   }
-  const named = clientHost(host);
-  const url = `${tls ? 'https' : 'http'}://${named.includes(':') ? `[${named}]` : named}:${emulator.port}/`;
+  const address = (name: string) => `${tls ? 'https' : 'http'}://${name.includes(':') ? `[${name}]` : name}:${emulator.port}/`;
+  // Clients name it `ml.localhost` (regional endpoints too); the log line says where it listens.
+  const url = address(clientHost(host));
   // Written whole, then renamed: env-init never reads half a file.
   const partial = `${envFile}.${process.pid}`;
   fs.writeFileSync(
@@ -137,7 +138,7 @@ async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandCo
   );
   fs.renameSync(partial, envFile);
   ctx.output.raw(
-    `[ai-platform] emulator listening on ${url}\n[ai-platform] data directory: ${dataDir}\n` +
+    `[ai-platform] emulator listening on ${address(host)}\n[ai-platform] data directory: ${dataDir}\n` +
       `[ai-platform] point gcloud-aip and gcloud at it with: $(gcloud-aip emulators ai-platform env-init${options.dataDir ? ` --data-dir=${dataDir}` : ''})\n`,
   );
   if (tls) ctx.output.raw(`[ai-platform] clients verify it with core/custom_ca_certs_file=${tls.caFile}\n`);

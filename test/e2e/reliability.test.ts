@@ -44,12 +44,12 @@ const create = (id: string, ...extra: string[]) =>
 describe('safe create', () => {
   test('a create whose answer is lost is retried, answered ALREADY_EXISTS, and followed: one READY version', async () => {
     emulator.setFaults('lost=1,match=^POST .*/versions$,max=1');
-    const r = await create('v-lost', '--format=value(state)');
+    const r = await create('v_lost', '--format=value(state)');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'READY\n');
     assert.match(
       r.stderr,
-      /WARNING: An attempt of this create request was sent and got no answer, so it may have created version \[projects\/test-project\/models\/rel\/versions\/v-lost\]; that version exists with exactly the settings sent/,
+      /WARNING: An attempt of this create request was sent and got no answer, so it may have created version \[projects\/test-project\/models\/rel\/versions\/v_lost\]; that version exists with exactly the settings sent/,
     );
     assert.deepEqual(
       creates().map((c) => [c.status, c.fault]),
@@ -58,15 +58,15 @@ describe('safe create', () => {
         [409, undefined],
       ],
     );
-    const found = await named('v-lost');
+    const found = await named('v_lost');
     assert.equal(found.length, 1);
     assert.equal(found[0].state, 'READY');
   });
 
   test('a conflict on the first attempt is a plain error, as gcloud reports it', async () => {
-    assert.equal((await create('v-taken')).code, 0);
+    assert.equal((await create('v_taken')).code, 0);
     emulator.clearRequests();
-    const r = await create('v-taken');
+    const r = await create('v_taken');
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
@@ -92,7 +92,7 @@ describe('safe create', () => {
 test('polling resumes when the server cannot be reached for a while', async () => {
   // Five attempts of the first poll fail (the HTTP client gives up on it); the poll after is answered.
   emulator.setFaults('429=1,retry-after=0,match=^GET .*/operations/,max=7');
-  const r = await create('v-poll', '--verbosity=info', '--format=value(state)');
+  const r = await create('v_poll', '--verbosity=info', '--format=value(state)');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'READY\n');
   assert.match(
@@ -104,7 +104,7 @@ test('polling resumes when the server cannot be reached for a while', async () =
 
 test('retries and --log-http never print the access token', async () => {
   emulator.setFaults('429=1,retry-after=0,max=3,match=^POST /v1/');
-  const r = await create('v-secret', '--log-http', '--verbosity=debug');
+  const r = await create('v_secret', '--log-http', '--verbosity=debug');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /Retrying/);
   assert.ok(!r.stderr.includes(TOKEN) && !r.stdout.includes(TOKEN));
