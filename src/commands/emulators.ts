@@ -266,6 +266,8 @@ async function envInit(options: CommandOptions<typeof ENV_INIT_FLAGS>, ctx: Comm
   const proxied = await proxyThroughEmulator(url);
   if (proxied) lines.push(...proxied);
   for (const [key, ...rest] of lines) ctx.output.result(`export ${key}=${rest.join(': ')}\n`);
+  // Notes for a person at a terminal (`$(… env-init)` shows them); scripts get the exports alone.
+  if (!process.stderr.isTTY) return;
   if (proxied)
     ctx.output.status(
       '[ai-platform] this system does not resolve *.localhost names: gcloud and gcloud-aip reach the emulator as their HTTP proxy.',

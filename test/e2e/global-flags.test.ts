@@ -132,8 +132,10 @@ describe('gcloud-wide flags', () => {
         'v_fmt2',
         '--model',
         'iris',
+        '--region=us-central1',
+        '--machine-type=n1-standard-2',
         '--image',
-        'gcr.io/p/s:1',
+        'us-central1-docker.pkg.dev/p/r/s:1',
         '--ports',
         '8080,9090',
         '--async',
@@ -142,7 +144,8 @@ describe('gcloud-wide flags', () => {
         '--format',
         'value(metadata.version.container.ports.containerPort)',
       ],
-      env,
+      // A custom container goes to a regional endpoint: us-central1-ml.localhost.
+      { ...env, ...emulatorEnv(emulator.port, 'ml.localhost') },
     );
     assert.equal(flattened.code, 0, flattened.stderr);
     assert.equal(flattened.stdout, '8080\n9090\n');

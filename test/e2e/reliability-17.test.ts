@@ -96,7 +96,7 @@ describe('item 1: a create answered with a finished or unreadable operation', ()
     test(`${what} (HTTP 200): the version may exist, and the command that checks`, async () => {
       // The request reaches the service: the version is created although the answer is unreadable.
       proxy.rules.push({ match: CREATE_PATH, rewrite: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body }) });
-      const id = `v-odd-${what.replace(/\W+/g, '')}`;
+      const id = `v_odd_${what.replace(/\W+/g, '')}`;
       const r = await create(id);
       assert.equal(r.code, 1, r.stderr);
       noCrash(r);

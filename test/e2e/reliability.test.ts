@@ -154,7 +154,7 @@ describe('interrupts', () => {
           'ai-platform',
           'versions',
           'create',
-          `v-int-${signal}`,
+          `v_int_${signal}`,
           '--model=rel',
           `--origin=${freshModelDir()}`,
           '--staging-bucket=gs://rel-staging',
@@ -168,7 +168,7 @@ describe('interrupts', () => {
         new RegExp(`${escapeRegExp(COMMAND)} Aborted by user: the upload was stopped and no version was created.\\n$`),
       );
       assert.equal(creates().length, 0);
-      assert.deepEqual(await named(`v-int-${signal}`), []);
+      assert.deepEqual(await named(`v_int_${signal}`), []);
     });
   }
 
