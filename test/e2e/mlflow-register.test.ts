@@ -73,7 +73,7 @@ describe('versions create --mlflow-model', () => {
     assert.equal(modelVersion?.run_id, 'run42');
     const [post] = registryCreates(emulator);
     const operation = post.body && (post.body as ModelVersion).tags.find((t) => t.key === 'ai-platform.operation')?.value;
-    assert.match(String(operation), /^projects\/test-project\/operations\/create_iris_v-oss-\d+$/);
+    assert.match(String(operation), /^projects\/test-project\/operations\/create_iris_v_oss-\d+$/);
     assert.deepEqual(modelVersion?.tags, [
       { key: 'team', value: 'ml' },
       { key: 'stage', value: 'canary' },
