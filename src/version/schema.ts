@@ -247,6 +247,14 @@ export function endpointProblems(body: Record<string, unknown>, region: string):
       message: `legacy (MLS1) machine types are not available on regional endpoints (region ${region})`,
     });
   }
+  // Version.predictionClass: "you must set machineType to a legacy (MLS1) machine type", which a
+  // regional endpoint does not have (its default is n1-standard-2).
+  if (regional && body.predictionClass !== undefined && machineType === undefined) {
+    problems.push({
+      field: 'predictionClass',
+      message: `requires a legacy (MLS1) machine type, which regional endpoints do not have (region ${region})`,
+    });
+  }
   if (!regional && machineType?.startsWith('n1-')) {
     problems.push({
       field: 'machineType',

@@ -179,6 +179,10 @@ const ENDPOINT_RULES: Record<string, [Record<string, unknown>, string, string[]]
     [{}, 'global', []],
     [{}, 'us-central1', []],
   ],
+  'a custom prediction routine (MLS1 only) on a regional endpoint': [
+    [{ predictionClass: 'p.C' }, 'global', []],
+    [{ predictionClass: 'p.C' }, 'us-central1', ['predictionClass']],
+  ],
 };
 
 describe('Version schema rules', () => {
