@@ -12,6 +12,7 @@ import { disableColor, renderHelp, showHelp, usageFooter } from './cli/help';
 import { selectTarget } from './config/target';
 import { commandName, nameOfCommandIn, parserSpecFor, route, showGroup, type Route } from './cli/router';
 import { reportError } from './cli/report-error';
+import { runVerb, VERBS } from './cli/verbs';
 
 /** `signal`: aborted on Ctrl-C/SIGTERM (main() wires it); commands stop and say what they leave behind. */
 export async function run(
@@ -37,6 +38,11 @@ export async function run(
     } catch (err) {
       name = nameOfCommandIn(argv, COMMANDS);
       throw err;
+    }
+    // `help` and `completion` are about gcloud-aip itself: the registry has no command of those names.
+    if ((VERBS as readonly unknown[]).includes(tokens[0]?.value)) {
+      name = `gcloud.${String(tokens[0].value)}`;
+      return await runVerb(tokens, COMMANDS, env);
     }
     const found = route(tokens, COMMANDS);
     if (!('command' in found)) return await showGroup(found, COMMANDS, env);

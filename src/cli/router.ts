@@ -59,12 +59,43 @@ function groupOrInvalidChoice(track: Track, path: string[], rest: ArgToken[], co
   while (known < path.length && isGroup(track, path.slice(0, known + 1), commands)) known++;
   if (known === path.length) return { track, group: path, rest };
   const groupName = ['gcloud', ...trackWords(track), ...path.slice(0, known)].join('.');
+  const elsewhere = notCovered(track, path.slice(0, known + 1));
+  if (elsewhere) throw new ArgumentError(`Invalid choice: '${path[known]}'.\n${elsewhere}`, 'none', { command: groupName });
   const paths = commands.filter((c) => c.tracks.includes(track)).map((c) => c.path);
   const suggestions = suggestCommands(path, known, paths);
   const advice = suggestions.length
     ? `Maybe you meant:\n${suggestions.map((p) => `  gcloud-aip ${[...trackWords(track), ...p].join(' ')}`).join('\n')}\n\n${HELP_SEARCH_ADVICE}`
     : groupUsage(track, path.slice(0, known), commands).trimEnd();
   throw new ArgumentError(`Invalid choice: '${path[known]}'.\n${advice}`, 'none', { command: groupName });
+}
+
+/**
+ * gcloud's commands next to those gcloud-aip has, which it leaves to gcloud: what to use instead.
+ * gcloud-aip covers deploys (ai-platform models, versions, operations).
+ */
+const LEFT_TO_GCLOUD: Record<string, string> = {
+  'ai-platform jobs': 'training and batch prediction jobs',
+  'ai-platform predict': 'online prediction',
+  'ai-platform explain': 'online explanations',
+  'ai-platform local': 'local training and prediction',
+  'ai-platform models update': 'model updates',
+  'ai-platform versions update': 'version updates',
+  'ai-platform models get-iam-policy': 'IAM policies',
+  'ai-platform models set-iam-policy': 'IAM policies',
+  'ai-platform models add-iam-policy-binding': 'IAM policies',
+  'ai-platform models remove-iam-policy-binding': 'IAM policies',
+  ai: 'Vertex AI',
+  'ml-engine': 'the old name of ai-platform',
+  auth: 'signing in',
+  config: 'configurations and properties',
+  storage: 'Cloud Storage',
+};
+
+function notCovered(track: Track, path: string[]): string | undefined {
+  const what = LEFT_TO_GCLOUD[path.join(' ')];
+  if (!what) return undefined;
+  const command = ['gcloud', ...trackWords(track), ...path].join(' ');
+  return `gcloud-aip covers AI Platform deploys (ai-platform models, versions and operations); for ${what}, use the real gcloud:\n  ${command} …\nTo list what gcloud-aip has, run:\n  gcloud-aip --help`;
 }
 
 /** A group's help (--help), usage (-h), the version (--version at the top), or gcloud's error with the group's members. */

@@ -3,6 +3,7 @@
 // in <data-dir>/env.yaml once it listens (and removes it when it stops); `env-init` prints the
 // exports that point gcloud and gcloud-aip at it, waiting a bounded time for one that is starting
 // (so `start … &` followed at once by `$(… env-init)` works).
+import * as dns from 'node:dns';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -10,7 +11,8 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { flag, ALL_TRACKS } from '../flags/spec';
 import { argList, FlagValueError, plainInt, scalarToString } from '../flags/arg-types';
-import { bucketNameProblem } from '../domain';
+import { bucketNameProblem, REGIONS } from '../domain';
+import { CredentialStore } from '../credentials/store';
 import { expandHome } from '../mlflow/oci-config';
 import type { FaultSpec, TlsMaterial } from '../emulator';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
@@ -38,9 +40,8 @@ export function envExports(url: string, caFile?: string): Record<string, string>
     CLOUDSDK_API_ENDPOINT_OVERRIDES_AIPLATFORM: base,
     // The emulator's model registry (open-source MLflow form), for --mlflow-model.
     MLFLOW_TRACKING_URI: url.replace(/\/$/, ''),
-    // Regional hosts (`us-central1-127.0.0.1`) do not resolve; the emulator serves every region at once.
+    // The global endpoint by default; `--region` picks a regional one (`REGION-ml.localhost`).
     CLOUDSDK_AI_PLATFORM_REGION: 'global',
-    CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',
   };
 }
 
@@ -48,6 +49,19 @@ export function envExports(url: string, caFile?: string): Record<string, string>
 function isLoopback(host: string): boolean {
   const name = host.toLowerCase();
   return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
+
+/**
+ * The host clients name the emulator by: `ml.localhost` for a loopback listener, so that a regional
+ * endpoint (`us-central1-ml.localhost`, which gcloud derives from the ml override) reaches it too.
+ */
+export function clientHost(host: string): string {
+  return ['localhost', '127.0.0.1', '0.0.0.0'].includes(host) ? 'ml.localhost' : host;
+}
+
+/** Regional endpoint hosts of a `ml.localhost` emulator, for its generated TLS certificate. */
+function regionalHosts(host: string): string[] {
+  return host === 'ml.localhost' ? REGIONS.filter((r) => r !== 'global').map((r) => `${r}-ml.localhost`) : [];
 }
 
 function parseHostPort(value: string): { host: string; port: number } {
@@ -58,6 +72,8 @@ function parseHostPort(value: string): { host: string; port: number } {
 
 /** How long env-init waits for an emulator that is still starting. */
 const ENV_INIT_WAIT_MS = 10_000;
+/** …and for the data directory a `start` launched at the same moment creates first. */
+const NEW_DATA_DIR_WAIT_MS = 2_000;
 const ENV_FILE = 'env.yaml';
 
 /** Why a listen failed, for the errors a user can fix (anything else is a bug). */
@@ -71,9 +87,11 @@ const LISTEN_ERRORS: Record<string, string> = {
 };
 
 async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandContext): Promise<void> {
+  const dataDir = options.dataDir ?? defaultDataDir(ctx.env);
+  // First of all: an env-init launched beside this start (`start … &`) waits for it once it exists.
+  fs.mkdirSync(dataDir, { recursive: true });
   // The emulator is a bundle of its own (dist/emulator.js), loaded only by this command.
   const { startEmulator, FaultSpecError, parseFaultSpec, generateTlsMaterial, OciTrust, OciIdentityService } = await import('../emulator');
-  const dataDir = options.dataDir ?? defaultDataDir(ctx.env);
   const { host, port } = parseHostPort(options.hostPort ?? 'localhost:8089');
   const faultsText = options.faults ?? ctx.env[FAULTS_ENV];
   let faults: FaultSpec | undefined;
@@ -83,8 +101,12 @@ async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandCo
     if (err instanceof FaultSpecError) throw new UserError(err.message);
     throw err;
   }
-  fs.mkdirSync(dataDir, { recursive: true });
-  const tls = tlsSettings(options, dataDir, host, generateTlsMaterial);
+  const tls = tlsSettings(
+    options,
+    dataDir,
+    [host, ...new Set([clientHost(host), ...regionalHosts(clientHost(host))])],
+    generateTlsMaterial,
+  );
   const ociTrust = (options.ociTrust ?? []).map((file) => expandHome(file, ctx.env));
   const envFile = path.join(dataDir, ENV_FILE);
   // A file left by an emulator that did not stop cleanly must not send env-init to a dead address.
@@ -114,7 +136,9 @@ async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandCo
     if (LISTEN_ERRORS[code]) throw new UserError(`Unable to start the emulator on [${host}:${port}]: ${LISTEN_ERRORS[code]}.`);
     throw err;
   }
-  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${emulator.port}/`;
+  const address = (name: string) => `${tls ? 'https' : 'http'}://${name.includes(':') ? `[${name}]` : name}:${emulator.port}/`;
+  // Clients name it `ml.localhost` (regional endpoints too); the log line says where it listens.
+  const url = address(clientHost(host));
   // Written whole, then renamed: env-init never reads half a file.
   const partial = `${envFile}.${process.pid}`;
   fs.writeFileSync(
@@ -124,7 +148,10 @@ async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandCo
       .join(''),
   );
   fs.renameSync(partial, envFile);
-  ctx.output.raw(`[ai-platform] emulator listening on ${url}\n[ai-platform] data directory: ${dataDir}\n`);
+  ctx.output.raw(
+    `[ai-platform] emulator listening on ${address(host)}\n[ai-platform] data directory: ${dataDir}\n` +
+      `[ai-platform] point gcloud-aip and gcloud at it with: $(gcloud-aip emulators ai-platform env-init${options.dataDir ? ` --data-dir=${dataDir}` : ''})\n`,
+  );
   if (tls) ctx.output.raw(`[ai-platform] clients verify it with core/custom_ca_certs_file=${tls.caFile}\n`);
   if (faultsText) ctx.output.raw(`[ai-platform] injecting faults: ${faultsText}\n`);
   if (!isLoopback(host)) {
@@ -149,7 +176,7 @@ async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandCo
 function tlsSettings(
   options: Pick<CommandOptions<typeof START_FLAGS>, 'tls' | 'tlsCert' | 'tlsKey'>,
   dataDir: string,
-  host: string,
+  hosts: string[],
   generateTlsMaterial: (hosts: string[]) => TlsMaterial,
 ): { cert: string; key: string; caFile: string } | undefined {
   const certFile = options.tlsCert;
@@ -166,7 +193,7 @@ function tlsSettings(
     };
     return { cert: read(certFile), key: read(keyFile), caFile: path.resolve(certFile) };
   }
-  const material = generateTlsMaterial([host]);
+  const material = generateTlsMaterial(hosts);
   const caFile = path.join(dataDir, 'ca.pem');
   fs.writeFileSync(caFile, material.ca);
   return { cert: material.cert, key: material.key, caFile };
@@ -212,10 +239,12 @@ async function runningEnvironment(dataDir: string): Promise<string | undefined> 
   return url && (await accepts(new URL(url))) ? text : undefined;
 }
 
-/** Whether something accepts connections at the URL's host and port. */
+/** Whether something accepts connections at the URL's host and port (`*.localhost` is loopback). */
 function accepts(url: URL): Promise<boolean> {
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const host = hostname === 'localhost' || hostname.endsWith('.localhost') ? '127.0.0.1' : hostname;
   return new Promise((resolve) => {
-    const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) });
+    const socket = net.connect({ host, port: Number(url.port) });
     socket.setTimeout(1000);
     const done = (ok: boolean) => {
       socket.destroy();
@@ -229,20 +258,111 @@ function accepts(url: URL): Promise<boolean> {
 
 async function envInit(options: CommandOptions<typeof ENV_INIT_FLAGS>, ctx: CommandContext): Promise<void> {
   const dataDir = options.dataDir ?? defaultDataDir(ctx.env);
-  const deadline = Date.now() + ENV_INIT_WAIT_MS;
+  const started = Date.now();
   let text: string | undefined;
   while ((text = await runningEnvironment(dataDir)) === undefined) {
-    if (Date.now() >= deadline) {
+    // No directory: no emulator has run there; one launched at the same moment (`start … &`) has
+    // created it well within the short wait.
+    if (!fs.existsSync(dataDir) && Date.now() >= started + NEW_DATA_DIR_WAIT_MS) {
+      throw new UserError(`No emulator has run with the data directory [${dataDir}]: ${startAdvice(dataDir)}`);
+    }
+    if (Date.now() >= started + ENV_INIT_WAIT_MS) {
       throw new UserError(
-        `No emulator is running with the data directory [${dataDir}] (waited ${ENV_INIT_WAIT_MS / 1000} s): start it first with \`gcloud-aip emulators ai-platform start --data-dir=${dataDir}\`.`,
+        `No emulator is running with the data directory [${dataDir}] (waited ${ENV_INIT_WAIT_MS / 1000} s): ${startAdvice(dataDir)}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  for (const line of text.split('\n').filter(Boolean)) {
-    const [key, ...rest] = line.split(': ');
-    ctx.output.result(`export ${key}=${rest.join(': ')}\n`);
+  const lines = text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(': '));
+  const url = lines.find(([key]) => key === 'CLOUDSDK_API_ENDPOINT_OVERRIDES_ML')?.[1].trim() ?? '';
+  const account = emulatorAccount(ctx, url);
+  lines.push(['CLOUDSDK_AUTH_DISABLE_CREDENTIALS', account ? 'false' : 'true']);
+  const proxied = await proxyThroughEmulator(url);
+  if (proxied) lines.push(...proxied);
+  for (const [key, ...rest] of lines) ctx.output.result(`export ${key}=${rest.join(': ')}\n`);
+  // Notes for a person at a terminal (`$(… env-init)` shows them); scripts get the exports alone.
+  if (!process.stderr.isTTY) return;
+  if (proxied)
+    ctx.output.status(
+      '[ai-platform] this system does not resolve *.localhost names: gcloud and gcloud-aip reach the emulator as their HTTP proxy.',
+    );
+  ctx.output.status(
+    account
+      ? `[ai-platform] requests carry the credentials of the active account [${account}], whose tokens the emulator issues.`
+      : '[ai-platform] requests carry no credentials. To act as a service account, create a key with ' +
+          `\`curl -X POST ${url}__emulator/service-account-keys -d '{"email": "EMAIL"}'\`, run ` +
+          '`gcloud auth activate-service-account --key-file=KEY`, then run env-init again.',
+  );
+}
+
+/**
+ * Where the system does not resolve `*.localhost` (glibc without systemd-resolved), gcloud cannot
+ * reach `us-central1-ml.localhost`; the emulator then becomes gcloud's (and gcloud-aip's) HTTP
+ * proxy: a proxied request names its host in the Host header, which is all the emulator reads.
+ */
+async function proxyThroughEmulator(url: string): Promise<[string, string][] | undefined> {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed?.protocol !== 'http:' || parsed.hostname !== 'ml.localhost') return undefined;
+  const resolves = await new Promise<boolean>((resolve) =>
+    dns.lookup('us-central1-ml.localhost', (err, address) => resolve(!err && /^(127\.|::1$)/.test(address))),
+  );
+  if (resolves) return undefined;
+  return [
+    ['CLOUDSDK_PROXY_TYPE', 'http'],
+    ['CLOUDSDK_PROXY_ADDRESS', '127.0.0.1'],
+    ['CLOUDSDK_PROXY_PORT', parsed.port],
+  ];
+}
+
+function startAdvice(dataDir: string): string {
+  return `start it first with \`gcloud-aip emulators ai-platform start --data-dir=${dataDir}\`.`;
+}
+
+/**
+ * The active account (core/account), when the emulator is where its tokens come from: a credential
+ * gcloud stored whose token_uri is this emulator's (a key or login the emulator made). Any other
+ * account (a real Google login) stays unused, so env-init never sends real credentials anywhere.
+ */
+function emulatorAccount(ctx: CommandContext, url: string): string | undefined {
+  const account = ctx.properties.get('core/account');
+  if (!account || !url) return undefined;
+  let tokenUri: unknown;
+  try {
+    tokenUri = CredentialStore.open(ctx.properties.configDir).load(account, ctx.properties.universeDomain)?.info.token_uri;
+  } catch {
+    return undefined; // an unreadable store or another universe: not the emulator's account
   }
+  return typeof tokenUri === 'string' && sameServer(tokenUri, url) ? account : undefined;
+}
+
+/** Two URLs of the same server: the same port, and the same host or both loopback names. */
+function sameServer(a: string, b: string): boolean {
+  let x: URL;
+  let y: URL;
+  try {
+    x = new URL(a);
+    y = new URL(b);
+  } catch {
+    return false;
+  }
+  const loopback = (host: string) => ['localhost', '127.0.0.1', '[::1]'].includes(host) || host.endsWith('.localhost');
+  return x.port === y.port && (x.hostname === y.hostname || (loopback(x.hostname) && loopback(y.hostname)));
+}
+
+async function compact(options: CommandOptions<typeof ENV_INIT_FLAGS>, ctx: CommandContext): Promise<void> {
+  const dataDir = options.dataDir ?? defaultDataDir(ctx.env);
+  if (!fs.existsSync(path.join(dataDir, 'state.json'))) throw new UserError(`No emulator state in [${dataDir}].`);
+  // A running emulator holds the state in memory and would write it back over the compacted one.
+  if (await runningEnvironment(dataDir)) throw new UserError(`An emulator is running with the data directory [${dataDir}]: stop it first.`);
+  const { compactDataDir } = await import('../emulator');
+  const report = await compactDataDir(dataDir);
+  ctx.output.status(
+    `Compacted [${dataDir}]: removed ${report.objectsRemoved} objects that no version uses and ${report.leftoverFiles} leftover files, ` +
+      `freeing ${(report.bytesFreed / 1024 / 1024).toFixed(1)} MiB; kept ${report.objectsKept} objects.`,
+  );
 }
 
 function bucketName(name: string): string {
@@ -255,7 +375,7 @@ const dataDirFlag = flag({
   name: '--data-dir',
   kind: 'value',
   metavar: 'DATA_DIR',
-  help: 'Directory where the emulator keeps its state (models, versions, operations, objects); it survives restarts.',
+  help: 'Directory where the emulator keeps its state (models, versions, operations, buckets and objects); it survives restarts. Default: $CLOUDSDK_CONFIG/emulators/ai-platform (~/.config/gcloud/emulators/ai-platform).',
 });
 
 const START_FLAGS = [
@@ -351,8 +471,10 @@ export const emulatorCommands: CommandDefinition[] = [
     flags: START_FLAGS,
     help: {
       brief: 'start a local emulator of the AI Platform (ml v1), Vertex AI and Cloud Storage JSON APIs',
-      description: 'Starts the embedded emulator in the foreground. Stop it with Ctrl-C; its state stays in --data-dir.',
-      examples: '    $ {command} --host-port=localhost:8089',
+      description:
+        "Starts gcloud-aip's embedded emulator of the AI Platform (ml v1), Vertex AI and Cloud Storage JSON APIs in the foreground (this is gcloud-aip's own command: gcloud has no AI Platform emulator). Stop it with Ctrl-C; its state stays in --data-dir. Point gcloud-aip and gcloud at it with `$(gcloud-aip emulators ai-platform env-init)`.",
+      examples:
+        '    $ gcloud-aip emulators ai-platform start --host-port=localhost:8089 --buckets=my-staging &\n    $ $(gcloud-aip emulators ai-platform env-init)',
     },
     run: start,
   }),
@@ -366,9 +488,24 @@ export const emulatorCommands: CommandDefinition[] = [
     help: {
       brief: 'print the environment that points gcloud and gcloud-aip at the running emulator',
       description:
-        'Prints `export` lines for the running emulator, e.g. `$(gcloud-aip emulators ai-platform env-init)`. An emulator still starting (`start … &` just before) is waited for, up to 10 seconds.',
-      examples: '    $ $({command})',
+        'Prints `export` lines for the running emulator, e.g. `$(gcloud-aip emulators ai-platform env-init)`: the ml, storage and iamcredentials endpoints (`http://ml.localhost:PORT/`, which serves the global endpoint and, as `REGION-ml.localhost`, the regional ones), the region (`global`), the MLflow tracking URI, and whether requests carry credentials: those of the active account when the emulator issued its key (`gcloud auth activate-service-account` with a key from the emulator), none otherwise. An emulator still starting (`start … &` just before) is waited for, up to 10 seconds; a data directory that does not exist is an error after 2 seconds. Where the system does not resolve `*.localhost` names, the emulator is also made the HTTP proxy (proxy/type, proxy/address, proxy/port), so that regional host names reach it from gcloud too.',
+      examples: '    $ $(gcloud-aip emulators ai-platform env-init)',
     },
     run: envInit,
+  }),
+  defineCommand({
+    path: ['emulators', 'ai-platform', 'compact'],
+    tracks: ALL_TRACKS,
+    positionals: [],
+    standalone: true,
+    defaultFormat: 'none',
+    flags: ENV_INIT_FLAGS,
+    help: {
+      brief: "shrink a stopped emulator's data directory to what its versions use",
+      description:
+        "The data directory keeps the emulator's state (state.json: models, versions, operations, buckets, object metadata), every object (objects/) and the bodies of resumable uploads (uploads/). As in Cloud Storage, objects stay after the version that used them is deleted, and each deploy of a changed model stages a new folder, so the directory only grows. This command deletes every object that no existing version's deploymentUri holds (objects uploaded but never deployed too), the files of finished uploads, and files left by interrupted writes. Run it while the emulator is stopped.",
+      examples: '    $ {command} --data-dir=/tmp/aip-emulator',
+    },
+    run: compact,
   }),
 ];

@@ -2,8 +2,8 @@
 import { basename, modelName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { mlEndpoint } from '../config/endpoints';
-import { sortedLabels } from '../domain';
-import { ArgumentError } from '../errors';
+import { mlNameProblem, modelProblems, sortedLabels } from '../domain';
+import { ArgumentError, UserError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
 import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG } from './flags';
@@ -69,15 +69,21 @@ function modelRegions(options: CreateOptions, ctx: CommandContext): [string, str
   return ['global', ['us-central1']];
 }
 
+/** Where each Model field of a refusal came from. */
+const MODEL_FIELD_SOURCES: Record<string, string> = {
+  name: 'MODEL',
+  regions: '--regions',
+  online_prediction_console_logging: '--enable-console-logging',
+};
+
 async function create(options: CreateOptions, ctx: CommandContext): Promise<void> {
   // gcloud declares the two flags as an argparse mutually exclusive group.
   if (ctx.specified.has('region') && ctx.specified.has('regions')) {
     throw new ArgumentError('argument --region: At most one of --region | --regions can be specified.');
   }
   if (commandTarget(options, ctx) === 'vertex-ai') return createOnVertex(options, ctx);
-  const [region, regions] = modelRegions(options, ctx);
-  const client = connect(ctx, region);
   const name = modelName(options.model, projectOf(ctx));
+  const [region, regions] = modelRegions(options, ctx);
   const body: Record<string, unknown> = {
     name: basename(name),
     regions,
@@ -86,6 +92,10 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   };
   if (options.description !== undefined) body.description = options.description;
   if (options.labels?.size) body.labels = sortedLabels(options.labels);
+  // Checked before anything is sent: the Model's documented rules (src/domain/model.ts).
+  const problems = modelProblems(body, region);
+  if (problems.length) throw new UserError(problems.map((p) => `${MODEL_FIELD_SOURCES[p.field] ?? p.field}: ${p.message}`).join('\n'));
+  const client = connect(ctx, region);
   const model = await client.createModel(name.split('/')[1], body);
   ctx.output.status(`Created ai platform model [${String(model.name)}].`);
   // gcloud's command returns nothing: `--format json` prints `[]`, `value` refuses its empty projection.
@@ -95,8 +105,12 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
 /** The same command line on Vertex AI: an endpoint under the model's deterministic id. */
 async function createOnVertex(options: CreateOptions, ctx: CommandContext): Promise<void> {
   const region = ctx.specified.has('regions') ? options.regions![0] : commandRegion(options, ctx);
+  const name = basename(modelName(options.model, projectOf(ctx)));
+  // The command line is AI Platform's: its naming rule holds on every target, before anything is sent.
+  const nameProblem = mlNameProblem(name);
+  if (nameProblem) throw new UserError(`${MODEL_FIELD_SOURCES.name ?? 'name'}: ${nameProblem}`);
   const request = {
-    name: basename(modelName(options.model, projectOf(ctx))),
+    name,
     ...(ctx.specified.has('regions') ? { regions: options.regions! } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
     ...(options.labels?.size ? { labels: sortedLabels(options.labels) } : {}),

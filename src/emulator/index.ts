@@ -8,3 +8,4 @@ export { OciIdentityService } from './oci/identity';
 export { OciTrust } from './oci/trust';
 /** The project number the Vertex AI service answers with for a project id (vertex/names.ts). */
 export { projectNumber as vertexProjectNumber } from './vertex/names';
+export { compactDataDir, type CompactReport } from './compact';

@@ -3,7 +3,7 @@
 // request with it before anything is uploaded; the emulator enforces the same rules server-side.
 // Conservative by design: only what the documents clearly forbid is refused.
 import * as z from 'zod/mini';
-import { isValidLabelKey, isValidLabelValue } from '../domain';
+import { isValidLabelKey, isValidLabelValue, mlNameProblem } from '../domain';
 import { schemaProblems, type FieldProblem } from '../schema/problems';
 
 const str = z.string();
@@ -76,7 +76,7 @@ export const versionSchema = message({
     // Python '3.5' is available when runtimeVersion is set to a version from '1.4' to '1.14'. Python '2.7'
     // is available when runtimeVersion is set to '1.15' or earlier."
     if (runtime && v.pythonVersion) {
-      const rule = PYTHON_RUNTIMES[v.pythonVersion.trim()];
+      const rule = Object.hasOwn(PYTHON_RUNTIMES, v.pythonVersion) ? PYTHON_RUNTIMES[v.pythonVersion] : undefined;
       if (rule && !rule.ok(runtime))
         problem('pythonVersion', `Python ${v.pythonVersion} needs runtimeVersion ${rule.text} (runtimeVersion is ${v.runtimeVersion})`);
     }
@@ -143,7 +143,126 @@ export const versionSchema = message({
     const attributions = Object.keys(v.explanationConfig ?? {});
     if (attributions.length > 1) problem('explanationConfig', `only one attribution method may be set (found ${attributions.join(', ')})`);
   }),
+  z.superRefine((v, ctx) => {
+    const problem = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+    for (const [field, message] of [...nameAndVersionProblems(v), ...containerProblems(v)]) problem(field, message);
+  }),
 );
+
+type Version = z.infer<typeof versionSchema>;
+type Problem = [field: string, message: string];
+
+/** The version's name, its runtime and its Python: each a word from a documented list or grammar. */
+function nameAndVersionProblems(v: Version): Problem[] {
+  const problems: Problem[] = [];
+  // managing-models-jobs: "May only contain letters, numbers, and underscores … Must start with a
+  // letter. Must be no more than 128 characters long." (src/domain/names.ts)
+  const nameProblem = v.name === undefined ? undefined : mlNameProblem(v.name);
+  if (nameProblem) problems.push(['name', nameProblem]);
+  // versioning: "The runtime version uses the following format: major_version.minor_version"; the
+  // runtime version list names the versions that exist (KNOWN_RUNTIME_VERSIONS).
+  if (v.runtimeVersion !== undefined) {
+    if (!/^\d+\.\d+$/.test(v.runtimeVersion)) {
+      problems.push([
+        'runtimeVersion',
+        `'${v.runtimeVersion}' is not a runtime version: the format is major_version.minor_version, e.g. 2.11`,
+      ]);
+    } else if (!KNOWN_RUNTIME_VERSIONS.includes(v.runtimeVersion)) {
+      problems.push([
+        'runtimeVersion',
+        `'${v.runtimeVersion}' is not in the runtime version list (${RUNTIME_VERSIONS_TEXT}; ${RUNTIME_VERSION_LIST})`,
+      ]);
+    }
+  }
+  // REST Version.pythonVersion: "The following Python versions are available: Python '3.7' …
+  // Python '3.5' … Python '2.7'"; gcloud --python-version: "Choices are 3.7, 3.5, and 2.7."
+  if (v.pythonVersion !== undefined && !Object.hasOwn(PYTHON_RUNTIMES, v.pythonVersion)) {
+    problems.push([
+      'pythonVersion',
+      `'${v.pythonVersion}' is not an available Python version (${Object.keys(PYTHON_RUNTIMES).join(', ')})`,
+    ]);
+  }
+  return problems;
+}
+
+/** Fields a custom container forbids (REST Version.container and the custom-container guide). */
+const NOT_WITH_A_CONTAINER = ['runtimeVersion', 'framework', 'pythonVersion', 'predictionClass', 'packageUris'] as const;
+
+function containerProblems(v: Version): Problem[] {
+  const problems: Problem[] = [];
+  // REST Version.routes: "If you specify this field, then you must also specify the container field."
+  if (v.routes !== undefined && v.container === undefined) problems.push(['routes', 'requires a custom container (container is not set)']);
+  if (v.container === undefined) return problems;
+  // REST Version.container: "If you specify this field, then you must not specify runtimeVersion,
+  // packageUris, framework, pythonVersion, or predictionClass." (use-custom-container: "You must not
+  // specify these fields.")
+  for (const field of NOT_WITH_A_CONTAINER) {
+    if (v[field] !== undefined) problems.push([field, 'must not be set with a custom container (container is set)']);
+  }
+  // REST Version.container: "If you specify this field, then machineType is required."
+  // use-custom-container: "To use a custom container, you must use a regional endpoint and a Compute
+  // Engine (N1) machine type for your model version."
+  if (!v.machineType?.startsWith('n1-')) {
+    problems.push([
+      'machineType',
+      `a custom container needs a Compute Engine (N1) machineType, e.g. n1-standard-2 (machineType is ${v.machineType ?? 'unset'})`,
+    ]);
+  }
+  return problems;
+}
+
+/**
+ * The rules that depend on the endpoint the request is sent to: `global` (ml.googleapis.com) or a
+ * region's (REGION-ml.googleapis.com).
+ */
+export function endpointProblems(body: Record<string, unknown>, region: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const regional = region !== 'global';
+  const machineType = typeof body.machineType === 'string' ? body.machineType : undefined;
+  const container = body.container as { image?: unknown } | undefined;
+  if (container !== undefined && typeof container === 'object' && container !== null) {
+    // use-custom-container: "To use a custom container, you must use a regional endpoint".
+    if (!regional) {
+      problems.push({
+        field: 'container',
+        message:
+          "a custom container needs a regional endpoint (REGION-ml.googleapis.com: gcloud's --region); this request is for the global endpoint",
+      });
+    } else if (typeof container.image === 'string' && !container.image.startsWith(`${region}-docker.pkg.dev/`)) {
+      // REST ContainerSpec.image: "This URI must identify an image in Artifact Registry and begin
+      // with the hostname {REGION}-docker.pkg.dev, where {REGION} is replaced by the region that
+      // matches AI Platform Prediction regional endpoint that you are using."
+      problems.push({
+        field: 'container.image',
+        message: `must be an Artifact Registry image of the endpoint's region, ${region}-docker.pkg.dev/… (image is ${container.image})`,
+      });
+    }
+  }
+  // regional-endpoints: "Regional endpoints only support Compute Engine (N1) machine types. You cannot
+  // use legacy (MLS1) machine types on regional endpoints." … "To use a Compute Engine (N1) machine
+  // type, you must use a regional endpoint."
+  if (regional && machineType?.startsWith('mls1-')) {
+    problems.push({
+      field: 'machineType',
+      message: `legacy (MLS1) machine types are not available on regional endpoints (region ${region})`,
+    });
+  }
+  // Version.predictionClass: "you must set machineType to a legacy (MLS1) machine type", which a
+  // regional endpoint does not have (its default is n1-standard-2).
+  if (regional && body.predictionClass !== undefined && machineType === undefined) {
+    problems.push({
+      field: 'predictionClass',
+      message: `requires a legacy (MLS1) machine type, which regional endpoints do not have (region ${region})`,
+    });
+  }
+  if (!regional && machineType?.startsWith('n1-')) {
+    problems.push({
+      field: 'machineType',
+      message: `a Compute Engine (N1) machine type needs a regional endpoint (REGION-ml.googleapis.com: gcloud's --region); this request is for the global endpoint`,
+    });
+  }
+  return problems;
+}
 
 type Dotted = number[];
 
@@ -170,6 +289,18 @@ const PYTHON_RUNTIMES: Record<string, { ok: (r: Dotted) => boolean; text: string
   '2.7': { ok: (r) => compare(r, [1, 15]) <= 0, text: '1.15 or earlier' },
 };
 
+/**
+ * The runtime version list (https://cloud.google.com/ai-platform/prediction/docs/runtime-version-list):
+ * 1.0 to 1.15 and 2.1 to 2.11. Recalled, not read: no stored copy of the page was found (the
+ * project's search tool, 2026-12-06); generous on purpose (every minor version in those ranges).
+ */
+const RUNTIME_VERSION_LIST = 'https://cloud.google.com/ai-platform/prediction/docs/runtime-version-list';
+export const KNOWN_RUNTIME_VERSIONS: readonly string[] = [
+  ...Array.from({ length: 16 }, (_, minor) => `1.${minor}`),
+  ...Array.from({ length: 11 }, (_, minor) => `2.${minor + 1}`),
+];
+const RUNTIME_VERSIONS_TEXT = '1.0 to 1.15, 2.1 to 2.11';
+
 /** REST, Version.deploymentUri: "The total number of model files can't exceed 1000." */
 export const MAX_MODEL_FILES = 1000;
 
@@ -194,11 +325,16 @@ export const KNOWN_MACHINE_TYPES = [
   'n1-highcpu-32',
 ];
 
-/** Every problem with a Version body, at once; field paths in the API's camelCase. */
-export function versionProblems(body: unknown): FieldProblem[] {
-  return schemaProblems(versionSchema, body, {
+/**
+ * Every problem with a Version body, at once; field paths in the API's camelCase. With `region`
+ * (`global` or a regional endpoint's region), the endpoint's rules too.
+ */
+export function versionProblems(body: unknown, region?: string): FieldProblem[] {
+  const problems = schemaProblems(versionSchema, body, {
     whole: '',
     wrongType: (expected) => `expected ${expected}`,
     unknownField: (knownHere) => `unknown field of Version (known fields here: ${knownHere.join(', ')})`,
   });
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+  return region !== undefined && isObject ? [...problems, ...endpointProblems(body as Record<string, unknown>, region)] : problems;
 }

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FORMATS_ADVICE, SERVER_DATA_CRASH_ADVICE, TRANSFORM_CRASH_ADVICE } from '../../src/flags/suggest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../support/cli';
+import { CLI, emulatorEnv, gcloudAvailable, regionalEmulatorEnv, runCommand, scratch } from '../support/cli';
 import { runProject } from '../support/differential';
 
 const HAVE_GCLOUD = gcloudAvailable();
@@ -24,6 +24,8 @@ interface Case {
   files?: Record<string, string>;
   /** Models to create (m1 gets versions v1, the default, and v2). */
   models?: string[];
+  /** Send to this region's endpoint (N1 machine types and custom containers need one). */
+  region?: string;
   /** Run against an emulator that answers lists one item per page. */
   smallPages?: boolean;
   /** Start a version create (v3 of m1) that stays running; {OP} is its operation's id. */
@@ -37,6 +39,8 @@ interface Case {
 
 const VC = ['ai-platform', 'versions', 'create', 'v9', '--model', 'm1', '--origin', 'gs://fixture/iris/'];
 const VC_BETA = ['beta', ...VC];
+/** A custom container as the service takes one: an N1 machine and an image of the region (us-central1). */
+const CONTAINER = ['--image=us-central1-docker.pkg.dev/p/r/i', '--machine-type=n1-standard-2'];
 
 /** m1, m2, m3, v1, v2, the version a command creates: `+`, `/`, padding, none needed, a non-canonical last character. */
 const BYTES_ETAGS = ['H+QY+5lJgp0=', 'ab/c+d==', '//++', 'abcd', 'H+QY+5lJgp1=', 'x/y+'];
@@ -54,18 +58,21 @@ export const CASES: Record<string, Case[]> = {
     { args: ['alpha', 'ai-platform', 'operations', 'list', '--region='] },
     { args: ['ai-platform', 'models', 'list', '--verbosity', 'DEBUG'] },
     { args: [...VC, '--accelerator', 'type=NVIDIA_TESLA_T4'] },
-    { args: [...VC, '--accelerator', 'type=nvidia-tesla-t4', '--machine-type=n1-standard-4', '--format=json(acceleratorConfig)'] },
+    {
+      args: [...VC, '--accelerator', 'type=nvidia-tesla-t4', '--machine-type=n1-standard-4', '--format=json(acceleratorConfig)'],
+      region: 'us-central1',
+    },
     { args: [...VC, '--metric-targets', 'CPU_USAGE=5'] },
-    { args: [...VC, '--python-version', 'three', '--format=value(pythonVersion)'] },
+    { args: [...VC, '--python-version', '3.7', '--format=value(pythonVersion)'] },
     { args: [...VC, '--machine-type', 'N1-Standard-4', '--format=value(machineType)'] },
   ],
   duplicates: [
-    { args: [...VC_BETA, '--image=i', '--ports', '8080,8080'] },
-    { args: [...VC_BETA, '--image=i', '--ports', '8080', '--ports=08080'] },
-    { args: [...VC_BETA, '--image=i', '--env-vars', 'K=1', '--env-vars', 'K=2'] },
-    { args: [...VC_BETA, '--image=i', '--env-vars', 'K=1,K=2', '--format=json(container)'] },
-    { args: [...VC_BETA, '--image=i', '--command', 'a,a'] },
-    { args: [...VC_BETA, '--image=i', '--args', 'x', '--args', 'y,x'] },
+    { args: [...VC_BETA, ...CONTAINER, '--ports', '8080,8080'], region: 'us-central1' },
+    { args: [...VC_BETA, ...CONTAINER, '--ports', '8080', '--ports=08080'], region: 'us-central1' },
+    { args: [...VC_BETA, ...CONTAINER, '--env-vars', 'K=1', '--env-vars', 'K=2'], region: 'us-central1' },
+    { args: [...VC_BETA, ...CONTAINER, '--env-vars', 'K=1,K=2', '--format=json(container)'], region: 'us-central1' },
+    { args: [...VC_BETA, ...CONTAINER, '--command', 'a,a'], region: 'us-central1' },
+    { args: [...VC_BETA, ...CONTAINER, '--args', 'x', '--args', 'y,x'], region: 'us-central1' },
     { args: [...VC, '--labels', 'a=1', '--labels', 'a=1'] },
     { args: [...VC, '--labels', 'a=1', '--labels', 'b=2', '--format=json(labels)'] },
     { args: [...VC, '--metric-targets', 'cpu-usage=5', '--metric-targets', 'cpu-usage=05'] },
@@ -414,6 +421,7 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
             ...emulatorEnv(emulator.port),
             CLOUDSDK_CORE_PROJECT: project,
             CLOUDSDK_AI_PLATFORM_REGION: 'global',
+            ...(c.region ? regionalEmulatorEnv(emulator.port, c.region) : {}),
             TZ: 'UTC',
             ...c.env,
           };

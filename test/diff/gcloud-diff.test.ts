@@ -50,7 +50,7 @@ async function listObjects(port: number, bucket: string): Promise<unknown[]> {
 /** v1 of m1 from a gs:// origin, without waiting for the operation. */
 const ASYNC_V1 = ['v1', '--model', 'm1', '--origin', 'gs://f/', '--async'];
 
-const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Record<string, string> }[] = [
+const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; region?: string; files?: Record<string, string> }[] = [
   { name: 'gs origin, wait', args: ['v1', '--model', 'm1', '--origin', 'gs://fixture/iris/'] },
   {
     name: 'gs origin, async, all GA value flags',
@@ -84,6 +84,7 @@ const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Re
   {
     name: 'accelerator',
     args: [...ASYNC_V1, '--machine-type', 'n1-standard-4', '--accelerator', 'type=nvidia-tesla-t4,count=2'],
+    region: 'us-central1',
   },
   {
     name: 'local origin upload',
@@ -119,7 +120,9 @@ const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Re
       '--model',
       'm1',
       '--image',
-      'gcr.io/p/s:1',
+      'us-central1-docker.pkg.dev/p/r/s:1',
+      '--machine-type',
+      'n1-standard-2',
       '--command',
       'python,-m',
       '--command',
@@ -135,6 +138,7 @@ const CASES: { name: string; args: string[]; env?: NodeJS.ProcessEnv; files?: Re
       '/h',
       '--async',
     ],
+    region: 'us-central1',
   },
   {
     name: 'beta: explanations and user code',

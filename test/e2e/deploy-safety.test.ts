@@ -64,7 +64,7 @@ describe('a create answered with a finished or unreadable operation', () => {
       }),
     });
     for (const format of [[], ['--format=json']]) {
-      const r = await create('v-done-error', ...format);
+      const r = await create('v_done_error', ...format);
       assert.equal(r.code, 1, r.stderr);
       assert.equal(r.stdout, '');
       assert.ok(r.stderr.endsWith(`${COMMAND} Field: version.deployment_uri Error: nothing there.\n`), r.stderr);
@@ -81,7 +81,7 @@ describe('a create answered with a finished or unreadable operation', () => {
         response: { name: 'projects/test-project/models/r17/versions/v-x', state: 'READY' },
       }),
     });
-    const r = await create('v-done-ok', '--format=value(state)');
+    const r = await create('v_done_ok', '--format=value(state)');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'READY\n');
     assert.equal(emulator.requests().filter((q) => q.path.includes('/operations/')).length, 0);
@@ -96,7 +96,7 @@ describe('a create answered with a finished or unreadable operation', () => {
     test(`${what} (HTTP 200): the version may exist, and the command that checks`, async () => {
       // The request reaches the service: the version is created although the answer is unreadable.
       proxy.rules.push({ match: CREATE_PATH, rewrite: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body }) });
-      const id = `v-odd-${what.replace(/\W+/g, '')}`;
+      const id = `v_odd_${what.replace(/\W+/g, '')}`;
       const r = await create(id);
       assert.equal(r.code, 1, r.stderr);
       noCrash(r);
@@ -121,7 +121,7 @@ describe('a create answered with a finished or unreadable operation', () => {
       times: 1,
       reply: { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>login</html>' },
     });
-    const r = await create('v-html-poll', '--verbosity=info', '--format=value(state)');
+    const r = await create('v_html_poll', '--verbosity=info', '--format=value(state)');
     noCrash(r);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'READY\n');
@@ -136,7 +136,7 @@ describe('a create answered with a finished or unreadable operation', () => {
       match: /^GET \/v1\/projects\/test-project\/operations\//,
       reply: { status: 403, body: JSON.stringify({ error: { code: 403, status: 'PERMISSION_DENIED', message: 'No.' } }) },
     });
-    const r = await create('v-403-poll');
+    const r = await create('v_403_poll');
     noCrash(r);
     assert.equal(r.code, 1, r.stderr);
     assert.match(
@@ -172,14 +172,14 @@ describe('a create answered with a finished or unreadable operation', () => {
 
   test('versions delete answered with a failed finished operation, or {}: exit 1, no crash', async () => {
     proxy.rules.push({
-      match: /^DELETE .*\/versions\/v-del-failed\?/,
+      match: /^DELETE .*\/versions\/v_del_failed\?/,
       reply: json({ name: 'projects/test-project/operations/d', done: true, error: { message: 'Cannot delete.' } }),
     });
-    proxy.rules.push({ match: /^DELETE .*\/versions\/v-del-empty\?/, reply: json({}) });
-    const failed = await runCli(['ai-platform', 'versions', 'delete', 'v-del-failed', '--model=r17'], env);
+    proxy.rules.push({ match: /^DELETE .*\/versions\/v_del_empty\?/, reply: json({}) });
+    const failed = await runCli(['ai-platform', 'versions', 'delete', 'v_del_failed', '--model=r17'], env);
     assert.equal(failed.code, 1, failed.stderr);
     assert.ok(failed.stderr.endsWith('ERROR: (gcloud.ai-platform.versions.delete) Cannot delete.\n'), failed.stderr);
-    const empty = await runCli(['ai-platform', 'versions', 'delete', 'v-del-empty', '--model=r17'], env);
+    const empty = await runCli(['ai-platform', 'versions', 'delete', 'v_del_empty', '--model=r17'], env);
     assert.equal(empty.code, 1, empty.stderr);
     noCrash(empty);
     assert.match(empty.stderr, /\(HTTP 200\) with an object without the fields of one, not an operation\.\n$/);
@@ -201,7 +201,7 @@ describe("never adopt another run's version", () => {
   test('two identical creates, the first POST answered 503: exactly one exits 0', async () => {
     // seed 2 sends Retry-After with the 503: the first run waits 4 s, the second creates meanwhile.
     emulator.setFaults('seed=2,503=1,retry-after=4,match=^POST .*/versions$,max=1');
-    const args = [CLI, 'ai-platform', 'versions', 'create', 'v-race', '--model=r17', '--origin=gs://r17-elsewhere/model/'];
+    const args = [CLI, 'ai-platform', 'versions', 'create', 'v_race', '--model=r17', '--origin=gs://r17-elsewhere/model/'];
     const run = () =>
       new Promise<RunResult>((resolve) => {
         const child = spawn(process.execPath, args, { env: direct, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -270,7 +270,7 @@ describe('a file that changes between the hash pass and the end of its upload fa
   test('a small file overwritten (same size) after hashing: detected, named, nothing created', async () => {
     const dir = modelDir({ 'saved_model.pb': 'model v1', 'variables/vocab.txt': 'abc' });
     emulator.setFaults('slow=1,slow-ms=1500,match=^GET /storage/v1/b/r17-staging/o$');
-    const r = await deployWhile('v-small-changed', dir, () => {
+    const r = await deployWhile('v_small_changed', dir, () => {
       if (!listingStarted()) return false;
       fs.writeFileSync(path.join(dir, 'saved_model.pb'), 'model v2');
       return true;
@@ -288,7 +288,7 @@ describe('a file that changes between the hash pass and the end of its upload fa
   test('a small file replaced by another after hashing: detected', async () => {
     const dir = modelDir({ 'saved_model.pb': 'model v1' });
     emulator.setFaults('slow=1,slow-ms=1500,match=^GET /storage/v1/b/r17-staging/o$');
-    const r = await deployWhile('v-small-replaced', dir, () => {
+    const r = await deployWhile('v_small_replaced', dir, () => {
       if (!listingStarted()) return false;
       fs.writeFileSync(path.join(dir, 'new.pb'), 'model v2 longer');
       fs.renameSync(path.join(dir, 'new.pb'), path.join(dir, 'saved_model.pb'));
@@ -302,7 +302,7 @@ describe('a file that changes between the hash pass and the end of its upload fa
   test('part of a 20 MiB file overwritten mid-upload: detected, nothing created', async () => {
     const dir = modelDir({ 'saved_model.pb': 'm', 'variables/weights.bin': randomBytesOf(20 * 1024 * 1024) });
     emulator.setFaults('slow=1,slow-ms=200,match=^PUT /resumable/');
-    const r = await deployWhile('v-big-changed', dir, () => {
+    const r = await deployWhile('v_big_changed', dir, () => {
       if (!emulator.requests().some((q) => q.method === 'PUT')) return false;
       const fd = fs.openSync(path.join(dir, 'variables/weights.bin'), 'r+');
       fs.writeSync(fd, Buffer.alloc(4096, 7), 0, 4096, 10 * 1024 * 1024); // a part not sent yet
@@ -321,7 +321,7 @@ describe('a file that changes between the hash pass and the end of its upload fa
   test('big files whose crc32c is computed on the worker deploy when the server agrees', async () => {
     const dir = modelDir({ 'saved_model.pb': randomBytesOf(onWorker) });
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-crc-worker', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+      ['ai-platform', 'versions', 'create', 'v_crc_worker', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -342,7 +342,7 @@ describe('a file that changes between the hash pass and the end of its upload fa
             : answer,
       });
       const r = await runCli(
-        ['ai-platform', 'versions', 'create', `v-${field}-${size}`, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+        ['ai-platform', 'versions', 'create', `v_${field}_${size}`, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
         {
           ...env,
           CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(size > 8 * 1024 * 1024 ? 64 * 1024 * 1024 : 1024 * 1024),
@@ -366,7 +366,7 @@ describe('a staged object is never overwritten', () => {
         'ai-platform',
         'versions',
         'create',
-        'v-dry',
+        'v_dry',
         '--model=r17',
         `--origin=${dir}`,
         '--staging-bucket=gs://r17-staging',
@@ -388,7 +388,7 @@ describe('a staged object is never overwritten', () => {
     assert.equal((await putObject(`${prefix}/assets/a.txt`, 'bbbb')).status, 200);
     emulator.clearRequests();
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-conflict', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+      ['ai-platform', 'versions', 'create', 'v_conflict', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
       direct,
     );
     assert.equal(r.code, 1, r.stderr);
@@ -413,7 +413,7 @@ describe('a staged object is never overwritten', () => {
       rewrite: (answer) => ({ ...answer, body: '{"kind": "storage#objects"}' }),
     });
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-race-object', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+      ['ai-platform', 'versions', 'create', 'v_race_object', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
       env,
     );
     assert.equal(r.code, 1, r.stderr);
@@ -434,7 +434,7 @@ test('a storage listing that repeats its page token stops with an error', async 
     reply: json({ kind: 'storage#objects', items: [], nextPageToken: 'same' }),
   });
   const r = await runCli(
-    ['ai-platform', 'versions', 'create', 'v-loop', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+    ['ai-platform', 'versions', 'create', 'v_loop', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
     env,
   );
   assert.equal(r.code, 1, r.stderr);
@@ -450,7 +450,7 @@ test('an upload failure says how many objects were left staged', async () => {
     reply: { status: 403, body: JSON.stringify({ error: { code: 403, message: 'Access denied.' } }) },
   });
   const r = await runCli(
-    ['ai-platform', 'versions', 'create', 'v-left', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
+    ['ai-platform', 'versions', 'create', 'v_left', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
     env,
   );
   assert.equal(r.code, 1, r.stderr);
@@ -507,7 +507,7 @@ describe('names Cloud Storage refuses are refused before any upload', () => {
   test('a line feed or carriage return in a name', async () => {
     for (const name of ['bad\nname.txt', 'bad\rname.txt']) {
       const dir = modelDir({ 'saved_model.pb': 'm', [name]: 'x' });
-      const r = await deploy('v-crlf', dir);
+      const r = await deploy('v_crlf', dir);
       assert.equal(r.code, 1, r.stderr);
       assert.match(
         r.stderr,
@@ -520,7 +520,7 @@ describe('names Cloud Storage refuses are refused before any upload', () => {
   test('a name over 1024 bytes of UTF-8 with the staging prefix', async () => {
     const deep = `${'d'.repeat(200)}/${'é'.repeat(100)}/${'f'.repeat(200)}/${'g'.repeat(200)}/${'h'.repeat(180)}.txt`;
     const dir = modelDir({ 'saved_model.pb': 'm', [deep]: 'x' });
-    const r = await deploy('v-long', dir);
+    const r = await deploy('v_long', dir);
     assert.equal(r.code, 1, r.stderr);
     assert.match(
       r.stderr,
@@ -532,7 +532,7 @@ describe('names Cloud Storage refuses are refused before any upload', () => {
   test('a name that is not UTF-8 is named as such (not "No such file or directory")', async () => {
     const dir = modelDir({ 'saved_model.pb': 'm' });
     fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')]), 'latin-1 name');
-    const r = await deploy('v-latin1', dir);
+    const r = await deploy('v_latin1', dir);
     assert.equal(r.code, 1, r.stderr);
     assert.match(
       r.stderr,
@@ -545,7 +545,7 @@ describe('names Cloud Storage refuses are refused before any upload', () => {
     const outside = modelDir({ 'weights.bin': 'outside bytes' });
     const dir = modelDir({ 'saved_model.pb': 'linked model' });
     fs.symlinkSync(path.join(outside, 'weights.bin'), path.join(dir, 'weights.bin'));
-    const r = await deploy('v-link', dir);
+    const r = await deploy('v_link', dir);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(
       r.stderr.includes(

@@ -33,7 +33,8 @@ test('start, env-init, deploy, restart: state survives', async () => {
     const init = await runCli(['emulators', 'ai-platform', 'env-init', `--data-dir=${dataDir}`], base);
     assert.equal(init.code, 0, init.stderr);
     const exports = Object.fromEntries([...init.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
-    assert.match(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    // `ml.localhost`: the global endpoint, and `REGION-ml.localhost` the regional ones.
+    assert.match(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML, /^http:\/\/ml\.localhost:\d+\/$/);
     assert.equal(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE, `${exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML}storage/v1/`);
     assert.equal(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_AIPLATFORM, exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML);
     const env = { ...base, ...exports };
@@ -66,7 +67,8 @@ test('start, env-init, deploy, restart: state survives', async () => {
     await stop(child);
     child = await startEmulatorProcess(dataDir, base);
     const again = await runCli(['emulators', 'ai-platform', 'env-init', `--data-dir=${dataDir}`], base);
-    const newBase = /CLOUDSDK_API_ENDPOINT_OVERRIDES_ML=(.*)/.exec(again.stdout)![1];
+    // Node's fetch resolves names with the system's resolver, which may not know `*.localhost`.
+    const newBase = /CLOUDSDK_API_ENDPOINT_OVERRIDES_ML=(.*)/.exec(again.stdout)![1].replace('//ml.localhost:', '//127.0.0.1:');
     const version = (await (await fetch(`${newBase}v1/projects/test-project/models/iris/versions/v1`)).json()) as {
       state: string;
       deploymentUri: string;
@@ -78,5 +80,73 @@ test('start, env-init, deploy, restart: state survives', async () => {
     assert.equal(bytes, 'pickled');
   } finally {
     await stop(child);
+  }
+});
+
+test('compact keeps what versions use, drops the rest, and refuses while the emulator runs', async () => {
+  const { dir, env: base } = scratch();
+  const dataDir = path.join(dir, 'emulator');
+  const child = await startEmulatorProcess(dataDir, base, ['--buckets=stage']);
+  const model = (name: string, text: string) => {
+    const folder = path.join(dir, name);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'model.pkl'), text);
+    return folder;
+  };
+  let env: NodeJS.ProcessEnv = base;
+  try {
+    const init = await runCli(['emulators', 'ai-platform', 'env-init', `--data-dir=${dataDir}`], base);
+    env = { ...base, ...Object.fromEntries([...init.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]])) };
+    await createModel(Number(new URL(env.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML!).port), 'test-project', 'iris');
+    // Two deploys of different models, then the first version deleted: its staged folder stays behind.
+    for (const [version, text] of [
+      ['v1', 'first model'],
+      ['v2', 'second model, a little longer'],
+    ]) {
+      const args = [
+        'ai-platform',
+        'versions',
+        'create',
+        version,
+        '--model=iris',
+        `--origin=${model(version, text)}`,
+        '--staging-bucket=gs://stage',
+      ];
+      const deploy = await runCli(args, env);
+      assert.equal(deploy.code, 0, deploy.stderr);
+    }
+    await runCli(['ai-platform', 'versions', 'set-default', 'v2', '--model=iris'], env);
+    assert.equal((await runCli(['ai-platform', 'versions', 'delete', 'v1', '--model=iris', '--quiet'], env)).code, 0);
+    const busy = await runCli(['emulators', 'ai-platform', 'compact', `--data-dir=${dataDir}`], base);
+    assert.equal(busy.code, 1);
+    assert.match(busy.stderr, /An emulator is running with the data directory \[.*\]: stop it first\.\n$/);
+  } finally {
+    await stop(child);
+  }
+  const objectFiles = () => fs.readdirSync(path.join(dataDir, 'objects')).length;
+  assert.equal(objectFiles(), 2);
+  const r = await runCli(['emulators', 'ai-platform', 'compact', `--data-dir=${dataDir}`], base);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /^Compacted \[.*\]: removed 1 objects that no version uses and 0 leftover files, freeing 0\.0 MiB; kept 1 objects\.\n$/,
+  );
+  assert.equal(objectFiles(), 1);
+  // After a restart, what is left is v2's staged file.
+  const again = await startEmulatorProcess(dataDir, base);
+  try {
+    const init = await runCli(['emulators', 'ai-platform', 'env-init', `--data-dir=${dataDir}`], base);
+    env = { ...base, ...Object.fromEntries([...init.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]])) };
+    const listed = await runCli(['ai-platform', 'versions', 'list', '--model=iris', '--format=value(name,deploymentUri)'], env);
+    const [name, uri] = listed.stdout.trim().split('\t');
+    assert.equal(name, 'v2', listed.stderr);
+    const port = new URL(env.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML!).port;
+    const objects = (await (await fetch(`http://127.0.0.1:${port}/storage/v1/b/stage/o`)).json()) as { items: { name: string }[] };
+    assert.deepEqual(
+      objects.items.map((o) => `gs://stage/${o.name}`),
+      [`${uri}model.pkl`],
+    );
+  } finally {
+    await stop(again);
   }
 });

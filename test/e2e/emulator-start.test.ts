@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { CLI, FIXTURES, gcloudAvailable, runCli, runCommand, scratch } from '../support/cli';
 
 const HAVE_GCLOUD = gcloudAvailable();
-/** A bash line creating model `iris` in the emulator env-init pointed at (Node's fetch: curl may be missing). */
-const CREATE_MODEL = `"${process.execPath}" -e 'fetch(process.env.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML + "v1/projects/test-project/models", { method: "POST", body: JSON.stringify({ name: "iris" }) }).then((r) => process.exit(r.ok ? 0 : 1))'`;
+/** A bash line creating model `iris` in the emulator env-init pointed at. */
+const CREATE_MODEL = 'gcloud-aip ai-platform models create iris --regions=us-central1 2>/dev/null';
 
 describe('the README emulator lines', () => {
   let dir: string;
@@ -51,7 +51,7 @@ describe('the README emulator lines', () => {
         'echo "typo exit $?"',
       ].join('\n'),
     );
-    assert.match(r.stdout, /^ML=http:\/\/localhost:\d+\/$/m, r.stderr);
+    assert.match(r.stdout, /^ML=http:\/\/ml\.localhost:\d+\/$/m, r.stderr);
     assert.match(r.stdout, /^READY$/m, r.stderr);
     // The service's 404 for a bucket nobody created, in gcloud's words.
     assert.match(

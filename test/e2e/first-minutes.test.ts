@@ -6,9 +6,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { gcloudAvailable, ROOT, runCli, runCommand, scratch } from '../support/cli';
 
 const HAVE_GCLOUD = gcloudAvailable();
+/** Whether a program is on PATH. */
+function runCommandSync(program: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
+}
 const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const env = scratch().env;
 
@@ -105,6 +110,79 @@ describe("finding one's way", () => {
     const format = await runCli(['ai-platform', 'models', 'list', '--format=bogus'], env);
     assert.doesNotMatch(format.stderr, /\$ gcloud topic formats/);
     assert.match(format.stderr, /gcloud-aip has no `gcloud topic`/);
+  });
+
+  test('help, help COMMAND, help GROUP, and a search over the commands', async () => {
+    const top = await runCli(['help'], env);
+    assert.equal(top.code, 0, top.stderr);
+    assert.equal(top.stdout, (await runCli(['--help'], env)).stdout);
+    const command = await runCli(['help', 'beta', 'ai-platform', 'versions', 'create'], env);
+    assert.equal(command.stdout, (await runCli(['beta', 'ai-platform', 'versions', 'create', '--help'], env)).stdout);
+    const group = await runCli(['help', 'ai-platform', 'models'], env);
+    assert.equal(group.stdout, (await runCli(['ai-platform', 'models', '--help'], env)).stdout);
+    const search = await runCli(['help', 'staging', 'bucket'], env);
+    assert.equal(search.code, 0);
+    assert.equal(
+      search.stdout,
+      'Commands of gcloud-aip matching [staging bucket]:\n\n  gcloud-aip ai-platform versions create\n      create a new AI Platform version\n',
+    );
+    const none = await runCli(['help', 'frobnicate'], env);
+    assert.equal(none.code, 2);
+    assert.match(
+      none.stderr,
+      /^ERROR: \(gcloud\.help\) No command of gcloud-aip matches \[frobnicate\]\. gcloud-aip covers AI Platform deploys/,
+    );
+  });
+
+  test('a gcloud group gcloud-aip leaves to gcloud says so, and what to run instead', async () => {
+    for (const [args, word, what, instead] of [
+      [['ai-platform', 'jobs', 'submit', 'training', 'j1'], 'jobs', 'training and batch prediction jobs', 'gcloud ai-platform jobs'],
+      [['beta', 'ai-platform', 'predict', '--model=m'], 'predict', 'online prediction', 'gcloud beta ai-platform predict'],
+      [['ai', 'models', 'list'], 'ai', 'Vertex AI', 'gcloud ai'],
+    ] as const) {
+      const r = await runCli([...args], env);
+      assert.equal(r.code, 2, args.join(' '));
+      // gcloud's first line (gcloud itself has these commands: the line is about gcloud-aip).
+      assert.equal(r.stderr.split('\n')[0].replace(/^ERROR: \([^)]*\) /, ''), `Invalid choice: '${word}'.`);
+      assert.ok(
+        r.stderr.includes(
+          `gcloud-aip covers AI Platform deploys (ai-platform models, versions and operations); for ${what}, use the real gcloud:\n  ${instead} …\n`,
+        ),
+        r.stderr,
+      );
+    }
+  });
+
+  test("completion bash: the registry's words, a command's flags, after the words typed so far", async () => {
+    const script = await runCli(['completion', 'bash'], env);
+    assert.equal(script.code, 0, script.stderr);
+    const file = path.join(fs.mkdtempSync(path.join(env.HOME ?? '/tmp', 'completion-')), 'gcloud-aip.bash');
+    fs.writeFileSync(file, script.stdout);
+    const complete = async (...words: string[]) => {
+      const line = `source ${file}; COMP_WORDS=(gcloud-aip ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; _gcloud_aip; echo "\${COMPREPLY[*]}"`;
+      return (await runCommand('bash', ['-c', line], env)).stdout.trim();
+    };
+    assert.equal(await complete(''), 'help completion ai-platform beta alpha emulators mlflow');
+    assert.equal(await complete('ai-platform', 'versions', 'cr'), 'create');
+    assert.equal(await complete('beta', 'ai-platform', 'versions', 'create', 'v1', '--model', 'iris', '--ima'), '--image');
+    assert.equal(await complete('ai-platform', 'versions', 'create', 'v1', '--ima'), '', 'no --image on the GA track');
+    assert.equal(await complete('emulators', 'ai-platform', ''), 'start env-init compact');
+    const bad = await runCli(['completion', 'fish'], env);
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.stderr,
+      /^ERROR: \(gcloud\.completion\) argument SHELL: Invalid choice: 'fish'\.\n\nValid choices are \[bash, zsh\]\.\n/,
+    );
+  });
+
+  const HAVE_ZSH = runCommandSync('zsh');
+  test('completion zsh', { skip: HAVE_ZSH ? false : 'zsh is not installed' }, async () => {
+    const script = await runCli(['completion', 'zsh'], env);
+    const file = path.join(fs.mkdtempSync(path.join(env.HOME ?? '/tmp', 'completion-')), '_gcloud-aip');
+    fs.writeFileSync(file, script.stdout);
+    // compadd is stubbed: it prints what would be offered.
+    const line = `compadd() { shift; print -r -- "$*"; }; source ${file}; words=(gcloud-aip ai-platform versions ''); CURRENT=4; _gcloud_aip`;
+    assert.equal((await runCommand('zsh', ['-c', line], env)).stdout.trim(), 'create delete describe list set-default');
   });
 
   test("the error lines are gcloud's", { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, async () => {

@@ -31,7 +31,7 @@ const mlPosts = () => emulator.requests().filter((r) => r.method === 'POST' && r
 describe('gcloud-wide flags', () => {
   test('--project names the project in the request path', async () => {
     emulator.clearRequests();
-    const r = await create('v-project', '--project', 'flag-project');
+    const r = await create('v_project', '--project', 'flag-project');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(mlPosts()[0].path, '/v1/projects/flag-project/models/iris/versions');
   });
@@ -43,7 +43,7 @@ describe('gcloud-wide flags', () => {
     fs.writeFileSync(path.join(configurations, 'config_deploy'), '[core]\nproject = named-config-project\n');
     // Unset, not empty: gcloud refuses an empty CLOUDSDK_CORE_PROJECT.
     const { CLOUDSDK_CORE_PROJECT: _project, ...withoutProject } = env;
-    const r = await createIrisVersion('v-config', ['--origin', 'gs://b/model/', '--async', '--configuration', 'deploy'], withoutProject);
+    const r = await createIrisVersion('v_config', ['--origin', 'gs://b/model/', '--async', '--configuration', 'deploy'], withoutProject);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(mlPosts()[0].path, '/v1/projects/named-config-project/models/iris/versions');
   });
@@ -52,14 +52,14 @@ describe('gcloud-wide flags', () => {
     emulator.clearRequests();
     const file = path.join(dir, 'other-token.txt');
     fs.writeFileSync(file, '  ya29.from-flag-file \n\n');
-    const r = await create('v-token', '--access-token-file', file);
+    const r = await create('v_token', '--access-token-file', file);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(mlPosts()[0].headers.authorization, 'Bearer ya29.from-flag-file');
   });
 
   test('--impersonate-service-account: IAM Credentials is called with the source token; the API call carries the impersonated one', async () => {
     emulator.clearRequests();
-    const r = await create('v-impersonate', '--impersonate-service-account', 'deployer@test-project.iam.gserviceaccount.com');
+    const r = await create('v_impersonate', '--impersonate-service-account', 'deployer@test-project.iam.gserviceaccount.com');
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stderr,
@@ -104,7 +104,7 @@ describe('gcloud-wide flags', () => {
 
   test('--trace-token goes out as the Cookie header (and core/request_reason as X-Goog-Request-Reason), as gcloud sends them', async () => {
     emulator.clearRequests();
-    const r = await createIrisVersion('v-trace', ['--origin', 'gs://b/model/', '--async', '--trace-token', 'token:abc'], {
+    const r = await createIrisVersion('v_trace', ['--origin', 'gs://b/model/', '--async', '--trace-token', 'token:abc'], {
       ...env,
       CLOUDSDK_CORE_REQUEST_REASON: 'release-42',
     });
@@ -115,25 +115,27 @@ describe('gcloud-wide flags', () => {
 
   test('--quiet and --account are accepted; the request is the same', async () => {
     emulator.clearRequests();
-    const r = await create('v-quiet', '--quiet', '--account', 'someone@example.com');
+    const r = await create('v_quiet', '--quiet', '--account', 'someone@example.com');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(mlPosts().length, 1);
   });
 
   test('--format and --flatten shape stdout; --no-user-output-enabled silences everything, as in gcloud', async () => {
-    const yaml = await create('v-fmt1', '--format', 'value(metadata.version.name)');
-    assert.equal(yaml.stdout, 'projects/test-project/models/iris/versions/v-fmt1\n');
+    const yaml = await create('v_fmt1', '--format', 'value(metadata.version.name)');
+    assert.equal(yaml.stdout, 'projects/test-project/models/iris/versions/v_fmt1\n');
     const flattened = await runCli(
       [
         'beta',
         'ai-platform',
         'versions',
         'create',
-        'v-fmt2',
+        'v_fmt2',
         '--model',
         'iris',
+        '--region=us-central1',
+        '--machine-type=n1-standard-2',
         '--image',
-        'gcr.io/p/s:1',
+        'us-central1-docker.pkg.dev/p/r/s:1',
         '--ports',
         '8080,9090',
         '--async',
@@ -142,24 +144,25 @@ describe('gcloud-wide flags', () => {
         '--format',
         'value(metadata.version.container.ports.containerPort)',
       ],
-      env,
+      // A custom container goes to a regional endpoint: us-central1-ml.localhost.
+      { ...env, ...emulatorEnv(emulator.port, 'ml.localhost') },
     );
     assert.equal(flattened.code, 0, flattened.stderr);
     assert.equal(flattened.stdout, '8080\n9090\n');
-    const silent = await create('v-fmt3', '--no-user-output-enabled', '--format', 'value(name)');
+    const silent = await create('v_fmt3', '--no-user-output-enabled', '--format', 'value(name)');
     assert.equal(silent.code, 0);
     assert.equal(silent.stderr + silent.stdout, '', 'gcloud prints nothing at all without user output');
   });
 
   test('--verbosity: error hides warnings (not gcloud’s status lines), a bad level is an argument error', async () => {
     // gcloud sends an unknown machine type silently; gcloud-aip's note about it is an INFO line.
-    const noted = await create('v-verb1', '--machine-type', 'x9-custom', '--verbosity', 'info');
+    const noted = await create('v_verb1', '--machine-type', 'x9-custom', '--verbosity', 'info');
     assert.match(noted.stderr, /^INFO: machineType \[x9-custom\]/m);
-    const quiet = await create('v-verb2', '--machine-type', 'x9-custom', '--verbosity', 'error');
+    const quiet = await create('v_verb2', '--machine-type', 'x9-custom', '--verbosity', 'error');
     assert.equal(quiet.code, 0, quiet.stderr);
     assert.match(quiet.stderr, /^Using endpoint/);
     assert.doesNotMatch(quiet.stderr, /WARNING|INFO/);
-    const bad = await create('v-verb3', '--verbosity', 'loud');
+    const bad = await create('v_verb3', '--verbosity', 'loud');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /argument --verbosity: Invalid choice: 'loud'/);
   });

@@ -115,7 +115,7 @@ describe('OCI request signing against the emulator', () => {
   test('API key (the default with ~/.oci/config): registers exactly once, every request signed and verified, a lost answer adopted', async () => {
     emulator.clearRequests();
     emulator.setFaults('lost=1,max=1,match=model-versions/create$');
-    const r = await deploy('v-key', ['--mlflow-model=iris-signed']).finally(() => emulator.setFaults(undefined));
+    const r = await deploy('v_key', ['--mlflow-model=iris-signed']).finally(() => emulator.setFaults(undefined));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /Registered version \[1\] of MLflow model \[iris-signed\] \(READY\)\./);
     const requests = registryRequests(emulator);
@@ -193,7 +193,7 @@ describe('OCI request signing against the emulator', () => {
 
   test('session token (security_token): keyId ST$TOKEN with the profile key; the token never printed', async () => {
     emulator.clearRequests();
-    const r = await deploy('v-session', [
+    const r = await deploy('v_session', [
       '--mlflow-model=iris-session',
       '--mlflow-auth=security_token',
       '--mlflow-oci-profile=SESSION',
@@ -237,7 +237,7 @@ describe('OCI request signing against the emulator', () => {
     emulator.clearRequests();
     const base = `http://127.0.0.1:${emulator.port}`;
     const ip = { OCI_METADATA_BASE_URL: `${base}/opc/v2`, OCI_SDK_AUTH_CLIENT_REGION_URL: base };
-    const r = await deploy('v-instance', ['--mlflow-model=iris-instance', '--mlflow-auth=instance_principal', '--log-http'], ip);
+    const r = await deploy('v_instance', ['--mlflow-model=iris-instance', '--mlflow-auth=instance_principal', '--log-http'], ip);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /signed \(instance_principal\) with keyId \[ST\$<instance principal session token>\]/);
     assert.doesNotMatch(r.stderr + r.stdout, /PRIVATE KEY|eyJ/);
@@ -283,7 +283,7 @@ describe('OCI request signing against the emulator', () => {
 
   test("refused with OCI's 401 at the pre-check: no signature (bearer), an untrusted key; nothing uploaded or deployed, the message says why", async () => {
     emulator.clearRequests();
-    const bearer = await deploy('v-bearer', ['--mlflow-model=iris-bearer', '--mlflow-auth=bearer'], {
+    const bearer = await deploy('v_bearer', ['--mlflow-model=iris-bearer', '--mlflow-auth=bearer'], {
       MLFLOW_TRACKING_TOKEN: 'not-a-signature',
     });
     assert.equal(bearer.code, 1, bearer.stderr);
@@ -291,7 +291,7 @@ describe('OCI request signing against the emulator', () => {
       bearer.stderr,
       /ERROR: \(gcloud\.ai-platform\.versions\.create\) Nothing was uploaded or deployed: the MLflow registry check failed\. The MLflow registry refused registered-models\/get: HTTP 401 Unauthorized \(missing or expired credentials, and so on\)\. NotAuthenticated: The required information to complete authentication was not provided or was incorrect\. The request carried no OCI signature: .* \(opc-request-id: [0-9A-F]{32}\)\n$/,
     );
-    const stranger = await deploy('v-stranger', ['--mlflow-model=iris-stranger', '--mlflow-oci-profile=STRANGER']);
+    const stranger = await deploy('v_stranger', ['--mlflow-model=iris-stranger', '--mlflow-oci-profile=STRANGER']);
     assert.equal(stranger.code, 1, stranger.stderr);
     assert.match(
       stranger.stderr,
@@ -308,16 +308,16 @@ describe('OCI request signing against the emulator', () => {
 
   test('checked before the deploy: a missing profile stops the command with nothing sent; the flags need --mlflow-model', async () => {
     emulator.clearRequests();
-    const missing = await deploy('v-nope', ['--mlflow-model=iris-nope', '--mlflow-oci-profile=NOPE']);
+    const missing = await deploy('v_nope', ['--mlflow-model=iris-nope', '--mlflow-oci-profile=NOPE']);
     assert.equal(missing.code, 1, missing.stderr);
     assert.match(
       missing.stderr,
       /ERROR: \(gcloud\.ai-platform\.versions\.create\) The OCI config file \[.*\/\.oci\/config\] has no profile \[NOPE\] \(profiles: DEFAULT, SESSION, STRANGER\)\.\n/,
     );
-    const orphan = await deploy('v-nope', ['--mlflow-auth=api_key']);
+    const orphan = await deploy('v_nope', ['--mlflow-auth=api_key']);
     assert.equal(orphan.code, 2);
     assert.match(orphan.stderr, /argument --mlflow-model: Must be specified with --mlflow-auth\./);
-    const badMode = await deploy('v-nope', ['--mlflow-model=iris-nope', '--mlflow-auth=password']);
+    const badMode = await deploy('v_nope', ['--mlflow-model=iris-nope', '--mlflow-auth=password']);
     assert.equal(badMode.code, 2);
     assert.match(badMode.stderr, /argument --mlflow-auth: Invalid choice: 'password'/);
     assert.equal(emulator.requests().length, 0);

@@ -58,7 +58,7 @@ async function deployWithFaults(faults: string, version: string, mlflow: string[
 describe('versions create --mlflow-model', () => {
   test('registers the READY version (source = its deploymentUri, tags naming it); a re-run registers nothing more', async () => {
     emulator.clearRequests();
-    const first = await deploy('v-oss', ['--mlflow-model=iris-registry', '--mlflow-run-id=run42', '--mlflow-tags=team=ml,stage=canary'], {
+    const first = await deploy('v_oss', ['--mlflow-model=iris-registry', '--mlflow-run-id=run42', '--mlflow-tags=team=ml,stage=canary'], {
       MLFLOW_TRACKING_URI: oss,
     });
     assert.equal(first.code, 0, first.stderr);
@@ -76,11 +76,11 @@ describe('versions create --mlflow-model', () => {
     assert.equal(modelVersion?.run_id, 'run42');
     const [post] = registryCreates(emulator);
     const operation = post.body && (post.body as ModelVersion).tags.find((t) => t.key === 'ai-platform.operation')?.value;
-    assert.match(String(operation), /^projects\/test-project\/operations\/create_iris_v-oss-\d+$/);
+    assert.match(String(operation), /^projects\/test-project\/operations\/create_iris_v_oss-\d+$/);
     assert.deepEqual(modelVersion?.tags, [
       { key: 'team', value: 'ml' },
       { key: 'stage', value: 'canary' },
-      { key: 'ai-platform.version', value: 'projects/test-project/models/iris/versions/v-oss' },
+      { key: 'ai-platform.version', value: 'projects/test-project/models/iris/versions/v_oss' },
       { key: 'ai-platform.operation', value: operation },
     ]);
     // MLflow's bearer token; the open-source form has no OCI headers.
@@ -89,7 +89,7 @@ describe('versions create --mlflow-model', () => {
     assert.doesNotMatch(first.stderr + first.stdout, /mlflow-secret/);
 
     // The same command again: the version exists, so nothing is deployed or registered twice.
-    const again = await deploy('v-oss', ['--mlflow-model=iris-registry', '--mlflow-run-id=run42', '--mlflow-tags=team=ml,stage=canary'], {
+    const again = await deploy('v_oss', ['--mlflow-model=iris-registry', '--mlflow-run-id=run42', '--mlflow-tags=team=ml,stage=canary'], {
       MLFLOW_TRACKING_URI: oss,
     });
     assert.equal(again.code, 1);
@@ -100,7 +100,7 @@ describe('versions create --mlflow-model', () => {
 
   test('OCI form: opc-retry-token and opc-request-id; a lost answer is looked up and adopted, not sent again', async () => {
     emulator.clearRequests();
-    const r = await deployWithFaults('lost=1,max=1,match=model-versions/create$', 'v-oci', [
+    const r = await deployWithFaults('lost=1,max=1,match=model-versions/create$', 'v_oci', [
       '--mlflow-model=iris-oci',
       `--mlflow-tracking-uri=${oci}`,
     ]);
@@ -118,7 +118,7 @@ describe('versions create --mlflow-model', () => {
 
   test('a registry 5xx is retried', async () => {
     emulator.clearRequests();
-    const r = await deployWithFaults('503=1,max=1,retry-after=0,match=model-versions/create$', 'v-5xx', [
+    const r = await deployWithFaults('503=1,max=1,retry-after=0,match=model-versions/create$', 'v_5xx', [
       '--mlflow-model=iris-5xx',
       `--mlflow-tracking-uri=${oci}`,
     ]);
@@ -132,7 +132,7 @@ describe('versions create --mlflow-model', () => {
 
   test('registration that fails after the deploy prints the command that retries it; that command registers once, however often it runs', async () => {
     // 429 on every attempt the CLI makes (Retry-After: 0 keeps it quick).
-    const failed = await deployWithFaults('429=1,max=5,retry-after=0,match=model-versions/create$', 'v-retry', [
+    const failed = await deployWithFaults('429=1,max=5,retry-after=0,match=model-versions/create$', 'v_retry', [
       '--mlflow-model=iris-retry',
       `--mlflow-tracking-uri=${oci}`,
     ]);
@@ -155,7 +155,7 @@ describe('versions create --mlflow-model', () => {
         'ai-platform',
         'versions',
         'create',
-        'v-async',
+        'v_async',
         '--model=iris',
         '--origin=gs://staging-mlflow/model/',
         '--async',
@@ -178,14 +178,14 @@ describe('versions create --mlflow-model', () => {
 
   test('checked before anything is sent: limits, a missing tracking server, --mlflow-* without --mlflow-model', async () => {
     emulator.clearRequests();
-    const tooLong = await deploy('v-bad', ['--mlflow-model=iris', `--mlflow-run-id=${'r'.repeat(33)}`], { MLFLOW_TRACKING_URI: oss });
+    const tooLong = await deploy('v_bad', ['--mlflow-model=iris', `--mlflow-run-id=${'r'.repeat(33)}`], { MLFLOW_TRACKING_URI: oss });
     assert.equal(tooLong.code, 1);
     assert.match(
       tooLong.stderr,
       /ERROR: \(gcloud\.ai-platform\.versions\.create\) MLflow model version: run_id: at most 32 characters \(got 33\) \(from --mlflow-run-id\)\n/,
     );
     const tooMany = await deploy(
-      'v-bad',
+      'v_bad',
       ['--mlflow-model=iris', `--mlflow-tags=${Array.from({ length: 19 }, (_, i) => `k${i}=v`).join(',')}`],
       { MLFLOW_TRACKING_URI: oss },
     );
@@ -193,12 +193,12 @@ describe('versions create --mlflow-model', () => {
       tooMany.stderr,
       /tags: at most 20 tags \(got 21\) \(from --mlflow-tags, with the tags ai-platform\.version and ai-platform\.operation\)/,
     );
-    const noServer = await deploy('v-bad', ['--mlflow-model=iris']);
+    const noServer = await deploy('v_bad', ['--mlflow-model=iris']);
     assert.match(
       noServer.stderr,
       /ERROR: \(gcloud\.ai-platform\.versions\.create\) No MLflow tracking server: set MLFLOW_TRACKING_URI or pass --mlflow-tracking-uri\.\n/,
     );
-    const orphan = await deploy('v-bad', ['--mlflow-run-id=r1']);
+    const orphan = await deploy('v_bad', ['--mlflow-run-id=r1']);
     assert.equal(orphan.code, 2);
     assert.match(orphan.stderr, /argument --mlflow-model: Must be specified with --mlflow-run-id\./);
     assert.equal(emulator.requests().length, 0);

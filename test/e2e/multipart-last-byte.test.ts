@@ -65,9 +65,9 @@ describe('multipart staging of files ending in every byte value', () => {
     }
   }
 
-  test('gcloud-aip', () => deployAndCheck(process.execPath, [CLI, 'ai-platform', 'versions', 'create', 'v-aip'], 'staging-aip'));
+  test('gcloud-aip', () => deployAndCheck(process.execPath, [CLI, 'ai-platform', 'versions', 'create', 'v_aip'], 'staging-aip'));
 
   test('the real gcloud', { skip: HAVE_GCLOUD ? false : 'gcloud is not installed' }, () =>
-    deployAndCheck('gcloud', ['ai-platform', 'versions', 'create', 'v-gcloud'], 'staging-gcloud'),
+    deployAndCheck('gcloud', ['ai-platform', 'versions', 'create', 'v_gcloud'], 'staging-gcloud'),
   );
 });

@@ -117,7 +117,7 @@ describe('TLS with a private CA', () => {
   test('without the CA: a certificate error at once, not retried, nothing sent, no "may have been created"', async () => {
     tlsEmulator.clearRequests();
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-nocert', '--model=m', '--origin=gs://b/m/', '--verbosity=info'],
+      ['ai-platform', 'versions', 'create', 'v_nocert', '--model=m', '--origin=gs://b/m/', '--verbosity=info'],
       tlsEnv(),
     );
     assert.equal(r.code, 1, r.stderr);

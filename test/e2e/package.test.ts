@@ -16,8 +16,9 @@ test('the packed tarball installs into a clean prefix and runs', async (t) => {
   t.diagnostic(lines.filter((l) => /^(packed|installed|runs):/.test(l)).join('; '));
   const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   assert.equal(report.version, `gcloud-aip ${version}`);
-  // Only what runs: the launcher, the bundle (+ its code cache, the spinner and undici's HTTP parser), the license.
+  // Only what runs: the launcher, the bundle (+ its code cache, the spinner and undici's HTTP parser), README, CHANGELOG, the license.
   assert.deepEqual([...report.contents].sort(), [
+    'package/CHANGELOG.md',
     'package/LICENSE',
     'package/README.md',
     'package/bin/gcloud-aip.js',

@@ -44,12 +44,12 @@ const create = (id: string, ...extra: string[]) =>
 describe('safe create', () => {
   test('a create whose answer is lost is retried, answered ALREADY_EXISTS, and followed: one READY version', async () => {
     emulator.setFaults('lost=1,match=^POST .*/versions$,max=1');
-    const r = await create('v-lost', '--format=value(state)');
+    const r = await create('v_lost', '--format=value(state)');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'READY\n');
     assert.match(
       r.stderr,
-      /WARNING: An attempt of this create request was sent and got no answer, so it may have created version \[projects\/test-project\/models\/rel\/versions\/v-lost\]; that version exists with exactly the settings sent/,
+      /WARNING: An attempt of this create request was sent and got no answer, so it may have created version \[projects\/test-project\/models\/rel\/versions\/v_lost\]; that version exists with exactly the settings sent/,
     );
     assert.deepEqual(
       creates().map((c) => [c.status, c.fault]),
@@ -58,15 +58,15 @@ describe('safe create', () => {
         [409, undefined],
       ],
     );
-    const found = await named('v-lost');
+    const found = await named('v_lost');
     assert.equal(found.length, 1);
     assert.equal(found[0].state, 'READY');
   });
 
   test('a conflict on the first attempt is a plain error, as gcloud reports it', async () => {
-    assert.equal((await create('v-taken')).code, 0);
+    assert.equal((await create('v_taken')).code, 0);
     emulator.clearRequests();
-    const r = await create('v-taken');
+    const r = await create('v_taken');
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
@@ -77,22 +77,22 @@ describe('safe create', () => {
 
   test("a retried create that meets somebody else's version reports the conflict", async () => {
     assert.equal(
-      (await runCli(['ai-platform', 'versions', 'create', 'v-other', '--model=rel', '--origin=gs://elsewhere/model/'], env)).code,
+      (await runCli(['ai-platform', 'versions', 'create', 'v_other', '--model=rel', '--origin=gs://elsewhere/model/'], env)).code,
       1,
     );
     emulator.clearRequests();
     emulator.setFaults('503=1,retry-after=0,match=^POST .*/versions$,max=1');
-    const r = await create('v-other');
+    const r = await create('v_other');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.\n$/);
-    assert.equal((await named('v-other'))[0].deploymentUri, 'gs://elsewhere/model/');
+    assert.equal((await named('v_other'))[0].deploymentUri, 'gs://elsewhere/model/');
   });
 });
 
 test('polling resumes when the server cannot be reached for a while', async () => {
   // Five attempts of the first poll fail (the HTTP client gives up on it); the poll after is answered.
   emulator.setFaults('429=1,retry-after=0,match=^GET .*/operations/,max=7');
-  const r = await create('v-poll', '--verbosity=info', '--format=value(state)');
+  const r = await create('v_poll', '--verbosity=info', '--format=value(state)');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'READY\n');
   assert.match(
@@ -104,7 +104,7 @@ test('polling resumes when the server cannot be reached for a while', async () =
 
 test('retries and --log-http never print the access token', async () => {
   emulator.setFaults('429=1,retry-after=0,max=3,match=^POST /v1/');
-  const r = await create('v-secret', '--log-http', '--verbosity=debug');
+  const r = await create('v_secret', '--log-http', '--verbosity=debug');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /Retrying/);
   assert.ok(!r.stderr.includes(TOKEN) && !r.stdout.includes(TOKEN));
@@ -154,7 +154,7 @@ describe('interrupts', () => {
           'ai-platform',
           'versions',
           'create',
-          `v-int-${signal}`,
+          `v_int_${signal}`,
           '--model=rel',
           `--origin=${freshModelDir()}`,
           '--staging-bucket=gs://rel-staging',
@@ -168,20 +168,20 @@ describe('interrupts', () => {
         new RegExp(`${escapeRegExp(COMMAND)} Aborted by user: the upload was stopped and no version was created.\\n$`),
       );
       assert.equal(creates().length, 0);
-      assert.deepEqual(await named(`v-int-${signal}`), []);
+      assert.deepEqual(await named(`v_int_${signal}`), []);
     });
   }
 
   test('SIGINT while the create is in flight: the POST is not cut off, and the answer names the operation', async () => {
     emulator.setFaults('slow=1,slow-ms=1500,match=^POST .*/versions$');
     const r = await interrupted(
-      ['ai-platform', 'versions', 'create', 'v-int-post', '--model=rel', '--origin=gs://x/y/'],
+      ['ai-platform', 'versions', 'create', 'v_int_post', '--model=rel', '--origin=gs://x/y/'],
       () => creates().length > 0,
       'SIGINT',
     );
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /Aborting wait for operation projects\/test-project\/operations\/\S+\.\nIt continues on the server/);
-    assert.equal((await named('v-int-post')).length, 1, 'the version the user was told about exists');
+    assert.equal((await named('v_int_post')).length, 1, 'the version the user was told about exists');
   });
 
   test('SIGINT during the wait: the operation goes on; the line says how to follow it', async () => {
@@ -190,7 +190,7 @@ describe('interrupts', () => {
       await createModel(slow.port, 'test-project', 'rel');
       const slowEnv = { ...env, ...emulatorEnv(slow.port) };
       const r = await new Promise<RunResult>((resolve) => {
-        const child = spawn(process.execPath, [CLI, 'ai-platform', 'versions', 'create', 'v-wait', '--model=rel', '--origin=gs://x/y/'], {
+        const child = spawn(process.execPath, [CLI, 'ai-platform', 'versions', 'create', 'v_wait', '--model=rel', '--origin=gs://x/y/'], {
           env: slowEnv,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -212,7 +212,7 @@ describe('interrupts', () => {
         ),
         r.stderr,
       );
-      const state = await (await fetch(`http://127.0.0.1:${slow.port}/v1/projects/test-project/models/rel/versions/v-wait`)).json();
+      const state = await (await fetch(`http://127.0.0.1:${slow.port}/v1/projects/test-project/models/rel/versions/v_wait`)).json();
       assert.equal((state as { state: string }).state, 'CREATING');
     } finally {
       await slow.close();

@@ -9,6 +9,8 @@ import { createIrisVersion, deployIris } from '../support/deploy';
 
 let emulator: RunningEmulator;
 let env: NodeJS.ProcessEnv;
+/** The us-central1 endpoint (`us-central1-ml.localhost`): N1 machine types and custom containers need a regional one. */
+const regionalEnv = () => ({ ...env, ...emulatorEnv(emulator.port, 'ml.localhost'), CLOUDSDK_AI_PLATFORM_REGION: 'us-central1' });
 let dir: string;
 
 before(async () => {
@@ -29,7 +31,7 @@ const creates = () => mlRequests().filter((r) => r.method === 'POST' && r.path.e
 describe('versions create (GA) against the emulator', () => {
   test('gs:// origin: POSTs the version, polls the operation, prints nothing by default', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-gcs', '--model', 'iris', '--origin', 'gs://fixture-models/iris/'], env);
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v_gcs', '--model', 'iris', '--origin', 'gs://fixture-models/iris/'], env);
     // The emulator fails versions whose deploymentUri holds no objects: the CLI must say so.
     assert.equal(r.code, 1, r.stderr);
     assert.match(
@@ -38,14 +40,14 @@ describe('versions create (GA) against the emulator', () => {
     );
     assert.equal(r.stdout, '');
     const [post] = creates();
-    assert.deepEqual(post.body, { name: 'v-gcs', deploymentUri: 'gs://fixture-models/iris/' });
+    assert.deepEqual(post.body, { name: 'v_gcs', deploymentUri: 'gs://fixture-models/iris/' });
     assert.equal(post.headers.authorization, `Bearer ${TOKEN}`);
     assert.deepEqual(post.query, { alt: ['json'] });
   });
 
   test('local origin: stages the directory, deploys it, prints the READY version as YAML', async () => {
     emulator.clearRequests();
-    const r = await deployIris('v-local', 'staging-e2e', ['--format=json'], env);
+    const r = await deployIris('v_local', 'staging-e2e', ['--format=json'], env);
     assert.equal(r.code, 0, r.stderr);
     const version = JSON.parse(r.stdout);
     assert.equal(version.state, 'READY');
@@ -75,12 +77,12 @@ describe('versions create (GA) against the emulator', () => {
   test('--async prints the operation with --format json and does not poll', async () => {
     emulator.clearRequests();
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-async', '--model', 'iris', '--origin', 'gs://x/y/', '--async', '--format', 'json'],
+      ['ai-platform', 'versions', 'create', 'v_async', '--model', 'iris', '--origin', 'gs://x/y/', '--async', '--format', 'json'],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
     const op = JSON.parse(r.stdout);
-    assert.match(op.name, /^projects\/test-project\/operations\/create_iris_v-async-\d+$/);
+    assert.match(op.name, /^projects\/test-project\/operations\/create_iris_v_async-\d+$/);
     assert.equal(op.metadata.version.state, 'CREATING');
     assert.equal(mlRequests().filter((q) => q.method === 'GET').length, 0);
   });
@@ -88,13 +90,13 @@ describe('versions create (GA) against the emulator', () => {
   test('--config file merged under flags: --labels replaces the file labels, flags win', async () => {
     emulator.clearRequests();
     const r = await createIrisVersion(
-      'v-config',
+      'v_config',
       ['--config', path.join(FIXTURES, 'config', 'manual-scaling.yaml'), '--labels', 'env=prod', '--description', 'from flag', '--async'],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(creates()[0].body, {
-      name: 'v-config',
+      name: 'v_config',
       deploymentUri: 'gs://fixture-models/iris/',
       runtimeVersion: '2.11',
       pythonVersion: '3.7',
@@ -108,7 +110,7 @@ describe('versions create (GA) against the emulator', () => {
   test('flags: accelerator on an N1 machine, repeated labels merge', async () => {
     emulator.clearRequests();
     const r = await createIrisVersion(
-      'v-flags',
+      'v_flags',
       [
         '--origin',
         'gs://x/y/',
@@ -124,11 +126,11 @@ describe('versions create (GA) against the emulator', () => {
         '--framework',
         'tensorflow',
       ],
-      env,
+      regionalEnv(),
     );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(creates()[0].body, {
-      name: 'v-flags',
+      name: 'v_flags',
       deploymentUri: 'gs://x/y/',
       machineType: 'n1-standard-4',
       framework: 'TENSORFLOW',
@@ -140,7 +142,7 @@ describe('versions create (GA) against the emulator', () => {
   test('autoscaling flags: metrics in gcloud order (CPU first)', async () => {
     emulator.clearRequests();
     const r = await createIrisVersion(
-      'v-auto',
+      'v_auto',
       ['--origin', 'gs://x/y/', '--async', '--metric-targets', 'gpu-duty-cycle=10,cpu-usage=20', '--max-nodes', '4', '--min-nodes', '0'],
       env,
     );
@@ -158,7 +160,7 @@ describe('versions create (GA) against the emulator', () => {
     emulator.clearRequests();
     const regional = { ...env, ...emulatorEnv(emulator.port, 'ml.localhost'), CLOUDSDK_AI_PLATFORM_REGION: 'europe-west1' };
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-region', '--model', 'iris', '--origin', 'gs://x/y/', '--async'],
+      ['ai-platform', 'versions', 'create', 'v_region', '--model', 'iris', '--origin', 'gs://x/y/', '--async'],
       regional,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -170,7 +172,7 @@ describe('versions create (GA) against the emulator', () => {
     emulator.clearRequests();
     await createModel(emulator.port, 'other-project', 'iris');
     const r = await createIrisVersion(
-      'v-bill',
+      'v_bill',
       ['--origin', 'gs://x/y/', '--async', '--project', 'other-project', '--billing-project', 'payer'],
       env,
     );
@@ -182,7 +184,7 @@ describe('versions create (GA) against the emulator', () => {
 
   test('auth/disable_credentials sends no Authorization header', async () => {
     emulator.clearRequests();
-    const r = await runCli(['ai-platform', 'versions', 'create', 'v-noauth', '--model', 'iris', '--origin', 'gs://x/y/', '--async'], {
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v_noauth', '--model', 'iris', '--origin', 'gs://x/y/', '--async'], {
       ...env,
       CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',
     });
@@ -198,7 +200,7 @@ describe('versions create (GA) against the emulator', () => {
   });
 
   test('a version that already exists: ALREADY_EXISTS, exit 1', async () => {
-    const args = ['ai-platform', 'versions', 'create', 'v-dup', '--model', 'iris', '--origin', 'gs://x/y/', '--async'];
+    const args = ['ai-platform', 'versions', 'create', 'v_dup', '--model', 'iris', '--origin', 'gs://x/y/', '--async'];
     assert.equal((await runCli(args, env)).code, 0);
     const r = await runCli(args, env);
     assert.equal(r.code, 1);
@@ -307,7 +309,7 @@ describe('refusals that never reach the server', () => {
   });
 
   test('the token never appears in --log-http output', async () => {
-    const r = await createIrisVersion('v-log', ['--origin', 'gs://x/y/', '--async', '--log-http', '--verbosity=debug'], env);
+    const r = await createIrisVersion('v_log', ['--origin', 'gs://x/y/', '--async', '--log-http', '--verbosity=debug'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /authorization: --- Token Redacted ---/);
     assert.doesNotMatch(r.stderr + r.stdout, new RegExp(TOKEN.replace(/\./g, '\\.')));
@@ -315,6 +317,85 @@ describe('refusals that never reach the server', () => {
 });
 
 describe('pre-flight validation', () => {
+  // The documented naming, runtime and custom-container rules: refused before any upload or request,
+  // each problem naming its field and the flag it came from (exit 1).
+  const ORIGIN = ['--origin', path.join(FIXTURES, 'models', 'tf-saved-model'), '--staging-bucket', 'gs://never-used'];
+  const PREFLIGHT: [string, string[], string[]][] = [
+    [
+      'a version name with a hyphen',
+      ['ai-platform', 'versions', 'create', '1-bad', '--model=iris', ...ORIGIN],
+      ['name: A name should start with a letter and contain only letters, numbers and underscores. (from VERSION)'],
+    ],
+    [
+      'a runtime version that is not major.minor',
+      ['ai-platform', 'versions', 'create', 'v1', '--model=iris', '--runtime-version=2.1l', ...ORIGIN],
+      ["runtimeVersion: '2.1l' is not a runtime version: the format is major_version.minor_version, e.g. 2.11 (from --runtime-version)"],
+    ],
+    [
+      'a Python the service does not have',
+      ['ai-platform', 'versions', 'create', 'v1', '--model=iris', '--python-version=3.77', ...ORIGIN],
+      ["pythonVersion: '3.77' is not an available Python version (3.7, 3.5, 2.7) (from --python-version)"],
+    ],
+    [
+      'the custom container of a newcomer: global endpoint, default machine type, a gcr.io image',
+      ['beta', 'ai-platform', 'versions', 'create', 'v2', '--model=iris', '--image=gcr.io/p/server:1', '--ports=8080'],
+      [
+        'machineType: a custom container needs a Compute Engine (N1) machineType, e.g. n1-standard-2 (machineType is unset)',
+        "container: a custom container needs a regional endpoint (REGION-ml.googleapis.com: gcloud's --region); this request is for the global endpoint (from --image)",
+      ],
+    ],
+    [
+      'a runtime version beside a container, on a regional endpoint with an image of another region',
+      [
+        'beta',
+        'ai-platform',
+        'versions',
+        'create',
+        'v2',
+        '--model=iris',
+        '--region=us-central1',
+        '--image=europe-west4-docker.pkg.dev/p/r/server:1',
+        '--machine-type=n1-standard-2',
+        '--runtime-version=2.11',
+      ],
+      [
+        'runtimeVersion: must not be set with a custom container (container is set) (from --runtime-version)',
+        "container.image: must be an Artifact Registry image of the endpoint's region, us-central1-docker.pkg.dev/… (image is europe-west4-docker.pkg.dev/p/r/server:1) (from --image)",
+      ],
+    ],
+  ];
+  for (const [rule, args, problems] of PREFLIGHT) {
+    test(`refused before sending: ${rule}`, async () => {
+      emulator.clearRequests();
+      const r = await runCli(args, rule.includes('regional') ? regionalEnv() : env);
+      assert.equal(r.code, 1, r.stderr);
+      const [, ...lines] = r.stderr.trimEnd().split('\n');
+      assert.deepEqual([lines[0].replace(/^ERROR: \([a-z.-]+\) /, ''), ...lines.slice(1)], problems);
+      assert.deepEqual(mlRequests(), [], 'nothing was sent');
+      assert.equal(emulator.requests().filter((q) => q.path.includes('/o')).length, 0, 'nothing was uploaded');
+    });
+  }
+
+  test('models create: the Model rules, before anything is sent', async () => {
+    for (const [args, line] of [
+      [
+        ['my-model', '--regions=us-central1'],
+        'MODEL: A name should start with a letter and contain only letters, numbers and underscores.',
+      ],
+      [['m2', '--regions=us-east1,us-west1'], '--regions: Currently only one region per model is supported.'],
+      [
+        ['m3', '--region=us-central1', '--enable-console-logging'],
+        '--enable-console-logging: console logging (stream logging) is not available on regional endpoints (region us-central1)',
+      ],
+    ]) {
+      emulator.clearRequests();
+      const r = await runCli(['beta', 'ai-platform', 'models', 'create', ...args], regionalEnv());
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `ERROR: (gcloud.beta.ai-platform.models.create) ${line}\n`);
+      assert.deepEqual(mlRequests(), []);
+    }
+  });
+
   test('a request the service would refuse is refused before any upload, with every problem', async () => {
     emulator.clearRequests();
     const config = path.join(dir, 'bad-rules.yaml');
@@ -324,7 +405,7 @@ describe('pre-flight validation', () => {
         'ai-platform',
         'versions',
         'create',
-        'v-bad',
+        'v_bad',
         '--model',
         'iris',
         '--origin',
@@ -354,7 +435,7 @@ describe('pre-flight validation', () => {
 
   test('--no-validate sends it anyway (the emulator then refuses it like the service)', async () => {
     emulator.clearRequests();
-    const r = await createIrisVersion('v-force', ['--origin', 'gs://x/y/', '--accelerator', 'type=nvidia-tesla-t4', '--no-validate'], env);
+    const r = await createIrisVersion('v_force', ['--origin', 'gs://x/y/', '--accelerator', 'type=nvidia-tesla-t4', '--no-validate'], env);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /WARNING: --no-validate: sending a request/);
     assert.match(
@@ -373,7 +454,7 @@ describe('--dry-run and the model file limit', () => {
       'ai-platform',
       'versions',
       'create',
-      'v-dry',
+      'v_dry',
       '--model',
       'iris',
       '--origin',
@@ -403,7 +484,7 @@ describe('--dry-run and the model file limit', () => {
 
   test('a --dry-run that breaks a rule fails like the real run, before anything is read or sent', async () => {
     emulator.clearRequests();
-    const r = await createIrisVersion('v-dry2', ['--origin', 'gs://x/y/', '--accelerator', 'type=nvidia-tesla-t4', '--dry-run'], env);
+    const r = await createIrisVersion('v_dry2', ['--origin', 'gs://x/y/', '--accelerator', 'type=nvidia-tesla-t4', '--dry-run'], env);
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
@@ -419,7 +500,7 @@ describe('--dry-run and the model file limit', () => {
     fs.mkdirSync(origin, { recursive: true });
     for (let i = 0; i <= 1000; i++) fs.writeFileSync(path.join(origin, `f${i}.txt`), `${i}`);
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-many', '--model', 'iris', '--origin', origin, '--staging-bucket', 'gs://never-used'],
+      ['ai-platform', 'versions', 'create', 'v_many', '--model', 'iris', '--origin', origin, '--staging-bucket', 'gs://never-used'],
       env,
     );
     assert.equal(r.code, 1);
@@ -435,13 +516,13 @@ describe('--dry-run and the model file limit', () => {
     const config = path.join(dir, 'repeated.yaml');
     fs.writeFileSync(config, 'runtimeVersion: "1.15"\ndescription: first\nruntimeVersion: "2.11"\n');
     const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v-rep', '--model', 'iris', '--origin', 'gs://x/y/', '--config', config, '--async'],
+      ['ai-platform', 'versions', 'create', 'v_rep', '--model', 'iris', '--origin', 'gs://x/y/', '--config', config, '--async'],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /found duplicate key "runtimeVersion" in \[.*repeated\.yaml\], line 3; the first value is used\./);
     assert.doesNotMatch(r.stderr, /^WARNING:/m);
-    assert.deepEqual(creates()[0].body, { name: 'v-rep', deploymentUri: 'gs://x/y/', runtimeVersion: '1.15', description: 'first' });
+    assert.deepEqual(creates()[0].body, { name: 'v_rep', deploymentUri: 'gs://x/y/', runtimeVersion: '1.15', description: 'first' });
   });
 });
 
@@ -454,11 +535,13 @@ describe('beta and alpha tracks', () => {
         'ai-platform',
         'versions',
         'create',
-        'v-ctr',
+        'v_ctr',
         '--model',
         'iris',
         '--image',
-        'gcr.io/p/s:1',
+        'us-central1-docker.pkg.dev/p/r/s:1',
+        '--machine-type',
+        'n1-standard-2',
         '--command',
         'a',
         '--command',
@@ -473,13 +556,14 @@ describe('beta and alpha tracks', () => {
         '/p',
         '--async',
       ],
-      env,
+      regionalEnv(),
     );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(creates()[0].body, {
-      name: 'v-ctr',
+      name: 'v_ctr',
+      machineType: 'n1-standard-2',
       container: {
-        image: 'gcr.io/p/s:1',
+        image: 'us-central1-docker.pkg.dev/p/r/s:1',
         command: ['a', 'b'],
         env: [
           { name: 'X', value: '1' },
@@ -508,7 +592,7 @@ describe('beta and alpha tracks', () => {
         'ai-platform',
         'versions',
         'create',
-        'v-xai',
+        'v_xai',
         '--model',
         'iris',
         '--origin',

@@ -51,6 +51,21 @@ export function emulatorEnv(port: number, host = '127.0.0.1'): NodeJS.ProcessEnv
   };
 }
 
+/**
+ * The emulator as the regional endpoint of `region` (`REGION-ml.localhost`), reachable by the real
+ * gcloud too on a system that does not resolve `*.localhost`: the emulator is its HTTP proxy, as
+ * `env-init` sets it up there.
+ */
+export function regionalEmulatorEnv(port: number, region: string): NodeJS.ProcessEnv {
+  return {
+    ...emulatorEnv(port, 'ml.localhost'),
+    CLOUDSDK_PROXY_TYPE: 'http',
+    CLOUDSDK_PROXY_ADDRESS: '127.0.0.1',
+    CLOUDSDK_PROXY_PORT: String(port),
+    CLOUDSDK_AI_PLATFORM_REGION: region,
+  };
+}
+
 export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT, timeoutMs = 60000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator';
-import { CLI, emulatorEnv, runCommand, scratch, type RunResult } from './cli';
+import { CLI, emulatorEnv, regionalEmulatorEnv, runCommand, scratch, type RunResult } from './cli';
 import { readAnswer, type MlAnswer } from './json';
 
 /** The place of one run: a fresh project, and a scratch directory (its working directory and gcloud config). */
@@ -19,6 +19,8 @@ export interface DiffCase {
   prepare(run: DiffRun): Promise<string[]> | string[];
   /** Added to the environment of both runs. */
   env?: NodeJS.ProcessEnv;
+  /** Both runs go to this region's endpoint (N1 machine types and custom containers need one). */
+  region?: string;
   /** What is compared of a run, read once it has ended. */
   observe(run: DiffRun, result: RunResult): Promise<unknown> | unknown;
 }
@@ -46,6 +48,7 @@ export async function assertSameAsGcloud(emulator: RunningEmulator, c: DiffCase)
       ...emulatorEnv(emulator.port),
       CLOUDSDK_CORE_PROJECT: run.project,
       CLOUDSDK_AI_PLATFORM_REGION: 'global',
+      ...(c.region ? regionalEmulatorEnv(emulator.port, c.region) : {}),
       ...c.env,
     };
     emulator.clearRequests();
@@ -58,15 +61,15 @@ export async function assertSameAsGcloud(emulator: RunningEmulator, c: DiffCase)
 }
 
 /** Declares a test per case, comparing gcloud and gcloud-aip (with the case's env) on the suite's emulator as `diff` says. */
-export function testEachAgainstGcloud<C extends { name: string; env?: NodeJS.ProcessEnv }>(
+export function testEachAgainstGcloud<C extends { name: string; env?: NodeJS.ProcessEnv; region?: string }>(
   cases: C[],
   suite: () => RunningEmulator,
-  diff: (c: C, emulator: RunningEmulator) => Omit<DiffCase, 'env'>,
+  diff: (c: C, emulator: RunningEmulator) => Omit<DiffCase, 'env' | 'region'>,
 ): void {
   for (const c of cases) {
     test(c.name, () => {
       const emulator = suite();
-      return assertSameAsGcloud(emulator, { env: c.env, ...diff(c, emulator) });
+      return assertSameAsGcloud(emulator, { env: c.env, region: c.region, ...diff(c, emulator) });
     });
   }
 }

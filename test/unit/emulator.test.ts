@@ -34,6 +34,44 @@ async function call<T = MlAnswer>(
   return { status: res.status, headers: res.headers, body: parseAnswer<T>(text) };
 }
 
+/** A request to a regional endpoint (`REGION-ml.localhost`): fetch cannot set the Host header. */
+function regionalCall<T = MlAnswer>(
+  emu: RunningEmulator,
+  region: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Answer<T>> {
+  const url = new URL(path, emu.url);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: url.pathname + url.search,
+        headers: { host: `${region}-ml.localhost:${url.port}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: new Headers(), body: parseAnswer<T>(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** A custom-container version, valid on the us-central1 endpoint (an N1 machine, an image of the region). */
+const containerVersion = (name: string) => ({
+  name,
+  machineType: 'n1-standard-2',
+  container: { image: 'us-central1-docker.pkg.dev/p/r/i:1' },
+});
+
 async function uploadText(emu: RunningEmulator, bucket: string, name: string, text: string): Promise<void> {
   const res = await fetch(new URL(`/upload/storage/v1/b/${bucket}/o?uploadType=media&name=${encodeURIComponent(name)}`, emu.url), {
     method: 'POST',
@@ -112,7 +150,7 @@ describe('emulator: ml v1 models', () => {
 
   test('delete refuses a model with versions, then deletes it', async () => {
     await call(emu, 'POST', '/v1/projects/p/models', { name: 'doomed' });
-    const op = await call(emu, 'POST', '/v1/projects/p/models/doomed/versions', { name: 'v1', container: { image: 'gcr.io/x/y' } });
+    const op = await regionalCall(emu, 'us-central1', 'POST', '/v1/projects/p/models/doomed/versions', containerVersion('v1'));
     await waitForOperation(emu, op.body.name);
     const refused = await call(emu, 'DELETE', '/v1/projects/p/models/doomed');
     assert.equal(refused.status, 400);
@@ -202,19 +240,13 @@ describe('emulator: ml v1 versions and operations', () => {
     assert.equal((await waitForOperation(emu, unknownBucket.body.name)).error.code, 3);
   });
 
-  test('version names are not syntax-checked; paths are percent-decoded', async () => {
-    for (const name of ['v1.2_3', 'v 1']) {
-      const created = await call(emu, 'POST', '/v1/projects/p/models/m/versions', {
-        name,
-        container: { image: 'us-docker.pkg.dev/p/r/i:1' },
-      });
-      assert.equal(created.status, 200, name);
-      assert.equal(created.body.name.startsWith(`projects/p/operations/create_m_${name}-`), true);
-      const done = await waitForOperation(emu, created.body.name);
-      assert.equal(done.response.state, 'READY'); // a container version needs no deploymentUri
-      const got = await call(emu, 'GET', `/v1/projects/p/models/m/versions/${encodeURIComponent(name)}`);
-      assert.equal(got.body.name, `projects/p/models/m/versions/${name}`);
-    }
+  test('a container version needs no deploymentUri; paths are percent-decoded', async () => {
+    const created = await regionalCall(emu, 'us-central1', 'POST', '/v1/projects/p/models/m/versions', containerVersion('v1_2'));
+    assert.equal(created.status, 200);
+    const done = await waitForOperation(emu, created.body.name);
+    assert.equal(done.response.state, 'READY');
+    const got = await call(emu, 'GET', `/v1/projects/p/models/m/versions/${encodeURIComponent('v1_2')}`);
+    assert.equal(got.body.name, 'projects/p/models/m/versions/v1_2');
   });
 
   test('create validates the body', async () => {
@@ -233,7 +265,7 @@ describe('emulator: ml v1 versions and operations', () => {
   test('list, setDefault, delete rules', async () => {
     await call(emu, 'POST', '/v1/projects/p/models', { name: 'life' });
     for (const name of ['a', 'b', 'c']) {
-      const op = await call(emu, 'POST', '/v1/projects/p/models/life/versions', { name, container: { image: 'img' } });
+      const op = await regionalCall(emu, 'us-central1', 'POST', '/v1/projects/p/models/life/versions', containerVersion(name));
       await waitForOperation(emu, op.body.name);
     }
     const page = await call(emu, 'GET', '/v1/projects/p/models/life/versions?pageSize=2');
@@ -269,7 +301,7 @@ describe('emulator: ml v1 versions and operations', () => {
     const slow = await startEmulator({ operationDelayMs: 60_000 });
     try {
       await call(slow, 'POST', '/v1/projects/ops/models', { name: 'm' });
-      const op = await call(slow, 'POST', '/v1/projects/ops/models/m/versions', { name: 'v', container: { image: 'i' } });
+      const op = await regionalCall(slow, 'us-central1', 'POST', '/v1/projects/ops/models/m/versions', containerVersion('v'));
       const pending = await call(slow, 'GET', `/v1/${op.body.name}`);
       assert.equal(pending.body.done, undefined, 'no done field while CREATING, like Google');
       assert.equal((await call(slow, 'GET', '/v1/projects/ops/models/m/versions/v')).body.state, 'CREATING');

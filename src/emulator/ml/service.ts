@@ -5,6 +5,7 @@
 // timestamps, by whichever request next looks: no timers, so a restarted emulator picks up where
 // it left off.
 
+import { mlNameProblem, modelProblems, REGIONS } from '../../domain';
 import { applyFilter, FormatError } from '../../format';
 import { VERSION_OUTPUT_ONLY_FIELDS } from '../../version/output-only';
 import { versionProblems } from '../../version/schema';
@@ -74,9 +75,9 @@ export class MlService implements EmulatedService {
     const body = await readJsonObject(ex);
     const id = body.name;
     if (typeof id !== 'string' || id === '') throw rpcError(400, 'INVALID_ARGUMENT', 'Field: model.name Error: A name is required.');
-    if (Array.isArray(body.regions) && body.regions.length > 1) {
-      throw rpcError(400, 'INVALID_ARGUMENT', 'Field: model.regions Error: Currently only one region per model is supported.');
-    }
+    // The Model's documented rules (src/domain/model.ts), the first one broken, as the service answers.
+    const [problem] = modelProblems(body, endpointRegion(ex.host));
+    if (problem) throw invalidField(`model.${problem.field}`, problem.message);
     const key = Store.modelKey(project, id);
     if (this.store.models.has(key)) {
       throw rpcError(409, 'ALREADY_EXISTS', 'Field: model.name Error: A model with the same name already exists.');
@@ -123,8 +124,10 @@ export class MlService implements EmulatedService {
     const body = await readJsonObject(ex);
     const model = this.model(project, modelId, 'version.name');
     const id = body.name;
-    // No syntax check: gcloud passes names such as "v1.2_3" or "v 1" through, so must we.
     if (typeof id !== 'string' || id === '') throw rpcError(400, 'INVALID_ARGUMENT', 'Field: version.name Error: A name is required.');
+    // gcloud sends any name (`1-bad`, `v 1`); the service refuses what breaks its naming rule.
+    const nameProblem = mlNameProblem(id);
+    if (nameProblem) throw invalidField('version.name', nameProblem);
     if (model.versions.has(id)) {
       throw rpcError(409, 'ALREADY_EXISTS', 'Field: version.name Error: A version with the same name already exists.');
     }
@@ -138,8 +141,9 @@ export class MlService implements EmulatedService {
         'Field: version.deployment_uri Error: A deployment URI (deploymentUri) or a container image (container.image) is required.',
       );
     }
-    // The same documented rules the CLI checks before uploading (src/version/schema.ts).
-    const problems = versionProblems(body);
+    // The same documented rules the CLI checks before uploading (src/version/schema.ts), with those
+    // of the endpoint the request came to.
+    const problems = versionProblems(body, endpointRegion(ex.host));
     if (problems.length) {
       throw rpcError(400, 'INVALID_ARGUMENT', problems.map((p) => `Field: version.${p.field} Error: ${p.message}`).join('\n'));
     }
@@ -362,6 +366,22 @@ function operationView(operation: OperationRecord): JsonObject {
 }
 
 // ---- helpers -------------------------------------------------------------------------------------
+
+/** A 400 naming the field, with the BadRequest detail the service adds to it. */
+function invalidField(field: string, description: string) {
+  return rpcError(400, 'INVALID_ARGUMENT', `Field: ${field} Error: ${description}`, [
+    { '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description }] },
+  ]);
+}
+
+/**
+ * The region of the endpoint a request was sent to: `REGION-HOST` (`us-central1-ml.googleapis.com`,
+ * `us-central1-ml.localhost`) is that region's endpoint; any other host is the global endpoint.
+ */
+export function endpointRegion(host: string): string {
+  const region = /^([a-z]+(?:-[a-z]+)*\d+)-/.exec(host.toLowerCase())?.[1];
+  return region !== undefined && REGIONS.includes(region) ? region : 'global';
+}
 
 /** One page of a list response after the optional `filter` (gcloud's filter syntax, as ml v1 takes it). */
 function paginate(ex: Exchange, field: string, items: unknown[], maxPageSize: number): JsonObject {

@@ -1,0 +1,62 @@
+// Compaction of a data directory (`emulators ai-platform compact`), run while no emulator uses it.
+// What a data directory keeps: state.json (models, versions, operations, buckets, object metadata,
+// upload sessions), objects/ (one file per object) and uploads/ (bodies of resumable uploads).
+// Cloud Storage keeps objects after the version that used them is deleted, and every deploy of a
+// changed model stages a new folder, so objects/ only grows; compaction keeps what versions use.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Store } from './store';
+
+export interface CompactReport {
+  /** Objects no version's deploymentUri holds, deleted. */
+  objectsRemoved: number;
+  objectsKept: number;
+  /** Files with no object or live upload behind them (interrupted writes, finished uploads). */
+  leftoverFiles: number;
+  bytesFreed: number;
+}
+
+/** Deletes the objects no existing version uses and the files nothing refers to. */
+export async function compactDataDir(dataDir: string): Promise<CompactReport> {
+  const store = Store.open(dataDir);
+  const report: CompactReport = { objectsRemoved: 0, objectsKept: 0, leftoverFiles: 0, bytesFreed: 0 };
+  const used = usedPrefixes(store);
+  for (const [bucket, objects] of store.buckets) {
+    for (const [name, object] of [...objects]) {
+      if (used.some((p) => p.bucket === bucket && name.startsWith(p.prefix))) {
+        report.objectsKept++;
+        continue;
+      }
+      store.deleteObject(bucket, name);
+      report.objectsRemoved++;
+      report.bytesFreed += object.size;
+    }
+  }
+  // With no emulator running, no finished upload will see its final request repeated.
+  for (const [id, session] of [...store.sessions]) if (session.finishedGeneration !== undefined) store.sessions.delete(id);
+  const liveFiles = new Set([
+    ...[...store.buckets].flatMap(([bucket, objects]) => [...objects.keys()].map((name) => store.objectPath(bucket, name))),
+    ...[...store.sessions.keys()].map((id) => store.sessionPath(id)),
+  ]);
+  for (const dir of ['objects', 'uploads']) {
+    for (const file of readdirSync(join(dataDir, dir)).map((f) => join(dataDir, dir, f))) {
+      if (liveFiles.has(file)) continue;
+      report.bytesFreed += statSync(file).size;
+      rmSync(file, { force: true });
+      report.leftoverFiles++;
+    }
+  }
+  await store.save();
+  await store.close();
+  return report;
+}
+
+/** The gs:// folders of the versions that exist (a version of any state holds its files). */
+function usedPrefixes(store: Store): { bucket: string; prefix: string }[] {
+  return [...store.models.values()].flatMap((model) =>
+    [...model.versions.values()].flatMap((version) => {
+      const m = /^gs:\/\/([^/]+)\/?(.*)$/.exec(String(version.resource.deploymentUri ?? ''));
+      return m ? [{ bucket: m[1], prefix: m[2] }] : [];
+    }),
+  );
+}
