@@ -171,7 +171,7 @@ describe('versions create --mlflow-model', () => {
     // The later command carries the tags a registration after the deploy has, and the tracking URI when given by flag.
     assert.match(
       r.stderr,
-      /\n {2}\$ gcloud-aip mlflow model-versions create --name=iris-async --source=DEPLOYMENT_URI --run-id=run7 --tags=team=ml,ai-platform\.version=projects\/test-project\/models\/iris\/versions\/v-async,ai-platform\.operation=OPERATION --tracking-uri=http:\/\/127\.0\.0\.1:\d+\n/,
+      /\n {2}\$ gcloud-aip mlflow model-versions create --name=iris-async --source=DEPLOYMENT_URI --run-id=run7 --tags=team=ml,ai-platform\.version=projects\/test-project\/models\/iris\/versions\/v_async,ai-platform\.operation=OPERATION --tracking-uri=http:\/\/127\.0\.0\.1:\d+\n/,
     );
     assert.equal(registryRequests(emulator).length, 0);
   });
@@ -263,7 +263,7 @@ describe('a create that took effect but was answered with a failure (after-commi
     test(`${what}: exactly one version, ${adopted ? 'adopted with a warning' : 'created by the retry, no warning'}`, async () => {
       emulator.clearRequests();
       const model = `iris-after-${i}`;
-      const r = await deployWithFaults(`${faults},match=model-versions/create$`, `v-after-${i}`, [
+      const r = await deployWithFaults(`${faults},match=model-versions/create$`, `v_after_${i}`, [
         `--mlflow-model=${model}`,
         `--mlflow-tracking-uri=${oss}`,
       ]);
@@ -314,7 +314,7 @@ describe("MLflow's own rules: refused before anything is sent (nothing uploaded,
   for (const [what, flags, message] of cases) {
     test(what, async () => {
       emulator.clearRequests();
-      const r = await deploy('v-rules', flags, { MLFLOW_TRACKING_URI: oss });
+      const r = await deploy('v_rules', flags, { MLFLOW_TRACKING_URI: oss });
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /^ERROR: \(gcloud\.ai-platform\.versions\.create\) MLflow model version: /m);
       assert.match(r.stderr, message);
@@ -342,7 +342,7 @@ describe("MLflow's own rules: refused before anything is sent (nothing uploaded,
   for (const [what, origin, message] of sources) {
     test(what, async () => {
       emulator.clearRequests();
-      const r = await createIrisVersion('v-rules', [`--origin=${origin}`, '--mlflow-model=iris-rules'], {
+      const r = await createIrisVersion('v_rules', [`--origin=${origin}`, '--mlflow-model=iris-rules'], {
         ...env,
         MLFLOW_TRACKING_URI: oss,
       });
@@ -381,7 +381,7 @@ describe('the registry pre-check: before anything is uploaded, exit 1 and the ca
   /** The deploy with the registry at `uri`; nothing may reach the staging bucket or the ml API. */
   async function precheck(uri: string, extraEnv: NodeJS.ProcessEnv = {}) {
     emulator.clearRequests();
-    const r = await deploy('v-precheck', ['--mlflow-model=iris-precheck', `--mlflow-tracking-uri=${uri}`], extraEnv);
+    const r = await deploy('v_precheck', ['--mlflow-model=iris-precheck', `--mlflow-tracking-uri=${uri}`], extraEnv);
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stderr.split('\n').filter((line) => line.startsWith('ERROR: '));
     assert.equal(lines.length, 1, r.stderr);
@@ -393,7 +393,7 @@ describe('the registry pre-check: before anything is uploaded, exit 1 and the ca
       emulator.requests().filter((q) => !q.path.includes('/api/2.0/mlflow/')),
       [],
     );
-    assert.equal((await fetch(`${oss}/v1/projects/test-project/models/iris/versions/v-precheck`)).status, 404);
+    assert.equal((await fetch(`${oss}/v1/projects/test-project/models/iris/versions/v_precheck`)).status, 404);
     return lines[0];
   }
 
@@ -424,7 +424,7 @@ describe('the registry pre-check: before anything is uploaded, exit 1 and the ca
 
   test('refused credentials (OCI 401: see mlflow-oci.test.ts) and a missing model are told apart: a missing model is fine', async () => {
     emulator.clearRequests();
-    const r = await deploy('v-precheck-ok', ['--mlflow-model=iris-precheck-new', `--mlflow-tracking-uri=${oss}`]);
+    const r = await deploy('v_precheck_ok', ['--mlflow-model=iris-precheck-new', `--mlflow-tracking-uri=${oss}`]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /Created registered model \[iris-precheck-new\] in the MLflow registry\./);
     const registryCalls = registryRequests(emulator).map((q) => `${q.method} ${q.path.replace(/^.*\/api\/2\.0\/mlflow\//, '')}`);
