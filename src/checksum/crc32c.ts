@@ -118,8 +118,25 @@ let updater: Crc32cUpdate | undefined;
 
 /** Continues a CRC32C over `data`; start with 0. Returns the unsigned 32-bit value. */
 export function crc32cUpdate(crc: number, data: Uint8Array): number {
-  updater ??= makeCrc32cUpdater();
+  updater ??= nativeCrc32cUpdater() ?? makeCrc32cUpdater();
   return updater(crc, data);
+}
+
+/**
+ * The CPU's own CRC32C instruction, through @node-rs/crc32's prebuilt binary (~0.2 s per GiB here
+ * against this module's ~0.55 s), or undefined where it has no binary for the platform (or it is not
+ * installed): the WebAssembly loop is the fallback. Loaded at the first checksum, not at start-up;
+ * `GCLOUD_AIP_NO_NATIVE_CRC32C` forces the fallback (tests prove both give the same values).
+ */
+export function nativeCrc32cUpdater(): Crc32cUpdate | undefined {
+  if (process.env.GCLOUD_AIP_NO_NATIVE_CRC32C) return undefined;
+  let native: (data: Uint8Array, initial?: number) => number;
+  try {
+    ({ crc32c: native } = require('@node-rs/crc32') as typeof import('@node-rs/crc32'));
+  } catch {
+    return undefined;
+  }
+  return (c, data) => native(data, c) >>> 0;
 }
 
 export function crc32c(data: Uint8Array): number {
