@@ -7,6 +7,7 @@
 // every object's server checksum must match; and a big file whose stat identity (inode, size, mtime, ctime)
 // moved since it was listed fails the deploy, naming it.
 import { setMaxListeners } from 'node:events';
+import { crc32cIsNative } from '../checksum/crc32c';
 import { InterruptedError, UserError } from '../errors';
 import { contentTypeFor } from './content-type';
 import { GcsClient, GcsHttpError, type ObjectInfo } from './gcs-client';
@@ -125,7 +126,7 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     // WORKER_CHECKSUM_MIN_BYTES: their crc32c is then taken on a worker meanwhile (a failure surfaces
     // where it is awaited). The worker costs ~10 MB while it runs; a crc32c of 128 MiB on this thread ~0.08 s.
     const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
-    const onWorker = bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_CHECKSUM_MIN_BYTES;
+    const onWorker = !crc32cIsNative() && bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_CHECKSUM_MIN_BYTES;
     checksumWorker = onWorker ? new Crc32cWorker(bigFiles.map((file) => file.absPath)) : undefined;
     const fromWorker = new Map(checksumWorker ? bigFiles.map((file, i) => [file, checksumWorker!.crc32cs[i]]) : []);
     for (const pending of fromWorker.values()) pending.catch(() => undefined);
