@@ -1,6 +1,7 @@
 // CRC32C (Castagnoli), the checksum Cloud Storage reports as `crc32c`: the emulator computes it
-// for every object, and staging checks big files by it. Node has no built-in for it, so this is
-// slicing-by-16 (sixteen 256-entry tables, four 32-bit words per step) as a tiny WebAssembly
+// for every object, and staging checks every file by it. Node has no built-in for it: the CPU's
+// own instruction is used through @node-rs/crc32 where it has a prebuilt binary, and otherwise this
+// is slicing-by-16 (sixteen 256-entry tables, four 32-bit words per step) as a tiny WebAssembly
 // function. WebAssembly rather than JS because staging runs with V8's optimizing JS compiler off
 // (upload/v8-tuning.ts) and WebAssembly on its baseline compiler only (net/dispatchers.ts): under
 // those settings the same loop in JS costs ~11 s per GiB here, this ~0.6 s (md5 ~1.5 s, sha256 ~0.65 s).

@@ -1,9 +1,10 @@
 // Stages a local --origin directory in Cloud Storage the way `gcloud ai-platform versions create`
 // does (list the files, name the folder after their sha256, upload each file below it), but in
 // parallel, in constant memory, skipping objects that are already there, and never overwriting an
-// object (ifGenerationMatch=0). What is deployed is what was hashed: small files' md5 is taken in
-// the hash pass and compared with the bytes read again to upload them; big files' crc32c is taken
-// in the hash pass too, or on a worker thread alongside it when they are many (checksum-worker.ts);
+// object (ifGenerationMatch=0). What is deployed is what was hashed: every file's crc32c is taken in
+// the hash pass (small files' is compared with the bytes read again to upload them), or for big
+// files on a worker thread alongside it when they are many and the CPU's CRC32C instruction is not
+// at hand (checksum-worker.ts);
 // every object's server checksum must match; and a big file whose stat identity (inode, size, mtime, ctime)
 // moved since it was listed fails the deploy, naming it.
 import { setMaxListeners } from 'node:events';
@@ -22,7 +23,7 @@ import {
   WORKER_CHECKSUM_MIN_BYTES,
 } from './limits';
 import { ByteBudget, runPool } from './pool';
-import { checksumFieldOf, computeStagingPrefix, newBufferPair, readSmallFile } from './prefix';
+import { computeStagingPrefix, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { systemClock, UPLOAD_RETRY, type Clock, type HttpClient, type RetryPolicy, type TokenSource } from '../net';
 import {
@@ -191,9 +192,9 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
     const inFlight = new ByteBudget(IN_FLIGHT_BUDGET_BYTES);
     const uploadSmall = async (file: OriginFile) => {
       const target = targetOf(file);
-      // The md5 of the hash pass goes in the request, and the bytes read now must have it.
-      const md5Hash = hashed.get(file)!;
-      const request = client.multipartRequest(target.objectName, contentTypeFor(target.localPath), md5Hash, file.size);
+      // The crc32c of the hash pass goes in the request, and the bytes read now must have it.
+      const crc32c = hashed.get(file)!;
+      const request = client.multipartRequest(target.objectName, contentTypeFor(target.localPath), crc32c, file.size);
       const bytes = request.length <= SMALL_READ_BUFFER_BYTES ? 0 : request.length;
       await inFlight.acquire(bytes);
       const readBuffer = bytes === 0 ? (readBuffers.pop() ?? Buffer.allocUnsafeSlow(SMALL_READ_BUFFER_BYTES)) : largeBuffers.take(bytes);
@@ -201,11 +202,11 @@ export async function stageLocalOrigin(opts: StageOptions): Promise<string> {
         cancel.signal.throwIfAborted();
         const { body, media } = request.layOut(readBuffer);
         const content = readSmallFile(file, target.localPath, media);
-        if (content.data.length !== file.size || content.md5Hash !== md5Hash) throw fileChangedError(target.localPath);
+        if (content.data.length !== file.size || content.crc32c !== crc32c) throw fileChangedError(target.localPath);
         const info = await client
           .uploadMultipart(opts.bucket, request, body)
           .catch((err: unknown) => (isPreconditionFailure(err) ? alreadyThere(file, target) : Promise.reject(err)));
-        checkUploaded(info, file, target, md5Hash);
+        checkUploaded(info, file, target, crc32c);
       } catch (err) {
         throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
       } finally {
@@ -339,17 +340,16 @@ async function sameContent(
   there: ObjectInfo,
   checksumKnown: (file: OriginFile) => string | Promise<string>,
 ): Promise<boolean> {
-  const field = checksumFieldOf(file);
-  return there.size === file.size && there[field] !== undefined && there[field] === (await checksumKnown(file));
+  return there.size === file.size && there.crc32c !== undefined && there.crc32c === (await checksumKnown(file));
 }
 
 /**
  * The size and the checksum the server reports must be those of the bytes sent. (A server that
  * reports no checksum, as for objects encrypted with a customer-supplied key, is checked by size
- * only, as gcloud does; small files' md5 was sent along for the server to check.)
+ * only, as gcloud does; small files' crc32c was sent along for the server to check.)
  */
 function checkUploaded(info: ObjectInfo, file: OriginFile, target: UploadTarget, checksum: string): void {
-  const reported = info[checksumFieldOf(file)];
+  const reported = info.crc32c;
   if (info.size !== file.size || (reported !== undefined && reported !== checksum)) throw fileMismatchError(target.localPath);
 }
 

@@ -314,8 +314,8 @@ describe('item 3: a file that changes between the hash pass and the end of its u
     assert.equal(versionCreates().length, 0);
   });
 
-  // Small files are checked by md5 (multipart), big ones by crc32c (resumable), taken in the hash
-  // pass. Without the CPU's CRC32C instruction (GCLOUD_AIP_NO_NATIVE_CRC32C stands for a platform
+  // Every file is checked by crc32c (small ones multipart, with it in the metadata; big ones
+  // resumable), taken in the hash pass. Without the CPU's CRC32C instruction (GCLOUD_AIP_NO_NATIVE_CRC32C stands for a platform
   // @node-rs/crc32 has no binary for), the WebAssembly loop computes it, and over 128 MiB of big
   // files it runs on the checksum worker, from its source text.
   const onWorker = 130 * 1024 * 1024;
@@ -331,7 +331,7 @@ describe('item 3: a file that changes between the hash pass and the end of its u
   });
 
   for (const [kind, size, field, extraEnv] of [
-    ['multipart', 1000, 'md5Hash', {}],
+    ['multipart', 1000, 'crc32c', {}],
     ['resumable', 6 * 1024 * 1024, 'crc32c', {}],
     ['resumable, WebAssembly crc32c', 6 * 1024 * 1024 + 1, 'crc32c', wasm],
     ['resumable, checksum worker', onWorker, 'crc32c', wasm],
