@@ -18,7 +18,7 @@ const path = require('node:path');
 const Pool = require('undici/lib/dispatcher/pool.js');
 // Only undici's request API, not the whole library (the fetch, cache and mock code gcloud-aip leaves out too).
 Object.assign(require('undici/lib/dispatcher/dispatcher.js').prototype, { request: require('undici/lib/api/api-request.js') });
-const { crc32cUpdate, crc32cBase64 } = require('../src/checksum/crc32c');
+const { crc32cUpdate, crc32cBase64, preferNativeCrc32c } = require('../src/checksum/crc32c');
 
 const BUFFER_BYTES = 512 * 1024;
 const UPLOADS_AT_ONCE = 2;
@@ -37,6 +37,7 @@ async function main(argv) {
     .replace(/\/$/, '');
   const files = walk(origin, '').sort((a, b) => (a.rel < b.rel ? -1 : 1));
 
+  preferNativeCrc32c();
   const crcOf = [];
   const sha256 = createHash('sha256');
   // gcloud-aip's V8 settings for staging (src/upload/v8-tuning.ts, src/net/dispatchers.ts: undici's

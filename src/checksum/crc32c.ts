@@ -116,42 +116,40 @@ export function makeCrc32cUpdater(): Crc32cUpdate {
 }
 
 let updater: Crc32cUpdate | undefined;
-
 let native: boolean | undefined;
 
 /** Continues a CRC32C over `data`; start with 0. Returns the unsigned 32-bit value. */
 export function crc32cUpdate(crc: number, data: Uint8Array): number {
-  updater ??= chooseUpdater();
+  updater ??= makeCrc32cUpdater();
   return updater(crc, data);
 }
 
-/** Whether crc32cUpdate runs on the CPU's CRC32C instruction (else on the WebAssembly loop, ~3x slower). */
-export function crc32cIsNative(): boolean {
-  updater ??= chooseUpdater();
-  return native!;
-}
-
-function chooseUpdater(): Crc32cUpdate {
-  const fast = nativeCrc32cUpdater();
-  native = fast !== undefined;
-  return fast ?? makeCrc32cUpdater();
-}
-
 /**
- * The CPU's own CRC32C instruction, through @node-rs/crc32's prebuilt binary (~0.2 s per GiB here
- * against this module's ~0.55 s), or undefined where it has no binary for the platform (or it is not
- * installed): the WebAssembly loop is the fallback. Loaded at the first checksum, not at start-up;
- * `GCLOUD_AIP_NO_NATIVE_CRC32C` forces the fallback (tests prove both give the same values).
+ * Switches crc32cUpdate to the CPU's CRC32C instruction, through @node-rs/crc32's prebuilt binary
+ * (~0.15-0.2 s per GiB here against the WebAssembly loop's ~0.55 s), when it has one for this
+ * platform and is installed; returns whether it did. Loading it costs ~3 MB of memory, so it is
+ * worth it only for many bytes: callers ask. `GCLOUD_AIP_NO_NATIVE_CRC32C` refuses it (tests prove
+ * both give the same values).
  */
+export function preferNativeCrc32c(): boolean {
+  if (native === undefined) {
+    const fast = nativeCrc32cUpdater();
+    native = fast !== undefined;
+    if (fast) updater = fast;
+  }
+  return native;
+}
+
+/** The native updater, or undefined where @node-rs/crc32 cannot be loaded (or is refused). */
 export function nativeCrc32cUpdater(): Crc32cUpdate | undefined {
   if (process.env.GCLOUD_AIP_NO_NATIVE_CRC32C) return undefined;
-  let native: (data: Uint8Array, initial?: number) => number;
+  let instruction: (data: Uint8Array, initial?: number) => number;
   try {
-    ({ crc32c: native } = require('@node-rs/crc32') as typeof import('@node-rs/crc32'));
+    ({ crc32c: instruction } = require('@node-rs/crc32') as typeof import('@node-rs/crc32'));
   } catch {
     return undefined;
   }
-  return (c, data) => native(data, c) >>> 0;
+  return (c, data) => instruction(data, c) >>> 0;
 }
 
 export function crc32c(data: Uint8Array): number {

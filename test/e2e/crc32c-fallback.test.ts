@@ -28,6 +28,7 @@ after(async () => {
 });
 
 test('a CLI installed without @node-rs/crc32 stages big files, checked by crc32c', async () => {
+  // Over 128 MiB of big files: the CLI asks for the native crc32c, and falls back to the worker.
   const app = path.join(dir, 'app');
   for (const part of ['bin', 'dist']) fs.cpSync(path.join(ROOT, part), path.join(app, part), { recursive: true });
   const cli = path.join(app, 'bin', 'gcloud-aip.js');
@@ -35,7 +36,7 @@ test('a CLI installed without @node-rs/crc32 stages big files, checked by crc32c
   assert.notEqual(missing.code, 0, 'the copy must not find @node-rs/crc32');
 
   const model = path.join(dir, 'model');
-  const weights = randomBytes(6 * 1024 * 1024 + 3);
+  const weights = randomBytes(128 * 1024 * 1024 + 3);
   fs.mkdirSync(model);
   fs.writeFileSync(path.join(model, 'weights.bin'), weights);
   fs.writeFileSync(path.join(model, 'saved_model.pb'), 'graph');
