@@ -4,9 +4,8 @@
 // object (ifGenerationMatch=0). What is deployed is what was hashed: every file's crc32c is taken in
 // the hash pass (small files' is compared with the bytes read again to upload them), or for big
 // files on a worker thread alongside it when they are many and the CPU's CRC32C instruction is not
-// at hand (checksum-worker.ts);
-// every object's server checksum must match; and a big file whose stat identity (inode, size, mtime, ctime)
-// moved since it was listed fails the deploy, naming it.
+// at hand (checksum-worker.ts); every object's server checksum must match; and a big file whose
+// stat identity (inode, size, mtime, ctime) moved since it was listed fails the deploy, naming it.
 import { setMaxListeners } from 'node:events';
 import { preferNativeCrc32c } from '../checksum/crc32c';
 import { InterruptedError, UserError } from '../errors';
