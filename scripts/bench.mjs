@@ -18,9 +18,11 @@
 // empty Node script, and the least a CLI held to one undici client can do, one POST of the create
 // through undici's Client, bundled, minified and code-cached as gcloud-aip is, nothing else.
 // For c and e it adds the least a gcloud-compatible stager can do (scripts/bench-floor-stager.js:
-// the sha256 pass with each file's crc32c on a second thread, then one request per object with its
-// crc32c), built into node_modules/.cache/bench-floor/ (kept, so ../shared/bench/bench.sh can run
-// it too: `--vs 'node node_modules/.cache/bench-floor/stager.js ai-platform versions create'`).
+// one read of every file for the sha256 and each file's crc32c, then one request per object with
+// its crc32c), built into node_modules/.cache/bench-floor/ (kept, so ../shared/bench/bench.sh can
+// run it too: `--vs 'node node_modules/.cache/bench-floor/stager.js ai-platform versions create'`).
+// The emulator checks every byte it receives (md5 and crc32c), on the same cores: for c and e
+// ../shared/bench/bench.sh's sink, which does not, shows the clients' own costs more clearly.
 // Not part of `npm test`: these are measurements, nothing asserts a duration.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -105,7 +107,7 @@ try {
     rows.push({ name, what: scenario.what, results });
   }
   printTable(rows);
-  for (const row of rows) if (row.results.size > peers.length) printFloor(row);
+  for (const row of rows) if (row.results.size > peers.length && runs > 0) printFloor(row);
 } finally {
   for (const { child } of emulators.values()) child.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
