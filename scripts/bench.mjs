@@ -6,16 +6,23 @@
 //   npm run bench -- --only d,d20 --runs 5
 //   npm run bench -- --big-mib 1024        the size of the one-big-file scenario
 //   npm run bench -- --only a --floor      scenario a beside its floor (below)
+//   npm run bench -- --only c,e --floor --big-mib 1024 --mid-files 64   c and e beside theirs, at ../shared/bench's sizes
 //   npm run bench -- --keep-env NODE_EXTRA_CA_CERTS   pass variables through (runs get a clean env)
 //
 // Scenarios: a gs:// origin, --async (start-up); d 1000 files of 8 KiB in nested directories;
-// c one big file; e 16 files of 16 MiB; d20 as d with 20 ms added to every emulator response;
+// c one big file; e 16 files of 16 MiB (--mid-files); d20 as d with 20 ms added to every emulator response;
 // r a re-deploy of d's model into the same bucket (gcloud-aip uploads nothing; gcloud all again);
 // m a realistic model: 300 files, 200 MiB, six of them 3-10 MiB, the rest 16 KiB to 1.1 MiB.
 // Every upload run gets a fresh bucket, so nothing is skipped unless the scenario says so.
 // --floor adds two peers to scenario a, to show what start-up any Node CLI on this machine pays: an
 // empty Node script, and the least a CLI held to one undici client can do, one POST of the create
 // through undici's Client, bundled, minified and code-cached as gcloud-aip is, nothing else.
+// For c and e it adds the least a gcloud-compatible stager can do (scripts/bench-floor-stager.js:
+// one read of every file for the sha256 and each file's crc32c, then one request per object with
+// its crc32c), built into node_modules/.cache/bench-floor/ (kept, so ../shared/bench/bench.sh can
+// run it too: `--vs 'node node_modules/.cache/bench-floor/stager.js ai-platform versions create'`).
+// The emulator checks every byte it receives (md5 and crc32c), on the same cores: for c and e
+// ../shared/bench/bench.sh's sink, which does not, shows the clients' own costs more clearly.
 // Not part of `npm test`: these are measurements, nothing asserts a duration.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +38,7 @@ const option = (name, fallback) => {
 const only = option('--only', 'a,d,c,e,d20,r,m').split(',');
 const runs = Number(option('--runs', '3'));
 const bigMiB = Number(option('--big-mib', '256'));
+const midFiles = Number(option('--mid-files', '16'));
 const keptEnv = Object.fromEntries(
   option('--keep-env', '')
     .split(',')
@@ -45,6 +53,7 @@ const peers = [{ label: 'gcloud-aip', command: [process.execPath, path.join(root
 if (onPath('gcloud')) peers.push({ label: 'gcloud', command: ['gcloud'] });
 else console.error('gcloud is not installed: timing gcloud-aip alone (no ratios).');
 const floorPeers = args.includes('--floor') ? await buildFloorPeers() : [];
+const stagerFloorPeers = args.includes('--floor') ? [await buildFloorStager()] : [];
 const timeTool = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 if (!timeTool) console.error('/usr/bin/time not found: wall time only.');
 
@@ -52,7 +61,7 @@ const SCENARIOS = {
   a: { what: 'gs:// origin, --async (start-up)', latency: 0, origin: () => 'gs://bench-models/model/' },
   d: { what: '1000 x 8 KiB, nested', latency: 0, origin: () => makeFiles('small1000', 1000, 8 << 10, 10) },
   c: { what: `1 x ${bigMiB} MiB`, latency: 0, origin: () => makeFiles(`big${bigMiB}`, 1, bigMiB << 20, 1) },
-  e: { what: '16 x 16 MiB', latency: 0, origin: () => makeFiles('mid16', 16, 16 << 20, 1) },
+  e: { what: `${midFiles} x 16 MiB`, latency: 0, origin: () => makeFiles(`mid${midFiles}`, midFiles, 16 << 20, 1) },
   d20: { what: '1000 x 8 KiB, +20 ms per response', latency: 20, origin: () => makeFiles('small1000', 1000, 8 << 10, 10) },
   r: { what: 're-deploy of d into the same bucket', latency: 0, sameBucket: true, origin: () => makeFiles('small1000', 1000, 8 << 10, 10) },
   m: {
@@ -81,7 +90,7 @@ try {
     if (!scenario) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
     const origin = scenario.origin();
     const url = await emulator(scenario.latency);
-    const runners = name === 'a' ? [...peers, ...floorPeers] : peers;
+    const runners = name === 'a' ? [...peers, ...floorPeers] : name === 'c' || name === 'e' ? [...peers, ...stagerFloorPeers] : peers;
     const results = new Map(runners.map((p) => [p.label, []]));
     for (let run = 0; run < runs; run++) {
       for (const peer of runners) {
@@ -98,7 +107,7 @@ try {
     rows.push({ name, what: scenario.what, results });
   }
   printTable(rows);
-  if (floorPeers.length && rows.some((row) => row.name === 'a')) printFloor(rows.find((row) => row.name === 'a').results);
+  for (const row of rows) if (row.results.size > peers.length && runs > 0) printFloor(row);
 } finally {
   for (const { child } of emulators.values()) child.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
@@ -337,11 +346,49 @@ exports.main = (argv) => {
   ];
 }
 
-function printFloor(results) {
+/** A scenario's peers beside gcloud and beside the floor (the last peer), pair by pair. */
+function printFloor({ name, results }) {
   const baseline = results.get('gcloud');
-  console.log('\n| scenario a | wall s (median) | wall / gcloud (pair by pair) |\n|---|---|---|');
+  const floor = [...results.values()].at(-1);
+  const ratio = (measured, to, key) => (to ? median(measured.map((m, i) => m[key] / to[i][key])).toFixed(3) : '-');
+  console.log(
+    `\n| scenario ${name} | wall s | cpu s | peak MiB | wall / gcloud | wall / floor | cpu / floor | peak / gcloud |\n|---|---|---|---|---|---|---|---|`,
+  );
   for (const [label, measured] of results) {
-    const ratio = baseline ? median(measured.map((m, i) => m.wall / baseline[i].wall)).toFixed(3) : '-';
-    console.log(`| ${label} | ${median(measured.map((m) => m.wall)).toFixed(3)} | ${ratio} |`);
+    const med = (key, digits) => median(measured.map((m) => m[key])).toFixed(digits);
+    console.log(
+      `| ${label} | ${med('wall', 3)} | ${med('cpu', 2)} | ${med('rssMiB', 0)} | ${ratio(measured, baseline, 'wall')} | ${ratio(measured, floor, 'wall')} | ${ratio(measured, floor, 'cpu')} | ${ratio(measured, baseline, 'rssMiB')} |`,
+    );
   }
+}
+
+/** The floor peer of c and e (see the top of this file), bundled as gcloud-aip is and kept for bench.sh. */
+async function buildFloorStager() {
+  const dir = path.join(root, 'node_modules/.cache/bench-floor');
+  mkdirSync(dir, { recursive: true });
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [path.join(root, 'scripts/bench-floor-stager.js')],
+    outfile: path.join(dir, 'stager.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    logLevel: 'warning',
+    external: ['@node-rs/crc32'],
+    plugins: [
+      {
+        name: 'llhttp-beside',
+        setup: (b) =>
+          b.onResolve({ filter: /^\.\.\/llhttp\/llhttp(_simd)?-wasm\.js$/ }, (a) => ({
+            path: `./${path.basename(a.path)}`,
+            external: true,
+          })),
+      },
+    ],
+  });
+  for (const file of ['llhttp-wasm.js', 'llhttp_simd-wasm.js'])
+    copyFileSync(path.join(root, 'node_modules/undici/lib/llhttp', file), path.join(dir, file));
+  return { label: 'floor', command: [process.execPath, path.join(dir, 'stager.js')] };
 }

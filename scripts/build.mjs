@@ -17,6 +17,9 @@ const common = {
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+  // The native crc32c (src/checksum/crc32c.ts) is required from node_modules at the first checksum,
+  // its platform binary found there by its own loader; where it is missing the WebAssembly loop runs.
+  external: ['@node-rs/crc32'],
 };
 
 // The spinner library is ESM-only; as its own CommonJS file it loads with a plain require() (the
@@ -139,7 +142,7 @@ await build({
   entryPoints: ['src/main.ts'],
   outfile: 'dist/bundle.js',
   sourcemap: 'linked',
-  external: ['google-auth-library'],
+  external: [...common.external, 'google-auth-library'],
   plugins: [besideBundle, deferRequires, lazyBuiltins],
   // Wrapped as Node wraps a CommonJS module, in the file itself (see bundle-wrapper.mjs).
   banner: { js: BUNDLE_WRAPPER[0] },

@@ -30,6 +30,8 @@ credentials=$(env -i PATH="$PATH" HOME="$work" CLOUDSDK_CONFIG="$work/config" CL
   --impersonate-service-account=nobody@p.iam.gserviceaccount.com 2>&1)
 credentials_exit=$?
 set -e
+# The native crc32c (an optional dependency outside the bundle) must be found from the bundle's folder.
+crc32c=$(cd "$installed/dist" && node -e "require.resolve('@node-rs/crc32'); console.log(require('@node-rs/crc32').crc32c('123456789') === 0xe3069283 ? 'native' : 'wrong')" 2>/dev/null || echo missing)
 
 files=$(tar tzf "$work/$tarball" | grep -c -v '/$')
 tarball_bytes=$(stat -c %s "$work/$tarball")
@@ -42,6 +44,7 @@ tar tzf "$work/$tarball" | sed 's/^/             /'
 echo "installed: $packages packages, $installed_kib KiB under the prefix"
 echo "runs:      $version"
 echo "           google-auth-library: exit $credentials_exit, $(echo "$credentials" | grep -m1 "^ERROR:")"
+echo "           crc32c: $crc32c"
 node -e 'console.log(JSON.stringify({ tarballBytes: +process.argv[1], files: +process.argv[2], packages: +process.argv[3], installedKiB: +process.argv[4],
-  version: process.argv[5], credentialsExit: +process.argv[6], credentials: process.argv[7], contents: process.argv[8].split("\n") }))' \
-  "$tarball_bytes" "$files" "$packages" "$installed_kib" "$version" "$credentials_exit" "$credentials" "$(tar tzf "$work/$tarball")"
+  version: process.argv[5], credentialsExit: +process.argv[6], credentials: process.argv[7], contents: process.argv[8].split("\n"), crc32c: process.argv[9] }))' \
+  "$tarball_bytes" "$files" "$packages" "$installed_kib" "$version" "$credentials_exit" "$credentials" "$(tar tzf "$work/$tarball")" "$crc32c"

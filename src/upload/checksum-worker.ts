@@ -1,9 +1,10 @@
 // The crc32c of big files, read and computed on a worker thread while the main thread runs the
-// sha256 pass and the uploads: the object Cloud Storage reports for a big file must have this
-// crc32c, so what is deployed is the file's content, checked end to end, at almost no cost in wall
-// time. (On the main thread, a second checksum of every byte pushed the bench's big-file
-// scenarios past their budget; crc32c rather than md5 because it costs ~0.6 s per GiB here, md5
-// ~1.5 s; see docs/ARCHITECTURE.md.)
+// sha256 pass and the uploads, where the CPU's CRC32C instruction is not at hand (no @node-rs/crc32
+// binary for the platform): the object Cloud Storage reports for a big file must have this crc32c,
+// so what is deployed is the file's content, checked end to end, at almost no cost in wall time.
+// (There, the WebAssembly loop costs ~0.55 s per GiB, and on the main thread a second checksum of
+// every byte pushed the bench's big-file scenarios past their budget; with the instruction it costs
+// less than the worker's second read, and the hash pass takes it: see docs/ARCHITECTURE.md.)
 // A worker is a second V8 isolate and Node environment, ~10 MB of RSS whatever its limits, so it
 // lives only while it has files to read.
 import type { Worker } from 'node:worker_threads';

@@ -18,10 +18,9 @@ export interface GcsConnection {
   signal: AbortSignal;
 }
 
-/** What staging needs of an object resource. */
+/** What staging needs of an object resource: every file is checked by its crc32c, which Cloud Storage reports for every object (md5 too, except for composite ones). */
 export interface ObjectInfo {
   size: number;
-  md5Hash?: string;
   crc32c?: string;
 }
 
@@ -98,7 +97,7 @@ export class GcsClient {
       const query = new URLSearchParams({
         prefix,
         maxResults: String(LIST_PAGE_SIZE),
-        fields: 'items(name,size,md5Hash,crc32c),nextPageToken',
+        fields: 'items(name,size,crc32c),nextPageToken',
       });
       if (pageToken) query.set('pageToken', pageToken);
       const reply = expectOk(await this.send('GET', `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o?${query}`));
@@ -118,27 +117,27 @@ export class GcsClient {
     return found;
   }
 
-  /** An object's size and checksums, or undefined when there is none. */
+  /** An object's size and crc32c, or undefined when there is none. */
   async getObject(bucket: string, name: string): Promise<ObjectInfo | undefined> {
     const reply = await this.send(
       'GET',
-      `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?fields=size,md5Hash,crc32c`,
+      `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?fields=size,crc32c`,
     );
     if (reply.status === 404) return undefined;
     return objectInfo(expectOk(reply));
   }
 
   /**
-   * A multipart upload of `size` bytes: the metadata part (with the md5, so the server checks the
+   * A multipart upload of `size` bytes: the metadata part (with the crc32c, so the server checks the
    * bytes), then the file's bytes, then the closing delimiter. Lay it out in a buffer, read the file
    * into its media part, and send it with uploadMultipart.
    */
-  multipartRequest(name: string, contentType: string, md5Hash: string, size: number): MultipartRequest {
+  multipartRequest(name: string, contentType: string, crc32c: string, size: number): MultipartRequest {
     const boundary = this.boundary;
     return new MultipartRequest(
       name,
       size,
-      `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify({ name, contentType, md5Hash })}\r\n` +
+      `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify({ name, contentType, crc32c })}\r\n` +
         `--${boundary}\r\nContent-Type: ${contentType}\r\n\r\n`,
       `\r\n--${boundary}--\r\n`,
       `multipart/related; boundary="${boundary}"`,
@@ -230,10 +229,9 @@ function objectInfo(reply: HttpResponse): ObjectInfo {
 }
 
 /** An object resource without a size gives NaN, which matches no local file; a missing checksum gives undefined. */
-function objectInfoOf(object: { size?: unknown; md5Hash?: unknown; crc32c?: unknown } | null): ObjectInfo {
+function objectInfoOf(object: { size?: unknown; crc32c?: unknown } | null): ObjectInfo {
   return {
     size: Number(object?.size),
-    md5Hash: typeof object?.md5Hash === 'string' ? object.md5Hash : undefined,
     crc32c: typeof object?.crc32c === 'string' ? object.crc32c : undefined,
   };
 }

@@ -2,28 +2,17 @@
 // same model always lands in the same place. The pass that computes it reads every file once,
 // through reused buffers: nothing is kept (small files are read again from the page cache when
 // uploaded, ~10 µs each, rather than held: holding 1000 files of 8 KiB cost 8 MB of peak memory),
-// except each file's checksum, so that the bytes read again are known to be the bytes hashed.
+// except each file's crc32c, so that the bytes read again are known to be the bytes hashed.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
 import { crc32cBase64, crc32cUpdate } from '../checksum/crc32c';
-import { MULTIPART_MAX_BYTES, STREAM_BUFFER_BYTES } from './limits';
+import { STREAM_BUFFER_BYTES } from './limits';
 import { compareRelPaths, gcloudLocalPath, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
 
-/** The object field, as Cloud Storage reports it, that checks a file's bytes. */
-export type ChecksumField = 'md5Hash' | 'crc32c';
-
-/**
- * Small files are checked by md5, which goes in their upload's metadata so that the server checks
- * the bytes too; big ones by crc32c, ~2.5x cheaper to compute than md5 (see checksum-worker.ts).
- */
-export function checksumFieldOf(file: OriginFile): ChecksumField {
-  return file.size <= MULTIPART_MAX_BYTES ? 'md5Hash' : 'crc32c';
-}
-
-/** A file's bytes and their md5 (base64, as Cloud Storage reports it). */
+/** A file's bytes and their crc32c (base64, as Cloud Storage reports it). */
 export interface FileContent {
   data: Buffer;
-  md5Hash: string;
+  crc32c: string;
 }
 
 /**
@@ -37,7 +26,7 @@ export async function computeStagingPrefix(
   listing: DirectoryListing,
   buffers: [Buffer, Buffer] = newBufferPair(),
   signal?: AbortSignal,
-  /** When given, receives the checksum (base64, of checksumFieldOf's kind) of the bytes hashed, for the files `wanted` names. */
+  /** When given, receives the crc32c (base64) of the bytes hashed, for the files `wanted` names. */
   checksums?: Map<OriginFile, string>,
   wanted: (file: OriginFile) => boolean = () => true,
 ): Promise<string> {
@@ -46,49 +35,31 @@ export async function computeStagingPrefix(
   for (const file of files) {
     signal?.throwIfAborted();
     const localPath = gcloudLocalPath(listing.origin, file.relPath);
-    const checksum = checksums && wanted(file) ? newChecksum(checksumFieldOf(file)) : undefined;
+    const checksum = checksums && wanted(file);
+    let crc = 0;
     const consume = (bytes: Buffer) => {
       sha256.update(bytes);
-      checksum?.update(bytes);
+      if (checksum) crc = crc32cUpdate(crc, bytes);
     };
     if (file.size <= buffers[0].length) consume(readWholeFile(file, localPath, buffers[0]));
     else await streamFile(file, localPath, buffers, consume);
-    if (checksum) checksums!.set(file, checksum.digest());
+    if (checksum) checksums!.set(file, crc32cBase64(crc));
   }
   return sha256.digest('hex');
 }
 
 /**
- * A small file's bytes and md5, read now: into `into` when it fits (the caller's reused buffer;
+ * A small file's bytes and crc32c, read now: into `into` when it fits (the caller's reused buffer;
  * the result is a view of it), else into a buffer of its own.
  */
 export function readSmallFile(file: OriginFile, localPath: string, into?: Buffer): FileContent {
   const data = readWholeFile(file, localPath, into && file.size <= into.length ? into : Buffer.allocUnsafe(file.size));
-  return { data, md5Hash: md5Base64(data) };
-}
-
-/** A running checksum of one kind; `digest` gives it in base64, as Cloud Storage reports it. */
-function newChecksum(field: ChecksumField): { update(bytes: Buffer): void; digest(): string } {
-  if (field === 'md5Hash') {
-    const md5 = createHash('md5');
-    return { update: (bytes) => md5.update(bytes), digest: () => md5.digest('base64') };
-  }
-  let crc = 0;
-  return {
-    update: (bytes) => {
-      crc = crc32cUpdate(crc, bytes);
-    },
-    digest: () => crc32cBase64(crc),
-  };
+  return { data, crc32c: crc32cBase64(crc32cUpdate(0, data)) };
 }
 
 /** Two buffers for streaming a file: one is read into while the other is consumed. */
 export function newBufferPair(): [Buffer, Buffer] {
   return [Buffer.allocUnsafe(STREAM_BUFFER_BYTES), Buffer.allocUnsafe(STREAM_BUFFER_BYTES)];
-}
-
-function md5Base64(data: Buffer): string {
-  return createHash('md5').update(data).digest('base64');
 }
 
 /**

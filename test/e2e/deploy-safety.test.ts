@@ -314,23 +314,27 @@ describe('a file that changes between the hash pass and the end of its upload fa
     assert.equal(versionCreates().length, 0);
   });
 
-  // Small files are checked by md5 (multipart), big ones by crc32c (resumable).
-  // Over 128 MiB of big files, their crc32c is computed on the checksum worker, from its source text.
+  // Every file is checked by crc32c (small ones multipart, with it in the metadata; big ones
+  // resumable), taken in the hash pass: over 128 MiB of big files on the CPU's CRC32C instruction,
+  // or without it (GCLOUD_AIP_NO_NATIVE_CRC32C stands for a platform @node-rs/crc32 has no binary
+  // for) on the checksum worker, with the WebAssembly loop from its source text.
   const onWorker = 130 * 1024 * 1024;
+  const wasm = { GCLOUD_AIP_NO_NATIVE_CRC32C: '1' };
 
   test('big files whose crc32c is computed on the worker deploy when the server agrees', async () => {
     const dir = modelDir({ 'saved_model.pb': randomBytesOf(onWorker) });
     const r = await runCli(
       ['ai-platform', 'versions', 'create', 'v_crc_worker', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
-      env,
+      { ...env, ...wasm },
     );
     assert.equal(r.code, 0, r.stderr);
   });
 
-  for (const [kind, size, field] of [
-    ['multipart', 1000, 'md5Hash'],
-    ['resumable', 6 * 1024 * 1024, 'crc32c'],
-    ['resumable, checksum worker', onWorker, 'crc32c'],
+  for (const [kind, size, field, extraEnv] of [
+    ['multipart', 1000, 'crc32c', {}],
+    ['resumable', 6 * 1024 * 1024, 'crc32c', {}],
+    ['resumable, over 128 MiB', onWorker + 1, 'crc32c', {}],
+    ['resumable, checksum worker', onWorker, 'crc32c', wasm],
   ] as const) {
     test(`a server ${field} that is not that of the bytes sent (${kind}) fails the deploy`, async () => {
       const dir = modelDir({ 'saved_model.pb': randomBytesOf(size) });
@@ -346,6 +350,7 @@ describe('a file that changes between the hash pass and the end of its upload fa
         {
           ...env,
           CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(size > 8 * 1024 * 1024 ? 64 * 1024 * 1024 : 1024 * 1024),
+          ...extraEnv,
         },
       );
       assert.equal(r.code, 1, r.stderr);
