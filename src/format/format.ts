@@ -16,8 +16,17 @@ import { applyDisplayOptions, composeFormat, type DisplayOptions } from './displ
 import { FormatError } from './errors';
 import { FORMATS_ADVICE } from '../flags/suggest';
 import { parseProjection } from './parser';
-import { NonePrinter, type ResourcePrinter } from './printer';
-import { CsvPrinter, FlattenedPrinter, JsonPrinter, ListPrinter, ValuePrinter, YamlPrinter } from './printers';
+import { type NestedPrinters, NonePrinter, type ResourcePrinter } from './printer';
+import {
+  ConfigPrinter,
+  CsvPrinter,
+  FlattenedPrinter,
+  JsonPrinter,
+  ListPrinter,
+  MultiPrinter,
+  ValuePrinter,
+  YamlPrinter,
+} from './printers';
 import type { ProjectionSpec } from './spec';
 import { TablePrinter } from './table';
 
@@ -69,6 +78,7 @@ function unknownFormat(name: string): FormatError {
 }
 
 function createPrinter(name: string, spec: ProjectionSpec, options: RenderOptions): ResourcePrinter {
+  const nested = nestedPrinters(spec, options);
   switch (name) {
     case 'json':
       return new JsonPrinter(name, spec);
@@ -87,7 +97,11 @@ function createPrinter(name: string, spec: ProjectionSpec, options: RenderOption
     case 'list':
       return new ListPrinter(name, spec);
     case 'table':
-      return new TablePrinter(name, spec, options.terminalWidth);
+      return new TablePrinter(name, spec, options.terminalWidth, nested);
+    case 'config':
+      return new ConfigPrinter(name, spec);
+    case 'multi':
+      return new MultiPrinter(name, spec, nested);
     case 'none':
       return new NonePrinter(name, spec);
     case 'disable':
@@ -99,6 +113,15 @@ function createPrinter(name: string, spec: ProjectionSpec, options: RenderOption
       }
       throw unknownFormat(name);
   }
+}
+
+/** The printers of nested formats: parsed with the parent's transforms, as gcloud's nested Printer() is. */
+function nestedPrinters(parent: ProjectionSpec, options: RenderOptions): NestedPrinters {
+  return (format) => {
+    const spec = parseProjection(format, parent.symbols);
+    const name = spec.getName();
+    return name ? createPrinter(name, spec, options) : null;
+  };
 }
 
 /**

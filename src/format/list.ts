@@ -51,7 +51,7 @@ export async function printList(load: () => AsyncIterable<unknown>, options: Lis
   const composeWith = options.format && !options.uri ? defaultFormat : undefined;
   // gcloud's display layer starts after the command's "Using endpoint" line, before the first page:
   // the printer (a bad --format), then the filter (a bad --filter), then the first page.
-  renderFormat([], format, { defaultFormat: composeWith, isList: true, uriOf, conditionals });
+  renderFormat([], format, { defaultFormat: composeWith, sortBy: options.sortBy, isList: true, uriOf, conditionals });
   const filter =
     options.filter === undefined ? undefined : new FilterTap(options.filter, (message) => output.warning(message), builtinTransforms());
   const pulled = await pull(load(), options, filter, serializer);
