@@ -11,7 +11,7 @@
  * command's default format with --format, are applied like gcloud's display
  * layer does.
  */
-import { commandTransforms } from './builtins';
+import { builtinTransforms, commandTransforms } from './builtins';
 import { applyDisplayOptions, composeFormat, type DisplayOptions } from './display';
 import { FormatError } from './errors';
 import { FORMATS_ADVICE } from '../flags/suggest';
@@ -20,6 +20,7 @@ import { type NestedPrinters, NonePrinter, type ResourcePrinter } from './printe
 import {
   ConfigPrinter,
   CsvPrinter,
+  DiffPrinter,
   FlattenedPrinter,
   JsonPrinter,
   ListPrinter,
@@ -27,7 +28,7 @@ import {
   ValuePrinter,
   YamlPrinter,
 } from './printers';
-import type { ProjectionSpec } from './spec';
+import { ProjectionSpec } from './spec';
 import { TablePrinter } from './table';
 
 export { FormatError, printedBeforeError, TransformCrash } from './errors';
@@ -102,6 +103,9 @@ function createPrinter(name: string, spec: ProjectionSpec, options: RenderOption
       return new ConfigPrinter(name, spec);
     case 'multi':
       return new MultiPrinter(name, spec, nested);
+    case 'diff':
+      // Its printers get the builtin transforms only (gcloud passes them no defaults).
+      return new DiffPrinter(name, spec, nestedPrinters(new ProjectionSpec(builtinTransforms()), options));
     case 'none':
       return new NonePrinter(name, spec);
     case 'disable':

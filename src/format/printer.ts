@@ -81,6 +81,12 @@ export abstract class ResourcePrinter {
     }
   }
 
+  /** gcloud's PrintSingleRecord(): the record printed whatever it is (None too), then finished. */
+  printSingleRecord(record: unknown): void {
+    this.addRecord(record, false);
+    this.finish();
+  }
+
   /** What the printer has printed since this was last called. */
   takeOutput(): string {
     const out = this.out;

@@ -3,6 +3,7 @@
  * and multi.
  */
 import { formatFloat } from './builtin-transforms';
+import { unifiedDiff } from './difflib';
 import { pyJsonDumps } from './json';
 import { keyName } from './lexer';
 import { FormatError, TransformCrash } from './errors';
@@ -10,6 +11,7 @@ import { type NestedPrinters, ResourcePrinter } from './printer';
 import { getKey } from './resource';
 import { isObject, isPyFloat, pyDecode, pyIsSpace, pyLen, pyStr, pyTruthy, sortedKeys } from './python';
 import type { Key, ProjectionSpec } from './spec';
+import { iterate } from './transform';
 import { dumpYamlDocument } from './yaml';
 
 const INDENT = '  ';
@@ -149,7 +151,8 @@ export class CsvPrinter extends ResourcePrinter {
   protected writeRecord(record: unknown): void {
     if (!this.headingPrinted) this.writeHeading();
     const { separator, terminator } = this.settings;
-    const cells = this.visible(record as unknown[]).map((cell) => this.formatCell(cell));
+    // Python iterates the row: a str record (reaching a csv unprojected, as in a diff) gives its characters.
+    const cells = this.visible(iterate(record) ?? [record]).map((cell) => this.formatCell(cell));
     this.out += cells.join(separator) + terminator;
   }
 }
@@ -355,5 +358,31 @@ export class MultiPrinter extends ResourcePrinter {
       this.out += printer.takeOutput();
     });
     this.out += this.attribute('terminator', '');
+  }
+}
+
+/** `diff(old, new)`: a unified diff of the first two columns, each printed in [format=…] (flattened). */
+export class DiffPrinter extends ResourcePrinter {
+  constructor(
+    name: string,
+    spec: ProjectionSpec,
+    private readonly standalone: NestedPrinters,
+  ) {
+    super(name, spec, { byColumns: true, nonEmptyProjectionRequired: true });
+  }
+
+  private rendered(resource: unknown): string[] {
+    const printer = this.standalone(this.attribute('format', 'flattened'));
+    if (!printer) throw new TransformCrash('AttributeError', "'NoneType' object has no attribute 'PrintSingleRecord'");
+    printer.printSingleRecord(resource);
+    return printer.takeOutput().split('\n');
+  }
+
+  protected writeRecord(record: unknown): void {
+    const title = this.attributes.get('title');
+    if (pyTruthy(title)) this.out += `${pyStr(title)}\n`;
+    const columns = record as unknown[];
+    if (columns.length < 2) return;
+    for (const line of unifiedDiff(this.rendered(columns[0]), this.rendered(columns[1]))) this.out += `${line}\n`;
   }
 }

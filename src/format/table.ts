@@ -10,6 +10,7 @@ import { FormatError, TransformCrash } from './errors';
 import { type NestedPrinters, ResourcePrinter } from './printer';
 import { comparePyStrings, isPyFloat, pyCenter, pyIsSpace, pyStr, pyTruthy } from './python';
 import type { Alignment, Column, ProjectionSpec } from './spec';
+import { iterate } from './transform';
 
 const COLUMN_PAD = 2;
 const BOX_CHAR_LENGTH = 1;
@@ -189,7 +190,9 @@ export class TablePrinter extends ResourcePrinter {
   }
 
   protected writeRecord(record: unknown): void {
-    this.rows.push(record as unknown[]);
+    // A row is what Python iterates of the record: a str's characters, a dict's keys (a diff's
+    // unprojected records reach a table so).
+    this.rows.push(iterate(record) ?? [record]);
   }
 
   private sortedRows(records: unknown[][]): unknown[][] {
