@@ -154,7 +154,7 @@ export function buildContext(args: {
     },
     // As in gcloud, whose display layer runs after the command: a bad --format is reported once the
     // command has done its work (and not at all when user output is disabled).
-    printResult: (resource) => {
+    printResult: (resource, messageType) => {
       if (!properties.getBool('core/user_output_enabled', true)) return;
       try {
         output.result(
@@ -162,6 +162,7 @@ export function buildContext(args: {
             flatten,
             defaultFormat: composeWith,
             message: true,
+            messageType,
             conditionals: flagConditionals(parsed.values),
           }),
         );

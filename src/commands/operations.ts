@@ -3,6 +3,7 @@
 import { TransientApiError } from '../api/ml';
 import { basename, operationName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
+import { mlMessage } from '../api/ml-schema';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG } from './flags';
@@ -16,7 +17,7 @@ type OperationOptions = CommandOptions<typeof OPERATION_FLAGS, [typeof OPERATION
 
 async function describe(options: OperationOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, options.region);
-  ctx.printResult(await client.getOperation(operationName(options.operation, projectOf(ctx))));
+  ctx.printResult(await client.getOperation(operationName(options.operation, projectOf(ctx))), mlMessage('GoogleLongrunningOperation'));
 }
 
 async function wait(options: OperationOptions, ctx: CommandContext): Promise<void> {
@@ -46,7 +47,10 @@ async function list(options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>, ctx: 
   const client = connect(ctx, options.region);
   // gcloud has no URI function for operations: `--uri` lists nothing.
   const project = ctx.requireProject();
-  await listResources(() => client.listOperations(project), options, ctx, { defaultFormat: LIST_FORMAT });
+  await listResources(() => client.listOperations(project), options, ctx, {
+    defaultFormat: LIST_FORMAT,
+    messageType: mlMessage('GoogleLongrunningOperation'),
+  });
 }
 
 export const operationsCommands: CommandDefinition[] = [

@@ -2,6 +2,7 @@
 // versions-create/), as gcloud 528 has them.
 import { basename, modelName, versionName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
+import { mlMessage } from '../api/ml-schema';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, VERSION_POSITIONAL } from './flags';
 import { commandRegion, confirmDeletion, connect, listResources, projectOf } from './ml-common';
@@ -14,7 +15,10 @@ type VersionOptions = CommandOptions<typeof VERSION_FLAGS, [typeof VERSION_POSIT
 
 async function describe(options: VersionOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
-  ctx.printResult(await client.getVersion(versionName(options.model, options.version, projectOf(ctx))));
+  ctx.printResult(
+    await client.getVersion(versionName(options.model, options.version, projectOf(ctx))),
+    mlMessage('GoogleCloudMlV1Version'),
+  );
 }
 
 const LIST_FORMAT = 'table(name.basename(), deploymentUri, state)';
@@ -23,7 +27,10 @@ async function list(options: CommandOptions<typeof VERSIONS_LIST_FLAGS>, ctx: Co
   const client = connect(ctx, commandRegion(options, ctx));
   const model = modelName(options.model, projectOf(ctx));
   // gcloud has no URI function for versions: `--uri` lists nothing.
-  await listResources(() => client.listVersions(model), options, ctx, { defaultFormat: LIST_FORMAT });
+  await listResources(() => client.listVersions(model), options, ctx, {
+    defaultFormat: LIST_FORMAT,
+    messageType: mlMessage('GoogleCloudMlV1Version'),
+  });
 }
 
 async function remove(options: VersionOptions, ctx: CommandContext): Promise<void> {
@@ -37,7 +44,10 @@ async function remove(options: VersionOptions, ctx: CommandContext): Promise<voi
 
 async function setDefault(options: VersionOptions, ctx: CommandContext): Promise<void> {
   const client = connect(ctx, commandRegion(options, ctx));
-  ctx.printResult(await client.setDefaultVersion(versionName(options.model, options.version, projectOf(ctx))));
+  ctx.printResult(
+    await client.setDefaultVersion(versionName(options.model, options.version, projectOf(ctx))),
+    mlMessage('GoogleCloudMlV1Version'),
+  );
 }
 
 export const versionsCommands: CommandDefinition[] = [

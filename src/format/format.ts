@@ -1,8 +1,8 @@
 /**
  * gcloud's `--format` / `--flatten` output engine.
  *
- * Supported printers: json, yaml, default (= yaml), text / flattened, value,
- * csv, get, table, list, none, disable. Projections `name(key, a.b, list[0],
+ * Supported printers: every one gcloud registers (config, csv, default (= yaml), diff, disable,
+ * flattened, get, json, list, multi, none, object, table, text, value, yaml). Projections `name(key, a.b, list[0],
  * key:label=X:sort=1:reverse:align=right:width=N:optional:wrap)`, `:(...)`
  * key-attribute-only projections, printer attributes (`[no-heading]`,
  * `[separator=',']`, `[box]`, ...) and every builtin transform of gcloud's
@@ -25,6 +25,7 @@ import {
   JsonPrinter,
   ListPrinter,
   MultiPrinter,
+  ObjectPrinter,
   ValuePrinter,
   YamlPrinter,
 } from './printers';
@@ -101,6 +102,8 @@ function createPrinter(name: string, spec: ProjectionSpec, options: RenderOption
       return new TablePrinter(name, spec, options.terminalWidth, nested);
     case 'config':
       return new ConfigPrinter(name, spec);
+    case 'object':
+      return new ObjectPrinter(name, spec, options.messageType);
     case 'multi':
       return new MultiPrinter(name, spec, nested);
     case 'diff':
@@ -112,9 +115,6 @@ function createPrinter(name: string, spec: ProjectionSpec, options: RenderOption
       spec.attributes = new Map([['disable', 1]]);
       return new NonePrinter(name, spec);
     default:
-      if (GCLOUD_FORMATS.includes(name)) {
-        throw new FormatError(`Format [${name}] is not supported by gcloud-aip.`);
-      }
       throw unknownFormat(name);
   }
 }

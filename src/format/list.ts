@@ -9,6 +9,7 @@ import { printedBeforeError } from './errors';
 import { FilterTap } from './filter';
 import { renderFormat } from './format';
 import { parseProjection } from './parser';
+import type { MessageType } from './message';
 import type { ProjectionSpec } from './spec';
 
 /** A list command's flag values by dest: the display flags, and the others (which `key.if(flag)` tests). */
@@ -34,6 +35,8 @@ export interface ListCommand {
   defaultFormat: string;
   /** An item's URI, for --uri (items without one are left out). */
   uriOf?: (item: unknown) => string | undefined;
+  /** The API message an item decodes to (what --sort-by and the object format see). */
+  messageType?: MessageType;
   output: ListOutput;
 }
 
@@ -43,7 +46,7 @@ export interface ListCommand {
  * a page's error once the records before it are printed.
  */
 export async function printList(load: () => AsyncIterable<unknown>, options: ListOptions, command: ListCommand): Promise<void> {
-  const { defaultFormat, uriOf, output } = command;
+  const { defaultFormat, uriOf, output, messageType } = command;
   const serializer = parseProjection('', builtinTransforms());
   const conditionals = flagConditionals(options);
   // With --uri and no --format, gcloud prints the URIs one per line.
@@ -59,7 +62,7 @@ export async function printList(load: () => AsyncIterable<unknown>, options: Lis
   // printer still prints the records it had (resource_printer_base.Print finishes in a finally),
   // unless --sort-by had to read the whole list before printing anything.
   if (pulled.failure !== undefined && options.sortBy?.length) throw pulled.failure;
-  let records = applyDisplayOptions(pulled.records, true, { sortBy: options.sortBy, limit: options.limit }, serializer)
+  let records = applyDisplayOptions(pulled.records, true, { sortBy: options.sortBy, limit: options.limit, messageType }, serializer)
     .resources as unknown[];
   if (options.uri) records = records.map((item) => uriOf?.(item)).filter((u): u is string => Boolean(u));
 
@@ -69,7 +72,7 @@ export async function printList(load: () => AsyncIterable<unknown>, options: Lis
   let text = '';
   try {
     for (const [i, page] of pages.entries()) {
-      text += (i ? '\n' : '') + renderFormat(page, format, { defaultFormat: composeWith, isList: true, uriOf, conditionals });
+      text += (i ? '\n' : '') + renderFormat(page, format, { defaultFormat: composeWith, isList: true, uriOf, conditionals, messageType });
     }
   } catch (err) {
     // What gcloud printed before the record that failed is printed first.

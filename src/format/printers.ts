@@ -10,6 +10,7 @@ import { FormatError, TransformCrash } from './errors';
 import { type NestedPrinters, ResourcePrinter } from './printer';
 import { getKey } from './resource';
 import { isObject, isPyFloat, pyDecode, pyIsSpace, pyLen, pyStr, pyTruthy, sortedKeys } from './python';
+import { messageRepr, type MessageType } from './message';
 import type { Key, ProjectionSpec } from './spec';
 import { iterate } from './transform';
 import { dumpYamlDocument } from './yaml';
@@ -384,5 +385,35 @@ export class DiffPrinter extends ResourcePrinter {
     const columns = record as unknown[];
     if (columns.length < 2) return;
     for (const line of unifiedDiff(this.rendered(columns[0]), this.rendered(columns[1]))) this.out += `${line}\n`;
+  }
+}
+
+/**
+ * `object`: each resource's Python str(), unprojected — an API message's repr (`<Type\n field: …>`),
+ * else the value's; no newline unless [terminator=…], [separator=…] between list items.
+ */
+export class ObjectPrinter extends ResourcePrinter {
+  private first = true;
+
+  constructor(
+    name: string,
+    spec: ProjectionSpec,
+    private readonly messageType?: MessageType,
+  ) {
+    super(name, spec, { byColumns: true });
+  }
+
+  protected processRecord(record: unknown): unknown {
+    return record;
+  }
+
+  protected writeRecord(record: unknown, delimit: boolean): void {
+    const separator = this.attributes.get('separator');
+    const terminator = this.attributes.get('terminator');
+    if (this.first) this.first = false;
+    else if (delimit && separator !== undefined && separator !== null) this.out += `${pyStr(separator)}\n`;
+    const message = this.messageType;
+    this.out += message && isObject(record) ? messageRepr(message.schema, record, message.type) : pyStr(record);
+    if (terminator !== undefined && terminator !== null) this.out += `${pyStr(terminator)}\n`;
   }
 }

@@ -261,7 +261,10 @@ export class TablePrinter extends ResourcePrinter {
 
   finish(): void {
     if (!this.rows.length) return;
-    if (this.aggregate) return this.finishAggregate();
+    if (this.aggregate) {
+      this.finishAggregate();
+      return;
+    }
     const box = this.box();
     const allBox = this.attributes.has('all-box');
     const pad = box ? 1 : Number(this.attributes.get('pad') ?? COLUMN_PAD);
