@@ -100,6 +100,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
 export class MlApi {
   constructor(private readonly options: MlApiOptions) {}
 
+  /** A resource's URL (gcloud's resource reference, as its messages print one). */
+  urlOf(resourcePath: string): string {
+    return mlUrl(this.options.endpoint, resourcePath);
+  }
+
   /** `signal`: see HttpRequest (by default the HTTP client's, Ctrl-C). */
   async call<T>(
     method: string,

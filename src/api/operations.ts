@@ -62,7 +62,14 @@ interface Waitable<T> {
   isDone(current: T): boolean;
   /** The server's error message when it finished unsuccessfully. */
   failure(current: T): string | undefined;
+  /** The message when waiting gives up after `seconds`. */
+  timeout(seconds: number): string;
 }
+
+// gcloud's (api_lib/util/waiter.py) after an operation's maximum wait.
+const STILL_UNDERWAY =
+  'The operations may still be underway remotely and may still succeed; use gcloud list and describe commands or ' +
+  'https://console.developers.google.com/ to check resource state.';
 
 function continuesOnServer(follow: string): string {
   return `It continues on the server; follow it with:\n  $ ${follow}`;
@@ -90,9 +97,10 @@ async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Ou
       throw new InterruptedError(`Aborting wait for ${target.subject}.\n${continuesOnServer(target.follow)}`);
     }
     tracker.finish('failed');
-    // Waiting failed, not the work: say where it goes on (the loop's own errors already do).
+    // Waiting failed, not the work: gcloud's error as it is, then where the work goes on (the loop's
+    // own errors already say so).
     if (err instanceof UserError && !err.message.includes(continuesOnServer(target.follow))) {
-      throw new UserError(`Waiting for ${target.subject} failed: ${err.message}\n${continuesOnServer(target.follow)}`);
+      throw new UserError(`${err.message}\n${continuesOnServer(target.follow)}`, err.options);
     }
     throw err;
   }
@@ -122,15 +130,14 @@ async function pollLoop<T>(
       if (!(err instanceof TransientApiError) || signal?.aborted) throw err;
       if (++failedPolls >= MAX_FAILED_POLLS) {
         throw new UserError(
-          `Lost contact with the server while waiting for ${target.subject}: ${err.message}\n${continuesOnServer(target.follow)}`,
+          `${err.message}\nLost contact with the server while waiting for ${target.subject} (${MAX_FAILED_POLLS} polls in a row failed).\n${continuesOnServer(target.follow)}`,
+          err.options,
         );
       }
       output.info(`Polling ${target.subject} failed (${err.message}); polling again in ${POLL_INTERVAL_MS / 1000}s.`);
     }
     if (Date.now() - started > MAX_WAIT_MS) {
-      throw new UserError(
-        `Waiting for ${target.subject} timed out after ${MAX_WAIT_MS / 1000} seconds. ${continuesOnServer(target.follow)}`,
-      );
+      throw new UserError(`${target.timeout(MAX_WAIT_MS / 1000)}\n${continuesOnServer(target.follow)}`);
     }
     await sleep(POLL_INTERVAL_MS, signal);
   }
@@ -154,6 +161,7 @@ export function waitForOperation(
       poll: () => api.getOperation(operation.name),
       isDone: (current) => Boolean(current.done),
       failure: (current) => (current.error ? current.error.message || `Operation [${operation.name}] failed.` : undefined),
+      timeout: (seconds) => `Operation ${api.urlOf(operation.name)} has not finished in ${seconds} seconds. ${STILL_UNDERWAY}`,
     },
     message,
     output,
@@ -180,6 +188,7 @@ export function waitForVersion(
         current.state === 'READY'
           ? undefined
           : (current.errorMessage ?? `Version [${version.name}] is in state ${current.state ?? 'UNKNOWN'}.`),
+      timeout: (seconds) => `Version ${api.urlOf(version.name)} has not finished in ${seconds} seconds. ${STILL_UNDERWAY}`,
     },
     message,
     output,

@@ -30,10 +30,11 @@ const FLAG_PROPERTIES: [StringFlag, PropertyName][] = [
   ['traceToken', 'core/trace_token'],
 ];
 
+// gcloud's, verbatim (gcloud-aip reads the same configuration, so `gcloud config set` applies to it).
 const PROJECT_MISSING = `The required property [project] is not currently set.
 It can be set on a per-command basis by re-running your command with the [--project] flag.
 
-You may set it for your current workspace with the Cloud SDK (gcloud-aip reads its configuration) by running:
+You may set it for your current workspace by running:
 
   $ gcloud config set project VALUE
 
@@ -63,7 +64,7 @@ function projectProblem(project: string): string | undefined {
 /**
  * What gcloud's ai-platform group checks before any command runs (calliope's RequireProjectID): a
  * --project value is validated as the flag is parsed (`ERROR: (gcloud) …`), a project number is
- * refused, and the project property as set (an empty CLOUDSDK_CORE_PROJECT included) is validated.
+ * refused, and the project property as set (an empty CLOUDSDK_CORE_PROJECT or `project =` included) is validated.
  */
 function checkProject(flagValue: string | undefined, env: NodeJS.ProcessEnv, properties: Properties): void {
   if (flagValue) {
@@ -74,7 +75,8 @@ function checkProject(flagValue: string | undefined, env: NodeJS.ProcessEnv, pro
     }
     return;
   }
-  const project = flagValue ?? env.CLOUDSDK_CORE_PROJECT ?? properties.get('core/project');
+  // An empty `project =` in the configuration is validated too (and refused as the empty string).
+  const project = flagValue ?? env.CLOUDSDK_CORE_PROJECT ?? properties.get('core/project') ?? properties.configured('core/project');
   if (project === undefined) return;
   const problem = projectProblem(project);
   if (problem) throw new UserError(`${problem}\n${SET_PROJECT_HELP}`);
