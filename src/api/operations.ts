@@ -1,48 +1,19 @@
 // Waiting for a long-running operation as gcloud does: the first poll at once, then every 5 s,
-// with gcloud's progress line (`Creating version (…)......` then `done.` / `failed.`) or a spinner
-// on a terminal. A failed operation becomes a UserError carrying the server's message. A poll that
+// with gcloud's progress tracker (ui/progress.ts: `Creating version (…)......`, dots or a spinner,
+// then `done.` / `failed.`). A failed operation becomes a UserError carrying the server's message. A poll that
 // fails for a passing reason (lost connection, 5xx) is tried again at the next interval, a bounded
 // number of times in a row; Ctrl-C stops waiting (gcloud's "aborted by ctrl-c.") and says how to
 // follow the work, which goes on on the server.
 import { InterruptedError, UserError } from '../errors';
 import { abortableSleep } from '../net';
 import type { Output } from '../ui/output';
+import { type ProgressTracker, startProgressTracker } from '../ui/progress';
 import { TransientApiError, type MlApi, type Operation, type VersionResource } from './ml';
 
 export const POLL_INTERVAL_MS = 5000;
 const MAX_WAIT_MS = 60 * 60 * 1000;
 /** Polls in a row that may fail (each already retried by the HTTP client) before waiting is given up. */
 export const MAX_FAILED_POLLS = 5;
-
-type Outcome = 'done' | 'failed' | 'aborted';
-
-interface Tracker {
-  tick(): void;
-  finish(outcome: Outcome): void;
-}
-
-const OUTCOME_TEXT: Record<Outcome, string> = { done: 'done.', failed: 'failed.', aborted: 'aborted by ctrl-c.' };
-
-async function progressTracker(message: string, output: Output): Promise<Tracker> {
-  if (output.interactive) {
-    const { default: ora } = await import('ora');
-    const spinner = ora({
-      text: message,
-      stream: output.options.stderr as NodeJS.WriteStream,
-      discardStdin: false,
-      color: output.options.colour ? 'cyan' : false,
-    }).start();
-    return {
-      tick: () => undefined,
-      finish: (outcome) => spinner.stopAndPersist({ symbol: '', text: `${message}${OUTCOME_TEXT[outcome]}` }),
-    };
-  }
-  output.status(`${message}...`);
-  return {
-    tick: () => output.statusRaw('.'),
-    finish: (outcome) => output.status(OUTCOME_TEXT[outcome]),
-  };
-}
 
 export interface WaitOptions {
   /** Ctrl-C: stop waiting. */
@@ -87,7 +58,7 @@ async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Ou
   }
   const { signal } = options;
   const sleep = options.sleep ?? abortableSleep;
-  const tracker = await progressTracker(message, output);
+  const tracker = startProgressTracker(message, output);
   let current: T;
   try {
     current = await pollLoop(target, tracker, output, sleep, signal);
@@ -112,7 +83,7 @@ async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Ou
 
 async function pollLoop<T>(
   target: Waitable<T>,
-  tracker: Tracker,
+  tracker: ProgressTracker,
   output: Output,
   sleep: NonNullable<WaitOptions['sleep']>,
   signal: AbortSignal | undefined,

@@ -8,7 +8,7 @@ import type { CommandContext, CommandDefinition } from './command';
 import { flagConditionals, printedBeforeError, renderFormat, FormatError } from '../format';
 import { quotaProjectFor, resolveCredentials, tokenTransport, type Credentials } from '../credentials/auth';
 import { HttpClient, headerDefaults, netSettings } from '../net';
-import { colourAllowed, Output } from '../ui/output';
+import { colourAllowed, consoleOf, Output } from '../ui/output';
 import { Properties, type PropertyName } from '../config/properties';
 
 // Bundled at build time (only this field of package.json): one version, in one place.
@@ -116,6 +116,7 @@ export function buildContext(args: {
     // A spinner needs a real terminal with a width (some pseudo-terminals report 0 columns).
     interactive: Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0 && !env.CI && !properties.getBool('core/disable_prompts', false),
     colour: colourAllowed(env, stderr, properties.getBool('core/disable_color', false)),
+    console: consoleOf(process.stdin, process.stdout, stderr, env),
   });
 
   // An empty --format is no format (gcloud tests it for truth). An explicit one is appended to the
