@@ -9,7 +9,7 @@ import { COMMANDS } from './commands';
 import { buildContext } from './cli/context';
 import { colourAllowed, Output } from './ui/output';
 import { disableColor, renderHelp, showHelp, usageFooter } from './cli/help';
-import { commandName, nameOfCommandIn, parserSpecFor, route, showGroup, type Route } from './cli/router';
+import { commandName, maybeYouMeant, nameOfCommandIn, parserSpecFor, route, showGroup, type Route } from './cli/router';
 import { reportError } from './cli/report-error';
 
 /** `signal`: aborted on Ctrl-C/SIGTERM (main() wires it); commands stop and say what they leave behind. */
@@ -55,7 +55,7 @@ export async function run(
     await command.run(parsed.values, ctx);
     return 0;
   } catch (err) {
-    return reportError(err, output, name, routed);
+    return reportError(err, output, name, routed, () => maybeYouMeant(argv, env, COMMANDS));
   }
 }
 

@@ -57,6 +57,9 @@ export async function printList(load: () => AsyncIterable<unknown>, options: Lis
   renderFormat([], format, { defaultFormat: composeWith, sortBy: options.sortBy, isList: true, uriOf, conditionals });
   const filter =
     options.filter === undefined ? undefined : new FilterTap(options.filter, (message) => output.warning(message), builtinTransforms());
+  // A disabled printer (`disable`, `[disable]`) returns before it reads a record: no page is fetched.
+  const printer = parseProjection(composeFormat(format, composeWith, options.sortBy), builtinTransforms(), conditionals);
+  if (printer.getName() === 'disable' || printer.attributes.has('disable')) return;
   const pulled = await pull(load(), options, filter, serializer);
   // A page that failed (an HTTP error, an answer that does not decode) ends the list there. gcloud's
   // printer still prints the records it had (resource_printer_base.Print finishes in a finally),
@@ -66,7 +69,7 @@ export async function printList(load: () => AsyncIterable<unknown>, options: Lis
     .resources as unknown[];
   if (options.uri) records = records.map((item) => uriOf?.(item)).filter((u): u is string => Boolean(u));
 
-  const isTable = parseProjection(composeFormat(format, composeWith), builtinTransforms()).getName() === 'table';
+  const isTable = printer.getName() === 'table';
   const pages = isTable && options.pageSize && options.pageSize > 0 ? chunk(records, options.pageSize) : [records];
   // A table printer ends each page with its own table and a blank line.
   let text = '';
