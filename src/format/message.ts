@@ -100,7 +100,8 @@ function fieldValue(json: unknown, type: string, fields: Field[], field: Field):
   } else {
     value = isJsonObject(json) ? json[field.name] : undefined;
   }
-  if (value === null) value = undefined;
+  // null is unset, except as a JSON value (a JsonValue that is_null).
+  if (value === null && field.type !== 'JsonValue') value = undefined;
   return field.repeated ? (Array.isArray(value) ? value : []) : value;
 }
 
