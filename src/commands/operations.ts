@@ -26,7 +26,10 @@ async function wait(options: OperationOptions, ctx: CommandContext): Promise<voi
   const first = await client.api.getOperation(name).catch((err: unknown) => {
     throw err instanceof TransientApiError ? new UserError(err.message) : err;
   });
-  ctx.printResult(await waitForOperation(client.api, first, `Waiting for operation [${basename(name)}]`, ctx.output));
+  ctx.printResult(
+    await waitForOperation(client.api, first, `Waiting for operation [${basename(name)}]`, ctx.output),
+    mlMessage('GoogleLongrunningOperation'),
+  );
 }
 
 async function cancel(options: OperationOptions, ctx: CommandContext): Promise<void> {
