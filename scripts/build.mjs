@@ -1,7 +1,6 @@
 // Bundles the CLI into one file so start-up stays near bare Node: dist/bundle.js, minified, loaded
 // by dist/cli.js through V8's code cache (scripts/cli-loader.cjs). Libraries that only some paths
-// need stay out of it and are required lazily: auth from node_modules, the spinner as dist/ora.js,
-// the emulator as dist/emulator.js.
+// need stay out of it and are required lazily: auth from node_modules, the emulator as dist/emulator.js.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -22,10 +21,6 @@ const common = {
   external: ['@node-rs/crc32'],
 };
 
-// The spinner library is ESM-only; as its own CommonJS file it loads with a plain require() (the
-// code-cached bundle cannot use import(): scripts compiled through node:vm have no module loader).
-await build({ ...common, stdin: { contents: "export { default } from 'ora';", resolveDir: '.' }, outfile: 'dist/ora.js' });
-
 // The emulator (its own front door, src/emulator/index.ts) is only for `emulators ai-platform start`.
 await build({ ...common, entryPoints: ['src/emulator/index.ts'], outfile: 'dist/emulator.js' });
 
@@ -36,11 +31,10 @@ await build({ ...common, entryPoints: ['src/emulator/index.ts'], outfile: 'dist/
  */
 const LLHTTP_FILES = ['llhttp_simd-wasm.js', 'llhttp-wasm.js'];
 
-/** `import('ora')`, `import('../emulator')` and undici's parser → the files built or copied beside the bundle. */
+/** `import('../emulator')` and undici's parser → the files built or copied beside the bundle. */
 const besideBundle = {
   name: 'beside-bundle',
   setup(b) {
-    b.onResolve({ filter: /^ora$/ }, () => ({ path: './ora.js', external: true }));
     b.onResolve({ filter: /^\.\.\/emulator$/ }, () => ({ path: './emulator.js', external: true }));
     b.onResolve({ filter: /^\.\.\/llhttp\/llhttp(_simd)?-wasm\.js$/ }, (args) => ({
       path: `./${args.path.slice('../llhttp/'.length)}`,

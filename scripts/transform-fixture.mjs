@@ -161,6 +161,50 @@ for (const format of ['json', 'yaml', 'text', 'csv', 'table', 'value']) {
   }
 }
 
+// Bytes through the chain (decode() gives bytes, and gcloud passes them on as bytes): every call above
+// and the transforms that treat a value as a sequence, on text, quotes, UTF-8 and bytes UTF-8 refuses.
+const BYTES_CALLS = [
+  ...CALLS,
+  'len()',
+  'join()',
+  'join(-)',
+  'slice(1:3)',
+  'slice(0)',
+  'slice(::-1)',
+  'trailoff(4)',
+  'trailoff(40)',
+  'count()',
+  'sort()',
+  'notnull()',
+  'split()',
+  'list()',
+  'flatten()',
+  'lower()',
+  'upper()',
+  'basename()',
+  'firstof(a)',
+  'segment(0)',
+  'yesno()',
+  'float()',
+  'group()',
+  'extract(a)',
+  'uri()',
+  'date()',
+  'map().encode(base64)',
+  'decode(latin-1)',
+  'decode(utf-16)',
+  'decode(ascii)',
+  'decode(nosuch)',
+  'encode(latin-1)',
+  'encode(base64).decode(base64).encode(base64)',
+];
+for (const x of ['aGk=', 'J3F1b3RlJyBhbmQgIg==', 'aMOpbGxv', '_-8=', '']) {
+  for (const call of BYTES_CALLS) SPECIAL.push({ data: { x }, format: `value(x.decode(base64).${call})` });
+}
+for (const format of ['list', 'get', 'flattened', 'default', 'config', 'object']) {
+  SPECIAL.push({ data: { x: 'aMOpbGxv', l: ['_-8='] }, format: `${format}(x.decode(base64), l.map().decode(base64))` });
+}
+
 const cases = [...SPECIAL];
 // What is read relative to now cannot be a fixture: a time's duration() (until now), and iso() of a
 // duration or of '' (a time from now).

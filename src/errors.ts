@@ -28,7 +28,8 @@ export class ArgumentError extends Error {
   constructor(
     message: string,
     readonly footer: 'usage' | 'search' | 'none' = 'usage',
-    readonly options: { command?: string } = {},
+    /** `otherwise`: what an invalid choice is followed by when no command is suggested (a group's usage). */
+    readonly options: { command?: string; otherwise?: string } = {},
   ) {
     super(message);
     this.name = 'ArgumentError';

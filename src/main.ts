@@ -10,7 +10,7 @@ import { buildContext } from './cli/context';
 import { colourAllowed, Output } from './ui/output';
 import { disableColor, renderHelp, showHelp, usageFooter } from './cli/help';
 import { selectTarget } from './config/target';
-import { commandName, nameOfCommandIn, parserSpecFor, route, showGroup, type Route } from './cli/router';
+import { commandName, maybeYouMeant, nameOfCommandIn, parserSpecFor, route, showGroup, type Route } from './cli/router';
 import { reportError } from './cli/report-error';
 import { runVerb, VERBS } from './cli/verbs';
 
@@ -69,7 +69,7 @@ export async function run(
     await command.run(parsed.values, ctx);
     return 0;
   } catch (err) {
-    return reportError(err, output, name, routed);
+    return reportError(err, output, name, routed, () => maybeYouMeant(argv, env, COMMANDS));
   }
 }
 

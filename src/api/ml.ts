@@ -117,7 +117,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
 export class MlApi {
   constructor(private readonly options: MlApiOptions) {}
 
-  /** The URL a request for this resource path goes to (what --dry-run reports). */
+  /** The URL a request for this resource path goes to (what --dry-run reports; gcloud's resource reference in its messages). */
   url(resourcePath: string): string {
     return mlUrl(this.options.endpoint, resourcePath, this.options.apiVersion);
   }

@@ -1,48 +1,19 @@
 // Waiting for a long-running operation as gcloud does: the first poll at once, then every 5 s,
-// with gcloud's progress line (`Creating version (…)......` then `done.` / `failed.`) or a spinner
-// on a terminal. A failed operation becomes a UserError carrying the server's message. A poll that
+// with gcloud's progress tracker (ui/progress.ts: `Creating version (…)......`, dots or a spinner,
+// then `done.` / `failed.`). A failed operation becomes a UserError carrying the server's message. A poll that
 // fails for a passing reason (lost connection, 5xx) is tried again at the next interval, a bounded
 // number of times in a row; Ctrl-C stops waiting (gcloud's "aborted by ctrl-c.") and says how to
 // follow the work, which goes on on the server.
 import { InterruptedError, UserError } from '../errors';
 import { abortableSleep } from '../net';
 import type { Output } from '../ui/output';
+import { type ProgressTracker, startProgressTracker } from '../ui/progress';
 import { TransientApiError, type MlApi, type Operation, type VersionResource } from './ml';
 
 export const POLL_INTERVAL_MS = 5000;
 const MAX_WAIT_MS = 60 * 60 * 1000;
 /** Polls in a row that may fail (each already retried by the HTTP client) before waiting is given up. */
 export const MAX_FAILED_POLLS = 5;
-
-type Outcome = 'done' | 'failed' | 'aborted';
-
-interface Tracker {
-  tick(): void;
-  finish(outcome: Outcome): void;
-}
-
-const OUTCOME_TEXT: Record<Outcome, string> = { done: 'done.', failed: 'failed.', aborted: 'aborted by ctrl-c.' };
-
-async function progressTracker(message: string, output: Output): Promise<Tracker> {
-  if (output.interactive) {
-    const { default: ora } = await import('ora');
-    const spinner = ora({
-      text: message,
-      stream: output.options.stderr as NodeJS.WriteStream,
-      discardStdin: false,
-      color: output.options.colour ? 'cyan' : false,
-    }).start();
-    return {
-      tick: () => undefined,
-      finish: (outcome) => spinner.stopAndPersist({ symbol: '', text: `${message}${OUTCOME_TEXT[outcome]}` }),
-    };
-  }
-  output.status(`${message}...`);
-  return {
-    tick: () => output.statusRaw('.'),
-    finish: (outcome) => output.status(OUTCOME_TEXT[outcome]),
-  };
-}
 
 export interface WaitOptions {
   /** Ctrl-C: stop waiting. */
@@ -62,7 +33,14 @@ interface Waitable<T> {
   isDone(current: T): boolean;
   /** The server's error message when it finished unsuccessfully. */
   failure(current: T): string | undefined;
+  /** The message when waiting gives up after `seconds`. */
+  timeout(seconds: number): string;
 }
+
+// gcloud's (api_lib/util/waiter.py) after an operation's maximum wait.
+const STILL_UNDERWAY =
+  'The operations may still be underway remotely and may still succeed; use gcloud list and describe commands or ' +
+  'https://console.developers.google.com/ to check resource state.';
 
 function continuesOnServer(follow: string): string {
   return `It continues on the server; follow it with:\n  $ ${follow}`;
@@ -80,7 +58,7 @@ async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Ou
   }
   const { signal } = options;
   const sleep = options.sleep ?? abortableSleep;
-  const tracker = await progressTracker(message, output);
+  const tracker = startProgressTracker(message, output);
   let current: T;
   try {
     current = await pollLoop(target, tracker, output, sleep, signal);
@@ -90,9 +68,10 @@ async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Ou
       throw new InterruptedError(`Aborting wait for ${target.subject}.\n${continuesOnServer(target.follow)}`);
     }
     tracker.finish('failed');
-    // Waiting failed, not the work: say where it goes on (the loop's own errors already do).
+    // Waiting failed, not the work: gcloud's error as it is, then where the work goes on (the loop's
+    // own errors already say so).
     if (err instanceof UserError && !err.message.includes(continuesOnServer(target.follow))) {
-      throw new UserError(`Waiting for ${target.subject} failed: ${err.message}\n${continuesOnServer(target.follow)}`);
+      throw new UserError(`${err.message}\n${continuesOnServer(target.follow)}`, err.options);
     }
     throw err;
   }
@@ -104,7 +83,7 @@ async function pollUntilDone<T>(target: Waitable<T>, message: string, output: Ou
 
 async function pollLoop<T>(
   target: Waitable<T>,
-  tracker: Tracker,
+  tracker: ProgressTracker,
   output: Output,
   sleep: NonNullable<WaitOptions['sleep']>,
   signal: AbortSignal | undefined,
@@ -122,15 +101,14 @@ async function pollLoop<T>(
       if (!(err instanceof TransientApiError) || signal?.aborted) throw err;
       if (++failedPolls >= MAX_FAILED_POLLS) {
         throw new UserError(
-          `Lost contact with the server while waiting for ${target.subject}: ${err.message}\n${continuesOnServer(target.follow)}`,
+          `${err.message}\nLost contact with the server while waiting for ${target.subject} (${MAX_FAILED_POLLS} polls in a row failed).\n${continuesOnServer(target.follow)}`,
+          err.options,
         );
       }
       output.info(`Polling ${target.subject} failed (${err.message}); polling again in ${POLL_INTERVAL_MS / 1000}s.`);
     }
     if (Date.now() - started > MAX_WAIT_MS) {
-      throw new UserError(
-        `Waiting for ${target.subject} timed out after ${MAX_WAIT_MS / 1000} seconds. ${continuesOnServer(target.follow)}`,
-      );
+      throw new UserError(`${target.timeout(MAX_WAIT_MS / 1000)}\n${continuesOnServer(target.follow)}`);
     }
     await sleep(POLL_INTERVAL_MS, signal);
   }
@@ -154,6 +132,7 @@ export function waitForOperation(
       poll: () => api.getOperation(operation.name),
       isDone: (current) => Boolean(current.done),
       failure: (current) => (current.error ? current.error.message || `Operation [${operation.name}] failed.` : undefined),
+      timeout: (seconds) => `Operation ${api.url(operation.name)} has not finished in ${seconds} seconds. ${STILL_UNDERWAY}`,
     },
     message,
     output,
@@ -180,6 +159,7 @@ export function waitForVersion(
         current.state === 'READY'
           ? undefined
           : (current.errorMessage ?? `Version [${version.name}] is in state ${current.state ?? 'UNKNOWN'}.`),
+      timeout: (seconds) => `Version ${api.url(version.name)} has not finished in ${seconds} seconds. ${STILL_UNDERWAY}`,
     },
     message,
     output,

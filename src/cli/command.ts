@@ -3,6 +3,7 @@
 // commands/index.ts, so a command can import these without importing every other command.
 import type { Credentials } from '../credentials/auth';
 import type { HttpClient } from '../net';
+import type { MessageType } from '../format';
 import type { Output } from '../ui/output';
 import type { Properties } from '../config/properties';
 import type { GLOBAL_FLAGS } from '../flags/global-flags';
@@ -18,8 +19,8 @@ export interface CommandContext {
   http(): HttpClient;
   /** core/project, or gcloud's "required property [project] is not currently set" error. */
   requireProject(): string;
-  /** Prints a command's result per --format (default: the command's own format). */
-  printResult(resource: unknown): void;
+  /** Prints a command's result per --format (default: the command's own format); `messageType`: the API message it is. */
+  printResult(resource: unknown, messageType?: MessageType): void;
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C (SIGINT) or SIGTERM: long steps stop and say what they leave behind. */
   signal: AbortSignal;

@@ -8,7 +8,7 @@ import type { CommandContext, CommandDefinition } from './command';
 import { flagConditionals, printedBeforeError, renderFormat, FormatError } from '../format';
 import { quotaProjectFor, resolveCredentials, tokenTransport, type Credentials } from '../credentials/auth';
 import { HttpClient, headerDefaults, netSettings } from '../net';
-import { colourAllowed, Output } from '../ui/output';
+import { colourAllowed, consoleOf, Output } from '../ui/output';
 import { Properties, type PropertyName } from '../config/properties';
 
 // Bundled at build time (only this field of package.json): one version, in one place.
@@ -30,10 +30,11 @@ const FLAG_PROPERTIES: [StringFlag, PropertyName][] = [
   ['traceToken', 'core/trace_token'],
 ];
 
+// gcloud's, verbatim (gcloud-aip reads the same configuration, so `gcloud config set` applies to it).
 const PROJECT_MISSING = `The required property [project] is not currently set.
 It can be set on a per-command basis by re-running your command with the [--project] flag.
 
-You may set it for your current workspace with the Cloud SDK (gcloud-aip reads its configuration) by running:
+You may set it for your current workspace by running:
 
   $ gcloud config set project VALUE
 
@@ -63,7 +64,7 @@ function projectProblem(project: string): string | undefined {
 /**
  * What gcloud's ai-platform group checks before any command runs (calliope's RequireProjectID): a
  * --project value is validated as the flag is parsed (`ERROR: (gcloud) …`), a project number is
- * refused, and the project property as set (an empty CLOUDSDK_CORE_PROJECT included) is validated.
+ * refused, and the project property as set (an empty CLOUDSDK_CORE_PROJECT or `project =` included) is validated.
  */
 function checkProject(flagValue: string | undefined, env: NodeJS.ProcessEnv, properties: Properties): void {
   if (flagValue) {
@@ -74,7 +75,8 @@ function checkProject(flagValue: string | undefined, env: NodeJS.ProcessEnv, pro
     }
     return;
   }
-  const project = flagValue ?? env.CLOUDSDK_CORE_PROJECT ?? properties.get('core/project');
+  // An empty `project =` in the configuration is validated too (and refused as the empty string).
+  const project = flagValue ?? env.CLOUDSDK_CORE_PROJECT ?? properties.get('core/project') ?? properties.configured('core/project');
   if (project === undefined) return;
   const problem = projectProblem(project);
   if (problem) throw new UserError(`${problem}\n${SET_PROJECT_HELP}`);
@@ -139,7 +141,7 @@ export function buildContext(args: {
     },
     // As in gcloud, whose display layer runs after the command: a bad --format is reported once the
     // command has done its work (and not at all when user output is disabled).
-    printResult: (resource) => {
+    printResult: (resource, messageType) => {
       if (!properties.getBool('core/user_output_enabled', true)) return;
       try {
         output.result(
@@ -147,6 +149,7 @@ export function buildContext(args: {
             flatten,
             defaultFormat: composeWith,
             message: true,
+            messageType,
             conditionals: flagConditionals(parsed.values),
           }),
         );
@@ -180,5 +183,6 @@ function outputFor(properties: Properties, env: NodeJS.ProcessEnv): Output {
     // A spinner needs a real terminal with a width (some pseudo-terminals report 0 columns).
     interactive: Boolean(stderr.isTTY) && (stderr.columns ?? 0) > 0 && !env.CI && !properties.getBool('core/disable_prompts', false),
     colour: colourAllowed(env, stderr, properties.getBool('core/disable_color', false)),
+    console: consoleOf(process.stdin, process.stdout, stderr, env),
   });
 }

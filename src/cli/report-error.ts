@@ -9,13 +9,27 @@ import type { Output } from '../ui/output';
 import { usageFooter } from './help';
 import type { Route } from './router';
 
-/** Writes err for a person; returns the exit code. `name`: the command as far as it was known. */
-export function reportError(err: unknown, output: Output, name: string, routed: Route | undefined): number {
+/**
+ * Writes err for a person; returns the exit code. `name`: the command as far as it was known;
+ * `suggestions`: gcloud's "Maybe you meant" block for the command line, if any.
+ */
+export function reportError(
+  err: unknown,
+  output: Output,
+  name: string,
+  routed: Route | undefined,
+  suggestions: () => string | undefined = () => undefined,
+): number {
   if (err instanceof ArgumentError) {
     const prefix = err.options.command ?? name;
     let text = `ERROR: (${prefix}) ${err.message}`;
+    // As gcloud's parser: a one-line invalid choice (a command, a flag's value) is followed by the
+    // commands it may have meant, instead of the usage.
+    const suggested = !err.message.includes('\n') && err.message.includes('Invalid choice') ? suggestions() : undefined;
+    if (suggested) text += `\n${suggested}`;
+    else if (err.options.otherwise) text += `\n${err.options.otherwise}`;
     // gcloud ends the block with a single newline (the footer's own last line).
-    if (err.footer === 'usage' && routed) text += `\n${usageFooter(routed.track, routed.command).trimEnd()}`;
+    else if (err.footer === 'usage' && routed) text += `\n${usageFooter(routed.track, routed.command).trimEnd()}`;
     output.error(text);
     return err.exitCode;
   }

@@ -10,6 +10,7 @@ import { HELP_SEARCH_ADVICE, suggestCommands } from '../flags/suggest';
 import type { CommandDefinition } from './command';
 import { groupListing, groupUsage, isGroup, renderGroupHelp, showHelp, versionText } from './help';
 import { VERSION } from './context';
+import { sdkCommands } from './sdk-commands';
 
 export interface Route {
   track: Track;
@@ -61,12 +62,27 @@ function groupOrInvalidChoice(track: Track, path: string[], rest: ArgToken[], co
   const groupName = ['gcloud', ...trackWords(track), ...path.slice(0, known)].join('.');
   const elsewhere = notCovered(track, path.slice(0, known + 1));
   if (elsewhere) throw new ArgumentError(`Invalid choice: '${path[known]}'.\n${elsewhere}`, 'none', { command: groupName });
-  const paths = commands.filter((c) => c.tracks.includes(track)).map((c) => c.path);
-  const suggestions = suggestCommands(path, known, paths);
-  const advice = suggestions.length
-    ? `Maybe you meant:\n${suggestions.map((p) => `  gcloud-aip ${[...trackWords(track), ...p].join(' ')}`).join('\n')}\n\n${HELP_SEARCH_ADVICE}`
-    : groupUsage(track, path.slice(0, known), commands).trimEnd();
-  throw new ArgumentError(`Invalid choice: '${path[known]}'.\n${advice}`, 'none', { command: groupName });
+  // Suggestions follow when reported (maybeYouMeant); without any, the group's usage.
+  throw new ArgumentError(`Invalid choice: '${path[known]}'.`, 'none', {
+    command: groupName,
+    otherwise: groupUsage(track, path.slice(0, known), commands).trimEnd(),
+  });
+}
+
+const GCLOUD_HELP_SEARCH = 'To search the help text of gcloud commands, run:\n  gcloud help -- SEARCH_TERMS';
+
+/**
+ * gcloud's "Maybe you meant" block after an invalid choice (a command or a flag's value), from the
+ * whole command line: gcloud's suggestions from the installed Cloud SDK's commands, as gcloud prints
+ * them; without the SDK, gcloud-aip's own commands. Undefined when nothing matches.
+ */
+export function maybeYouMeant(argv: string[], env: NodeJS.ProcessEnv, commands: CommandDefinition[]): string | undefined {
+  const sdk = sdkCommands(env);
+  const own = commands.flatMap((c) => c.tracks.map((track) => [...trackWords(track), ...c.path]));
+  const found = suggestCommands(argv, sdk ?? own);
+  if (!found.length) return undefined;
+  const [program, hint] = sdk ? ['gcloud', GCLOUD_HELP_SEARCH] : ['gcloud-aip', HELP_SEARCH_ADVICE];
+  return `Maybe you meant:\n${found.map((c) => `  ${program} ${c.join(' ')}`).join('\n')}\n\n${hint}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 // `[alpha|beta] ai-platform models create|describe|list|delete`, as gcloud 528 has them.
 import { basename, modelName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
+import { mlMessage } from '../api/ml-schema';
 import { mlEndpoint } from '../config/endpoints';
 import { mlNameProblem, modelProblems, sortedLabels } from '../domain';
 import { ArgumentError, UserError } from '../errors';
@@ -140,7 +141,7 @@ async function describe(options: ModelOptions, ctx: CommandContext): Promise<voi
     return ctx.printResult(await describeVertexModel(vertexSession(ctx, commandRegion(options, ctx)), modelId(options, ctx)));
   }
   const client = connect(ctx, commandRegion(options, ctx));
-  ctx.printResult(await client.getModel(modelName(options.model, projectOf(ctx))));
+  ctx.printResult(await client.getModel(modelName(options.model, projectOf(ctx))), mlMessage('GoogleCloudMlV1Model'));
 }
 
 // Verbatim, as gcloud's error messages quote the default format composed with --format.
@@ -159,6 +160,7 @@ async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: Comm
   const base = mlEndpoint(ctx.properties, 'global').replace(/\/?$/, '/');
   await listResources(load, options, ctx, {
     defaultFormat: LIST_FORMAT,
+    messageType: mlMessage('GoogleCloudMlV1Model'),
     // Something without a name (a string a transform made, say) has no URI, as gcloud's registry finds none.
     uriOf: (m) => {
       const name = (m as { name?: unknown } | null)?.name;

@@ -5,6 +5,7 @@
 import { TransientApiError } from '../api/ml';
 import { basename, operationName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
+import { mlMessage } from '../api/ml-schema';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG, TARGET_FLAG } from './flags';
@@ -37,7 +38,7 @@ async function onVertex(
 async function describe(options: OperationOptions, ctx: CommandContext): Promise<void> {
   if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, describeVertexOperation);
   const client = connect(ctx, options.region);
-  ctx.printResult(await client.getOperation(operationName(options.operation, projectOf(ctx))));
+  ctx.printResult(await client.getOperation(operationName(options.operation, projectOf(ctx))), mlMessage('GoogleLongrunningOperation'));
 }
 
 async function wait(options: OperationOptions, ctx: CommandContext): Promise<void> {
@@ -47,7 +48,10 @@ async function wait(options: OperationOptions, ctx: CommandContext): Promise<voi
   const first = await client.api.getOperation(name).catch((err: unknown) => {
     throw err instanceof TransientApiError ? new UserError(err.message) : err;
   });
-  ctx.printResult(await waitForOperation(client.api, first, `Waiting for operation [${basename(name)}]`, ctx.output));
+  ctx.printResult(
+    await waitForOperation(client.api, first, `Waiting for operation [${basename(name)}]`, ctx.output),
+    mlMessage('GoogleLongrunningOperation'),
+  );
 }
 
 async function cancel(options: OperationOptions, ctx: CommandContext): Promise<void> {
@@ -68,7 +72,7 @@ const LIST_FORMAT = `    table(
 async function list(options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
   const load = commandTarget(options, ctx) === 'vertex-ai' ? vertexOperations(ctx, options) : mlOperations(ctx, options.region);
   // gcloud has no URI function for operations: `--uri` lists nothing.
-  await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT });
+  await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT, messageType: mlMessage('GoogleLongrunningOperation') });
 }
 
 /** Vertex AI lists operations per location: the command's region's (`global`: us-central1). */

@@ -2,6 +2,7 @@
 // versions-create/), as gcloud 528 has them.
 import { basename, modelName, versionName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
+import { mlMessage } from '../api/ml-schema';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG, VERSION_POSITIONAL } from './flags';
 import { commandRegion, commandTarget, confirmDeletion, connect, listResources, projectOf, vertexSession } from './ml-common';
@@ -38,7 +39,10 @@ async function onVertex(
 async function describe(options: VersionOptions, ctx: CommandContext): Promise<void> {
   if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, describeVertexVersion);
   const client = connect(ctx, commandRegion(options, ctx));
-  ctx.printResult(await client.getVersion(versionName(options.model, options.version, projectOf(ctx))));
+  ctx.printResult(
+    await client.getVersion(versionName(options.model, options.version, projectOf(ctx))),
+    mlMessage('GoogleCloudMlV1Version'),
+  );
 }
 
 const LIST_FORMAT = 'table(name.basename(), deploymentUri, state)';
@@ -48,7 +52,7 @@ async function list(options: CommandOptions<typeof VERSIONS_LIST_FLAGS>, ctx: Co
   const load =
     commandTarget(options, ctx) === 'vertex-ai' ? vertexVersions(options.model, ctx, region) : mlVersions(options.model, ctx, region);
   // gcloud has no URI function for versions: `--uri` lists nothing.
-  await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT });
+  await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT, messageType: mlMessage('GoogleCloudMlV1Version') });
 }
 
 function vertexVersions(model: string, ctx: CommandContext, region: string): () => AsyncIterable<unknown> {
@@ -76,7 +80,10 @@ async function remove(options: VersionOptions, ctx: CommandContext): Promise<voi
 async function setDefault(options: VersionOptions, ctx: CommandContext): Promise<void> {
   if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, setDefaultVertexVersion);
   const client = connect(ctx, commandRegion(options, ctx));
-  ctx.printResult(await client.setDefaultVersion(versionName(options.model, options.version, projectOf(ctx))));
+  ctx.printResult(
+    await client.setDefaultVersion(versionName(options.model, options.version, projectOf(ctx))),
+    mlMessage('GoogleCloudMlV1Version'),
+  );
 }
 
 export const versionsCommands: CommandDefinition[] = [

@@ -107,6 +107,12 @@ export class Properties {
     return fileValue === '' ? undefined : fileValue;
   }
 
+  /** The active configuration's own value (`project =` is '', which get() takes for unset). */
+  configured(name: PropertyName): string | undefined {
+    const [section, key] = name.split('/');
+    return this.readConfiguration()[section]?.[key];
+  }
+
   /** core/universe_domain: the domain every Google endpoint is under (default googleapis.com). */
   get universeDomain(): string {
     return this.get('core/universe_domain') ?? 'googleapis.com';

@@ -13,11 +13,13 @@ import { pyTypeName } from './py-format';
 import {
   comparePyStrings,
   getBooleanArg,
+  INT_KEYS,
   isObject,
   PyBytes,
   pyFloat,
   pyFormatFixed,
   pyFormatGeneral,
+  pyDecode,
   pyLen,
   pyStr,
   pyStrRepr,
@@ -115,7 +117,8 @@ function sliceValue(r: unknown, op: unknown, undefinedValue: unknown): unknown {
   if (parts.some((p) => p !== '' && !/^[+-]?\d+$/.test(p)) || parts.length > 3) return undefinedValue;
   const ops = parts.map((p) => (p === '' ? null : Number(p)));
   if (ops.length === 1) ops.push(ops[0]! + 1 || null);
-  const items = typeof r === 'string' ? Array.from(r) : Array.isArray(r) ? r : undefined;
+  // list(r[...]): a str's characters, a list's items, a bytes value's ints.
+  const items = isObject(r) ? undefined : iterate(r);
   if (!items) return undefinedValue;
   const [start, end, step = null] = ops;
   const result = pySlice(items, start, end, step ?? 1);
@@ -208,9 +211,40 @@ function color(r: unknown, patterns: unknown[], kwargs: TransformKwargs): unknow
   return text;
 }
 
-/** base64 (URL-safe or standard) to bytes, shown as Python prints bytes; other decodings need bytes, which a resource never holds. */
+/**
+ * Python's bytes.decode(encoding, errors) for the text codecs: 'replace' puts U+FFFD for what does not
+ * decode, 'strict' gives undefined (Python's UnicodeError); an unknown codec also gives undefined.
+ */
+function decodeBytes(bytes: Buffer, encoding: string, errors: 'replace' | 'strict' = 'replace'): string | undefined {
+  const name = encoding.toLowerCase().replace(/_/g, '-');
+  const fatal = errors === 'strict';
+  const text = (label: string, ignoreBOM = false): string | undefined => {
+    try {
+      return new TextDecoder(label, { fatal, ignoreBOM }).decode(bytes);
+    } catch {
+      return undefined;
+    }
+  };
+  if (['utf-8', 'utf8', 'u8', 'utf'].includes(name)) return text('utf-8');
+  if (['ascii', 'us-ascii', '646'].includes(name)) {
+    if (fatal && bytes.some((b) => b >= 0x80)) return undefined;
+    return Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : '\ufffd')).join('');
+  }
+  if (['latin-1', 'latin1', 'iso-8859-1', 'iso8859-1', 'l1'].includes(name)) return bytes.toString('latin1');
+  // Python's utf-16 reads a byte-order mark, else little-endian.
+  if (['utf-16', 'utf16'].includes(name)) return text(bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-16le');
+  if (['utf-16le', 'utf-16-le', 'utf-16be', 'utf-16-be'].includes(name)) return text(name.replace('16-', '16'), true);
+  return undefined;
+}
+
+/**
+ * base64 (URL-safe or standard) of str(r) to bytes; bytes decoded with a text codec to str (a str
+ * has no decode(), so any other decoding of a str gives `undefined`).
+ */
 function decode(r: unknown, encoding: unknown, undefinedValue: unknown): unknown {
-  if (encoding !== 'base64') return undefinedValue;
+  if (encoding !== 'base64') {
+    return r instanceof PyBytes && typeof encoding === 'string' ? (decodeBytes(r.bytes, encoding) ?? undefinedValue) : undefinedValue;
+  }
   const text = pyStr(r);
   if (/[^\x00-\x7f]/.test(text)) return undefinedValue;
   const data = text.replace(/-/g, '+').replace(/_/g, '/');
@@ -223,13 +257,15 @@ function decode(r: unknown, encoding: unknown, undefinedValue: unknown): unknown
 function encode(r: unknown, encoding: unknown, undefinedValue: unknown): unknown {
   if (encoding === 'base64') {
     if (r === null || r === undefined) return '';
+    if (r instanceof PyBytes) return r.bytes.toString('base64');
     const text = pyStr(r);
     const latin1 = Array.from(text).every((c) => c.codePointAt(0)! < 256);
     return Buffer.from(text, latin1 ? 'latin1' : 'utf8').toString('base64');
   }
   const name = String(encoding).toLowerCase().replace(/_/g, '-');
   if (!['utf-8', 'utf8', 'ascii', 'us-ascii', 'latin-1', 'latin1', 'iso-8859-1'].includes(name)) return undefinedValue;
-  const text = pyStr(r);
+  // gcloud's SafeText: bytes are decoded (ASCII, then the encoding asked for, then UTF-8) before they are escaped.
+  const text = r instanceof PyBytes && r.bytes.some((b) => b >= 0x80) ? (decodeBytes(r.bytes, name, 'strict') ?? pyDecode(r)) : pyDecode(r);
   const limit = name.includes('ascii') ? 0x80 : name.startsWith('utf') ? Infinity : 0x100;
   // Characters the encoding lacks are escaped, as gcloud's SafeText does.
   return Array.from(text)
@@ -251,8 +287,8 @@ function regexValue(r: unknown, expression: unknown, doesMatch: unknown, nomatch
   return nomatch;
 }
 
-/** Public attribute names of Python's str, list and float that hold an "x" (which gcloud then fails to look up). */
-const HAS_X_MEMBER = new Set(['str', 'list', 'float']);
+/** Public attribute names of Python's str, bytes, list and float that hold an "x" (which gcloud then fails to look up). */
+const HAS_X_MEMBER = new Set(['str', 'bytes', 'list', 'float']);
 
 function resolution(r: unknown, undefinedValue: unknown, transpose: unknown): unknown {
   if (!isObject(r)) {
@@ -367,6 +403,7 @@ function substitute(r: unknown, pattern: unknown, replacement: unknown, countArg
     if (error instanceof TransformCrash) return r;
     throw error;
   }
+  if (r instanceof PyBytes) throw new TransformCrash('TypeError', 'cannot use a string pattern on a bytes-like object');
   if (typeof r !== 'string') throw new TransformCrash('TypeError', `expected string or bytes-like object, got '${pyTypeName(r)}'`);
   if (count < 0) return r;
   let done = 0;
@@ -377,6 +414,39 @@ function substitute(r: unknown, pattern: unknown, replacement: unknown, countArg
     const match = Object.assign(found.slice(0, groups ? -3 : -2), { groups }) as unknown as RegExpExecArray;
     return expandTemplate(String(replacement), match);
   });
+}
+
+/** Python's len(): a TypeError for a value without one. */
+function pyLenOrCrash(r: unknown): number {
+  if (typeof r === 'string' || Array.isArray(r) || isObject(r) || r instanceof PyBytes) return pyLength(r);
+  throw new TransformCrash('TypeError', `object of type '${pyTypeName(r)}' has no len()`);
+}
+
+/** `r[:limit - 3] + '...'` once len(r) reaches the limit: only a str can be added to '...'. */
+function trailOff(r: unknown, characterLimit: unknown, undefinedValue: unknown): unknown {
+  const text = String(characterLimit)
+    .trim()
+    .replace(/(?<=\d)_(?=\d)/g, '');
+  if (!/^[+-]?\d+$/.test(text)) return undefinedValue;
+  const limit = Number(text);
+  if (limit <= 3) return undefinedValue;
+  if (pyLenOrCrash(r) < limit) return r;
+  if (typeof r === 'string')
+    return (
+      Array.from(r)
+        .slice(0, limit - 3)
+        .join('') + '...'
+    );
+  if (Array.isArray(r)) throw new TransformCrash('TypeError', 'can only concatenate list (not "str") to list');
+  if (r instanceof PyBytes) throw new TransformCrash('TypeError', "can't concat str to bytes");
+  // A dict subscripted with a slice (hashable since Python 3.12): no such key.
+  throw new TransformCrash('KeyError', `slice(None, ${limit - 3}, None)`);
+}
+
+/** The time transforms test a value with str.startswith(), which bytes refuse. */
+function refuseBytes(r: unknown): unknown {
+  if (r instanceof PyBytes) throw new TransformCrash('TypeError', 'startswith first arg must be bytes or a tuple of bytes, not str');
+  return r;
 }
 
 type Apply = TransformDefinition['apply'];
@@ -412,13 +482,13 @@ const TRANSFORMS: Record<string, TransformDefinition> = {
     { varkwargs: true },
   ),
   count: define('TransformCount', [], 0, (r) => {
-    const counts: Record<string, number> = {};
-    for (const item of iterate(r) ?? []) counts[pyStr(item)] = (counts[pyStr(item)] ?? 0) + 1;
+    const counts: Record<string | symbol, number | boolean> = r instanceof PyBytes ? { [INT_KEYS]: true } : {};
+    for (const item of iterate(r) ?? []) counts[pyStr(item)] = ((counts[pyStr(item)] as number | undefined) ?? 0) + 1;
     return counts;
   }),
   date: define('TransformDate', ['format', 'unit', 'undefined', 'tz', 'tz_default'], 0, (r, a, k) =>
     transformDate(
-      r,
+      refuseBytes(r),
       param(a, k, 0, 'format', null),
       param(a, k, 1, 'unit', 1),
       param(a, k, 2, 'undefined', ''),
@@ -480,7 +550,7 @@ const TRANSFORMS: Record<string, TransformDefinition> = {
   // Taken apart by the parser (a condition on the command's flags); never called.
   if: define('TransformIf', ['expr'], 1, (r) => r),
   iso: define('TransformIso', ['undefined'], 0, (r, a, k) =>
-    transformDate(r, '%Y-%m-%dT%H:%M:%S.%3f%Oz', 1, param(a, k, 0, 'undefined', 'T'), null, null),
+    transformDate(refuseBytes(r), '%Y-%m-%dT%H:%M:%S.%3f%Oz', 1, param(a, k, 0, 'undefined', 'T'), null, null),
   ),
   join: define('TransformJoin', ['sep', 'undefined'], 0, (r, a, k) => {
     const undefinedValue = param(a, k, 1, 'undefined', '');
@@ -546,15 +616,9 @@ const TRANSFORMS: Record<string, TransformDefinition> = {
   ),
   // Replaced by the parser with the schema its arguments spell; never called as such.
   synthesize: define('TransformSynthesize', [], 0, (r) => r, { varargs: true }),
-  trailoff: define('TransformTrailOff', ['character_limit', 'undefined'], 1, (r, a, k) => {
-    const undefinedValue = param(a, k, 1, 'undefined', '');
-    const limit = parseInt(String(param(a, k, 0, 'character_limit', '')), 10);
-    if (Number.isNaN(limit) || limit <= 3) return undefinedValue;
-    if (typeof r !== 'string' && !Array.isArray(r)) return undefinedValue;
-    const items = typeof r === 'string' ? Array.from(r) : r;
-    if (items.length < limit) return r;
-    return typeof r === 'string' ? items.slice(0, limit - 3).join('') + '...' : undefinedValue;
-  }),
+  trailoff: define('TransformTrailOff', ['character_limit', 'undefined'], 1, (r, a, k) =>
+    trailOff(r, param(a, k, 0, 'character_limit', ''), param(a, k, 1, 'undefined', '')),
+  ),
   upper: define('TransformUpper', [], 0, (r) => (typeof r === 'string' && r ? r.toUpperCase() : r)),
   uri: define('TransformUri', ['undefined'], 0, (r, a, k) => uri(r, param(a, k, 0, 'undefined', '.'))),
   yesno: define('TransformYesNo', ['yes', 'no'], 0, (r, a, k) => {

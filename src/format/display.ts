@@ -5,6 +5,7 @@
  */
 import { flattenResources } from './flatten';
 import { keyName, parseKey } from './lexer';
+import { messageKeyText, type MessageType } from './message';
 import { comparePyStrings, pyStr } from './python';
 import { getKey } from './resource';
 import type { Key, ProjectionSpec } from './spec';
@@ -16,6 +17,8 @@ export interface DisplayOptions {
   sortBy?: string[];
   /** --limit: print at most this many resources (negative: no limit). */
   limit?: number;
+  /** The API message the resources decode to: --sort-by resolves its keys on the message, as gcloud does. */
+  messageType?: MessageType;
 }
 
 interface SortKey {
@@ -45,8 +48,10 @@ export function composeFormat(format: string, defaultFormat = '', sortBy: string
   return composed;
 }
 
-/** Sorts by each key's Python str() value, keys grouped by direction as gcloud does. */
-function sortResources(resources: unknown[], sortBy: string[]): unknown[] {
+/** Sorts by each key's Python str() value (looked up on the message, if any), keys grouped by direction as gcloud does. */
+function sortResources(resources: unknown[], sortBy: string[], message?: MessageType): unknown[] {
+  const text = (resource: unknown, key: Key): string =>
+    message ? messageKeyText(message, resource, key) : pyStr(getKey(resource, key, null));
   const groups: SortKey[][] = [];
   for (const sortKey of parseSortBy(sortBy)) {
     const group = groups[0];
@@ -58,7 +63,7 @@ function sortResources(resources: unknown[], sortBy: string[]): unknown[] {
     const reverse = group[0].reverse;
     const decorated = sorted.map((resource) => ({
       resource,
-      values: group.map(({ key }) => pyStr(getKey(resource, key, null))),
+      values: group.map(({ key }) => text(resource, key)),
     }));
     decorated.sort((a, b) => {
       for (let i = 0; i < a.values.length; i++) {
@@ -94,7 +99,10 @@ export function applyDisplayOptions(
     items = options.flatten?.length ? flattenResources(list, options.flatten, serializer) : list;
     listLike = true;
   }
-  if (listLike && options.sortBy?.length) items = sortResources(items as unknown[], options.sortBy);
+  // Flattened records are JSON (gcloud's flatten tap serializes the messages); others are messages.
+  if (listLike && options.sortBy?.length) {
+    items = sortResources(items as unknown[], options.sortBy, options.flatten?.length ? undefined : options.messageType);
+  }
   if (listLike && hasLimit) items = (items as unknown[]).slice(0, options.limit);
   return { resources: items, isList: listLike };
 }

@@ -6,7 +6,7 @@
  */
 import { parseTimestamp } from './date-transform';
 import { TransformCrash } from './errors';
-import { getBooleanArg, pyFloat, pyFloatRepr, pyFormatFixed } from './python';
+import { getBooleanArg, PyBytes, pyFloat, pyFloatRepr, pyFormatFixed } from './python';
 import { parseKey } from './lexer';
 import { getKey } from './resource';
 
@@ -252,6 +252,10 @@ export function transformDuration(
       endMs = parsed;
     }
     return fromSeconds((endMs - startMs) / 1000, calendar).format(parts, precision);
+  }
+  // A time is recognised with str.startswith(), which bytes refuse.
+  if (r instanceof PyBytes) {
+    throw new TransformCrash('TypeError', 'startswith first arg must be bytes or a tuple of bytes, not str');
   }
   const number = pyFloat(r);
   const divisor = pyFloat(unit);

@@ -1,8 +1,8 @@
 /**
  * gcloud's `--format` / `--flatten` output engine.
  *
- * Supported printers: json, yaml, default (= yaml), text / flattened, value,
- * csv, get, table, list, none, disable. Projections `name(key, a.b, list[0],
+ * Supported printers: every one gcloud registers (config, csv, default (= yaml), diff, disable,
+ * flattened, get, json, list, multi, none, object, table, text, value, yaml). Projections `name(key, a.b, list[0],
  * key:label=X:sort=1:reverse:align=right:width=N:optional:wrap)`, `:(...)`
  * key-attribute-only projections, printer attributes (`[no-heading]`,
  * `[separator=',']`, `[box]`, ...) and every builtin transform of gcloud's
@@ -11,14 +11,25 @@
  * command's default format with --format, are applied like gcloud's display
  * layer does.
  */
-import { commandTransforms } from './builtins';
+import { builtinTransforms, commandTransforms } from './builtins';
 import { applyDisplayOptions, composeFormat, type DisplayOptions } from './display';
 import { FormatError } from './errors';
 import { FORMATS_ADVICE } from '../flags/suggest';
 import { parseProjection } from './parser';
-import { NonePrinter, type ResourcePrinter } from './printer';
-import { CsvPrinter, FlattenedPrinter, JsonPrinter, ListPrinter, ValuePrinter, YamlPrinter } from './printers';
-import type { ProjectionSpec } from './spec';
+import { type NestedPrinters, NonePrinter, type ResourcePrinter } from './printer';
+import {
+  ConfigPrinter,
+  CsvPrinter,
+  DiffPrinter,
+  FlattenedPrinter,
+  JsonPrinter,
+  ListPrinter,
+  MultiPrinter,
+  ObjectPrinter,
+  ValuePrinter,
+  YamlPrinter,
+} from './printers';
+import { ProjectionSpec } from './spec';
 import { TablePrinter } from './table';
 
 export { FormatError, printedBeforeError, TransformCrash } from './errors';
@@ -69,6 +80,7 @@ function unknownFormat(name: string): FormatError {
 }
 
 function createPrinter(name: string, spec: ProjectionSpec, options: RenderOptions): ResourcePrinter {
+  const nested = nestedPrinters(spec, options);
   switch (name) {
     case 'json':
       return new JsonPrinter(name, spec);
@@ -87,18 +99,33 @@ function createPrinter(name: string, spec: ProjectionSpec, options: RenderOption
     case 'list':
       return new ListPrinter(name, spec);
     case 'table':
-      return new TablePrinter(name, spec, options.terminalWidth);
+      return new TablePrinter(name, spec, options.terminalWidth, nested);
+    case 'config':
+      return new ConfigPrinter(name, spec);
+    case 'object':
+      return new ObjectPrinter(name, spec, options.messageType);
+    case 'multi':
+      return new MultiPrinter(name, spec, nested);
+    case 'diff':
+      // Its printers get the builtin transforms only (gcloud passes them no defaults).
+      return new DiffPrinter(name, spec, nestedPrinters(new ProjectionSpec(builtinTransforms()), options));
     case 'none':
       return new NonePrinter(name, spec);
     case 'disable':
       spec.attributes = new Map([['disable', 1]]);
       return new NonePrinter(name, spec);
     default:
-      if (GCLOUD_FORMATS.includes(name)) {
-        throw new FormatError(`Format [${name}] is not supported by gcloud-aip.`);
-      }
       throw unknownFormat(name);
   }
+}
+
+/** The printers of nested formats: parsed with the parent's transforms, as gcloud's nested Printer() is. */
+function nestedPrinters(parent: ProjectionSpec, options: RenderOptions): NestedPrinters {
+  return (format) => {
+    const spec = parseProjection(format, parent.symbols);
+    const name = spec.getName();
+    return name ? createPrinter(name, spec, options) : null;
+  };
 }
 
 /**

@@ -6,3 +6,4 @@ export { renderFormat, type RenderOptions } from './format';
 export { printList, type ListCommand } from './list';
 export { applyFilter } from './filter';
 export { flagConditionals } from './display';
+export type { MessageSchema, MessageType } from './message';

@@ -9,6 +9,7 @@ import { printedBeforeError } from './errors';
 import { FilterTap } from './filter';
 import { renderFormat } from './format';
 import { parseProjection } from './parser';
+import type { MessageType } from './message';
 import type { ProjectionSpec } from './spec';
 
 /** A list command's flag values by dest: the display flags, and the others (which `key.if(flag)` tests). */
@@ -34,6 +35,8 @@ export interface ListCommand {
   defaultFormat: string;
   /** An item's URI, for --uri (items without one are left out). */
   uriOf?: (item: unknown) => string | undefined;
+  /** The API message an item decodes to (what --sort-by and the object format see). */
+  messageType?: MessageType;
   output: ListOutput;
 }
 
@@ -43,7 +46,7 @@ export interface ListCommand {
  * a page's error once the records before it are printed.
  */
 export async function printList(load: () => AsyncIterable<unknown>, options: ListOptions, command: ListCommand): Promise<void> {
-  const { defaultFormat, uriOf, output } = command;
+  const { defaultFormat, uriOf, output, messageType } = command;
   const serializer = parseProjection('', builtinTransforms());
   const conditionals = flagConditionals(options);
   // With --uri and no --format, gcloud prints the URIs one per line.
@@ -51,25 +54,28 @@ export async function printList(load: () => AsyncIterable<unknown>, options: Lis
   const composeWith = options.format && !options.uri ? defaultFormat : undefined;
   // gcloud's display layer starts after the command's "Using endpoint" line, before the first page:
   // the printer (a bad --format), then the filter (a bad --filter), then the first page.
-  renderFormat([], format, { defaultFormat: composeWith, isList: true, uriOf, conditionals });
+  renderFormat([], format, { defaultFormat: composeWith, sortBy: options.sortBy, isList: true, uriOf, conditionals });
   const filter =
     options.filter === undefined ? undefined : new FilterTap(options.filter, (message) => output.warning(message), builtinTransforms());
+  // A disabled printer (`disable`, `[disable]`) returns before it reads a record: no page is fetched.
+  const printer = parseProjection(composeFormat(format, composeWith, options.sortBy), builtinTransforms(), conditionals);
+  if (printer.getName() === 'disable' || printer.attributes.has('disable')) return;
   const pulled = await pull(load(), options, filter, serializer);
   // A page that failed (an HTTP error, an answer that does not decode) ends the list there. gcloud's
   // printer still prints the records it had (resource_printer_base.Print finishes in a finally),
   // unless --sort-by had to read the whole list before printing anything.
   if (pulled.failure !== undefined && options.sortBy?.length) throw pulled.failure;
-  let records = applyDisplayOptions(pulled.records, true, { sortBy: options.sortBy, limit: options.limit }, serializer)
+  let records = applyDisplayOptions(pulled.records, true, { sortBy: options.sortBy, limit: options.limit, messageType }, serializer)
     .resources as unknown[];
   if (options.uri) records = records.map((item) => uriOf?.(item)).filter((u): u is string => Boolean(u));
 
-  const isTable = parseProjection(composeFormat(format, composeWith), builtinTransforms()).getName() === 'table';
+  const isTable = printer.getName() === 'table';
   const pages = isTable && options.pageSize && options.pageSize > 0 ? chunk(records, options.pageSize) : [records];
   // A table printer ends each page with its own table and a blank line.
   let text = '';
   try {
     for (const [i, page] of pages.entries()) {
-      text += (i ? '\n' : '') + renderFormat(page, format, { defaultFormat: composeWith, isList: true, uriOf, conditionals });
+      text += (i ? '\n' : '') + renderFormat(page, format, { defaultFormat: composeWith, isList: true, uriOf, conditionals, messageType });
     }
   } catch (err) {
     // What gcloud printed before the record that failed is printed first.

@@ -15,6 +15,12 @@ export interface PrinterOptions extends ProjectorOptions {
   nonEmptyProjectionRequired?: boolean;
 }
 
+/**
+ * Makes the printer a nested format names (a table column's `:format=`, a multi() key's), with the
+ * parent's transforms; null where the format names no printer (gcloud then prints nothing for it).
+ */
+export type NestedPrinters = (format: string) => ResourcePrinter | null;
+
 export abstract class ResourcePrinter {
   protected out = '';
   protected readonly attributes: Map<string, AttributeValue>;
@@ -37,12 +43,7 @@ export abstract class ResourcePrinter {
    */
   print(resources: unknown, single: boolean, message = false): string {
     if (this.attributes.has('disable')) return '';
-    if (this.nonEmptyProjectionRequired && !this.spec.getColumns().length) {
-      throw new FormatError(
-        `Format [${this.name}] requires a non-empty projection. ` +
-          `Use key parameters to specify a projection like so \`${this.name}(foo, bar.baz)\``,
-      );
-    }
+    this.requireProjection();
     try {
       if (pyTruthy(resources) || (single && message && isObject(resources))) {
         if (single || !Array.isArray(resources)) {
@@ -63,6 +64,45 @@ export abstract class ResourcePrinter {
     return this.out;
   }
 
+  /**
+   * gcloud's Print() as a nested printer is called: a list prints item by item, anything else as one
+   * record; `intermediate` leaves the printer open for more (finish() ends it).
+   */
+  printNested(resources: unknown, intermediate = false): void {
+    if (this.attributes.has('disable')) return;
+    this.requireProjection();
+    try {
+      if (pyTruthy(resources)) {
+        if (!Array.isArray(resources)) this.addRecord(resources, intermediate);
+        else for (const resource of resources) this.addRecord(resource, true);
+      }
+    } finally {
+      if (!intermediate) this.finish();
+    }
+  }
+
+  /** gcloud's PrintSingleRecord(): the record printed whatever it is (None too), then finished. */
+  printSingleRecord(record: unknown): void {
+    this.addRecord(record, false);
+    this.finish();
+  }
+
+  /** What the printer has printed since this was last called. */
+  takeOutput(): string {
+    const out = this.out;
+    this.out = '';
+    return out;
+  }
+
+  private requireProjection(): void {
+    if (this.nonEmptyProjectionRequired && !this.spec.getColumns().length) {
+      throw new FormatError(
+        `Format [${this.name}] requires a non-empty projection. ` +
+          `Use key parameters to specify a projection like so \`${this.name}(foo, bar.baz)\``,
+      );
+    }
+  }
+
   private addRecord(record: unknown, delimit: boolean): void {
     this.writeRecord(this.processRecord(record), delimit);
   }
@@ -80,8 +120,8 @@ export abstract class ResourcePrinter {
   /** Prints (or buffers) one projected record. */
   protected abstract writeRecord(record: unknown, delimit: boolean): void;
 
-  /** Prints whatever was buffered; called once after all records. */
-  protected finish(): void {}
+  /** Prints whatever was buffered; called once after all records (each Print, for a nested printer). */
+  finish(): void {}
 }
 
 /** `none`: consumes the resources and prints nothing. */

@@ -1,13 +1,18 @@
 /**
- * The record-oriented formats: json, yaml (and default), csv/value/get, and
- * text/flattened.
+ * The record-oriented formats: json, yaml (and default), csv/value/get, text/flattened, list, config
+ * and multi.
  */
 import { formatFloat } from './builtin-transforms';
+import { unifiedDiff } from './difflib';
 import { pyJsonDumps } from './json';
 import { keyName } from './lexer';
-import { ResourcePrinter } from './printer';
+import { FormatError, TransformCrash } from './errors';
+import { type NestedPrinters, ResourcePrinter } from './printer';
+import { getKey } from './resource';
 import { isObject, isPyFloat, pyDecode, pyIsSpace, pyLen, pyStr, pyTruthy, sortedKeys } from './python';
-import type { ProjectionSpec } from './spec';
+import { messageRepr, type MessageType } from './message';
+import type { Key, ProjectionSpec } from './spec';
+import { iterate } from './transform';
 import { dumpYamlDocument } from './yaml';
 
 const INDENT = '  ';
@@ -42,7 +47,7 @@ export class JsonPrinter extends ResourcePrinter {
     }
   }
 
-  protected finish(): void {
+  finish(): void {
     if (this.empty) {
       this.out += '[]\n';
     } else if (this.delimiter !== JsonPrinter.BEGIN) {
@@ -147,7 +152,8 @@ export class CsvPrinter extends ResourcePrinter {
   protected writeRecord(record: unknown): void {
     if (!this.headingPrinted) this.writeHeading();
     const { separator, terminator } = this.settings;
-    const cells = this.visible(record as unknown[]).map((cell) => this.formatCell(cell));
+    // Python iterates the row: a str record (reaching a csv unprojected, as in a diff) gives its characters.
+    const cells = this.visible(iterate(record) ?? [record]).map((cell) => this.formatCell(cell));
     this.out += cells.join(separator) + terminator;
   }
 }
@@ -269,5 +275,145 @@ export class ListPrinter extends ResourcePrinter {
     const columns = this.spec.getColumns();
     const items = (record as unknown[]).filter((_, i) => !columns[i]?.attribute.hidden);
     this.out += ' - ' + items.map(pyStr).join(separator) + '\n';
+  }
+}
+
+/** Python's shlex.quote. */
+function shellQuote(text: string): string {
+  if (!text) return "''";
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.split("'").join(`'"'"'`)}'`;
+}
+
+/** `config`: INI-style `name = value` lines under `[section.sub.0]` headings; [export] and [unset] as shell commands. */
+export class ConfigPrinter extends ResourcePrinter {
+  constructor(name: string, spec: ProjectionSpec) {
+    super(name, spec, { retainNoneValues: true });
+    const title = this.attributes.get('title');
+    if (title !== undefined) this.out += `${pyStr(title)}\n`;
+  }
+
+  protected writeRecord(record: unknown): void {
+    // Nothing is printed for a record that is not a dict.
+    if (!isObject(record)) return;
+    if (this.attributes.has('export')) this.out += this.environment(record, '', (name, value) => `export ${name}=${shellQuote(value)}\n`);
+    else if (this.attributes.has('unset')) this.out += this.environment(record, '', (name) => `unset ${name}\n`, true);
+    else this.out += this.category([], record);
+  }
+
+  /** One section: its scalars (`name = value`) under its `[label]`, then its subsections. */
+  private category(label: string[], items: Record<string, unknown> | unknown[]): string {
+    let top = '';
+    let sub = '';
+    const names = Array.isArray(items) ? items.map((_, i) => String(i)) : sortedKeys(items);
+    for (const name of names) {
+      const value = Array.isArray(items) ? items[Number(name)] : items[name];
+      if (isObject(value) || Array.isArray(value)) sub += this.category([...label, name], value);
+      else if (value === null || value === undefined) top += `${name} (unset)\n`;
+      else top += `${name} = ${pyStr(value)}\n`;
+    }
+    const heading = label.length && (top || (sub && !sub.startsWith('['))) ? `[${label.join('.')}]\n` : '';
+    return heading + top + sub;
+  }
+
+  /** Environment variable commands: names joined by `_`, list items as `I0`, `I1`, …; None unset (for export). */
+  private environment(
+    items: Record<string, unknown>,
+    prefix: string,
+    command: (name: string, value: string) => string,
+    unsetNone = false,
+  ): string {
+    let out = '';
+    for (const name of sortedKeys(items)) {
+      const value = items[name];
+      if (isObject(value)) out += this.environment(value, `${prefix}${name}_`, command, unsetNone);
+      else if ((value === null || value === undefined) && !unsetNone) out += `${prefix}${name} (unset)\n`;
+      else if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          out += this.environment(isObject(item) ? item : { [`I${i}`]: item }, `${prefix}${name}_`, command, unsetNone);
+        });
+      } else out += command(prefix + name, pyStr(value));
+    }
+    return out;
+  }
+}
+
+/** `multi(key:format=…, …)`: each key's value printed in its own format, `separator` between them. */
+export class MultiPrinter extends ResourcePrinter {
+  private readonly printers: Array<[Key, ResourcePrinter | null]>;
+
+  constructor(name: string, spec: ProjectionSpec, nested: NestedPrinters) {
+    super(name, spec);
+    this.printers = spec.getColumns().map((column) => {
+      if (!column.attribute.subformat) throw new FormatError(`${keyName(column.key)} requires format attribute.`);
+      return [column.key, nested(column.attribute.subformat)];
+    });
+  }
+
+  protected writeRecord(record: unknown, delimit: boolean): void {
+    const separator = this.attribute('separator', '');
+    this.printers.forEach(([key, printer], i) => {
+      if (i !== 0 || delimit) this.out += separator;
+      if (!printer) throw new TransformCrash('AttributeError', "'NoneType' object has no attribute 'Print'");
+      printer.printNested(getKey(record, key, null));
+      this.out += printer.takeOutput();
+    });
+    this.out += this.attribute('terminator', '');
+  }
+}
+
+/** `diff(old, new)`: a unified diff of the first two columns, each printed in [format=…] (flattened). */
+export class DiffPrinter extends ResourcePrinter {
+  constructor(
+    name: string,
+    spec: ProjectionSpec,
+    private readonly standalone: NestedPrinters,
+  ) {
+    super(name, spec, { byColumns: true, nonEmptyProjectionRequired: true });
+  }
+
+  private rendered(resource: unknown): string[] {
+    const printer = this.standalone(this.attribute('format', 'flattened'));
+    if (!printer) throw new TransformCrash('AttributeError', "'NoneType' object has no attribute 'PrintSingleRecord'");
+    printer.printSingleRecord(resource);
+    return printer.takeOutput().split('\n');
+  }
+
+  protected writeRecord(record: unknown): void {
+    const title = this.attributes.get('title');
+    if (pyTruthy(title)) this.out += `${pyStr(title)}\n`;
+    const columns = record as unknown[];
+    if (columns.length < 2) return;
+    for (const line of unifiedDiff(this.rendered(columns[0]), this.rendered(columns[1]))) this.out += `${line}\n`;
+  }
+}
+
+/**
+ * `object`: each resource's Python str(), unprojected — an API message's repr (`<Type\n field: …>`),
+ * else the value's; no newline unless [terminator=…], [separator=…] between list items.
+ */
+export class ObjectPrinter extends ResourcePrinter {
+  private first = true;
+
+  constructor(
+    name: string,
+    spec: ProjectionSpec,
+    private readonly messageType?: MessageType,
+  ) {
+    super(name, spec, { byColumns: true });
+  }
+
+  protected processRecord(record: unknown): unknown {
+    return record;
+  }
+
+  protected writeRecord(record: unknown, delimit: boolean): void {
+    const separator = this.attributes.get('separator');
+    const terminator = this.attributes.get('terminator');
+    if (this.first) this.first = false;
+    else if (delimit && separator !== undefined && separator !== null) this.out += `${pyStr(separator)}\n`;
+    const message = this.messageType;
+    this.out += message && isObject(record) ? messageRepr(message.schema, record, message.type) : pyStr(record);
+    if (terminator !== undefined && terminator !== null) this.out += `${pyStr(terminator)}\n`;
   }
 }

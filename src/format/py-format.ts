@@ -5,7 +5,7 @@
  * Python would refuse raises Python's exception (a TransformCrash) with Python's message.
  */
 import { TransformCrash } from './errors';
-import { isObject, isPyFloat, pyFloatRepr, pyFormatFixed, pyFormatGeneral, pyRepr, pyStr } from './python';
+import { isObject, isPyFloat, PyBytes, pyFloatRepr, pyFormatFixed, pyFormatGeneral, pyRepr, pyStr } from './python';
 
 function valueError(message: string): never {
   throw new TransformCrash('ValueError', message);
@@ -17,6 +17,7 @@ export function pyTypeName(value: unknown): string {
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return isPyFloat(value) ? 'float' : 'int';
   if (Array.isArray(value)) return 'list';
+  if (value instanceof PyBytes) return 'bytes';
   return 'dict';
 }
 
@@ -140,7 +141,7 @@ function formatNumber(value: number, spec: Spec, isFloat: boolean): string {
 /** Python's format(value, spec). */
 function formatValue(value: unknown, specText: string): string {
   if (!specText) return pyStr(value);
-  if (value === null || value === undefined || Array.isArray(value) || isObject(value)) {
+  if (value === null || value === undefined || Array.isArray(value) || isObject(value) || value instanceof PyBytes) {
     throw new TransformCrash('TypeError', `unsupported format string passed to ${pyTypeName(value)}.__format__`);
   }
   const spec = parseSpec(specText, value);
@@ -160,6 +161,11 @@ function formatValue(value: unknown, specText: string): string {
 
 /** `value[key]` as Python indexes a str, list or dict. */
 function subscript(value: unknown, key: string | number): unknown {
+  if (value instanceof PyBytes) {
+    if (typeof key !== 'number') throw new TransformCrash('TypeError', 'byte indices must be integers or slices, not str');
+    if (key >= value.bytes.length) throw new TransformCrash('IndexError', 'index out of range');
+    return value.bytes[key];
+  }
   if (Array.isArray(value) || typeof value === 'string') {
     const kind = Array.isArray(value) ? 'list' : 'string';
     if (typeof key !== 'number') {

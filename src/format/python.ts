@@ -87,8 +87,12 @@ export function comparePyStrings(a: string, b: string): number {
   return ca.length - cb.length;
 }
 
+/** Marks a dict whose keys are Python ints (count() of bytes), which sort as numbers. */
+export const INT_KEYS = Symbol('int keys');
+
 /** Dict keys in Python `sorted()` order. */
 export function sortedKeys(obj: JsonObject): string[] {
+  if (obj[INT_KEYS as unknown as string]) return Object.keys(obj).sort((a, b) => Number(a) - Number(b));
   return Object.keys(obj).sort(comparePyStrings);
 }
 

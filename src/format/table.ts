@@ -6,10 +6,11 @@
  */
 import { formatFloat } from './builtin-transforms';
 import { charWidth, displayAdjustment, displayWidth } from './display-width';
-import { FormatError } from './errors';
-import { ResourcePrinter } from './printer';
-import { comparePyStrings, isPyFloat, pyCenter, pyIsSpace, pyStr } from './python';
+import { FormatError, TransformCrash } from './errors';
+import { type NestedPrinters, ResourcePrinter } from './printer';
+import { comparePyStrings, isPyFloat, pyCenter, pyIsSpace, pyStr, pyTruthy } from './python';
 import type { Alignment, Column, ProjectionSpec } from './spec';
+import { iterate } from './transform';
 
 const COLUMN_PAD = 2;
 const BOX_CHAR_LENGTH = 1;
@@ -144,27 +145,43 @@ function* whitespaceRunEnds(chars: string[]): Generator<number> {
   }
 }
 
+/** A column of a table with nested or hidden columns: its printer prints the column's value under each row. */
+interface SubFormat {
+  index: number;
+  hidden: boolean;
+  printer: ResourcePrinter | null;
+}
+
 export class TablePrinter extends ResourcePrinter {
   private rows: unknown[][] = [];
-  /** Indexes of displayed columns when some are hidden or dropped, else null (all shown). */
+  /** Indexes of displayed columns when some are hidden, nested or dropped, else null (all shown). */
   private visibleIndexes: number[] | null = null;
+  /** Every column, when some are nested (`:format=`) or hidden; else null. */
+  private readonly subformats: SubFormat[] | null = null;
+  /** Every column is nested or hidden: each nested printer prints its column of all rows at once. */
+  private readonly aggregate: boolean = false;
+  private readonly hasSubprinters: boolean;
 
   constructor(
     name: string,
     spec: ProjectionSpec,
     private readonly terminalWidth = DEFAULT_TERMINAL_WIDTH,
+    nested?: NestedPrinters,
   ) {
     super(name, spec, { byColumns: true, nonEmptyProjectionRequired: true });
     const columns = spec.getColumns();
-    if (columns.some((c) => c.attribute.subformat)) {
-      throw new FormatError('Nested :format= table columns are not supported by gcloud-aip.');
+    this.hasSubprinters = columns.some((c) => c.attribute.subformat);
+    if (!columns.some((c) => c.attribute.subformat || c.attribute.hidden)) return;
+    this.aggregate = columns.every((c) => c.attribute.subformat || c.attribute.hidden);
+    if (this.aggregate && !this.hasSubprinters) {
+      throw new FormatError('A table with only hidden columns is not supported by gcloud-aip.');
     }
-    if (columns.some((c) => c.attribute.hidden)) {
-      if (columns.every((c) => c.attribute.hidden)) {
-        throw new FormatError('A table with only hidden columns is not supported by gcloud-aip.');
-      }
-      this.visibleIndexes = columns.flatMap((c, i) => (c.attribute.hidden ? [] : [i]));
-    }
+    this.subformats = columns.map((c, index) => ({
+      index,
+      hidden: c.attribute.hidden,
+      printer: c.attribute.subformat && nested ? nested(c.attribute.subformat) : null,
+    }));
+    if (!this.aggregate) this.visibleIndexes = this.subformats.flatMap((f) => (f.hidden || f.printer ? [] : [f.index]));
   }
 
   private visible<T>(row: T[]): T[] {
@@ -173,10 +190,12 @@ export class TablePrinter extends ResourcePrinter {
   }
 
   protected writeRecord(record: unknown): void {
-    this.rows.push(record as unknown[]);
+    // A row is what Python iterates of the record: a str's characters, a dict's keys (a diff's
+    // unprojected records reach a table so).
+    this.rows.push(iterate(record) ?? [record]);
   }
 
-  private sortedRows(): unknown[][] {
+  private sortedRows(records: unknown[][]): unknown[][] {
     // Group consecutive keys with the same direction; apply groups lowest precedence first.
     const groups: Array<[number[], boolean]> = [];
     let keys: number[] = [];
@@ -192,7 +211,7 @@ export class TablePrinter extends ResourcePrinter {
     }
     if (keys.length) groups.unshift([keys, reverse]);
 
-    let rows = this.rows;
+    let rows = records;
     for (const [groupKeys, groupReverse] of groups) {
       if (groupReverse) rows = [...rows].reverse();
       for (const key of [...groupKeys].reverse()) {
@@ -213,14 +232,48 @@ export class TablePrinter extends ResourcePrinter {
     return this.attributes.has('ascii') ? ASCII_BOX : UNICODE_BOX;
   }
 
-  protected finish(): void {
+  /** gcloud's nested-only table: each nested column printed for all rows at once, in column order. */
+  private finishAggregate(): void {
+    for (const subformat of this.subformats ?? []) {
+      for (const row of this.rows) {
+        const record = row[subformat.index];
+        if (!pyTruthy(record)) continue;
+        if (!subformat.printer) throw new TransformCrash('AttributeError', "'NoneType' object has no attribute 'Print'");
+        subformat.printer.printNested(record, true);
+      }
+      if (subformat.printer) {
+        subformat.printer.finish();
+        this.out += subformat.printer.takeOutput();
+      }
+    }
+    this.rows = [];
+  }
+
+  /** The nested printers' output for one record, indented under its row. */
+  private writeNested(record: unknown[]): void {
+    for (const subformat of this.subformats ?? []) {
+      if (!subformat.printer) continue;
+      subformat.printer.printNested(record[subformat.index]);
+      const lines = subformat.printer.takeOutput().split('\n').slice(0, -1);
+      for (const line of lines) this.out += `    ${line}\n`;
+    }
+  }
+
+  finish(): void {
     if (!this.rows.length) return;
+    if (this.aggregate) {
+      this.finishAggregate();
+      return;
+    }
     const box = this.box();
     const allBox = this.attributes.has('all-box');
     const pad = box ? 1 : Number(this.attributes.get('pad') ?? COLUMN_PAD);
     const columns = this.spec.getColumns();
 
-    let rows = this.sortedRows().map((row) => this.visible(row.map(stringify)));
+    // The nested printers print the records in the order they came (gcloud's), whatever the sort.
+    const records = this.rows;
+    this.rows = [];
+    let rows = this.sortedRows(records).map((row) => this.visible(row.map(stringify)));
     let align = this.visible(this.spec.alignments());
     let heading = this.headingRow();
     let widths = this.columnWidths(rows, heading);
@@ -255,17 +308,34 @@ export class TablePrinter extends ResourcePrinter {
     if (box) this.writeBoxTop(widths, heading);
     const lines = box && heading ? rows : heading ? [heading, ...rows] : rows;
     const rules = box ? this.boxRules(widths) : null;
+    // Rows with nested output are boxed one by one (top rule before, bottom rule after each).
+    const boxEachRow = box && this.subformats?.some((f) => !f.hidden && f.printer);
+    const headingLines = box || !heading ? 0 : 1;
     lines.forEach((row, rowIndex) => {
-      if (rowIndex > 0 && box && allBox) this.out += rules!.middle + '\n';
+      if (rowIndex > 0 && box) {
+        if (boxEachRow) this.out += rules!.top + '\n';
+        else if (allBox) this.out += rules!.middle + '\n';
+      }
       this.writeRow([...row], widths, align, pad, box);
+      if (this.hasSubprinters && rowIndex >= headingLines) {
+        if (box) this.out += rules!.bottom + '\n';
+        this.writeNested(records[rowIndex - headingLines]);
+      }
     });
-    if (box) this.out += rules!.bottom + '\n';
+    if (box && !boxEachRow) this.out += rules!.bottom + '\n';
   }
 
   private headingRow(): string[] | null {
     if (this.attributes.has('no-heading')) return null;
     const labels = this.spec.labels();
-    return labels ? this.visible(labels).map(stringify) : null;
+    if (!labels) return null;
+    const visible = this.visible(labels);
+    // gcloud picks the labels of unnested columns by their index among all columns from the visible
+    // labels, so a nested column before others shifts (and shortens) the heading; kept for identical output.
+    if (this.subformats) {
+      return this.subformats.flatMap((f) => (!f.printer && f.index < visible.length ? [stringify(visible[f.index])] : []));
+    }
+    return visible.map(stringify);
   }
 
   private columnWidths(rows: string[][], heading: string[] | null): number[] {

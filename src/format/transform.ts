@@ -3,7 +3,7 @@
  * a key. A key's transform is a chain of calls applied left to right.
  */
 import { TransformCrash } from './errors';
-import { isObject, pyTruthy } from './python';
+import { isObject, PyBytes, pyTruthy } from './python';
 
 export type TransformArgs = unknown[];
 export type TransformKwargs = Record<string, string>;
@@ -132,10 +132,11 @@ function flattenLevels(items: unknown[], levels: number): unknown[] {
   return current;
 }
 
-/** Python iteration of a value: list items, str characters, dict keys. */
+/** Python iteration of a value: list items, str characters, bytes as ints, dict keys. */
 export function iterate(value: unknown): unknown[] | undefined {
   if (Array.isArray(value)) return value;
   if (typeof value === 'string') return Array.from(value);
+  if (value instanceof PyBytes) return Array.from(value.bytes);
   if (isObject(value)) return Object.keys(value);
   return undefined;
 }

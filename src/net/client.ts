@@ -165,8 +165,9 @@ export class HttpClient {
         continue;
       }
       const response = { status: result.status, headers: result.headers, body: result.body, retried: mayHaveActed };
-      // A token may expire between being handed out and being checked: one fresh one, as gcloud's credential refresh does.
-      if (response.status === 401 && request.credentials && !tokenRefreshed) {
+      // A token may expire between being handed out and being checked: one fresh one, as gcloud's credential
+      // refresh does. A request sent without one (credentials disabled) is not sent again, as in gcloud.
+      if (response.status === 401 && token !== undefined && !tokenRefreshed) {
         refreshToken = tokenRefreshed = true;
         continue;
       }

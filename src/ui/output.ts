@@ -12,6 +12,32 @@ export interface OutputOptions {
   interactive: boolean;
   /** Colour on stderr (`colourAllowed`): the ERROR:/WARNING: labels, the spinner. */
   colour?: boolean;
+  /** What gcloud's progress tracker sees (see consoleOf); default: off a terminal, 80 columns. */
+  console?: ConsoleShape;
+}
+
+/** gcloud's console for its progress tracker: a terminal when stdin and stderr are both one; its width in columns. */
+export interface ConsoleShape {
+  terminal: boolean;
+  columns: number;
+}
+
+type Stream = { isTTY?: boolean; columns?: number };
+
+/**
+ * The console as gcloud measures it (console_attr_os.GetTermSize): the size of the first terminal
+ * among stdin, stdout and stderr (0 columns where a pseudo-terminal reports none), else $COLUMNS
+ * with $LINES, else 80.
+ */
+export function consoleOf(stdin: Stream, stdout: Stream, stderr: Stream, env: NodeJS.ProcessEnv): ConsoleShape {
+  const terminal = Boolean(stdin.isTTY) && Boolean(stderr.isTTY);
+  // Node knows a terminal's size from its output side only; a terminal stdin alone is taken for 80 wide.
+  const tty = [stdout, stderr].find((s) => s.isTTY);
+  if (tty) return { terminal, columns: tty.columns ?? 0 };
+  if (stdin.isTTY) return { terminal, columns: 80 };
+  const columns = Number(env.COLUMNS);
+  if (env.LINES && Number.isInteger(columns) && env.COLUMNS?.trim()) return { terminal, columns };
+  return { terminal, columns: 80 };
 }
 
 /**
@@ -51,6 +77,15 @@ export class Output {
   /** A status line (`Using endpoint […]`): user output, shown at any verbosity. */
   status(text: string): void {
     if (this.options.userOutputEnabled) this.toStderr(`${text}\n`);
+  }
+
+  /** gcloud's progress tracker's own writes (it checks user output itself). */
+  progressWrite(text: string): void {
+    this.toStderr(text);
+  }
+
+  get console(): ConsoleShape {
+    return this.options.console ?? { terminal: false, columns: 80 };
   }
 
   /** Raw status text without a newline (progress dots). */

@@ -294,6 +294,111 @@ export const CASES: Record<string, Case[]> = {
     ].map((flags) => ({ smallPages: true, etags: ['H+QY+5lJgp0=', 'ab/c+d==', 'abc'], args: ['ai-platform', 'models', 'list', ...flags] })),
     { smallPages: true, etags: ['abc'], args: ['ai-platform', 'models', 'list', '--format=json'] },
   ],
+  // Issue 27: bytes through the transform chain (decode() gives bytes, passed on as bytes).
+  'bytes chain': [
+    ...[
+      'value(defaultVersion.deploymentUri.encode(base64).decode(base64).encode(base64))',
+      'value(etag.decode(base64).len(), etag.decode(base64).slice(1:3), etag.decode(base64).join(-))',
+      'value(etag.decode(base64).decode(utf-8), etag.decode(base64).decode(latin-1), etag.decode(base64).encode(ascii))',
+      'value(name.encode(base64).decode(base64).sub(p, X))',
+      'value(etag.decode(base64).trailoff(4))',
+      'value(etag.decode(base64).count(), etag.decode(base64).format("{0[0]}"))',
+      'json(etag.decode(base64))',
+      'value(etag.decode(base64).date())',
+      'table(name.basename(), etag.decode(base64), etag.decode(base64).encode(base64))',
+    ].map((format) => ({ etags: BYTES_ETAGS, args: ['ai-platform', 'models', 'describe', 'm1', `--format=${format}`] })),
+    {
+      etags: BYTES_ETAGS,
+      args: ['ai-platform', 'models', 'list', '--format=value(etag.decode(base64).encode(base64), etag.decode(base64).slice(0))'],
+    },
+  ],
+  // Issue 27: nested :format= table columns (synthesize() with its own value() format too).
+  'nested formats': [
+    'table(name.basename(), regions:format="value(.)")',
+    'table(name.basename(), defaultVersion:format="table(name.basename(), state)", regions.len())',
+    'table[box](name.basename(), synthesize((k:a, v=name), (k:b, v=regions)):format="value(k, v)")',
+    'table(regions:format="value(.)", name:format=json)',
+    'table(name.basename():sort=1:reverse, regions:format="table[no-heading](.)":label=X, regions.len())',
+    'table[all-box](name.basename(), regions:format="value(.)":hidden, etag)',
+    'table[box,title=Models](name.basename(), defaultVersion:format="yaml(name, state)")',
+  ].flatMap((format) => [
+    { args: ['ai-platform', 'models', 'list', `--format=${format}`] },
+    { args: ['ai-platform', 'models', 'list', '--sort-by=~name', `--format=${format}`] },
+  ]),
+  // Issue 27: every printer gcloud registers, on describe and list outputs of all three tracks.
+  printers: [
+    'config',
+    'config[export]',
+    'config[unset]',
+    'config[title=T](name, labels)',
+    'object',
+    'object[separator=---,terminator=END]',
+    'diff(name, defaultVersion.name)',
+    'diff[format=json](name, defaultVersion)',
+    'multi(name:format=value(.), regions:format="table(.)")',
+    'multi[separator="--\n",terminator=END](name:format="value(.)", defaultVersion:format=json)',
+    'multi(name, regions:format=json)',
+    'flattened[no-pad,separator=" = "]',
+    'text(name, etag)',
+    'list(name, regions)',
+    'get(name)',
+    'none',
+    'disable',
+    'json[disable]',
+  ].flatMap((format) =>
+    [
+      ['ai-platform', 'models', 'describe', 'm1'],
+      ['ai-platform', 'models', 'list'],
+      ['beta', 'ai-platform', 'versions', 'list', '--model=m1'],
+      ['alpha', 'ai-platform', 'operations', 'list'],
+      ['ai-platform', 'versions', 'describe', 'v1', '--model=m1'],
+    ].map((command) => ({ etags: BYTES_ETAGS, args: [...command, `--format=${format}`] })),
+  ),
+  // Issue 27: --sort-by keys resolved on the API message (a map key, a message, bytes, an unset field).
+  'sort keys': [
+    ...['labels.env,~name', '~labels.env', 'etag', '~defaultVersion', 'nosuch,~name', '~regions[0],~name', 'defaultVersion.name,~name'].map(
+      (sort) => ({ etags: BYTES_ETAGS, args: ['ai-platform', 'models', 'list', `--sort-by=${sort}`, '--format=value(name.basename())'] }),
+    ),
+    ...['labels.env,~createTime', '~etag', 'packageUris,~name', '~state,name', 'labels'].map((sort) => ({
+      etags: BYTES_ETAGS,
+      args: ['ai-platform', 'versions', 'list', '--model=m1', `--sort-by=${sort}`, '--format=value(name.basename())'],
+    })),
+    ...['~metadata.version.name', 'metadata.operationType,~name', '~done,~name'].map((sort) => ({
+      args: ['ai-platform', 'operations', 'list', `--sort-by=${sort}`, '--format=value(name.basename())'],
+    })),
+    { args: ['ai-platform', 'models', 'list', '--sort-by=~regions', '--flatten=regions', '--format=value(name.basename())'] },
+  ],
+  // Issue 27: gcloud's "Maybe you meant" after an invalid command or value.
+  suggestions: [
+    { args: ['ai-platform', 'versions', 'lst', '--model=m1'] },
+    { args: ['ai-platform', 'modls', 'list'] },
+    { args: ['ai-platform', 'operations', 'describ', 'x'] },
+    { args: ['beta', 'ai-platform', 'versions', 'creat', 'v1'] },
+    { args: ['ai-platform', 'xyzzy'] },
+    { args: [...VC, '--framework=tensorflw'] },
+    { args: ['ai-platform', 'models', 'list', '--region=us-centrl1'] },
+    { args: ['alpha', 'ai-platform', 'operations', 'list', '--region=us-centrl1'] },
+  ],
+  // Issue 27: a configuration with an empty `project =`, before `Using endpoint`, for every command.
+  'empty project': [
+    ['models', 'list'],
+    ['models', 'describe', 'm1'],
+    ['models', 'create', 'm9'],
+    ['models', 'delete', 'm3'],
+    ['versions', 'list', '--model=m1'],
+    ['versions', 'describe', 'v1', '--model=m1'],
+    ['versions', 'create', 'v9', '--model=m1', '--origin=gs://fixture/iris/'],
+    ['versions', 'delete', 'v2', '--model=m1'],
+    ['versions', 'set-default', 'v2', '--model=m1'],
+    ['operations', 'list'],
+    ['operations', 'describe', 'x'],
+    ['operations', 'wait', 'x'],
+    ['operations', 'cancel', 'x'],
+  ].map((command) => ({
+    files: { 'config/configurations/config_default': '[core]\nproject =\n', 'config/active_config': 'default' },
+    env: { CLOUDSDK_CORE_PROJECT: undefined },
+    args: ['ai-platform', ...command],
+  })),
   paging: [
     { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit', '1'] },
     { smallPages: true, args: ['ai-platform', 'models', 'list', '--limit=2', '--format=value(name)'] },
@@ -328,9 +433,6 @@ function normalize(text: string, project: string, dir: string, keepEtags: boolea
       // gcloud-aip's own flags (--dry-run, --mlflow-*) are in its usage block; gcloud's is compared
       // by the help tests.
       .replace(/\nUsage: [\s\S]*?\n {2}gcloud [^\n]*--help\n/g, '\n<USAGE>\n')
-      // gcloud's command-index search after a refused choice ("Maybe you meant: gcloud ai models …")
-      // lists commands of the whole SDK; it is not this project's to reproduce.
-      .replace(/Maybe you meant:\n( {2}.*\n)*\nTo search the help text of gcloud commands, run:\n {2}gcloud help -- SEARCH_TERMS\n/g, '')
       // Advice that points at gcloud commands gcloud-aip lacks names what works instead (deliberately).
       .split(FORMATS_ADVICE)
       .join(GCLOUD_FORMATS_ADVICE)
@@ -356,10 +458,17 @@ async function api(emulator: RunningEmulator, method: string, urlPath: string, b
 }
 
 async function seed(emulator: RunningEmulator, project: string, models: string[]): Promise<void> {
-  for (const m of models) await api(emulator, 'POST', `v1/projects/${project}/models`, { name: m });
+  // Labels whose order differs from the names' (what --sort-by labels.env would sort by, if gcloud did).
+  const labels: Record<string, Record<string, string>> = { m1: { env: 'b' }, m2: { env: 'a' }, v1: { env: 'b' }, v2: { env: 'a' } };
+  for (const m of models) await api(emulator, 'POST', `v1/projects/${project}/models`, { name: m, labels: labels[m] });
   if (models.includes('m1')) {
-    await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, { name: 'v1', deploymentUri: 'gs://fixture/iris/' });
-    await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, { name: 'v2', deploymentUri: 'gs://fixture/iris/' });
+    for (const v of ['v1', 'v2']) {
+      await api(emulator, 'POST', `v1/projects/${project}/models/m1/versions`, {
+        name: v,
+        deploymentUri: 'gs://fixture/iris/',
+        labels: labels[v],
+      });
+    }
     await api(emulator, 'GET', `v1/projects/${project}/operations`); // settles both (no delay)
   }
 }
@@ -414,7 +523,10 @@ describe('gcloud vs gcloud-aip: fidelity classes', { skip: HAVE_GCLOUD ? false :
             };
             operation = started.name.split('/').pop() ?? '';
           }
-          for (const [name, text] of Object.entries(c.files ?? {})) fs.writeFileSync(path.join(s.dir, name), text);
+          for (const [name, text] of Object.entries(c.files ?? {})) {
+            fs.mkdirSync(path.dirname(path.join(s.dir, name)), { recursive: true });
+            fs.writeFileSync(path.join(s.dir, name), text);
+          }
           const args = c.args.map((a) => a.split('{PROJECT}').join(project).split('{DIR}').join(s.dir).split('{OP}').join(operation));
           const env = {
             ...s.env,

@@ -12,7 +12,7 @@ const DIST = path.join(__dirname, '..', '..', 'dist');
 
 function copyOfDist(): string {
   const dir = tempDir('gcloud-aip-cache-');
-  for (const file of ['bundle.js', 'cli.js', 'ora.js']) fs.copyFileSync(path.join(DIST, file), path.join(dir, file));
+  for (const file of ['bundle.js', 'cli.js']) fs.copyFileSync(path.join(DIST, file), path.join(dir, file));
   return dir;
 }
 

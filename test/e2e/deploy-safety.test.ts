@@ -141,7 +141,7 @@ describe('a create answered with a finished or unreadable operation', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(
       r.stderr,
-      /\nfailed\.\nERROR: \(gcloud\.ai-platform\.versions\.create\) Waiting for operation (\S+) failed: PERMISSION_DENIED: No\. .*\nIt continues on the server; follow it with:\n {2}\$ gcloud ai-platform operations wait \1\n$/,
+      /\nfailed\.\nERROR: \(gcloud\.ai-platform\.versions\.create\) PERMISSION_DENIED: No\. .*\nIt continues on the server; follow it with:\n {2}\$ gcloud ai-platform operations wait (\S+)\n$/,
     );
   });
 

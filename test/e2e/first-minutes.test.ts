@@ -83,19 +83,22 @@ describe("finding one's way", () => {
   });
 
   test('a mistyped command word is the one blamed, with the commands it may have meant', async () => {
-    const group = await runCli(['ai-platfrom', 'versions', 'create', 'v1'], env);
+    // Without a Cloud SDK to take gcloud's command tree from, gcloud-aip suggests its own commands
+    // (gcloud's scoring: a beta command loses to its GA twin).
+    const noSdk = { ...env, CLOUDSDK_ROOT_DIR: path.join(env.HOME ?? '', 'no-sdk') };
+    const group = await runCli(['ai-platfrom', 'versions', 'create', 'v1'], noSdk);
     assert.equal(group.code, 2);
     assert.match(
       group.stderr,
       /^ERROR: \(gcloud\) Invalid choice: 'ai-platfrom'\.\nMaybe you meant:\n {2}gcloud-aip ai-platform versions create\n/,
     );
-    const leaf = await runCli(['beta', 'ai-platform', 'versions', 'craete', 'v1', '--model=m'], env);
+    const leaf = await runCli(['beta', 'ai-platform', 'versions', 'craete', 'v1', '--model=m'], noSdk);
     assert.equal(leaf.code, 2);
     assert.match(
       leaf.stderr,
-      /^ERROR: \(gcloud\.beta\.ai-platform\.versions\) Invalid choice: 'craete'\.\nMaybe you meant:\n {2}gcloud-aip beta ai-platform versions create\n\n/,
+      /^ERROR: \(gcloud\.beta\.ai-platform\.versions\) Invalid choice: 'craete'\.\nMaybe you meant:\n {2}gcloud-aip ai-platform versions create\n/,
     );
-    const nothingClose = await runCli(['xyzzy'], env);
+    const nothingClose = await runCli(['xyzzy'], noSdk);
     assert.match(
       nothingClose.stderr,
       /^ERROR: \(gcloud\) Invalid choice: 'xyzzy'\.\nUsage: gcloud-aip \[optional flags\] <group \| command>\n/,

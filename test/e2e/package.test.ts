@@ -28,7 +28,6 @@ test('the packed tarball installs into a clean prefix and runs', async (t) => {
     'package/dist/emulator.js',
     'package/dist/llhttp-wasm.js',
     'package/dist/llhttp_simd-wasm.js',
-    'package/dist/ora.js',
     'package/package.json',
   ]);
   // google-auth-library loads from the install (its own message, not "Cannot find module").

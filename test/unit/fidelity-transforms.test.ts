@@ -68,7 +68,10 @@ function outcome(c: TransformCase): { out: string } | { error: string; errorType
 
 const byTransform = new Map<string, TransformCase[]>();
 for (const c of TRANSFORM_CASES) {
-  const name = /\.?(\w+)\(/.exec(c.format.replace(/^\w+\((x\.)?/, ''))?.[1] ?? c.format;
+  // Bytes cases (`x.decode(base64).call()`) are grouped by the call the bytes go through.
+  const bytes = /^value\(x\.decode\(base64\)\./.test(c.format);
+  const call = /\.?(\w+)\(/.exec(c.format.replace(/^\w+\((x\.)?(decode\(base64\)\.)?/, ''))?.[1] ?? c.format;
+  const name = bytes ? `bytes through ${call}` : call;
   byTransform.set(name, [...(byTransform.get(name) ?? []), c]);
 }
 for (const [name, cases] of byTransform) {
@@ -80,7 +83,12 @@ for (const [name, cases] of byTransform) {
           : GCLOUD_ERRORS.has(c.errorType)
             ? { error: c.error }
             : { error: c.error, errorType: c.errorType };
-      const got = outcome(c);
+      let got: ReturnType<typeof outcome>;
+      try {
+        got = outcome(c);
+      } catch (error) {
+        got = { error: `${error}` };
+      }
       return JSON.stringify(got) === JSON.stringify(want)
         ? []
         : [`--format=${c.format} on ${JSON.stringify(c.data)}\n   gcloud: ${JSON.stringify(want)}\n   ours:   ${JSON.stringify(got)}`];

@@ -452,8 +452,4 @@ describe('other printers and errors', () => {
       );
     });
   }
-
-  test('formats gcloud has but gcloud-aip does not are reported as unsupported', () => {
-    assert.throws(() => renderFormat(VERSION, 'config'), /not supported by gcloud-aip/);
-  });
 });

@@ -4,6 +4,7 @@ import { UserError } from '../../errors';
 import { mlEndpoint } from '../../config/endpoints';
 import { MlApi, mlUrl, TransientApiError, UnknownOutcomeError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
+import { mlMessage } from '../../api/ml-schema';
 import { modelName } from '../../api/resources';
 import { commandRegion, projectOf } from '../ml-common';
 import type { CommandContext } from '../../cli/command';
@@ -81,21 +82,22 @@ async function createAndFollow(
         'that version exists with exactly the settings sent, so it is followed here instead of being reported as a conflict.',
     );
     if (options.async) {
-      ctx.printResult(version);
+      ctx.printResult(version, mlMessage('GoogleCloudMlV1Version'));
       return;
     }
     const ready = await waitForVersion(api, version, CREATING_MESSAGE, output, { ...waitOptions, follow: describeVersion });
-    ctx.printResult(ready);
+    ctx.printResult(ready, mlMessage('GoogleCloudMlV1Version'));
     await registration?.register(ready);
     return;
   }
   const { operation } = created;
   if (options.async) {
-    ctx.printResult(operation);
+    ctx.printResult(operation, mlMessage('GoogleLongrunningOperation'));
     return;
   }
   const follow = `gcloud ai-platform operations wait ${operation.name}${regionFlag}`;
   const done = await waitForOperation(api, operation, CREATING_MESSAGE, output, { ...waitOptions, follow });
-  ctx.printResult(done.response);
+  // gcloud's result is the operation's response, a JSON message (ResponseValue).
+  ctx.printResult(done.response, mlMessage('GoogleLongrunningOperation.ResponseValue'));
   await registration?.register(done.response, operation.name);
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { UserError } from '../../errors';
 import { storageEndpoint } from '../../config/endpoints';
 import type { CommandContext } from '../../cli/command';
+import { mlMessage } from '../../api/ml-schema';
 import { computeStagingPrefix } from '../../upload/prefix';
 import { planDeployRegistration } from '../../mlflow/deploy';
 import { origin } from '../../version/validate';
@@ -109,10 +110,13 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
     deploying: Boolean(options.async),
   });
   if (options.async) {
-    ctx.printResult(aipOperation(deployed.operation, { project: client.project, model: options.model, version }));
+    ctx.printResult(
+      aipOperation(deployed.operation, { project: client.project, model: options.model, version }),
+      mlMessage('GoogleLongrunningOperation'),
+    );
     return;
   }
-  ctx.printResult(version);
+  ctx.printResult(version, mlMessage('GoogleCloudMlV1Version'));
   await registration?.register(version, deployed.operation.name, deployed.registryVersion);
 }
 
