@@ -86,6 +86,8 @@ const LISTEN_ERRORS: Record<string, string> = {
   EAI_NONAME: 'the host name does not resolve',
 };
 
+// Long because it is the emulator's whole start-up in the order it must happen (data dir, TLS, OCI trust, listen, announce, wait):
+// each step is a call, and splitting the sequence would only pass its state around.
 async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandContext): Promise<void> {
   const dataDir = options.dataDir ?? defaultDataDir(ctx.env);
   // First of all: an env-init launched beside this start (`start … &`) waits for it once it exists.

@@ -186,11 +186,13 @@ function offsetText(t: WallTime): string {
 }
 
 /** Python's datetime.strftime on Linux: Python's own %f %z %Z, glibc's directives for the rest. */
+// Long because it is one switch over every directive Python and glibc know: one place to compare with theirs.
 function strftime(t: WallTime, format: string): string {
   const weekday = (new Date(Date.UTC(t.year, t.month - 1, t.day)).getUTCDay() + 6) % 7; // Monday 0
   const yday = Math.round((Date.UTC(t.year, t.month - 1, t.day) - Date.UTC(t.year, 0, 1)) / 86400000) + 1;
   const hour12 = t.hour % 12 || 12;
   const sundayWeekday = (weekday + 1) % 7;
+  // Long: the switch over every directive (see strftime's comment).
   const directive = (c: string): string | undefined => {
     switch (c) {
       case 'a':

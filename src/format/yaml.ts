@@ -107,6 +107,7 @@ function isPrintableUnicode(code: number): boolean {
   return code === 0x85 || (code >= 0xa0 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
 }
 
+// Long because it is PyYAML's analyze_scalar, one pass setting the flags its emitter reads; kept in its order to compare.
 function analyze(text: string): Analysis {
   if (!text) {
     return { empty: true, multiline: false, allowFlowPlain: false, allowBlockPlain: true, allowSingleQuoted: true };

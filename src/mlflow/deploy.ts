@@ -57,7 +57,8 @@ const OPERATION_PLACEHOLDER = 'projects/PROJECT/operations/create_MODEL_VERSION-
  * Checks the --mlflow-* flags and the request they make, before anything is sent. Undefined when no
  * registration is asked for, or with --async (nothing is READY to register; that is said here).
  * `versionName`: the full resource name of the version to create; `source`: its deploymentUri, or
- * for a local origin one of the shape staging gives it.
+ * for a local origin one of the shape staging gives it. Long because each flag's check and the
+ * request's are reported in the order a user reads them; the registration it returns is a closure over them.
  */
 export function planDeployRegistration(
   options: MlflowDeployFlags,

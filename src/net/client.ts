@@ -192,7 +192,10 @@ export class HttpClient {
     await this.clock.sleep(delay, signal);
   }
 
-  /** One exchange; resolves with the answer or with what went wrong (never rejects). */
+  /**
+   * One exchange; resolves with the answer or with what went wrong (never rejects). Long because
+   * undici's callbacks for one request (connect, headers, body, errors, deadlines) share its state.
+   */
   private attempt(
     request: HttpRequest,
     url: URL,

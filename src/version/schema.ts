@@ -15,6 +15,8 @@ const message = <Shape extends z.core.$ZodLooseShape>(shape: Shape) => z.partial
 const integratedGradients = message({ numIntegralSteps: int, blurBaselineConfig: z.unknown(), smoothGradConfig: z.unknown() });
 
 // REST: the JSON representation of Version (and of each nested object) lists every field; nothing else is one.
+// Its cross-field check is long because it lists the Version's rules one after another, each with the
+// sentence it comes from.
 export const versionSchema = message({
   name: str,
   description: str,

@@ -37,6 +37,8 @@ import { commandRegion, connectVertexClient } from '../ml-common';
 import { reportDryRun, type DryRunRequest } from './dry-run';
 import { deploymentUriShape, resolveVersionRequest, stageVersionOrigin, type VersionRequest, type VersionsCreateOptions } from './steps';
 
+// Long because it reads as the Vertex AI create in order (resolve, plan, refuse or warn, dry run, stage, deploy, print):
+// every step is a named call; what is left between them is the state one step hands the next.
 export async function createOnVertexAi(options: VersionsCreateOptions, ctx: CommandContext): Promise<void> {
   const { output } = ctx;
   const region = commandRegion(options, ctx);
