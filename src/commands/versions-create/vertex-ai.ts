@@ -206,7 +206,12 @@ async function reportVertexDryRun(
   if (!plan.existing) requests.push({ url: client.url(`${client.parent}/models:upload`), body: plan.upload, what: 'models.upload' });
   requests.push({
     url: client.url(`${client.endpointPath(plan.endpointId)}:deployModel`),
-    body: deployModelRequest(plan.deployedModel, client.modelPath(`${plan.modelId}@${versionId}`), endpoint ?? endpointPlan?.body),
+    body: deployModelRequest(
+      plan.deployedModel,
+      client.modelPath(`${plan.modelId}@${versionId}`),
+      endpoint ?? endpointPlan?.body,
+      client.apiVersion,
+    ),
     what: 'endpoints.deployModel',
   });
   const notes = plan.existing
