@@ -133,7 +133,7 @@ export function planVertexVersion(input: VertexVersionInput): VertexVersionPlan 
   if (!logging.console) {
     issues.warn(
       'onlinePredictionConsoleLogging',
-      "the model does not ask for console logging, so disableContainerLogging: true is sent (Vertex AI otherwise sends the container's stdout and stderr to Cloud Logging, which is billed)",
+      "the model does not ask for console logging, so the deployment's container logging is turned off (Vertex AI v1 otherwise sends the container's stdout and stderr to Cloud Logging, which is billed)",
     );
   }
   return {

@@ -223,7 +223,7 @@ describe('versions create on the vertex-ai target', () => {
         `^WARNING: autoScaling\\.minNodes: 0: Vertex AI keeps at least 1 replica running and bills it while idle; sending minReplicaCount 1 \\(from ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, line 2\\)$`,
       ),
       /^WARNING: autoScaling\.maxNodes: not set: Vertex AI then runs exactly minReplicaCount \(1\) replicas and does not autoscale; set --max-nodes to autoscale/,
-      /^WARNING: onlinePredictionConsoleLogging: .*disableContainerLogging: true is sent/,
+      /^WARNING: onlinePredictionConsoleLogging: .*container logging is turned off/,
     ]);
   });
 
