@@ -31,6 +31,17 @@ export function aiplatformEndpoint(properties: Properties, region: string): stri
   return endpoint.startsWith('aiplatform', schemeEnd) ? regionalEndpoint(endpoint, region) : endpoint;
 }
 
+/** An endpoint on this machine (localhost, *.localhost, 127.0.0.0/8, ::1): an emulator, not Google. */
+export function isLocalEndpoint(endpoint: string): boolean {
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export function storageEndpoint(properties: Properties): string {
   return properties.get('api_endpoint_overrides/storage') || inUniverse(DEFAULT_STORAGE_ENDPOINT, properties);
 }

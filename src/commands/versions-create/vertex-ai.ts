@@ -32,13 +32,13 @@ import {
   type VertexVersionInput,
 } from '../../vertex';
 import { deployVersion, isApiStatus, type VertexClient } from '../../targets/vertex-ai';
-import { commandRegion, connectVertexClient } from '../ml-common';
+import { connectVertexClient, vertexCommandRegion } from '../ml-common';
 import { reportDryRun, type DryRunRequest } from './dry-run';
 import { deploymentUriShape, resolveVersionRequest, stageVersionOrigin, type VersionRequest, type VersionsCreateOptions } from './steps';
 
 export async function createOnVertexAi(options: VersionsCreateOptions, ctx: CommandContext): Promise<void> {
   const { output } = ctx;
-  const region = commandRegion(options, ctx);
+  const region = vertexCommandRegion(options, ctx);
   const location = vertexLocation(region);
   const client = connectVertexClient(ctx, location);
   // Containers on every track: a user-named image is how a model that no prebuilt container serves
