@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { RecordedRequest, RunningEmulator } from '../../src/emulator';
-import { emulatorEnv, gcloudAvailable, runCli, runCommand, scratch } from '../support/cli';
+import { emulatorEnv, gcloudAvailable, runCli, runCommand, scratch, type RunResult } from '../support/cli';
 import { runProject } from '../support/differential';
 import { suiteEmulator } from '../support/emulator';
 
@@ -72,24 +72,36 @@ interface WireCase {
   deployFlags?: string[];
   /** Files in gcloud-aip's working directory (a --config). */
   files?: Record<string, string>;
+  /** How many versions are deployed with these flags (v1, v2, …); default 1. */
+  versions?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
 // What gcloud-aip decides for an AI Platform model `iris` and its version `v1`, which a `gcloud ai`
 // user decides with flags: gcloud is given these flags in every case.
 // ---------------------------------------------------------------------------------------------
-const CONVENTIONS: Record<'endpoint' | 'upload' | 'deploy', { flags: string[]; why: string }> = {
+/** The n-th version (1, 2) of the model in `project`; `firstId`: the first one's deployed model id. */
+interface Nth {
+  n: number;
+  project: string;
+  firstId?: string;
+}
+const CONVENTIONS: Record<'endpoint' | 'upload' | 'deploy', { flags(v: Nth): string[]; why: string }> = {
   endpoint: {
-    flags: ['--endpoint-id=iris', '--display-name=iris'],
+    flags: () => ['--endpoint-id=iris', '--display-name=iris'],
     why: 'the AI Platform model is an endpoint under a deterministic id (one GET finds it), named exactly as the model',
   },
   upload: {
-    flags: ['--model-id=iris', '--display-name=iris', '--version-aliases=v1'],
-    why: "the registry model under a deterministic id, named as the AI Platform model; the version's name is its alias",
+    flags: ({ n, project }) => [
+      n === 1 ? '--model-id=iris' : `--parent-model=projects/${project}/locations/${REGION}/models/iris`,
+      '--display-name=iris',
+      `--version-aliases=v${n}`,
+    ],
+    why: "the registry model under a deterministic id (made by the first version, named as the AI Platform model; later ones name it as their parent); the version's name is its alias",
   },
   deploy: {
-    flags: ['--model=iris@1', '--display-name=v1', '--traffic-split=0=100'],
-    why: "the uploaded registry version by number, the deployed model named after the version, an explicit full split (a model's first version takes all traffic: AI Platform's default-version rule); no --deployed-model-id: the service picks the id",
+    flags: ({ n, firstId }) => [`--model=iris@${n}`, `--display-name=v${n}`, `--traffic-split=${n === 1 ? '0=100' : `0=0,${firstId}=100`}`],
+    why: "the uploaded registry version by number, the deployed model named after the version, an explicit full split (AI Platform's default-version rule: a model's first version takes all traffic, a later one none); no --deployed-model-id: the service picks the id",
   },
 };
 
@@ -136,8 +148,11 @@ const DOCUMENTED_DIFFERENCES: { what: string; why: string; apply(requests: Wire[
 
 const isVertex = (r: RecordedRequest) => /^\/v1(beta1)?\/projects\/[^/]+\/locations\//.test(r.path);
 
-/** The requests that change something, in order, with the API version apart and the project named <P>. */
-function changes(requests: RecordedRequest[], project: string): Wire[] {
+/**
+ * The requests that change something, in order, with the API version apart and the project named
+ * <P>; `deployedIds` names the deployed model ids the service picked (at random) by their order.
+ */
+function changes(requests: RecordedRequest[], project: string, deployedIds: ReadonlyMap<string, string>): Wire[] {
   return requests
     .filter((r) => isVertex(r) && r.method !== 'GET')
     .map((r) => {
@@ -145,7 +160,11 @@ function changes(requests: RecordedRequest[], project: string): Wire[] {
       const text = JSON.stringify({ path: rest, query: r.query, body: r.body ?? null })
         .split(project)
         .join('<P>');
-      return { method: r.method, api, ...JSON.parse(text) } as Wire;
+      const wire = { method: r.method, api, ...JSON.parse(text) } as Wire;
+      const split = wire.body?.trafficSplit as Record<string, number> | undefined;
+      if (split)
+        wire.body.trafficSplit = Object.fromEntries(Object.entries(split).map(([id, share]) => [deployedIds.get(id) ?? id, share]));
+      return wire;
     });
 }
 
@@ -167,14 +186,19 @@ interface Recorded {
   changes: Wire[];
   polls: string[];
 }
-const recorded = (project: string): Recorded => ({
-  changes: changes(emulator().requests(), project),
-  polls: polls(emulator().requests()),
-});
+async function recorded(project: string): Promise<Recorded> {
+  const requests = emulator().requests();
+  const res = await fetch(`${emulator().url}v1/projects/${project}/locations/${REGION}/endpoints/iris`);
+  assert.equal(res.status, 200);
+  const endpoint = (await res.json()) as { deployedModels?: { id: string }[] };
+  const deployedIds = new Map((endpoint.deployedModels ?? []).map((d, i) => [d.id, `<deployed ${i + 1}>`]));
+  return { changes: changes(requests, project, deployedIds), polls: polls(requests) };
+}
 
-async function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<RunResult> {
   const result = await runCommand(command, args, env, cwd);
   assert.equal(result.code, 0, `${command} ${args.join(' ')}\n${result.stderr}`);
+  return result;
 }
 
 async function gcloudAipRequests(c: WireCase): Promise<Recorded> {
@@ -188,10 +212,12 @@ async function gcloudAipRequests(c: WireCase): Promise<Recorded> {
   try {
     const created = await runCli([...track, 'ai-platform', 'models', 'create', 'iris', region, ...(c.modelFlags ?? [])], env, s.dir);
     assert.equal(created.code, 0, created.stderr);
-    const args = [...track, 'ai-platform', 'versions', 'create', 'v1', '--model=iris', region, ...c.versionFlags];
-    const deployed = await runCli(args, env, s.dir);
-    assert.equal(deployed.code, 0, deployed.stderr);
-    return recorded(project);
+    for (let n = 1; n <= (c.versions ?? 1); n++) {
+      const args = [...track, 'ai-platform', 'versions', 'create', `v${n}`, '--model=iris', region, ...c.versionFlags];
+      const deployed = await runCli(args, env, s.dir);
+      assert.equal(deployed.code, 0, deployed.stderr);
+    }
+    return await recorded(project);
   } finally {
     fs.rmSync(s.dir, { recursive: true, force: true });
   }
@@ -206,11 +232,21 @@ async function gcloudRequests(c: WireCase): Promise<Recorded> {
   fs.writeFileSync(path.join(s.dir, 'metadata.json'), JSON.stringify(VERTEX_METADATA));
   emulator().clearRequests();
   try {
-    await run('gcloud', [...ai, 'endpoints', 'create', region, ...CONVENTIONS.endpoint.flags, ...(c.endpointFlags ?? [])], env, s.dir);
-    await run('gcloud', [...ai, 'models', 'upload', region, ...CONVENTIONS.upload.flags, ...c.uploadFlags], env, s.dir);
-    const deploy = [...ai, 'endpoints', 'deploy-model', 'iris', region, ...CONVENTIONS.deploy.flags, ...(c.deployFlags ?? [])];
-    await run('gcloud', deploy, env, s.dir);
-    return recorded(project);
+    const first: Nth = { n: 1, project };
+    await run(
+      'gcloud',
+      [...ai, 'endpoints', 'create', region, ...CONVENTIONS.endpoint.flags(first), ...(c.endpointFlags ?? [])],
+      env,
+      s.dir,
+    );
+    for (let n = 1; n <= (c.versions ?? 1); n++) {
+      const nth = { ...first, n };
+      await run('gcloud', [...ai, 'models', 'upload', region, ...CONVENTIONS.upload.flags(nth), ...c.uploadFlags], env, s.dir);
+      const deploy = [...ai, 'endpoints', 'deploy-model', 'iris', region, ...CONVENTIONS.deploy.flags(nth), ...(c.deployFlags ?? [])];
+      const deployed = await run('gcloud', deploy, env, s.dir);
+      first.firstId ??= /Id of the deployed model: (\d+)\./.exec(deployed.stderr)?.[1];
+    }
+    return await recorded(project);
   } finally {
     fs.rmSync(s.dir, { recursive: true, force: true });
   }
@@ -242,8 +278,9 @@ const CONTAINER_UPLOAD = [
 
 const CASES: WireCase[] = [
   {
-    name: 'a prebuilt scikit-learn container, defaults',
+    name: 'a prebuilt scikit-learn container, defaults, two versions',
     track: 'GA',
+    versions: 2,
     versionFlags: SKLEARN,
     uploadFlags: SKLEARN_UPLOAD,
   },
@@ -324,8 +361,9 @@ const CASES: WireCase[] = [
     ],
   },
   {
-    name: 'a custom container, labels, service account',
+    name: 'a custom container, labels, service account, two versions',
     track: 'ALPHA',
+    versions: 2,
     versionFlags: [
       '--origin=gs://models/sklearn/',
       ...CONTAINER,
