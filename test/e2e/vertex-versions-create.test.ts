@@ -236,6 +236,20 @@ describe('versions create on the vertex-ai target', () => {
       /^WARNING: autoScaling: not set: AI Platform scaled this legacy machine type down to zero nodes when idle; Vertex AI keeps at least 1 replica running and bills it while idle$/,
     ]);
   });
+
+  test("env-init's region (global, from the property) on the local emulator is us-central1 without a warning", async () => {
+    const env = vertexEnv({ CLOUDSDK_AI_PLATFORM_REGION: 'global' });
+    const created = await runCli(['ai-platform', 'models', 'create', 'env_init_model'], env);
+    assert.equal(created.code, 0, created.stderr);
+    const r = await versionsCreate('GA', 'v1', 'env_init_model', SKLEARN, env);
+    assert.equal(r.code, 0, r.stderr);
+    for (const stderr of [created.stderr, r.stderr]) assert.doesNotMatch(stderr, /global|legacy machine type/);
+    await emulatorGet(`projects/${PROJECT}/locations/us-central1/endpoints/env-init-model`);
+    // Typed on the command line, global is the user's choice: still named.
+    const typed = await versionsCreate('GA', 'v2', 'env_init_model', [...SKLEARN, '--region=global', '--dry-run'], env);
+    assert.equal(typed.code, 0, typed.stderr);
+    expectWarningsOnce(typed.stderr, [/^WARNING: region: Vertex AI has no global endpoint; using us-central1 .*\(from --region\)$/]);
+  });
 });
 
 describe('vertex-ai refusals: exit 1 before any request, in the pre-flight format', () => {
