@@ -3,6 +3,7 @@
 // in <data-dir>/env.yaml once it listens (and removes it when it stops); `env-init` prints the
 // exports that point gcloud and gcloud-aip at it, waiting a bounded time for one that is starting
 // (so `start … &` followed at once by `$(… env-init)` works).
+import { isLoopbackHost } from '../config/endpoints';
 import * as dns from 'node:dns';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -43,12 +44,6 @@ export function envExports(url: string, caFile?: string): Record<string, string>
     // The global endpoint by default; `--region` picks a regional one (`REGION-ml.localhost`).
     CLOUDSDK_AI_PLATFORM_REGION: 'global',
   };
-}
-
-/** localhost, *.localhost (resolved to loopback by the CLI) and loopback addresses. */
-function isLoopback(host: string): boolean {
-  const name = host.toLowerCase();
-  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
 /**
@@ -156,7 +151,7 @@ async function start(options: CommandOptions<typeof START_FLAGS>, ctx: CommandCo
   );
   if (tls) ctx.output.raw(`[ai-platform] clients verify it with core/custom_ca_certs_file=${tls.caFile}\n`);
   if (faultsText) ctx.output.raw(`[ai-platform] injecting faults: ${faultsText}\n`);
-  if (!isLoopback(host)) {
+  if (!isLoopbackHost(host)) {
     ctx.output.warning(
       `The emulator listens on [${host}], which other machines may reach: it has no real access control` +
         `${options.requireIssuedTokens ? ' (its tokens are handed to anyone who asks its /token endpoint)' : ' and accepts any bearer token (--require-issued-tokens refuses tokens it did not issue)'}. Bind it to localhost unless that is what you want.`,

@@ -4,11 +4,11 @@
 import * as fs from 'node:fs';
 import { MlApi } from '../api/ml';
 import { MlResources } from '../api/resources';
-import { aiplatformEndpoint, mlEndpoint } from '../config/endpoints';
+import { aiplatformEndpoint, isLocalEndpoint, mlEndpoint } from '../config/endpoints';
 import { selectTarget, type Target } from '../config/target';
 import { InterruptedError, UserError } from '../errors';
 import { vertexClient, type VertexClient, type VertexSession } from '../targets/vertex-ai';
-import { vertexLocation } from '../vertex';
+import { GLOBAL_REGION_LOCATION, vertexLocation } from '../vertex';
 import { FormatError, printList, type ListCommand } from '../format';
 import type { CommandContext, CommandOptions } from '../cli/command';
 import type { LIST_FLAGS } from './flags';
@@ -20,6 +20,22 @@ import type { LIST_FLAGS } from './flags';
 export function commandRegion(options: { region?: string }, ctx: CommandContext): string {
   if (ctx.specified.has('region')) return options.region!;
   return ctx.properties.get('ai_platform/region') ?? 'us-central1';
+}
+
+/**
+ * The region of a command on the Vertex AI target: commandRegion's, except that `global` read from
+ * ai_platform/region while Vertex AI is a local emulator is taken as us-central1 without a word.
+ * `emulators ai-platform env-init` exports that property (regional ml hosts do not resolve
+ * locally), so it is not the user's choice: warning that Vertex AI has no global endpoint, or that
+ * a global-endpoint model scaled to zero, would be about a setting they did not make and that their
+ * real deployment will not have. `--region=global` on the command line, or `global` with Google's
+ * Vertex AI, is the user's, and is still warned about (src/vertex maps it to us-central1 too).
+ */
+export function vertexCommandRegion(options: { region?: string }, ctx: CommandContext): string {
+  const region = commandRegion(options, ctx);
+  const fromProperty = !ctx.specified.has('region');
+  const local = isLocalEndpoint(aiplatformEndpoint(ctx.properties, GLOBAL_REGION_LOCATION));
+  return region === 'global' && fromProperty && local ? GLOBAL_REGION_LOCATION : region;
 }
 
 /** The API client for a region (undefined or `global`: the global endpoint), announced as gcloud does. */

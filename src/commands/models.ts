@@ -8,7 +8,16 @@ import { ArgumentError, UserError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
 import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG } from './flags';
-import { commandRegion, commandTarget, confirmDeletion, connect, listResources, projectOf, vertexSession } from './ml-common';
+import {
+  commandRegion,
+  commandTarget,
+  confirmDeletion,
+  connect,
+  listResources,
+  projectOf,
+  vertexCommandRegion,
+  vertexSession,
+} from './ml-common';
 import { createVertexModel, deleteVertexModel, describeVertexModel, listVertexModels } from '../targets/vertex-ai';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
@@ -105,7 +114,7 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
 
 /** The same command line on Vertex AI: an endpoint under the model's deterministic id. */
 async function createOnVertex(options: CreateOptions, ctx: CommandContext): Promise<void> {
-  const region = ctx.specified.has('regions') ? options.regions![0] : commandRegion(options, ctx);
+  const region = ctx.specified.has('regions') ? options.regions![0] : vertexCommandRegion(options, ctx);
   const name = basename(modelName(options.model, projectOf(ctx)));
   // The command line is AI Platform's: its naming rule holds on every target, before anything is sent.
   const nameProblem = mlNameProblem(name);

@@ -31,6 +31,23 @@ export function aiplatformEndpoint(properties: Properties, region: string): stri
   return endpoint.startsWith('aiplatform', schemeEnd) ? regionalEndpoint(endpoint, region) : endpoint;
 }
 
+/** An endpoint on this machine (localhost, *.localhost, 127.0.0.0/8, ::1): an emulator, not Google. */
+export function isLocalEndpoint(endpoint: string): boolean {
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return isLoopbackHost(host.replace(/^\[(.*)\]$/, '$1'));
+}
+
+/** localhost, *.localhost (gcloud-aip resolves them to loopback) and loopback addresses. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
+
 export function storageEndpoint(properties: Properties): string {
   return properties.get('api_endpoint_overrides/storage') || inUniverse(DEFAULT_STORAGE_ENDPOINT, properties);
 }

@@ -4,7 +4,7 @@
 import { GLOBAL_REGION_LOCATION, vertexEndpointId, vertexLocation } from './ids';
 import { IssueList, type VertexIssue } from './issues';
 import { encodeNameLabel, isMarkerKey, MANAGED_BY, MARKER_KEYS, MAX_LABELS } from './labels';
-import type { DeployModelRequest, EndpointLogging, VertexDeployedModel, VertexEndpoint } from './types';
+import type { DeployModelRequest, EndpointLogging, VertexApiVersion, VertexDeployedModel, VertexEndpoint } from './types';
 
 /** The AI Platform Model a `models create` asks for (its flags), as the ml v1 body has it. */
 export interface AipModelRequest {
@@ -81,21 +81,33 @@ const sum = (split: Readonly<Record<string, number>>) => Object.values(split).re
  * "0" is the model being deployed; the values must add up to 100). AI Platform's rule: a model's
  * first version becomes its default; a later one does not. So the first takes 100, and a later one
  * 0 beside every deployed model's current share. `modelVersion` is `…/models/ID@<versionId>`.
+ * `apiVersion`: the request is sent in it (deployedModelFor).
  */
 export function deployModelRequest(
   deployedModel: VertexDeployedModel,
   modelVersion: string,
   endpoint: VertexEndpoint | undefined,
+  apiVersion: VertexApiVersion = 'v1',
 ): DeployModelRequest {
+  const sent = { ...deployedModelFor(apiVersion, deployedModel), model: modelVersion };
   const current = endpoint?.trafficSplit ?? {};
   const deployed = (endpoint?.deployedModels ?? []).map((dm) => dm.id).filter((id): id is string => id !== undefined);
-  if (!deployed.length || sum(current) === 0) {
-    return { deployedModel: { ...deployedModel, model: modelVersion }, trafficSplit: { '0': 100 } };
-  }
+  if (!deployed.length || sum(current) === 0) return { deployedModel: sent, trafficSplit: { '0': 100 } };
   const trafficSplit: Record<string, number> = {};
   for (const id of deployed) trafficSplit[id] = current[id] ?? 0;
   trafficSplit['0'] = 0;
-  return { deployedModel: { ...deployedModel, model: modelVersion }, trafficSplit };
+  return { deployedModel: sent, trafficSplit };
+}
+
+/**
+ * A DeployedModel in the fields of `apiVersion`: v1beta1's DeployedModel has no
+ * disableContainerLogging but enableContainerLogging, its opposite (the service refuses the v1
+ * name there; `gcloud beta ai endpoints deploy-model` sends enableContainerLogging).
+ */
+function deployedModelFor(apiVersion: VertexApiVersion, deployedModel: VertexDeployedModel): VertexDeployedModel {
+  if (apiVersion === 'v1' || deployedModel.disableContainerLogging === undefined) return deployedModel;
+  const { disableContainerLogging, ...rest } = deployedModel;
+  return { ...rest, enableContainerLogging: !disableContainerLogging };
 }
 
 /**

@@ -1,6 +1,9 @@
 // The parts of the aiplatform v1 messages the mapping reads and writes (field names as in the REST
 // reference). Everything else a response holds is kept by the index signature and ignored.
 
+/** The API versions gcloud's `ai` commands speak: v1 on GA, v1beta1 on beta and alpha. */
+export type VertexApiVersion = 'v1' | 'v1beta1';
+
 export interface MachineSpec {
   machineType?: string;
   acceleratorType?: string;
@@ -29,6 +32,8 @@ export interface VertexDeployedModel {
   dedicatedResources?: DedicatedResources;
   serviceAccount?: string;
   disableContainerLogging?: boolean;
+  /** v1beta1's field in place of disableContainerLogging (its opposite). */
+  enableContainerLogging?: boolean;
   enableAccessLogging?: boolean;
   [field: string]: unknown;
 }

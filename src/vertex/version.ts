@@ -133,7 +133,7 @@ export function planVertexVersion(input: VertexVersionInput): VertexVersionPlan 
   if (!logging.console) {
     issues.warn(
       'onlinePredictionConsoleLogging',
-      "the model does not ask for console logging, so disableContainerLogging: true is sent (Vertex AI otherwise sends the container's stdout and stderr to Cloud Logging, which is billed)",
+      "the model does not ask for console logging, so the deployment's container logging is turned off (Vertex AI v1 otherwise sends the container's stdout and stderr to Cloud Logging, which is billed)",
     );
   }
   return {
@@ -284,7 +284,8 @@ function vertexMachineSpec(body: Body, issues: IssueList): { spec: MachineSpec; 
   return { spec, asked: asked !== spec.machineType ? asked : undefined };
 }
 
-// DedicatedResources.autoscalingMetricSpecs[].metricName (v1 message docs); gcloud sends them sorted.
+// DedicatedResources.autoscalingMetricSpecs[].metricName (v1 message docs). gcloud sends them in the
+// order of its flag keys (cpu-usage, gpu-duty-cycle), which is the order of these names.
 const METRIC_NAMES: Record<string, string> = {
   CPU_USAGE: 'aiplatform.googleapis.com/prediction/online/cpu/utilization',
   GPU_DUTY_CYCLE: 'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle',
@@ -324,12 +325,13 @@ function dedicatedResources(body: Body, machineSpec: MachineSpec, fromGlobal: bo
   }
   const metrics = Array.isArray(scaling.metrics) ? scaling.metrics.filter(isObject) : [];
   if (metrics.length) {
-    resources.autoscalingMetricSpecs = metrics
+    const name = (m: Body) => str(m.name) ?? '';
+    resources.autoscalingMetricSpecs = [...metrics]
+      .sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0))
       .map((m) => ({
-        metricName: METRIC_NAMES[str(m.name) ?? ''] ?? str(m.name) ?? '',
+        metricName: METRIC_NAMES[name(m)] ?? name(m),
         ...(typeof m.target === 'number' ? { target: m.target } : {}),
-      }))
-      .sort((a, b) => (a.metricName < b.metricName ? -1 : a.metricName > b.metricName ? 1 : 0));
+      }));
   }
   return resources;
 }

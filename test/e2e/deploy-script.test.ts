@@ -2,6 +2,8 @@
 // operations wait → versions set-default → versions list → versions delete of the old one) run
 // twice against the emulator — first deploy, then a replacement — with gcloud-aip, and, where it
 // is installed, with the real gcloud: both must succeed, send the same requests and print the same.
+// Then the same script, unchanged, on the Vertex AI target (GCLOUD_AIP_TARGET=vertex-ai, issue 25):
+// it must print what it printed on AI Platform.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -18,6 +20,7 @@ const BUCKET = 'deploy-models';
 interface Deployment {
   codes: number[];
   stdout: string;
+  stderr: string;
   requests: { method: string; path: string; query: unknown; body: unknown; status: number }[];
 }
 
@@ -33,13 +36,14 @@ function normalize(text: string, project: string): string {
 
 function summarize(requests: RecordedRequest[], project: string): Deployment['requests'] {
   return requests
-    .filter((r) => r.path.startsWith('/v1/'))
+    .filter((r) => r.path.startsWith('/v1/') || r.path.startsWith('/v1beta1/'))
     .map((r) =>
       JSON.parse(normalize(JSON.stringify({ method: r.method, path: r.path, query: r.query, body: r.body, status: r.status }), project)),
     );
 }
 
-async function deployTwice(emulator: RunningEmulator, gcloud: string): Promise<Deployment> {
+/** `extra`: more environment (the target). The region is `global`, as `emulators ai-platform env-init` exports it. */
+async function deployTwice(emulator: RunningEmulator, gcloud: string, extra: NodeJS.ProcessEnv = {}): Promise<Deployment> {
   const s = scratch();
   const project = `deploy-${Math.random().toString(36).slice(2, 8)}`;
   const env = {
@@ -49,14 +53,16 @@ async function deployTwice(emulator: RunningEmulator, gcloud: string): Promise<D
     CLOUDSDK_AI_PLATFORM_REGION: 'global',
     GCLOUD: gcloud,
     MODEL: 'iris',
+    ...extra,
   };
-  const result: Deployment = { codes: [], stdout: '', requests: [] };
+  const result: Deployment = { codes: [], stdout: '', stderr: '', requests: [] };
   emulator.clearRequests();
   for (const version of ['v1', 'v2']) {
     const run = await runCommand('bash', [SCRIPT], { ...env, VERSION: version, ORIGIN: `gs://${BUCKET}/iris/${version}/` }, s.dir, 120_000);
     assert.equal(run.code, 0, `deploy of ${version} with ${gcloud} failed:\n${run.stderr}`);
     result.codes.push(run.code);
     result.stdout += normalize(run.stdout, project);
+    result.stderr += normalize(run.stderr, project);
   }
   result.requests = summarize(emulator.requests(), project);
   fs.rmSync(s.dir, { recursive: true, force: true });
@@ -137,5 +143,37 @@ describe('a whole deploy script against the emulator', () => {
     const gcloud = await deployTwice(emulator, 'gcloud');
     assert.deepEqual(clone.requests, gcloud.requests);
     assert.equal(clone.stdout, gcloud.stdout);
+  });
+
+  test('the same script on the Vertex AI target prints what it printed on AI Platform', async () => {
+    const vertex = await deployTwice(emulator, `${process.execPath} ${CLI}`, { GCLOUD_AIP_TARGET: 'vertex-ai' });
+    assert.equal(vertex.stdout, clone.stdout);
+    // Only Vertex AI was asked (no ml v1 request), and what changed is the deployment of two
+    // versions, the default moved to the second, and the first undeployed and deleted.
+    assert.deepEqual(
+      vertex.requests.filter((r) => !r.path.includes('/locations/')),
+      [],
+    );
+    const L = '/projects/<PROJECT>/locations/us-central1';
+    assert.deepEqual(
+      vertex.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(/^\/v1(beta1)?/, '')} ${r.status}`),
+      [
+        `POST ${L}/endpoints 200`,
+        `POST ${L}/models:upload 200`,
+        `POST ${L}/endpoints/iris:deployModel 200`,
+        `PATCH ${L}/endpoints/iris 200`, // set-default: the registry gave the first version `default` already
+        // The second deploy: v2 beside v1 at 0% traffic, made the default, v1 removed.
+        `POST ${L}/models:upload 200`,
+        `POST ${L}/endpoints/iris:deployModel 200`,
+        `PATCH ${L}/endpoints/iris 200`,
+        `POST ${L}/models/iris@2:mergeVersionAliases 200`,
+        `POST ${L}/endpoints/iris:undeployModel 200`,
+        `DELETE ${L}/models/iris@1:deleteVersion 200`,
+      ],
+    );
+    // env-init's region (global) is not the user's: no warning about it, or about the legacy
+    // machine type AI Platform's global endpoint would have used.
+    assert.doesNotMatch(vertex.stderr, /no global endpoint|legacy machine type/);
+    assert.match(vertex.stderr, /Uploaded version \[v2\] to the Vertex AI Model Registry/);
   });
 });

@@ -143,7 +143,7 @@ describe('versions create on the vertex-ai target', () => {
       const env = vertexEnv({ GCLOUD_AIP_TARGET: undefined });
       const r = await versionsCreate(track, 'v2', model, [...LOCAL_TF, '--target=vertex-ai', '--format=value(name,isDefault,state)'], env);
       assert.equal(r.code, 0, r.stderr);
-      // isDefault is left out when false, as ml v1 answers it: value() prints an empty column.
+      // As ml v1 answers (proto3 JSON): no isDefault on a version that is not the default.
       assert.equal(r.stdout, `projects/${PROJECT}/models/${model}/versions/v2\t\tREADY\n`);
       const [upload, deploy, ...rest] = changes(vertexRequests());
       assert.deepEqual(rest, [], 'the endpoint exists: not created again');
@@ -224,7 +224,7 @@ describe('versions create on the vertex-ai target', () => {
         `^WARNING: autoScaling\\.minNodes: 0: Vertex AI keeps at least 1 replica running and bills it while idle; sending minReplicaCount 1 \\(from ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, line 2\\)$`,
       ),
       /^WARNING: autoScaling\.maxNodes: not set: Vertex AI then runs exactly minReplicaCount \(1\) replicas and does not autoscale; set --max-nodes to autoscale/,
-      /^WARNING: onlinePredictionConsoleLogging: .*disableContainerLogging: true is sent/,
+      /^WARNING: onlinePredictionConsoleLogging: .*container logging is turned off/,
     ]);
   });
 
@@ -235,6 +235,20 @@ describe('versions create on the vertex-ai target', () => {
       /^WARNING: machineType: mls1-c1-m2 does not exist on Vertex AI; using n1-standard-2 \(from --machine-type\)$/,
       /^WARNING: autoScaling: not set: AI Platform scaled this legacy machine type down to zero nodes when idle; Vertex AI keeps at least 1 replica running and bills it while idle$/,
     ]);
+  });
+
+  test("env-init's region (global, from the property) on the local emulator is us-central1 without a warning", async () => {
+    const env = vertexEnv({ CLOUDSDK_AI_PLATFORM_REGION: 'global' });
+    const created = await runCli(['ai-platform', 'models', 'create', 'env_init_model'], env);
+    assert.equal(created.code, 0, created.stderr);
+    const r = await versionsCreate('GA', 'v1', 'env_init_model', SKLEARN, env);
+    assert.equal(r.code, 0, r.stderr);
+    for (const stderr of [created.stderr, r.stderr]) assert.doesNotMatch(stderr, /global|legacy machine type/);
+    await emulatorGet(`projects/${PROJECT}/locations/us-central1/endpoints/env-init-model`);
+    // Typed on the command line, global is the user's choice: still named.
+    const typed = await versionsCreate('GA', 'v2', 'env_init_model', [...SKLEARN, '--region=global', '--dry-run'], env);
+    assert.equal(typed.code, 0, typed.stderr);
+    expectWarningsOnce(typed.stderr, [/^WARNING: region: Vertex AI has no global endpoint; using us-central1 .*\(from --region\)$/]);
   });
 });
 

@@ -274,6 +274,27 @@ describe('Vertex AI service', () => {
     assert.equal((await mutate({ id: '9' }, 'display_name')).status, 404);
   });
 
+  test("deployed model fields are checked in the request's API version: container logging is disable… on v1, enable… on v1beta1", async () => {
+    const emu = emulator();
+    const loc = location();
+    await createEndpoint(emu, loc, 'iris');
+    await upload(emu, loc, { model: model(), modelId: 'iris' });
+    const send = (version: string, deployedModel: Record<string, unknown>) =>
+      call(emu, 'POST', `/${version}/${loc}/endpoints/iris:deployModel`, {
+        deployedModel: { model: `${loc}/models/iris`, dedicatedResources: { minReplicaCount: 1, machineSpec: {} }, ...deployedModel },
+      });
+    for (const [version, wrong] of [
+      ['v1', 'enableContainerLogging'],
+      ['v1beta1', 'disableContainerLogging'],
+    ]) {
+      const refused = await send(version, { [wrong]: true });
+      assert.equal(refused.status, 400, version);
+      assert.match(refused.body.error.message, new RegExp(`Unknown name "${wrong}"`));
+    }
+    const beta = await settled(emu, await send('v1beta1', { enableContainerLogging: false, id: '1' }), 'v1beta1');
+    assert.equal(beta.error, undefined);
+  });
+
   test('a deployment fails when the artifacts are missing or lack the file the prebuilt container loads', async () => {
     const emu = emulator();
     const loc = location();

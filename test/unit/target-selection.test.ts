@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { selectTarget } from '../../src/config/target';
-import { aiplatformEndpoint } from '../../src/config/endpoints';
+import { aiplatformEndpoint, isLocalEndpoint } from '../../src/config/endpoints';
 import { Properties } from '../../src/config/properties';
 import { UserError } from '../../src/errors';
 
@@ -30,4 +30,18 @@ test('Vertex AI hosts are regional as gcloud derives them: only a host starting 
   assert.equal(endpointFor(undefined, 'europe-west4'), 'https://europe-west4-aiplatform.googleapis.com/');
   assert.equal(endpointFor('http://aiplatform.localhost:8080/', 'us-central1'), 'http://us-central1-aiplatform.localhost:8080/');
   assert.equal(endpointFor('http://127.0.0.1:8080/', 'us-central1'), 'http://127.0.0.1:8080/');
+});
+
+test('an endpoint on this machine is a local emulator; Google and other hosts are not', () => {
+  for (const local of ['http://127.0.0.1:8089/', 'http://localhost:8089/', 'https://aiplatform.localhost:8443/', 'http://[::1]:8089/']) {
+    assert.equal(isLocalEndpoint(local), true, local);
+  }
+  for (const remote of [
+    'https://us-central1-aiplatform.googleapis.com/',
+    'http://emulator:8089/',
+    'http://127.0.0.1.example.com/',
+    'not a url',
+  ]) {
+    assert.equal(isLocalEndpoint(remote), false, remote);
+  }
 });

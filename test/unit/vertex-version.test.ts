@@ -239,6 +239,32 @@ describe('endpoints.deployModel', () => {
     assert.deepEqual(deployModelRequest(p.deployedModel, 'm@2', { deployedModels: [{ id: '1' }] }).trafficSplit, { '0': 100 });
   });
 
+  test('v1beta1 (beta, alpha) sends enableContainerLogging, the field it has in place of disableContainerLogging', () => {
+    const off = deployModelRequest(plan({ runtimeVersion: '2.11' }).deployedModel, 'm@1', undefined, 'v1beta1').deployedModel;
+    assert.deepEqual([off.disableContainerLogging, off.enableContainerLogging], [undefined, false]);
+    const asked = plan({ runtimeVersion: '2.11' }, { endpoint: endpointWith(false, true) }).deployedModel;
+    const on = deployModelRequest(asked, 'm@1', undefined, 'v1beta1').deployedModel;
+    assert.deepEqual([on.disableContainerLogging, on.enableContainerLogging], [undefined, true]);
+    assert.equal(deployModelRequest(asked, 'm@1', undefined, 'v1').deployedModel.disableContainerLogging, false);
+  });
+
+  test("autoscaling metrics in the order of gcloud's flag keys (cpu-usage before gpu-duty-cycle), whatever the order given", () => {
+    const p = plan({
+      runtimeVersion: '2.11',
+      machineType: 'n1-standard-4',
+      minNodes: 1,
+      maxNodes: 2,
+      metricTargets: new Map([
+        ['gpu-duty-cycle', 60],
+        ['cpu-usage', 80],
+      ]),
+    });
+    assert.deepEqual(p.deployedModel.dedicatedResources?.autoscalingMetricSpecs, [
+      { metricName: 'aiplatform.googleapis.com/prediction/online/cpu/utilization', target: 80 },
+      { metricName: 'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle', target: 60 },
+    ]);
+  });
+
   test('container logging stays off unless the model asked for console logging, and says so once', () => {
     const off = plan({ runtimeVersion: '2.11' });
     assert.equal(off.deployedModel.disableContainerLogging, true);

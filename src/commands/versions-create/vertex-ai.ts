@@ -33,7 +33,7 @@ import {
   type VertexVersionInput,
 } from '../../vertex';
 import { deployVersion, isApiStatus, type VertexClient } from '../../targets/vertex-ai';
-import { commandRegion, connectVertexClient } from '../ml-common';
+import { connectVertexClient, vertexCommandRegion } from '../ml-common';
 import { reportDryRun, type DryRunRequest } from './dry-run';
 import { deploymentUriShape, resolveVersionRequest, stageVersionOrigin, type VersionRequest, type VersionsCreateOptions } from './steps';
 
@@ -41,7 +41,7 @@ import { deploymentUriShape, resolveVersionRequest, stageVersionOrigin, type Ver
 // every step is a named call; what is left between them is the state one step hands the next.
 export async function createOnVertexAi(options: VersionsCreateOptions, ctx: CommandContext): Promise<void> {
   const { output } = ctx;
-  const region = commandRegion(options, ctx);
+  const region = vertexCommandRegion(options, ctx);
   const location = vertexLocation(region);
   const client = connectVertexClient(ctx, location);
   // Containers on every track: a user-named image is how a model that no prebuilt container serves
@@ -212,7 +212,12 @@ async function reportVertexDryRun(
   if (!plan.existing) requests.push({ url: client.url(`${client.parent}/models:upload`), body: plan.upload, what: 'models.upload' });
   requests.push({
     url: client.url(`${client.endpointPath(plan.endpointId)}:deployModel`),
-    body: deployModelRequest(plan.deployedModel, client.modelPath(`${plan.modelId}@${versionId}`), endpoint ?? endpointPlan?.body),
+    body: deployModelRequest(
+      plan.deployedModel,
+      client.modelPath(`${plan.modelId}@${versionId}`),
+      endpoint ?? endpointPlan?.body,
+      client.apiVersion,
+    ),
     what: 'endpoints.deployModel',
   });
   const notes = plan.existing

@@ -28,6 +28,17 @@ const DEPLOYED_MODEL_FIELDS = new Set([
   'displayName', 'enableAccessLogging', 'explanationSpec', 'fasterDeploymentConfig', 'id', 'model', 'modelVersionId',
   'privateEndpoints', 'serviceAccount', 'sharedResources', 'speculativeDecodingSpec', 'status', 'systemLabels',
 ]);
+/**
+ * v1beta1's DeployedModel: more fields, and enableContainerLogging where v1 has
+ * disableContainerLogging (the one a client is likeliest to send in the wrong version).
+ */
+// biome-ignore format: a list of field names
+const DEPLOYED_MODEL_FIELDS_V1BETA1 = new Set([
+  'automaticResources', 'checkpointId', 'createTime', 'dedicatedResources', 'disableExplanations', 'displayName',
+  'enableAccessLogging', 'enableContainerLogging', 'explanationSpec', 'fasterDeploymentConfig', 'gdcGgsModel', 'id', 'model',
+  'modelVersionId', 'privateEndpoints', 'rolloutOptions', 'serviceAccount', 'sharedResources', 'speculativeDecodingSpec', 'status',
+  'systemLabels',
+]);
 const ENDPOINT_OUTPUT_ONLY = [
   'name',
   'createTime',
@@ -144,14 +155,15 @@ export function checkDeploy(
   state: VertexState,
   endpoint: VertexEndpointRecord,
   body: JsonObject,
-  strict: boolean,
+  apiVersion: 'v1' | 'v1beta1',
   newId: string,
 ): JsonObject {
   const sent = asObject(body.deployedModel);
   const problems: VertexProblem[] = [];
   if (body.deployedModel === undefined) problems.push({ field: 'deployed_model', message: 'Required field is not set.' });
-  if (strict) problems.push(...unknownFields('', body, new Set(['deployedModel', 'trafficSplit'])));
-  if (strict) problems.push(...unknownFields('deployed_model.', sent, DEPLOYED_MODEL_FIELDS));
+  if (apiVersion === 'v1') problems.push(...unknownFields('', body, new Set(['deployedModel', 'trafficSplit'])));
+  const fields = apiVersion === 'v1' ? DEPLOYED_MODEL_FIELDS : DEPLOYED_MODEL_FIELDS_V1BETA1;
+  problems.push(...unknownFields('deployed_model.', sent, fields));
   if (typeof sent.model !== 'string' || sent.model === '')
     problems.push({ field: 'deployed_model.model', message: 'Required field is not set.' });
   problems.push(...displayNameProblems('deployed_model.display_name', sent.displayName, false));

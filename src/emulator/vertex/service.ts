@@ -167,7 +167,7 @@ export class VertexService implements EmulatedService {
         return operation('deleteEndpoint', {});
       case 'POST deployModel': {
         const body = await readJsonObject(ex);
-        const deployed = checkDeploy(this.state, endpoint, body, path.version === 'v1', this.newId().slice(-10));
+        const deployed = checkDeploy(this.state, endpoint, body, path.version, this.newId().slice(-10));
         return operation('deploy', { deployed, trafficSplit: body.trafficSplit });
       }
       case 'POST undeployModel': {

@@ -14,6 +14,7 @@ import {
   parseVertexName,
   type DeployModelRequest,
   type UploadModelRequest,
+  type VertexApiVersion,
   type VertexEndpoint,
   type VertexModel,
   type VertexOperation,
@@ -23,6 +24,8 @@ export interface VertexClientOptions {
   /** The project as the command names it (an id): requests name it so; answers carry its number. */
   project: string;
   location: string;
+  /** The version `api` speaks: some request fields differ (deployModelRequest). */
+  apiVersion: VertexApiVersion;
   /** The track's API version (v1 on GA, v1beta1 on beta/alpha), on the location's endpoint. */
   api: MlApi;
   /** v1beta1 on the same endpoint: endpoint operations are polled through it on every track. */
@@ -43,10 +46,12 @@ export interface DeployModelResponse {
 export class VertexClient {
   readonly project: string;
   readonly location: string;
+  readonly apiVersion: VertexApiVersion;
 
   constructor(private readonly options: VertexClientOptions) {
     this.project = options.project;
     this.location = options.location;
+    this.apiVersion = options.apiVersion;
   }
 
   /** The URL of a resource path in the track's API version (what --dry-run reports). */

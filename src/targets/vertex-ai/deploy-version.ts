@@ -113,7 +113,12 @@ export async function deployVersion(input: DeployVersionInput): Promise<Deployed
   const uploaded = await uploadVersion(input);
   const registryVersion = `${uploaded.model}@${uploaded.versionId}`;
   const versionName = plan.deployedModel.displayName ?? '';
-  const request = deployModelRequest(plan.deployedModel, client.modelPath(`${plan.modelId}@${uploaded.versionId}`), endpoint);
+  const request = deployModelRequest(
+    plan.deployedModel,
+    client.modelPath(`${plan.modelId}@${uploaded.versionId}`),
+    endpoint,
+    client.apiVersion,
+  );
   let operation: VertexOperation;
   try {
     operation = await client.deployModel(plan.endpointId, request);

@@ -3,6 +3,7 @@
 import { MlApi } from '../../api/ml';
 import type { Credentials } from '../../credentials/auth';
 import type { HttpClient } from '../../net';
+import type { VertexApiVersion } from '../../vertex';
 import { VertexClient } from './client';
 
 export type { DeployModelResponse, UploadModelResponse, VertexClientOptions } from './client';
@@ -16,7 +17,7 @@ export interface VertexConnection {
   http: HttpClient;
   credentials: Credentials;
   /** v1 on gcloud's GA track, v1beta1 on beta and alpha. */
-  apiVersion: 'v1' | 'v1beta1';
+  apiVersion: VertexApiVersion;
   project: string;
   location: string;
 }
@@ -27,6 +28,7 @@ export function vertexClient(connection: VertexConnection): VertexClient {
   return new VertexClient({
     project,
     location,
+    apiVersion,
     api: new MlApi({ endpoint, http, credentials, apiVersion }),
     operationsApi: new MlApi({ endpoint, http, credentials, apiVersion: 'v1beta1' }),
   });
