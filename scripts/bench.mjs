@@ -7,11 +7,14 @@
 //   npm run bench -- --big-mib 1024        the size of the one-big-file scenario
 //   npm run bench -- --only a --floor      scenario a beside its floor (below)
 //   npm run bench -- --keep-env NODE_EXTRA_CA_CERTS   pass variables through (runs get a clean env)
+//   npm run bench -- --only va,vb,vd --runs 7   the Vertex AI target beside `gcloud ai` (below)
 //
 // Scenarios: a gs:// origin, --async (start-up); d 1000 files of 8 KiB in nested directories;
 // c one big file; e 16 files of 16 MiB; d20 as d with 20 ms added to every emulator response;
 // r a re-deploy of d's model into the same bucket (gcloud-aip uploads nothing; gcloud all again);
 // m a realistic model: 300 files, 200 MiB, six of them 3-10 MiB, the rest 16 KiB to 1.1 MiB.
+// va, vb, vd: GCLOUD_AIP_TARGET=vertex-ai beside `gcloud ai models upload` + `gcloud ai endpoints
+// deploy-model` (gs:// origin with --async; waiting; 1000 x 8 KiB staged): see the Vertex block.
 // Every upload run gets a fresh bucket, so nothing is skipped unless the scenario says so.
 // --floor adds two peers to scenario a, to show what start-up any Node CLI on this machine pays: an
 // empty Node script, and the least a CLI held to one undici client can do, one POST of the create
