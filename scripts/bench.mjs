@@ -8,11 +8,14 @@
 //   npm run bench -- --only a --floor      scenario a beside its floor (below)
 //   npm run bench -- --only c,e --floor --big-mib 1024 --mid-files 64   c and e beside theirs, at ../shared/bench's sizes
 //   npm run bench -- --keep-env NODE_EXTRA_CA_CERTS   pass variables through (runs get a clean env)
+//   npm run bench -- --only va,vb,vd --runs 7   the Vertex AI target beside `gcloud ai` (below)
 //
 // Scenarios: a gs:// origin, --async (start-up); d 1000 files of 8 KiB in nested directories;
 // c one big file; e 16 files of 16 MiB (--mid-files); d20 as d with 20 ms added to every emulator response;
 // r a re-deploy of d's model into the same bucket (gcloud-aip uploads nothing; gcloud all again);
 // m a realistic model: 300 files, 200 MiB, six of them 3-10 MiB, the rest 16 KiB to 1.1 MiB.
+// va, vb, vd: GCLOUD_AIP_TARGET=vertex-ai beside `gcloud ai models upload` + `gcloud ai endpoints
+// deploy-model` (gs:// origin with --async; waiting; 1000 x 8 KiB staged): see the Vertex block.
 // Every upload run gets a fresh bucket, so nothing is skipped unless the scenario says so.
 // --floor adds two peers to scenario a, to show what start-up any Node CLI on this machine pays: an
 // empty Node script, and the least a CLI held to one undici client can do, one POST of the create
@@ -35,7 +38,7 @@ const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const only = option('--only', 'a,d,c,e,d20,r,m').split(',');
+const only = option('--only', 'a,d,c,e,d20,r,m,va,vb,vd').split(',');
 const runs = Number(option('--runs', '3'));
 const bigMiB = Number(option('--big-mib', '256'));
 const midFiles = Number(option('--mid-files', '16'));
@@ -82,12 +85,182 @@ function realisticSizes() {
   return [...big, ...small];
 }
 
+// --- Vertex AI scenarios (issue 25): `versions create` with GCLOUD_AIP_TARGET=vertex-ai beside the
+// gcloud commands a script runs for the same deployment, `gcloud ai models upload` then `gcloud ai
+// endpoints deploy-model`, both in one `sh -c` timed as a whole. Same emulator (operation delay 0).
+// Each side deploys to its own endpoint, made (and, for gcloud-aip, the registry model given a first
+// version) before the timed runs, as `gcloud ai endpoints create` would be once. Each gcloud run
+// uploads a new registry model (`--model-id`); each gcloud-aip run a version of one (`parentModel`):
+// one POST and one operation either way.
+// Polling: gcloud ai sleeps 1 s before its first poll of each operation (its waiter's start delay),
+// and with delay 0 that poll finds it done; gcloud-aip polls at once. The second ratio table takes
+// those two fixed seconds off gcloud's wall, so the comparison does not rest on that policy.
+// gcloud ai has no --async: va's gcloud side is vb's (both commands wait); va measures what
+// --async leaves to the script. vd: gcloud ai stages nothing; the only gcloud command that stages a
+// local directory against this emulator (`gcloud storage cp` needs storageLayout, which it does not
+// serve) is `gcloud ai-platform versions create --async` (ml v1: its staging, then one POST of
+// a version), whose deploymentUri feeds the same two `gcloud ai` commands.
+const VERTEX_REGION = 'us-central1';
+const VERTEX_GS_ORIGIN = 'gs://bench-models/model/';
+const VERTEX_SCENARIOS = {
+  va: { what: 'Vertex AI: gs:// origin, --async', async: true, origin: () => VERTEX_GS_ORIGIN },
+  vb: { what: 'Vertex AI: gs:// origin, waiting for the deploy', origin: () => VERTEX_GS_ORIGIN },
+  vd: { what: 'Vertex AI: 1000 x 8 KiB staged, then deployed', origin: () => makeVertexFiles() },
+};
+/** gcloud ai's fixed sleep before the first poll of each operation it waits for (two per run). */
+const GCLOUD_AI_PRE_POLL_S = 2 * 1.0;
+
+/**
+ * The AI Platform command line of the Vertex scenarios: a runtime whose prebuilt container reads
+ * saved_model.pb. `region`: global for gcloud's ml v1 staging run (its default endpoint).
+ */
+function vertexVersionFlags(version, model, origin, bucket, region = VERTEX_REGION) {
+  return [
+    ...['ai-platform', 'versions', 'create', version, '--model', model, '--region', region, '--origin', origin],
+    ...['--runtime-version', '2.11', '--framework', 'tensorflow', '--python-version', '3.7'],
+    ...(region === VERTEX_REGION ? ['--machine-type', 'n1-standard-2'] : []),
+    ...(origin.startsWith('gs://') ? [] : ['--staging-bucket', `gs://${bucket}`]),
+  ];
+}
+
+/** 999 files of 8 KiB in 10 directories and a saved_model.pb (the file the TensorFlow container loads). */
+function makeVertexFiles() {
+  const dir = makeFiles('vertex999', 999, 8 << 10, 10);
+  const model = path.join(dir, 'saved_model.pb');
+  if (!existsSync(model)) writeFileSync(model, Buffer.alloc(8 << 10, 1));
+  return dir;
+}
+
+async function benchVertex(name) {
+  const scenario = VERTEX_SCENARIOS[name];
+  const url = await emulator(0);
+  const env = { ...runEnv(url), CLOUDSDK_API_ENDPOINT_OVERRIDES_AIPLATFORM: url };
+  const origin = scenario.origin();
+  await createBucket(url, 'bench-models');
+  await putObject(url, 'bench-models', 'model/saved_model.pb', Buffer.alloc(8 << 10, 1));
+  const [ours, gcloud] = peers;
+  const model = `vm_${name}`;
+  const ourRun = (version, bucket) => [
+    ...ours.command.slice(1),
+    ...vertexVersionFlags(version, model, origin, bucket),
+    ...(scenario.async ? ['--async'] : []),
+  ];
+  const oursEnv = { ...env, GCLOUD_AIP_TARGET: 'vertex-ai' };
+  // Set-up, not timed: our endpoint and registry model (a first version), gcloud's endpoint.
+  const setUp = (argv) =>
+    execFileSync(ours.command[0], [...ours.command.slice(1), ...argv], { env: oursEnv, stdio: ['ignore', 'pipe', 'ignore'] });
+  setUp(['ai-platform', 'models', 'create', model, '--region', VERTEX_REGION]);
+  setUp(vertexVersionFlags('warm', model, VERTEX_GS_ORIGIN));
+  // gcloud is given the container gcloud-aip maps the runtime to (read from the upload body).
+  const dryRun = setUp([...vertexVersionFlags('dry', model, VERTEX_GS_ORIGIN), '--dry-run']).toString();
+  const image = /"imageUri": "([^"]+)"/.exec(dryRun)[1];
+  const endpoint = `g-${name}`;
+  if (gcloud) {
+    execFileSync(
+      'gcloud',
+      ['ai', 'endpoints', 'create', '--region', VERTEX_REGION, '--display-name', endpoint, '--endpoint-id', endpoint],
+      { env, stdio: 'ignore' },
+    );
+  }
+  const results = new Map(peers.map((p) => [p.label, []]));
+  for (let run = 0; run < runs; run++) {
+    for (const peer of peers) {
+      const bucket = `bench-${peer.label}-${name}-${run}`;
+      if (!origin.startsWith('gs://')) await createBucket(url, bucket);
+      const version = `${name}r${run}`;
+      const measured =
+        peer === ours
+          ? timed(`gcloud-aip ${version}`, ours.command[0], ourRun(version, bucket), oursEnv)
+          : timed(`gcloud ${version}`, 'sh', ['-c', gcloudVertexScript({ name, run, origin, bucket, image, endpoint })], env);
+      results.get(peer.label).push(measured);
+      console.error(
+        `  ${name} ${peer.label} run ${run + 1}: wall ${measured.wall.toFixed(2)}s cpu ${measured.cpu.toFixed(2)}s rss ${measured.rssMiB} MiB`,
+      );
+    }
+  }
+  return { name, what: scenario.what, results, vertex: true };
+}
+
+/** gcloud's side of one run, as one shell script: [stage with ml v1 --async,] upload, deploy. */
+function gcloudVertexScript({ name, run, origin, bucket, image, endpoint }) {
+  const quote = (arg) => `'${String(arg).replace(/'/g, "'\\''")}'`;
+  const line = (argv) => argv.map(quote).join(' ');
+  const modelId = `g-${name}-r${run}`;
+  const staged = origin.startsWith('gs://')
+    ? `uri=${quote(origin)}`
+    : `uri=$(${line(['gcloud', ...vertexVersionFlags(`g_${name}_r${run}`, 'm', origin, bucket, 'global'), '--async', '--format=value(metadata.version.deploymentUri)'])})`;
+  const upload = line([
+    'gcloud',
+    'ai',
+    'models',
+    'upload',
+    '--region',
+    VERTEX_REGION,
+    '--display-name',
+    modelId,
+    '--container-image-uri',
+    image,
+    '--model-id',
+    modelId,
+  ]);
+  const deploy = line([
+    'gcloud',
+    'ai',
+    'endpoints',
+    'deploy-model',
+    endpoint,
+    '--region',
+    VERTEX_REGION,
+    '--model',
+    modelId,
+    '--display-name',
+    `${name}r${run}`,
+    '--machine-type',
+    'n1-standard-2',
+    '--min-replica-count',
+    '1',
+  ]);
+  return `${staged} && ${upload} --artifact-uri="$uri" && ${deploy}`;
+}
+
+/** One object, uploaded through the emulator's JSON API (media upload). */
+async function putObject(url, bucket, name, data) {
+  const res = await fetch(`${url}upload/storage/v1/b/${bucket}/o?uploadType=media&name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    body: data,
+  });
+  if (!res.ok) throw new Error(`could not upload gs://${bucket}/${name}: ${res.status} ${await res.text()}`);
+}
+
+/** The Vertex rows' wall ratios pair by pair (min / median / max), and against gcloud less its fixed pre-poll sleeps. */
+function printVertexRatios(rows) {
+  const vertexRows = rows.filter((row) => row.vertex);
+  if (!vertexRows.length || peers.length < 2) return;
+  const [a, b] = peers.map((p) => p.label);
+  const spread = (ratios) => [Math.min(...ratios), median(ratios), Math.max(...ratios)].map((r) => r.toFixed(3)).join(' / ');
+  console.log(
+    `\n| scenario | wall ${a}/${b} min / median / max | wall ${a}/(${b} - ${GCLOUD_AI_PRE_POLL_S} s of pre-poll sleeps) |\n|---|---|---|`,
+  );
+  for (const { name, results } of vertexRows) {
+    const mine = results.get(a);
+    const theirs = results.get(b);
+    const plain = mine.map((m, i) => m.wall / theirs[i].wall);
+    const adjusted = mine.map((m, i) => m.wall / (theirs[i].wall - GCLOUD_AI_PRE_POLL_S));
+    console.log(`| ${name} | ${spread(plain)} | ${spread(adjusted)} |`);
+  }
+}
+
 const emulators = new Map(); // latency -> { url, child }
 try {
   const rows = [];
   for (const name of only) {
+    if (VERTEX_SCENARIOS[name]) {
+      rows.push(await benchVertex(name));
+      continue;
+    }
     const scenario = SCENARIOS[name];
-    if (!scenario) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+    if (!scenario)
+      throw new Error(`unknown scenario ${name}; known: ${[...Object.keys(SCENARIOS), ...Object.keys(VERTEX_SCENARIOS)].join(', ')}`);
     const origin = scenario.origin();
     const url = await emulator(scenario.latency);
     const runners = name === 'a' ? [...peers, ...floorPeers] : name === 'c' || name === 'e' ? [...peers, ...stagerFloorPeers] : peers;
@@ -107,6 +280,7 @@ try {
     rows.push({ name, what: scenario.what, results });
   }
   printTable(rows);
+  printVertexRatios(rows);
   for (const row of rows) if (row.results.size > peers.length && runs > 0) printFloor(row);
 } finally {
   for (const { child } of emulators.values()) child.kill('SIGTERM');
@@ -199,21 +373,8 @@ async function createBucket(url, bucket) {
   if (!res.ok && res.status !== 409) throw new Error(`could not create bucket ${bucket}: ${res.status} ${await res.text()}`);
 }
 
-/** One timed `versions create`; wall/CPU in seconds, peak RSS of the process tree in MiB. */
+/** One timed `versions create` (ml v1). */
 function invoke(peer, url, origin, bucket, version) {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    CLOUDSDK_CONFIG: path.join(work, 'config'),
-    CLOUDSDK_CORE_PROJECT: 'bench',
-    CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',
-    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: 'true',
-    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: url,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${url}storage/v1/`,
-    ...keptEnv,
-  };
   const commandArgs = [
     ...peer.command.slice(1),
     'ai-platform',
@@ -229,15 +390,35 @@ function invoke(peer, url, origin, bucket, version) {
     '--async',
     ...(origin.startsWith('gs://') ? [] : ['--staging-bucket', `gs://${bucket}`]),
   ];
+  return timed(`${peer.label} (${version})`, peer.command[0], commandArgs, runEnv(url));
+}
+
+/** The clean environment every run gets: gcloud's config pointed at the emulator, no credentials. */
+function runEnv(url) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CLOUDSDK_CONFIG: path.join(work, 'config'),
+    CLOUDSDK_CORE_PROJECT: 'bench',
+    CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',
+    CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: 'true',
+    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: url,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${url}storage/v1/`,
+    ...keptEnv,
+  };
+}
+
+/** One timed command; wall/CPU in seconds, peak RSS of the process tree in MiB. */
+function timed(what, command, commandArgs, env) {
   const timeFile = path.join(work, 'time.txt');
-  const [file, argv] = timeTool
-    ? [timeTool, ['-f', '%e %U %S %M', '-o', timeFile, peer.command[0], ...commandArgs]]
-    : [peer.command[0], commandArgs];
+  const [file, argv] = timeTool ? [timeTool, ['-f', '%e %U %S %M', '-o', timeFile, command, ...commandArgs]] : [command, commandArgs];
   const started = process.hrtime.bigint();
   try {
     execFileSync(file, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
-    throw new Error(`${peer.label} failed (${version}):\n${err.stderr}`);
+    throw new Error(`${what} failed:\n${err.stderr}`);
   }
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   if (!timeTool) return { wall, cpu: NaN, rssMiB: NaN };
