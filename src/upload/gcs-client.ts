@@ -22,7 +22,23 @@ export interface GcsConnection {
 export interface ObjectInfo {
   size: number;
   crc32c?: string;
+  /** Which write of the name this is: deletes and replacements are made conditional on it. */
+  generation?: string;
+  /** Whether gcloud-aip staged it (it carries STAGED_MARKER): only such an object may be replaced. */
+  stagedByUs: boolean;
 }
+
+/**
+ * Custom metadata set on every object staged here. An object with it under a content-named folder
+ * but other bytes can only be a torn upload of ours (e.g. one whose deleting failed), so a later
+ * run may replace it; an object without it is another writer's and is never overwritten.
+ */
+const MARKER_KEY = 'gcloud-aip';
+const MARKER_VALUE = 'staged';
+export const STAGED_MARKER = { [MARKER_KEY]: MARKER_VALUE };
+
+/** `0`: only if no object has the name; a generation: only if the live object is that write. */
+export type IfGenerationMatch = string;
 
 /** A non-2xx answer (308 on a resumable PUT is not an error). */
 export class GcsHttpError extends Error {
@@ -97,7 +113,7 @@ export class GcsClient {
       const query = new URLSearchParams({
         prefix,
         maxResults: String(LIST_PAGE_SIZE),
-        fields: 'items(name,size,crc32c),nextPageToken',
+        fields: 'items(name,size,crc32c,generation,metadata),nextPageToken',
       });
       if (pageToken) query.set('pageToken', pageToken);
       const reply = expectOk(await this.send('GET', `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o?${query}`));
@@ -117,11 +133,11 @@ export class GcsClient {
     return found;
   }
 
-  /** An object's size and crc32c, or undefined when there is none. */
+  /** An object's size, crc32c and generation, or undefined when there is none. */
   async getObject(bucket: string, name: string): Promise<ObjectInfo | undefined> {
     const reply = await this.send(
       'GET',
-      `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?fields=size,crc32c`,
+      `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?fields=size,crc32c,generation,metadata`,
     );
     if (reply.status === 404) return undefined;
     return objectInfo(expectOk(reply));
@@ -137,7 +153,7 @@ export class GcsClient {
     return new MultipartRequest(
       name,
       size,
-      `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify({ name, contentType, crc32c })}\r\n` +
+      `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify({ name, contentType, crc32c, metadata: STAGED_MARKER })}\r\n` +
         `--${boundary}\r\nContent-Type: ${contentType}\r\n\r\n`,
       `\r\n--${boundary}--\r\n`,
       `multipart/related; boundary="${boundary}"`,
@@ -146,19 +162,31 @@ export class GcsClient {
 
   /**
    * Sends a multipart request whose body (`request.layOut`) holds the file's bytes. Like every
-   * upload here, only if no object has the name yet (ifGenerationMatch=0): an existing object is
-   * answered 412 and never overwritten.
+   * upload here, only if no object has the name yet (ifGenerationMatch=0: an existing object is
+   * answered 412 and never overwritten), or when replacing a torn object of ours, only if it is
+   * still that write (ifGenerationMatch=<its generation>).
    */
-  async uploadMultipart(bucket: string, request: MultipartRequest, body: Buffer): Promise<ObjectInfo> {
-    const url = `${this.root}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=multipart&ifGenerationMatch=0&name=${encodeURIComponent(request.name)}`;
+  async uploadMultipart(
+    bucket: string,
+    request: MultipartRequest,
+    body: Buffer,
+    ifGenerationMatch: IfGenerationMatch = '0',
+  ): Promise<ObjectInfo> {
+    const url = `${this.root}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=multipart&ifGenerationMatch=${ifGenerationMatch}&name=${encodeURIComponent(request.name)}`;
     const headers = { 'content-type': request.contentType };
     return objectInfo(expectOk(await this.send('POST', url, headers, body, uploadSummary(request.size))));
   }
 
-  /** Opens a resumable session for `size` bytes (if no object has the name yet); returns its URL. */
-  async startResumable(bucket: string, name: string, contentType: string, size: number): Promise<string> {
-    const metadata = JSON.stringify({ name, contentType, size: String(size) });
-    const url = `${this.root}/resumable/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&ifGenerationMatch=0&name=${encodeURIComponent(name)}`;
+  /** Opens a resumable session for `size` bytes (on the same condition as uploadMultipart); returns its URL. */
+  async startResumable(
+    bucket: string,
+    name: string,
+    contentType: string,
+    size: number,
+    ifGenerationMatch: IfGenerationMatch = '0',
+  ): Promise<string> {
+    const metadata = JSON.stringify({ name, contentType, size: String(size), metadata: STAGED_MARKER });
+    const url = `${this.root}/resumable/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&ifGenerationMatch=${ifGenerationMatch}&name=${encodeURIComponent(name)}`;
     const headers = {
       'content-type': 'application/json; charset=UTF-8',
       'x-upload-content-type': contentType,
@@ -168,6 +196,16 @@ export class GcsClient {
     const location = reply.headers.location;
     if (!location) throw new GcsHttpError(reply.status, 'The server did not return an upload session URL.');
     return new URL(location, this.origin).toString();
+  }
+
+  /** Deletes one write of an object (ifGenerationMatch: never a later one); a 404 or 412 means it is gone already. */
+  async deleteObject(bucket: string, name: string, generation: string): Promise<void> {
+    const query = new URLSearchParams({ ifGenerationMatch: generation });
+    const reply = await this.send(
+      'DELETE',
+      `${this.root}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}?${query}`,
+    );
+    if (reply.status !== 404 && reply.status !== 412) expectOk(reply);
   }
 
   /** Sends bytes `start .. start+length-1` of `total` to the session, once (see uploadResumable). */
@@ -229,10 +267,13 @@ function objectInfo(reply: HttpResponse): ObjectInfo {
 }
 
 /** An object resource without a size gives NaN, which matches no local file; a missing checksum gives undefined. */
-function objectInfoOf(object: { size?: unknown; crc32c?: unknown } | null): ObjectInfo {
+function objectInfoOf(object: { size?: unknown; crc32c?: unknown; generation?: unknown; metadata?: unknown } | null): ObjectInfo {
+  const metadata = object?.metadata as Record<string, unknown> | null | undefined;
   return {
     size: Number(object?.size),
     crc32c: typeof object?.crc32c === 'string' ? object.crc32c : undefined,
+    generation: typeof object?.generation === 'string' && /^\d+$/.test(object.generation) ? object.generation : undefined,
+    stagedByUs: typeof metadata === 'object' && metadata !== null && metadata[MARKER_KEY] === MARKER_VALUE,
   };
 }
 

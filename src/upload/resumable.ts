@@ -14,6 +14,8 @@ export interface ResumableUpload {
   bucket: string;
   objectName: string;
   contentType: string;
+  /** `0`, or the generation of a torn object of ours it replaces (see GcsClient.uploadMultipart). */
+  ifGenerationMatch?: string;
   file: OriginFile;
   localPath: string;
   chunkBytes: number;
@@ -30,7 +32,7 @@ export interface ResumableUpload {
 
 export async function uploadResumable(upload: ResumableUpload): Promise<ObjectInfo> {
   const { client, file, signal } = upload;
-  const session = await client.startResumable(upload.bucket, upload.objectName, upload.contentType, file.size);
+  const session = await client.startResumable(upload.bucket, upload.objectName, upload.contentType, file.size, upload.ifGenerationMatch);
   let handle: FileHandle;
   try {
     handle = await open(file.absPath, 'r');

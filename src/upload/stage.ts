@@ -5,7 +5,10 @@
 // the hash pass (small files' is compared with the bytes read again to upload them), or for big
 // files on a worker thread alongside it when they are many and the CPU's CRC32C instruction is not
 // at hand (checksum-worker.ts); every object's server checksum must match; and a big file whose
-// stat identity (inode, size, mtime, ctime) moved since it was listed fails the deploy, naming it.
+// stat identity (inode, size, mtime, ctime) moved since it was listed fails the deploy, naming it,
+// and the object just written from it is deleted (only that write: ifGenerationMatch). Every
+// object carries STAGED_MARKER, so a torn object of ours left behind anyway (its deleting failed)
+// is replaced by a later run, while another writer's object with other bytes stops the deploy.
 import { setMaxListeners } from 'node:events';
 import { InterruptedError, UserError } from '../errors';
 import { contentTypeFor } from './content-type';
@@ -32,6 +35,7 @@ import {
   stagedConflictError,
   StagingError,
   toUploadError,
+  tornObjectError,
   type UploadTarget,
 } from './upload-errors';
 import { Crc32cWorker } from './checksum-worker';
@@ -134,6 +138,8 @@ class StagingRun {
   private client!: GcsClient;
   /** Checksums taken in the hash pass: every file's crc32c, but big files' when the worker takes them. */
   private readonly hashed = new Map<OriginFile, string>();
+  /** Torn objects of ours found by the plan, to be replaced: file → the generation found. */
+  private readonly replacing = new Map<OriginFile, string>();
   /** Big files' crc32c from the worker, when they are many (see plan()). */
   private readonly fromWorker = new Map<OriginFile, Promise<string>>();
   private checksumWorker: Crc32cWorker | undefined;
@@ -197,8 +203,14 @@ class StagingRun {
         toUpload.push(file);
         continue;
       }
-      // An object there with other bytes is never overwritten: the deploy stops before uploading anything.
-      if (!(await this.sameContent(file, there))) throw stagedConflictError(this.targetOf(file));
+      if (!(await this.sameContent(file, there))) {
+        // Another writer's object with other bytes is never overwritten: the deploy stops before
+        // uploading anything. One of ours can only be torn: it is replaced, if still that write.
+        if (!there.stagedByUs || there.generation === undefined) throw stagedConflictError(this.targetOf(file));
+        this.replacing.set(file, there.generation);
+        toUpload.push(file);
+        continue;
+      }
       progress.filesDone += 1;
       progress.bytesDone += file.size;
       progress.filesSkipped += 1;
@@ -262,7 +274,7 @@ class StagingRun {
       const content = readSmallFile(file, target.localPath, media);
       if (content.data.length !== file.size || content.crc32c !== crc32c) throw fileChangedError(target.localPath);
       const info = await client
-        .uploadMultipart(this.opts.bucket, request, body)
+        .uploadMultipart(this.opts.bucket, request, body, this.replacing.get(file))
         .catch((err: unknown) => (isPreconditionFailure(err) ? this.alreadyThere(file, target) : Promise.reject(err)));
       checkUploaded(info, file, target, crc32c);
     } catch (err) {
@@ -282,12 +294,14 @@ class StagingRun {
     const target = this.targetOf(file);
     const buffers = this.spareBuffers.pop() ?? newBufferPair();
     let counted = 0;
+    let ownWrite = true;
     try {
       const uploaded = await uploadResumable({
         client: this.client,
         bucket: opts.bucket,
         objectName: target.objectName,
         contentType: contentTypeFor(target.localPath),
+        ifGenerationMatch: this.replacing.get(file),
         file,
         localPath: target.localPath,
         chunkBytes: chunkSizeOf(opts.chunkSize),
@@ -301,9 +315,16 @@ class StagingRun {
           counted = bytesSoFar;
           this.report();
         },
-      }).catch((err: unknown) => (isPreconditionFailure(err) ? this.alreadyThere(file, target) : Promise.reject(err)));
-      // The object must hold the file's bytes, and the file must not have changed since it was listed.
-      if (!unchangedSinceListed(file)) throw fileChangedError(target.localPath);
+      }).catch((err: unknown) => {
+        if (!isPreconditionFailure(err)) throw err;
+        ownWrite = false;
+        return this.alreadyThere(file, target);
+      });
+      // The object must hold the file's bytes, and the file must not have changed since it was
+      // listed: if it did, what we just wrote may be torn, and is deleted before failing.
+      if (!unchangedSinceListed(file)) {
+        throw ownWrite ? await this.discardTorn(uploaded, target) : fileChangedError(target.localPath);
+      }
       checkUploaded(uploaded, file, target, await this.checksumKnown(file));
     } catch (err) {
       throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
@@ -339,6 +360,21 @@ class StagingRun {
     const there = await this.client.getObject(this.opts.bucket, target.objectName);
     if (!there || !(await this.sameContent(file, there))) throw stagedConflictError(target);
     return there;
+  }
+
+  /**
+   * Deletes the object just written from a file that changed meanwhile (only that write, by its
+   * generation); returns the error that says so, or that says it stays (a later run replaces it).
+   */
+  private async discardTorn(written: ObjectInfo, target: UploadTarget): Promise<UserError> {
+    let failed: unknown;
+    try {
+      if (written.generation === undefined) throw new Error('the server did not say which generation it wrote');
+      await this.client.deleteObject(this.opts.bucket, target.objectName, written.generation);
+    } catch (err) {
+      failed = err;
+    }
+    return tornObjectError(fileChangedError(target.localPath), target, failed);
   }
 
   private fileDone(): void {

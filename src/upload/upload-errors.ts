@@ -35,6 +35,26 @@ export function stagedConflictError(target: UploadTarget): UserError {
 }
 
 /**
+ * `cause` (the file changed during its upload), and what became of the object written from it:
+ * deleted, or (when `deleteFailure` says why not) left for a later run to replace.
+ */
+export function tornObjectError(cause: UserError, target: UploadTarget, deleteFailure: unknown): UserError {
+  const object = `gs://${target.bucket}/${target.objectName}`;
+  if (deleteFailure === undefined) return new UserError(`${cause.message} The object uploaded from it, ${object}, was deleted.`);
+  return new UserError(
+    `${cause.message} The object uploaded from it, ${object}, could not be deleted (${failureReason(deleteFailure)}); ` +
+      'a run with the same files replaces it.',
+  );
+}
+
+/** One line for why a request failed, from the status and server text only (never the raw error). */
+function failureReason(err: unknown): string {
+  if (err instanceof GcsHttpError) return `${err.status} ${errorMessageIn(err.body) ?? ''}`.trim();
+  if (err instanceof UserError) return err.message;
+  return networkReason((err ?? {}) as NodeJS.ErrnoException);
+}
+
+/**
  * Staging stopped after some objects were uploaded: they stay (a later run with the same files
  * skips them), and the message says how many.
  */

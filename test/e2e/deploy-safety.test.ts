@@ -364,29 +364,30 @@ describe('a file that changes between the hash pass and the end of its upload fa
   }
 });
 
-describe('a staged object is never overwritten', () => {
-  const stagedPrefix = async (dir: string) => {
-    const r = await runCli(
-      [
-        'ai-platform',
-        'versions',
-        'create',
-        'v_dry',
-        '--model=r17',
-        `--origin=${dir}`,
-        '--staging-bucket=gs://r17-staging',
-        '--dry-run',
-        '--format=json',
-      ],
-      direct,
-    );
-    return /gs:\/\/r17-staging\/([0-9a-f]{64})\//.exec(r.stdout + r.stderr)![1];
-  };
-  const putObject = (name: string, body: string) =>
-    fetch(`${emulator.url}upload/storage/v1/b/r17-staging/o?uploadType=media&name=${encodeURIComponent(name)}`, { method: 'POST', body });
-  const objectText = async (name: string) =>
-    (await fetch(`${emulator.url}storage/v1/b/r17-staging/o/${encodeURIComponent(name)}?alt=media`)).text();
+const stagedPrefix = async (dir: string) => {
+  const r = await runCli(
+    [
+      'ai-platform',
+      'versions',
+      'create',
+      'v_dry',
+      '--model=r17',
+      `--origin=${dir}`,
+      '--staging-bucket=gs://r17-staging',
+      '--dry-run',
+      '--format=json',
+    ],
+    direct,
+  );
+  return /gs:\/\/r17-staging\/([0-9a-f]{64})\//.exec(r.stdout + r.stderr)![1];
+};
+/** Another writer's object (a media upload: no custom metadata). */
+const putObject = (name: string, body: string) =>
+  fetch(`${emulator.url}upload/storage/v1/b/r17-staging/o?uploadType=media&name=${encodeURIComponent(name)}`, { method: 'POST', body });
+const objectUrl = (name: string) => `${emulator.url}storage/v1/b/r17-staging/o/${encodeURIComponent(name)}`;
+const objectText = async (name: string) => (await fetch(`${objectUrl(name)}?alt=media`)).text();
 
+describe('a staged object is never overwritten', () => {
   test('an object there with other content stops the deploy before any upload', async () => {
     const dir = modelDir({ 'saved_model.pb': 'mine', 'assets/a.txt': 'aaaa' });
     const prefix = await stagedPrefix(dir);
@@ -429,6 +430,96 @@ describe('a staged object is never overwritten', () => {
       uploads.every((q) => q.status === 412 && q.query.ifGenerationMatch?.[0] === '0'),
       JSON.stringify(uploads.map((q) => [q.status, q.query])),
     );
+  });
+});
+
+describe('a torn object (its file changed mid-upload) is deleted, and one of ours left behind is replaced', () => {
+  const sha256 = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
+  const deploy = (id: string, dir: string) =>
+    runCli(['ai-platform', 'versions', 'create', id, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], direct);
+  /** A deploy of `dir` during which part of weights.bin not sent yet is overwritten (so the object is torn). */
+  const tearWhile = (id: string, dir: string, extraEnv: NodeJS.ProcessEnv = {}) => {
+    emulator.setFaults('slow=1,slow-ms=200,match=^PUT /resumable/');
+    return deployWhile(
+      id,
+      dir,
+      () => {
+        if (!emulator.requests().some((q) => q.method === 'PUT')) return false;
+        const fd = fs.openSync(path.join(dir, 'weights.bin'), 'r+');
+        fs.writeSync(fd, Buffer.alloc(4096, 7), 0, 4096, 10 * 1024 * 1024);
+        fs.closeSync(fd);
+        return true;
+      },
+      extraEnv,
+    );
+  };
+
+  test('the torn object is deleted (that write only), and a re-run with the original bytes deploys', async () => {
+    const original = randomBytesOf(20 * 1024 * 1024);
+    const dir = modelDir({ 'saved_model.pb': 'm', 'weights.bin': original });
+    const name = `${await stagedPrefix(dir)}/weights.bin`;
+    emulator.clearRequests();
+    const r = await tearWhile('v_torn_deleted', dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `weights\\.bin\\] changed while the model was being staged.* The object uploaded from it, gs://r17-staging/${name}, was deleted\\.`,
+      ),
+    );
+    assert.equal((await fetch(objectUrl(name))).status, 404);
+    const deletes = emulator.requests().filter((q) => q.method === 'DELETE' && !q.path.includes('/resumable/'));
+    assert.equal(deletes.length, 1);
+    assert.match(deletes[0].query.ifGenerationMatch?.[0] ?? '', /^\d+$/);
+    assert.equal(deletes[0].status, 204);
+
+    emulator.setFaults(undefined);
+    fs.writeFileSync(path.join(dir, 'weights.bin'), original);
+    const again = await deploy('v_torn_deleted', dir);
+    assert.equal(again.code, 0, again.stderr);
+    const stored = Buffer.from(await (await fetch(`${objectUrl(name)}?alt=media`)).arrayBuffer());
+    assert.equal(sha256(stored), sha256(original));
+  });
+
+  test('a torn object whose deleting failed is said to stay, and a re-run replaces it (it is ours)', async () => {
+    const original = randomBytesOf(20 * 1024 * 1024);
+    const dir = modelDir({ 'saved_model.pb': 'm', 'weights.bin': original });
+    const name = `${await stagedPrefix(dir)}/weights.bin`;
+    proxy.rules.push({
+      match: /^DELETE \/storage\/v1\//,
+      reply: { status: 403, body: '{"error": {"code": 403, "message": "no delete permission"}}' },
+    });
+    const r = await tearWhile('v_torn_kept', dir, emulatorEnv(proxy.port));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`gs://r17-staging/${name}, could not be deleted \\(403 no delete permission\\); a run with the same files replaces it\\.`),
+    );
+    const torn = (await (await fetch(objectUrl(name))).json()) as { generation: string; metadata?: Record<string, string> };
+    assert.deepEqual(torn.metadata, { 'gcloud-aip': 'staged' });
+
+    emulator.setFaults(undefined);
+    emulator.clearRequests();
+    fs.writeFileSync(path.join(dir, 'weights.bin'), original);
+    const again = await deploy('v_torn_kept', dir);
+    assert.equal(again.code, 0, again.stderr);
+    const stored = Buffer.from(await (await fetch(`${objectUrl(name)}?alt=media`)).arrayBuffer());
+    assert.equal(sha256(stored), sha256(original));
+    const starts = emulator.requests().filter((q) => q.method === 'POST' && q.query.name?.[0] === name);
+    assert.deepEqual(
+      starts.map((q) => q.query.ifGenerationMatch?.[0]),
+      [torn.generation],
+    );
+  });
+
+  test("another writer's object with other bytes still stops the deploy, even where a torn one of ours would be replaced", async () => {
+    const dir = modelDir({ 'saved_model.pb': 'mine', 'weights.bin': randomBytesOf(6 * 1024 * 1024) });
+    const name = `${await stagedPrefix(dir)}/weights.bin`;
+    assert.equal((await putObject(name, 'not the weights')).status, 200);
+    const r = await deploy('v_torn_other', dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`gs://r17-staging/${name} already exists with other content`));
+    assert.equal(await objectText(name), 'not the weights');
   });
 });
 

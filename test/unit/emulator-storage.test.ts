@@ -342,7 +342,7 @@ describe('emulator: storage objects', () => {
   let emu: RunningEmulator;
   const names = ['d/a.txt', 'd/b.txt', 'd/sub/c.txt', 'd/sub/deeper/e.txt', 'd2/x.txt', 'top.txt'];
   before(async () => {
-    emu = await startEmulator({ buckets: ['list', 'empty-bucket'] });
+    emu = await startEmulator({ buckets: ['list', 'empty-bucket', 'writes'] });
     for (const name of names.slice().reverse()) {
       const res = await send(
         emu,
@@ -398,6 +398,49 @@ describe('emulator: storage objects', () => {
     assert.equal((await send(emu, 'DELETE', '/storage/v1/b/list/o/gone')).status, 204);
     assert.equal((await send(emu, 'GET', '/storage/v1/b/list/o/gone')).status, 404);
     assert.equal((await send(emu, 'DELETE', '/storage/v1/b/list/o/gone')).status, 404);
+  });
+
+  test('delete with ifGenerationMatch removes only that write (412 for another, 404 when none)', async () => {
+    const first = await send(emu, 'POST', '/upload/storage/v1/b/writes/o?uploadType=media&name=written', 'one');
+    const second = await send(emu, 'POST', '/upload/storage/v1/b/writes/o?uploadType=media&name=written', 'two');
+    assert.notEqual(first.json.generation, second.json.generation);
+    const stale = await send(emu, 'DELETE', `/storage/v1/b/writes/o/written?ifGenerationMatch=${first.json.generation}`);
+    assert.equal(stale.status, 412);
+    assert.equal((await send(emu, 'GET', '/storage/v1/b/writes/o/written?alt=media')).raw.toString(), 'two');
+    assert.equal((await send(emu, 'DELETE', '/storage/v1/b/writes/o/written?ifGenerationMatch=x')).status, 400);
+    assert.equal((await send(emu, 'DELETE', `/storage/v1/b/writes/o/written?ifGenerationMatch=${second.json.generation}`)).status, 204);
+    assert.equal((await send(emu, 'DELETE', `/storage/v1/b/writes/o/written?ifGenerationMatch=${second.json.generation}`)).status, 404);
+  });
+
+  test('custom metadata of a multipart or resumable upload is kept and listed', async () => {
+    const metadata = { 'gcloud-aip': 'staged' };
+    const boundary = 'b0undary';
+    const body =
+      `--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ name: 'marked/multi', metadata })}\r\n` +
+      `--${boundary}\r\nContent-Type: text/plain\r\n\r\nbytes\r\n--${boundary}--\r\n`;
+    const multi = await send(emu, 'POST', '/upload/storage/v1/b/writes/o?uploadType=multipart', body, {
+      'Content-Type': `multipart/related; boundary=${boundary}`,
+    });
+    assert.equal(multi.status, 200);
+    const start = await send(
+      emu,
+      'POST',
+      '/resumable/upload/storage/v1/b/writes/o?uploadType=resumable&name=marked/resumable',
+      JSON.stringify({ metadata }),
+      {
+        'Content-Type': 'application/json',
+      },
+    );
+    const session = new URL(start.headers.get('location')!);
+    assert.equal((await send(emu, 'PUT', session.pathname + session.search, 'bytes')).status, 200);
+    const listed = await send(emu, 'GET', '/storage/v1/b/writes/o?prefix=marked/');
+    assert.deepEqual(
+      listed.json.items.map((o: { name: string; metadata?: unknown }) => [o.name, o.metadata]),
+      [
+        ['marked/multi', metadata],
+        ['marked/resumable', metadata],
+      ],
+    );
   });
 
   test('list: sorted, prefix, delimiter, pagination', async () => {

@@ -60,7 +60,7 @@ export class StorageService implements EmulatedService {
       const bucket = decode(match[1]);
       const name = decode(match[2]);
       if (ex.method === 'GET' || ex.method === 'HEAD') return this.getObject(ex, bucket, name);
-      if (ex.method === 'DELETE') return this.deleteObject(bucket, name);
+      if (ex.method === 'DELETE') return this.deleteObject(bucket, name, ex.param('ifGenerationMatch'));
       return undefined;
     }
     if ((match = OBJECTS_PATH.exec(path)) && ex.method === 'GET') return this.listObjects(ex, decode(match[1]));
@@ -429,7 +429,8 @@ export class StorageService implements EmulatedService {
     return { status: 200, headers, file: { path, start: 0, end: size - 1 } };
   }
 
-  private async deleteObject(bucket: string, name: string): Promise<Reply> {
+  private async deleteObject(bucket: string, name: string, ifGenerationMatch: string | undefined): Promise<Reply> {
+    if (this.store.getObject(bucket, name)) this.checkGeneration(bucket, name, ifGenerationMatch);
     if (!this.store.deleteObject(bucket, name)) throw storageError(404, 'notFound', `No such object: ${bucket}/${name}`);
     await this.store.save();
     return { status: 204 };
