@@ -359,7 +359,8 @@ export const CASES: Record<string, Case[]> = {
     ...['labels.env,~name', '~labels.env', 'etag', '~defaultVersion', 'nosuch,~name', '~regions[0],~name', 'defaultVersion.name,~name'].map(
       (sort) => ({ etags: BYTES_ETAGS, args: ['ai-platform', 'models', 'list', `--sort-by=${sort}`, '--format=value(name.basename())'] }),
     ),
-    ...['labels.env,~createTime', '~etag', 'packageUris,~name', '~state,name', 'labels'].map((sort) => ({
+    // createTime is not used as a key here: each side seeds its own versions, milliseconds apart in either order.
+    ...['labels.env,~name', '~etag', 'packageUris,~name', '~state,name', 'labels'].map((sort) => ({
       etags: BYTES_ETAGS,
       args: ['ai-platform', 'versions', 'list', '--model=m1', `--sort-by=${sort}`, '--format=value(name.basename())'],
     })),
