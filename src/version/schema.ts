@@ -201,15 +201,6 @@ function containerProblems(v: Version): Problem[] {
   for (const field of NOT_WITH_A_CONTAINER) {
     if (v[field] !== undefined) problems.push([field, 'must not be set with a custom container (container is set)']);
   }
-  // REST Version.container: "If you specify this field, then machineType is required."
-  // use-custom-container: "To use a custom container, you must use a regional endpoint and a Compute
-  // Engine (N1) machine type for your model version."
-  if (!v.machineType?.startsWith('n1-')) {
-    problems.push([
-      'machineType',
-      `a custom container needs a Compute Engine (N1) machineType, e.g. n1-standard-2 (machineType is ${v.machineType ?? 'unset'})`,
-    ]);
-  }
   return problems;
 }
 
@@ -223,6 +214,16 @@ export function endpointProblems(body: Record<string, unknown>, region: string):
   const machineType = typeof body.machineType === 'string' ? body.machineType : undefined;
   const container = body.container as { image?: unknown } | undefined;
   if (container !== undefined && typeof container === 'object' && container !== null) {
+    // REST Version.container: "If you specify this field, then machineType is required."
+    // use-custom-container: "To use a custom container, you must use a regional endpoint and a Compute
+    // Engine (N1) machine type for your model version." (An AI Platform serving rule: on Vertex AI the
+    // mapping chooses the machine, so it is checked with the ml endpoint's rules.)
+    if (!machineType?.startsWith('n1-')) {
+      problems.push({
+        field: 'machineType',
+        message: `a custom container needs a Compute Engine (N1) machineType, e.g. n1-standard-2 (machineType is ${machineType ?? 'unset'})`,
+      });
+    }
     // use-custom-container: "To use a custom container, you must use a regional endpoint".
     if (!regional) {
       problems.push({

@@ -85,11 +85,6 @@ const RULES: Record<string, Row[]> = {
     refused({ container: { image: 'i' }, machineType: 'n1-standard-2', predictionClass: 'p.C' }, 'predictionClass', 'predictionClass'),
     refused({ container: { image: 'i' }, machineType: 'n1-standard-2', packageUris: ['gs://b/p.tar.gz'] }, 'packageUris'),
   ],
-  'a custom container needs an N1 machineType (machineType is required with a container)': [
-    refused({ container: { image: 'i' } }, 'machineType'),
-    refused({ container: { image: 'i' }, machineType: 'mls1-c1-m2' }, 'machineType'),
-    accepted({ container: { image: 'i' }, machineType: 'n1-highmem-2' }),
-  ],
   'routes need a custom container': [
     refused({ routes: { predict: '/p' } }, 'routes'),
     accepted({ routes: { predict: '/p' }, container: { image: 'i' }, machineType: 'n1-standard-2' }),
@@ -178,6 +173,15 @@ const ENDPOINT_RULES: Record<string, [Record<string, unknown>, string, string[]]
     [{ machineType: 'n1-standard-4' }, 'global', ['machineType']],
     [{}, 'global', []],
     [{}, 'us-central1', []],
+  ],
+  'a custom container needs an N1 machineType (machineType is required with a container; on Vertex AI the mapping chooses)': [
+    [{ container: { image: 'us-central1-docker.pkg.dev/p/r/i' } }, 'us-central1', ['machineType']],
+    [
+      { container: { image: 'us-central1-docker.pkg.dev/p/r/i' }, machineType: 'mls1-c1-m2' },
+      'us-central1',
+      ['machineType', 'machineType'],
+    ],
+    [{ container: { image: 'us-central1-docker.pkg.dev/p/r/i' }, machineType: 'n1-highmem-2' }, 'us-central1', []],
   ],
   'a custom prediction routine (MLS1 only) on a regional endpoint': [
     [{ predictionClass: 'p.C' }, 'global', []],
