@@ -380,7 +380,7 @@ function invoke(peer, url, origin, bucket, version) {
     'ai-platform',
     'versions',
     'create',
-    `${version}-${peer.label.replace(/\W/g, '')}`,
+    `${version}_${peer.label.replace(/\W/g, '')}`,
     '--model',
     'm',
     '--region',
