@@ -3,7 +3,7 @@ import { basename, modelName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { mlMessage } from '../api/ml-schema';
 import { mlEndpoint } from '../config/endpoints';
-import { mlNameProblem, modelProblems, sortedLabels } from '../domain';
+import { mlNameProblem, sortedLabels } from '../domain';
 import { ArgumentError, UserError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
@@ -79,13 +79,6 @@ function modelRegions(options: CreateOptions, ctx: CommandContext): [string, str
   return ['global', ['us-central1']];
 }
 
-/** Where each Model field of a refusal came from. */
-const MODEL_FIELD_SOURCES: Record<string, string> = {
-  name: 'MODEL',
-  regions: '--regions',
-  online_prediction_console_logging: '--enable-console-logging',
-};
-
 async function create(options: CreateOptions, ctx: CommandContext): Promise<void> {
   // gcloud declares the two flags as an argparse mutually exclusive group.
   if (ctx.specified.has('region') && ctx.specified.has('regions')) {
@@ -102,9 +95,8 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   };
   if (options.description !== undefined) body.description = options.description;
   if (options.labels?.size) body.labels = sortedLabels(options.labels);
-  // Checked before anything is sent: the Model's documented rules (src/domain/model.ts).
-  const problems = modelProblems(body, region);
-  if (problems.length) throw new UserError(problems.map((p) => `${MODEL_FIELD_SOURCES[p.field] ?? p.field}: ${p.message}`).join('\n'));
+  // As gcloud, the request is sent as it is: the service (and the emulator) refuse what breaks the
+  // Model's documented rules (src/domain/model.ts).
   const client = connect(ctx, region);
   const model = await client.createModel(name.split('/')[1], body);
   ctx.output.status(`Created ai platform model [${String(model.name)}].`);
@@ -116,9 +108,10 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
 async function createOnVertex(options: CreateOptions, ctx: CommandContext): Promise<void> {
   const region = ctx.specified.has('regions') ? options.regions![0] : vertexCommandRegion(options, ctx);
   const name = basename(modelName(options.model, projectOf(ctx)));
-  // The command line is AI Platform's: its naming rule holds on every target, before anything is sent.
+  // The command line is AI Platform's, but no AI Platform service will check its name here (it
+  // becomes Vertex AI ids): its naming rule is checked before anything is sent.
   const nameProblem = mlNameProblem(name);
-  if (nameProblem) throw new UserError(`${MODEL_FIELD_SOURCES.name ?? 'name'}: ${nameProblem}`);
+  if (nameProblem) throw new UserError(`MODEL: ${nameProblem}`);
   const request = {
     name,
     ...(ctx.specified.has('regions') ? { regions: options.regions! } : {}),

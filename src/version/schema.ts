@@ -15,9 +15,8 @@ const message = <Shape extends z.core.$ZodLooseShape>(shape: Shape) => z.partial
 const integratedGradients = message({ numIntegralSteps: int, blurBaselineConfig: z.unknown(), smoothGradConfig: z.unknown() });
 
 // REST: the JSON representation of Version (and of each nested object) lists every field; nothing else is one.
-// Its cross-field check is long because it lists the Version's rules one after another, each with the
-// sentence it comes from.
-export const versionSchema = message({
+/** The Version's fields and their types (unknown fields refused), before any rule across them. */
+const versionFields = message({
   name: str,
   description: str,
   isDefault: z.boolean(),
@@ -59,7 +58,11 @@ export const versionSchema = message({
     ports: z.array(message({ containerPort: int })),
   }),
   routes: message({ predict: str, health: str }),
-}).check(
+});
+
+// The rules across fields that gcloud-aip checks before sending. Its check is long because it lists
+// them one after another, each with the sentence it comes from.
+export const versionSchema = versionFields.check(
   z.superRefine((v, ctx) => {
     const problem = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
     const runtime = dotted(v.runtimeVersion);
@@ -145,13 +148,9 @@ export const versionSchema = message({
     const attributions = Object.keys(v.explanationConfig ?? {});
     if (attributions.length > 1) problem('explanationConfig', `only one attribution method may be set (found ${attributions.join(', ')})`);
   }),
-  z.superRefine((v, ctx) => {
-    const problem = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
-    for (const [field, message] of [...nameAndVersionProblems(v), ...containerProblems(v)]) problem(field, message);
-  }),
 );
 
-type Version = z.infer<typeof versionSchema>;
+type Version = z.infer<typeof versionFields>;
 type Problem = [field: string, message: string];
 
 /** The version's name, its runtime and its Python: each a word from a documented list or grammar. */
@@ -329,15 +328,27 @@ export const KNOWN_MACHINE_TYPES = [
 ];
 
 /**
- * Every problem with a Version body, at once; field paths in the API's camelCase. With `region`
- * (`global` or a regional endpoint's region), the endpoint's rules too.
+ * Every problem with a Version body that gcloud-aip refuses before anything is uploaded (the CLI
+ * and the emulator alike), at once; field paths in the API's camelCase.
  */
-export function versionProblems(body: unknown, region?: string): FieldProblem[] {
-  const problems = schemaProblems(versionSchema, body, {
+export function versionProblems(body: unknown): FieldProblem[] {
+  return schemaProblems(versionSchema, body, {
     whole: '',
     wrongType: (expected) => `expected ${expected}`,
     unknownField: (knownHere) => `unknown field of Version (known fields here: ${knownHere.join(', ')})`,
   });
-  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
-  return region !== undefined && isObject ? [...problems, ...endpointProblems(body as Record<string, unknown>, region)] : problems;
+}
+
+/**
+ * What the service refuses beyond versionProblems(): the documented name, runtime, Python and
+ * custom-container rules, and with `region` those of the endpoint (`global` or a region's) the request is sent to.
+ * gcloud sends such a request and the service answers 400, and gcloud-aip sends what gcloud sends
+ * (the recorded gcloud cases include these requests), so only the emulator checks these: a deploy
+ * against it fails where one against the service would. Empty for a body whose fields are not the Version's.
+ */
+export function serviceProblems(body: unknown, region?: string): FieldProblem[] {
+  const parsed = versionFields.safeParse(body);
+  if (!parsed.success) return [];
+  const own = [...nameAndVersionProblems(parsed.data), ...containerProblems(parsed.data)].map(([field, message]) => ({ field, message }));
+  return region === undefined ? own : [...own, ...endpointProblems(parsed.data, region)];
 }

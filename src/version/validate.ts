@@ -14,13 +14,13 @@ export function origin(source: string | undefined): string {
 }
 
 /** `region`: the endpoint the request goes to (`global`, or a regional endpoint's region). */
-export function validateVersion(built: BuiltVersion, region: string | undefined, output: Output, skip: boolean): void {
+export function validateVersion(built: BuiltVersion, output: Output, skip: boolean): void {
   const machineType = built.body.machineType;
   // gcloud sends any --machine-type silently; the note is for --verbosity=info, not a WARNING line.
   if (typeof machineType === 'string' && !KNOWN_MACHINE_TYPES.includes(machineType)) {
     output.info(`machineType [${machineType}] is not one of the documented machine types; sending it as given.`);
   }
-  const problems = versionProblems(built.body, region);
+  const problems = versionProblems(built.body);
   if (built.localFileCount !== undefined && built.localFileCount > MAX_MODEL_FILES) {
     problems.push({
       field: 'deploymentUri',

@@ -33,6 +33,7 @@ const CASES: Case[] = [
   },
   { name: 'models create: console logging is not GA', args: ['models', 'create', 'm2', '--enable-console-logging'] },
   { name: 'models create: --region and --regions', args: ['models', 'create', 'm2', '--region', 'global', '--regions', 'us-east1'] },
+  { name: 'models create: two regions refused by the service', args: ['models', 'create', 'm2', '--regions', 'us-east1,us-west1'] },
   { name: 'models create: already exists', args: ['models', 'create', 'm1'] },
   { name: 'models create: bad label', args: ['models', 'create', 'm2', '--labels', 'A=1'] },
   { name: 'models describe', args: ['models', 'describe', 'm1'] },

@@ -1,11 +1,12 @@
 // Every documented rule of the Version schema, table-driven: accepted and refused bodies on each
-// side of each boundary. `refused` lists the fields the problems name (in order).
+// side of each boundary. `refused` lists the fields the problems name (in order): those gcloud-aip
+// refuses before sending (versionProblems), then those only the service, and so the emulator, refuses.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { endpointProblems, versionProblems } from '../../src/version/schema';
+import { endpointProblems, serviceProblems, versionProblems } from '../../src/version/schema';
 import { ML_NAME_ERROR } from '../../src/domain';
 
-const fields = (body: unknown, region?: string) => versionProblems(body, region).map((p) => p.field);
+const fields = (body: unknown, region?: string) => [...versionProblems(body), ...serviceProblems(body, region)].map((p) => p.field);
 
 interface Row {
   body: Record<string, unknown>;
@@ -205,7 +206,7 @@ describe('Version schema rules', () => {
   }
 
   test("a bad name is refused in the service's words", () => {
-    assert.equal(versionProblems({ name: '1-bad' })[0].message, ML_NAME_ERROR);
+    assert.equal(serviceProblems({ name: '1-bad' })[0].message, ML_NAME_ERROR);
   });
 
   for (const [rule, rows] of Object.entries(RULES)) {

@@ -21,7 +21,7 @@ export async function createOnAiPlatform(options: VersionsCreateOptions, ctx: Co
   const endpoint = mlEndpoint(ctx.properties, region);
   output.status(`Using endpoint [${endpoint}]`);
 
-  const request = await resolveVersionRequest(options, ctx, ctx.track !== 'GA', region);
+  const request = await resolveVersionRequest(options, ctx, ctx.track !== 'GA');
   const { built } = request;
   const model = modelName(options.model, projectOf(ctx));
   // gcloud-aip only (--mlflow-*): checked now, registered once the version is READY.

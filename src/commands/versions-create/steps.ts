@@ -33,14 +33,11 @@ export interface VersionRequest {
  * Step 1, resolve: --origin (gs:// or local), --config merged with the flags, the origin listed,
  * and the version checked by the service's documented rules before anything is sent.
  * `containers`: whether Version.container and .routes are taken (beta/alpha; any track on Vertex AI).
- * `mlEndpointRegion`: the ml endpoint's region, whose own rules (regional or global) apply too;
- * undefined on a target that has no such endpoints (Vertex AI maps them instead).
  */
 export async function resolveVersionRequest(
   options: VersionsCreateOptions,
   ctx: CommandContext,
   containers: boolean,
-  mlEndpointRegion: string | undefined,
 ): Promise<VersionRequest> {
   const { output } = ctx;
   let localOrigin: string | undefined;
@@ -84,7 +81,7 @@ export async function resolveVersionRequest(
     );
   }
   built.localFileCount = listing?.files.length;
-  validateVersion(built, mlEndpointRegion, output, Boolean(options.noValidate));
+  validateVersion(built, output, Boolean(options.noValidate));
   return { built, localOrigin, listing };
 }
 

@@ -46,7 +46,7 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
   const client = connectVertexClient(ctx, location);
   // Containers on every track: a user-named image is how a model that no prebuilt container serves
   // reaches Vertex AI, so --image and a --config container are taken on GA too.
-  const request = await resolveVersionRequest(options, ctx, true, undefined);
+  const request = await resolveVersionRequest(options, ctx, true);
   const input: VertexVersionInput = {
     project: client.project,
     region,

@@ -8,7 +8,7 @@
 import { mlNameProblem, modelProblems, REGIONS } from '../../domain';
 import { applyFilter, FormatError } from '../../format';
 import { VERSION_OUTPUT_ONLY_FIELDS } from '../../version/output-only';
-import { versionProblems } from '../../version/schema';
+import { serviceProblems, versionProblems } from '../../version/schema';
 import { rpcError } from '../errors';
 import type { Exchange, Reply } from '../exchange';
 import { decodeSegment, ok, pageOf, readJsonObject } from '../rpc';
@@ -143,7 +143,7 @@ export class MlService implements EmulatedService {
     }
     // The same documented rules the CLI checks before uploading (src/version/schema.ts), with those
     // of the endpoint the request came to.
-    const problems = versionProblems(body, endpointRegion(ex.host));
+    const problems = [...versionProblems(body), ...serviceProblems(body, endpointRegion(ex.host))];
     if (problems.length) {
       throw rpcError(400, 'INVALID_ARGUMENT', problems.map((p) => `Field: version.${p.field} Error: ${p.message}`).join('\n'));
     }
