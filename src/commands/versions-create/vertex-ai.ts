@@ -59,13 +59,14 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
     now: new Date(),
   };
   // What the command line alone says is refused before any request.
-  refuseIfAny(planVertexVersion(input).issues);
+  const commandLinePlan = planVertexVersion(input);
+  refuseIfAny(commandLinePlan.issues);
 
   // What exists decides the rest: the endpoint (made now if missing), the registry Model's versions
   // (the first upload names the Model; a version an earlier run uploaded is reused).
-  const endpoint = await client.getEndpoint(planVertexVersion(input).endpointId);
+  const endpoint = await client.getEndpoint(commandLinePlan.endpointId);
   const endpointPlan = endpoint ? undefined : planVertexEndpoint({ name: options.model }, region, { region: input.regionSource ?? '' });
-  const existingVersions = await registryVersions(client, planVertexVersion(input).modelId);
+  const existingVersions = await registryVersions(client, commandLinePlan.modelId);
   if (request.localOrigin && existingVersions?.some((v) => v.versionAliases?.includes(vertexAlias(options.version)))) {
     // Whether that version holds these files depends on where they will be staged: name it now.
     request.built.body.deploymentUri = `gs://${options.stagingBucket}/${await computeStagingPrefix(request.listing!)}/`;
