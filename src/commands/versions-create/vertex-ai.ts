@@ -12,7 +12,6 @@ import type { CommandContext } from '../../cli/command';
 import { mlMessage } from '../../api/ml-schema';
 import { computeStagingPrefix } from '../../upload/prefix';
 import { planDeployRegistration } from '../../mlflow/deploy';
-import { origin } from '../../version/validate';
 import {
   aipOperation,
   aipVersion,
@@ -32,7 +31,7 @@ import {
   type VertexModel,
   type VertexVersionInput,
 } from '../../vertex';
-import { deployVersion, isApiStatus, type VertexClient } from '../../targets/vertex-ai';
+import { deployVersion, isApiStatus, issueLine, type VertexClient } from '../../targets/vertex-ai';
 import { connectVertexClient, vertexCommandRegion } from '../ml-common';
 import { reportDryRun, type DryRunRequest } from './dry-run';
 import { deploymentUriShape, resolveVersionRequest, stageVersionOrigin, type VersionRequest, type VersionsCreateOptions } from './steps';
@@ -78,7 +77,7 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
   if (plan.existing && findDeployedModel(endpoint, plan.existing)) {
     throw new UserError('ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.');
   }
-  for (const warning of warnings(issues)) output.warning(`${warning.field}: ${warning.message}${origin(warning.source)}`);
+  for (const warning of warnings(issues)) output.warning(issueLine(warning));
 
   // gcloud-aip only (--mlflow-*): the version tag names the registry version, known after the upload.
   const registration = planDeployRegistration(
@@ -132,7 +131,7 @@ function regionSource(ctx: CommandContext): string | undefined {
 /** Refusals, rendered as the pre-flight check renders problems: one line each, all in one error. */
 function refuseIfAny(issues: readonly VertexIssue[]): void {
   const refused = refusals(issues);
-  if (refused.length) throw new UserError(refused.map((i) => `${i.field}: ${i.message}${origin(i.source)}`).join('\n'));
+  if (refused.length) throw new UserError(refused.map(issueLine).join('\n'));
 }
 
 /** models:listVersions of the registry Model; undefined when it does not exist yet. */
