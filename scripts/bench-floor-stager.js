@@ -45,20 +45,11 @@ async function main(argv) {
   for (const flag of ['--no-turbofan', '--semi-space-growth-factor=1', '--liftoff-only']) require('node:v8').setFlagsFromString(flag);
   const buffers = [Buffer.allocUnsafe(BUFFER_BYTES), Buffer.allocUnsafe(BUFFER_BYTES)];
   for (const file of files) {
-    const handle = await fs.promises.open(file.abs, 'r');
-    let which = 0;
     let crc = 0;
-    let pending = handle.read(buffers[0], 0, BUFFER_BYTES, null);
-    for (;;) {
-      const { bytesRead } = await pending;
-      if (bytesRead === 0) break;
-      const current = buffers[which];
-      which ^= 1;
-      pending = handle.read(buffers[which], 0, BUFFER_BYTES, null);
-      sha256.update(current.subarray(0, bytesRead));
-      crc = crc32cUpdate(crc, current.subarray(0, bytesRead));
+    for await (const chunk of fileChunks(file.abs, buffers)) {
+      sha256.update(chunk);
+      crc = crc32cUpdate(crc, chunk);
     }
-    await handle.close();
     crcOf.push(crc);
   }
   const prefix = sha256.digest('hex');
@@ -84,7 +75,7 @@ async function main(argv) {
           'content-length': String(files[i].size),
           'x-goog-hash': `crc32c=${crc32cBase64(crcOf[i])}`,
         },
-        body: fileBody(files[i].abs, buffers),
+        body: fileChunks(files[i].abs, buffers),
       });
       const text = await body.text();
       if (statusCode !== 200) throw new Error(`upload of ${name}: HTTP ${statusCode} ${text}`);
@@ -111,8 +102,11 @@ async function main(argv) {
   process.exit(0);
 }
 
-/** A file as a request body through two reused buffers: one is read while the socket takes the other. */
-async function* fileBody(file, buffers) {
+/**
+ * A file's bytes through two reused buffers: one is read while the caller (the hashes, or the socket
+ * as a request body) takes the other. A chunk is valid until the next one is asked for.
+ */
+async function* fileChunks(file, buffers) {
   const handle = await fs.promises.open(file, 'r');
   try {
     let which = 0;

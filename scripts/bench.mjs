@@ -492,32 +492,13 @@ exports.main = (argv) => {
 };
 `,
   );
-  const { build } = await import('esbuild');
-  await build({
+  await bundleBesideParser(dir, {
     entryPoints: [path.join(dir, 'entry.js')],
     outfile: path.join(dir, 'bundle.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    logLevel: 'warning',
     banner: { js: BUNDLE_WRAPPER[0] },
     footer: { js: BUNDLE_WRAPPER[1] },
     nodePaths: [path.join(root, 'node_modules')],
-    plugins: [
-      {
-        name: 'llhttp-beside',
-        setup: (b) =>
-          b.onResolve({ filter: /^\.\.\/llhttp\/llhttp(_simd)?-wasm\.js$/ }, (a) => ({
-            path: `./${path.basename(a.path)}`,
-            external: true,
-          })),
-      },
-    ],
   });
-  for (const file of ['llhttp-wasm.js', 'llhttp_simd-wasm.js'])
-    copyFileSync(path.join(root, 'node_modules/undici/lib/llhttp', file), path.join(dir, file));
   copyFileSync(path.join(root, 'scripts/cli-loader.cjs'), path.join(dir, 'cli.js'));
   writeFileSync(path.join(dir, 'run.js'), "require('./cli.js').main(process.argv.slice(2));\n");
   execFileSync(process.execPath, [path.join(dir, 'run.js')], { env: { ...process.env, FLOOR_WARM_CACHE: '1' } });
@@ -543,21 +524,20 @@ function printFloor({ name, results }) {
   }
 }
 
-/** The floor peer of c and e (see the top of this file), bundled as gcloud-aip is and kept for bench.sh. */
-async function buildFloorStager() {
-  const dir = path.join(root, 'node_modules/.cache/bench-floor');
-  mkdirSync(dir, { recursive: true });
+/**
+ * A floor peer bundled into `dir` as scripts/build.mjs bundles the CLI (minified CJS for node20), with
+ * undici's WebAssembly parser as files beside it rather than inside.
+ */
+async function bundleBesideParser(dir, options) {
   const { build } = await import('esbuild');
   await build({
-    entryPoints: [path.join(root, 'scripts/bench-floor-stager.js')],
-    outfile: path.join(dir, 'stager.js'),
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
     minify: true,
     logLevel: 'warning',
-    external: ['@node-rs/crc32'],
+    ...options,
     plugins: [
       {
         name: 'llhttp-beside',
@@ -571,5 +551,16 @@ async function buildFloorStager() {
   });
   for (const file of ['llhttp-wasm.js', 'llhttp_simd-wasm.js'])
     copyFileSync(path.join(root, 'node_modules/undici/lib/llhttp', file), path.join(dir, file));
+}
+
+/** The floor peer of c and e (see the top of this file), bundled as gcloud-aip is and kept for bench.sh. */
+async function buildFloorStager() {
+  const dir = path.join(root, 'node_modules/.cache/bench-floor');
+  mkdirSync(dir, { recursive: true });
+  await bundleBesideParser(dir, {
+    entryPoints: [path.join(root, 'scripts/bench-floor-stager.js')],
+    outfile: path.join(dir, 'stager.js'),
+    external: ['@node-rs/crc32'],
+  });
   return { label: 'floor', command: [process.execPath, path.join(dir, 'stager.js')] };
 }

@@ -55,22 +55,9 @@ export function commandTarget(options: { target?: string }, ctx: CommandContext)
 }
 
 /**
- * A Vertex AI client for a location, announced as gcloud's `ai` commands announce theirs. The GA
- * track speaks v1; beta and alpha speak v1beta1, as `gcloud beta ai` does.
- */
-export function connectVertex(
-  ctx: CommandContext,
-  location: string,
-  apiVersion: 'v1' | 'v1beta1' = ctx.track === 'GA' ? 'v1' : 'v1beta1',
-): MlApi {
-  const endpoint = aiplatformEndpoint(ctx.properties, location);
-  ctx.output.status(`Using endpoint [${endpoint}]`);
-  return new MlApi({ endpoint, http: ctx.http(), credentials: ctx.credentials(), apiVersion });
-}
-
-/**
- * A typed Vertex AI client for a location (src/targets/vertex-ai), announced as connectVertex's: the
- * track's API version, endpoint operations polled through v1beta1.
+ * A typed Vertex AI client for a location (src/targets/vertex-ai), announced as gcloud's `ai`
+ * commands announce theirs. The GA track speaks v1; beta and alpha speak v1beta1, as `gcloud beta
+ * ai` does; endpoint operations are polled through v1beta1.
  */
 export function connectVertexClient(ctx: CommandContext, location: string): VertexClient {
   const endpoint = aiplatformEndpoint(ctx.properties, location);

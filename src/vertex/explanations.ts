@@ -15,7 +15,7 @@ export interface ExplanationMetadataFile {
 export const EXPLANATION_METADATA_FILE = 'explanation_metadata.json';
 
 /** Vertex Explainable AI's announced end (banner on the stored explainable-ai pages, 2026). */
-export const EXPLAINABLE_AI_SHUTDOWN = 'March 16, 2027';
+const EXPLAINABLE_AI_SHUTDOWN = 'March 16, 2027';
 
 // IntegratedGradients/XraiAttribution.stepCount: "Valid range of its value is [1, 100]";
 // SampledShapleyAttribution.pathCount: "[1, 50]" (v1 message docs). AI Platform's defaults: 50.
@@ -48,7 +48,7 @@ function toCamel(value: unknown): unknown {
 }
 
 /** The file's content as Vertex ExplanationMetadata: keys camelCase, AI Platform's `framework` dropped. */
-export function vertexExplanationMetadata(content: Json): Json {
+function vertexExplanationMetadata(content: Json): Json {
   const { framework: _framework, ...rest } = content;
   return toCamel(rest) as Json;
 }

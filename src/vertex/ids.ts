@@ -1,11 +1,13 @@
-// The grammars below are the ones the ids are made to fit; src/domain/vertex-rules.ts (the emulator's
-// branch) holds the service's rules with the same grammars: at merge, import them from there.
-//
 // Deterministic Vertex AI names for AI Platform names, so every look-up is one GET (404 = absent)
 // and re-running a deploy script finds what the last run made. AI Platform model and version
 // names are letters, digits and underscores, start with a letter, at most 128 characters, and are
 // case-sensitive (https://cloud.google.com/ai-platform/prediction/docs/managing-models-jobs).
 import { createHash } from 'node:crypto';
+// The model id and alias grammars are the service's (src/domain/vertex-rules.ts, which the emulator
+// enforces); the endpoint ids made here fit only the letter-first half of the service's grammar.
+import { DEFAULT_ALIAS, MODEL_ID_PATTERN as MODEL_ID, VERSION_ALIAS_PATTERN as VERSION_ALIAS } from '../domain';
+
+export { DEFAULT_ALIAS, MODEL_ID, VERSION_ALIAS };
 
 /**
  * CreateEndpointRequest.endpointId (aiplatform v1 message docs, gcloud 528): "If the first character
@@ -13,18 +15,6 @@ import { createHash } from 'node:crypto';
  * character must be a letter or number."
  */
 export const ENDPOINT_ID = /^[a-z][a-z0-9-]{0,62}$/;
-/**
- * UploadModelRequest.modelId (same source): "up to 63 characters, and valid characters are
- * `[a-z0-9_-]`. The first character cannot be a number or hyphen."
- */
-export const MODEL_ID = /^[a-z_][a-z0-9_-]{0,62}$/;
-/**
- * Model.versionAliases: "The format is [a-z][a-zA-Z0-9-]{0,126}[a-z0-9] to distinguish from
- * version_id" (python-aiplatform types/model.py; the REST page prints it with the brackets lost).
- */
-export const VERSION_ALIAS = /^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/;
-/** model-alias guide: the first version gets `default`, and exactly one version carries it at all times. */
-export const DEFAULT_ALIAS = 'default';
 
 const MAX_ID = 63;
 const HASH_CHARS = 6;

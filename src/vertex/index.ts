@@ -1,8 +1,8 @@
 // The Vertex AI mapping: AI Platform's command lines and resources ↔ aiplatform v1 requests and
 // resources. Pure functions, no network, no CLI imports: the CLI's Vertex backend and the emulator
 // both use it. README.md says what each export is for.
-export type { Accelerator, BundledLibrary, Framework, ImageRow, RuntimeRow } from './containers';
-export { CPR_MIGRATION_GUIDE, IMAGES, REPOSITORIES, RUNTIMES } from './containers';
+export type { Framework } from './containers';
+export { IMAGES, RUNTIMES } from './containers';
 export type { AipModelRequest, VertexEndpointPlan } from './endpoint';
 export {
   defaultDeployedModel,
@@ -12,14 +12,8 @@ export {
   planVertexEndpoint,
 } from './endpoint';
 export type { ExplanationMetadataFile } from './explanations';
+export { EXPLANATION_METADATA_FILE } from './explanations';
 export {
-  EXPLAINABLE_AI_SHUTDOWN,
-  EXPLANATION_METADATA_FILE,
-  vertexExplanationMetadata,
-} from './explanations';
-export type { VertexResourceName } from './ids';
-export {
-  aipModelName,
   aipVersionName,
   DEFAULT_ALIAS,
   ENDPOINT_ID,
@@ -36,11 +30,11 @@ export {
   vertexLocation,
   vertexModelId,
 } from './ids';
-export type { VertexIssue, VertexIssueSeverity } from './issues';
+export type { VertexIssue } from './issues';
 export { refusals, warnings } from './issues';
-export { decodeNameLabel, encodeNameLabel, MANAGED_BY, MARKER_KEYS, userLabels } from './labels';
-export { MODEL_FILES, prebuiltImageUri, repositoryFor, runtimeRow } from './prebuilt';
-export type { AipModelInput, AipOperationInput, AipOperationType, AipVersionInput } from './reverse';
+export { decodeNameLabel, encodeNameLabel, MANAGED_BY, MARKER_KEYS } from './labels';
+export { repositoryFor } from './prebuilt';
+export type { AipOperationType } from './reverse';
 export { aipModel, aipModelNameOf, aipOperation, aipVersion, aipVersionNameOf, findDeployedModel } from './reverse';
 export type * from './types';
 export type { VertexVersionInput, VertexVersionPlan } from './version';

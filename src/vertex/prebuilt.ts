@@ -23,7 +23,7 @@ const LIBRARY_NAMES: Record<Framework, string> = { TENSORFLOW: 'TensorFlow', SCI
  * The file names a prebuilt container loads from the artifact directory, as AI Platform did
  * (https://cloud.google.com/vertex-ai/docs/training/exporting-model-artifacts).
  */
-export const MODEL_FILES: Record<Framework, readonly string[]> = {
+const MODEL_FILES: Record<Framework, readonly string[]> = {
   TENSORFLOW: ['saved_model.pb'],
   SCIKIT_LEARN: ['model.joblib', 'model.pkl'],
   XGBOOST: ['model.bst', 'model.joblib', 'model.pkl'],
@@ -35,7 +35,7 @@ export function repositoryFor(location: string): string {
   return REPOSITORIES.find((r) => r.prefixes.includes(first))?.host ?? DEFAULT_REPOSITORY;
 }
 
-export function prebuiltImageUri(image: string, location: string): string {
+function prebuiltImageUri(image: string, location: string): string {
   return `${repositoryFor(location)}/vertex-ai/prediction/${image}:latest`;
 }
 
@@ -45,12 +45,12 @@ function majorMinor(value: string): [number, number] | undefined {
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
-export function runtimeRow(runtimeVersion: string): RuntimeRow | undefined {
+function runtimeRow(runtimeVersion: string): RuntimeRow | undefined {
   const mm = majorMinor(runtimeVersion);
   return mm && RUNTIMES.find((row) => row.runtime === `${mm[0]}.${mm[1]}`);
 }
 
-export function imageRow(framework: Framework, version: string, accelerator: Accelerator): ImageRow | undefined {
+function imageRow(framework: Framework, version: string, accelerator: Accelerator): ImageRow | undefined {
   return IMAGES.find((row) => row.framework === framework && row.version === version && row.accelerator === accelerator);
 }
 

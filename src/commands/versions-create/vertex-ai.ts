@@ -12,7 +12,6 @@ import type { CommandContext } from '../../cli/command';
 import { mlMessage } from '../../api/ml-schema';
 import { computeStagingPrefix } from '../../upload/prefix';
 import { planDeployRegistration } from '../../mlflow/deploy';
-import { origin } from '../../version/validate';
 import {
   aipOperation,
   aipVersion,
@@ -32,7 +31,7 @@ import {
   type VertexModel,
   type VertexVersionInput,
 } from '../../vertex';
-import { deployVersion, isApiStatus, type VertexClient } from '../../targets/vertex-ai';
+import { deployVersion, isApiStatus, issueLine, type VertexClient } from '../../targets/vertex-ai';
 import { connectVertexClient, vertexCommandRegion } from '../ml-common';
 import { reportDryRun, type DryRunRequest } from './dry-run';
 import { deploymentUriShape, resolveVersionRequest, stageVersionOrigin, type VersionRequest, type VersionsCreateOptions } from './steps';
@@ -59,13 +58,14 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
     now: new Date(),
   };
   // What the command line alone says is refused before any request.
-  refuseIfAny(planVertexVersion(input).issues);
+  const commandLinePlan = planVertexVersion(input);
+  refuseIfAny(commandLinePlan.issues);
 
   // What exists decides the rest: the endpoint (made now if missing), the registry Model's versions
   // (the first upload names the Model; a version an earlier run uploaded is reused).
-  const endpoint = await client.getEndpoint(planVertexVersion(input).endpointId);
+  const endpoint = await client.getEndpoint(commandLinePlan.endpointId);
   const endpointPlan = endpoint ? undefined : planVertexEndpoint({ name: options.model }, region, { region: input.regionSource ?? '' });
-  const existingVersions = await registryVersions(client, planVertexVersion(input).modelId);
+  const existingVersions = await registryVersions(client, commandLinePlan.modelId);
   if (request.localOrigin && existingVersions?.some((v) => v.versionAliases?.includes(vertexAlias(options.version)))) {
     // Whether that version holds these files depends on where they will be staged: name it now.
     request.built.body.deploymentUri = `gs://${options.stagingBucket}/${await computeStagingPrefix(request.listing!)}/`;
@@ -77,7 +77,7 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
   if (plan.existing && findDeployedModel(endpoint, plan.existing)) {
     throw new UserError('ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.');
   }
-  for (const warning of warnings(issues)) output.warning(`${warning.field}: ${warning.message}${origin(warning.source)}`);
+  for (const warning of warnings(issues)) output.warning(issueLine(warning));
 
   // gcloud-aip only (--mlflow-*): the version tag names the registry version, known after the upload.
   const registration = planDeployRegistration(
@@ -131,7 +131,7 @@ function regionSource(ctx: CommandContext): string | undefined {
 /** Refusals, rendered as the pre-flight check renders problems: one line each, all in one error. */
 function refuseIfAny(issues: readonly VertexIssue[]): void {
   const refused = refusals(issues);
-  if (refused.length) throw new UserError(refused.map((i) => `${i.field}: ${i.message}${origin(i.source)}`).join('\n'));
+  if (refused.length) throw new UserError(refused.map(issueLine).join('\n'));
 }
 
 /** models:listVersions of the registry Model; undefined when it does not exist yet. */

@@ -14,7 +14,7 @@ import {
 import type { JsonObject } from '../rpc';
 import type { VertexEndpointRecord, VertexState } from '../store';
 import { alreadyExists, check, failedPrecondition, notFound } from './errors';
-import { modelView, resolveModel, unknownFields } from './registry';
+import { asObject, modelView, resolveModel, unknownFields, without } from './registry';
 
 // biome-ignore format: a list of field names
 const ENDPOINT_FIELDS = new Set([
@@ -294,14 +294,4 @@ export function modelVersionView(state: VertexState, modelName: string, versionI
   const model = state.models[modelName];
   const version = model.versions.find((v) => v.versionId === versionId)!;
   return modelView(model, version, deploymentsByVersion(state, modelName).get(versionId) ?? []);
-}
-
-function asObject(value: unknown): JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
-}
-
-function without(object: JsonObject, fields: readonly string[]): JsonObject {
-  const copy = { ...object };
-  for (const field of fields) delete copy[field];
-  return copy;
 }

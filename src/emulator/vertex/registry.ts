@@ -245,11 +245,13 @@ export function unknownFields(prefix: string, object: JsonObject, known: Readonl
     .map((k) => ({ field: `${prefix}${k}`, message: `Invalid JSON payload received. Unknown name "${k}": Cannot find field.` }));
 }
 
-function asObject(value: unknown): JsonObject {
+/** A JSON value as an object; anything else as an empty one. */
+export function asObject(value: unknown): JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
 }
 
-function without(object: JsonObject, fields: readonly string[]): JsonObject {
+/** A shallow copy of an object without some of its fields. */
+export function without(object: JsonObject, fields: readonly string[]): JsonObject {
   const copy = { ...object };
   for (const field of fields) delete copy[field];
   return copy;

@@ -6,10 +6,9 @@ import type { HttpClient } from '../../net';
 import type { VertexApiVersion } from '../../vertex';
 import { VertexClient } from './client';
 
-export type { DeployModelResponse, UploadModelResponse, VertexClientOptions } from './client';
+export type { DeployModelResponse, UploadModelResponse } from './client';
 export { isApiStatus, VertexClient } from './client';
-export type { DeployedVersion, DeployVersionInput } from './deploy-version';
-export { deployVersion, PartialDeployError } from './deploy-version';
+export { deployVersion } from './deploy-version';
 
 export interface VertexConnection {
   /** The location's endpoint (config/endpoints.ts aiplatformEndpoint). */
@@ -35,8 +34,8 @@ export function vertexClient(connection: VertexConnection): VertexClient {
 }
 
 // The models, versions and operations commands on Vertex AI (README.md "The sibling commands").
-export type { ModelOnVertex, VertexSession } from './lookup';
-export { createVertexModel, deleteVertexModel, describeVertexModel, listVertexModels } from './models';
+export type { VertexSession } from './lookup';
+export { createVertexModel, deleteVertexModel, describeVertexModel, issueLine, listVertexModels } from './models';
 export { deleteVertexVersion, describeVertexVersion, listVertexVersions, setDefaultVertexVersion } from './versions';
 export {
   cancelVertexOperation,

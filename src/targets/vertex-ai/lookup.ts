@@ -46,7 +46,7 @@ const idOf = (name: string) => name.slice(name.lastIndexOf('/') + 1);
 // The ml service's words (the emulator's ml service answers with the same ones).
 
 /** NOT_FOUND as the ml service words it for a model, with the credentials sentence gcloud adds. */
-export function modelNotFound(session: VertexSession, model: string, field = 'name'): ApiError {
+function modelNotFound(session: VertexSession, model: string, field = 'name'): ApiError {
   return notFound(
     session,
     `Field: ${field} Error: The model resource: "${model}" was not found. ` +
@@ -54,7 +54,7 @@ export function modelNotFound(session: VertexSession, model: string, field = 'na
   );
 }
 
-export function versionNotFound(session: VertexSession): ApiError {
+function versionNotFound(session: VertexSession): ApiError {
   return notFound(session, 'Field: name Error: The specified model version was not found.');
 }
 
@@ -100,7 +100,7 @@ export async function findEndpoint(session: VertexSession, model: string): Promi
  * its deterministic id; else the one every model deployed to the endpoint comes from (made elsewhere,
  * perhaps under another display name); else by display name.
  */
-export async function findRegistryModel(
+async function findRegistryModel(
   session: VertexSession,
   model: string,
   endpoint?: VertexEndpoint,

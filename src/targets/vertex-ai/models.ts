@@ -3,6 +3,7 @@
 // first `versions create`). What is printed is AI Platform's Model (src/vertex aipModel).
 import { ApiError } from '../../api/ml';
 import { UserError } from '../../errors';
+import { origin } from '../../version/validate';
 import {
   aipModel,
   aipVersion,
@@ -19,9 +20,9 @@ import { failedPrecondition, requireModel, type ModelOnVertex, type VertexSessio
 
 type Json = Record<string, unknown>;
 
-/** An issue as the pre-flight checks print one: `field: message (from --flag)`. */
-function issueLine(issue: VertexIssue): string {
-  return `${issue.field}: ${issue.message}${issue.source ? ` (from ${issue.source})` : ''}`;
+/** An issue as the pre-flight checks print a problem: `field: message (from --flag)`. */
+export function issueLine(issue: VertexIssue): string {
+  return `${issue.field}: ${issue.message}${origin(issue.source)}`;
 }
 
 /**
