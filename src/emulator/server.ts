@@ -181,12 +181,12 @@ function apiServices(opts: EmulatorOptions, store: Store, oauth: OAuthService): 
   ];
 }
 
-/** The emulator's own routes under /__emulator/, for tests: the request log, credentials to sign in with. */
 /** The service, answering without a bearer token on the paths `exempt` names. */
 function bearerExempt(service: EmulatedService, exempt: (path: string) => boolean): EmulatedService {
   return { handles: (path) => service.handles(path), handle: (ex) => service.handle(ex), authenticated: (path) => !exempt(path) };
 }
 
+/** The emulator's own routes under /__emulator/, for tests: the request log, credentials to sign in with. */
 function controlService(log: RecordedRequest[], oauth: OAuthService, baseUrl: () => string): EmulatedService {
   return {
     authenticated: false,

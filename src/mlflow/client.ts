@@ -357,7 +357,6 @@ export interface RegisterOptions {
   lookupFirst?: boolean;
   /** Tests replace the clock of the wait. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  pollIntervalMs?: number;
 }
 
 /**
@@ -383,7 +382,6 @@ export async function registerModelVersion(
   reportAdoption(created, request, output);
   let current = created.modelVersion;
   const sleep = options.sleep ?? abortableSleep;
-  const interval = options.pollIntervalMs ?? REGISTRATION_POLL_MS;
   const started = Date.now();
   if (current.status === 'PENDING_REGISTRATION')
     output.status(`Waiting for version [${current.version}] of MLflow model [${request.name}] to be registered...`);
@@ -393,7 +391,7 @@ export async function registerModelVersion(
         `Version [${current.version}] of MLflow model [${request.name}] is still PENDING_REGISTRATION after ${MAX_REGISTRATION_WAIT_MS / 1000} seconds.`,
       );
     }
-    await sleep(interval, options.signal);
+    await sleep(REGISTRATION_POLL_MS, options.signal);
     current = await client.getModelVersion(request.name, current.version);
   }
   if (current.status === 'FAILED_REGISTRATION') {

@@ -298,7 +298,7 @@ function parseHeaders(raw: Buffer[]): Record<string, string> {
 }
 
 /** The answer's body took longer than its deadline as a whole (however often bytes came). */
-export class AnswerDeadlineError extends Error {
+class AnswerDeadlineError extends Error {
   readonly code = 'ANSWER_DEADLINE';
   constructor(readonly timeoutMs: number) {
     super('the answer took too long');
@@ -310,7 +310,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** One line saying what went wrong, in words a person can act on, with the code they can search for. */
-export function describeFailure(err: Error, target: URL, route: Route, timeoutMs: number): string {
+function describeFailure(err: Error, target: URL, route: Route, timeoutMs: number): string {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const seconds = `${Number((timeoutMs / 1000).toFixed(3))}s`;
   if (route.proxy) {

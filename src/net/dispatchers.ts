@@ -7,7 +7,7 @@ import { keepWasmOnBaselineTier, loadAgent, loadBuildConnector, loadPool, loadPr
 import { bypassesProxy, type NetSettings, type ProxySettings } from './settings';
 
 /** `localhost` and `*.localhost` are loopback (RFC 6761), so local emulators can serve regional host names. */
-export function localhostLookup(hostname: string, options: dns.LookupOptions, callback: (...args: never[]) => void): void {
+function localhostLookup(hostname: string, options: dns.LookupOptions, callback: (...args: never[]) => void): void {
   if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
     const cb = callback as unknown as (err: null, address: string | dns.LookupAddress[], family?: number) => void;
     if (options.all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
@@ -19,7 +19,7 @@ export function localhostLookup(hostname: string, options: dns.LookupOptions, ca
 }
 
 /** TLS options of every connection (to servers, and to an https:// proxy). */
-export function tlsOptions(settings: NetSettings): { ca?: string[]; rejectUnauthorized: boolean } {
+function tlsOptions(settings: NetSettings): { ca?: string[]; rejectUnauthorized: boolean } {
   return {
     // The custom bundle is trusted besides the system's roots, so a proxy's CA does not shut out the rest.
     ...(settings.extraCa ? { ca: [...(require('node:tls') as typeof import('node:tls')).rootCertificates, settings.extraCa] } : {}),

@@ -2,13 +2,12 @@
 export {
   HttpClient,
   NetworkError,
-  type HttpClientOptions,
   type HttpRequest,
   type HttpResponse,
   type StreamedBody,
   type TokenSource,
 } from './client';
-export { headerDefaults, type HeaderDefaults } from './headers';
+export { headerDefaults } from './headers';
 export { uploadSummary } from './log';
 export {
   API_RETRY,
@@ -23,5 +22,5 @@ export {
   type Clock,
   type RetryPolicy,
 } from './retry';
-export { netSettings, DEFAULT_TIMEOUT_MS, type NetSettings } from './settings';
+export { netSettings } from './settings';
 export { gaxiosTransport } from './gaxios';

@@ -104,7 +104,7 @@ function bareHost(address: string): string | undefined {
 }
 
 /** A proxy URL as it may be shown: the password in its user-info (even a malformed one's) replaced. */
-export function redactUserinfo(value: string): string {
+function redactUserinfo(value: string): string {
   const m = /^((?:[a-z][a-z0-9+.-]*:\/\/)?)([^/?#]*)@/i.exec(value);
   if (!m) return value;
   const user = m[2].split(':')[0];

@@ -5,7 +5,7 @@
 // except each file's crc32c, so that the bytes read again are known to be the bytes hashed.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
-import { crc32cBase64, crc32cUpdate } from '../checksum/crc32c';
+import { crc32c, crc32cBase64, crc32cUpdate } from '../checksum/crc32c';
 import { STREAM_BUFFER_BYTES } from './limits';
 import { compareRelPaths, gcloudLocalPath, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
 
@@ -54,7 +54,7 @@ export async function computeStagingPrefix(
  */
 export function readSmallFile(file: OriginFile, localPath: string, into?: Buffer): FileContent {
   const data = readWholeFile(file, localPath, into && file.size <= into.length ? into : Buffer.allocUnsafe(file.size));
-  return { data, crc32c: crc32cBase64(crc32cUpdate(0, data)) };
+  return { data, crc32c: crc32cBase64(crc32c(data)) };
 }
 
 /** Two buffers for streaming a file: one is read into while the other is consumed. */

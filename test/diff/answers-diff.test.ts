@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../support/cli';
 import { callMl, runProject } from '../support/differential';
+import { uploadIrisFixture } from '../support/emulator';
 import { startMisbehavingProxy, type MisbehavingProxy, type ProxyRule } from '../support/misbehaving-proxy';
 
 const HAVE_GCLOUD = gcloudAvailable();
@@ -60,11 +61,7 @@ describe('gcloud vs gcloud-aip: refusals', { skip: HAVE_GCLOUD ? false : 'gcloud
   let proxy: MisbehavingProxy;
   before(async () => {
     emulator = await startEmulator({ port: 0, operationDelayMs: 0, buckets: ['fixture'] });
-    const res = await fetch(`${emulator.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, {
-      method: 'POST',
-      body: 'model',
-    });
-    assert.equal(res.status, 200);
+    await uploadIrisFixture(emulator);
     proxy = await startMisbehavingProxy(emulator.port);
   });
   after(async () => {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { CLI, emulatorEnv, gcloudAvailable, runCommand, scratch } from '../support/cli';
 import { callMl, runProject } from '../support/differential';
+import { uploadIrisFixture } from '../support/emulator';
 
 const HAVE_GCLOUD = gcloudAvailable();
 const HAVE_SCRIPT = fs.existsSync('/usr/bin/script') || fs.existsSync('/bin/script');
@@ -34,11 +35,7 @@ describe('gcloud vs gcloud-aip: progress lines', { skip }, () => {
   before(async () => {
     // Long enough for ticks, short enough that the second poll (after 5 s) finds it done.
     emulator = await startEmulator({ port: 0, operationDelayMs: 3000, buckets: ['fixture'] });
-    const res = await fetch(`${emulator.url}upload/storage/v1/b/fixture/o?uploadType=media&name=iris/saved_model.pb`, {
-      method: 'POST',
-      body: 'model',
-    });
-    assert.equal(res.status, 200);
+    await uploadIrisFixture(emulator);
   });
   after(() => emulator?.close());
 

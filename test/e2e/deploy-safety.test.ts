@@ -46,6 +46,9 @@ beforeEach(() => {
 
 const create = (id: string, ...extra: string[]) =>
   runCli(['ai-platform', 'versions', 'create', id, '--model=r17', '--origin=gs://r17-elsewhere/model/', ...extra], env);
+/** A deploy of the local folder `dir`, staged in gs://r17-staging. */
+const deployStaged = (id: string, dir: string, environment: NodeJS.ProcessEnv) =>
+  runCli(['ai-platform', 'versions', 'create', id, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], environment);
 const json = (body: unknown): { status: number; headers: Record<string, string>; body: string } => ({
   status: 200,
   headers: { 'content-type': 'application/json' },
@@ -323,10 +326,7 @@ describe('a file that changes between the hash pass and the end of its upload fa
 
   test('big files whose crc32c is computed on the worker deploy when the server agrees', async () => {
     const dir = modelDir({ 'saved_model.pb': randomBytesOf(onWorker) });
-    const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v_crc_worker', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
-      { ...env, ...wasm },
-    );
+    const r = await deployStaged('v_crc_worker', dir, { ...env, ...wasm });
     assert.equal(r.code, 0, r.stderr);
   });
 
@@ -345,14 +345,11 @@ describe('a file that changes between the hash pass and the end of its upload fa
             ? { ...answer, body: answer.body.replace(new RegExp(`"${field}": "[^"]*"`), `"${field}": "AAAAAA=="`) }
             : answer,
       });
-      const r = await runCli(
-        ['ai-platform', 'versions', 'create', `v_${field}_${size}`, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
-        {
-          ...env,
-          CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(size > 8 * 1024 * 1024 ? 64 * 1024 * 1024 : 1024 * 1024),
-          ...extraEnv,
-        },
-      );
+      const r = await deployStaged(`v_${field}_${size}`, dir, {
+        ...env,
+        CLOUDSDK_STORAGE_UPLOAD_CHUNK_SIZE: String(size > 8 * 1024 * 1024 ? 64 * 1024 * 1024 : 1024 * 1024),
+        ...extraEnv,
+      });
       assert.equal(r.code, 1, r.stderr);
       assert.match(
         r.stderr,
@@ -393,10 +390,7 @@ describe('a staged object is never overwritten', () => {
     const prefix = await stagedPrefix(dir);
     assert.equal((await putObject(`${prefix}/assets/a.txt`, 'bbbb')).status, 200);
     emulator.clearRequests();
-    const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v_conflict', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
-      direct,
-    );
+    const r = await deployStaged('v_conflict', dir, direct);
     assert.equal(r.code, 1, r.stderr);
     assert.match(
       r.stderr,
@@ -418,10 +412,7 @@ describe('a staged object is never overwritten', () => {
       match: /^GET \/storage\/v1\/b\/r17-staging\/o\?/,
       rewrite: (answer) => ({ ...answer, body: '{"kind": "storage#objects"}' }),
     });
-    const r = await runCli(
-      ['ai-platform', 'versions', 'create', 'v_race_object', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
-      env,
-    );
+    const r = await deployStaged('v_race_object', dir, env);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`gs://r17-staging/${prefix}/b\\.txt already exists with other content`));
     assert.equal(await objectText(`${prefix}/b.txt`), 'BBBB');
@@ -435,8 +426,7 @@ describe('a staged object is never overwritten', () => {
 
 describe('a torn object (its file changed mid-upload) is deleted, and one of ours left behind is replaced', () => {
   const sha256 = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
-  const deploy = (id: string, dir: string) =>
-    runCli(['ai-platform', 'versions', 'create', id, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], direct);
+  const deploy = (id: string, dir: string) => deployStaged(id, dir, direct);
   /** A deploy of `dir` during which part of weights.bin not sent yet is overwritten (so the object is torn). */
   const tearWhile = (id: string, dir: string, extraEnv: NodeJS.ProcessEnv = {}) => {
     emulator.setFaults('slow=1,slow-ms=200,match=^PUT /resumable/');
@@ -529,10 +519,7 @@ test('a storage listing that repeats its page token stops with an error', async 
     match: /^GET \/storage\/v1\/b\/r17-staging\/o\?/,
     reply: json({ kind: 'storage#objects', items: [], nextPageToken: 'same' }),
   });
-  const r = await runCli(
-    ['ai-platform', 'versions', 'create', 'v_loop', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
-    env,
-  );
+  const r = await deployStaged('v_loop', dir, env);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /Listing gs:\/\/r17-staging\/[0-9a-f]{64}\/ failed: the server gave a page token it had already given/);
   assert.equal(proxy.applied.length, 2);
@@ -545,10 +532,7 @@ test('an upload failure says how many objects were left staged', async () => {
     delayMs: 1000,
     reply: { status: 403, body: JSON.stringify({ error: { code: 403, message: 'Access denied.' } }) },
   });
-  const r = await runCli(
-    ['ai-platform', 'versions', 'create', 'v_left', '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'],
-    env,
-  );
+  const r = await deployStaged('v_left', dir, env);
   assert.equal(r.code, 1, r.stderr);
   assert.match(
     r.stderr,
@@ -596,8 +580,7 @@ describe('the emulator keeps secrets; closed pipes and bad hosts are quiet', () 
 });
 
 describe('names Cloud Storage refuses are refused before any upload', () => {
-  const deploy = (id: string, dir: string) =>
-    runCli(['ai-platform', 'versions', 'create', id, '--model=r17', `--origin=${dir}`, '--staging-bucket=gs://r17-staging'], direct);
+  const deploy = (id: string, dir: string) => deployStaged(id, dir, direct);
   const uploads = () => emulator.requests().filter((q) => q.path.startsWith('/upload/'));
 
   test('a line feed or carriage return in a name', async () => {

@@ -160,6 +160,20 @@ describe('items 3 and 4: proxy settings refused as gcloud refuses them, never a 
   });
 });
 
+/** A scratch config whose store holds alice's login, active; its token endpoint is the emulator's unless given. */
+function aliceLogin(emulator: RunningEmulator, tokenUri = `${emulator.url}token`): { config: string; env: NodeJS.ProcessEnv } {
+  const s = scratch();
+  const env: NodeJS.ProcessEnv = { ...s.env, ...emulatorEnv(emulator.port) };
+  delete env.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE;
+  const config = s.env.CLOUDSDK_CONFIG!;
+  writeStore(
+    config,
+    [{ account: 'alice@example.com', credential: userCredential(emulator.createUserLogin('alice@example.com'), tokenUri) }],
+    'alice@example.com',
+  );
+  return { config, env };
+}
+
 describe("item 2: gcloud's credential store after a crash", () => {
   let emulator: RunningEmulator;
   before(async () => {
@@ -167,25 +181,11 @@ describe("item 2: gcloud's credential store after a crash", () => {
   });
   after(() => emulator.close());
 
-  /** A scratch config whose store holds alice's login, active. */
-  function aliceStore(): { config: string; env: NodeJS.ProcessEnv } {
-    const s = scratch();
-    const env: NodeJS.ProcessEnv = { ...s.env, ...emulatorEnv(emulator.port) };
-    delete env.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE;
-    const config = s.env.CLOUDSDK_CONFIG!;
-    writeStore(
-      config,
-      [{ account: 'alice@example.com', credential: userCredential(emulator.createUserLogin('alice@example.com'), `${emulator.url}token`) }],
-      'alice@example.com',
-    );
-    return { config, env };
-  }
-
   const python = spawnSync('python3', ['-c', 'import sqlite3'], { stdio: 'ignore' }).status === 0;
   test('a journal left by a writer killed mid-transaction is rolled back (in memory), not waited out', {
     skip: !python && 'needs python3 with sqlite3 to kill a writer',
   }, async () => {
-    const { config, env } = aliceStore();
+    const { config, env } = aliceLogin(emulator);
     const db = path.join(config, 'credentials.db');
     // The writer tears alice's credential and adds rows big enough to reach the file, then dies.
     const killed = spawnSync('python3', [
@@ -220,7 +220,7 @@ os.kill(os.getpid(), signal.SIGKILL)`,
     ['a SQLite header and nothing after it', Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.from([16, 0]), Buffer.alloc(82)])],
   ] as const) {
     test(`access_tokens.db ${name}: only a cache, skipped; a token is minted`, async () => {
-      const { config, env } = aliceStore();
+      const { config, env } = aliceLogin(emulator);
       fs.writeFileSync(path.join(config, 'access_tokens.db'), bytes);
       const r = await runCli(LIST, env);
       assert.equal(r.code, 0, r.stderr);
@@ -340,20 +340,6 @@ describe('item 6: a corrupt store, a token endpoint answering nonsense: one line
     await emulator.close();
   });
 
-  /** alice's login, whose token endpoint is the misbehaving proxy in front of the emulator. */
-  function aliceVia(tokenUri: string): { config: string; env: NodeJS.ProcessEnv } {
-    const s = scratch();
-    const env: NodeJS.ProcessEnv = { ...s.env, ...emulatorEnv(emulator.port) };
-    delete env.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE;
-    const config = s.env.CLOUDSDK_CONFIG!;
-    writeStore(
-      config,
-      [{ account: 'alice@example.com', credential: userCredential(emulator.createUserLogin('alice@example.com'), tokenUri) }],
-      'alice@example.com',
-    );
-    return { config, env };
-  }
-
   const stores: [string, (file: string) => void, RegExp][] = [
     ['cut short', (file) => fs.truncateSync(file, 150), /is not a readable SQLite database: it is cut short: page \d+ lies past its end$/m],
     [
@@ -377,7 +363,7 @@ describe('item 6: a corrupt store, a token endpoint answering nonsense: one line
   ];
   for (const [name, damage, expected] of stores) {
     test(`credentials.db ${name}`, async () => {
-      const { config, env } = aliceVia(`${emulator.url}token`);
+      const { config, env } = aliceLogin(emulator);
       const file = path.join(config, 'credentials.db');
       damage(file);
       const r = await runCli(LIST, env);
@@ -404,7 +390,7 @@ describe('item 6: a corrupt store, a token endpoint answering nonsense: one line
       proxy.rules.length = 0;
       proxy.applied.length = 0;
       proxy.rules.push({ match: /^POST \/token/, reply: { status: 200, headers: { 'content-type': 'application/json' }, body } });
-      const { env } = aliceVia(`${proxy.url}token`);
+      const { env } = aliceLogin(emulator, `${proxy.url}token`);
       const r = await runCli(LIST, env);
       assert.equal(r.code, 1, r.stderr);
       assert.match(

@@ -1,7 +1,9 @@
 // An HTTP client for in-process tests: default network settings, a silent output, and a clock whose
 // waits pass at once (recorded), so retries cost no time.
 import { Output } from '../../src/ui/output';
-import { DEFAULT_TIMEOUT_MS, HttpClient, type Clock, type HttpClientOptions, type NetSettings } from '../../src/net';
+import { HttpClient, type Clock } from '../../src/net';
+import type { HttpClientOptions } from '../../src/net/client';
+import { DEFAULT_TIMEOUT_MS, type NetSettings } from '../../src/net/settings';
 
 export function silentOutput(verbosity = 'warning'): { output: Output; text: () => string } {
   let text = '';

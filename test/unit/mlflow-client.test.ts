@@ -2,10 +2,9 @@
 // and the registration flow over a scripted HTTP client.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { UserError } from '../../src/errors';
 import { argDict } from '../../src/flags/arg-types';
-import { Output } from '../../src/ui/output';
+import { silentOutput } from '../support/net';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/net';
 import { MlflowClient, registerModelVersion } from '../../src/mlflow/client';
 import { standaloneCommand } from '../../src/mlflow/request';
@@ -93,16 +92,6 @@ function scriptedHttp(answers: { status: number; body: unknown; retried?: boolea
   return { http: http as unknown as HttpClient, sent };
 }
 
-function capturedOutput(): { output: Output; stderr: () => string } {
-  const stderr = new PassThrough();
-  let text = '';
-  stderr.on('data', (d) => (text += d));
-  return {
-    output: new Output({ stdout: new PassThrough(), stderr, userOutputEnabled: true, verbosity: 'warning', interactive: false }),
-    stderr: () => text,
-  };
-}
-
 const version = (status: string, extra: Record<string, unknown> = {}) => ({
   model_version: { name: 'iris', version: '4', status, ...extra },
 });
@@ -119,7 +108,7 @@ describe('registerModelVersion', () => {
       { status: 200, body: version('PENDING_REGISTRATION') },
       { status: 200, body: version('READY') },
     ]);
-    const { output } = capturedOutput();
+    const { output } = silentOutput();
     const done = await registerModelVersion(new MlflowClient(trackingServer('http://h/', {}, '--f'), http), request, output, {
       sleep: noSleep,
     });
@@ -145,7 +134,7 @@ describe('registerModelVersion', () => {
       { status: 200, body: version('READY') },
     ]);
     const server = trackingServer('https://h/20260430/aiDataPlatforms/ocid1.p/mlops', {}, '--f');
-    await registerModelVersion(new MlflowClient(server, http), request, capturedOutput().output, { sleep: noSleep });
+    await registerModelVersion(new MlflowClient(server, http), request, silentOutput().output, { sleep: noSleep });
     assert.equal(sent[2].headers?.['opc-retry-token'], retryTokenFor(request));
     assert.match(sent[2].headers?.['opc-request-id'] ?? '', /^[0-9A-F]{32}$/);
   });
@@ -156,7 +145,7 @@ describe('registerModelVersion', () => {
       { status: 200, body: version('FAILED_REGISTRATION', { status_message: 'artifacts unreadable' }) },
     ]);
     await assert.rejects(
-      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, capturedOutput().output, {
+      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, silentOutput().output, {
         sleep: noSleep,
       }),
       (err: Error) =>
@@ -170,7 +159,7 @@ describe('registerModelVersion', () => {
       { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'no access to iris' } },
     ]);
     await assert.rejects(
-      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, capturedOutput().output, {
+      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, silentOutput().output, {
         sleep: noSleep,
       }),
       { message: 'The MLflow registry refused model-versions/create (HTTP 403 PERMISSION_DENIED): no access to iris' },
@@ -183,7 +172,7 @@ describe('registerModelVersion', () => {
       { status: 200, body: { model_version: { name: 'iris', version: '4', status: 'DONE' } } },
     ]);
     await assert.rejects(
-      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, capturedOutput().output, {
+      registerModelVersion(new MlflowClient(trackingServer('http://h', {}, '--f'), http), request, silentOutput().output, {
         sleep: noSleep,
       }),
       /answer to model-versions\/create is not a model version: model_version\.status/,

@@ -4,8 +4,7 @@
 // answers that prove nothing happened (429, a connection never made) are simply sent again.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { Output } from '../../src/ui/output';
+import { silentOutput } from '../support/net';
 import { NetworkError, type Clock, type HttpClient, type HttpRequest, type HttpResponse } from '../../src/net';
 import { MlflowClient, registerModelVersion } from '../../src/mlflow/client';
 import { trackingServer } from '../../src/mlflow/tracking';
@@ -58,19 +57,9 @@ const made = (version: string) => ({
 const found = (...versions: string[]) => ({ status: 200, body: versions.length ? { model_versions: versions.map(made) } : {} });
 const createdAnswer = { status: 200, body: { model_version: made('1') } };
 
-function capturedOutput(): { output: Output; stderr: () => string } {
-  const stderr = new PassThrough();
-  let text = '';
-  stderr.on('data', (d) => (text += d));
-  return {
-    output: new Output({ stdout: new PassThrough(), stderr, userOutputEnabled: true, verbosity: 'warning', interactive: false }),
-    stderr: () => text,
-  };
-}
-
 async function register(answers: Answer[], request: typeof REQUEST | { name: string; source: string } = REQUEST, lookupFirst = false) {
   const { http, sent } = scriptedHttp(answers);
-  const { output, stderr } = capturedOutput();
+  const { output, text: stderr } = silentOutput();
   const client = new MlflowClient(trackingServer('http://h', {}, '--f'), http, undefined, instantClock);
   const result = registerModelVersion(client, request, output, { lookupFirst });
   return { result, sent, stderr, calls: () => sent.map((r) => `${r.method} ${new URL(r.url).pathname.replace('/api/2.0/mlflow/', '')}`) };
@@ -229,7 +218,7 @@ describe('an open-source registry answers 401', () => {
         { status: 401, body: 'You are not authenticated. Please see the docs on how to authenticate.', contentType: 'text/plain' },
       ]);
       const client = new MlflowClient(trackingServer('http://h', env, '--f'), http, undefined, instantClock);
-      await assert.rejects(registerModelVersion(client, REQUEST, capturedOutput().output), (err: Error) => {
+      await assert.rejects(registerModelVersion(client, REQUEST, silentOutput().output), (err: Error) => {
         assert.equal(
           err.message,
           `The MLflow registry refused registered-models/get (HTTP 401): You are not authenticated. Please see the docs on how to authenticate. (${sent}; set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)`,

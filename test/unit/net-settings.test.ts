@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Properties } from '../../src/config/properties';
 import { UserError } from '../../src/errors';
-import { DEFAULT_TIMEOUT_MS, netSettings } from '../../src/net';
-import { bypassesProxy } from '../../src/net/settings';
+import { netSettings } from '../../src/net';
+import { DEFAULT_TIMEOUT_MS, bypassesProxy } from '../../src/net/settings';
 import { tempDir } from '../support/temp';
 
 const config = tempDir('net-settings-');
