@@ -5,6 +5,18 @@ import type { Exchange, Reply } from './exchange';
 
 export type JsonObject = Record<string, unknown>;
 
+/** A JSON value as an object; anything else as an empty one. */
+export function asObject(value: unknown): JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
+}
+
+/** A shallow copy of an object without some of its fields. */
+export function without(object: JsonObject, fields: readonly string[]): JsonObject {
+  const copy = { ...object };
+  for (const field of fields) delete copy[field];
+  return copy;
+}
+
 export function ok(json: unknown): Reply {
   return { status: 200, json };
 }

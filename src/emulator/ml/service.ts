@@ -11,7 +11,7 @@ import { VERSION_OUTPUT_ONLY_FIELDS } from '../../version/output-only';
 import { serviceProblems, versionProblems } from '../../version/schema';
 import { rpcError } from '../errors';
 import type { Exchange, Reply } from '../exchange';
-import { decodeSegment, ok, pageOf, readJsonObject } from '../rpc';
+import { decodeSegment, ok, pageOf, readJsonObject, without } from '../rpc';
 import type { EmulatedService } from '../service';
 import { Store, type JsonObject, type ModelRecord, type OperationRecord, type VersionRecord } from '../store';
 
@@ -406,10 +406,4 @@ function withoutDefaults(object: JsonObject): JsonObject {
     (Array.isArray(v) && v.length === 0) ||
     (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
   return Object.fromEntries(Object.entries(object).filter(([, v]) => !isDefault(v)));
-}
-
-function without(object: JsonObject, fields: readonly string[]): JsonObject {
-  const copy = { ...object };
-  for (const field of fields) delete copy[field];
-  return copy;
 }

@@ -11,10 +11,10 @@ import {
   trafficSplitProblems,
   type VertexProblem,
 } from '../../domain';
-import type { JsonObject } from '../rpc';
+import { asObject, type JsonObject, without } from '../rpc';
 import type { VertexEndpointRecord, VertexState } from '../store';
 import { alreadyExists, check, failedPrecondition, notFound } from './errors';
-import { asObject, modelView, resolveModel, unknownFields, without } from './registry';
+import { modelView, resolveModel, unknownFields } from './registry';
 
 // biome-ignore format: a list of field names
 const ENDPOINT_FIELDS = new Set([

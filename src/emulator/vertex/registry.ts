@@ -12,7 +12,7 @@ import {
   versionAliasProblems,
   type VertexProblem,
 } from '../../domain';
-import type { JsonObject } from '../rpc';
+import { asObject, type JsonObject, without } from '../rpc';
 import type { VertexModelRecord, VertexState, VertexVersionRecord } from '../store';
 import { alreadyExists, check, failedPrecondition, invalidArgument, notFound } from './errors';
 import { parseModelName } from './names';
@@ -243,16 +243,4 @@ export function unknownFields(prefix: string, object: JsonObject, known: Readonl
   return Object.keys(object)
     .filter((k) => !known.has(k))
     .map((k) => ({ field: `${prefix}${k}`, message: `Invalid JSON payload received. Unknown name "${k}": Cannot find field.` }));
-}
-
-/** A JSON value as an object; anything else as an empty one. */
-export function asObject(value: unknown): JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
-}
-
-/** A shallow copy of an object without some of its fields. */
-export function without(object: JsonObject, fields: readonly string[]): JsonObject {
-  const copy = { ...object };
-  for (const field of fields) delete copy[field];
-  return copy;
 }
