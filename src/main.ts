@@ -61,7 +61,8 @@ export async function run(
     // the line is parsed again without it, which fails as gcloud fails on a flag it does not have.
     const targetOnly = command.flags.filter((f) => f.onlyForTarget && f.tracks.includes(track) && parsed.specified.has(f.dest));
     if (targetOnly.length) {
-      const target = selectTarget(parsed.values.target as string | undefined, env);
+      const flagTarget = parsed.values.target;
+      const target = selectTarget(typeof flagTarget === 'string' ? flagTarget : undefined, env);
       if (targetOnly.some((f) => f.onlyForTarget !== target)) parseArgs(routed.rest, parserSpecFor(command, track, target));
     }
     const ctx = buildContext({ track, command, globals: globalFlagValues(parsed.values), parsed, env, signal });
