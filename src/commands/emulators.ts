@@ -4,6 +4,7 @@
 // exports that point gcloud and gcloud-aip at it, waiting a bounded time for one that is starting
 // (so `start … &` followed at once by `$(… env-init)` works).
 import { isLoopbackHost } from '../config/endpoints';
+import { STRICT_ENV } from '../config/strict';
 import * as dns from 'node:dns';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -277,6 +278,8 @@ async function envInit(options: CommandOptions<typeof ENV_INIT_FLAGS>, ctx: Comm
   const url = lines.find(([key]) => key === 'CLOUDSDK_API_ENDPOINT_OVERRIDES_ML')?.[1].trim() ?? '';
   const account = emulatorAccount(ctx, url);
   lines.push(['CLOUDSDK_AUTH_DISABLE_CREDENTIALS', account ? 'false' : 'true']);
+  // The emulator refuses what AI Platform refused; the CLI then refuses it before any upload.
+  lines.push([STRICT_ENV, 'true']);
   const proxied = await proxyThroughEmulator(url);
   if (proxied) lines.push(...proxied);
   for (const [key, ...rest] of lines) ctx.output.result(`export ${key}=${rest.join(': ')}\n`);
@@ -485,7 +488,7 @@ export const emulatorCommands: CommandDefinition[] = [
     help: {
       brief: 'print the environment that points gcloud and gcloud-aip at the running emulator',
       description:
-        'Prints `export` lines for the running emulator, e.g. `$(gcloud-aip emulators ai-platform env-init)`: the ml, storage and iamcredentials endpoints (`http://ml.localhost:PORT/`, which serves the global endpoint and, as `REGION-ml.localhost`, the regional ones), the region (`global`), the MLflow tracking URI, and whether requests carry credentials: those of the active account when the emulator issued its key (`gcloud auth activate-service-account` with a key from the emulator), none otherwise. An emulator still starting (`start … &` just before) is waited for, up to 10 seconds; a data directory that does not exist is an error after 2 seconds. Where the system does not resolve `*.localhost` names, the emulator is also made the HTTP proxy (proxy/type, proxy/address, proxy/port), so that regional host names reach it from gcloud too.',
+        'Prints `export` lines for the running emulator, e.g. `$(gcloud-aip emulators ai-platform env-init)`: the ml, storage and iamcredentials endpoints (`http://ml.localhost:PORT/`, which serves the global endpoint and, as `REGION-ml.localhost`, the regional ones), the region (`global`), the MLflow tracking URI, and whether requests carry credentials: those of the active account when the emulator issued its key (`gcloud auth activate-service-account` with a key from the emulator), none otherwise. It also exports GCLOUD_AIP_STRICT=true: gcloud-aip then refuses before any upload what the emulator would refuse. An emulator still starting (`start … &` just before) is waited for, up to 10 seconds; a data directory that does not exist is an error after 2 seconds. Where the system does not resolve `*.localhost` names, the emulator is also made the HTTP proxy (proxy/type, proxy/address, proxy/port), so that regional host names reach it from gcloud too.',
       examples: '    $ $(gcloud-aip emulators ai-platform env-init)',
     },
     run: envInit,

@@ -3,7 +3,8 @@ import { basename, modelName } from '../api/resources';
 import { waitForOperation } from '../api/operations';
 import { mlMessage } from '../api/ml-schema';
 import { mlEndpoint } from '../config/endpoints';
-import { mlNameProblem, sortedLabels } from '../domain';
+import { mlNameProblem, modelProblems, sortedLabels } from '../domain';
+import { strictServiceRules } from '../config/strict';
 import { ArgumentError, UserError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
@@ -96,12 +97,26 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   if (options.description !== undefined) body.description = options.description;
   if (options.labels?.size) body.labels = sortedLabels(options.labels);
   // As gcloud, the request is sent as it is: the service (and the emulator) refuse what breaks the
-  // Model's documented rules (src/domain/model.ts).
+  // Model's documented rules (src/domain/model.ts); GCLOUD_AIP_STRICT refuses it before sending.
+  if (strictServiceRules(ctx.env)) refuseModelProblems(body, region);
   const client = connect(ctx, region);
   const model = await client.createModel(name.split('/')[1], body);
   ctx.output.status(`Created ai platform model [${String(model.name)}].`);
   // gcloud's command returns nothing: `--format json` prints `[]`, `value` refuses its empty projection.
   ctx.printResult(undefined);
+}
+
+/** Where a Model field's value came from on the command line, to name it in an error. */
+const MODEL_FIELD_SOURCES: Record<string, string> = {
+  name: 'MODEL',
+  regions: '--regions',
+  online_prediction_console_logging: '--enable-console-logging',
+};
+
+function refuseModelProblems(body: Record<string, unknown>, region: string): void {
+  const problems = modelProblems(body, region);
+  if (!problems.length) return;
+  throw new UserError(problems.map((p) => `${MODEL_FIELD_SOURCES[p.field] ?? p.field}: ${p.message}`).join('\n'));
 }
 
 /** The same command line on Vertex AI: an endpoint under the model's deterministic id. */

@@ -37,12 +37,24 @@ test('start, env-init, deploy, restart: state survives', async () => {
     assert.match(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML, /^http:\/\/ml\.localhost:\d+\/$/);
     assert.equal(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE, `${exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML}storage/v1/`);
     assert.equal(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_AIPLATFORM, exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML);
+    // The CLI refuses before any upload what the emulator would refuse.
+    assert.equal(exports.GCLOUD_AIP_STRICT, 'true');
     const env = { ...base, ...exports };
     const port = Number(new URL(exports.CLOUDSDK_API_ENDPOINT_OVERRIDES_ML).port);
     await createModel(port, 'test-project', 'iris');
     const model = path.join(dir, 'model');
     fs.mkdirSync(model);
     fs.writeFileSync(path.join(model, 'model.pkl'), 'pickled');
+    const refused = await runCli(
+      ['ai-platform', 'versions', 'create', 'v-1', '--model=iris', `--origin=${model}`, '--staging-bucket=gs://stage'],
+      env,
+    );
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /^ERROR: \(gcloud\.ai-platform\.versions\.create\) name: A name should start with a letter .*\(from VERSION\)$/m,
+    );
+    assert.doesNotMatch(refused.stderr, /Staged|INVALID_ARGUMENT/);
     const deploy = await runCli(
       [
         'ai-platform',

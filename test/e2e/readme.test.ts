@@ -68,8 +68,15 @@ describe('the README, line by line', () => {
     git('add', '-A');
     git('commit', '-qm', 'checkout');
     const prefix = path.join(dir, 'prefix');
+    // The machine's network setup reaches npm as it reaches a user's npm (a private CA, proxies).
+    const network = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) =>
+        /^(NODE_EXTRA_CA_CERTS|(https?|no)_proxy|npm_config_(registry|cafile|proxy|https_proxy|noproxy))$/i.test(key),
+      ),
+    );
     const npmEnv = {
       ...env,
+      ...network,
       PATH: `${path.join(prefix, 'bin')}${path.delimiter}${env.PATH}`,
       // npm's own cache (the scratch HOME has none), preferred to the registry; a prefix of its own.
       npm_config_cache: execFileSync('npm', ['config', 'get', 'cache']).toString().trim(),

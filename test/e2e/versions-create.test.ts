@@ -379,6 +379,71 @@ describe('pre-flight validation', () => {
     });
   }
 
+  // GCLOUD_AIP_STRICT=true (env-init exports it): the same rules, before anything is sent, each
+  // problem naming where its value came from.
+  for (const [rule, args, problems] of SERVICE_RULES) {
+    test(`GCLOUD_AIP_STRICT=true refuses it before sending: ${rule}`, async () => {
+      emulator.clearRequests();
+      const r = await runCli(args, { ...(rule.includes('regional') ? regionalEnv() : env), GCLOUD_AIP_STRICT: 'true' });
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.ok(r.stderr.includes(`) ${problems[0]}\n`), r.stderr);
+      for (const problem of problems) assert.ok(r.stderr.includes(`${problem}\n`), `${problem}\n${r.stderr}`);
+      assert.equal(mlRequests().length, 0, 'nothing was sent');
+    });
+  }
+
+  test('GCLOUD_AIP_STRICT=true: a local origin breaking a service rule uploads nothing; =false sends it as gcloud does', async () => {
+    const args = ['ai-platform', 'versions', 'create', 'v1.2', '--model=iris', '--origin', path.join(FIXTURES, 'models', 'tf-saved-model')];
+    emulator.clearRequests();
+    const strict = await runCli([...args, '--staging-bucket=gs://staging-e2e'], { ...env, GCLOUD_AIP_STRICT: 'yes' });
+    assert.equal(strict.code, 1, strict.stderr);
+    assert.match(
+      strict.stderr,
+      /^ERROR: \(gcloud\.ai-platform\.versions\.create\) name: A name should start with a letter .*\(from VERSION\)$/m,
+    );
+    assert.equal(emulator.requests().length, 0, 'no upload, no create');
+    const lax = await runCli([...args, '--staging-bucket=gs://staging-e2e'], { ...env, GCLOUD_AIP_STRICT: 'false' });
+    assert.equal(lax.code, 1, lax.stderr);
+    assert.match(lax.stderr, /INVALID_ARGUMENT: Field: version\.name Error: A name should start with a letter/);
+    assert.ok(
+      emulator.requests().some((q) => q.path.startsWith('/upload/')),
+      'staged first, as gcloud does',
+    );
+    assert.equal(creates().length, 1);
+  });
+
+  test('GCLOUD_AIP_STRICT with a value that is not a boolean: one line, exit 1, nothing sent', async () => {
+    emulator.clearRequests();
+    const r = await runCli(['ai-platform', 'versions', 'create', 'v1', '--model=iris', ...ORIGIN], { ...env, GCLOUD_AIP_STRICT: 'maybe' });
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      'ERROR: (gcloud.ai-platform.versions.create) GCLOUD_AIP_STRICT is set to [maybe], which is not a boolean; use true or false.\n',
+    );
+    assert.equal(emulator.requests().length, 0);
+  });
+
+  test('models create with GCLOUD_AIP_STRICT=true: the Model rules before sending, naming the argument', async () => {
+    for (const [args, line] of [
+      [
+        ['my-model', '--regions=us-central1'],
+        'MODEL: A name should start with a letter and contain only letters, numbers and underscores.',
+      ],
+      [['m2', '--regions=us-east1,us-west1'], '--regions: Currently only one region per model is supported.'],
+      [
+        ['m3', '--region=us-central1', '--enable-console-logging'],
+        '--enable-console-logging: console logging (stream logging) is not available on regional endpoints (region us-central1)',
+      ],
+    ] as const) {
+      emulator.clearRequests();
+      const r = await runCli(['beta', 'ai-platform', 'models', 'create', ...args], { ...regionalEnv(), GCLOUD_AIP_STRICT: '1' });
+      assert.equal(r.code, 1);
+      assert.ok(r.stderr.includes(`ERROR: (gcloud.beta.ai-platform.models.create) ${line}\n`), r.stderr);
+      assert.equal(mlRequests().length, 0, 'nothing was sent');
+    }
+  });
+
   test('models create: the Model rules, sent as gcloud sends them and refused by the service', async () => {
     for (const [args, field, message] of [
       [

@@ -2,6 +2,7 @@
 // then follow its operation (or, after an attempt that may have acted, the version) until READY.
 import { UserError } from '../../errors';
 import { mlEndpoint } from '../../config/endpoints';
+import { strictServiceRules } from '../../config/strict';
 import { MlApi, mlUrl, TransientApiError, UnknownOutcomeError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
 import { mlMessage } from '../../api/ml-schema';
@@ -17,11 +18,13 @@ const CREATING_MESSAGE = 'Creating version (this might take a few minutes)...';
 
 export async function createOnAiPlatform(options: VersionsCreateOptions, ctx: CommandContext): Promise<void> {
   const { output } = ctx;
+  // gcloud sends what only the service refuses; GCLOUD_AIP_STRICT refuses it before the upload.
+  const strict = strictServiceRules(ctx.env);
   const region = commandRegion(options, ctx);
   const endpoint = mlEndpoint(ctx.properties, region);
   output.status(`Using endpoint [${endpoint}]`);
 
-  const request = await resolveVersionRequest(options, ctx, ctx.track !== 'GA');
+  const request = await resolveVersionRequest(options, ctx, ctx.track !== 'GA', strict ? region : undefined);
   const { built } = request;
   const model = modelName(options.model, projectOf(ctx));
   // gcloud-aip only (--mlflow-*): checked now, registered once the version is READY.

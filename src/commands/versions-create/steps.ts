@@ -33,11 +33,13 @@ export interface VersionRequest {
  * Step 1, resolve: --origin (gs:// or local), --config merged with the flags, the origin listed,
  * and the version checked by the service's documented rules before anything is sent.
  * `containers`: whether Version.container and .routes are taken (beta/alpha; any track on Vertex AI).
+ * `serviceRegion`: also check the service's own rules for the endpoint of that region (GCLOUD_AIP_STRICT).
  */
 export async function resolveVersionRequest(
   options: VersionsCreateOptions,
   ctx: CommandContext,
   containers: boolean,
+  serviceRegion?: string,
 ): Promise<VersionRequest> {
   const { output } = ctx;
   let localOrigin: string | undefined;
@@ -81,7 +83,7 @@ export async function resolveVersionRequest(
     );
   }
   built.localFileCount = listing?.files.length;
-  validateVersion(built, output, Boolean(options.noValidate));
+  validateVersion(built, output, Boolean(options.noValidate), serviceRegion);
   return { built, localOrigin, listing };
 }
 
