@@ -1,24 +1,29 @@
 // The crc32c of big files, read and computed on a worker thread while the main thread runs the
-// sha256 pass and the uploads, where the CPU's CRC32C instruction is not at hand (no @node-rs/crc32
-// binary for the platform): the object Cloud Storage reports for a big file must have this crc32c,
-// so what is deployed is the file's content, checked end to end, at almost no cost in wall time.
-// (There, the WebAssembly loop costs ~0.55 s per GiB, and on the main thread a second checksum of
-// every byte pushed the bench's big-file scenarios past their budget; with the instruction it costs
-// less than the worker's second read, and the hash pass takes it: see docs/ARCHITECTURE.md.)
-// A worker is a second V8 isolate and Node environment, ~10 MB of RSS whatever its limits, so it
+// sha256 pass and the uploads: the object Cloud Storage reports for a big file must have this
+// crc32c, so what is deployed is the file's content, checked end to end. On the second core the
+// checksum costs no wall time: the sha256 chain on the main thread is the longer of the two (~0.7 s
+// per GiB here; the worker's reads through a 128 KiB buffer ~0.1 s, 4x cheaper than through 256 KiB
+// or more, and the CPU's CRC32C instruction through @node-rs/crc32 ~0.2 s, or the WebAssembly loop
+// ~0.55 s where it has no binary). Issue 29: c 0.96 and e 0.95 of the wall time with the pass
+// taking the checksum itself, on a quiet machine (docs/ARCHITECTURE.md).
+// A worker is a second V8 isolate and Node environment, ~3-4 MB of peak RSS with these limits, so it
 // lives only while it has files to read.
 import type { Worker } from 'node:worker_threads';
 import { crc32cBase64, makeCrc32cUpdater } from '../checksum/crc32c';
 import { functionSource, restoreStagingTuningAfterWorkerStart, startEvalWorker } from '../runtime';
 
 // Plain CommonJS run from its source text (src/runtime/eval-worker.ts); the crc32c loop is
-// src/checksum/'s own, carried in from its source (it refers to nothing outside itself). Files are
-// read one after another through one 256 KiB buffer.
+// src/checksum/'s own, carried in from its source (it refers to nothing outside itself), unless the
+// native module loads. Files are read one after another through one 128 KiB buffer.
 const workerSource = () => `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const crc32cUpdate = ${functionSource(makeCrc32cUpdater)}();
-const buffer = Buffer.allocUnsafe(256 * 1024);
+let native;
+try {
+  native = workerData.nativeModule && require(workerData.nativeModule).crc32c;
+} catch {} // no binary for this platform after all: the WebAssembly loop
+const crc32cUpdate = native ? (crc, data) => native(data, crc) >>> 0 : ${functionSource(makeCrc32cUpdater)}();
+const buffer = Buffer.allocUnsafe(128 * 1024);
 workerData.paths.forEach((path, id) => {
   let fd;
   try {
@@ -48,9 +53,10 @@ export class Crc32cWorker {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve: (crc32c: string) => void; reject: (err: Error) => void }>();
 
-  constructor(absPaths: readonly string[]) {
+  /** `nativeModule`: where @node-rs/crc32 resolves, when the worker is to use the CPU's instruction. */
+  constructor(absPaths: readonly string[], nativeModule?: string) {
     this.crc32cs = absPaths.map((_, id) => new Promise<string>((resolve, reject) => this.waiting.set(id, { resolve, reject })));
-    this.worker = startEvalWorker(workerSource(), { workerData: { paths: absPaths }, resourceLimits: RESOURCE_LIMITS });
+    this.worker = startEvalWorker(workerSource(), { workerData: { paths: absPaths, nativeModule }, resourceLimits: RESOURCE_LIMITS });
     // Setting up the worker's heap put V8's young-generation growth back to its default for this
     // thread's heap too (see src/runtime/v8-flags.ts).
     this.worker.once('online', restoreStagingTuningAfterWorkerStart);

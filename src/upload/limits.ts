@@ -46,8 +46,9 @@ export const IN_FLIGHT_BUDGET_BYTES = 16 * 1024 * 1024;
 export const STREAM_BUFFER_BYTES = 512 * 1024;
 
 /**
- * Without the CPU's CRC32C instruction, big files adding up to more than this get their crc32c on a
- * worker thread (checksum-worker.ts) rather than in the hash pass: above it, the WebAssembly loop on
- * the main thread costs more wall time than the worker's start-up and memory (~10-16 MB of peak RSS).
+ * Big files adding up to more than this get their crc32c on a worker thread (checksum-worker.ts),
+ * on the second core while this one runs the sha256 pass, rather than in that pass: above it, the
+ * checksum on the main thread costs more wall time than the worker's start-up and memory (~3-4 MB
+ * of peak RSS with a 1 GiB origin).
  */
 export const WORKER_CHECKSUM_MIN_BYTES = 128 * 1024 * 1024;

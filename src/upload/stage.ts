@@ -10,6 +10,7 @@
 // object carries STAGED_MARKER, so a torn object of ours left behind anyway (its deleting failed)
 // is replaced by a later run, while another writer's object with other bytes stops the deploy.
 import { setMaxListeners } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { InterruptedError, UserError } from '../errors';
 import { contentTypeFor } from './content-type';
 import { GcsClient, GcsHttpError, type ObjectInfo } from './gcs-client';
@@ -24,7 +25,7 @@ import {
   WORKER_CHECKSUM_MIN_BYTES,
 } from './limits';
 import { ByteBudget, runPool } from './pool';
-import { preferNativeCrc32c } from '../checksum/crc32c';
+import { nativeCrc32cModule } from '../checksum/crc32c';
 import { computeStagingPrefix, newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { systemClock, UPLOAD_RETRY, type Clock, type HttpClient, type RetryPolicy, type TokenSource } from '../net';
@@ -170,14 +171,18 @@ class StagingRun {
     progress.bytesTotal = listing.files.reduce((sum, f) => sum + f.size, 0);
     this.report();
     this.spareBuffers.push(newBufferPair());
-    // Every file's crc32c is taken in the hash pass. When big files add up to more than
-    // WORKER_CHECKSUM_MIN_BYTES, the pass takes theirs on the CPU's CRC32C instruction if there is a
-    // binary for it (it costs ~3 MB to load: not worth it for fewer bytes), else they go on a worker
-    // meanwhile (a failure surfaces where it is awaited). The worker costs ~10 MB while it runs; a
-    // crc32c of 128 MiB on this thread ~0.08 s with the WebAssembly loop.
+    // Every file's crc32c is taken in the hash pass, except where big files add up to more than
+    // WORKER_CHECKSUM_MIN_BYTES and there is a second core: theirs are taken on a worker meanwhile
+    // (on the CPU's CRC32C instruction where @node-rs/crc32 has a binary; a failure surfaces where
+    // it is awaited), so that this thread's pass is the sha256 chain alone. The sha256 of 1 GiB takes
+    // ~0.7 s on one core, its crc32c ~0.2 s more on the same core, or ~0.3 s on the other one
+    // reading the bytes again (docs/ARCHITECTURE.md, "Big files").
     const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
-    if (bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_CHECKSUM_MIN_BYTES && !preferNativeCrc32c()) {
-      const worker = (this.checksumWorker = new Crc32cWorker(bigFiles.map((file) => file.absPath)));
+    if (bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_CHECKSUM_MIN_BYTES && availableParallelism() > 1) {
+      const worker = (this.checksumWorker = new Crc32cWorker(
+        bigFiles.map((file) => file.absPath),
+        nativeCrc32cModule(),
+      ));
       for (const [i, file] of bigFiles.entries()) this.fromWorker.set(file, worker.crc32cs[i]);
       for (const pending of worker.crc32cs) pending.catch(() => undefined);
     }

@@ -318,9 +318,9 @@ describe('a file that changes between the hash pass and the end of its upload fa
   });
 
   // Every file is checked by crc32c (small ones multipart, with it in the metadata; big ones
-  // resumable), taken in the hash pass: over 128 MiB of big files on the CPU's CRC32C instruction,
-  // or without it (GCLOUD_AIP_NO_NATIVE_CRC32C stands for a platform @node-rs/crc32 has no binary
-  // for) on the checksum worker, with the WebAssembly loop from its source text.
+  // resumable): over 128 MiB of big files taken on the checksum worker, on the CPU's CRC32C
+  // instruction, or without it (GCLOUD_AIP_NO_NATIVE_CRC32C stands for a platform @node-rs/crc32 has
+  // no binary for) with the WebAssembly loop from its source text; fewer in the hash pass.
   const onWorker = 130 * 1024 * 1024;
   const wasm = { GCLOUD_AIP_NO_NATIVE_CRC32C: '1' };
 

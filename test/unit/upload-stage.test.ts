@@ -494,8 +494,8 @@ describe('stageLocalOrigin', () => {
   }
 
   test('files are checked by crc32c: one whose md5 alone is wrong is accepted', async () => {
-    // 130 MiB of big files: without the CPU's CRC32C instruction their crc32c is taken on the worker
-    // (WORKER_CHECKSUM_MIN_BYTES is 128 MiB; test/e2e/reliability-17.test.ts runs that path).
+    // 130 MiB of big files: their crc32c is taken on the worker (WORKER_CHECKSUM_MIN_BYTES is 128 MiB;
+    // test/e2e/deploy-safety.test.ts runs that path with and without the CPU's instruction).
     const big = Buffer.alloc(65 * 1024 * 1024, 3);
     big.write('first', 17);
     const other = Buffer.from(big).fill(9, 1000, 2000);
