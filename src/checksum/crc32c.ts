@@ -129,8 +129,8 @@ export function crc32cUpdate(crc: number, data: Uint8Array): number {
  * Switches crc32cUpdate to the CPU's CRC32C instruction, through @node-rs/crc32's prebuilt binary
  * (~0.15-0.2 s per GiB here against the WebAssembly loop's ~0.55 s), when it has one for this
  * platform and is installed; returns whether it did. Loading it costs ~3 MB of memory, so it is
- * worth it only for many bytes: callers ask. `GCLOUD_AIP_NO_NATIVE_CRC32C` refuses it (tests prove
- * both give the same values).
+ * worth it only for many bytes: the emulator asks (staging takes big files' on its worker).
+ * `GCLOUD_AIP_NO_NATIVE_CRC32C` refuses it (tests prove both give the same values).
  */
 export function preferNativeCrc32c(): boolean {
   if (native === undefined) {
