@@ -394,7 +394,11 @@ describe('pre-flight validation', () => {
   }
 
   test('GCLOUD_AIP_STRICT=true: a local origin breaking a service rule uploads nothing; =false sends it as gcloud does', async () => {
-    const args = ['ai-platform', 'versions', 'create', 'v1.2', '--model=iris', '--origin', path.join(FIXTURES, 'models', 'tf-saved-model')];
+    // Bytes of its own: a model another test staged would be skipped, not uploaded.
+    const origin = path.join(dir, 'strict-model');
+    fs.mkdirSync(origin, { recursive: true });
+    fs.writeFileSync(path.join(origin, 'model.pkl'), `model ${process.hrtime.bigint()}`);
+    const args = ['ai-platform', 'versions', 'create', 'v1.2', '--model=iris', '--origin', origin];
     emulator.clearRequests();
     const strict = await runCli([...args, '--staging-bucket=gs://staging-e2e'], { ...env, GCLOUD_AIP_STRICT: 'yes' });
     assert.equal(strict.code, 1, strict.stderr);
