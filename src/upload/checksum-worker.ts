@@ -4,8 +4,9 @@
 // checksum costs no wall time: the sha256 chain on the main thread is the longer of the two (~0.7 s
 // per GiB here; the worker's reads through a 128 KiB buffer ~0.1 s, 4x cheaper than through 256 KiB
 // or more, and the CPU's CRC32C instruction through @node-rs/crc32 ~0.2 s, or the WebAssembly loop
-// ~0.55 s where it has no binary). Issue 29: c 0.96 and e 0.95 of the wall time with the pass
-// taking the checksum itself, on a quiet machine (docs/ARCHITECTURE.md).
+// ~0.55 s where it has no binary). Issue 29: c 0.92-0.96 and e 0.85-0.95 of the wall time with the
+// pass taking the checksum itself, on a quiet machine (docs/ARCHITECTURE.md). A file written to
+// after it was listed is still caught after its upload, by its stat identity (stage.ts).
 // A worker is a second V8 isolate and Node environment, ~3-4 MB of peak RSS with these limits, so it
 // lives only while it has files to read.
 import type { Worker } from 'node:worker_threads';

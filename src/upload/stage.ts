@@ -3,8 +3,8 @@
 // parallel, in constant memory, skipping objects that are already there, and never overwriting an
 // object (ifGenerationMatch=0). What is deployed is what was hashed: every file's crc32c is taken in
 // the hash pass (small files' is compared with the bytes read again to upload them), or for big
-// files on a worker thread alongside it when they are many and the CPU's CRC32C instruction is not
-// at hand (checksum-worker.ts); every object's server checksum must match; and a big file whose
+// files on a worker thread alongside it when they are many and there is a second core
+// (checksum-worker.ts); every object's server checksum must match; and a big file whose
 // stat identity (inode, size, mtime, ctime) moved since it was listed fails the deploy, naming it,
 // and the object just written from it is deleted (only that write: ifGenerationMatch). Every
 // object carries STAGED_MARKER, so a torn object of ours left behind anyway (its deleting failed)
