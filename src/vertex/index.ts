@@ -35,7 +35,7 @@ export { refusals, warnings } from './issues';
 export { decodeNameLabel, encodeNameLabel, MANAGED_BY, MARKER_KEYS } from './labels';
 export { repositoryFor } from './prebuilt';
 export type { AipOperationType } from './reverse';
-export { aipModel, aipModelNameOf, aipOperation, aipVersion, aipVersionNameOf, findDeployedModel } from './reverse';
+export { aipModel, aipModelNameOf, aipOperation, aipVersion, aipVersionNameOf, deployedVersionRef, findDeployedModel } from './reverse';
 export type * from './types';
 export type { VertexVersionInput, VertexVersionPlan } from './version';
 export { planVertexVersion } from './version';

@@ -3,7 +3,7 @@
 // Names are AI Platform's (`projects/P/models/M/versions/V`, with the project as the command named
 // it); operation names stay Vertex's, since they are what `operations wait|describe` must be given.
 import { defaultDeployedModel } from './endpoint';
-import { aipModelName, aipVersionName, DEFAULT_ALIAS, parseVertexName } from './ids';
+import { aipModelName, aipVersionName, DEFAULT_ALIAS, parseVertexName, modelVersionName } from './ids';
 import { decodeDottedLabel, decodeEnumLabel, decodeNameLabel, MARKER_KEYS, userLabels } from './labels';
 import type { VertexDeployedModel, VertexEndpoint, VertexModel, VertexOperation } from './types';
 
@@ -35,6 +35,13 @@ export function aipVersionNameOf(version: VertexModel, deployed?: VertexDeployed
 /** The version id a deployed model points at: `modelVersionId`, else the `@N` of its `model`. */
 function deployedVersionId(dm: VertexDeployedModel): string | undefined {
   return dm.modelVersionId ?? (dm.model ? parseVertexName(dm.model)?.version : undefined);
+}
+
+/** The registry version a deployed model serves, as `MODEL@VERSION` (or its `model` as given, naming no version). */
+export function deployedVersionRef(dm: VertexDeployedModel): string | undefined {
+  if (!dm.model) return undefined;
+  const versionId = deployedVersionId(dm);
+  return versionId ? modelVersionName(dm.model.split('@')[0], versionId) : dm.model;
 }
 
 /** The endpoint's deployment of a registry version (same model id and version id), if any. */

@@ -6,7 +6,7 @@ import { strictServiceRules } from '../../config/strict';
 import { MlApi, mlUrl, TransientApiError, UnknownOutcomeError, type CreateOutcome } from '../../api/ml';
 import { waitForOperation, waitForVersion } from '../../api/operations';
 import { mlMessage } from '../../api/ml-schema';
-import { modelName } from '../../api/resources';
+import { basename, modelName } from '../../api/resources';
 import { commandRegion, projectOf } from '../ml-common';
 import type { CommandContext } from '../../cli/command';
 import { computeStagingPrefix } from '../../upload/prefix';
@@ -65,7 +65,7 @@ async function createAndFollow(
   // How to follow the version from elsewhere. A relative VERSION name wins over --model (which
   // gcloud requires all the same); the operations commands take no --region=global (their default).
   const regionFlag = region === 'global' ? '' : ` --region=${region}`;
-  const describeVersion = `gcloud ai-platform versions describe ${model}/versions/${String(body.name)} --model=${model.slice(model.lastIndexOf('/') + 1)}${regionFlag}`;
+  const describeVersion = `gcloud ai-platform versions describe ${model}/versions/${String(body.name)} --model=${basename(model)}${regionFlag}`;
   let created: CreateOutcome;
   try {
     created = await api.createVersion(model, body);

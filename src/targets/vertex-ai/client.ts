@@ -4,7 +4,7 @@
 // beta/alpha) and polls endpoint operations through v1beta1 on every track, as gcloud does
 // (api_lib/ai/operations.py defaults to the beta client; VERTEX.md §4).
 import { ApiError, type MlApi, type Operation } from '../../api/ml';
-import { listAll } from '../../api/resources';
+import { basename, listAll } from '../../api/resources';
 import { waitForOperation, type WaitOptions } from '../../api/operations';
 import type { Output } from '../../ui/output';
 import {
@@ -178,9 +178,15 @@ export class VertexClient {
    * any, is a UserError with the server's message. `follow` is the command that follows it from
    * elsewhere, shown when waiting stops early.
    */
-  waitForOperation(operation: VertexOperation, message: string, output: Output, options: WaitOptions = {}): Promise<VertexOperation> {
+  /** `message`: the progress line; gcloud's `Waiting for operation [ID]` by default. */
+  waitForOperation(
+    operation: VertexOperation,
+    message: string | undefined,
+    output: Output,
+    options: WaitOptions = {},
+  ): Promise<VertexOperation> {
     const api = this.operationsApiFor(operation.name);
-    return waitForOperation(api, operation as Operation, message, output, {
+    return waitForOperation(api, operation as Operation, message ?? `Waiting for operation [${basename(operation.name)}]`, output, {
       follow: `gcloud ai-platform operations wait ${operation.name} --region=${this.location}`,
       ...options,
     });

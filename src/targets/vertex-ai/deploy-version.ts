@@ -13,6 +13,7 @@ import {
   type VertexModel,
   type VertexOperation,
   type VertexVersionPlan,
+  modelVersionName,
 } from '../../vertex';
 import { isApiStatus, type DeployModelResponse, type UploadModelResponse, type VertexClient } from './client';
 
@@ -59,11 +60,7 @@ export class PartialDeployError extends UserError {
 
 function waitFor(input: DeployVersionInput, operation: VertexOperation): Promise<VertexOperation> {
   const options: WaitOptions = input.signal ? { signal: input.signal } : {};
-  return input.client.waitForOperation(operation, `Waiting for operation [${operationId(operation.name)}]`, input.output, options);
-}
-
-function operationId(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
+  return input.client.waitForOperation(operation, undefined, input.output, options);
 }
 
 /** The endpoint the version is deployed to: found, or created now under the plan's id. */
@@ -111,11 +108,11 @@ export async function deployVersion(input: DeployVersionInput): Promise<Deployed
   const { client, plan, output } = input;
   const endpoint = await ensureEndpoint(input);
   const uploaded = await uploadVersion(input);
-  const registryVersion = `${uploaded.model}@${uploaded.versionId}`;
+  const registryVersion = modelVersionName(uploaded.model, uploaded.versionId);
   const versionName = plan.deployedModel.displayName ?? '';
   const request = deployModelRequest(
     plan.deployedModel,
-    client.modelPath(`${plan.modelId}@${uploaded.versionId}`),
+    client.modelPath(modelVersionName(plan.modelId, uploaded.versionId)),
     endpoint,
     client.apiVersion,
   );
@@ -132,7 +129,7 @@ export async function deployVersion(input: DeployVersionInput): Promise<Deployed
     output.status(`Deployed a model to the endpoint ${plan.endpointId}. Id of the deployed model: ${deployed?.id ?? '?'}.`);
   }
   const [version, current] = await Promise.all([
-    client.getModel(`${plan.modelId}@${uploaded.versionId}`),
+    client.getModel(modelVersionName(plan.modelId, uploaded.versionId)),
     input.async ? Promise.resolve(endpoint) : client.getEndpoint(plan.endpointId),
   ]);
   if (!version || !current) throw new UserError(`Version [${versionName}] was deployed but cannot be read back (${registryVersion}).`);

@@ -4,6 +4,7 @@
 // with a server-side `display_name` filter: one match is used, several are refused, listed. What is
 // not found is reported in AI Platform's words (NOT_FOUND, exit 1), as deploy scripts expect.
 import { ApiError } from '../../api/ml';
+import { basename } from '../../api/resources';
 import { UserError } from '../../errors';
 import type { Output } from '../../ui/output';
 import {
@@ -14,6 +15,7 @@ import {
   vertexModelId,
   type VertexEndpoint,
   type VertexModel,
+  modelVersionName,
 } from '../../vertex';
 import type { VertexClient } from './client';
 
@@ -40,8 +42,6 @@ export interface ModelOnVertex {
   registry?: VertexModel & { name: string };
   registryId?: string;
 }
-
-const idOf = (name: string) => name.slice(name.lastIndexOf('/') + 1);
 
 // The ml service's words (the emulator's ml service answers with the same ones).
 
@@ -128,10 +128,10 @@ export interface RequireModelOptions {
 export async function requireModel(session: VertexSession, model: string, options: RequireModelOptions = {}): Promise<ModelOnVertex> {
   const endpoint = await findEndpoint(session, model);
   if (!endpoint) throw modelNotFound(session, model, options.field);
-  const found: ModelOnVertex = { name: model, endpoint, endpointId: idOf(endpoint.name) };
+  const found: ModelOnVertex = { name: model, endpoint, endpointId: basename(endpoint.name) };
   if (options.registry === false) return found;
   const registry = await findRegistryModel(session, model, endpoint);
-  return registry ? { ...found, registry, registryId: idOf(registry.name) } : found;
+  return registry ? { ...found, registry, registryId: basename(registry.name) } : found;
 }
 
 /** Every version of the model's registry entry (none without one). */
@@ -151,7 +151,7 @@ export async function requireVersion(session: VertexSession, model: ModelOnVerte
   if (!model.registryId) throw versionNotFound(session);
   const named = (v: VertexModel) => aipVersionNameOf(v, findDeployedModel(model.endpoint, v)) === version;
   const alias = vertexAlias(version);
-  const byAlias = alias ? await session.client.getModel(`${model.registryId}@${alias}`) : undefined;
+  const byAlias = alias ? await session.client.getModel(modelVersionName(model.registryId, alias)) : undefined;
   // The alias itself names it (a version made elsewhere), or its AI Platform name does (a lossy alias: `V1` → `v1`).
   if (byAlias && (byAlias.versionAliases?.includes(version) || named(byAlias))) return byAlias;
   const matches = (await registryVersions(session, model)).filter(named);

@@ -14,6 +14,7 @@ import {
   warnings,
   type AipModelRequest,
   type VertexIssue,
+  deployedVersionRef,
 } from '../../vertex';
 import { isApiStatus } from './client';
 import { failedPrecondition, requireModel, type ModelOnVertex, type VertexSession } from './lookup';
@@ -50,7 +51,7 @@ export async function createVertexModel(
     }
     throw err;
   }
-  await client.waitForOperation(operation, `Waiting for operation [${operation.name.split('/').pop()}]`, output);
+  await client.waitForOperation(operation, undefined, output);
   output.status(`Created ai platform model [projects/${session.project}/models/${request.name}].`);
 }
 
@@ -67,8 +68,8 @@ export async function describeVertexModel(session: VertexSession, model: string)
 
 async function defaultVersionOf(session: VertexSession, model: ModelOnVertex): Promise<{ defaultVersion?: Json }> {
   const dm = defaultDeployedModel(model.endpoint);
-  if (!dm?.model) return {};
-  const ref = dm.modelVersionId && !dm.model.includes('@') ? `${dm.model}@${dm.modelVersionId}` : dm.model;
+  const ref = dm && deployedVersionRef(dm);
+  if (!ref) return {};
   const version = await session.client.getModel(ref);
   if (!version) return {};
   return { defaultVersion: aipVersion({ project: session.project, model: model.name, version, endpoint: model.endpoint }) };

@@ -13,8 +13,11 @@ import {
   vertexLocation,
   type AipOperationType,
   type VertexOperation,
+  deployedVersionRef,
+  type VertexDeployedModel,
 } from '../../vertex';
 import type { VertexSession } from './lookup';
+import { basename } from '../../api/resources';
 
 type Json = Record<string, unknown>;
 
@@ -74,7 +77,7 @@ class OperationShaper {
 
   private async readModelName(resource: string): Promise<string> {
     const { client } = this.session;
-    const id = resource.split('/').pop() ?? '';
+    const id = basename(resource);
     if (parseVertexName(resource)?.collection === 'endpoints') {
       const endpoint = await client.getEndpoint(resource);
       return (endpoint && aipModelNameOf(endpoint)) ?? id;
@@ -85,14 +88,12 @@ class OperationShaper {
 
   /** A finished deploy's version, as AI Platform's create operation answers with it. */
   private async deployedVersion(operation: VertexOperation, model: string): Promise<Json | undefined> {
-    const deployed = (operation.response as { deployedModel?: { model?: string; modelVersionId?: string } } | undefined)?.deployedModel;
-    if (!operation.done || operation.error || !deployed?.model || !deployed.modelVersionId) return undefined;
+    const deployed = (operation.response as { deployedModel?: VertexDeployedModel } | undefined)?.deployedModel;
+    const ref = deployed?.modelVersionId ? deployedVersionRef(deployed) : undefined;
+    if (!operation.done || operation.error || !ref) return undefined;
     const { client } = this.session;
     const endpointName = operation.name.slice(0, operation.name.indexOf('/operations/'));
-    const [version, endpoint] = await Promise.all([
-      client.getModel(`${deployed.model.split('@')[0]}@${deployed.modelVersionId}`),
-      client.getEndpoint(endpointName),
-    ]);
+    const [version, endpoint] = await Promise.all([client.getModel(ref), client.getEndpoint(endpointName)]);
     if (!version) return undefined;
     return aipVersion({ project: this.session.project, model, version, ...(endpoint ? { endpoint } : {}) });
   }
@@ -106,8 +107,7 @@ export async function describeVertexOperation(session: VertexSession, operation:
 export async function waitVertexOperation(session: VertexSession, operation: string): Promise<Json> {
   const { client, output } = session;
   const first = await client.getOperation(operationArgument(operation));
-  const id = first.name.split('/').pop();
-  const done = await client.waitForOperation(first, `Waiting for operation [${id}]`, output);
+  const done = await client.waitForOperation(first, undefined, output);
   return new OperationShaper(session).shape(done, true);
 }
 

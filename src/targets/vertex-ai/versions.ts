@@ -11,6 +11,7 @@ import {
   type VertexDeployedModel,
   type VertexEndpoint,
   type VertexModel,
+  modelVersionName,
 } from '../../vertex';
 import {
   deployRunning,
@@ -74,7 +75,7 @@ export async function setDefaultVertexVersion(session: VertexSession, model: str
 }
 
 function versionRef(model: ModelOnVertex, version: VertexModel): string {
-  return `${model.registryId}@${version.versionId}`;
+  return modelVersionName(String(model.registryId), String(version.versionId));
 }
 
 /**
