@@ -348,8 +348,8 @@ function sameServer(a: string, b: string): boolean {
   } catch {
     return false;
   }
-  const loopback = (host: string) => ['localhost', '127.0.0.1', '[::1]'].includes(host) || host.endsWith('.localhost');
-  return x.port === y.port && (x.hostname === y.hostname || (loopback(x.hostname) && loopback(y.hostname)));
+  const loopback = (url: URL) => isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1'));
+  return x.port === y.port && (x.hostname === y.hostname || (loopback(x) && loopback(y)));
 }
 
 async function compact(options: CommandOptions<typeof ENV_INIT_FLAGS>, ctx: CommandContext): Promise<void> {

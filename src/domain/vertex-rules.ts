@@ -159,6 +159,7 @@ export function trafficSplitProblems(field: string, split: unknown, known: Reado
   return problems;
 }
 
-function asObject(value: unknown): Record<string, unknown> {
+/** An object value as a record; anything else (an array, a scalar, null) as an empty one. */
+export function asObject(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

@@ -33,7 +33,7 @@ export async function compactDataDir(dataDir: string): Promise<CompactReport> {
     }
   }
   // With no emulator running, no finished upload will see its final request repeated.
-  for (const [id, session] of [...store.sessions]) if (session.finishedGeneration !== undefined) store.sessions.delete(id);
+  store.forgetFinishedSessions(0);
   const liveFiles = new Set([
     ...[...store.buckets].flatMap(([bucket, objects]) => [...objects.keys()].map((name) => store.objectPath(bucket, name))),
     ...[...store.sessions.keys()].map((id) => store.sessionPath(id)),

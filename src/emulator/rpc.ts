@@ -5,10 +5,8 @@ import type { Exchange, Reply } from './exchange';
 
 export type JsonObject = Record<string, unknown>;
 
-/** A JSON value as an object; anything else as an empty one. */
-export function asObject(value: unknown): JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
-}
+/** A JSON value as an object; anything else as an empty one (one helper with the domain's rules). */
+export { asObject } from '../domain';
 
 /** A shallow copy of an object without some of its fields. */
 export function without(object: JsonObject, fields: readonly string[]): JsonObject {

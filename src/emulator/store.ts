@@ -243,9 +243,9 @@ export class Store {
     return false;
   }
 
-  forgetFinishedSessions(): void {
+  forgetFinishedSessions(keep = FINISHED_SESSIONS_KEPT): void {
     const finished = [...this.sessions.values()].filter((s) => s.finishedGeneration !== undefined);
-    for (const session of finished.slice(0, Math.max(0, finished.length - FINISHED_SESSIONS_KEPT))) {
+    for (const session of finished.slice(0, Math.max(0, finished.length - keep))) {
       this.sessions.delete(session.id);
     }
   }

@@ -394,7 +394,7 @@ function paginate(ex: Exchange, field: string, items: unknown[], maxPageSize: nu
       throw rpcError(400, 'INVALID_ARGUMENT', `Invalid filter: ${err.message}`);
     }
   }
-  return pageOf(ex, field, items, Math.min(DEFAULT_PAGE_SIZE, maxPageSize), maxPageSize);
+  return pageOf(ex, field, items, DEFAULT_PAGE_SIZE, maxPageSize);
 }
 
 /** Like proto3 JSON, the service leaves out fields holding their default (false, '', [], {}). */
