@@ -38,8 +38,8 @@ const MAGIC = 'SQLite format 3\0';
 export function readDatabaseSnapshot(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS): SqliteDatabase | undefined {
   const deadline = Date.now() + busyTimeoutMs;
   const firstJournal = journalState(file);
-  for (;;) {
-    const journal = journalState(file);
+  for (let first = true; ; first = false) {
+    const journal = first ? firstJournal : journalState(file);
     const live = journal && writerHoldsLock(file);
     const waitedOut = Date.now() > deadline;
     const stale = journal && (live === false || (live === undefined && waitedOut && journal === firstJournal));

@@ -262,7 +262,7 @@ export class MlflowClient {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (this.signer) headers = await this.signer.sign({ method, url, headers, body });
     const response = await this.http.request({ method, url, headers, body, retry: options.retry });
-    return { ...response, requestId: headerValue(response, 'opc-request-id') ?? requestId };
+    return { ...response, requestId: response.headers['opc-request-id'] ?? requestId };
   }
 
   private unreachable(err: NetworkError): UserError {
@@ -344,11 +344,6 @@ function bodyForMessage(response: HttpResponse): string {
   if (/^</.test(text) || /html/i.test(response.headers['content-type'] ?? '')) return '(an HTML page, not an MLflow answer)';
   const line = text.split('\n')[0];
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
-}
-
-function headerValue(response: HttpResponse, name: string): string | undefined {
-  const value = response.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 export interface RegisterOptions {

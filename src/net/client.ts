@@ -8,7 +8,17 @@ import type { Output } from '../ui/output';
 import { Dispatchers, ProxyHandshakeError, type Route } from './dispatchers';
 import { buildHeaders, type HeaderDefaults } from './headers';
 import { requestBlock, responseBlock } from './log';
-import { API_RETRY, Backoff, classify, isCertificateError, retryAfterMs, systemClock, type Clock, type RetryPolicy } from './retry';
+import {
+  API_RETRY,
+  Backoff,
+  classify,
+  isCertificateError,
+  neverConnected,
+  retryAfterMs,
+  systemClock,
+  type Clock,
+  type RetryPolicy,
+} from './retry';
 import { proxyLabel, type NetSettings } from './settings';
 
 /** Where a bearer token comes from; asked before every attempt (tokens expire during long uploads and waits). */
@@ -307,7 +317,6 @@ class AnswerDeadlineError extends Error {
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** One line saying what went wrong, in words a person can act on, with the code they can search for. */
 function describeFailure(err: Error, target: URL, route: Route, timeoutMs: number): string {
@@ -320,12 +329,12 @@ function describeFailure(err: Error, target: URL, route: Route, timeoutMs: numbe
     if (answered === '407')
       return `The proxy [${proxy}] requires authentication (HTTP 407): set proxy/username and proxy/password, or the credentials in the proxy URL.`;
     if (answered) return `The proxy [${proxy}] refused the request (HTTP ${answered}).`;
-    if (UNREACHABLE_CODES.has(code)) return `Could not connect to the proxy [${proxy}]: ${err.message}`;
     if (err instanceof ProxyHandshakeError) {
       return err.timedOut
         ? `The proxy [${proxy}] did not answer the CONNECT request for [${target.host}] within ${seconds} (core/http_timeout).`
         : `The proxy [${proxy}] closed the connection without answering the CONNECT request for [${target.host}].`;
     }
+    if (neverConnected(code)) return `Could not connect to the proxy [${proxy}]: ${err.message}`;
   }
   if (TIMEOUT_CODES.has(code)) return `no answer from [${target.host}] for ${seconds} (core/http_timeout; ${code})`;
   if (err instanceof AnswerDeadlineError) {

@@ -55,8 +55,8 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 }
 
 /** A Retry-After header (seconds, or an HTTP date) as milliseconds from now, at most MAX_RETRY_AFTER_MS; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  const text = value?.trim();
   if (!text) return undefined;
   let ms: number;
   if (/^\d+$/.test(text)) ms = Number(text) * 1000;
@@ -92,6 +92,11 @@ const NEVER_CONNECTED = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'PROXY_HANDSHAKE',
 ]);
+
+/** Whether a connection failure's code proves the request never reached a server. */
+export function neverConnected(code: string): boolean {
+  return NEVER_CONNECTED.has(code);
+}
 
 /** The connection failed or stalled mid-exchange: the answer (if any) was lost. */
 const CUT_OFF = new Set([

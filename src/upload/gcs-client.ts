@@ -35,10 +35,10 @@ export interface ObjectInfo {
  */
 const MARKER_KEY = 'gcloud-aip';
 const MARKER_VALUE = 'staged';
-export const STAGED_MARKER = { [MARKER_KEY]: MARKER_VALUE };
+const STAGED_MARKER = { [MARKER_KEY]: MARKER_VALUE };
 
 /** `0`: only if no object has the name; a generation: only if the live object is that write. */
-export type IfGenerationMatch = string;
+type IfGenerationMatch = string;
 
 /** A non-2xx answer (308 on a resumable PUT is not an error). */
 export class GcsHttpError extends Error {
