@@ -9,10 +9,9 @@ import { mlMessage } from '../../api/ml-schema';
 import { basename, modelName } from '../../api/resources';
 import { commandRegion, projectOf } from '../ml-common';
 import type { CommandContext } from '../../cli/command';
-import { computeStagingPrefix } from '../../upload/prefix';
 import { planDeployRegistration, type DeployRegistration } from '../../mlflow/deploy';
 import { reportDryRun } from './dry-run';
-import { deploymentUriShape, resolveVersionRequest, stageVersionOrigin, type VersionsCreateOptions } from './steps';
+import { deploymentUriShape, namedStagingFolder, resolveVersionRequest, stageVersionOrigin, type VersionsCreateOptions } from './steps';
 
 const CREATING_MESSAGE = 'Creating version (this might take a few minutes)...';
 
@@ -31,9 +30,7 @@ export async function createOnAiPlatform(options: VersionsCreateOptions, ctx: Co
   const registration = planDeployRegistration(options, ctx, `${model}/versions/${options.version}`, deploymentUriShape(request, options));
 
   if (options.dryRun) {
-    const { listing } = request;
-    const staging = listing && { listing, bucket: options.stagingBucket!, prefix: await computeStagingPrefix(listing) };
-    if (staging) built.body.deploymentUri = `gs://${staging.bucket}/${staging.prefix}/`;
+    const staging = await namedStagingFolder(request, options);
     reportDryRun({ requests: [{ url: mlUrl(endpoint, `${model}/versions`), body: built.body }], staging }, output);
     return;
   }

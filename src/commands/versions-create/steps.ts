@@ -10,6 +10,7 @@ import type { VERSION_POSITIONAL } from '../flags';
 import type { VERSIONS_CREATE_FLAGS } from './flags';
 import { uploadChunkSize } from '../../upload/limits';
 import { listOriginFiles, type DirectoryListing } from '../../upload/walk';
+import { computeStagingPrefix } from '../../upload/prefix';
 import { tuneV8ForStaging } from '../../runtime';
 import { validateVersion } from '../../version/validate';
 
@@ -27,6 +28,8 @@ export interface VersionRequest {
   localOrigin?: string;
   /** Its files, listed before the checks. */
   listing?: DirectoryListing;
+  /** The staging folder's name, once a check before staging needed it (namedStagingFolder). */
+  stagingPrefix?: string;
 }
 
 /**
@@ -118,6 +121,21 @@ export async function stageVersionOrigin(request: VersionRequest, options: Versi
     }
   }
   if (ctx.signal.aborted) throw new InterruptedError(INTERRUPTED_BEFORE_CREATE);
+}
+
+/**
+ * A local origin's staging folder named before staging (--dry-run, or a check that depends on it):
+ * its sha256 read once per run, the version pointed at it; undefined for a gs:// origin.
+ */
+export async function namedStagingFolder(
+  request: VersionRequest,
+  options: VersionsCreateOptions,
+): Promise<{ listing: DirectoryListing; bucket: string; prefix: string } | undefined> {
+  const { listing } = request;
+  if (!listing) return undefined;
+  request.stagingPrefix ??= await computeStagingPrefix(listing);
+  request.built.body.deploymentUri = `gs://${options.stagingBucket}/${request.stagingPrefix}/`;
+  return { listing, bucket: options.stagingBucket!, prefix: request.stagingPrefix };
 }
 
 /** A local origin is deployed from a staged folder named by a sha256 (64 hex digits): checks before staging use one of that shape. */

@@ -10,7 +10,6 @@ import { UserError } from '../../errors';
 import { storageEndpoint } from '../../config/endpoints';
 import type { CommandContext } from '../../cli/command';
 import { mlMessage } from '../../api/ml-schema';
-import { computeStagingPrefix } from '../../upload/prefix';
 import { planDeployRegistration } from '../../mlflow/deploy';
 import {
   aipOperation,
@@ -34,7 +33,14 @@ import {
 import { deployVersion, isApiStatus, issueLine, type VertexClient } from '../../targets/vertex-ai';
 import { connectVertexClient, vertexCommandRegion } from '../ml-common';
 import { reportDryRun, type DryRunRequest } from './dry-run';
-import { deploymentUriShape, resolveVersionRequest, stageVersionOrigin, type VersionRequest, type VersionsCreateOptions } from './steps';
+import {
+  deploymentUriShape,
+  namedStagingFolder,
+  resolveVersionRequest,
+  stageVersionOrigin,
+  type VersionRequest,
+  type VersionsCreateOptions,
+} from './steps';
 
 // Long because it reads as the Vertex AI create in order (resolve, plan, refuse or warn, dry run, stage, deploy, print):
 // every step is a named call; what is left between them is the state one step hands the next.
@@ -64,15 +70,16 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
   // What exists decides the rest: the endpoint (made now if missing), the registry Model's versions
   // (the first upload names the Model; a version an earlier run uploaded is reused).
   const endpoint = await client.getEndpoint(commandLinePlan.endpointId);
-  const endpointPlan = endpoint ? undefined : planVertexEndpoint({ name: options.model }, region, { region: input.regionSource ?? '' });
+  // Its only issue here, the `global` warning, is the version plan's too.
+  const endpointPlan = endpoint ? undefined : planVertexEndpoint({ name: options.model }, region);
   const existingVersions = await registryVersions(client, commandLinePlan.modelId);
   if (request.localOrigin && existingVersions?.some((v) => v.versionAliases?.includes(vertexAlias(options.version)))) {
     // Whether that version holds these files depends on where they will be staged: name it now.
-    request.built.body.deploymentUri = `gs://${options.stagingBucket}/${await computeStagingPrefix(request.listing!)}/`;
+    await namedStagingFolder(request, options);
   }
   Object.assign(input, { endpoint: endpoint ?? endpointPlan?.body, existingVersions });
   const plan = planVertexVersion(input);
-  const issues = [...plan.issues, ...(endpointPlan?.issues ?? []).filter((i) => !plan.issues.some((p) => p.message === i.message))];
+  const { issues } = plan;
   refuseIfAny(issues);
   if (plan.existing && findDeployedModel(endpoint, plan.existing)) {
     throw new UserError('ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.');
@@ -196,9 +203,7 @@ async function reportVertexDryRun(
   { input, endpoint, endpointPlan }: DryRunState,
   ctx: CommandContext,
 ): Promise<void> {
-  const { listing } = request;
-  const staging = listing && { listing, bucket: options.stagingBucket!, prefix: await computeStagingPrefix(listing) };
-  if (staging) request.built.body.deploymentUri = `gs://${staging.bucket}/${staging.prefix}/`;
+  const staging = await namedStagingFolder(request, options);
   const plan = planVertexVersion(input);
   const requests: DryRunRequest[] = [];
   if (endpointPlan) {
