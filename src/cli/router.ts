@@ -45,12 +45,21 @@ function commandWords(tokens: ArgToken[], commands: CommandDefinition[]): { word
   return { words, rest };
 }
 
-/** The command the words name, on the track their first word names (none: GA); else the group they stop at. */
-export function route(tokens: ArgToken[], commands: CommandDefinition[]): Route | GroupRoute {
-  const { words, rest } = commandWords(tokens, commands);
+/** The track command words name (by their first word; none: GA), the path after it, and its command if there is one. */
+export function findCommand(
+  words: readonly string[],
+  commands: CommandDefinition[],
+): { track: Track; path: string[]; command?: CommandDefinition } {
   const track = TRACK_OF_WORD[words[0]] ?? 'GA';
   const path = words.slice(trackWords(track).length);
   const command = commands.find((c) => c.tracks.includes(track) && c.path.length === path.length && c.path.every((w, i) => w === path[i]));
+  return { track, path, command };
+}
+
+/** The command the words name, on the track their first word names (none: GA); else the group they stop at. */
+export function route(tokens: ArgToken[], commands: CommandDefinition[]): Route | GroupRoute {
+  const { words, rest } = commandWords(tokens, commands);
+  const { track, path, command } = findCommand(words, commands);
   return command ? { track, command, rest } : groupOrInvalidChoice(track, path, rest, commands);
 }
 

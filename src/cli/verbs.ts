@@ -3,7 +3,8 @@
 // summaries match) and `completion bash|zsh` (a shell completion script built from the registry).
 import { ArgumentError } from '../errors';
 import type { ArgToken } from '../flags/parser';
-import { TRACK_OF_WORD, trackWords, type Track } from '../flags/spec';
+import { trackWords } from '../flags/spec';
+import { findCommand } from './router';
 import type { CommandDefinition } from './command';
 import { isGroup, renderGroupHelp, renderHelp, showHelp } from './help';
 
@@ -19,9 +20,7 @@ export async function runVerb(tokens: ArgToken[], commands: CommandDefinition[],
 
 async function help(words: string[], commands: CommandDefinition[], env: NodeJS.ProcessEnv): Promise<number> {
   const terms = words.filter((w) => !w.startsWith('-'));
-  const track: Track = TRACK_OF_WORD[terms[0]] ?? 'GA';
-  const path = terms.slice(trackWords(track).length);
-  const command = commands.find((c) => c.tracks.includes(track) && c.path.join(' ') === path.join(' '));
+  const { track, path, command } = findCommand(terms, commands);
   if (command) {
     await showHelp(renderHelp(track, command), env);
     return 0;

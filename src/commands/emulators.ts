@@ -224,8 +224,8 @@ function checkedMetadataDir(
   return expanded;
 }
 
-/** The emulator's environment once one answers there, or undefined. */
-async function runningEnvironment(dataDir: string): Promise<string | undefined> {
+/** The emulator's environment (and its ml endpoint) once one answers there, or undefined. */
+async function runningEnvironment(dataDir: string): Promise<{ text: string; url: string } | undefined> {
   let text: string;
   try {
     text = readRegularFile(path.join(dataDir, ENV_FILE), 16 * 1024 * 1024).toString('utf8');
@@ -234,7 +234,7 @@ async function runningEnvironment(dataDir: string): Promise<string | undefined> 
     throw new UserError(`Unable to read the emulator environment in [${dataDir}]: ${(err as Error).message}`);
   }
   const url = /^CLOUDSDK_API_ENDPOINT_OVERRIDES_ML: (\S+)$/m.exec(text)?.[1];
-  return url && (await accepts(new URL(url))) ? text : undefined;
+  return url && (await accepts(new URL(url))) ? { text, url } : undefined;
 }
 
 /** Whether something accepts connections at the URL's host and port (`*.localhost` is loopback). */
@@ -257,8 +257,8 @@ function accepts(url: URL): Promise<boolean> {
 async function envInit(options: CommandOptions<typeof ENV_INIT_FLAGS>, ctx: CommandContext): Promise<void> {
   const dataDir = options.dataDir ?? defaultDataDir(ctx.env);
   const started = Date.now();
-  let text: string | undefined;
-  while ((text = await runningEnvironment(dataDir)) === undefined) {
+  let running: { text: string; url: string } | undefined;
+  while ((running = await runningEnvironment(dataDir)) === undefined) {
     // No directory: no emulator has run there; one launched at the same moment (`start … &`) has
     // created it well within the short wait.
     if (!fs.existsSync(dataDir) && Date.now() >= started + NEW_DATA_DIR_WAIT_MS) {
@@ -271,11 +271,11 @@ async function envInit(options: CommandOptions<typeof ENV_INIT_FLAGS>, ctx: Comm
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const { text, url } = running;
   const lines = text
     .split('\n')
     .filter(Boolean)
     .map((line) => line.split(': '));
-  const url = lines.find(([key]) => key === 'CLOUDSDK_API_ENDPOINT_OVERRIDES_ML')?.[1].trim() ?? '';
   const account = emulatorAccount(ctx, url);
   lines.push(['CLOUDSDK_AUTH_DISABLE_CREDENTIALS', account ? 'false' : 'true']);
   // The emulator refuses what AI Platform refused; the CLI then refuses it before any upload.
