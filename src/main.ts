@@ -9,7 +9,7 @@ import { COMMANDS } from './commands';
 import { buildContext } from './cli/context';
 import { colourAllowed, Output } from './ui/output';
 import { disableColor, renderHelp, showHelp, usageFooter } from './cli/help';
-import { selectTarget } from './config/target';
+import { selectTarget, type Target } from './config/target';
 import { commandName, maybeYouMeant, nameOfCommandIn, parserSpecFor, route, showGroup, type Route } from './cli/router';
 import { reportError } from './cli/report-error';
 import { runVerb, VERBS } from './cli/verbs';
@@ -57,15 +57,16 @@ export async function run(
       return 0;
     }
     const parsed = parseArgs(routed.rest, parserSpecFor(command, track));
+    // The target, read once when a command asks (--target, else GCLOUD_AIP_TARGET): the commands
+    // without --target never read the variable.
+    let target: Target | undefined;
+    const flagTarget = parsed.values.target;
+    const targetOfLine = () => (target ??= selectTarget(typeof flagTarget === 'string' ? flagTarget : undefined, env));
     // A flag declared only for one target (GA's container flags, for vertex-ai) given with another:
     // the line is parsed again without it, which fails as gcloud fails on a flag it does not have.
     const targetOnly = command.flags.filter((f) => f.onlyForTarget && f.tracks.includes(track) && parsed.specified.has(f.dest));
-    if (targetOnly.length) {
-      const flagTarget = parsed.values.target;
-      const target = selectTarget(typeof flagTarget === 'string' ? flagTarget : undefined, env);
-      if (targetOnly.some((f) => f.onlyForTarget !== target)) parseArgs(routed.rest, parserSpecFor(command, track, target));
-    }
-    const ctx = buildContext({ track, command, globals: globalFlagValues(parsed.values), parsed, env, signal });
+    if (targetOnly.some((f) => f.onlyForTarget !== targetOfLine())) parseArgs(routed.rest, parserSpecFor(command, track, targetOfLine()));
+    const ctx = buildContext({ track, command, globals: globalFlagValues(parsed.values), parsed, env, signal, target: targetOfLine });
     output = ctx.output;
     await command.run(parsed.values, ctx);
     return 0;

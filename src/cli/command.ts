@@ -6,6 +6,7 @@ import type { HttpClient } from '../net';
 import type { MessageType } from '../format';
 import type { Output } from '../ui/output';
 import type { Properties } from '../config/properties';
+import type { Target } from '../config/target';
 import type { GLOBAL_FLAGS } from '../flags/global-flags';
 import type { AnyFlagSpec, FlagValues, PositionalSpec, PositionalValues, Track } from '../flags/spec';
 
@@ -22,6 +23,8 @@ export interface CommandContext {
   /** Prints a command's result per --format (default: the command's own format); `messageType`: the API message it is. */
   printResult(resource: unknown, messageType?: MessageType): void;
   env: NodeJS.ProcessEnv;
+  /** The service the ai-platform commands talk to: --target, else GCLOUD_AIP_TARGET, else ai-platform (read once). */
+  target(): Target;
   /** Aborted on Ctrl-C (SIGINT) or SIGTERM: long steps stop and say what they leave behind. */
   signal: AbortSignal;
 }

@@ -10,6 +10,7 @@ import { quotaProjectFor, resolveCredentials, tokenTransport, type Credentials }
 import { HttpClient, headerDefaults, netSettings } from '../net';
 import { colourAllowed, consoleOf, Output } from '../ui/output';
 import { Properties, type PropertyName } from '../config/properties';
+import type { Target } from '../config/target';
 
 // Bundled at build time (only this field of package.json): one version, in one place.
 import { version } from '../../package.json';
@@ -98,8 +99,9 @@ export function buildContext(args: {
   parsed: ParsedArgs;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  target: () => Target;
 }): CommandContext {
-  const { track, command, globals, parsed, env, signal } = args;
+  const { track, command, globals, parsed, env, signal, target } = args;
   const properties = propertiesWithFlags(command, globals, env);
   const output = outputFor(properties, env);
 
@@ -132,6 +134,7 @@ export function buildContext(args: {
     properties,
     env,
     signal,
+    target,
     credentials: getCredentials,
     http: httpClient,
     requireProject: () => {

@@ -5,7 +5,6 @@ import * as fs from 'node:fs';
 import { MlApi } from '../api/ml';
 import { MlResources } from '../api/resources';
 import { aiplatformEndpoint, isLocalEndpoint, mlEndpoint } from '../config/endpoints';
-import { selectTarget, type Target } from '../config/target';
 import { InterruptedError, UserError } from '../errors';
 import { vertexClient, type VertexClient, type VertexSession } from '../targets/vertex-ai';
 import { GLOBAL_REGION_LOCATION, vertexLocation } from '../vertex';
@@ -47,11 +46,6 @@ export function connect(ctx: CommandContext, region: string | undefined): MlReso
 
 export function connectApi(ctx: CommandContext, endpoint: string): MlApi {
   return new MlApi({ endpoint, http: ctx.http(), credentials: ctx.credentials() });
-}
-
-/** The service this command line talks to (--target, else GCLOUD_AIP_TARGET, else ai-platform). */
-export function commandTarget(options: { target?: string }, ctx: CommandContext): Target {
-  return selectTarget(options.target, ctx.env);
 }
 
 /**

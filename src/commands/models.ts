@@ -9,16 +9,7 @@ import { ArgumentError, UserError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
 import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG } from './flags';
-import {
-  commandRegion,
-  commandTarget,
-  confirmDeletion,
-  connect,
-  listResources,
-  projectOf,
-  vertexCommandRegion,
-  vertexSession,
-} from './ml-common';
+import { commandRegion, confirmDeletion, connect, listResources, projectOf, vertexCommandRegion, vertexSession } from './ml-common';
 import { createVertexModel, deleteVertexModel, describeVertexModel, listVertexModels } from '../targets/vertex-ai';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
@@ -85,7 +76,7 @@ async function create(options: CreateOptions, ctx: CommandContext): Promise<void
   if (ctx.specified.has('region') && ctx.specified.has('regions')) {
     throw new ArgumentError('argument --region: At most one of --region | --regions can be specified.');
   }
-  if (commandTarget(options, ctx) === 'vertex-ai') return createOnVertex(options, ctx);
+  if (ctx.target() === 'vertex-ai') return createOnVertex(options, ctx);
   const name = modelName(options.model, projectOf(ctx));
   const [region, regions] = modelRegions(options, ctx);
   const body: Record<string, unknown> = {
@@ -154,7 +145,7 @@ function modelId(options: ModelOptions, ctx: CommandContext): string {
 }
 
 async function describe(options: ModelOptions, ctx: CommandContext): Promise<void> {
-  if (commandTarget(options, ctx) === 'vertex-ai') {
+  if (ctx.target() === 'vertex-ai') {
     return ctx.printResult(await describeVertexModel(vertexSession(ctx, commandRegion(options, ctx)), modelId(options, ctx)));
   }
   const client = connect(ctx, commandRegion(options, ctx));
@@ -171,7 +162,7 @@ const LIST_FORMAT = `
 
 async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
   const region = commandRegion(options, ctx);
-  const load = commandTarget(options, ctx) === 'vertex-ai' ? vertexModels(ctx, region) : mlModels(ctx, region);
+  const load = ctx.target() === 'vertex-ai' ? vertexModels(ctx, region) : mlModels(ctx, region);
   // Models have a URI (gcloud's registry knows the collection); it names the global endpoint. On
   // Vertex AI too: it is the AI Platform model's, which `models delete` and `describe` take.
   const base = mlEndpoint(ctx.properties, 'global').replace(/\/?$/, '/');
@@ -198,7 +189,7 @@ function mlModels(ctx: CommandContext, region: string): () => AsyncIterable<unkn
 }
 
 async function remove(options: ModelOptions, ctx: CommandContext): Promise<void> {
-  if (commandTarget(options, ctx) === 'vertex-ai') {
+  if (ctx.target() === 'vertex-ai') {
     return ctx.printResult(await deleteVertexModel(vertexSession(ctx, commandRegion(options, ctx)), modelId(options, ctx)));
   }
   const client = connect(ctx, commandRegion(options, ctx));

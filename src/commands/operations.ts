@@ -9,7 +9,7 @@ import { mlMessage } from '../api/ml-schema';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG, TARGET_FLAG } from './flags';
-import { commandRegion, commandTarget, connect, listResources, projectOf, vertexSession } from './ml-common';
+import { commandRegion, connect, listResources, projectOf, vertexSession } from './ml-common';
 import {
   cancelVertexOperation,
   describeVertexOperation,
@@ -36,13 +36,13 @@ async function onVertex(
 }
 
 async function describe(options: OperationOptions, ctx: CommandContext): Promise<void> {
-  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, describeVertexOperation);
+  if (ctx.target() === 'vertex-ai') return onVertex(options, ctx, describeVertexOperation);
   const client = connect(ctx, options.region);
   ctx.printResult(await client.getOperation(operationName(options.operation, projectOf(ctx))), mlMessage('GoogleLongrunningOperation'));
 }
 
 async function wait(options: OperationOptions, ctx: CommandContext): Promise<void> {
-  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, waitVertexOperation);
+  if (ctx.target() === 'vertex-ai') return onVertex(options, ctx, waitVertexOperation);
   const client = connect(ctx, options.region);
   const name = operationName(options.operation, projectOf(ctx));
   const first = await client.api.getOperation(name).catch((err: unknown) => {
@@ -55,7 +55,7 @@ async function wait(options: OperationOptions, ctx: CommandContext): Promise<voi
 }
 
 async function cancel(options: OperationOptions, ctx: CommandContext): Promise<void> {
-  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, cancelVertexOperation);
+  if (ctx.target() === 'vertex-ai') return onVertex(options, ctx, cancelVertexOperation);
   const client = connect(ctx, options.region);
   // gcloud prints the (empty) response: nothing by default, `{}` with --format json.
   ctx.printResult(await client.cancelOperation(operationName(options.operation, projectOf(ctx))));
@@ -70,7 +70,7 @@ const LIST_FORMAT = `    table(
 `;
 
 async function list(options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
-  const load = commandTarget(options, ctx) === 'vertex-ai' ? vertexOperations(ctx, options) : mlOperations(ctx, options.region);
+  const load = ctx.target() === 'vertex-ai' ? vertexOperations(ctx, options) : mlOperations(ctx, options.region);
   // gcloud has no URI function for operations: `--uri` lists nothing.
   await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT, messageType: mlMessage('GoogleLongrunningOperation') });
 }

@@ -5,7 +5,7 @@ import { waitForOperation } from '../api/operations';
 import { mlMessage } from '../api/ml-schema';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG, VERSION_POSITIONAL } from './flags';
-import { commandRegion, commandTarget, confirmDeletion, connect, listResources, projectOf, vertexSession } from './ml-common';
+import { commandRegion, confirmDeletion, connect, listResources, projectOf, vertexSession } from './ml-common';
 import {
   deleteVertexVersion,
   describeVertexVersion,
@@ -37,7 +37,7 @@ async function onVertex(
 }
 
 async function describe(options: VersionOptions, ctx: CommandContext): Promise<void> {
-  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, describeVertexVersion);
+  if (ctx.target() === 'vertex-ai') return onVertex(options, ctx, describeVertexVersion);
   const client = connect(ctx, commandRegion(options, ctx));
   ctx.printResult(
     await client.getVersion(versionName(options.model, options.version, projectOf(ctx))),
@@ -49,8 +49,7 @@ const LIST_FORMAT = 'table(name.basename(), deploymentUri, state)';
 
 async function list(options: CommandOptions<typeof VERSIONS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
   const region = commandRegion(options, ctx);
-  const load =
-    commandTarget(options, ctx) === 'vertex-ai' ? vertexVersions(options.model, ctx, region) : mlVersions(options.model, ctx, region);
+  const load = ctx.target() === 'vertex-ai' ? vertexVersions(options.model, ctx, region) : mlVersions(options.model, ctx, region);
   // gcloud has no URI function for versions: `--uri` lists nothing.
   await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT, messageType: mlMessage('GoogleCloudMlV1Version') });
 }
@@ -68,7 +67,7 @@ function mlVersions(model: string, ctx: CommandContext, region: string): () => A
 }
 
 async function remove(options: VersionOptions, ctx: CommandContext): Promise<void> {
-  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, deleteVertexVersion);
+  if (ctx.target() === 'vertex-ai') return onVertex(options, ctx, deleteVertexVersion);
   const client = connect(ctx, commandRegion(options, ctx));
   const name = versionName(options.model, options.version, projectOf(ctx));
   confirmDeletion(ctx, `This will delete version [${basename(name)}]...`);
@@ -78,7 +77,7 @@ async function remove(options: VersionOptions, ctx: CommandContext): Promise<voi
 }
 
 async function setDefault(options: VersionOptions, ctx: CommandContext): Promise<void> {
-  if (commandTarget(options, ctx) === 'vertex-ai') return onVertex(options, ctx, setDefaultVertexVersion);
+  if (ctx.target() === 'vertex-ai') return onVertex(options, ctx, setDefaultVertexVersion);
   const client = connect(ctx, commandRegion(options, ctx));
   ctx.printResult(
     await client.setDefaultVersion(versionName(options.model, options.version, projectOf(ctx))),

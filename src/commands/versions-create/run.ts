@@ -4,7 +4,6 @@
 // target is chosen once, here; each target's step decides what it checks beyond the shared rules,
 // what --dry-run prints and how the result is followed.
 import type { CommandContext } from '../../cli/command';
-import { commandTarget } from '../ml-common';
 import { createOnAiPlatform } from './ml-v1';
 import type { VersionsCreateOptions } from './steps';
 import { createOnVertexAi } from './vertex-ai';
@@ -12,6 +11,6 @@ import { createOnVertexAi } from './vertex-ai';
 export type { VersionsCreateOptions } from './steps';
 
 export async function versionsCreate(options: VersionsCreateOptions, ctx: CommandContext): Promise<void> {
-  if (commandTarget(options, ctx) === 'vertex-ai') await createOnVertexAi(options, ctx);
+  if (ctx.target() === 'vertex-ai') await createOnVertexAi(options, ctx);
   else await createOnAiPlatform(options, ctx);
 }
