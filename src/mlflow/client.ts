@@ -138,36 +138,35 @@ export class MlflowClient {
         const { answer } = attempt;
         // A create sent again with its retry token, answered with a conflict rather than the
         // first answer: the version the first one made is the one wanted.
-        if (this.isOci && answer.status === 409 && tag) {
-          const made = await this.versionMadeBy(request);
-          if (made) return { modelVersion: made, adopted: { reason: 'after-failure', tag, answer: uncertain ?? 'HTTP 409' } };
+        if (this.isOci && answer.status === 409) {
+          const adopted = await this.adoptAfterFailure(request, tag, uncertain ?? 'HTTP 409');
+          if (adopted) return adopted;
         }
         return { modelVersion: this.modelVersion(answer, 'model-versions/create'), resentBlind: Boolean(uncertain) && !tag };
       }
       if (attempt.maybeActed) uncertain ??= attempt.got;
       const delay = backoff.next(attempt.hintMs);
-      if (delay === undefined) return this.lastChance(request, tag, uncertain, attempt.fail);
+      if (delay === undefined) return (await this.adoptAfterFailure(request, tag, uncertain)) ?? { modelVersion: attempt.fail() };
       options.info?.(
         `Retrying model-versions/create after ${attempt.got} (attempt ${backoff.attempts} of ${backoff.policy.maxAttempts}, in ${(delay / 1000).toFixed(1)}s).`,
       );
       await this.clock.sleep(delay, options.signal);
-      if (uncertain && tag) {
-        const made = await this.versionMadeBy(request);
-        if (made) return { modelVersion: made, adopted: { reason: 'after-failure', tag, answer: uncertain } };
-      }
+      const adopted = await this.adoptAfterFailure(request, tag, uncertain);
+      if (adopted) return adopted;
     }
   }
 
-  /** Attempts used up: a version an uncertain attempt made is still the answer; else `fail`. */
-  private async lastChance(
+  /**
+   * After an attempt that left the outcome open (`answer`: what it got), the version it made, found
+   * by its identity tag, is the answer; undefined when there is none (or no tag or nothing open).
+   */
+  private async adoptAfterFailure(
     request: CreateModelVersionRequest,
     tag: { key: string; value: string } | undefined,
-    uncertain: string | undefined,
-    fail: () => ModelVersion,
-  ): Promise<CreateOutcome> {
-    const made = uncertain && tag ? await this.versionMadeBy(request) : undefined;
-    if (made && tag) return { modelVersion: made, adopted: { reason: 'after-failure', tag, answer: uncertain } };
-    return { modelVersion: fail() };
+    answer: string | undefined,
+  ): Promise<CreateOutcome | undefined> {
+    const made = answer && tag ? await this.versionMadeBy(request) : undefined;
+    return made && tag && answer ? { modelVersion: made, adopted: { reason: 'after-failure', tag, answer } } : undefined;
   }
 
   /**
