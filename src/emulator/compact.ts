@@ -5,10 +5,11 @@
 // changed model stages a new folder, so objects/ only grows; compaction keeps what versions use.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { asObject } from './rpc';
 import { Store } from './store';
 
 export interface CompactReport {
-  /** Objects no version's deploymentUri holds, deleted. */
+  /** Objects no version (ml or Vertex AI) holds, deleted. */
   objectsRemoved: number;
   objectsKept: number;
   /** Files with no object or live upload behind them (interrupted writes, finished uploads). */
@@ -51,12 +52,21 @@ export async function compactDataDir(dataDir: string): Promise<CompactReport> {
   return report;
 }
 
-/** The gs:// folders of the versions that exist (a version of any state holds its files). */
+/**
+ * The gs:// folders something still loads from (a version of any state holds its files): ml
+ * versions' deploymentUri, Vertex AI registry versions' artifactUri (deployed again later), and that
+ * of a Vertex AI upload not carried out yet.
+ */
 function usedPrefixes(store: Store): { bucket: string; prefix: string }[] {
-  return [...store.models.values()].flatMap((model) =>
-    [...model.versions.values()].flatMap((version) => {
-      const m = /^gs:\/\/([^/]+)\/?(.*)$/.exec(String(version.resource.deploymentUri ?? ''));
-      return m ? [{ bucket: m[1], prefix: m[2] }] : [];
-    }),
-  );
+  const uris = [
+    ...[...store.models.values()].flatMap((model) => [...model.versions.values()].map((version) => version.resource.deploymentUri)),
+    ...Object.values(store.vertex.models).flatMap((model) => model.versions.map((version) => version.resource.artifactUri)),
+    ...Object.values(store.vertex.operations)
+      .filter((operation) => !operation.done && operation.kind === 'upload')
+      .map((operation) => asObject(asObject(operation.request.body).model).artifactUri),
+  ];
+  return uris.flatMap((uri) => {
+    const m = /^gs:\/\/([^/]+)\/?(.*)$/.exec(String(uri ?? ''));
+    return m ? [{ bucket: m[1], prefix: m[2] }] : [];
+  });
 }
