@@ -12,9 +12,9 @@ type Json = Record<string, unknown>;
 /** The prebuilt serving images live here; any other image was named by the user (--image). */
 const PREBUILT_REPOSITORY = /^[a-z]+-docker\.pkg\.dev\/vertex-ai\/prediction\//;
 
-/** The AI Platform model an endpoint stands for: the marker label, else its display name. */
-export function aipModelNameOf(endpoint: VertexEndpoint): string | undefined {
-  return decodeNameLabel(endpoint.labels?.[MARKER_KEYS.model]) ?? endpoint.displayName;
+/** The AI Platform model an endpoint (or registry Model) stands for: the marker label, else its display name. */
+export function aipModelNameOf(resource: Pick<VertexEndpoint, 'labels' | 'displayName'>): string | undefined {
+  return decodeNameLabel(resource.labels?.[MARKER_KEYS.model]) ?? resource.displayName;
 }
 
 /**

@@ -19,18 +19,16 @@ import {
   findDeployedModel,
   planVertexEndpoint,
   planVertexVersion,
-  refusals,
   vertexAlias,
   vertexLocation,
   warnings,
   type ExplanationMetadataFile,
   type VertexEndpoint,
   type VertexEndpointPlan,
-  type VertexIssue,
   type VertexModel,
   type VertexVersionInput,
 } from '../../vertex';
-import { deployVersion, isApiStatus, issueLine, type VertexClient } from '../../targets/vertex-ai';
+import { deployVersion, isApiStatus, issueLine, refuseIfAny, type VertexClient } from '../../targets/vertex-ai';
 import { connectVertexClient, vertexCommandRegion } from '../ml-common';
 import { reportDryRun, type DryRunRequest } from './dry-run';
 import {
@@ -133,12 +131,6 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
 function regionSource(ctx: CommandContext): string | undefined {
   if (ctx.specified.has('region')) return '--region';
   return ctx.properties.get('ai_platform/region') !== undefined ? 'property ai_platform/region' : undefined;
-}
-
-/** Refusals, rendered as the pre-flight check renders problems: one line each, all in one error. */
-function refuseIfAny(issues: readonly VertexIssue[]): void {
-  const refused = refusals(issues);
-  if (refused.length) throw new UserError(refused.map(issueLine).join('\n'));
 }
 
 /** models:listVersions of the registry Model; undefined when it does not exist yet. */

@@ -35,7 +35,7 @@ export function vertexClient(connection: VertexConnection): VertexClient {
 
 // The models, versions and operations commands on Vertex AI (README.md "The sibling commands").
 export type { VertexSession } from './lookup';
-export { createVertexModel, deleteVertexModel, describeVertexModel, issueLine, listVertexModels } from './models';
+export { createVertexModel, deleteVertexModel, describeVertexModel, issueLine, listVertexModels, refuseIfAny } from './models';
 export { deleteVertexVersion, describeVertexVersion, listVertexVersions, setDefaultVertexVersion } from './versions';
 export {
   cancelVertexOperation,

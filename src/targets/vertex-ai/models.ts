@@ -26,6 +26,12 @@ export function issueLine(issue: VertexIssue): string {
   return `${issue.field}: ${issue.message}${origin(issue.source)}`;
 }
 
+/** Refusals, rendered as the pre-flight check renders problems: one line each, all in one error. */
+export function refuseIfAny(issues: readonly VertexIssue[]): void {
+  const refused = refusals(issues);
+  if (refused.length) throw new UserError(refused.map(issueLine).join('\n'));
+}
+
 /**
  * endpoints.create under the model's deterministic id, waited for. `region`: the command's (flag or
  * property); `sources`: the flag each field came from, for the refusal and warning lines.
@@ -37,8 +43,7 @@ export async function createVertexModel(
   sources: Readonly<Record<string, string>>,
 ): Promise<void> {
   const plan = planVertexEndpoint(request, region, sources);
-  const refused = refusals(plan.issues);
-  if (refused.length) throw new UserError(refused.map(issueLine).join('\n'));
+  refuseIfAny(plan.issues);
   for (const issue of warnings(plan.issues)) session.output.warning(issueLine(issue));
   const { client, output } = session;
   let operation: Awaited<ReturnType<typeof client.createEndpoint>>;

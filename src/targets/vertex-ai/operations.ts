@@ -7,8 +7,6 @@ import {
   aipModelNameOf,
   aipOperation,
   aipVersion,
-  decodeNameLabel,
-  MARKER_KEYS,
   parseVertexName,
   vertexLocation,
   type AipOperationType,
@@ -78,12 +76,9 @@ class OperationShaper {
   private async readModelName(resource: string): Promise<string> {
     const { client } = this.session;
     const id = basename(resource);
-    if (parseVertexName(resource)?.collection === 'endpoints') {
-      const endpoint = await client.getEndpoint(resource);
-      return (endpoint && aipModelNameOf(endpoint)) ?? id;
-    }
-    const model = await client.getModel(resource);
-    return decodeNameLabel(model?.labels?.[MARKER_KEYS.model]) ?? model?.displayName ?? id;
+    const found =
+      parseVertexName(resource)?.collection === 'endpoints' ? await client.getEndpoint(resource) : await client.getModel(resource);
+    return (found && aipModelNameOf(found)) ?? id;
   }
 
   /** A finished deploy's version, as AI Platform's create operation answers with it. */
