@@ -26,6 +26,10 @@ export const DEFAULT_ALIAS = 'default';
 /** Display names of models, endpoints and deployed models: any UTF-8, at most 128 characters. */
 export const MAX_DISPLAY_NAME_LENGTH = 128;
 export const MAX_LABELS = 64;
+// IntegratedGradients/XraiAttribution.stepCount: "Valid range of its value is [1, 100]";
+// SampledShapleyAttribution.pathCount: "[1, 50]" (v1 message docs).
+export const STEP_COUNT_RANGE = [1, 100] as const;
+export const PATH_COUNT_RANGE = [1, 50] as const;
 /** DedicatedResources.autoscaling_metric_specs[].metric_name: the two metrics the service scales on. */
 export const AUTOSCALING_METRICS: readonly string[] = [
   'aiplatform.googleapis.com/prediction/online/cpu/utilization',
@@ -80,9 +84,9 @@ export function explanationProblems(field: string, spec: unknown): VertexProblem
       problems.push({ field: `${field}.parameters.${path}`, message: `must be an integer in [1, ${max}], not ${JSON.stringify(value)}.` });
     }
   };
-  ranged('integrated_gradients_attribution.step_count', asObject(parameters.integratedGradientsAttribution).stepCount, 100);
-  ranged('xrai_attribution.step_count', asObject(parameters.xraiAttribution).stepCount, 100);
-  ranged('sampled_shapley_attribution.path_count', asObject(parameters.sampledShapleyAttribution).pathCount, 50);
+  ranged('integrated_gradients_attribution.step_count', asObject(parameters.integratedGradientsAttribution).stepCount, STEP_COUNT_RANGE[1]);
+  ranged('xrai_attribution.step_count', asObject(parameters.xraiAttribution).stepCount, STEP_COUNT_RANGE[1]);
+  ranged('sampled_shapley_attribution.path_count', asObject(parameters.sampledShapleyAttribution).pathCount, PATH_COUNT_RANGE[1]);
   const metadata = asObject(object.metadata);
   for (const part of ['inputs', 'outputs'] as const) {
     if (Object.keys(asObject(metadata[part])).length === 0) {

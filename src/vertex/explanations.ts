@@ -3,6 +3,7 @@
 // snake_case with a "framework" key (https://cloud.google.com/ai-platform/prediction/docs/ai-explanations/understanding-inputs-outputs);
 // Vertex AI wants it in the request, camelCase, `inputs` and `outputs` required (ExplanationMetadata,
 // v1 message docs). The CLI reads the file; this module only converts what it read.
+import { PATH_COUNT_RANGE, STEP_COUNT_RANGE } from '../domain';
 import type { IssueList } from './issues';
 
 /** The parsed explanation_metadata.json and where it was read (a path or a gs:// URI), for messages. */
@@ -17,10 +18,7 @@ export const EXPLANATION_METADATA_FILE = 'explanation_metadata.json';
 /** Vertex Explainable AI's announced end (banner on the stored explainable-ai pages, 2026). */
 const EXPLAINABLE_AI_SHUTDOWN = 'March 16, 2027';
 
-// IntegratedGradients/XraiAttribution.stepCount: "Valid range of its value is [1, 100]";
-// SampledShapleyAttribution.pathCount: "[1, 50]" (v1 message docs). AI Platform's defaults: 50.
-const STEP_COUNT_RANGE = [1, 100] as const;
-const PATH_COUNT_RANGE = [1, 50] as const;
+// The ranges are Vertex AI's (src/domain/vertex-rules.ts, which the emulator checks too). AI Platform's defaults: 50.
 const DEFAULT_COUNT = 50;
 
 type Json = Record<string, unknown>;

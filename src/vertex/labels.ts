@@ -18,7 +18,7 @@ export const MARKER_KEYS = {
   consoleLogging: 'aip-console-logging',
 } as const;
 
-export const MAX_LABELS = 64;
+export { MAX_LABELS } from '../domain';
 const MAX_VALUE = 63;
 
 /** Every key gcloud-aip sets: a user label with one of them would be overwritten, so it is refused. */
