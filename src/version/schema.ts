@@ -151,37 +151,36 @@ export const versionSchema = versionFields.check(
 );
 
 type Version = z.infer<typeof versionFields>;
-type Problem = [field: string, message: string];
 
 /** The version's name, its runtime and its Python: each a word from a documented list or grammar. */
-function nameAndVersionProblems(v: Version): Problem[] {
-  const problems: Problem[] = [];
+function nameAndVersionProblems(v: Version): FieldProblem[] {
+  const problems: FieldProblem[] = [];
   // managing-models-jobs: "May only contain letters, numbers, and underscores … Must start with a
   // letter. Must be no more than 128 characters long." (src/domain/names.ts)
   const nameProblem = v.name === undefined ? undefined : mlNameProblem(v.name);
-  if (nameProblem) problems.push(['name', nameProblem]);
+  if (nameProblem) problems.push({ field: 'name', message: nameProblem });
   // versioning: "The runtime version uses the following format: major_version.minor_version"; the
   // runtime version list names the versions that exist (KNOWN_RUNTIME_VERSIONS).
   if (v.runtimeVersion !== undefined) {
     if (!/^\d+\.\d+$/.test(v.runtimeVersion)) {
-      problems.push([
-        'runtimeVersion',
-        `'${v.runtimeVersion}' is not a runtime version: the format is major_version.minor_version, e.g. 2.11`,
-      ]);
+      problems.push({
+        field: 'runtimeVersion',
+        message: `'${v.runtimeVersion}' is not a runtime version: the format is major_version.minor_version, e.g. 2.11`,
+      });
     } else if (!KNOWN_RUNTIME_VERSIONS.includes(v.runtimeVersion)) {
-      problems.push([
-        'runtimeVersion',
-        `'${v.runtimeVersion}' is not in the runtime version list (${RUNTIME_VERSIONS_TEXT}; ${RUNTIME_VERSION_LIST})`,
-      ]);
+      problems.push({
+        field: 'runtimeVersion',
+        message: `'${v.runtimeVersion}' is not in the runtime version list (${RUNTIME_VERSIONS_TEXT}; ${RUNTIME_VERSION_LIST})`,
+      });
     }
   }
   // REST Version.pythonVersion: "The following Python versions are available: Python '3.7' …
   // Python '3.5' … Python '2.7'"; gcloud --python-version: "Choices are 3.7, 3.5, and 2.7."
   if (v.pythonVersion !== undefined && !Object.hasOwn(PYTHON_RUNTIMES, v.pythonVersion)) {
-    problems.push([
-      'pythonVersion',
-      `'${v.pythonVersion}' is not an available Python version (${Object.keys(PYTHON_RUNTIMES).join(', ')})`,
-    ]);
+    problems.push({
+      field: 'pythonVersion',
+      message: `'${v.pythonVersion}' is not an available Python version (${Object.keys(PYTHON_RUNTIMES).join(', ')})`,
+    });
   }
   return problems;
 }
@@ -189,16 +188,17 @@ function nameAndVersionProblems(v: Version): Problem[] {
 /** Fields a custom container forbids (REST Version.container and the custom-container guide). */
 const NOT_WITH_A_CONTAINER = ['runtimeVersion', 'framework', 'pythonVersion', 'predictionClass', 'packageUris'] as const;
 
-function containerProblems(v: Version): Problem[] {
-  const problems: Problem[] = [];
+function containerProblems(v: Version): FieldProblem[] {
+  const problems: FieldProblem[] = [];
   // REST Version.routes: "If you specify this field, then you must also specify the container field."
-  if (v.routes !== undefined && v.container === undefined) problems.push(['routes', 'requires a custom container (container is not set)']);
+  if (v.routes !== undefined && v.container === undefined)
+    problems.push({ field: 'routes', message: 'requires a custom container (container is not set)' });
   if (v.container === undefined) return problems;
   // REST Version.container: "If you specify this field, then you must not specify runtimeVersion,
   // packageUris, framework, pythonVersion, or predictionClass." (use-custom-container: "You must not
   // specify these fields.")
   for (const field of NOT_WITH_A_CONTAINER) {
-    if (v[field] !== undefined) problems.push([field, 'must not be set with a custom container (container is set)']);
+    if (v[field] !== undefined) problems.push({ field, message: 'must not be set with a custom container (container is set)' });
   }
   return problems;
 }
@@ -343,12 +343,13 @@ export function versionProblems(body: unknown): FieldProblem[] {
  * What the service refuses beyond versionProblems(): the documented name, runtime, Python and
  * custom-container rules, and with `region` those of the endpoint (`global` or a region's) the request is sent to.
  * gcloud sends such a request and the service answers 400, and gcloud-aip sends what gcloud sends
- * (the recorded gcloud cases include these requests), so only the emulator checks these: a deploy
- * against it fails where one against the service would. Empty for a body whose fields are not the Version's.
+ * (the recorded gcloud cases include these requests), so the emulator checks these (a deploy
+ * against it fails where one against the service would), and the CLI only with GCLOUD_AIP_STRICT.
+ * Empty for a body whose fields are not the Version's.
  */
 export function serviceProblems(body: unknown, region?: string): FieldProblem[] {
   const parsed = versionFields.safeParse(body);
   if (!parsed.success) return [];
-  const own = [...nameAndVersionProblems(parsed.data), ...containerProblems(parsed.data)].map(([field, message]) => ({ field, message }));
+  const own = [...nameAndVersionProblems(parsed.data), ...containerProblems(parsed.data)];
   return region === undefined ? own : [...own, ...endpointProblems(parsed.data, region)];
 }
