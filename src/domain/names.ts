@@ -5,7 +5,7 @@
 // letters, numbers, and underscores. Is case-sensitive. Must start with a letter. Must be no more
 // than 128 characters long." (https://cloud.google.com/ai-platform/prediction/docs/managing-models-jobs)
 
-export const MAX_ML_NAME_LENGTH = 128;
+const MAX_ML_NAME_LENGTH = 128;
 
 /** The service's words for a name that breaks the rule (its 400 for `models create 1-bad`). */
 export const ML_NAME_ERROR = 'A name should start with a letter and contain only letters, numbers and underscores.';

@@ -24,14 +24,14 @@ export const DEPLOYED_MODEL_ID_PATTERN = /^[0-9]{1,10}$/;
 /** The alias the registry gives the first version of a model; a model always has exactly one version with it. */
 export const DEFAULT_ALIAS = 'default';
 /** Display names of models, endpoints and deployed models: any UTF-8, at most 128 characters. */
-export const MAX_DISPLAY_NAME_LENGTH = 128;
+const MAX_DISPLAY_NAME_LENGTH = 128;
 export const MAX_LABELS = 64;
 // IntegratedGradients/XraiAttribution.stepCount: "Valid range of its value is [1, 100]";
 // SampledShapleyAttribution.pathCount: "[1, 50]" (v1 message docs).
 export const STEP_COUNT_RANGE = [1, 100] as const;
 export const PATH_COUNT_RANGE = [1, 50] as const;
 /** DedicatedResources.autoscaling_metric_specs[].metric_name: the two metrics the service scales on. */
-export const AUTOSCALING_METRICS: readonly string[] = [
+const AUTOSCALING_METRICS: readonly string[] = [
   'aiplatform.googleapis.com/prediction/online/cpu/utilization',
   'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle',
 ];

@@ -297,7 +297,7 @@ const PYTHON_RUNTIMES: Record<string, { ok: (r: Dotted) => boolean; text: string
  * project's search tool, 2026-12-06); generous on purpose (every minor version in those ranges).
  */
 const RUNTIME_VERSION_LIST = 'https://cloud.google.com/ai-platform/prediction/docs/runtime-version-list';
-export const KNOWN_RUNTIME_VERSIONS: readonly string[] = [
+const KNOWN_RUNTIME_VERSIONS: readonly string[] = [
   ...Array.from({ length: 16 }, (_, minor) => `1.${minor}`),
   ...Array.from({ length: 11 }, (_, minor) => `2.${minor + 1}`),
 ];

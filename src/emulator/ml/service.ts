@@ -378,7 +378,7 @@ function invalidField(field: string, description: string) {
  * The region of the endpoint a request was sent to: `REGION-HOST` (`us-central1-ml.googleapis.com`,
  * `us-central1-ml.localhost`) is that region's endpoint; any other host is the global endpoint.
  */
-export function endpointRegion(host: string): string {
+function endpointRegion(host: string): string {
   const region = /^([a-z]+(?:-[a-z]+)*\d+)-/.exec(host.toLowerCase())?.[1];
   return region !== undefined && REGIONS.includes(region) ? region : 'global';
 }
