@@ -25,6 +25,8 @@ function trackFlags(track: Track, command: CommandDefinition): FlagSpec[] {
 
 const byName = (a: FlagSpec, b: FlagSpec) => a.name.localeCompare(b.name);
 
+const GCLOUD_AIP_ONLY = 'Not a gcloud flag (gcloud-aip only):';
+
 function flagUsage(f: FlagSpec): string {
   if (f.kind === 'bool') return f.negatable ? `--[no-]${f.name.slice(2)}` : f.name;
   return `${f.name}=${f.metavar ?? 'VALUE'}${f.helpDefault !== undefined ? `; default=${f.helpDefault}` : ''}`;
@@ -228,7 +230,9 @@ function synopsis(track: Track, command: CommandDefinition): string {
 }
 
 function flagEntry(f: FlagSpec, indent: string): string {
-  return `${indent}${flagUsage(f)}\n${renderMarkdown(f.help, `${indent}   `)}`;
+  // gcloud-aip's own flags say so first, in their help as in the usage block they are left out of.
+  const help = f.gcloudAipOnly ? `${GCLOUD_AIP_ONLY} ${f.help}` : f.help;
+  return `${indent}${flagUsage(f)}\n${renderMarkdown(help, `${indent}   `)}`;
 }
 
 /**

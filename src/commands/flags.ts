@@ -102,5 +102,5 @@ export const TARGET_FLAG = flag({
   gcloudAipOnly: true,
   metavar: 'TARGET',
   choices: [...TARGETS],
-  help: `Not a gcloud flag (gcloud-aip only): the service this command talks to. \`ai-platform\` (the default) sends gcloud's own AI Platform Prediction requests (ml.googleapis.com, shut down by Google on 2025-01-31); \`vertex-ai\` runs the same command line against Vertex AI (aiplatform.googleapis.com): models become endpoints plus registry models, versions become registry versions deployed to the endpoint. The default comes from the ${TARGET_ENV} environment variable when it is set.`,
+  help: `the service this command talks to. \`ai-platform\` (the default) sends gcloud's own AI Platform Prediction requests (ml.googleapis.com, shut down by Google on 2025-01-31); \`vertex-ai\` runs the same command line against Vertex AI (aiplatform.googleapis.com): models become endpoints plus registry models, versions become registry versions deployed to the endpoint. The default comes from the ${TARGET_ENV} environment variable when it is set.`,
 });
