@@ -141,12 +141,13 @@ export function preferNativeCrc32c(): boolean {
   return native;
 }
 
-/** The native updater, or undefined where @node-rs/crc32 cannot be loaded (or is refused). */
+/** The native updater, or undefined where @node-rs/crc32 cannot be loaded (or is refused: nativeCrc32cModule). */
 export function nativeCrc32cUpdater(): Crc32cUpdate | undefined {
-  if (process.env.GCLOUD_AIP_NO_NATIVE_CRC32C) return undefined;
+  const modulePath = nativeCrc32cModule();
+  if (modulePath === undefined) return undefined;
   let instruction: (data: Uint8Array, initial?: number) => number;
   try {
-    ({ crc32c: instruction } = require('@node-rs/crc32') as typeof import('@node-rs/crc32'));
+    ({ crc32c: instruction } = require(modulePath) as typeof import('@node-rs/crc32'));
   } catch {
     return undefined;
   }
