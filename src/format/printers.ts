@@ -3,7 +3,7 @@
  * and multi.
  */
 import { formatFloat } from './builtin-transforms';
-import { unifiedDiff } from './difflib';
+import { unifiedDiff } from '../difflib';
 import { pyJsonDumps } from './json';
 import { keyName } from './lexer';
 import { FormatError, TransformCrash } from './errors';

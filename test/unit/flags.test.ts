@@ -5,7 +5,8 @@ import { argDict, argList, bucketReference, splitList } from '../../src/flags/ar
 import { isValidLabelKey, isValidLabelValue } from '../../src/domain/labels';
 import { parseArgs, type ArgToken } from '../../src/flags/parser';
 import { GLOBAL_FLAGS } from '../../src/flags/global-flags';
-import { closestMatch, HELP_SEARCH_ADVICE, similarity } from '../../src/flags/suggest';
+import { similarity } from '../../src/difflib';
+import { closestMatch, HELP_SEARCH_ADVICE } from '../../src/flags/suggest';
 import { VERSION_POSITIONAL } from '../../src/commands/flags';
 import { VERSIONS_CREATE_FLAGS } from '../../src/commands/versions-create/flags';
 import type { Track } from '../../src/flags/spec';

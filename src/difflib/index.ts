@@ -1,6 +1,7 @@
 /**
- * Python's difflib.unified_diff over lines (SequenceMatcher without a junk function, autojunk on), for
- * the `diff` printer: the same matching blocks, hunks and ranges as gcloud's difflib prints.
+ * Python's difflib, as gcloud uses it: SequenceMatcher without a junk function (autojunk on), for
+ * unified_diff over lines (the `diff` printer: the same matching blocks, hunks and ranges) and for the
+ * similarity ratio of two words that ranks "did you mean" suggestions (src/flags/suggest.ts).
  */
 
 type Opcode = [tag: 'equal' | 'replace' | 'delete' | 'insert', i1: number, i2: number, j1: number, j2: number];
@@ -73,6 +74,12 @@ class SequenceMatcher {
     return merged;
   }
 
+  /** ratio(): twice the matched items over all items (1 for two empty sequences). */
+  ratio(): number {
+    const length = this.a.length + this.b.length;
+    return length ? (2 * this.matchingBlocks().reduce((sum, [, , size]) => sum + size, 0)) / length : 1;
+  }
+
   private opcodes(): Opcode[] {
     let [i, j] = [0, 0];
     const codes: Opcode[] = [];
@@ -111,6 +118,11 @@ class SequenceMatcher {
     if (group.length && !(group.length === 1 && group[0][0] === 'equal')) groups.push(group);
     return groups;
   }
+}
+
+/** SequenceMatcher(None, a, b).ratio() of two strings, character by character (UTF-16 units). */
+export function similarity(a: string, b: string): number {
+  return new SequenceMatcher(a.split(''), b.split('')).ratio();
 }
 
 function unifiedRange(start: number, stop: number): string {
