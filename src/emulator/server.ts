@@ -176,17 +176,12 @@ function apiServices(opts: EmulatorOptions, store: Store, oauth: OAuthService): 
     // Tokens it hands out count as issued by the emulator (so --require-issued-tokens accepts them).
     new IamCredentialsService((token, principal, expiresAt) => oauth.register(token, principal, expiresAt)),
     // OCI's requests carry an OCI signature, not a bearer token: given an OciTrust, the MLflow service checks those.
-    ociTrust ? bearerExempt(mlflow, (path) => MlflowRegistryService.isOciPath(path)) : mlflow,
-    ...(ociIdentity ? [bearerExempt(ociIdentity, () => true)] : []),
+    mlflow,
+    ...(ociIdentity ? [ociIdentity] : []),
     new VertexService(store, operationDelayMs, opts.maxPageSize, opts.newEtag), // before ml v1, which claims all of /v1/
     new MlService(store, operationDelayMs, opts.maxPageSize, opts.newEtag),
     new StorageService(store),
   ];
-}
-
-/** The service, answering without a bearer token on the paths `exempt` names. */
-function bearerExempt(service: EmulatedService, exempt: (path: string) => boolean): EmulatedService {
-  return { handles: (path) => service.handles(path), handle: (ex) => service.handle(ex), authenticated: (path) => !exempt(path) };
 }
 
 /** The emulator's own routes under /__emulator/, for tests: the request log, credentials to sign in with. */

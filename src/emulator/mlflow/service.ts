@@ -136,10 +136,8 @@ export class MlflowRegistryService implements EmulatedService {
     return OSS_PREFIX.test(path) || OCI_PREFIX.test(path);
   }
 
-  /** OCI's form, whose requests carry an OCI signature rather than a bearer token. */
-  static isOciPath(path: string): boolean {
-    return OCI_PREFIX.test(path);
-  }
+  /** A bearer token is checked except on OCI's form when OCI signatures are (its requests carry one instead). */
+  readonly authenticated = (path: string): boolean => !(this.ociTrust && OCI_PREFIX.test(path));
 
   async handle(ex: Exchange): Promise<Reply> {
     const oci = OCI_PREFIX.exec(ex.rawPath);

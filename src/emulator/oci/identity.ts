@@ -20,6 +20,8 @@ const FEDERATION_PATH = '/v1/x509';
 const TOKEN_TTL_S = 20 * 60;
 
 export class OciIdentityService implements EmulatedService {
+  /** The instance's identity endpoints answer without a bearer token (they are what signs in). */
+  readonly authenticated = false;
   private readonly certificate: X509Certificate;
   private readonly tenancy: string;
   /** Signs the session tokens; generated per start, so tokens never outlive the emulator. */
