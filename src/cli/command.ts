@@ -3,7 +3,7 @@
 // commands/index.ts, so a command can import these without importing every other command.
 import type { Credentials } from '../credentials/auth';
 import type { HttpClient } from '../net';
-import type { MessageType } from '../format';
+import type { ListCommand, ListOptions, MessageType } from '../format';
 import type { Output } from '../ui/output';
 import type { Properties } from '../config/properties';
 import type { Target } from '../config/target';
@@ -22,6 +22,8 @@ export interface CommandContext {
   requireProject(): string;
   /** Prints a command's result per --format (default: the command's own format); `messageType`: the API message it is. */
   printResult(resource: unknown, messageType?: MessageType): void;
+  /** Prints a list command's items through the list pipeline, with the list flags it was given (`options`). */
+  printList(load: () => AsyncIterable<unknown>, options: ListOptions, command: Omit<ListCommand, 'output'>): Promise<void>;
   env: NodeJS.ProcessEnv;
   /** The service the ai-platform commands talk to: --target, else GCLOUD_AIP_TARGET, else ai-platform (read once). */
   target(): Target;

@@ -5,7 +5,7 @@ import type { ParsedArgs } from '../flags/parser';
 import type { GlobalFlagValues } from '../flags/global-flags';
 import type { Track } from '../flags/spec';
 import type { CommandContext, CommandDefinition } from './command';
-import { flagConditionals, printedBeforeError, renderFormat, FormatError } from '../format';
+import { flagConditionals, printedBeforeError, printList, renderFormat, FormatError } from '../format';
 import { quotaProjectFor, resolveCredentials, tokenTransport, type Credentials } from '../credentials/auth';
 import { HttpClient, headerDefaults, netSettings } from '../net';
 import { colourAllowed, consoleOf, Output } from '../ui/output';
@@ -162,6 +162,24 @@ export function buildContext(args: {
         throw err;
       }
     },
+    printList: listPrinter(properties, output),
+  };
+}
+
+/** A list command's display layer, as printResult is a resource's: a bad expression is the user's error. */
+function listPrinter(properties: Properties, output: Output): CommandContext['printList'] {
+  return async (load, options, listCommand) => {
+    if (!properties.getBool('core/user_output_enabled', true)) {
+      // gcloud's display layer is off: it drains the list without formatting or filtering it.
+      for await (const _ of load());
+      return;
+    }
+    try {
+      await printList(load, options, { ...listCommand, output });
+    } catch (err) {
+      if (err instanceof FormatError) throw new UserError(err.message);
+      throw err;
+    }
   };
 }
 

@@ -5,12 +5,10 @@ import * as fs from 'node:fs';
 import { MlApi } from '../api/ml';
 import { MlResources } from '../api/resources';
 import { aiplatformEndpoint, isLocalEndpoint, mlEndpoint } from '../config/endpoints';
-import { InterruptedError, UserError } from '../errors';
+import { InterruptedError } from '../errors';
 import { vertexClient, type VertexClient, type VertexSession } from '../targets/vertex-ai';
 import { GLOBAL_REGION_LOCATION, vertexLocation } from '../vertex';
-import { FormatError, printList, type ListCommand } from '../format';
-import type { CommandContext, CommandOptions } from '../cli/command';
-import type { LIST_FLAGS } from './flags';
+import type { CommandContext } from '../cli/command';
 
 /**
  * gcloud's region for models/versions commands: --region, then ai_platform/region, then (where
@@ -84,29 +82,6 @@ export function vertexSession(ctx: CommandContext, region: string): VertexSessio
 /** The project for bare resource ids, read only when one is needed. */
 export function projectOf(ctx: CommandContext): () => string {
   return () => ctx.requireProject();
-}
-
-/**
- * Prints a list command's result through the format engine's list pipeline, with the list flags
- * the command was given; a bad expression in them is the user's error.
- */
-export async function listResources(
-  load: () => AsyncIterable<unknown>,
-  options: CommandOptions<typeof LIST_FLAGS>,
-  ctx: CommandContext,
-  command: Omit<ListCommand, 'output'>,
-): Promise<void> {
-  if (!ctx.properties.getBool('core/user_output_enabled', true)) {
-    // gcloud's display layer is off: it drains the list without formatting or filtering it.
-    for await (const _ of load());
-    return;
-  }
-  try {
-    await printList(load, options, { ...command, output: ctx.output });
-  } catch (err) {
-    if (err instanceof FormatError) throw new UserError(err.message);
-    throw err;
-  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { ArgumentError, UserError } from '../errors';
 import { argList, FlagValueError, type RawValue } from '../flags/arg-types';
 import { ALL_TRACKS, BETA_AND_ALPHA, flag } from '../flags/spec';
 import { LABELS_FLAG, LIST_FLAGS, MODEL_POSITIONAL, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG } from './flags';
-import { commandRegion, confirmDeletion, connect, listResources, projectOf, vertexCommandRegion, vertexSession } from './ml-common';
+import { commandRegion, confirmDeletion, connect, projectOf, vertexCommandRegion, vertexSession } from './ml-common';
 import { createVertexModel, deleteVertexModel, describeVertexModel, listVertexModels } from '../targets/vertex-ai';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandOptions } from '../cli/command';
 
@@ -166,7 +166,7 @@ async function list(options: CommandOptions<typeof MODELS_LIST_FLAGS>, ctx: Comm
   // Models have a URI (gcloud's registry knows the collection); it names the global endpoint. On
   // Vertex AI too: it is the AI Platform model's, which `models delete` and `describe` take.
   const base = mlEndpoint(ctx.properties, 'global').replace(/\/?$/, '/');
-  await listResources(load, options, ctx, {
+  await ctx.printList(load, options, {
     defaultFormat: LIST_FORMAT,
     messageType: mlMessage('GoogleCloudMlV1Model'),
     // Something without a name (a string a transform made, say) has no URI, as gcloud's registry finds none.

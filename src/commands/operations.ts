@@ -9,7 +9,7 @@ import { mlMessage } from '../api/ml-schema';
 import { UserError } from '../errors';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, OPERATION_POSITIONAL, OPERATIONS_REGION_FLAG, TARGET_FLAG } from './flags';
-import { commandRegion, connect, listResources, projectOf, vertexSession } from './ml-common';
+import { commandRegion, connect, projectOf, vertexSession } from './ml-common';
 import {
   cancelVertexOperation,
   describeVertexOperation,
@@ -72,7 +72,7 @@ const LIST_FORMAT = `    table(
 async function list(options: CommandOptions<typeof OPERATIONS_LIST_FLAGS>, ctx: CommandContext): Promise<void> {
   const load = ctx.target() === 'vertex-ai' ? vertexOperations(ctx, options) : mlOperations(ctx, options.region);
   // gcloud has no URI function for operations: `--uri` lists nothing.
-  await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT, messageType: mlMessage('GoogleLongrunningOperation') });
+  await ctx.printList(load, options, { defaultFormat: LIST_FORMAT, messageType: mlMessage('GoogleLongrunningOperation') });
 }
 
 /** Vertex AI lists operations per location: the command's region's (`global`: us-central1). */

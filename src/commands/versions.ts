@@ -5,7 +5,7 @@ import { waitForOperation } from '../api/operations';
 import { mlMessage } from '../api/ml-schema';
 import { ALL_TRACKS } from '../flags/spec';
 import { LIST_FLAGS, MODEL_FLAG, REGION_WITH_GLOBAL_FLAG, TARGET_FLAG, VERSION_POSITIONAL } from './flags';
-import { commandRegion, confirmDeletion, connect, listResources, projectOf, vertexSession } from './ml-common';
+import { commandRegion, confirmDeletion, connect, projectOf, vertexSession } from './ml-common';
 import {
   deleteVertexVersion,
   describeVertexVersion,
@@ -51,7 +51,7 @@ async function list(options: CommandOptions<typeof VERSIONS_LIST_FLAGS>, ctx: Co
   const region = commandRegion(options, ctx);
   const load = ctx.target() === 'vertex-ai' ? vertexVersions(options.model, ctx, region) : mlVersions(options.model, ctx, region);
   // gcloud has no URI function for versions: `--uri` lists nothing.
-  await listResources(load, options, ctx, { defaultFormat: LIST_FORMAT, messageType: mlMessage('GoogleCloudMlV1Version') });
+  await ctx.printList(load, options, { defaultFormat: LIST_FORMAT, messageType: mlMessage('GoogleCloudMlV1Version') });
 }
 
 function vertexVersions(model: string, ctx: CommandContext, region: string): () => AsyncIterable<unknown> {

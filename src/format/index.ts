@@ -3,7 +3,7 @@
 // each file to the gcloud module it follows.
 export { FormatError, printedBeforeError, TransformCrash } from './errors';
 export { renderFormat, type RenderOptions } from './format';
-export { printList, type ListCommand } from './list';
+export { printList, type ListCommand, type ListOptions } from './list';
 export { applyFilter } from './filter';
 export { flagConditionals } from './display';
 export type { MessageSchema, MessageType } from './message';
