@@ -4,12 +4,13 @@
 // --staging-bucket gs://B`). What it must do, and nothing else:
 // - read every file once for the sha256 of all the bytes in sorted order, one chained stream (it
 //   names the folder, so no object name is known before the last byte is hashed, and the stream
-//   cannot be split over cores), the next read running on libuv's threads meanwhile; each file's
+//   cannot be split over cores), read synchronously from the page cache; each file's
 //   crc32c on the second core, read again through a small buffer on a worker thread (the CPU's
 //   CRC32C instruction when @node-rs/crc32 has a binary here): on a quiet machine that costs less
 //   wall time than taking it from the pass's bytes on the main thread (issue 29, session 7);
 // - one request per object (uploadType=media, ifGenerationMatch=0, the crc32c in X-Goog-Hash so the
-//   server checks the bytes), two at once, each read through two reused buffers, through undici;
+//   server checks the bytes), two at once, each read synchronously through two reused buffers,
+//   through undici;
 // - the create, answered as with --async.
 // No retries, no resumable sessions, no listing, no progress, no checks beyond the status codes:
 // it only times the work, it is not a stager anyone should use.
@@ -48,7 +49,7 @@ async function main(argv) {
   // parser on WebAssembly's baseline tier, ~35 MB less): the floor differs in work only.
   for (const flag of ['--no-turbofan', '--semi-space-growth-factor=1', '--liftoff-only']) require('node:v8').setFlagsFromString(flag);
   const buffers = [Buffer.allocUnsafe(BUFFER_BYTES), Buffer.allocUnsafe(BUFFER_BYTES)];
-  for (const file of files) for await (const chunk of fileChunks(file.abs, buffers)) sha256.update(chunk);
+  for (const file of files) for (const chunk of fileChunks(file.abs, buffers)) sha256.update(chunk);
   const prefix = sha256.digest('hex');
   const crcOf = await Promise.all(crcs);
 
@@ -101,24 +102,18 @@ async function main(argv) {
 }
 
 /**
- * A file's bytes through two reused buffers: one is read while the caller (the hashes, or the socket
- * as a request body) takes the other. A chunk is valid until the next one is asked for.
+ * A file's bytes through two reused buffers, read synchronously (the files are in the page cache:
+ * an async read's hop to libuv's thread pool costs more, as in staging). A chunk is valid until the
+ * one after next is asked for (a request body's last piece may still be on its way).
  */
-async function* fileChunks(file, buffers) {
-  const handle = await fs.promises.open(file, 'r');
+function* fileChunks(file, buffers) {
+  const fd = fs.openSync(file, 'r');
   try {
-    let which = 0;
-    let pending = handle.read(buffers[0], 0, BUFFER_BYTES, null);
-    for (;;) {
-      const { bytesRead } = await pending;
-      if (bytesRead === 0) return;
-      const current = buffers[which];
-      which ^= 1;
-      pending = handle.read(buffers[which], 0, BUFFER_BYTES, null);
-      yield current.subarray(0, bytesRead);
+    for (let which = 0, bytesRead; (bytesRead = fs.readSync(fd, buffers[which], 0, BUFFER_BYTES, null)) > 0; which ^= 1) {
+      yield buffers[which].subarray(0, bytesRead);
     }
   } finally {
-    await handle.close();
+    fs.closeSync(fd);
   }
 }
 

@@ -5,6 +5,7 @@
 // except each file's crc32c, so that the bytes read again are known to be the bytes hashed.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, promises as fs } from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
 import { crc32c, crc32cBase64, crc32cUpdate } from '../checksum/crc32c';
 import { STREAM_BUFFER_BYTES } from './limits';
 import { compareRelPaths, gcloudLocalPath, unreadableFileError, type DirectoryListing, type OriginFile } from './walk';
@@ -15,33 +16,43 @@ export interface FileContent {
   crc32c: string;
 }
 
+/** What the hash pass does besides the sha256 (see computeStagingPrefix). */
+export interface HashPassOptions {
+  signal?: AbortSignal;
+  /** When given, receives the crc32c (base64) of the bytes hashed, for the files `checksumOf` names. */
+  checksums?: Map<OriginFile, string>;
+  checksumOf?: (file: OriginFile) => boolean;
+  /**
+   * Files another thread reads ahead of this pass (the checksum worker), so their pages are in
+   * memory when the pass gets to them: they are read synchronously (see streamFile).
+   */
+  readAhead?: (file: OriginFile) => boolean;
+}
+
 /**
  * Hex sha256 of all files' contents in sorted relative-path order. gcloud uses os.walk order,
  * which is readdir order and differs between machines; sorted is stable. Files that fit a buffer
  * are read whole (synchronously: for many small files that is several times faster than async
- * reads), bigger ones streamed with the next read overlapping the hashing of the last. Memory
- * stays flat: the two buffers are all the pass holds.
+ * reads), bigger ones streamed. Memory stays flat: the two buffers are all the pass holds.
  */
 export async function computeStagingPrefix(
   listing: DirectoryListing,
   buffers: [Buffer, Buffer] = newBufferPair(),
-  signal?: AbortSignal,
-  /** When given, receives the crc32c (base64) of the bytes hashed, for the files `wanted` names. */
-  checksums?: Map<OriginFile, string>,
-  wanted: (file: OriginFile) => boolean = () => true,
+  { signal, checksums, checksumOf = () => true, readAhead = () => false }: HashPassOptions = {},
 ): Promise<string> {
   const sha256 = createHash('sha256');
   const files = [...listing.files].sort((a, b) => compareRelPaths(a.relPath, b.relPath)); // whoever built the listing
   for (const file of files) {
     signal?.throwIfAborted();
     const localPath = gcloudLocalPath(listing.origin, file.relPath);
-    const checksum = checksums && wanted(file);
+    const checksum = checksums && checksumOf(file);
     let crc = 0;
     const consume = (bytes: Buffer) => {
       sha256.update(bytes);
       if (checksum) crc = crc32cUpdate(crc, bytes);
     };
     if (file.size <= buffers[0].length) consume(readWholeFile(file, localPath, buffers[0]));
+    else if (readAhead(file)) await readFileInPieces(file, localPath, buffers[0], consume, signal);
     else await streamFile(file, localPath, buffers, consume);
     if (checksum) checksums!.set(file, crc32cBase64(crc));
   }
@@ -81,7 +92,10 @@ function readWholeFile(file: OriginFile, localPath: string, data: Buffer): Buffe
   }
 }
 
-/** Feeds the whole file to `consume`, reading the next buffer while the last is consumed. */
+/**
+ * Feeds the whole file to `consume`, reading the next buffer while the last is consumed: a read
+ * from disk overlaps the hashing.
+ */
 async function streamFile(file: OriginFile, localPath: string, buffers: [Buffer, Buffer], consume: (bytes: Buffer) => void): Promise<void> {
   try {
     const handle = await fs.open(file.absPath, 'r');
@@ -103,3 +117,40 @@ async function streamFile(file: OriginFile, localPath: string, buffers: [Buffer,
     throw unreadableFileError(localPath, err);
   }
 }
+
+/**
+ * Feeds the whole file to `consume` through one buffer, read synchronously: for a file already in
+ * memory (read ahead by another thread) that costs ~5% less wall time for 1 GiB than streamFile's
+ * async reads, each of which hops to libuv's thread pool (docs/ARCHITECTURE.md, "Big files").
+ * The event loop gets a turn every YIELD_BYTES, so Ctrl-C and the progress display are not held up.
+ */
+async function readFileInPieces(
+  file: OriginFile,
+  localPath: string,
+  buffer: Buffer,
+  consume: (bytes: Buffer) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file.absPath, 'r');
+    let sinceTurn = 0;
+    let bytesRead: number;
+    while ((bytesRead = readSync(fd, buffer, 0, buffer.length, null)) > 0) {
+      consume(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+      sinceTurn += bytesRead;
+      if (sinceTurn >= YIELD_BYTES) {
+        sinceTurn = 0;
+        await setImmediate();
+        signal?.throwIfAborted();
+      }
+    }
+  } catch (err) {
+    throw signal?.aborted ? err : unreadableFileError(localPath, err);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** ~10 ms of hashing between the event loop's turns. */
+const YIELD_BYTES = 16 * 1024 * 1024;

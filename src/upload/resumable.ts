@@ -2,6 +2,7 @@
 // through two reused buffers, and after a failed chunk a status query so the upload resumes from
 // the bytes the server already holds instead of starting over. Failures are judged and waited
 // out by the network layer's one policy (src/net/retry.ts).
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { UserError } from '../errors';
 import { Backoff, classify, NetworkError, retryAfterMs, type Clock, type RetryPolicy, type StreamedBody } from '../net';
@@ -93,17 +94,21 @@ async function waitBeforeRetry(upload: ResumableUpload, backoff: Backoff, err: u
  * Bytes `start .. start+length-1` of the file as a request body, read through the upload's two
  * buffers: one is filled while the other is on its way. A buffer is refilled only once the
  * connection has taken it (undici waits for the socket to drain after each write bigger than its
- * high-water mark, which the buffers are), so at most the two are in memory.
+ * high-water mark, which the buffers are), so at most the two are in memory. The reads are
+ * synchronous, as small files' are: the hash pass has just read the file, so its pages are in
+ * memory, and an async read's hop to libuv's thread pool took the core the receiving end needs
+ * (c and e ~5% faster; docs/ARCHITECTURE.md, "Big files"). The kernel's socket buffer keeps
+ * sending the last piece while the next one is read.
  */
 function fileRange(handle: FileHandle, start: number, length: number, upload: ResumableUpload): StreamedBody {
   // Fills the buffer (only the range's last piece is shorter), so every piece but the last outgrows the socket's high-water mark.
-  const read = async (buffer: Buffer, position: number): Promise<Buffer> => {
+  const read = (buffer: Buffer, position: number): Buffer => {
     const wanted = Math.min(buffer.length, start + length - position);
     let filled = 0;
     while (filled < wanted) {
       let bytesRead: number;
       try {
-        ({ bytesRead } = await handle.read(buffer, filled, wanted - filled, position + filled));
+        bytesRead = readSync(handle.fd, buffer, filled, wanted - filled, position + filled);
       } catch (err) {
         throw unreadableFileError(upload.localPath, err);
       }
@@ -115,20 +120,14 @@ function fileRange(handle: FileHandle, start: number, length: number, upload: Re
   return {
     length,
     async *chunks() {
-      let position = start;
       let which = 0;
-      let next = read(upload.buffers[which], position);
-      while (position < start + length) {
-        const chunk = await next;
+      for (let position = start; position < start + length; ) {
+        // Resumed once the connection has taken the last piece; the one before it, in this buffer, is gone.
+        const chunk = read(upload.buffers[which], position);
         position += chunk.length;
         which ^= 1;
-        // Read ahead into the other buffer while this one is sent.
-        if (position < start + length) {
-          next = read(upload.buffers[which], position);
-          next.catch(() => undefined); // seen when awaited; unseen if the request fails first
-        }
         yield chunk;
-        upload.onBytes(position); // resumed once the connection has taken the piece
+        upload.onBytes(position);
       }
     },
   };

@@ -186,8 +186,15 @@ class StagingRun {
       for (const [i, file] of bigFiles.entries()) this.fromWorker.set(file, worker.crc32cs[i]);
       for (const pending of worker.crc32cs) pending.catch(() => undefined);
     }
-    const notOnWorker = (file: OriginFile) => !this.fromWorker.has(file);
-    this.prefix = await computeStagingPrefix(listing, this.spareBuffers[0], this.cancel.signal, this.hashed, notOnWorker);
+    // The worker reads the big files in the pass's order, ~3x faster than the pass hashes them: it
+    // is also the pass's read-ahead.
+    const onWorker = (file: OriginFile) => this.fromWorker.has(file);
+    this.prefix = await computeStagingPrefix(listing, this.spareBuffers[0], {
+      signal: this.cancel.signal,
+      checksums: this.hashed,
+      checksumOf: (file) => !onWorker(file),
+      readAhead: onWorker,
+    });
     this.folder = `gs://${opts.bucket}/${this.prefix}/`;
     this.cancel.signal.throwIfAborted();
     this.client = new GcsClient({

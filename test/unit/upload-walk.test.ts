@@ -6,8 +6,9 @@ import { cachedDataVersionTag } from 'node:v8';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { UserError } from '../../src/errors';
+import { crc32c, crc32cBase64 } from '../../src/checksum/crc32c';
 import { computeStagingPrefix } from '../../src/upload/prefix';
-import { compareRelPaths, listOriginFiles } from '../../src/upload/walk';
+import { compareRelPaths, listOriginFiles, type OriginFile } from '../../src/upload/walk';
 import { tempDir } from '../support/temp';
 
 const scratch = tempDir('upload-walk-');
@@ -268,6 +269,33 @@ describe('computeStagingPrefix', () => {
     for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
     const dir = makeDir({ 'a.bin': big, 'b.txt': '', 'c.txt': 'tail' });
     assert.equal(await computeStagingPrefix(await listOriginFiles(dir)), sha256(big, 'tail'));
+  });
+
+  test('files another thread reads ahead are read in pieces: the same sha256 and crc32c as streamed', async () => {
+    // Over 16 MiB, so the pass gives the event loop a turn inside the file.
+    const big = Buffer.alloc(17 * 1024 * 1024 + 5);
+    for (let i = 0; i < big.length; i += 4096) big[i] = (i >> 12) & 0xff;
+    const dir = makeDir({ 'a.bin': big, 'b.bin': big.subarray(3, 700 * 1024), 'c.txt': 'tail' });
+    const listing = await listOriginFiles(dir);
+    const runs = await Promise.all(
+      [false, true].map(async (readAhead) => {
+        const checksums = new Map<OriginFile, string>();
+        const prefix = await computeStagingPrefix(listing, undefined, { checksums, readAhead: (file) => readAhead && file.size > 1024 });
+        return { prefix, crcs: listing.files.map((file) => checksums.get(file)) };
+      }),
+    );
+    assert.equal(runs[1].prefix, sha256(big, big.subarray(3, 700 * 1024), 'tail'));
+    assert.deepEqual(runs[1], runs[0]);
+    assert.equal(runs[1].crcs[0], crc32cBase64(crc32c(big)));
+  });
+
+  test('a file read in pieces gives the event loop turns: an abort stops the pass inside the file', async () => {
+    const dir = makeDir({ 'weights.bin': Buffer.alloc(48 * 1024 * 1024) });
+    const controller = new AbortController();
+    const stop = new Error('stopped');
+    const pass = computeStagingPrefix(await listOriginFiles(dir), undefined, { signal: controller.signal, readAhead: () => true });
+    setImmediate(() => controller.abort(stop));
+    await assert.rejects(pass, (err) => err === stop);
   });
 
   test('a symlinked file contributes its target content', async () => {
