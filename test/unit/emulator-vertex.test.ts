@@ -305,7 +305,12 @@ describe('Vertex AI service', () => {
     assert.equal(empty.error.code, 9);
     assert.match(empty.error.message, /no model files under gs:\/\/models\/nothing\//);
     const tf = await settled(emu, await deploy(emu, loc, 'iris', { model: `${loc}/models/tf` }));
-    assert.match(tf.error.message, /loads one of saved_model\.pb, saved_model\.pbtxt/);
+    assert.match(tf.error.message, /the prebuilt container \S+ loads saved_model\.pb from gs:\/\/models\/iris\/, and there is none/);
+    // The file name must match exactly (Vertex AI's import-model doc): a text SavedModel is not loaded.
+    await putObject(emu, 'models', 'text/saved_model.pbtxt');
+    await upload(emu, loc, { model: model({ artifactUri: 'gs://models/text/', containerSpec: { imageUri: TF } }), modelId: 'pbtxt' });
+    const pbtxt = await settled(emu, await deploy(emu, loc, 'iris', { model: `${loc}/models/pbtxt` }));
+    assert.match(pbtxt.error.message, /loads saved_model\.pb from gs:\/\/models\/text\//);
     assert.equal((await call(emu, 'GET', `/v1/${loc}/endpoints/iris`)).body.deployedModels, undefined);
   });
 

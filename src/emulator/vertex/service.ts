@@ -292,7 +292,7 @@ export class VertexService implements EmulatedService {
     const wanted = prebuiltModelFiles(image);
     if (wanted && !wanted.some((file) => this.store.getObject(bucket, `${prefix}${file}`))) {
       throw failedPrecondition(
-        `Model ${model.name} cannot be deployed: the prebuilt container ${image} loads one of ${wanted.join(', ')} from ${String(uri)}, and there is none.`,
+        `Model ${model.name} cannot be deployed: the prebuilt container ${image} loads ${wanted.length > 1 ? 'one of ' : ''}${wanted.join(', ')} from ${String(uri)}, and there is none.`,
       );
     }
   }
@@ -310,10 +310,14 @@ export class VertexService implements EmulatedService {
   }
 }
 
-/** The file names a prebuilt prediction container loads from the artifact directory (exporting-model-artifacts doc). */
+/**
+ * The file names a prebuilt prediction container loads from the artifact directory, which "must
+ * match exactly" (Vertex AI's import-model doc): a SavedModel as saved_model.pb only, as the CLI
+ * checks too (src/vertex/prebuilt.ts).
+ */
 function prebuiltModelFiles(imageUri: string): string[] | undefined {
   const image = /-docker\.pkg\.dev\/vertex-ai\/prediction\/([a-z0-9]+)-/.exec(imageUri)?.[1];
-  if (image === 'tf' || image === 'tf2') return ['saved_model.pb', 'saved_model.pbtxt'];
+  if (image === 'tf' || image === 'tf2') return ['saved_model.pb'];
   if (image === 'sklearn') return ['model.joblib', 'model.pkl'];
   if (image === 'xgboost') return ['model.bst', 'model.joblib', 'model.pkl'];
   return undefined;
