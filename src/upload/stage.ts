@@ -10,7 +10,6 @@
 // object carries STAGED_MARKER, so a torn object of ours left behind anyway (its deleting failed)
 // is replaced by a later run, while another writer's object with other bytes stops the deploy.
 import { setMaxListeners } from 'node:events';
-import { availableParallelism } from 'node:os';
 import { InterruptedError, UserError } from '../errors';
 import { contentTypeFor } from './content-type';
 import { GcsClient, GcsHttpError, type ObjectInfo } from './gcs-client';
@@ -22,11 +21,10 @@ import {
   MULTIPART_MAX_BYTES,
   SMALL_FILE_CONCURRENCY,
   SMALL_READ_BUFFER_BYTES,
-  WORKER_CHECKSUM_MIN_BYTES,
 } from './limits';
 import { ByteBudget, runPool } from './pool';
-import { nativeCrc32cModule } from '../checksum/crc32c';
-import { computeStagingPrefix, newBufferPair, readSmallFile } from './prefix';
+import { hashOrigin, type HashedOrigin } from './origin-hash';
+import { newBufferPair, readSmallFile } from './prefix';
 import { uploadResumable } from './resumable';
 import { systemClock, UPLOAD_RETRY, type Clock, type HttpClient, type RetryPolicy, type TokenSource } from '../net';
 import {
@@ -39,7 +37,6 @@ import {
   tornObjectError,
   type UploadTarget,
 } from './upload-errors';
-import { Crc32cWorker } from './checksum-worker';
 import {
   gcloudLocalPath,
   listOriginFiles,
@@ -90,6 +87,8 @@ export interface StageOptions {
   onRetry?: (reason: string, delayMs: number) => void;
   /** The origin's files when the caller has listed them already (the pre-flight check does). */
   listing?: DirectoryListing;
+  /** The hash pass, when a check before staging ran it already (hashOrigin): not run again. */
+  hashed?: HashedOrigin;
 }
 
 /**
@@ -137,13 +136,10 @@ class StagingRun {
   private prefix = '';
   /** Set by plan(), once the folder is named. */
   private client!: GcsClient;
-  /** Checksums taken in the hash pass: every file's crc32c, but big files' when the worker takes them. */
-  private readonly hashed = new Map<OriginFile, string>();
+  /** Set by plan(): the folder's name and every file's checksum. */
+  private origin: HashedOrigin | undefined;
   /** Torn objects of ours found by the plan, to be replaced: file → the generation found. */
   private readonly replacing = new Map<OriginFile, string>();
-  /** Big files' crc32c from the worker, when they are many (see plan()). */
-  private readonly fromWorker = new Map<OriginFile, Promise<string>>();
-  private checksumWorker: Crc32cWorker | undefined;
   /** Buffers are reused from the hash pass to file after file: no garbage per file. */
   private readonly spareBuffers: [Buffer, Buffer][] = [];
   // Each small upload lays its request out in a buffer of its own, reused by the next upload, and
@@ -166,35 +162,13 @@ class StagingRun {
   /** Lists and hashes the files, names the folder, and skips those already there: returns the rest. */
   async plan(): Promise<OriginFile[]> {
     const { opts, progress } = this;
-    const listing = opts.listing ?? (await listOriginFiles(opts.origin));
+    const listing = opts.hashed?.listing ?? opts.listing ?? (await listOriginFiles(opts.origin));
     progress.filesTotal = listing.files.length;
     progress.bytesTotal = listing.files.reduce((sum, f) => sum + f.size, 0);
     this.report();
     this.spareBuffers.push(newBufferPair());
-    // Every file's crc32c is taken in the hash pass, except where big files add up to more than
-    // WORKER_CHECKSUM_MIN_BYTES and there is a second core: theirs are taken on a worker meanwhile
-    // (on the CPU's CRC32C instruction where @node-rs/crc32 has a binary; a failure surfaces where
-    // it is awaited), so that this thread's pass is the sha256 chain alone. The sha256 of 1 GiB takes
-    // ~0.7 s on one core, its crc32c ~0.2 s more on the same core, or ~0.3 s on the other one
-    // reading the bytes again (docs/ARCHITECTURE.md, "Big files").
-    const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
-    if (bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_CHECKSUM_MIN_BYTES && availableParallelism() > 1) {
-      const worker = (this.checksumWorker = new Crc32cWorker(
-        bigFiles.map((file) => file.absPath),
-        nativeCrc32cModule(),
-      ));
-      for (const [i, file] of bigFiles.entries()) this.fromWorker.set(file, worker.crc32cs[i]);
-      for (const pending of worker.crc32cs) pending.catch(() => undefined);
-    }
-    // The worker reads the big files in the pass's order, ~3x faster than the pass hashes them: it
-    // is also the pass's read-ahead.
-    const onWorker = (file: OriginFile) => this.fromWorker.has(file);
-    this.prefix = await computeStagingPrefix(listing, this.spareBuffers[0], {
-      signal: this.cancel.signal,
-      checksums: this.hashed,
-      checksumOf: (file) => !onWorker(file),
-      readAhead: onWorker,
-    });
+    this.origin = opts.hashed ?? (await hashOrigin(listing, { signal: this.cancel.signal, buffers: this.spareBuffers[0] }));
+    this.prefix = this.origin.prefix;
     this.folder = `gs://${opts.bucket}/${this.prefix}/`;
     this.cancel.signal.throwIfAborted();
     this.client = new GcsClient({
@@ -267,14 +241,14 @@ class StagingRun {
 
   close(): void {
     this.opts.signal?.removeEventListener('abort', this.forwardCallerAbort);
-    this.checksumWorker?.stop();
+    this.origin?.close();
   }
 
   /** One request: the crc32c of the hash pass goes in it, and the bytes read now must have it. */
   private async uploadSmall(file: OriginFile): Promise<void> {
     const { client, cancel } = this;
     const target = this.targetOf(file);
-    const crc32c = this.hashed.get(file)!;
+    const crc32c = this.origin!.checksums.get(file)!;
     const request = client.multipartRequest(target.objectName, contentTypeFor(target.localPath), crc32c, file.size);
     const bytes = request.length <= SMALL_READ_BUFFER_BYTES ? 0 : request.length;
     await this.inFlight.acquire(bytes);
@@ -356,9 +330,10 @@ class StagingRun {
 
   /** What the file's bytes are known to be: its checksum from the hash pass, or from the worker (every file has one or the other). */
   private checksumKnown(file: OriginFile): string | Promise<string> {
+    const { checksums, fromWorker } = this.origin!;
     return (
-      this.hashed.get(file) ??
-      this.fromWorker.get(file)!.catch((err: unknown) => Promise.reject(unreadableFileError(this.targetOf(file).localPath, err)))
+      checksums.get(file) ??
+      fromWorker.get(file)!.catch((err: unknown) => Promise.reject(unreadableFileError(this.targetOf(file).localPath, err)))
     );
   }
 

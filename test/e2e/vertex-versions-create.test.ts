@@ -362,6 +362,40 @@ describe('vertex-ai partial failure: uploaded, not deployed', () => {
   });
 });
 
+describe('vertex-ai partial failure with a local origin', () => {
+  test('a re-run names the staging folder (hashed once: the pass is handed to staging), finds its registry version, uploads nothing again', async () => {
+    // The deploy is refused while the registry upload goes through: uploaded, not deployed.
+    emulator().setFaults('seed=1,503=1,match=deployModel$,retry-after=0');
+    let failed: RunResult;
+    try {
+      failed = await versionsCreate('GA', 'v1', 'local_partial', LOCAL_TF);
+    } finally {
+      emulator().setFaults(undefined);
+    }
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(
+      failed.stderr,
+      /uploaded to the Vertex AI Model Registry as \[projects\/\d{12}\/locations\/us-central1\/models\/local_partial@1\]/,
+    );
+
+    emulator().clearRequests();
+    const rerun = await versionsCreate('GA', 'v1', 'local_partial', [...LOCAL_TF, '--format=value(deploymentUri)']);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.match(
+      rerun.stderr,
+      /is already in the Vertex AI Model Registry as \[projects\/\d{12}\/locations\/us-central1\/models\/local_partial@1\]/,
+    );
+    const sent = changes(emulator().requests()).map(describeRequest);
+    assert.deepEqual(
+      sent.filter((r) => !r.startsWith('POST /resumable/') && !r.startsWith('POST /upload/')),
+      [`POST /v1/projects/${PROJECT}/locations/us-central1/endpoints/local-partial:deployModel`],
+      'no second registry upload',
+    );
+    assert.equal(sent.length, 1, 'every staged object was there already: nothing uploaded again');
+    assert.match(rerun.stdout, new RegExp(`^gs://${STAGING}/[0-9a-f]{64}/\n$`));
+  });
+});
+
 describe('vertex-ai: the MLflow step', () => {
   test('tags the registry version (projects/N/locations/R/models/ID@<versionId>) and the deploy operation', async () => {
     const tracking = emulator().url.replace(/\/$/, '');

@@ -13,6 +13,7 @@ import { UserError } from '../../src/errors';
 import { computeStagingPrefix } from '../../src/upload/prefix';
 import { fakeClock, testHttp } from '../support/net';
 import { MULTIPART_MAX_BYTES } from '../../src/upload/limits';
+import { hashOrigin } from '../../src/upload/origin-hash';
 import { stageLocalOrigin, type StageOptions, type StageProgress } from '../../src/upload/stage';
 import { listOriginFiles } from '../../src/upload/walk';
 import { tempDir } from '../support/temp';
@@ -622,6 +623,31 @@ describe('stageLocalOrigin', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  test('a hash pass run before staging (hashOrigin) is used as it is: its folder and checksums, no second pass', async () => {
+    const big = bytes(MULTIPART_MAX_BYTES + 4096, 3);
+    const origin = makeModel({ 'model.bst': big, 'small.txt': 'small' });
+    const hashed = await hashOrigin(await listOriginFiles(origin));
+    assert.equal(hashed.prefix, sha256(big, 'small'));
+    // A folder name the files do not hash to shows that staging did not hash them again.
+    const given = { ...hashed, prefix: 'f'.repeat(64) };
+    let phases: StageProgress['phase'][] = [];
+    const uri = await stageLocalOrigin(options(origin, { hashed: given, onProgress: (p) => phases.push(p.phase) }));
+    assert.equal(uri, `gs://staging-bucket/${'f'.repeat(64)}/`);
+    assert.deepEqual([...fake.objects.keys()].sort(), [
+      `staging-bucket/${'f'.repeat(64)}/model.bst`,
+      `staging-bucket/${'f'.repeat(64)}/small.txt`,
+    ]);
+    phases = [...new Set(phases)];
+    assert.deepEqual(phases, ['hashing', 'listing', 'uploading', 'done']);
+    // The bytes read again to upload must still be those the pass hashed, however long ago it ran.
+    writeFileSync(path.join(origin, 'small.txt'), 'SMALL');
+    fake.reset();
+    await rejectsWithUserError(
+      stageLocalOrigin(options(origin, { hashed })),
+      /^File \[.*\/small\.txt\] changed while the model was being staged \(after it was hashed to name the staging folder\)/,
+    );
   });
 
   test('the deploymentUri matches computeStagingPrefix', async () => {

@@ -30,7 +30,7 @@ export async function createOnAiPlatform(options: VersionsCreateOptions, ctx: Co
   const registration = planDeployRegistration(options, ctx, `${model}/versions/${options.version}`, deploymentUriShape(request, options));
 
   if (options.dryRun) {
-    const staging = await namedStagingFolder(request, options);
+    const staging = await namedStagingFolder(request, options, ctx.signal);
     reportDryRun({ requests: [{ url: mlUrl(endpoint, `${model}/versions`), body: built.body }], staging }, output);
     return;
   }

@@ -11,6 +11,7 @@ import type { VERSIONS_CREATE_FLAGS } from './flags';
 import { uploadChunkSize } from '../../upload/limits';
 import { listOriginFiles, type DirectoryListing } from '../../upload/walk';
 import { computeStagingPrefix } from '../../upload/prefix';
+import type { HashedOrigin } from '../../upload/origin-hash';
 import { tuneV8ForStaging } from '../../runtime';
 import { validateVersion } from '../../version/validate';
 
@@ -30,6 +31,8 @@ export interface VersionRequest {
   listing?: DirectoryListing;
   /** The staging folder's name, once a check before staging needed it (namedStagingFolder). */
   stagingPrefix?: string;
+  /** The hash pass that named it, with the checksums staging checks the uploads against (not with --dry-run). */
+  hashedOrigin?: HashedOrigin;
 }
 
 /**
@@ -102,6 +105,7 @@ export async function stageVersionOrigin(request: VersionRequest, options: Versi
       request.built.body.deploymentUri = await stageLocalOrigin({
         origin: request.localOrigin,
         listing: request.listing,
+        hashed: request.hashedOrigin,
         bucket: options.stagingBucket!,
         storageEndpoint: storageEndpoint(properties),
         http: ctx.http(),
@@ -125,15 +129,26 @@ export async function stageVersionOrigin(request: VersionRequest, options: Versi
 
 /**
  * A local origin's staging folder named before staging (--dry-run, or a check that depends on it):
- * its sha256 read once per run, the version pointed at it; undefined for a gs:// origin.
+ * its sha256 read once per run, the version pointed at it; undefined for a gs:// origin. A run that
+ * goes on to stage keeps the whole hash pass (the checksums too), so staging does not read every
+ * file again.
  */
 export async function namedStagingFolder(
   request: VersionRequest,
   options: VersionsCreateOptions,
+  signal: AbortSignal,
 ): Promise<{ listing: DirectoryListing; bucket: string; prefix: string } | undefined> {
   const { listing } = request;
   if (!listing) return undefined;
-  request.stagingPrefix ??= await computeStagingPrefix(listing);
+  if (request.stagingPrefix === undefined) {
+    if (options.dryRun) {
+      request.stagingPrefix = await computeStagingPrefix(listing, undefined, { signal });
+    } else {
+      const { hashOrigin } = await import('../../upload/origin-hash');
+      request.hashedOrigin = await hashOrigin(listing, { signal });
+      request.stagingPrefix = request.hashedOrigin.prefix;
+    }
+  }
   request.built.body.deploymentUri = `gs://${options.stagingBucket}/${request.stagingPrefix}/`;
   return { listing, bucket: options.stagingBucket!, prefix: request.stagingPrefix };
 }

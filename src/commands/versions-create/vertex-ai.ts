@@ -73,7 +73,7 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
   const existingVersions = await registryVersions(client, commandLinePlan.modelId);
   if (request.localOrigin && existingVersions?.some((v) => v.versionAliases?.includes(vertexAlias(options.version)))) {
     // Whether that version holds these files depends on where they will be staged: name it now.
-    await namedStagingFolder(request, options);
+    await namedStagingFolder(request, options, ctx.signal);
   }
   Object.assign(input, { endpoint: endpoint ?? endpointPlan?.body, existingVersions });
   const plan = planVertexVersion(input);
@@ -195,7 +195,7 @@ async function reportVertexDryRun(
   { input, endpoint, endpointPlan }: DryRunState,
   ctx: CommandContext,
 ): Promise<void> {
-  const staging = await namedStagingFolder(request, options);
+  const staging = await namedStagingFolder(request, options, ctx.signal);
   const plan = planVertexVersion(input);
   const requests: DryRunRequest[] = [];
   if (endpointPlan) {
