@@ -24,7 +24,7 @@ export interface HashPassOptions {
   checksumOf?: (file: OriginFile) => boolean;
   /**
    * Files another thread reads ahead of this pass (the checksum worker), so their pages are in
-   * memory when the pass gets to them: they are read synchronously (see streamFile).
+   * memory when the pass gets to them: they are read synchronously (see readFileInPieces).
    */
   readAhead?: (file: OriginFile) => boolean;
 }
