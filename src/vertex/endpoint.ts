@@ -3,7 +3,7 @@
 // choices kept on it, and the explicit traffic splits that carry AI Platform's default-version rule.
 import { GLOBAL_REGION_LOCATION, vertexEndpointId, vertexLocation } from './ids';
 import { IssueList, type VertexIssue } from './issues';
-import { encodeNameLabel, isMarkerKey, MANAGED_BY, MARKER_KEYS, MAX_LABELS } from './labels';
+import { encodeNameLabel, MARKER_KEYS, withMarkers } from './labels';
 import type { DeployModelRequest, EndpointLogging, VertexApiVersion, VertexDeployedModel, VertexEndpoint } from './types';
 
 /** The AI Platform Model a `models create` asks for (its flags), as the ml v1 body has it. */
@@ -46,20 +46,12 @@ export function planVertexEndpoint(
       `Vertex AI has no global endpoint; using ${GLOBAL_REGION_LOCATION} (where AI Platform's global endpoint deployed models)`,
     );
   }
-  const user = model.labels ?? {};
-  for (const key of Object.keys(user).filter(isMarkerKey)) {
-    issues.refuse('labels', `the key '${key}' is reserved on Vertex AI: gcloud-aip records the AI Platform model with it`);
-  }
-  const markers: Record<string, string> = {
-    [MANAGED_BY.key]: MANAGED_BY.value,
+  const markers = {
     [MARKER_KEYS.model]: encodeNameLabel(model.name),
     [MARKER_KEYS.accessLogging]: String(model.onlinePredictionLogging ?? false),
     [MARKER_KEYS.consoleLogging]: String(model.onlinePredictionConsoleLogging ?? false),
   };
-  const labels = Object.fromEntries(Object.entries({ ...user, ...markers }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  if (Object.keys(labels).length > MAX_LABELS) {
-    issues.refuse('labels', `Vertex AI takes at most ${MAX_LABELS} labels, and gcloud-aip adds ${Object.keys(markers).length} of its own`);
-  }
+  const labels = withMarkers(model.labels ?? {}, markers, 'model', issues);
   const body: VertexEndpoint = {
     displayName: model.name,
     ...(model.description !== undefined ? { description: model.description } : {}),

@@ -18,7 +18,10 @@ export const MARKER_KEYS = {
   consoleLogging: 'aip-console-logging',
 } as const;
 
-export { MAX_LABELS } from '../domain';
+import { MAX_LABELS } from '../domain';
+import type { IssueList } from './issues';
+
+export { MAX_LABELS };
 const MAX_VALUE = 63;
 
 /** Every key gcloud-aip sets: a user label with one of them would be overwritten, so it is refused. */
@@ -63,4 +66,29 @@ export function decodeEnumLabel(value: string | undefined): string | undefined {
 /** The labels a user set: everything but gcloud-aip's markers. */
 export function userLabels(labels: Readonly<Record<string, string>> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(labels ?? {}).filter(([key]) => !isMarkerKey(key)));
+}
+
+/**
+ * A resource's labels: the user's and gcloud-aip's markers (MANAGED_BY with them), sorted by key.
+ * A user label with a marker's key, or more labels than Vertex AI takes, is refused; `what` (the
+ * AI Platform model or version) says what the markers record.
+ */
+export function withMarkers(
+  user: Readonly<Record<string, string>>,
+  markers: Readonly<Record<string, string>>,
+  what: 'model' | 'version',
+  issues: IssueList,
+): Record<string, string> {
+  for (const key of Object.keys(user).filter(isMarkerKey)) {
+    issues.refuse('labels', `the key '${key}' is reserved on Vertex AI: gcloud-aip records the AI Platform ${what} with it`);
+  }
+  const own = { [MANAGED_BY.key]: MANAGED_BY.value, ...markers };
+  const labels = Object.fromEntries(Object.entries({ ...user, ...own }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  if (Object.keys(labels).length > MAX_LABELS) {
+    issues.refuse(
+      'labels',
+      `Vertex AI takes at most ${MAX_LABELS} labels, and gcloud-aip adds ${Object.keys(own).length} of its own (${Object.keys(user).length} given)`,
+    );
+  }
+  return labels;
 }

@@ -9,16 +9,7 @@ import { endpointLogging } from './endpoint';
 import { type ExplanationMetadataFile, vertexExplanationSpec } from './explanations';
 import { DEFAULT_ALIAS, GLOBAL_REGION_LOCATION, modelName, vertexAlias, vertexEndpointId, vertexLocation, vertexModelId } from './ids';
 import { IssueList, type VertexIssue } from './issues';
-import {
-  decodeNameLabel,
-  encodeDottedLabel,
-  encodeEnumLabel,
-  encodeNameLabel,
-  isMarkerKey,
-  MANAGED_BY,
-  MARKER_KEYS,
-  MAX_LABELS,
-} from './labels';
+import { decodeNameLabel, encodeDottedLabel, encodeEnumLabel, encodeNameLabel, MARKER_KEYS, withMarkers } from './labels';
 import { choosePrebuiltContainer } from './prebuilt';
 import type {
   DedicatedResources,
@@ -343,11 +334,7 @@ function versionLabels(input: VertexVersionInput, askedMachineType: string | und
   const user = Object.fromEntries(
     Object.entries(isObject(body.labels) ? body.labels : {}).filter(([, v]) => typeof v === 'string'),
   ) as Record<string, string>;
-  for (const key of Object.keys(user).filter(isMarkerKey)) {
-    issues.refuse('labels', `the key '${key}' is reserved on Vertex AI: gcloud-aip records the AI Platform version with it`);
-  }
   const markers: Record<string, string> = {
-    [MANAGED_BY.key]: MANAGED_BY.value,
     [MARKER_KEYS.model]: encodeNameLabel(input.model),
     [MARKER_KEYS.version]: encodeNameLabel(str(body.name) ?? ''),
   };
@@ -358,12 +345,5 @@ function versionLabels(input: VertexVersionInput, askedMachineType: string | und
   const python = str(body.pythonVersion);
   if (python !== undefined) markers[MARKER_KEYS.pythonVersion] = encodeDottedLabel(python);
   if (askedMachineType !== undefined) markers[MARKER_KEYS.machineType] = askedMachineType;
-  const labels = Object.fromEntries(Object.entries({ ...user, ...markers }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  if (Object.keys(labels).length > MAX_LABELS) {
-    issues.refuse(
-      'labels',
-      `Vertex AI takes at most ${MAX_LABELS} labels, and gcloud-aip adds ${Object.keys(markers).length} of its own (${Object.keys(user).length} given)`,
-    );
-  }
-  return labels;
+  return withMarkers(user, markers, 'version', issues);
 }

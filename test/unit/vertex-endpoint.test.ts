@@ -54,6 +54,21 @@ test('a user label may not take a marker key', () => {
   );
 });
 
+test('labels: the markers count against the 64 Vertex AI takes, and the refusal says how many each side has', () => {
+  const labels = Object.fromEntries(Array.from({ length: 61 }, (_, i) => [`k${i}`, 'v']));
+  const plan = planVertexEndpoint({ name: 'iris', labels }, 'us-central1', { labels: '--labels' });
+  assert.deepEqual(plan.issues, [
+    {
+      severity: 'refuse',
+      field: 'labels',
+      message: 'Vertex AI takes at most 64 labels, and gcloud-aip adds 4 of its own (61 given)',
+      source: '--labels',
+    },
+  ]);
+  const { k60: _, ...sixty } = labels;
+  assert.deepEqual(planVertexEndpoint({ name: 'iris', labels: sixty }, 'us-central1').issues, [], '60 and 4 are 64');
+});
+
 test('set-default: all traffic to one deployed model, 0 to each other (case 09)', () => {
   const endpoint = { deployedModels: [{ id: '1' }, { id: '2' }], trafficSplit: { '1': 100 } };
   assert.deepEqual(defaultTrafficSplit(endpoint, '2'), { trafficSplit: { '1': 0, '2': 100 } });
