@@ -2,7 +2,6 @@
 // resources. Pure functions, no network, no CLI imports: the CLI's Vertex backend and the emulator
 // both use it. README.md says what each export is for.
 export type { Framework } from './containers';
-export { IMAGES, RUNTIMES } from './containers';
 export type { AipModelRequest, VertexEndpointPlan } from './endpoint';
 export {
   defaultDeployedModel,
@@ -16,7 +15,6 @@ export { EXPLANATION_METADATA_FILE } from './explanations';
 export {
   aipVersionName,
   DEFAULT_ALIAS,
-  ENDPOINT_ID,
   endpointName,
   GLOBAL_REGION_LOCATION,
   locationName,
@@ -24,7 +22,6 @@ export {
   modelName,
   modelVersionName,
   parseVertexName,
-  VERSION_ALIAS,
   vertexAlias,
   vertexEndpointId,
   vertexLocation,
@@ -32,8 +29,7 @@ export {
 } from './ids';
 export type { VertexIssue } from './issues';
 export { refusals, warnings } from './issues';
-export { decodeNameLabel, encodeNameLabel, MANAGED_BY, MARKER_KEYS } from './labels';
-export { repositoryFor } from './prebuilt';
+export { MANAGED_BY } from './labels';
 export type { AipOperationType } from './reverse';
 export { aipModel, aipModelNameOf, aipOperation, aipVersion, aipVersionNameOf, deployedVersionRef, findDeployedModel } from './reverse';
 export type * from './types';

@@ -14,7 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startEmulator, vertexProjectNumber, type RecordedRequest, type RunningEmulator } from '../../src/emulator';
-import { MANAGED_BY, MARKER_KEYS, vertexAlias, vertexEndpointId, vertexModelId } from '../../src/vertex';
+import { MANAGED_BY, vertexAlias, vertexEndpointId, vertexModelId } from '../../src/vertex';
+import { MARKER_KEYS } from '../../src/vertex/labels';
 import { CLI, emulatorEnv, gcloudAvailable, runCli, runCommand, scratch, type RunResult } from '../support/cli';
 import { suiteEmulator } from '../support/emulator';
 

@@ -2,7 +2,7 @@
 // (src/vertex/prebuilt.ts): exact library versions only, dates, repositories by region.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IMAGES, RUNTIMES } from '../../src/vertex';
+import { IMAGES, RUNTIMES } from '../../src/vertex/containers';
 import type { Framework } from '../../src/vertex';
 import { IssueList } from '../../src/vertex/issues';
 import { choosePrebuiltContainer, type PrebuiltRequest, repositoryFor } from '../../src/vertex/prebuilt';

@@ -4,18 +4,17 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   aipVersionName,
-  decodeNameLabel,
-  ENDPOINT_ID,
-  encodeNameLabel,
   MODEL_ID,
   modelVersionName,
   parseVertexName,
-  VERSION_ALIAS,
   vertexAlias,
   vertexEndpointId,
   vertexLocation,
   vertexModelId,
 } from '../../src/vertex';
+// The grammars and the label encoding are the mapping's own (the front door does not export them).
+import { ENDPOINT_ID, VERSION_ALIAS } from '../../src/vertex/ids';
+import { decodeNameLabel, encodeNameLabel } from '../../src/vertex/labels';
 
 /** AI Platform model/version names: a letter, then letters, digits and underscores, at most 128. */
 const AIP_NAMES = [
