@@ -25,10 +25,9 @@ import {
   type ExplanationMetadataFile,
   type VertexEndpoint,
   type VertexEndpointPlan,
-  type VertexModel,
   type VertexVersionInput,
 } from '../../vertex';
-import { deployVersion, isApiStatus, issueLine, refuseIfAny, type VertexClient } from '../../targets/vertex-ai';
+import { deployVersion, issueLine, refuseIfAny, type VertexClient } from '../../targets/vertex-ai';
 import { connectVertexClient, vertexCommandRegion } from '../ml-common';
 import { reportDryRun, type DryRunRequest } from './dry-run';
 import {
@@ -70,7 +69,7 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
   const endpoint = await client.getEndpoint(commandLinePlan.endpointId);
   // Its only issue here, the `global` warning, is the version plan's too.
   const endpointPlan = endpoint ? undefined : planVertexEndpoint({ name: options.model }, region);
-  const existingVersions = await registryVersions(client, commandLinePlan.modelId);
+  const existingVersions = await client.modelVersions(commandLinePlan.modelId);
   if (request.localOrigin && existingVersions?.some((v) => v.versionAliases?.includes(vertexAlias(options.version)))) {
     // Whether that version holds these files depends on where they will be staged: name it now.
     await namedStagingFolder(request, options, ctx.signal);
@@ -131,18 +130,6 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
 function regionSource(ctx: CommandContext): string | undefined {
   if (ctx.specified.has('region')) return '--region';
   return ctx.properties.get('ai_platform/region') !== undefined ? 'property ai_platform/region' : undefined;
-}
-
-/** models:listVersions of the registry Model; undefined when it does not exist yet. */
-async function registryVersions(client: VertexClient, modelId: string): Promise<VertexModel[] | undefined> {
-  const versions: VertexModel[] = [];
-  try {
-    for await (const version of client.listModelVersions(modelId)) versions.push(version);
-  } catch (err) {
-    if (isApiStatus(err, 404)) return undefined;
-    throw err;
-  }
-  return versions;
 }
 
 /**

@@ -132,6 +132,18 @@ export class VertexClient {
     return listAll(this.options.api, `${this.modelPath(model)}:listVersions`, 'models');
   }
 
+  /** Every version of a registry Model; undefined when there is no such Model (404). */
+  async modelVersions(model: string): Promise<VertexModel[] | undefined> {
+    const versions: VertexModel[] = [];
+    try {
+      for await (const version of this.listModelVersions(model)) versions.push(version);
+    } catch (err) {
+      if (isApiStatus(err, 404)) return undefined;
+      throw err;
+    }
+    return versions;
+  }
+
   deleteModel(model: string): Promise<VertexOperation> {
     return this.options.api.startOperation('DELETE', this.modelPath(model));
   }

@@ -7,7 +7,7 @@ import type { VertexApiVersion } from '../../vertex';
 import { VertexClient } from './client';
 
 export type { DeployModelResponse, UploadModelResponse } from './client';
-export { isApiStatus, VertexClient } from './client';
+export { VertexClient } from './client';
 export { deployVersion } from './deploy-version';
 
 export interface VertexConnection {

@@ -134,12 +134,9 @@ export async function requireModel(session: VertexSession, model: string, option
   return registry ? { ...found, registry, registryId: basename(registry.name) } : found;
 }
 
-/** Every version of the model's registry entry (none without one). */
+/** Every version of the model's registry entry (none without one, or once it is gone). */
 export async function registryVersions(session: VertexSession, model: ModelOnVertex): Promise<VertexModel[]> {
-  if (!model.registryId) return [];
-  const versions: VertexModel[] = [];
-  for await (const version of session.client.listModelVersions(model.registryId)) versions.push(version);
-  return versions;
+  return (model.registryId && (await session.client.modelVersions(model.registryId))) || [];
 }
 
 /**
