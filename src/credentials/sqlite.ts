@@ -5,13 +5,15 @@
 // transaction, and rolls back (in memory) the journal of one that died mid-transaction. Why not a library: node:sqlite needs Node ≥ 22.5, a native addon needs a compiler
 // or a downloaded prebuilt at install time, and sql.js (WASM) costs ~0.45 s to load (see README).
 import * as fs from 'node:fs';
+import { UserError } from '../errors';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../io/bounded-read';
 import { journalIsEmpty, rollBack, writerHoldsLock } from './journal';
 
 export type SqlValue = null | number | bigint | string | Buffer;
 export type Row = Record<string, SqlValue>;
 
-export class SqliteFormatError extends Error {
+/** A file that is not a database this reader can read: the user's to fix (exit 1), said in one line. */
+export class SqliteFormatError extends UserError {
   constructor(file: string, reason: string) {
     super(`[${file}] is not a readable SQLite database: ${reason}`);
     this.name = 'SqliteFormatError';

@@ -90,13 +90,8 @@ export class CredentialStore {
   }
 
   private rows(): { key: string; value: string }[] {
-    let rows: Row[] | undefined;
-    try {
-      rows = this.credentials?.rows('credentials');
-    } catch (err) {
-      throw err instanceof SqliteFormatError ? new UserError(err.message) : err;
-    }
-    return (rows ?? [])
+    // A damaged store throws SqliteFormatError, a UserError.
+    return (this.credentials?.rows('credentials') ?? [])
       .map((row) => ({ key: text(row.account_id), value: text(row.value) }))
       .filter((row): row is { key: string; value: string } => row.key !== undefined && row.value !== undefined);
   }
@@ -107,7 +102,7 @@ function open(file: string, busyTimeoutMs?: number): SqliteDatabase | undefined 
   try {
     return readDatabaseSnapshot(file, busyTimeoutMs);
   } catch (err) {
-    if (err instanceof SqliteFormatError) throw new UserError(err.message);
+    if (err instanceof SqliteFormatError) throw err;
     throw new UserError(`Unable to read file [${file}]: ${(err as Error).message}`);
   }
 }
