@@ -7,7 +7,7 @@ import { nativeCrc32cModule } from '../checksum/crc32c';
 import { Crc32cWorker } from './checksum-worker';
 import { MULTIPART_MAX_BYTES, WORKER_CHECKSUM_MIN_BYTES } from './limits';
 import { computeStagingPrefix, newBufferPair } from './prefix';
-import type { DirectoryListing, OriginFile } from './walk';
+import { compareRelPaths, type DirectoryListing, type OriginFile } from './walk';
 
 export interface HashedOrigin {
   listing: DirectoryListing;
@@ -37,7 +37,8 @@ export async function hashOrigin(
   const checksums = new Map<OriginFile, string>();
   const fromWorker = new Map<OriginFile, Promise<string>>();
   let worker: Crc32cWorker | undefined;
-  const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES);
+  // In the pass's order, whoever built the listing: the worker reads ahead of the pass.
+  const bigFiles = listing.files.filter((f) => f.size > MULTIPART_MAX_BYTES).sort((a, b) => compareRelPaths(a.relPath, b.relPath));
   if (bigFiles.reduce((sum, f) => sum + f.size, 0) > WORKER_CHECKSUM_MIN_BYTES && availableParallelism() > 1) {
     worker = new Crc32cWorker(
       bigFiles.map((file) => file.absPath),

@@ -98,7 +98,8 @@ async function waitBeforeRetry(upload: ResumableUpload, backoff: Backoff, err: u
  * synchronous, as small files' are: the hash pass has just read the file, so its pages are in
  * memory, and an async read's hop to libuv's thread pool took the core the receiving end needs
  * (c and e ~5% faster; docs/ARCHITECTURE.md, "Big files"). The kernel's socket buffer keeps
- * sending the last piece while the next one is read.
+ * sending the last piece while the next one is read. (A model bigger than the page cache comes
+ * from disk here, a short synchronous read per piece.)
  */
 function fileRange(handle: FileHandle, start: number, length: number, upload: ResumableUpload): StreamedBody {
   // Fills the buffer (only the range's last piece is shorter), so every piece but the last outgrows the socket's high-water mark.

@@ -87,7 +87,10 @@ export interface StageOptions {
   onRetry?: (reason: string, delayMs: number) => void;
   /** The origin's files when the caller has listed them already (the pre-flight check does). */
   listing?: DirectoryListing;
-  /** The hash pass, when a check before staging ran it already (hashOrigin): not run again. */
+  /**
+   * The hash pass, when a check before staging ran it already (hashOrigin): not run again. Of this
+   * origin's listing, and used once (staging closes it: its worker's checksums are delivered once).
+   */
   hashed?: HashedOrigin;
 }
 
@@ -162,9 +165,13 @@ class StagingRun {
   /** Lists and hashes the files, names the folder, and skips those already there: returns the rest. */
   async plan(): Promise<OriginFile[]> {
     const { opts, progress } = this;
+    if (opts.hashed && (opts.hashed.listing.origin !== opts.origin || (opts.listing && opts.listing !== opts.hashed.listing))) {
+      throw new Error('stageLocalOrigin: the hash pass given is of another listing than the one to stage');
+    }
     const listing = opts.hashed?.listing ?? opts.listing ?? (await listOriginFiles(opts.origin));
     progress.filesTotal = listing.files.length;
     progress.bytesTotal = listing.files.reduce((sum, f) => sum + f.size, 0);
+    if (opts.hashed) progress.phase = 'listing'; // nothing to hash
     this.report();
     this.spareBuffers.push(newBufferPair());
     this.origin = opts.hashed ?? (await hashOrigin(listing, { signal: this.cancel.signal, buffers: this.spareBuffers[0] }));

@@ -3,6 +3,8 @@
 // framework and Python version back). Vertex label rules (Endpoint/Model.labels, v1 message docs):
 // keys and values of at most 64 characters, lowercase letters, digits, `_` and `-`; 64 labels per
 // resource (AI Platform's limit, kept: https://cloud.google.com/vertex-ai/docs/general/resource-labels).
+import { MAX_LABELS } from '../domain';
+import type { IssueList } from './issues';
 
 export const MANAGED_BY = { key: 'managed-by', value: 'gcloud-aip' } as const;
 
@@ -18,14 +20,10 @@ export const MARKER_KEYS = {
   consoleLogging: 'aip-console-logging',
 } as const;
 
-import { MAX_LABELS } from '../domain';
-import type { IssueList } from './issues';
-
-export { MAX_LABELS };
 const MAX_VALUE = 63;
 
 /** Every key gcloud-aip sets: a user label with one of them would be overwritten, so it is refused. */
-export function isMarkerKey(key: string): boolean {
+function isMarkerKey(key: string): boolean {
   return key === MANAGED_BY.key || (Object.values(MARKER_KEYS) as string[]).includes(key);
 }
 

@@ -363,7 +363,7 @@ describe('vertex-ai partial failure: uploaded, not deployed', () => {
 });
 
 describe('vertex-ai partial failure with a local origin', () => {
-  test('a re-run names the staging folder (hashed once: the pass is handed to staging), finds its registry version, uploads nothing again', async () => {
+  test('a re-run names the staging folder before staging, finds its registry version, uploads nothing again', async () => {
     // The deploy is refused while the registry upload goes through: uploaded, not deployed.
     emulator().setFaults('seed=1,503=1,match=deployModel$,retry-after=0');
     let failed: RunResult;

@@ -640,7 +640,12 @@ describe('stageLocalOrigin', () => {
       `staging-bucket/${'f'.repeat(64)}/small.txt`,
     ]);
     phases = [...new Set(phases)];
-    assert.deepEqual(phases, ['hashing', 'listing', 'uploading', 'done']);
+    assert.deepEqual(phases, ['listing', 'uploading', 'done'], 'nothing to hash');
+    // A pass over another origin is refused (a bug in the caller), before any request.
+    const other = makeModel({ 'x.txt': 'x' });
+    fake.reset();
+    await assert.rejects(stageLocalOrigin(options(other, { hashed })), /another listing than the one to stage/);
+    assert.equal(fake.requests.length, 0);
     // The bytes read again to upload must still be those the pass hashed, however long ago it ran.
     writeFileSync(path.join(origin, 'small.txt'), 'SMALL');
     fake.reset();

@@ -145,7 +145,10 @@ export async function namedStagingFolder(
       request.stagingPrefix = await computeStagingPrefix(listing, undefined, { signal });
     } else {
       const { hashOrigin } = await import('../../upload/origin-hash');
-      request.hashedOrigin = await hashOrigin(listing, { signal });
+      // The first part of staging, run early: stopped, it says what staging says.
+      request.hashedOrigin = await hashOrigin(listing, { signal }).catch((err: unknown) => {
+        throw signal.aborted ? new InterruptedError(INTERRUPTED_BEFORE_CREATE) : err;
+      });
       request.stagingPrefix = request.hashedOrigin.prefix;
     }
   }
