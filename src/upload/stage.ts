@@ -37,14 +37,7 @@ import {
   tornObjectError,
   type UploadTarget,
 } from './upload-errors';
-import {
-  gcloudLocalPath,
-  listOriginFiles,
-  unchangedSinceListed,
-  unreadableFileError,
-  type DirectoryListing,
-  type OriginFile,
-} from './walk';
+import { gcloudLocalPath, listOriginFiles, unchangedSinceListed, type DirectoryListing, type OriginFile } from './walk';
 
 export interface StageProgress {
   /** hashing: the sha256 pass; listing: asking what is already there; uploading; done. */
@@ -87,10 +80,7 @@ export interface StageOptions {
   onRetry?: (reason: string, delayMs: number) => void;
   /** The origin's files when the caller has listed them already (the pre-flight check does). */
   listing?: DirectoryListing;
-  /**
-   * The hash pass, when a check before staging ran it already (hashOrigin): not run again. Of this
-   * origin's listing, and used once (staging closes it: its worker's checksums are delivered once).
-   */
+  /** The hash pass of this origin's listing, when a check before staging ran it already (hashOrigin): not run again. */
   hashed?: HashedOrigin;
 }
 
@@ -196,7 +186,7 @@ class StagingRun {
         toUpload.push(file);
         continue;
       }
-      if (!(await this.sameContent(file, there))) {
+      if (!this.sameContent(file, there)) {
         // Another writer's object with other bytes is never overwritten: the deploy stops before
         // uploading anything. One of ours can only be torn: it is replaced, if still that write.
         if (!there.stagedByUs || there.generation === undefined) throw stagedConflictError(this.targetOf(file));
@@ -248,14 +238,13 @@ class StagingRun {
 
   close(): void {
     this.opts.signal?.removeEventListener('abort', this.forwardCallerAbort);
-    this.origin?.close();
   }
 
   /** One request: the crc32c of the hash pass goes in it, and the bytes read now must have it. */
   private async uploadSmall(file: OriginFile): Promise<void> {
     const { client, cancel } = this;
     const target = this.targetOf(file);
-    const crc32c = this.origin!.checksums.get(file)!;
+    const crc32c = this.checksumOf(file);
     const request = client.multipartRequest(target.objectName, contentTypeFor(target.localPath), crc32c, file.size);
     const bytes = request.length <= SMALL_READ_BUFFER_BYTES ? 0 : request.length;
     await this.inFlight.acquire(bytes);
@@ -318,7 +307,7 @@ class StagingRun {
       if (!unchangedSinceListed(file)) {
         throw ownWrite ? await this.discardTorn(uploaded, target) : fileChangedError(target.localPath);
       }
-      checkUploaded(uploaded, file, target, await this.checksumKnown(file));
+      checkUploaded(uploaded, file, target, this.checksumOf(file));
     } catch (err) {
       throw cancel.signal.aborted ? err : toUploadError(err, target, file, opts.credentialInfo);
     } finally {
@@ -335,24 +324,20 @@ class StagingRun {
     };
   }
 
-  /** What the file's bytes are known to be: its checksum from the hash pass, or from the worker (every file has one or the other). */
-  private checksumKnown(file: OriginFile): string | Promise<string> {
-    const { checksums, fromWorker } = this.origin!;
-    return (
-      checksums.get(file) ??
-      fromWorker.get(file)!.catch((err: unknown) => Promise.reject(unreadableFileError(this.targetOf(file).localPath, err)))
-    );
+  /** What the file's bytes are known to be: their crc32c from the hash pass. */
+  private checksumOf(file: OriginFile): string {
+    return this.origin!.checksums.get(file)!;
   }
 
-  /** Same size and checksum (computed only when the size already matches). */
-  private async sameContent(file: OriginFile, there: ObjectInfo): Promise<boolean> {
-    return there.size === file.size && there.crc32c !== undefined && there.crc32c === (await this.checksumKnown(file));
+  /** Same size and checksum. */
+  private sameContent(file: OriginFile, there: ObjectInfo): boolean {
+    return there.size === file.size && there.crc32c !== undefined && there.crc32c === this.checksumOf(file);
   }
 
   /** After a 412 (an object appeared since the listing, maybe from our own attempt whose answer was lost): ours, or a conflict. */
   private async alreadyThere(file: OriginFile, target: UploadTarget): Promise<ObjectInfo> {
     const there = await this.client.getObject(this.opts.bucket, target.objectName);
-    if (!there || !(await this.sameContent(file, there))) throw stagedConflictError(target);
+    if (!there || !this.sameContent(file, there)) throw stagedConflictError(target);
     return there;
   }
 

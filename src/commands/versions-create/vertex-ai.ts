@@ -49,87 +49,81 @@ export async function createOnVertexAi(options: VersionsCreateOptions, ctx: Comm
   // Containers on every track: a user-named image is how a model that no prebuilt container serves
   // reaches Vertex AI, so --image and a --config container are taken on GA too.
   const request = await resolveVersionRequest(options, ctx, true);
-  try {
-    const input: VertexVersionInput = {
-      project: client.project,
-      region,
-      regionSource: regionSource(ctx),
-      model: options.model,
-      built: request.built,
-      explanationMetadata: await readExplanationMetadata(request, ctx),
-      modelDirectory: request.localOrigin,
-      originFiles: request.listing && [...new Set(request.listing.files.map((f) => f.relPath.split('/')[0]))],
-      now: new Date(),
-    };
-    // What the command line alone says is refused before any request.
-    const commandLinePlan = planVertexVersion(input);
-    refuseIfAny(commandLinePlan.issues);
+  const input: VertexVersionInput = {
+    project: client.project,
+    region,
+    regionSource: regionSource(ctx),
+    model: options.model,
+    built: request.built,
+    explanationMetadata: await readExplanationMetadata(request, ctx),
+    modelDirectory: request.localOrigin,
+    originFiles: request.listing && [...new Set(request.listing.files.map((f) => f.relPath.split('/')[0]))],
+    now: new Date(),
+  };
+  // What the command line alone says is refused before any request.
+  const commandLinePlan = planVertexVersion(input);
+  refuseIfAny(commandLinePlan.issues);
 
-    // What exists decides the rest: the endpoint (made now if missing), the registry Model's versions
-    // (the first upload names the Model; a version an earlier run uploaded is reused).
-    const endpoint = await client.getEndpoint(commandLinePlan.endpointId);
-    // Its only issue here, the `global` warning, is the version plan's too.
-    const endpointPlan = endpoint ? undefined : planVertexEndpoint({ name: options.model }, region);
-    const existingVersions = await client.modelVersions(commandLinePlan.modelId);
-    if (request.localOrigin && existingVersions?.some((v) => v.versionAliases?.includes(vertexAlias(options.version)))) {
-      // Whether that version holds these files depends on where they will be staged: name it now.
-      await namedStagingFolder(request, options, ctx.signal);
-    }
-    Object.assign(input, { endpoint: endpoint ?? endpointPlan?.body, existingVersions });
-    const plan = planVertexVersion(input);
-    const { issues } = plan;
-    refuseIfAny(issues);
-    if (plan.existing && findDeployedModel(endpoint, plan.existing)) {
-      throw new UserError('ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.');
-    }
-    for (const warning of warnings(issues)) output.warning(issueLine(warning));
-
-    // gcloud-aip only (--mlflow-*): the version tag names the registry version, known after the upload.
-    const registration = planDeployRegistration(
-      options,
-      ctx,
-      `projects/000000000000/locations/${location}/models/${plan.modelId}@1`,
-      deploymentUriShape(request, options),
-    );
-    if (options.dryRun) {
-      await reportVertexDryRun(client, request, options, { input, endpoint, endpointPlan }, ctx);
-      return;
-    }
-    await registration?.precheck();
-    await stageVersionOrigin(request, options, ctx);
-    // The staged URI is final now: the requests are made from it (the checks above do not depend on it).
-    const final = planVertexVersion(input);
-    refuseIfAny(final.issues);
-    const deployed = await deployVersion({
-      client,
-      output,
-      plan: final,
-      endpoint,
-      endpointPlan,
-      async: Boolean(options.async),
-      signal: ctx.signal,
-    });
-    const version = aipVersion({
-      project: client.project,
-      model: options.model,
-      version: deployed.version,
-      endpoint: deployed.endpoint,
-      deploying: Boolean(options.async),
-    });
-    if (options.async) {
-      ctx.printResult(
-        aipOperation(deployed.operation, { project: client.project, model: options.model, version }),
-        mlMessage('GoogleLongrunningOperation'),
-      );
-      return;
-    }
-    ctx.printResult(version, mlMessage('GoogleCloudMlV1Version'));
-    await registration?.register(version, deployed.operation.name, deployed.registryVersion);
-  } finally {
-    // A hash pass run early (the same-alias check) has a worker until staging takes it over: a
-    // refusal before staging stops it rather than waiting for its last read.
-    request.hashedOrigin?.close();
+  // What exists decides the rest: the endpoint (made now if missing), the registry Model's versions
+  // (the first upload names the Model; a version an earlier run uploaded is reused).
+  const endpoint = await client.getEndpoint(commandLinePlan.endpointId);
+  // Its only issue here, the `global` warning, is the version plan's too.
+  const endpointPlan = endpoint ? undefined : planVertexEndpoint({ name: options.model }, region);
+  const existingVersions = await client.modelVersions(commandLinePlan.modelId);
+  if (request.localOrigin && existingVersions?.some((v) => v.versionAliases?.includes(vertexAlias(options.version)))) {
+    // Whether that version holds these files depends on where they will be staged: name it now.
+    await namedStagingFolder(request, options, ctx.signal);
   }
+  Object.assign(input, { endpoint: endpoint ?? endpointPlan?.body, existingVersions });
+  const plan = planVertexVersion(input);
+  const { issues } = plan;
+  refuseIfAny(issues);
+  if (plan.existing && findDeployedModel(endpoint, plan.existing)) {
+    throw new UserError('ALREADY_EXISTS: Field: version.name Error: A version with the same name already exists.');
+  }
+  for (const warning of warnings(issues)) output.warning(issueLine(warning));
+
+  // gcloud-aip only (--mlflow-*): the version tag names the registry version, known after the upload.
+  const registration = planDeployRegistration(
+    options,
+    ctx,
+    `projects/000000000000/locations/${location}/models/${plan.modelId}@1`,
+    deploymentUriShape(request, options),
+  );
+  if (options.dryRun) {
+    await reportVertexDryRun(client, request, options, { input, endpoint, endpointPlan }, ctx);
+    return;
+  }
+  await registration?.precheck();
+  await stageVersionOrigin(request, options, ctx);
+  // The staged URI is final now: the requests are made from it (the checks above do not depend on it).
+  const final = planVertexVersion(input);
+  refuseIfAny(final.issues);
+  const deployed = await deployVersion({
+    client,
+    output,
+    plan: final,
+    endpoint,
+    endpointPlan,
+    async: Boolean(options.async),
+    signal: ctx.signal,
+  });
+  const version = aipVersion({
+    project: client.project,
+    model: options.model,
+    version: deployed.version,
+    endpoint: deployed.endpoint,
+    deploying: Boolean(options.async),
+  });
+  if (options.async) {
+    ctx.printResult(
+      aipOperation(deployed.operation, { project: client.project, model: options.model, version }),
+      mlMessage('GoogleLongrunningOperation'),
+    );
+    return;
+  }
+  ctx.printResult(version, mlMessage('GoogleCloudMlV1Version'));
+  await registration?.register(version, deployed.operation.name, deployed.registryVersion);
 }
 
 /** Where the region came from, for the `global` warning. */
