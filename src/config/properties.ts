@@ -121,9 +121,12 @@ export class Properties {
   getBool(name: PropertyName, fallback: boolean): boolean {
     const value = this.get(name);
     if (value === undefined) return fallback;
-    return !['0', 'false', 'no', 'off', ''].includes(value.trim().toLowerCase());
+    return !FALSE_WORDS.includes(value.trim().toLowerCase());
   }
 }
+
+/** The values a boolean property is false for (any other value is true). */
+export const FALSE_WORDS: readonly string[] = ['0', 'false', 'no', 'off', ''];
 
 /** A properties file is a few hundred bytes. */
 const MAX_PROPERTIES_FILE_BYTES = 1024 * 1024;

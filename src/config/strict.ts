@@ -5,11 +5,12 @@
 // such requests; `emulators ai-platform env-init` turns it on, so that a job against the emulator
 // fails before its upload where AI Platform would have refused the request after it.
 import { UserError } from '../errors';
+import { FALSE_WORDS } from './properties';
 
 export const STRICT_ENV = 'GCLOUD_AIP_STRICT';
 
+// A boolean property's false words (properties.ts); unlike a property, anything else not in ON is refused.
 const ON = ['1', 'true', 'yes', 'on'];
-const OFF = ['', '0', 'false', 'no', 'off'];
 
 /** Whether the service's own rules are checked before anything is uploaded or sent. */
 export function strictServiceRules(env: NodeJS.ProcessEnv): boolean {
@@ -17,6 +18,6 @@ export function strictServiceRules(env: NodeJS.ProcessEnv): boolean {
   if (raw === undefined) return false;
   const value = raw.trim().toLowerCase();
   if (ON.includes(value)) return true;
-  if (OFF.includes(value)) return false;
+  if (FALSE_WORDS.includes(value)) return false;
   throw new UserError(`${STRICT_ENV} is set to [${raw}], which is not a boolean; use true or false.`);
 }
