@@ -1,10 +1,10 @@
 // The crc32c of big files, read and computed on a worker thread while the main thread runs the
-// sha256 pass and the uploads: the object Cloud Storage reports for a big file must have this
+// sha256 pass (origin-hash.ts): the object Cloud Storage reports for a big file must have this
 // crc32c, so what is deployed is the file's content, checked end to end. On the second core the
 // checksum costs no wall time: the sha256 chain on the main thread is the longer of the two (~0.7 s
-// per GiB here; the worker's reads through a 128 KiB buffer ~0.1 s, 4x cheaper than through 256 KiB
-// or more, and the CPU's CRC32C instruction through @node-rs/crc32 ~0.2 s, or the WebAssembly loop
-// ~0.55 s where it has no binary). Issue 29: c 0.92-0.96 and e 0.85-0.95 of the wall time with the
+// per GiB here; the worker's reads through a 128 KiB buffer ~0.06-0.1 s, and the CPU's CRC32C
+// instruction through @node-rs/crc32 ~0.2 s, or the WebAssembly loop ~0.55 s where it has no
+// binary), and the worker has ended by the time the pass does. Issue 29: c 0.92-0.96 and e 0.85-0.95 of the wall time with the
 // pass taking the checksum itself, on a quiet machine (docs/ARCHITECTURE.md). A file written to
 // after it was listed is still caught after its upload, by its stat identity (stage.ts).
 // A worker is a second V8 isolate and Node environment, ~3-4 MB of peak RSS with these limits, so it

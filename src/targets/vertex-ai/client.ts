@@ -186,21 +186,16 @@ export class VertexClient {
   }
 
   /**
-   * Waits for an operation with gcloud's progress output (`message...` then `done.`); its error, if
-   * any, is a UserError with the server's message. `follow` is the command that follows it from
-   * elsewhere, shown when waiting stops early.
+   * Waits for an operation with gcloud's progress output (`message...` then `done.`; by default
+   * gcloud's `Waiting for operation [ID]`); its error, if any, is a UserError with the server's
+   * message. `follow` is the command that follows it from elsewhere, shown when waiting stops early.
    */
-  /** `message`: the progress line; gcloud's `Waiting for operation [ID]` by default. */
-  waitForOperation(
-    operation: VertexOperation,
-    message: string | undefined,
-    output: Output,
-    options: WaitOptions = {},
-  ): Promise<VertexOperation> {
+  waitForOperation(operation: VertexOperation, output: Output, options: WaitOptions & { message?: string } = {}): Promise<VertexOperation> {
     const api = this.operationsApiFor(operation.name);
-    return waitForOperation(api, operation as Operation, message ?? `Waiting for operation [${basename(operation.name)}]`, output, {
+    const { message = `Waiting for operation [${basename(operation.name)}]`, ...wait } = options;
+    return waitForOperation(api, operation as Operation, message, output, {
       follow: `gcloud ai-platform operations wait ${operation.name} --region=${this.location}`,
-      ...options,
+      ...wait,
     });
   }
 }

@@ -60,7 +60,7 @@ export class PartialDeployError extends UserError {
 
 function waitFor(input: DeployVersionInput, operation: VertexOperation): Promise<VertexOperation> {
   const options: WaitOptions = input.signal ? { signal: input.signal } : {};
-  return input.client.waitForOperation(operation, undefined, input.output, options);
+  return input.client.waitForOperation(operation, input.output, options);
 }
 
 /** The endpoint the version is deployed to: found, or created now under the plan's id. */

@@ -56,7 +56,7 @@ export async function createVertexModel(
     }
     throw err;
   }
-  await client.waitForOperation(operation, undefined, output);
+  await client.waitForOperation(operation, output);
   output.status(`Created ai platform model [projects/${session.project}/models/${request.name}].`);
 }
 
@@ -98,6 +98,8 @@ export async function deleteVertexModel(session: VertexSession, model: string): 
   const found = await requireModel(session, model);
   if (found.endpoint.deployedModels?.length || found.registry) throw failedPrecondition('A model with versions cannot be deleted.');
   const { client, output } = session;
-  const operation = await client.waitForOperation(await client.deleteEndpoint(found.endpointId), `Deleting model [${model}]`, output);
+  const operation = await client.waitForOperation(await client.deleteEndpoint(found.endpointId), output, {
+    message: `Deleting model [${model}]`,
+  });
   return operation.response;
 }

@@ -102,7 +102,7 @@ export async function describeVertexOperation(session: VertexSession, operation:
 export async function waitVertexOperation(session: VertexSession, operation: string): Promise<Json> {
   const { client, output } = session;
   const first = await client.getOperation(operationArgument(operation));
-  const done = await client.waitForOperation(first, undefined, output);
+  const done = await client.waitForOperation(first, output);
   return new OperationShaper(session).shape(done, true);
 }
 

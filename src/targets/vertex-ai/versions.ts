@@ -100,17 +100,17 @@ export async function deleteVertexVersion(session: VertexSession, model: string,
   const { client, output } = session;
   if (dm?.id) {
     const undeploy = await client.undeployModel(found.endpointId, dm.id, splitWithout(found.endpoint, dm));
-    await client.waitForOperation(undeploy, `Undeploying version [${version}] from endpoint [${found.endpoint.name}]`, output);
+    await client.waitForOperation(undeploy, output, { message: `Undeploying version [${version}] from endpoint [${found.endpoint.name}]` });
   }
   if (!others.length) {
     const operation = await client.deleteModel(found.registryId!);
-    return (await client.waitForOperation(operation, `Deleting version [${version}]...`, output)).response;
+    return (await client.waitForOperation(operation, output, { message: `Deleting version [${version}]...` })).response;
   }
   if (registryVersion.versionAliases?.includes(DEFAULT_ALIAS)) {
     await client.mergeVersionAliases(versionRef(found, heir(found.endpoint, others)), [DEFAULT_ALIAS]);
   }
   const operation = await client.deleteModelVersion(found.registryId!, registryVersion.versionId!);
-  return (await client.waitForOperation(operation, `Deleting version [${version}]...`, output)).response;
+  return (await client.waitForOperation(operation, output, { message: `Deleting version [${version}]...` })).response;
 }
 
 /** The split after undeploying `dm`: its share to the deployed model with the most; undefined when it has none. */
