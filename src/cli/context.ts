@@ -158,15 +158,19 @@ export function buildContext(args: {
         );
       } catch (err) {
         output.result(printedBeforeError(err));
-        if (err instanceof FormatError) throw new UserError(err.message);
-        throw err;
+        throw displayError(err);
       }
     },
     printList: listPrinter(properties, output),
   };
 }
 
-/** A list command's display layer, as printResult is a resource's: a bad expression is the user's error. */
+/** A bad --format, --filter or --sort-by expression is the user's error. */
+function displayError(err: unknown): unknown {
+  return err instanceof FormatError ? new UserError(err.message) : err;
+}
+
+/** A list command's display layer, as printResult is a resource's. */
 function listPrinter(properties: Properties, output: Output): CommandContext['printList'] {
   return async (load, options, listCommand) => {
     if (!properties.getBool('core/user_output_enabled', true)) {
@@ -174,12 +178,7 @@ function listPrinter(properties: Properties, output: Output): CommandContext['pr
       for await (const _ of load());
       return;
     }
-    try {
-      await printList(load, options, { ...listCommand, output });
-    } catch (err) {
-      if (err instanceof FormatError) throw new UserError(err.message);
-      throw err;
-    }
+    await printList(load, options, { ...listCommand, output }).catch((err: unknown) => Promise.reject(displayError(err)));
   };
 }
 
